@@ -1,0 +1,81 @@
+using HdrHistogram;
+
+namespace Bench.Engine.Recording;
+
+/// <summary>
+/// Records sends, deliveries and errors of one scenario run. Latency is arrival minus the event's intended time, so
+/// a stalled generator or target shows up in the figures (coordinated-omission correction). Events intended during
+/// warm-up appear on the timeline but not in the summary counts or histogram.
+/// </summary>
+public sealed class RunRecorder
+{
+    private readonly LongConcurrentHistogram measured = Histograms.CreateConcurrent();
+    private readonly double ticksPerMicro;
+    private long sent;
+    private long delivered;
+    private long errors;
+
+    public RunRecorder(TimeProvider timeProvider, long runStartTimestamp, TimeSpan warmup, int timelineSeconds)
+    {
+        TimeProvider = timeProvider;
+        RunStart = runStartTimestamp;
+        MeasureStart = runStartTimestamp + (long)(warmup.TotalSeconds * timeProvider.TimestampFrequency);
+        ticksPerMicro = timeProvider.TimestampFrequency / 1e6;
+        Timeline = new Timeline(runStartTimestamp, timeProvider.TimestampFrequency, timelineSeconds);
+    }
+
+    public TimeProvider TimeProvider { get; }
+
+    public long RunStart { get; }
+
+    /// <summary>The first intended timestamp that counts in the summary.</summary>
+    public long MeasureStart { get; }
+
+    public Timeline Timeline { get; }
+
+    public ErrorCounts ErrorsByKind { get; } = new();
+
+    public long Sent => Interlocked.Read(ref sent);
+
+    public long Delivered => Interlocked.Read(ref delivered);
+
+    public long Errors => Interlocked.Read(ref errors);
+
+    public bool IsMeasured(long intendedTimestamp) => intendedTimestamp >= MeasureStart;
+
+    public void RecordSent(long intendedTimestamp)
+    {
+        Timeline.Sent(intendedTimestamp);
+        if (IsMeasured(intendedTimestamp))
+        {
+            Interlocked.Increment(ref sent);
+        }
+    }
+
+    /// <summary>Records one delivery; returns its latency in µs.</summary>
+    public long RecordDelivered(long intendedTimestamp, long arrivalTimestamp)
+    {
+        var latencyUs = (long)((arrivalTimestamp - intendedTimestamp) / ticksPerMicro);
+        Timeline.Delivered(arrivalTimestamp, latencyUs);
+        if (IsMeasured(intendedTimestamp))
+        {
+            Interlocked.Increment(ref delivered);
+            Histograms.RecordClamped(measured, latencyUs);
+        }
+
+        return latencyUs;
+    }
+
+    public void RecordError(long intendedTimestamp, long atTimestamp, string kind)
+    {
+        Timeline.Error(atTimestamp);
+        if (IsMeasured(intendedTimestamp))
+        {
+            Interlocked.Increment(ref errors);
+            ErrorsByKind.Add(kind);
+        }
+    }
+
+    /// <summary>A copy of the measured latency histogram (µs).</summary>
+    public HistogramBase LatencySnapshot() => measured.Copy();
+}

@@ -1,0 +1,122 @@
+using HdrHistogram;
+
+namespace Bench.Engine.Recording;
+
+/// <summary>Per-second counters and latency histograms, seconds counted from the start of the run (warm-up included).</summary>
+public sealed class Timeline
+{
+    private readonly Slot[] slots;
+    private readonly long runStart;
+    private readonly long frequency;
+
+    public Timeline(long runStartTimestamp, long timestampFrequency, int seconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seconds);
+        runStart = runStartTimestamp;
+        frequency = timestampFrequency;
+        slots = new Slot[seconds];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i] = new Slot();
+        }
+    }
+
+    /// <summary>Events that fell after the last second the timeline holds (counted in totals, not on the timeline).</summary>
+    public long Overflow => Interlocked.Read(ref overflow);
+
+    private long overflow;
+
+    public void Sent(long timestamp)
+    {
+        if (SlotAt(timestamp) is { } slot)
+        {
+            Interlocked.Increment(ref slot.Sent);
+        }
+    }
+
+    public void Delivered(long timestamp, long latencyUs)
+    {
+        if (SlotAt(timestamp) is { } slot)
+        {
+            Interlocked.Increment(ref slot.Delivered);
+            Histograms.RecordClamped(slot.Latency, latencyUs);
+        }
+    }
+
+    public void Error(long timestamp)
+    {
+        if (SlotAt(timestamp) is { } slot)
+        {
+            Interlocked.Increment(ref slot.Errors);
+        }
+    }
+
+    /// <summary>Delivered count of one second (for live progress).</summary>
+    public (long Delivered, long P99Us) Peek(int second)
+    {
+        if (second < 0 || second >= slots.Length)
+        {
+            return (0, 0);
+        }
+
+        var slot = slots[second];
+        return (Interlocked.Read(ref slot.Delivered), slot.Latency.TotalCount == 0 ? 0 : slot.Latency.GetValueAtPercentile(99));
+    }
+
+    /// <summary>One entry a second up to the last second with any activity.</summary>
+    public IReadOnlyList<TimelinePoint> Snapshot()
+    {
+        var last = -1;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (slots[i].Sent + slots[i].Delivered + slots[i].Errors > 0)
+            {
+                last = i;
+            }
+        }
+
+        var points = new List<TimelinePoint>(last + 1);
+        for (var i = 0; i <= last; i++)
+        {
+            var s = slots[i];
+            var empty = s.Latency.TotalCount == 0;
+            points.Add(new TimelinePoint(
+                i,
+                s.Sent,
+                s.Delivered,
+                empty ? 0 : s.Latency.GetValueAtPercentile(50),
+                empty ? 0 : s.Latency.GetValueAtPercentile(99),
+                s.Errors));
+        }
+
+        return points;
+    }
+
+    private Slot? SlotAt(long timestamp)
+    {
+        var second = (timestamp - runStart) / frequency;
+        if (second < 0)
+        {
+            second = 0;
+        }
+
+        if (second >= slots.Length)
+        {
+            Interlocked.Increment(ref overflow);
+            return null;
+        }
+
+        return slots[second];
+    }
+
+    private sealed class Slot
+    {
+        public readonly LongConcurrentHistogram Latency = Histograms.CreateConcurrent();
+        public long Sent;
+        public long Delivered;
+        public long Errors;
+    }
+}
+
+/// <summary>One second of a timeline. Sent counts by intended time, delivered and latency by arrival time.</summary>
+public sealed record TimelinePoint(int Second, long Sent, long Delivered, long P50Us, long P99Us, long Errors);

@@ -1,0 +1,1 @@
+namespace Bench.Scenarios; internal static class Program { private static int Main() => 0; }

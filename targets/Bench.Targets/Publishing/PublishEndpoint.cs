@@ -1,0 +1,47 @@
+using System.Net.WebSockets;
+using Bench.Targets.Events;
+using Microsoft.AspNetCore.Http;
+
+namespace Bench.Targets.Publishing;
+
+/// <summary>
+/// <c>/publish</c>: the one publishing mechanism both targets share. The harness keeps one WebSocket open and sends
+/// one binary frame per event (<see cref="PublishedEvent.WriteFrame"/>); the target hands each to its <see cref="IEventSink"/>.
+/// Only the delivery leg differs between transports.
+/// </summary>
+public static class PublishEndpoint
+{
+    public const string Path = "/publish";
+
+    public static async Task HandleAsync(HttpContext context, IEventSink sink, int maxFrameBytes)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var buffer = new byte[maxFrameBytes + PublishedEvent.HeaderBytes];
+        var ct = context.RequestAborted;
+        while (socket.State == WebSocketState.Open)
+        {
+            var length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (length == buffer.Length)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, "publish frame too large", ct).ConfigureAwait(false);
+                    return;
+                }
+
+                result = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct).ConfigureAwait(false);
+                return;
+            }
+
+            sink.Publish(PublishedEvent.ReadFrame(buffer.AsSpan(0, length)));
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Bench.Targets.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Bench.Targets.Receiver;
+
+/// <summary>
+/// The receiver's routes: <c>POST /webhook</c> and <c>POST /webhook/{stream}</c> verify and accept deliveries
+/// (204; 400 missing headers; 401 bad signature or stale timestamp; 413 body too large); <c>/stats</c> counts them.
+/// </summary>
+public static class ReceiverEndpoints
+{
+    public static IServiceCollection AddReceiver(this IServiceCollection services, Action<ReceiverOptions> configure)
+    {
+        services.AddOptions<ReceiverOptions>().Configure(configure).Validate(o => o.Secret.Length > 0, "the receiver needs a secret");
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWebhookObserver, NullWebhookObserver>();
+        services.AddSingleton<ReceiverCounters>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+            return new WebhookVerifier(o.Secret, o.TimestampTolerance, sp.GetRequiredService<TimeProvider>());
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapReceiver(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhook", ReceiveAsync);
+        app.MapPost("/webhook/{stream}", ReceiveAsync);
+        app.MapGet("/stats", (ReceiverCounters c) => Results.Json(c.Snapshot(), TargetsJson.Default.ReceiverStats));
+        return app;
+    }
+
+    private static async Task ReceiveAsync(
+        HttpContext context, IOptions<ReceiverOptions> options, WebhookVerifier verifier, IWebhookObserver observer,
+        ReceiverCounters counters, TimeProvider clock)
+    {
+        var max = options.Value.MaxBodyBytes;
+        if (context.Request.ContentLength > max)
+        {
+            counters.Reject(StatusCodes.Status413PayloadTooLarge);
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, 64 * 1024));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > max)
+                    {
+                        counters.Reject(StatusCodes.Status413PayloadTooLarge);
+                        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                        return;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await context.Request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > max)
+                {
+                    counters.Reject(StatusCodes.Status413PayloadTooLarge);
+                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                    return;
+                }
+            }
+
+            var arrival = clock.GetTimestamp();
+            var headers = context.Request.Headers;
+            var verdict = verifier.Verify(
+                headers[WebhookSignature.IdHeader], headers[WebhookSignature.TimestampHeader], headers[WebhookSignature.SignatureHeader],
+                buffer.AsSpan(0, length));
+            var status = verdict switch
+            {
+                Verdict.Valid => StatusCodes.Status204NoContent,
+                Verdict.MissingHeaders => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status401Unauthorized,
+            };
+            if (verdict == Verdict.Valid)
+            {
+                observer.OnAccepted(buffer.AsSpan(0, length), arrival);
+                counters.Accept();
+            }
+            else
+            {
+                counters.Reject(status);
+            }
+
+            context.Response.StatusCode = status;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
+
+/// <summary>Counts of accepted and refused deliveries.</summary>
+public sealed class ReceiverCounters
+{
+    private readonly ConcurrentDictionary<int, long> rejected = new();
+    private long accepted;
+
+    public void Accept() => Interlocked.Increment(ref accepted);
+
+    public void Reject(int status) => rejected.AddOrUpdate(status, 1, (_, c) => c + 1);
+
+    public ReceiverStats Snapshot() => new(
+        Interlocked.Read(ref accepted),
+        rejected.ToDictionary(kv => "http_" + kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value, StringComparer.Ordinal));
+}
+
+/// <summary>The receiver's counters at <c>/stats</c>.</summary>
+public sealed record ReceiverStats(long Accepted, Dictionary<string, long> Rejected);
