@@ -1,0 +1,9 @@
+namespace Bench.Reports.Charts;
+
+/// <summary>File names of a scenario's charts inside a run's <c>charts/</c> folder.</summary>
+public static class ChartNames
+{
+    public static string Percentiles(string scenario) => $"{scenario}-percentiles.png";
+
+    public static string Timeline(string scenario) => $"{scenario}-timeline.png";
+}

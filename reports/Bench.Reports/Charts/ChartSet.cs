@@ -1,0 +1,26 @@
+using Bench.Reports.Model;
+
+namespace Bench.Reports.Charts;
+
+/// <summary>Renders every chart of a run into a <c>charts/</c> folder.</summary>
+public static class ChartSet
+{
+    /// <summary>Renders the charts; returns the files written.</summary>
+    public static IReadOnlyList<string> Render(RunResults run, string chartsDirectory)
+    {
+        Directory.CreateDirectory(chartsDirectory);
+        var written = new List<string>();
+        foreach (var group in run.Results.GroupBy(r => r.Scenario))
+        {
+            var results = group.ToList();
+            var percentiles = Path.Combine(chartsDirectory, ChartNames.Percentiles(group.Key));
+            PercentileChart.Render(group.Key, results, percentiles);
+            written.Add(percentiles);
+            var timeline = Path.Combine(chartsDirectory, ChartNames.Timeline(group.Key));
+            TimelineChart.Render(group.Key, results, timeline);
+            written.Add(timeline);
+        }
+
+        return written;
+    }
+}

@@ -1,0 +1,56 @@
+using Bench.Reports.Histograms;
+using Bench.Reports.Markdown;
+using Bench.Reports.Model;
+
+namespace Bench.Reports.Charts;
+
+/// <summary>Latency by percentile, every transport of a scenario overlaid; both axes log-scaled.</summary>
+public static class PercentileChart
+{
+    public static void Render(string scenario, IReadOnlyList<ScenarioResult> results, string path)
+    {
+        var plot = ChartTheme.NewPlot($"{scenario}: latency by percentile", "percentile", "latency (ms, log scale)");
+        double minMs = double.MaxValue, maxMs = 0, maxNines = 2;
+        foreach (var r in results)
+        {
+            if (r.LatencyUs.Count == 0 || r.LatencyUs.Histogram.Length == 0)
+            {
+                continue;
+            }
+
+            var histogram = HistogramCodec.Decode(r.LatencyUs.Histogram);
+            var nines = Math.Min(5, Math.Log10(histogram.TotalCount));
+            maxNines = Math.Max(maxNines, Math.Floor(nines));
+            var xs = new List<double>();
+            var ys = new List<double>();
+            for (var x = 0.0; x <= nines + 1e-9; x += 0.02)
+            {
+                var p = 100.0 * (1 - Math.Pow(10, -x));
+                var ms = Math.Max(histogram.GetValueAtPercentile(p), 1) / 1000.0;
+                xs.Add(x);
+                ys.Add(Math.Log10(ms));
+                minMs = Math.Min(minMs, ms);
+                maxMs = Math.Max(maxMs, ms);
+            }
+
+            var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), ChartTheme.ColorOf(r.Transport));
+            line.LineWidth = 2.5f;
+            line.LegendText = $"{MarkdownReport.Label(r)} (n = {r.LatencyUs.Count:N0})";
+            if (r.Variant != "default")
+            {
+                line.LinePattern = ScottPlot.LinePattern.Dashed;
+            }
+        }
+
+        if (maxMs > 0)
+        {
+            plot.Axes.Left.TickGenerator = LogAxis.MillisecondTicks(minMs, maxMs);
+            plot.Axes.SetLimitsY(Math.Log10(minMs) - 0.1, Math.Log10(maxMs) + 0.1);
+        }
+
+        plot.Axes.Bottom.TickGenerator = LogAxis.PercentileTicks(maxNines);
+        plot.Axes.SetLimitsX(0, Math.Max(maxNines, 2) + 0.05);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plot.SavePng(path, ChartTheme.Width, ChartTheme.Height);
+    }
+}

@@ -1,0 +1,76 @@
+using Bench.Reports.Markdown;
+using Bench.Reports.Model;
+using ScottPlot;
+
+namespace Bench.Reports.Charts;
+
+/// <summary>
+/// Latency (p50 dashed, p99 solid; log scale) above and deliveries per second below, per second of the run, every
+/// transport of a scenario overlaid, with the warm-up shaded.
+/// </summary>
+public static class TimelineChart
+{
+    private static readonly Color WarmupShade = Color.FromHex("#999999").WithAlpha(0.18);
+
+    public static void Render(string scenario, IReadOnlyList<ScenarioResult> results, string path)
+    {
+        var latency = ChartTheme.NewPlot($"{scenario}: latency and throughput over time", "", "latency (ms, log scale)");
+        var throughput = ChartTheme.NewPlot("", "seconds since the start of warm-up", "deliveries per second");
+        var warmup = results.Count == 0 ? 0 : results.Max(r => r.Parameters.WarmupSec);
+        double minMs = double.MaxValue, maxMs = 0, maxX = 1;
+        foreach (var plot in new[] { latency, throughput })
+        {
+            var span = plot.Add.HorizontalSpan(0, warmup, WarmupShade);
+            span.LegendText = plot == throughput ? "warm-up (excluded)" : "";
+        }
+
+        foreach (var r in results)
+        {
+            var color = ChartTheme.ColorOf(r.Transport);
+            var points = r.Timeline.Where(t => t.Delivered > 0).ToList();
+            if (r.Timeline.Count > 0)
+            {
+                maxX = Math.Max(maxX, r.Timeline.Max(t => t.Second) + 1);
+            }
+
+            if (points.Count > 0)
+            {
+                // Each second's figures are plotted at the middle of that second.
+                var xs = points.Select(t => t.Second + 0.5).ToArray();
+                var p99 = points.Select(t => Math.Max(t.P99Us, 1) / 1000.0).ToArray();
+                var p50 = points.Select(t => Math.Max(t.P50Us, 1) / 1000.0).ToArray();
+                minMs = Math.Min(minMs, p50.Min());
+                maxMs = Math.Max(maxMs, p99.Max());
+                var high = latency.Add.ScatterLine(xs, p99.Select(Math.Log10).ToArray(), color);
+                high.LineWidth = 2.5f;
+                high.LegendText = $"{MarkdownReport.Label(r)} p99";
+                var mid = latency.Add.ScatterLine(xs, p50.Select(Math.Log10).ToArray(), color);
+                mid.LineWidth = 2f;
+                mid.LinePattern = LinePattern.Dashed;
+                mid.LegendText = $"{MarkdownReport.Label(r)} p50";
+            }
+
+            var all = r.Timeline;
+            var rate = throughput.Add.ScatterLine(all.Select(t => t.Second + 0.5).ToArray(), all.Select(t => (double)t.Delivered).ToArray(), color);
+            rate.LineWidth = 2.5f;
+            rate.LegendText = MarkdownReport.Label(r);
+        }
+
+        if (maxMs > 0)
+        {
+            latency.Axes.Left.TickGenerator = LogAxis.MillisecondTicks(minMs, maxMs);
+            latency.Axes.SetLimitsY(Math.Log10(minMs) - 0.1, Math.Log10(maxMs) + 0.1);
+        }
+
+        latency.Axes.SetLimitsX(0, maxX);
+        throughput.Axes.SetLimitsX(0, maxX);
+        throughput.Axes.Margins(bottom: 0);
+        latency.ShowLegend(Alignment.UpperRight);
+        throughput.ShowLegend(Alignment.LowerRight);
+
+        var figure = new Multiplot { Layout = new ScottPlot.MultiplotLayouts.Rows() };
+        figure.AddPlot(latency);
+        figure.AddPlot(throughput);
+        figure.SavePng(path, ChartTheme.Width, 900);
+    }
+}

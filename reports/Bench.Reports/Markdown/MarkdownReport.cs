@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text;
+using Bench.Reports.Charts;
+using Bench.Reports.Metrics;
+using Bench.Reports.Model;
+
+namespace Bench.Reports.Markdown;
+
+/// <summary>Renders <c>report.md</c> from a run's results alone. Deterministic: the same results give the same bytes.</summary>
+public static class MarkdownReport
+{
+    public static string Render(RunResults run)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"# Bench report: run {run.RunId}");
+        sb.AppendLine();
+        sb.AppendLine("WebSocket push or webhooks? Every figure below was measured in this run, on this machine.");
+        sb.AppendLine();
+        WriteEnvironment(sb, run);
+        WriteAtAGlance(sb, run);
+        foreach (var group in run.Results.GroupBy(r => r.Scenario))
+        {
+            WriteScenario(sb, group.Key, [.. group]);
+        }
+
+        WriteWarnings(sb, run);
+        WriteMethod(sb);
+        return sb.ToString().ReplaceLineEndings("\n");
+    }
+
+    /// <summary>The label of a result in tables and legends: its transport, and its variant unless default.</summary>
+    public static string Label(ScenarioResult r) => r.Variant == "default" ? r.Transport : $"{r.Transport} ({r.Variant})";
+
+    private static void WriteEnvironment(StringBuilder sb, RunResults run)
+    {
+        var e = run.Environment;
+        var table = new MarkdownTable("", "")
+            .Row("Started", run.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))
+            .Row("Profile", run.Profile)
+            .Row("Status", run.StatusMessage is null ? run.Status : $"{run.Status}: {run.StatusMessage}")
+            .Row("OS", e.Os)
+            .Row("CPU", $"{e.Cpu} ({e.LogicalCores.ToString(CultureInfo.InvariantCulture)} logical cores)")
+            .Row("Memory", e.MemoryGiB.ToString("0.0", CultureInfo.InvariantCulture) + " GiB")
+            .Row("Runtime", e.Runtime)
+            .Row("GC", e.Gc)
+            .Row("Commit", e.Commit ?? "unknown")
+            .Row("Command line", "`" + e.CommandLine + "`");
+        table.WriteTo(sb);
+    }
+
+    private static void WriteAtAGlance(StringBuilder sb, RunResults run)
+    {
+        sb.AppendLine("## At a glance");
+        sb.AppendLine();
+        if (run.Results.Count == 0)
+        {
+            sb.AppendLine("No scenario completed in this run.");
+            sb.AppendLine();
+            return;
+        }
+
+        var transports = run.Results.Select(r => r.Transport).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var headers = new List<string> { "scenario", "metric" };
+        headers.AddRange(transports);
+        var compare = transports.Count == 2;
+        if (compare)
+        {
+            headers.Add($"{transports[1]} ÷ {transports[0]}");
+            headers.Add("lower is better");
+        }
+
+        var table = new MarkdownTable([.. headers]);
+        foreach (var group in run.Results.Where(r => r.Variant == "default").GroupBy(r => r.Scenario))
+        {
+            foreach (var metric in MetricCatalog.AtAGlance)
+            {
+                var row = new List<string> { group.Key, metric.Header + " latency" };
+                var values = transports.Select(t => group.FirstOrDefault(r => r.Transport == t)).ToList();
+                row.AddRange(values.Select(r => r is null ? "–" : metric.Format(r)));
+                if (compare)
+                {
+                    if (values[0] is { } a && values[1] is { } b && metric.Value(a) > 0)
+                    {
+                        var ratio = metric.Value(b) / metric.Value(a);
+                        row.Add(Formats.Ratio(ratio));
+                        row.Add(Winner(ratio, transports[0], transports[1]));
+                    }
+                    else
+                    {
+                        row.Add("–");
+                        row.Add("–");
+                    }
+                }
+
+                table.Row([.. row]);
+            }
+        }
+
+        table.WriteTo(sb);
+        if (compare)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"The ratio is {transports[1]} divided by {transports[0]}. One run is one sample: differences under 5 % are shown as ties, and `bench compare` (repeated launches) is the tool for deciding small ones.");
+            sb.AppendLine();
+        }
+    }
+
+    private static string Winner(double ratio, string first, string second) => ratio switch
+    {
+        < 0.95 => second,
+        > 1.05 => first,
+        _ => "tie (within 5 %)",
+    };
+
+    private static void WriteScenario(StringBuilder sb, string scenario, IReadOnlyList<ScenarioResult> results)
+    {
+        sb.AppendLine(CultureInfo.InvariantCulture, $"## {scenario}");
+        sb.AppendLine();
+        if (results.FirstOrDefault(r => r.Description.Length > 0) is { } described)
+        {
+            sb.AppendLine(described.Description);
+            sb.AppendLine();
+        }
+
+        var p = results[0].Parameters;
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"Load: {p.RatePerSec.ToString("N0", CultureInfo.InvariantCulture)}/s, {p.Subscribers.ToString(CultureInfo.InvariantCulture)} subscriber(s), {p.PayloadBytes.ToString(CultureInfo.InvariantCulture)}-byte payload, {p.Connections.ToString(CultureInfo.InvariantCulture)} connection(s); {p.WarmupSec.ToString(CultureInfo.InvariantCulture)} s warm-up (excluded) + {p.DurationSec.ToString(CultureInfo.InvariantCulture)} s measured.");
+        sb.AppendLine();
+
+        WriteMetricTable(sb, "Latency, from the intended send time", MetricCatalog.LatencyTable, results);
+        WriteMetricTable(sb, "Throughput and accounting", MetricCatalog.DeliveryTable, results);
+        foreach (var r in results.Where(r => r.ErrorsByKind.Count > 0))
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"Errors of {Label(r)}: {string.Join(", ", r.ErrorsByKind.Select(kv => $"`{kv.Key}` × {kv.Value.ToString("N0", CultureInfo.InvariantCulture)}"))}.");
+            sb.AppendLine();
+        }
+
+        WriteMetricTable(sb, "Harness and target", MetricCatalog.HarnessTable, results);
+        sb.AppendLine(CultureInfo.InvariantCulture, $"![{scenario}: latency by percentile](charts/{ChartNames.Percentiles(scenario)})");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"![{scenario}: latency and throughput over time](charts/{ChartNames.Timeline(scenario)})");
+        sb.AppendLine();
+    }
+
+    private static void WriteMetricTable(StringBuilder sb, string title, IReadOnlyList<Metric> metrics, IReadOnlyList<ScenarioResult> results)
+    {
+        sb.AppendLine(CultureInfo.InvariantCulture, $"### {title}");
+        sb.AppendLine();
+        var table = new MarkdownTable(["transport", .. metrics.Select(m => m.Header)]);
+        foreach (var r in results)
+        {
+            table.Row([Label(r), .. metrics.Select(m => m.Format(r))]);
+        }
+
+        table.WriteTo(sb);
+    }
+
+    private static void WriteWarnings(StringBuilder sb, RunResults run)
+    {
+        sb.AppendLine("## Warnings");
+        sb.AppendLine();
+        var any = false;
+        foreach (var r in run.Results)
+        {
+            foreach (var w in r.Warnings)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{r.Scenario} / {Label(r)}**: {w}");
+                any = true;
+            }
+        }
+
+        if (run.Status != "complete")
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- **run**: the run is {run.Status}{(run.StatusMessage is null ? "" : ": " + run.StatusMessage)}; only the scenarios above completed.");
+            any = true;
+        }
+
+        if (!any)
+        {
+            sb.AppendLine("None: every scenario reached its offered rate, the generator kept its schedule, and every event was accounted for.");
+        }
+
+        sb.AppendLine();
+    }
+
+    private static void WriteMethod(StringBuilder sb)
+    {
+        sb.AppendLine("## Method notes");
+        sb.AppendLine();
+        sb.AppendLine("- **Open model.** Events and requests are scheduled at intended times (evenly spaced at the offered rate), whether or not earlier ones have finished.");
+        sb.AppendLine("- **Latency runs from the intended time**, not from when the generator got round to sending, so a stall anywhere (generator, target, network) shows in the percentiles: coordinated omission is corrected as wrk2 does.");
+        sb.AppendLine("- **Push latency is end to end:** from the event's intended publish time to its arrival at each subscriber (the whole message read), on the host's monotonic clock, shared by every process on this machine.");
+        sb.AppendLine("- **The same publishing path feeds both transports:** the harness sends each event once over a kept-alive WebSocket control connection to the target; only the delivery leg (WebSocket frames vs signed HTTP POSTs) differs.");
+        sb.AppendLine("- **Every event is accounted for** from per-subscriber sequence numbers: lost = published − arrived at least once, after a drain period; duplicates and out-of-order arrivals are counted exactly.");
+        sb.AppendLine("- **Warm-up is excluded** from every summary figure and shaded on timelines. Timeline seconds count from the start of warm-up; latency there is by arrival second.");
+        sb.AppendLine("- **Targets run in their own processes** (`bench serve`), so target CPU and memory are measured apart from the generator's. Percentiles come from HdrHistogram (3 significant digits, µs); the full histograms are in `results.json` and `histograms/`.");
+        sb.AppendLine();
+    }
+}

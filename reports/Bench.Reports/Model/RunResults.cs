@@ -1,0 +1,37 @@
+namespace Bench.Reports.Model;
+
+/// <summary>The whole of <c>results.json</c>: one run, every scenario × transport × variant it measured.</summary>
+public sealed record RunResults
+{
+    /// <summary>The current schema name; bumped only on a breaking change.</summary>
+    public const string CurrentSchema = "bench-results/1";
+
+    public string Schema { get; init; } = CurrentSchema;
+
+    public required string RunId { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required string Profile { get; init; }
+
+    /// <summary><c>running</c>, <c>complete</c>, <c>cancelled</c> or <c>failed</c>.</summary>
+    public string Status { get; init; } = "running";
+
+    /// <summary>Why the run stopped early, when it did.</summary>
+    public string? StatusMessage { get; init; }
+
+    public required EnvironmentInfo Environment { get; init; }
+
+    public List<ScenarioResult> Results { get; init; } = [];
+}
+
+/// <summary>Where the run happened.</summary>
+public sealed record EnvironmentInfo(
+    string Os,
+    string Cpu,
+    int LogicalCores,
+    double MemoryGiB,
+    string Runtime,
+    string Gc,
+    string? Commit,
+    string CommandLine);

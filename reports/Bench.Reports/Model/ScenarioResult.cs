@@ -1,0 +1,68 @@
+namespace Bench.Reports.Model;
+
+/// <summary>One scenario × transport × variant, measured.</summary>
+public sealed record ScenarioResult
+{
+    public required string Scenario { get; init; }
+
+    public required string Transport { get; init; }
+
+    public string Variant { get; init; } = "default";
+
+    /// <summary>One sentence on what the scenario measures, shown in the report.</summary>
+    public string Description { get; init; } = "";
+
+    public required ScenarioParameters Parameters { get; init; }
+
+    public required LatencySummary LatencyUs { get; init; }
+
+    public required ThroughputSummary Throughput { get; init; }
+
+    public required DeliveryCounts Counts { get; init; }
+
+    public SortedDictionary<string, long> ErrorsByKind { get; init; } = new(StringComparer.Ordinal);
+
+    public List<TimelineEntry> Timeline { get; init; } = [];
+
+    public required GeneratorStats Generator { get; init; }
+
+    public required TargetStats Target { get; init; }
+
+    public List<string> Warnings { get; init; } = [];
+}
+
+/// <summary>The load a scenario ran under. <c>connections</c> is the number of client connections used.</summary>
+public sealed record ScenarioParameters(
+    double RatePerSec,
+    int Subscribers,
+    int PayloadBytes,
+    double DurationSec,
+    double WarmupSec,
+    int Connections);
+
+/// <summary>Latency in microseconds over the measured window, with the full histogram (base64, HdrHistogram V2 compressed).</summary>
+public sealed record LatencySummary(
+    long Count,
+    long Min,
+    double Mean,
+    long P50,
+    long P90,
+    long P99,
+    long P999,
+    long Max,
+    string Histogram);
+
+/// <summary>Offered and achieved rates over the measured window (events or requests a second).</summary>
+public sealed record ThroughputSummary(double OfferedPerSec, double AchievedPerSec, double DeliveredPerSec);
+
+/// <summary>Exact counts over the measured window.</summary>
+public sealed record DeliveryCounts(long Sent, long Delivered, long Lost, long Duplicated, long OutOfOrder, long Errors);
+
+/// <summary>One second of the run (warm-up included; <c>second</c> 0 is the start of warm-up).</summary>
+public sealed record TimelineEntry(int Second, long Sent, long Delivered, long P50Us, long P99Us, long Errors);
+
+/// <summary>How the load generator itself fared.</summary>
+public sealed record GeneratorStats(long ScheduleLagP99Us, long DroppedIterations, double CpuPercent);
+
+/// <summary>The target process's resources over the measured window.</summary>
+public sealed record TargetStats(double CpuSeconds, double PeakRssMiB, double CpuPercent);

@@ -1,0 +1,35 @@
+using Bench.Reports.Charts;
+using Bench.Reports.Histograms;
+using Bench.Reports.Markdown;
+using Bench.Reports.Model;
+using HdrHistogram;
+
+namespace Bench.Reports;
+
+/// <summary>Writes a run's report: <c>report.md</c>, <c>charts/*.png</c> and <c>histograms/*.hlog</c>, from results alone.</summary>
+public static class ReportWriter
+{
+    /// <summary>Writes everything into <paramref name="directory"/>; returns the path of report.md.</summary>
+    public static string Write(RunResults run, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        ChartSet.Render(run, Path.Combine(directory, "charts"));
+        WriteHistogramLogs(run, Path.Combine(directory, "histograms"));
+        var report = Path.Combine(directory, "report.md");
+        File.WriteAllText(report, MarkdownReport.Render(run));
+        return report;
+    }
+
+    private static void WriteHistogramLogs(RunResults run, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var r in run.Results.Where(r => r.LatencyUs.Histogram.Length > 0))
+        {
+            var histogram = HistogramCodec.Decode(r.LatencyUs.Histogram);
+            histogram.Tag = $"{r.Scenario}/{r.Transport}/{r.Variant}";
+            var name = $"{r.Scenario}-{r.Transport}-{r.Variant}.hlog";
+            using var file = File.Create(Path.Combine(directory, name));
+            HistogramLogWriter.Write(file, run.StartedAt.UtcDateTime, histogram);
+        }
+    }
+}
