@@ -1,1 +1,57 @@
-namespace Bench.Scenarios; internal static class Program { private static int Main() => 0; }
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Bench.Scenarios.Cli;
+
+namespace Bench.Scenarios;
+
+/// <summary>The <c>bench</c> command line.</summary>
+public static class Program
+{
+    internal static string CommandLine { get; private set; } = "bench";
+
+    public static async Task<int> Main(string[] args)
+    {
+        CommandLine = "bench " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
+        using var cancel = new CancellationTokenSource();
+        var signals = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            // The first Ctrl-C stops the load and writes what was measured; a second one ends the process at once.
+            if (Interlocked.Increment(ref signals) == 1)
+            {
+                context.Cancel = true;
+                cancel.Cancel();
+            }
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+        var root = new RootCommand("Bench: WebSocket push or webhooks? Measures both under the same load and reports latency, throughput, cost and every event's fate.")
+        {
+            RunCommand.Create(() => cancel.Token),
+            ServeCommand.Create(() => cancel.Token),
+            ReportCommand.Create(),
+            ListCommand.Create(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            return UsageError(parse.Errors.Select(e => e.Message));
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+    }
+
+    /// <summary>Prints each problem and a pointer to --help; returns exit code 2.</summary>
+    internal static int UsageError(IEnumerable<string> problems)
+    {
+        foreach (var p in problems)
+        {
+            Console.Error.WriteLine($"error: {p}");
+        }
+
+        Console.Error.WriteLine("See 'bench --help' or 'bench run --help'.");
+        return ExitCodes.Usage;
+    }
+}

@@ -15,23 +15,48 @@ public sealed class RunRecorder
     private long delivered;
     private long errors;
 
+    private readonly int timelineSeconds;
+    private readonly TimeSpan warmup;
+    private Timeline? timeline;
+
+    /// <summary>A recorder whose run starts at <paramref name="runStartTimestamp"/>.</summary>
     public RunRecorder(TimeProvider timeProvider, long runStartTimestamp, TimeSpan warmup, int timelineSeconds)
+        : this(timeProvider, warmup, timelineSeconds)
+    {
+        Begin(runStartTimestamp);
+    }
+
+    /// <summary>A recorder whose start is set later by <see cref="Begin"/>, when the load is about to start.</summary>
+    public RunRecorder(TimeProvider timeProvider, TimeSpan warmup, int timelineSeconds)
     {
         TimeProvider = timeProvider;
-        RunStart = runStartTimestamp;
-        MeasureStart = runStartTimestamp + (long)(warmup.TotalSeconds * timeProvider.TimestampFrequency);
+        this.warmup = warmup;
+        this.timelineSeconds = timelineSeconds;
         ticksPerMicro = timeProvider.TimestampFrequency / 1e6;
-        Timeline = new Timeline(runStartTimestamp, timeProvider.TimestampFrequency, timelineSeconds);
     }
 
     public TimeProvider TimeProvider { get; }
 
-    public long RunStart { get; }
+    /// <summary>Where the run (warm-up included) starts: second 0 of the timeline.</summary>
+    public long RunStart { get; private set; }
 
     /// <summary>The first intended timestamp that counts in the summary.</summary>
-    public long MeasureStart { get; }
+    public long MeasureStart { get; private set; } = long.MaxValue;
 
-    public Timeline Timeline { get; }
+    public Timeline Timeline => timeline ?? throw new InvalidOperationException("the recorder has not begun");
+
+    /// <summary>Fixes the run's start; called once, before anything is recorded.</summary>
+    public void Begin(long runStartTimestamp)
+    {
+        if (timeline is not null)
+        {
+            throw new InvalidOperationException("the recorder has begun already");
+        }
+
+        RunStart = runStartTimestamp;
+        MeasureStart = runStartTimestamp + (long)(warmup.TotalSeconds * TimeProvider.TimestampFrequency);
+        timeline = new Timeline(runStartTimestamp, TimeProvider.TimestampFrequency, timelineSeconds);
+    }
 
     public ErrorCounts ErrorsByKind { get; } = new();
 

@@ -63,6 +63,9 @@ public sealed class Timeline
         return (Interlocked.Read(ref slot.Delivered), slot.Latency.TotalCount == 0 ? 0 : slot.Latency.GetValueAtPercentile(99));
     }
 
+    /// <summary>Sent count of one second (for live progress).</summary>
+    public long PeekSent(int second) => second < 0 || second >= slots.Length ? 0 : Interlocked.Read(ref slots[second].Sent);
+
     /// <summary>One entry a second up to the last second with any activity.</summary>
     public IReadOnlyList<TimelinePoint> Snapshot()
     {

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Scenarios;
+
+namespace Bench.Scenarios.Cli;
+
+/// <summary><c>bench list</c>: scenarios, transports, variants and profiles, with each scenario's defaults.</summary>
+internal static class ListCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("list", "List scenarios, transports, variants and profiles.");
+        command.SetAction(_ =>
+        {
+            var o = Console.Out;
+            o.WriteLine("Scenarios (each runs once per transport under the same load):");
+            foreach (var s in ScenarioCatalog.All)
+            {
+                o.WriteLine($"  {s.Name,-8} {s.Description}");
+                foreach (var p in Profile.All)
+                {
+                    var d = s.Defaults(p);
+                    o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"           {p.Name,-6} {d.RatePerSec:N0}/s, {d.Subscribers} subscriber(s), {d.PayloadBytes} B payload, {d.Connections} connection(s), {d.Warmup.TotalSeconds}s warm-up + {d.Duration.TotalSeconds}s"));
+                }
+            }
+
+            o.WriteLine();
+            o.WriteLine("Transports: " + string.Join(", ", Transport.All));
+            o.WriteLine("Variants:   default (more come with later scenarios: tls, compression, cold, resume)");
+            o.WriteLine();
+            o.WriteLine("Profiles:");
+            foreach (var p in Profile.All)
+            {
+                o.WriteLine($"  {p.Name,-6} {p.Description}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

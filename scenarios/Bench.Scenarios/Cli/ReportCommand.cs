@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Bench.Reports;
+using Bench.Reports.Json;
+
+namespace Bench.Scenarios.Cli;
+
+/// <summary><c>bench report RESULTS.json [--out DIR]</c>: re-renders report.md, charts and histograms from results alone.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var results = new Argument<string>("results") { Description = "A results.json file, or a run folder holding one." };
+        var output = new Option<string?>("--out") { Description = "Where to write report.md, charts/ and histograms/. The default is the results file's folder." };
+        var command = new Command("report", "Re-render report.md and charts from a results.json.") { results, output };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(results)!;
+            if (Directory.Exists(path))
+            {
+                path = Path.Combine(path, "results.json");
+            }
+
+            if (!File.Exists(path))
+            {
+                return Program.UsageError([$"results: no such file: {path}"]);
+            }
+
+            Reports.Model.RunResults run;
+            try
+            {
+                run = ResultsJson.Read(path);
+            }
+            catch (InvalidDataException e)
+            {
+                return Program.UsageError([e.Message]);
+            }
+
+            var directory = parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
+            var report = ReportWriter.Write(run, directory);
+            Console.Out.WriteLine($"Report: {Path.GetFullPath(report)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Running;
+using Bench.Scenarios.Scenarios;
+
+namespace Bench.Scenarios.Cli;
+
+/// <summary><c>bench run [SCENARIO...]</c>: measures scenarios for each transport and writes results, report and charts.</summary>
+internal static class RunCommand
+{
+    public static Command Create(Func<CancellationToken> cancellation)
+    {
+        var scenarios = new Argument<string[]>("scenario")
+        {
+            Description = $"Scenarios to run: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}. None named runs them all.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
+        var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", Transport.All) + " (the default: both).", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
+        var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default).");
+        var warmup = CliOptions.Duration("--warmup", "Warm-up before measuring, excluded from results, e.g. 3s (profile default).");
+        var rate = CliOptions.PositiveDouble("--rate", "Requests (rtt) or published events (push) a second.");
+        var subscribers = CliOptions.PositiveInt("--subscribers", "Subscribers each event is delivered to (push).");
+        var payload = CliOptions.PositiveInt("--payload", "Payload bytes of each event or request.");
+        var connections = CliOptions.PositiveInt("--connections", "Client connections (rtt: virtual users, one kept-alive connection each).");
+        var readyTimeout = CliOptions.Duration("--ready-timeout", "How long a target may take to start. The default is 20s.");
+
+        var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
+        {
+            scenarios, profile, transport, output, duration, warmup, rate, subscribers, payload, connections, readyTimeout,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            var problems = new List<string>();
+            var chosen = new List<IScenario>();
+            foreach (var name in CliOptions.SplitList(parse.GetValue(scenarios)))
+            {
+                if (ScenarioCatalog.Find(name) is { } s)
+                {
+                    chosen.Add(s);
+                }
+                else
+                {
+                    problems.Add($"unknown scenario '{name}'; valid scenarios: {string.Join(", ", ScenarioCatalog.All.Select(x => x.Name))}");
+                }
+            }
+
+            var profileName = parse.GetValue(profile) ?? Profile.Quick.Name;
+            var chosenProfile = Profile.Find(profileName);
+            if (chosenProfile is null)
+            {
+                problems.Add($"--profile: unknown profile '{profileName}'; valid profiles: {string.Join(", ", Profile.All.Select(p => p.Name))}");
+            }
+
+            var transports = CliOptions.SplitList(parse.GetValue(transport));
+            foreach (var t in transports.Where(t => !Transport.All.Contains(t)))
+            {
+                problems.Add($"--transport: unknown transport '{t}'; valid transports: {string.Join(", ", Transport.All)}");
+            }
+
+            if (problems.Count > 0)
+            {
+                return Program.UsageError(problems);
+            }
+
+            var plan = new RunPlan
+            {
+                Scenarios = chosen.Count > 0 ? chosen : ScenarioCatalog.DefaultSuite,
+                Transports = transports.Count > 0 ? transports : Transport.All,
+                Profile = chosenProfile!,
+                OutputDirectory = parse.GetValue(output),
+                Duration = parse.GetValue(duration),
+                Warmup = parse.GetValue(warmup),
+                RatePerSec = parse.GetValue(rate),
+                Subscribers = parse.GetValue(subscribers),
+                PayloadBytes = parse.GetValue(payload),
+                Connections = parse.GetValue(connections),
+                ReadyTimeout = parse.GetValue(readyTimeout) ?? TimeSpan.FromSeconds(20),
+                CommandLine = Program.CommandLine,
+            };
+            if (plan.Validate() is { Count: > 0 } invalid)
+            {
+                return Program.UsageError(invalid);
+            }
+
+            return await new RunExecutor(plan, new ConsoleProgress(), Console.Out, TimeProvider.System).ExecuteAsync(cancellation()).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

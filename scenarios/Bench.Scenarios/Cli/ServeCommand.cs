@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Bench.Targets.Hosting;
+
+namespace Bench.Scenarios.Cli;
+
+/// <summary><c>bench serve --role ROLE</c>: runs one reference server until stopped, printing <c>ready ROLE URL</c> once bound.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(Func<CancellationToken> cancellation)
+    {
+        var role = new Option<string>("--role") { Description = "hub (WebSocket server), dispatcher (webhook sender) or receiver (webhook endpoint).", Required = true };
+        var urls = new Option<string[]>("--urls") { Description = $"URLs to bind, comma-separated. The default is {TargetHost.DefaultUrl} (loopback, a free port)." };
+        var token = new Option<string?>("--token") { Description = "Bearer token required by the hub and the dispatcher's control routes (or BENCH_TOKEN). Without one, any client is accepted." };
+        var secret = new Option<string?>("--secret") { Description = "The receiver's whsec_ signing secret (or BENCH_SECRET). Required for the receiver." };
+        var maxMessage = CliOptions.PositiveInt("--max-message-bytes", "Hub: largest message; larger closes with 1009. The default is 65536.");
+        var maxBody = CliOptions.PositiveInt("--max-body-bytes", "Receiver: largest body; larger gets 413. The default is 1048576.");
+        var timeout = CliOptions.Duration("--delivery-timeout", "Dispatcher: time one delivery may take. The default is 10s.");
+        var origins = new Option<string[]>("--allowed-origin") { Description = "Hub: an Origin allowed to connect (repeatable). Without any, every Origin is allowed." };
+        var parent = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (set by bench run, so no target outlives its run)." };
+
+        var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL' when it listens.")
+        {
+            role, urls, token, secret, maxMessage, maxBody, timeout, origins, parent,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            var roleName = parse.GetValue(role) ?? "";
+            if (!Enum.TryParse<TargetRole>(roleName, ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen))
+            {
+                return Program.UsageError([$"--role: unknown role '{roleName}'; valid roles: hub, dispatcher, receiver"]);
+            }
+
+            var bind = CliOptions.SplitList(parse.GetValue(urls));
+            var tokenValue = parse.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable("BENCH_TOKEN"));
+            var secretValue = parse.GetValue(secret) ?? NullIfEmpty(Environment.GetEnvironmentVariable("BENCH_SECRET"));
+            if (chosen == TargetRole.Receiver && secretValue is null)
+            {
+                return Program.UsageError(["--secret: the receiver needs a whsec_ secret (or set BENCH_SECRET)"]);
+            }
+
+            var ct = cancellation();
+            RunningTarget target;
+            try
+            {
+                target = chosen switch
+                {
+                    TargetRole.Hub => await TargetHost.StartHubAsync(o =>
+                    {
+                        o.Token = tokenValue;
+                        o.MaxMessageBytes = parse.GetValue(maxMessage) ?? o.MaxMessageBytes;
+                        o.AllowedOrigins = [.. parse.GetValue(origins) ?? []];
+                    }, bind, ct: ct).ConfigureAwait(false),
+                    TargetRole.Dispatcher => await TargetHost.StartDispatcherAsync(o =>
+                    {
+                        o.Token = tokenValue;
+                        o.DeliveryTimeout = parse.GetValue(timeout) ?? o.DeliveryTimeout;
+                    }, bind, ct: ct).ConfigureAwait(false),
+                    _ => await TargetHost.StartReceiverAsync(o =>
+                    {
+                        o.Secret = secretValue!;
+                        o.MaxBodyBytes = parse.GetValue(maxBody) ?? o.MaxBodyBytes;
+                    }, bind, ct: ct).ConfigureAwait(false),
+                };
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException or Microsoft.Extensions.Options.OptionsValidationException)
+            {
+                await Console.Error.WriteLineAsync($"error: {roleName} could not start: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.RunFailed;
+            }
+
+            await using (target.ConfigureAwait(false))
+            {
+                Console.Out.WriteLine($"ready {roleName.ToLowerInvariant()} {target.Url}");
+                Console.Out.Flush();
+                await WaitForStopAsync(parse.GetValue(parent), ct).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>Waits for Ctrl-C/SIGTERM, or for the parent process to disappear.</summary>
+    private static async Task WaitForStopAsync(int? parentPid, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+                if (parentPid is { } pid && !IsAlive(pid))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Asked to stop.
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net.WebSockets;
+
+namespace Bench.Scenarios.Clients;
+
+/// <summary>Opens client WebSockets to a target with its bearer token.</summary>
+public static class WebSocketClients
+{
+    /// <summary>ws:// for http://, wss:// for https://, with the path appended.</summary>
+    public static Uri ToWebSocketUri(string httpUrl, string pathAndQuery)
+    {
+        var b = new UriBuilder(httpUrl);
+        b.Scheme = b.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+        var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        b.Path = q < 0 ? pathAndQuery : pathAndQuery[..q];
+        b.Query = q < 0 ? "" : pathAndQuery[(q + 1)..];
+        return b.Uri;
+    }
+
+    public static async Task<ClientWebSocket> ConnectAsync(string httpUrl, string pathAndQuery, string? token, CancellationToken ct)
+    {
+        var socket = new ClientWebSocket();
+        if (token is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+
+        // Keep-alive pings come from the hub; the client answers them.
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        try
+        {
+            await socket.ConnectAsync(ToWebSocketUri(httpUrl, pathAndQuery), ct).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads one whole message into <paramref name="buffer"/>; returns its length, or -1 on close.</summary>
+    public static async ValueTask<int> ReceiveMessageAsync(WebSocket socket, byte[] buffer, CancellationToken ct)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                throw new InvalidDataException($"a message exceeded the client's {buffer.Length}-byte buffer");
+            }
+
+            var result = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return -1;
+            }
+
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return length;
+            }
+        }
+    }
+
+    /// <summary>Closes politely when the socket is still open; a failure to close is not a measurement error.</summary>
+    public static async Task CloseQuietlyAsync(WebSocket socket)
+    {
+        if (socket.State == WebSocketState.Open)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // The run is over; the peer may be gone already.
+            }
+        }
+
+        socket.Dispose();
+    }
+}

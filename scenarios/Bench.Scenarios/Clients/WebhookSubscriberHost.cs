@@ -1,0 +1,42 @@
+using Bench.Targets.Hosting;
+using Bench.Targets.Receiver;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bench.Scenarios.Clients;
+
+/// <summary>
+/// The webhook subscribers of a push run: one receiver hosted in the harness on loopback, one endpoint path a
+/// subscriber (<c>/webhook/{stream}</c>), verifying signatures as any receiver must before handing bodies to the accounting.
+/// </summary>
+public sealed class WebhookSubscriberHost : IAsyncDisposable
+{
+    private readonly RunningTarget receiver;
+
+    private WebhookSubscriberHost(RunningTarget receiver) => this.receiver = receiver;
+
+    public string BaseUrl => receiver.Url;
+
+    public ReceiverStats Stats() => receiver.Services.GetRequiredService<ReceiverCounters>().Snapshot();
+
+    public string UrlOf(string stream) => BaseUrl + "/webhook/" + Uri.EscapeDataString(stream);
+
+    public static async Task<WebhookSubscriberHost> StartAsync(string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct)
+    {
+        var receiver = await TargetHost.StartReceiverAsync(
+            o =>
+            {
+                o.Secret = secret;
+                o.MaxBodyBytes = maxBodyBytes;
+            },
+            services: s => s.AddSingleton<IWebhookObserver>(new AccountingObserver(accounting)),
+            ct: ct).ConfigureAwait(false);
+        return new WebhookSubscriberHost(receiver);
+    }
+
+    public ValueTask DisposeAsync() => receiver.DisposeAsync();
+
+    private sealed class AccountingObserver(DeliveryAccounting accounting) : IWebhookObserver
+    {
+        public void OnAccepted(ReadOnlySpan<byte> body, long arrivalTimestamp) => accounting.OnArrival(body, arrivalTimestamp);
+    }
+}

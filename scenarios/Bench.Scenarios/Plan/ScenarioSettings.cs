@@ -1,0 +1,24 @@
+namespace Bench.Scenarios.Plan;
+
+/// <summary>The load one scenario runs under, the same for every transport.</summary>
+public sealed record ScenarioSettings
+{
+    /// <summary>Requests (rtt) or published events (push) a second.</summary>
+    public required double RatePerSec { get; init; }
+
+    /// <summary>Subscribers each event is delivered to (push); 1 for rtt.</summary>
+    public required int Subscribers { get; init; }
+
+    /// <summary>Bytes of the event's <c>data</c> field.</summary>
+    public required int PayloadBytes { get; init; }
+
+    /// <summary>Client connections: virtual users for rtt, one per subscriber for push.</summary>
+    public required int Connections { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+
+    public required TimeSpan Warmup { get; init; }
+
+    /// <summary>How long to wait after the last publish for deliveries still in flight.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,155 @@
+using Bench.Engine.Load;
+using Bench.Engine.Recording;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Targets;
+
+namespace Bench.Scenarios.Running;
+
+/// <summary>
+/// Drives one scenario × transport: warm-up then measured open-model load at the settings' rate, live progress, the
+/// target's and the generator's CPU over the measured window, an optional drain, and a stop if the target dies.
+/// </summary>
+public sealed class MeasuredLoad(ScenarioContext context, string scenario, string transport)
+{
+    private const double LeadSeconds = 0.1;
+
+    public TimeProvider Clock => context.Clock;
+
+    /// <summary>A recorder for this load; <see cref="RunAsync"/> fixes its start when the load begins.</summary>
+    public RunRecorder NewRecorder()
+    {
+        var s = context.Settings;
+        var seconds = (int)Math.Ceiling(s.Warmup.TotalSeconds + s.Duration.TotalSeconds + s.DrainTimeout.TotalSeconds + LeadSeconds) + 15;
+        return new RunRecorder(Clock, s.Warmup, seconds);
+    }
+
+    /// <summary>
+    /// Runs the load. The runner records each iteration into <paramref name="iterationRecorder"/> (the same recorder as
+    /// <paramref name="recorder"/> when the iteration is the measured exchange, as in rtt); <paramref name="drained"/>
+    /// (push) is polled afterwards until true or the drain timeout.
+    /// </summary>
+    public async Task<LoadOutcome> RunAsync(
+        TargetProcess target, RunRecorder recorder, RunRecorder iterationRecorder, int virtualUsers, IterationAction action, Func<bool>? drained, CancellationToken ct)
+    {
+        var s = context.Settings;
+
+        // The run starts a moment from now so that the first intended times are not already late.
+        var runStart = Clock.GetTimestamp() + (long)(LeadSeconds * Clock.TimestampFrequency);
+        recorder.Begin(runStart);
+        if (!ReferenceEquals(recorder, iterationRecorder))
+        {
+            iterationRecorder.Begin(runStart);
+        }
+
+        var phases = new List<LoadSimulation>();
+        if (s.Warmup > TimeSpan.Zero)
+        {
+            phases.Add(Simulation.Inject(s.RatePerSec, s.Warmup));
+        }
+
+        phases.Add(Simulation.Inject(s.RatePerSec, s.Duration));
+        var runner = new LoadRunner(new LoadRunnerOptions
+        {
+            Simulations = phases,
+            VirtualUsers = virtualUsers,
+            TimeProvider = Clock,
+        });
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var onExit = target.Exited.ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
+        var generatorCpu = CpuMeter.ForCurrentProcess(Clock);
+        var targetCpuAtStart = target.CpuTime();
+        using var progressStop = new CancellationTokenSource();
+        var progress = ProgressLoopAsync(recorder, iterationRecorder, progressStop.Token);
+
+        // CPU is read over the measured window: from the end of warm-up to the end of the load.
+        var windowStart = Task.Run(async () =>
+        {
+            var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), recorder.MeasureStart);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, Clock, stop.Token).ConfigureAwait(false);
+            }
+
+            generatorCpu.Restart();
+            targetCpuAtStart = target.CpuTime();
+        }, stop.Token);
+
+        var load = await runner.RunAsync(action, iterationRecorder, stop.Token).ConfigureAwait(false);
+        try
+        {
+            await windowStart.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped before warm-up ended: there is no measured window to read.
+        }
+        var loadEnd = Clock.GetTimestamp();
+        var (_, generatorPercent) = generatorCpu.Read();
+        var targetCpuSeconds = (target.CpuTime() - targetCpuAtStart).TotalSeconds;
+        var measuredWall = Math.Max(0.001, Clock.GetElapsedTime(recorder.MeasureStart, loadEnd).TotalSeconds);
+        var targetPercent = 100.0 * targetCpuSeconds / (measuredWall * Environment.ProcessorCount);
+
+        var drainTimedOut = false;
+        if (drained is not null && !stop.IsCancellationRequested)
+        {
+            var deadline = Clock.GetTimestamp() + (long)(s.DrainTimeout.TotalSeconds * Clock.TimestampFrequency);
+            while (!drained() && !stop.IsCancellationRequested)
+            {
+                if (Clock.GetTimestamp() >= deadline)
+                {
+                    drainTimedOut = true;
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(20), Clock, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        var deliveryWall = Math.Max(measuredWall, Clock.GetElapsedTime(recorder.MeasureStart).TotalSeconds);
+        await progressStop.CancelAsync().ConfigureAwait(false);
+        await progress.ConfigureAwait(false);
+
+        if (target.HasExited)
+        {
+            throw target.DiedException($"{scenario}/{transport}");
+        }
+
+        return new LoadOutcome(load, measuredWall, drained is null ? measuredWall : deliveryWall, generatorPercent,
+            targetCpuSeconds, targetPercent, target.PeakRssMiB(), drainTimedOut, ct.IsCancellationRequested);
+    }
+
+    private async Task ProgressLoopAsync(RunRecorder recorder, RunRecorder sentRecorder, CancellationToken ct)
+    {
+        var s = context.Settings;
+        var total = s.Warmup.TotalSeconds + s.Duration.TotalSeconds;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), Clock, ct).ConfigureAwait(false);
+                var elapsed = Clock.GetElapsedTime(recorder.RunStart).TotalSeconds;
+                var second = (int)Math.Floor(elapsed) - 1;
+                var (delivered, p99) = recorder.Timeline.Peek(second);
+                var sent = sentRecorder.Timeline.PeekSent(second);
+                context.Progress.Report(new ProgressSnapshot(scenario, transport, Math.Max(0, elapsed), total, elapsed < s.Warmup.TotalSeconds, sent, delivered, p99));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Progress stops with the load.
+        }
+    }
+}
+
+/// <summary>What a measured load produced besides the recorder's own figures.</summary>
+public sealed record LoadOutcome(
+    LoadRunResult Load,
+    double MeasuredSeconds,
+    double DeliverySeconds,
+    double GeneratorCpuPercent,
+    double TargetCpuSeconds,
+    double TargetCpuPercent,
+    double TargetPeakRssMiB,
+    bool DrainTimedOut,
+    bool Cancelled);

@@ -1,0 +1,121 @@
+using System.Globalization;
+using Bench.Reports;
+using Bench.Reports.Json;
+using Bench.Reports.Metrics;
+using Bench.Reports.Model;
+using Bench.Scenarios.Cli;
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Targets;
+
+namespace Bench.Scenarios.Running;
+
+/// <summary>
+/// Runs a plan: every scenario × transport in turn, <c>results.json</c> rewritten after each one completes, then the
+/// report. A target that fails stops the run with exit 4, Ctrl-C with 130; either way what was measured stays on disk
+/// and the report is written from it.
+/// </summary>
+public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter output, TimeProvider clock)
+{
+    public const string ResultsRoot = "results";
+
+    public async Task<int> ExecuteAsync(CancellationToken ct)
+    {
+        var startedAt = clock.GetUtcNow();
+        var runId = EnvironmentProbe.RunId(startedAt);
+        var directory = plan.OutputDirectory ?? UniqueRunDirectory(runId);
+        Directory.CreateDirectory(directory);
+        var resultsPath = Path.Combine(directory, "results.json");
+        var run = new RunResults
+        {
+            RunId = runId,
+            StartedAt = startedAt,
+            Profile = plan.Profile.Name,
+            Environment = EnvironmentProbe.Describe(plan.CommandLine),
+        };
+        ResultsJson.Write(run, resultsPath);
+        progress.Message($"Bench run {runId} ({plan.Profile.Name} profile) -> {directory}");
+
+        var exitCode = ExitCodes.Ok;
+        try
+        {
+            foreach (var scenario in plan.Scenarios)
+            {
+                var settings = plan.SettingsFor(scenario);
+                foreach (var transport in plan.Transports)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    progress.Message($"{scenario.Name}/{transport}: starting target");
+                    var result = await scenario.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock }, transport, ct).ConfigureAwait(false);
+                    run.Results.Add(result);
+                    ResultsJson.Write(run, resultsPath);
+                    progress.Message(Summary(result));
+                    ct.ThrowIfCancellationRequested();
+                }
+            }
+
+            run = run with { Status = "complete" };
+        }
+        catch (TargetFailedException e)
+        {
+            progress.Message($"error: {e.Message}");
+            run = run with { Status = "failed", StatusMessage = e.Message };
+            exitCode = ExitCodes.RunFailed;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            progress.Message("cancelled: writing what was measured so far");
+            run = run with { Status = "cancelled", StatusMessage = "stopped by the user" };
+            exitCode = ExitCodes.Cancelled;
+        }
+
+        ResultsJson.Write(run, resultsPath);
+        progress.Message("rendering report and charts");
+        var report = ReportWriter.Write(run, directory);
+        if (plan.OutputDirectory is null)
+        {
+            PointLatestAt(directory);
+        }
+
+        await output.WriteLineAsync($"Results: {Path.GetFullPath(resultsPath)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Report:  {Path.GetFullPath(report)}").ConfigureAwait(false);
+        return exitCode;
+    }
+
+    private static string Summary(ScenarioResult r) => string.Create(CultureInfo.InvariantCulture,
+        $"{r.Scenario}/{r.Transport}: p50 {Formats.Milliseconds(r.LatencyUs.P50)}, p99 {Formats.Milliseconds(r.LatencyUs.P99)}, achieved {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N0}/s, delivered {r.Counts.Delivered:N0}, lost {r.Counts.Lost:N0}, errors {r.Counts.Errors:N0}{(r.Warnings.Count > 0 ? $" ({r.Warnings.Count} warning(s))" : "")}");
+
+    private static string UniqueRunDirectory(string runId)
+    {
+        var path = Path.Combine(ResultsRoot, runId);
+        for (var i = 2; Directory.Exists(path); i++)
+        {
+            path = Path.Combine(ResultsRoot, $"{runId}-{i.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return path;
+    }
+
+    /// <summary>Points <c>results/latest</c> at the run folder (a relative symbolic link).</summary>
+    private void PointLatestAt(string directory)
+    {
+        var latest = Path.Combine(ResultsRoot, "latest");
+        try
+        {
+            if (File.Exists(latest) || Directory.Exists(latest))
+            {
+                File.Delete(latest);
+            }
+
+            File.CreateSymbolicLink(latest, Path.GetFileName(directory));
+        }
+        catch (IOException e)
+        {
+            progress.Message($"warning: could not point {latest} at the run: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            progress.Message($"warning: could not point {latest} at the run: {e.Message}");
+        }
+    }
+}

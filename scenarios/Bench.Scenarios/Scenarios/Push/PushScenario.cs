@@ -1,0 +1,86 @@
+using System.Globalization;
+using Bench.Engine.Recording;
+using Bench.Reports.Model;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Running;
+
+namespace Bench.Scenarios.Scenarios.Push;
+
+/// <summary>
+/// Fan-out: the harness publishes events to the target at a fixed rate over the shared publishing connection, and
+/// the target delivers each one to every subscriber — WebSocket clients of the hub, or webhook endpoints (hosted by the
+/// harness) of the dispatcher. Latency is arrival minus intended publish time, per subscriber; every (subscriber, seq)
+/// is accounted for.
+/// </summary>
+public sealed class PushScenario : IScenario
+{
+    public string Name => "push";
+
+    public string Description =>
+        "Fan-out: each published event is delivered by the target to every subscriber (WebSocket clients of the hub, or webhook endpoints called by the dispatcher); latency is from the intended publish time to arrival at each subscriber.";
+
+    public bool ConnectionsFollowSubscribers => true;
+
+    public ScenarioSettings Defaults(Profile profile) => new()
+    {
+        RatePerSec = 100,
+        Subscribers = profile == Profile.Ci ? 10 : 50,
+        PayloadBytes = 256,
+        Connections = profile == Profile.Ci ? 10 : 50,
+        Duration = profile.Duration,
+        Warmup = profile.Warmup,
+    };
+
+    public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct)
+    {
+        var s = context.Settings;
+        var streams = Enumerable.Range(0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
+        var token = Secrets.NewToken();
+        var load = new MeasuredLoad(context, Name, transport);
+        var recorder = load.NewRecorder();
+        var publishRecorder = load.NewRecorder();
+        var accounting = new DeliveryAccounting(recorder, streams);
+
+        IPushFanOut fanOut = transport switch
+        {
+            Transport.WebSocket => await WebSocketFanOut.StartAsync(context, token, streams, accounting, maxMessage, ct).ConfigureAwait(false),
+            Transport.Webhook => await WebhookFanOut.StartAsync(context, token, streams, accounting, maxMessage, ct).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "push runs over websocket or webhook"),
+        };
+        await using (fanOut.ConfigureAwait(false))
+        {
+            var publisher = await Publisher.ConnectAsync(fanOut.Target.Url, token, Payloads.Create(s.PayloadBytes), ct).ConfigureAwait(false);
+            await using (publisher.ConfigureAwait(false))
+            {
+                long published = 0;
+                var outcome = await load.RunAsync(fanOut.Target, recorder, publishRecorder, 1, async (it, token) =>
+                {
+                    await publisher.PublishAsync(it.Number, it.IntendedTimestamp, token).ConfigureAwait(false);
+                    recorder.RecordSent(it.IntendedTimestamp);
+                    Interlocked.Increment(ref published);
+                }, () => accounting.AllArrived(Interlocked.Read(ref published)), ct).ConfigureAwait(false);
+
+                var extraErrors = await fanOut.TargetErrorsAsync(ct).ConfigureAwait(false);
+                foreach (var (kind, count) in publishRecorder.ErrorsByKind.Snapshot())
+                {
+                    extraErrors["publish_" + kind] = count;
+                }
+
+                var counts = Count(recorder, accounting);
+                var warnings = fanOut.Warnings().ToList();
+                return ResultBuilder.Build(Name, Description, transport, s, recorder, outcome, counts, recorder.Sent, extraErrors, warnings);
+            }
+        }
+    }
+
+    /// <summary>Exact counts over the measured window, from every subscriber's stream.</summary>
+    public static DeliveryCounts Count(RunRecorder recorder, DeliveryAccounting accounting)
+    {
+        var streams = accounting.Trackers.Select(t => t.Snapshot()).ToList();
+        var sent = recorder.Sent;
+        var lost = streams.Sum(t => Math.Max(0, sent - t.DistinctMeasured));
+        return new DeliveryCounts(sent, recorder.Delivered, lost, streams.Sum(t => t.Duplicated), streams.Sum(t => t.OutOfOrder), recorder.Errors);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Bench.Engine.Load;
+using Bench.Reports.Model;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Running;
+using Bench.Scenarios.Targets;
+using Bench.Targets.Events;
+using Bench.Targets.Hosting;
+using Bench.Targets.Webhooks;
+
+namespace Bench.Scenarios.Scenarios.Rtt;
+
+/// <summary>
+/// Request/response round trip over one kept-alive connection per virtual user: a WebSocket echo against an HTTP
+/// POST of the same signed webhook body to the receiver. Open model; latency from each request's intended time.
+/// </summary>
+public sealed class RttScenario : IScenario
+{
+    public string Name => "rtt";
+
+    public string Description =>
+        "Request/response round trip over one kept-alive connection per virtual user: a message echoed by the WebSocket hub versus an HTTP POST of the same signed webhook body answered by the receiver.";
+
+    public bool ConnectionsFollowSubscribers => false;
+
+    public ScenarioSettings Defaults(Profile profile) => new()
+    {
+        RatePerSec = profile == Profile.Ci ? 500 : 1000,
+        Subscribers = 1,
+        PayloadBytes = 256,
+        Connections = 8,
+        Duration = profile.Duration,
+        Warmup = profile.Warmup,
+    };
+
+    public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct)
+    {
+        var s = context.Settings;
+        var payload = Payloads.Create(s.PayloadBytes);
+        var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
+        var session = transport switch
+        {
+            Transport.WebSocket => (IRttSession)await WebSocketEcho.StartAsync(context, s.Connections, maxMessage, ct).ConfigureAwait(false),
+            Transport.Webhook => await WebhookPost.StartAsync(context, s.Connections, maxMessage, ct).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "rtt runs over websocket or webhook"),
+        };
+        await using (session.ConfigureAwait(false))
+        {
+            var load = new MeasuredLoad(context, Name, transport);
+            var recorder = load.NewRecorder();
+            var outcome = await load.RunAsync(session.Target, recorder, recorder, s.Connections, (it, token) => session.ExchangeAsync(it, payload, token), null, ct).ConfigureAwait(false);
+            var counts = new DeliveryCounts(recorder.Sent, recorder.Delivered, Math.Max(0, recorder.Sent - recorder.Delivered - recorder.Errors), 0, 0, recorder.Errors);
+            return ResultBuilder.Build(Name, Description, transport, s, recorder, outcome, counts, recorder.Delivered, new Dictionary<string, long>(), []);
+        }
+    }
+
+    /// <summary>The body every request carries: the push scenario's event envelope, so both transports move the same bytes.</summary>
+    private static void WriteBody(IBufferWriter<byte> output, IterationContext it, byte[] payload) =>
+        EventEnvelope.Write(output, new PublishedEvent(it.Number, it.IntendedTimestamp, payload), "rtt", it.Number);
+
+    private interface IRttSession : IAsyncDisposable
+    {
+        TargetProcess Target { get; }
+
+        ValueTask ExchangeAsync(IterationContext iteration, byte[] payload, CancellationToken ct);
+    }
+
+    private sealed class WebSocketEcho(TargetProcess target, ClientWebSocket[] sockets, int maxMessage) : IRttSession
+    {
+        private readonly ArrayBufferWriter<byte>[] bodies = [.. sockets.Select(_ => new ArrayBufferWriter<byte>(1024))];
+        private readonly byte[][] buffers = [.. sockets.Select(_ => new byte[maxMessage])];
+
+        public TargetProcess Target => target;
+
+        public static async Task<WebSocketEcho> StartAsync(ScenarioContext context, int connections, int maxMessage, CancellationToken ct)
+        {
+            var token = Secrets.NewToken();
+            var target = await TargetProcess.StartAsync(TargetRole.Hub, ["--max-message-bytes", maxMessage.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+            try
+            {
+                var sockets = await Task.WhenAll(Enumerable.Range(0, connections)
+                    .Select(_ => WebSocketClients.ConnectAsync(target.Url, "/ws/echo", token, ct))).ConfigureAwait(false);
+                return new WebSocketEcho(target, sockets, maxMessage);
+            }
+            catch
+            {
+                await target.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        public async ValueTask ExchangeAsync(IterationContext it, byte[] payload, CancellationToken ct)
+        {
+            var socket = sockets[it.VirtualUser];
+            var body = bodies[it.VirtualUser];
+            body.ResetWrittenCount();
+            WriteBody(body, it, payload);
+            await socket.SendAsync(body.WrittenMemory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+            var length = await WebSocketClients.ReceiveMessageAsync(socket, buffers[it.VirtualUser], ct).ConfigureAwait(false);
+            if (length < 0)
+            {
+                throw new IterationFailedException("closed_by_target");
+            }
+
+            if (length != body.WrittenCount)
+            {
+                throw new IterationFailedException("echo_mismatch");
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var socket in sockets)
+            {
+                await WebSocketClients.CloseQuietlyAsync(socket).ConfigureAwait(false);
+            }
+
+            await target.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private sealed class WebhookPost(TargetProcess target, HttpClient[] clients, WebhookSignature signature, TimeProvider clock) : IRttSession
+    {
+        private readonly ArrayBufferWriter<byte>[] bodies = [.. clients.Select(_ => new ArrayBufferWriter<byte>(1024))];
+        private readonly Uri url = new(target.Url + "/webhook");
+
+        public TargetProcess Target => target;
+
+        public static async Task<WebhookPost> StartAsync(ScenarioContext context, int connections, int maxBody, CancellationToken ct)
+        {
+            var secret = WebhookSignature.NewSecret();
+            var target = await TargetProcess.StartAsync(TargetRole.Receiver, ["--max-body-bytes", maxBody.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                new Dictionary<string, string> { ["BENCH_SECRET"] = secret }, context.ReadyTimeout, ct).ConfigureAwait(false);
+
+            // One handler per virtual user, limited to one connection: each virtual user keeps exactly one connection alive.
+            var clients = Enumerable.Range(0, connections).Select(_ => new HttpClient(
+                new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            { Timeout = TimeSpan.FromSeconds(30) }).ToArray();
+            return new WebhookPost(target, clients, new WebhookSignature(secret), context.Clock);
+        }
+
+        public async ValueTask ExchangeAsync(IterationContext it, byte[] payload, CancellationToken ct)
+        {
+            var body = bodies[it.VirtualUser];
+            body.ResetWrittenCount();
+            WriteBody(body, it, payload);
+            var id = PublishedEvent.EventId(it.Number);
+            var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(body.WrittenMemory) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.TryAddWithoutValidation(WebhookSignature.IdHeader, id);
+            request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, signature.Sign(id, timestamp, body.WrittenSpan));
+            using var response = await clients[it.VirtualUser].SendAsync(request, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
+            await target.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Running;
+
+namespace Bench.Scenarios.Scenarios;
+
+/// <summary>What a scenario run is given: its settings, how long targets may take to start, where to report progress.</summary>
+public sealed record ScenarioContext(ScenarioSettings Settings, TimeSpan ReadyTimeout, IProgressSink Progress)
+{
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Bench.Targets.Hosting;
+
+namespace Bench.Scenarios.Targets;
+
+/// <summary>
+/// A target running as its own process (<c>bench serve</c>), so its CPU and memory are measured apart from the
+/// generator's. Started on loopback with an ephemeral port; ready when it prints <c>ready ROLE URL</c>. It watches this
+/// process and exits if it disappears, and every live target is killed when this process exits: none is left running.
+/// </summary>
+public sealed class TargetProcess : IAsyncDisposable
+{
+    private static readonly ConcurrentDictionary<TargetProcess, byte> Live = new();
+    private readonly Process process;
+    private readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<string> stderrTail = new();
+    private bool stopping;
+
+    static TargetProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var target in Live.Keys)
+            {
+                target.Kill();
+            }
+        };
+    }
+
+    private TargetProcess(TargetRole role, Process process)
+    {
+        Role = role;
+        this.process = process;
+    }
+
+    public TargetRole Role { get; }
+
+    public string Name => Role.ToString().ToLowerInvariant();
+
+    /// <summary>The URL printed in the ready line.</summary>
+    public string Url { get; private set; } = "";
+
+    public int ProcessId => process.Id;
+
+    /// <summary>Completes with the exit code when the process exits.</summary>
+    public Task<int> Exited => exited.Task;
+
+    public bool HasExited => exited.Task.IsCompleted;
+
+    /// <summary>Starts <c>bench serve --role ROLE</c> and waits for its ready line.</summary>
+    public static async Task<TargetProcess> StartAsync(
+        TargetRole role, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout, CancellationToken ct)
+    {
+        var (fileName, prefix) = ServeCommandLocator.Locate();
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in prefix)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var a in new[] { "serve", "--role", role.ToString().ToLowerInvariant(), "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var a in extraArguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var target = new TargetProcess(role, process);
+        var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && line.StartsWith("ready ", StringComparison.Ordinal))
+            {
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                ready.TrySetResult(parts[^1]);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                target.stderrTail.Enqueue(line);
+                while (target.stderrTail.Count > 20)
+                {
+                    target.stderrTail.TryDequeue(out string? _);
+                }
+            }
+        };
+        process.Exited += (_, _) =>
+        {
+            int code;
+            try
+            {
+                code = process.ExitCode;
+            }
+            catch (InvalidOperationException)
+            {
+                code = -1;
+            }
+
+            target.exited.TrySetResult(code);
+            ready.TrySetException(new TargetFailedException($"{target.Name} exited with code {code} before it was ready{target.StderrSuffix()}"));
+        };
+
+        try
+        {
+            if (!process.Start())
+            {
+                throw new TargetFailedException($"{target.Name} did not start ({fileName})");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new TargetFailedException($"{target.Name} did not start: {e.Message}", e);
+        }
+
+        Live.TryAdd(target, 0);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            target.Url = await ready.Task.WaitAsync(readyTimeout, ct).ConfigureAwait(false);
+            return target;
+        }
+        catch (TimeoutException)
+        {
+            await target.DisposeAsync().ConfigureAwait(false);
+            throw new TargetFailedException($"{target.Name} was not ready within {readyTimeout.TotalSeconds:0} s{target.StderrSuffix()}");
+        }
+        catch
+        {
+            await target.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Total CPU time the process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        try
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+        catch (InvalidOperationException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>The process's peak resident set (VmHWM on Linux; the current working set elsewhere), in MiB.</summary>
+    public double PeakRssMiB()
+    {
+        try
+        {
+            var status = $"/proc/{process.Id}/status";
+            if (File.Exists(status))
+            {
+                var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+                if (line is not null)
+                {
+                    var kib = long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
+                    return kib / 1024.0;
+                }
+            }
+
+            process.Refresh();
+            return process.PeakWorkingSet64 / (1024.0 * 1024.0);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or FormatException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>A failure describing this target's unexpected exit.</summary>
+    public TargetFailedException DiedException(string during) =>
+        new($"{Name} (pid {ProcessId}) exited with code {(HasExited ? Exited.Result : -1)} during {during}{StderrSuffix()}");
+
+    private string StderrSuffix()
+    {
+        var tail = string.Join(Environment.NewLine + "    ", stderrTail);
+        return tail.Length == 0 ? "" : ":" + Environment.NewLine + "    " + tail;
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (stopping)
+        {
+            return;
+        }
+
+        stopping = true;
+        Kill();
+        try
+        {
+            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"warning: {Name} (pid {process.Id}) did not exit within 5 s of being killed").ConfigureAwait(false);
+        }
+
+        Live.TryRemove(this, out _);
+        process.Dispose();
+    }
+}

@@ -1,0 +1,26 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Bench.Scenarios.Targets;
+
+/// <summary>Reads a target's <c>/stats</c> counters.</summary>
+public static class TargetStatsClient
+{
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+
+    public static async Task<T> GetAsync<T>(string targetUrl, JsonTypeInfo<T> type, CancellationToken ct) =>
+        await Http.GetFromJsonAsync(targetUrl + "/stats", type, ct).ConfigureAwait(false)
+        ?? throw new InvalidDataException($"{targetUrl}/stats returned nothing");
+
+    public static async Task PostAsync<T>(string url, T body, JsonTypeInfo<T> type, string token, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, type) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            throw new TargetFailedException($"POST {url} answered {(int)response.StatusCode}: {text}");
+        }
+    }
+}
