@@ -17,11 +17,14 @@ public static class TimelineChart
         var latency = ChartTheme.NewPlot($"{scenario}: latency and throughput over time", "", "latency (ms, log scale)");
         var throughput = ChartTheme.NewPlot("", "seconds since the start of warm-up", "deliveries per second");
         var warmup = results.Count == 0 ? 0 : results.Max(r => r.Parameters.WarmupSec);
-        double minMs = double.MaxValue, maxMs = 0, maxX = 1;
+        var loadEnd = results.Count == 0 ? 0 : results.Max(r => r.Parameters.WarmupSec + r.Parameters.DurationSec);
+        double minMs = double.MaxValue, maxMs = 0, maxX = loadEnd + 1, maxRate = 1;
         foreach (var plot in new[] { latency, throughput })
         {
             var span = plot.Add.HorizontalSpan(0, warmup, WarmupShade);
             span.LegendText = plot == throughput ? "warm-up (excluded)" : "";
+            var end = plot.Add.VerticalLine(loadEnd, 1.5f, Color.FromHex("#555555"), LinePattern.Dotted);
+            end.LegendText = plot == throughput ? "load ends (later: deliveries still in flight)" : "";
         }
 
         foreach (var r in results)
@@ -51,6 +54,7 @@ public static class TimelineChart
             }
 
             var all = r.Timeline;
+            maxRate = Math.Max(maxRate, all.Count == 0 ? 0 : all.Max(t => t.Delivered));
             var rate = throughput.Add.ScatterLine(all.Select(t => t.Second + 0.5).ToArray(), all.Select(t => (double)t.Delivered).ToArray(), color);
             rate.LineWidth = 2.5f;
             rate.LegendText = MarkdownReport.Label(r);
@@ -62,14 +66,16 @@ public static class TimelineChart
             latency.Axes.SetLimitsY(Math.Log10(minMs) - 0.1, Math.Log10(maxMs) + 0.1);
         }
 
+        // Throughput starts at zero: a zoomed axis would turn a 1 % wobble into a cliff.
         latency.Axes.SetLimitsX(0, maxX);
-        throughput.Axes.SetLimitsX(0, maxX);
-        throughput.Axes.Margins(bottom: 0);
+        throughput.Axes.SetLimits(0, maxX, 0, maxRate * 1.15);
         latency.ShowLegend(Alignment.UpperRight);
         throughput.ShowLegend(Alignment.LowerRight);
 
-        var figure = new Multiplot { Layout = new ScottPlot.MultiplotLayouts.Rows() };
-        figure.AddPlot(latency);
+        // The same left-axis width on both plots keeps their time axes aligned.
+        latency.Axes.Left.MinimumSize = 110;
+        throughput.Axes.Left.MinimumSize = 110;
+        var figure = new Multiplot(latency) { Layout = new ScottPlot.MultiplotLayouts.Rows() };
         figure.AddPlot(throughput);
         figure.SavePng(path, ChartTheme.Width, 900);
     }

@@ -59,7 +59,7 @@ public static class MarkdownReport
             return;
         }
 
-        var transports = run.Results.Select(r => r.Transport).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var transports = run.Results.Select(r => r.Transport).Distinct(StringComparer.Ordinal).ToList();
         var headers = new List<string> { "scenario", "metric" };
         headers.AddRange(transports);
         var compare = transports.Count == 2;

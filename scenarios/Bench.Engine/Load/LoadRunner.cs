@@ -135,8 +135,9 @@ public sealed class LoadRunner(LoadRunnerOptions options)
                 MarkBusy();
             }
 
-            // Started inline so the first bytes leave at the intended time; continuations run on the thread pool.
-            _ = RunUserAsync(iteration with { VirtualUser = user }, action, recorder, ct);
+            // Handed to the thread pool so the scheduler thread only keeps time; a slow iteration cannot delay the next one.
+            var assigned = iteration with { VirtualUser = user };
+            ThreadPool.UnsafeQueueUserWorkItem(_ => _ = RunUserAsync(assigned, action, recorder, ct), null);
         }
     }
 

@@ -55,8 +55,7 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
             TimeProvider = Clock,
         });
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var onExit = target.Exited.ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, target.ExitedToken);
         var generatorCpu = CpuMeter.ForCurrentProcess(Clock);
         var targetCpuAtStart = target.CpuTime();
         using var progressStop = new CancellationTokenSource();

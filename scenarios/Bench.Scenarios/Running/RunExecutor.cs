@@ -68,6 +68,13 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             run = run with { Status = "cancelled", StatusMessage = "stopped by the user" };
             exitCode = ExitCodes.Cancelled;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A fault of the harness itself: keep what was measured, say what happened, and fail the run.
+            progress.Message($"error: the run failed: {e}");
+            run = run with { Status = "failed", StatusMessage = $"{e.GetType().Name}: {e.Message}" };
+            exitCode = ExitCodes.RunFailed;
+        }
 
         ResultsJson.Write(run, resultsPath);
         progress.Message("rendering report and charts");

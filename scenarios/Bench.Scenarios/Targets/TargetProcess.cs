@@ -16,6 +16,7 @@ public sealed class TargetProcess : IAsyncDisposable
     private readonly Process process;
     private readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<string> stderrTail = new();
+    private readonly CancellationTokenSource exitedToken = new();
     private bool stopping;
 
     static TargetProcess()
@@ -48,6 +49,9 @@ public sealed class TargetProcess : IAsyncDisposable
     public Task<int> Exited => exited.Task;
 
     public bool HasExited => exited.Task.IsCompleted;
+
+    /// <summary>Cancelled when the process exits, so loads can stop at once.</summary>
+    public CancellationToken ExitedToken => exitedToken.Token;
 
     /// <summary>Starts <c>bench serve --role ROLE</c> and waits for its ready line.</summary>
     public static async Task<TargetProcess> StartAsync(
@@ -116,6 +120,7 @@ public sealed class TargetProcess : IAsyncDisposable
             }
 
             target.exited.TrySetResult(code);
+            target.exitedToken.Cancel();
             ready.TrySetException(new TargetFailedException($"{target.Name} exited with code {code} before it was ready{target.StderrSuffix()}"));
         };
 
@@ -235,5 +240,6 @@ public sealed class TargetProcess : IAsyncDisposable
 
         Live.TryRemove(this, out _);
         process.Dispose();
+        exitedToken.Dispose();
     }
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds Bench in Release and runs `bench run` with the arguments given.
+#   ./run-bench.sh                      the quick suite: rtt and push over websocket and webhook (about 2 minutes)
+#   ./run-bench.sh push --rate 200      one scenario with options; see ./run-bench.sh --help
+# Results land in results/<run-id>/ (results/latest points at the newest); the exit code is bench's.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "run-bench.sh: the .NET 10 SDK is needed (dotnet was not found on PATH)" >&2
+  exit 2
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+out=artifacts/bench
+if ! build_log=$(dotnet build scenarios/Bench.Scenarios/Bench.Scenarios.csproj -c Release -o "$out" -nologo -v quiet 2>&1); then
+  echo "$build_log" >&2
+  echo "run-bench.sh: the build failed" >&2
+  exit 2
+fi
+
+if [ -z "${BENCH_COMMIT:-}" ] && command -v git >/dev/null 2>&1; then
+  BENCH_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || true)
+  if [ -n "$BENCH_COMMIT" ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+    BENCH_COMMIT="$BENCH_COMMIT+dirty"
+  fi
+  export BENCH_COMMIT
+fi
+
+case "${1:-}" in
+  serve|report|list|--help|-h|-\?|--version) exec "$out/bench" "$@" ;;
+  *) exec "$out/bench" run "$@" ;;
+esac
