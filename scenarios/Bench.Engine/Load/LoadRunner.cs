@@ -16,6 +16,7 @@ public sealed class LoadRunner(LoadRunnerOptions options)
     private readonly Queue<IterationContext> backlog = new();
     private readonly LongConcurrentHistogram lag = Histograms.CreateConcurrent();
     private readonly TimeProvider clock = options.TimeProvider;
+    private readonly Action<Action> dispatch = options.Dispatch ?? (work => ThreadPool.UnsafeQueueUserWorkItem(static w => w(), work, preferLocal: false));
     private TaskCompletionSource idle = NewIdleSignal();
     private int busyUsers;
     private long number;
@@ -104,7 +105,8 @@ public sealed class LoadRunner(LoadRunnerOptions options)
         var ticksPerMicro = ticksPerSecond / 1e6;
         foreach (var offset in OpenSchedule.Offsets([phase]))
         {
-            var intended = phaseStart + (long)(offset.TotalSeconds * ticksPerSecond);
+            ct.ThrowIfCancellationRequested();
+            var intended = phaseStart + (long)Math.Round(offset.Ticks * (double)ticksPerSecond / TimeSpan.TicksPerSecond);
             pacer.WaitUntil(intended, ct);
             var lateUs = (long)((clock.GetTimestamp() - intended) / ticksPerMicro);
             if (recorder.IsMeasured(intended))
@@ -137,7 +139,7 @@ public sealed class LoadRunner(LoadRunnerOptions options)
 
             // Handed to the thread pool so the scheduler thread only keeps time; a slow iteration cannot delay the next one.
             var assigned = iteration with { VirtualUser = user };
-            ThreadPool.UnsafeQueueUserWorkItem(_ => _ = RunUserAsync(assigned, action, recorder, ct), null);
+            dispatch(() => _ = RunUserAsync(assigned, action, recorder, ct));
         }
     }
 

@@ -23,6 +23,12 @@ public sealed record LoadRunnerOptions
     /// <summary>The clock. The default is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// How an iteration is started once its intended time has come. The default queues it to the thread pool, so the
+    /// scheduler thread only keeps time and a slow iteration cannot delay the next one; tests start them inline.
+    /// </summary>
+    public Action<Action>? Dispatch { get; init; }
+
     /// <summary>How the scheduler waits for intended times. The default is a <see cref="PrecisePacer"/> on <see cref="TimeProvider"/>.</summary>
     public IPacer? Pacer { get; init; }
 }

@@ -23,14 +23,14 @@ public static class OpenSchedule
                             break;
                         }
 
-                        yield return phaseStart + TimeSpan.FromSeconds(t);
+                        yield return phaseStart + Ticks(t);
                     }
 
                     break;
                 case Ramp ramp:
                     foreach (var t in RampOffsets(ramp))
                     {
-                        yield return phaseStart + TimeSpan.FromSeconds(t);
+                        yield return phaseStart + Ticks(t);
                     }
 
                     break;
@@ -43,6 +43,9 @@ public static class OpenSchedule
             phaseStart += phase.During;
         }
     }
+
+    /// <summary>Seconds as a TimeSpan, rounded to the nearest tick (FromSeconds truncates 5.0199999… to 5.0199999 s).</summary>
+    private static TimeSpan Ticks(double seconds) => TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
 
     /// <summary>How many iterations the phase list schedules.</summary>
     public static long Count(IEnumerable<LoadSimulation> phases) => Offsets(phases).LongCount();
