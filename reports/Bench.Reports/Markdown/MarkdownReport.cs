@@ -34,7 +34,7 @@ public static class MarkdownReport
     private static void WriteEnvironment(StringBuilder sb, RunResults run)
     {
         var e = run.Environment;
-        var table = new MarkdownTable("", "")
+        var table = new MarkdownTable("", "") { Numeric = false }
             .Row("Started", run.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))
             .Row("Profile", run.Profile)
             .Row("Status", run.StatusMessage is null ? run.Status : $"{run.Status}: {run.StatusMessage}")

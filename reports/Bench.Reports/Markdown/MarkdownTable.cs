@@ -5,6 +5,9 @@ namespace Bench.Reports.Markdown;
 /// <summary>A GitHub-flavoured markdown table.</summary>
 internal sealed class MarkdownTable(params string[] headers)
 {
+    /// <summary>Right-aligns every column but the first (numbers); false left-aligns all (text).</summary>
+    public bool Numeric { get; init; } = true;
+
     private readonly List<string[]> rows = [];
 
     public MarkdownTable Row(params string[] cells)
@@ -16,7 +19,7 @@ internal sealed class MarkdownTable(params string[] headers)
     public void WriteTo(StringBuilder sb)
     {
         sb.Append("| ").AppendJoin(" | ", headers.Select(Escape)).AppendLine(" |");
-        sb.Append('|').AppendJoin('|', headers.Select((_, i) => i == 0 ? "---" : "---:")).AppendLine("|");
+        sb.Append('|').AppendJoin('|', headers.Select((_, i) => i == 0 || !Numeric ? "---" : "---:")).AppendLine("|");
         foreach (var row in rows)
         {
             sb.Append("| ").AppendJoin(" | ", row.Select(Escape)).AppendLine(" |");

@@ -1,0 +1,48 @@
+using Bench.Reports.Json;
+
+namespace Bench.Reports.Tests.Json;
+
+public sealed class ResultsJsonTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("bench-json-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void Results_written_and_read_back_are_equal_in_every_figure()
+    {
+        var run = Fixtures.Run();
+        var path = Path.Combine(dir, "results.json");
+
+        ResultsJson.Write(run, path);
+        var back = ResultsJson.Read(path);
+
+        Assert.Equal(ResultsJson.Serialize(run), ResultsJson.Serialize(back));
+        Assert.Equal(run.Results[1].ErrorsByKind["http_503"], back.Results[1].ErrorsByKind["http_503"]);
+    }
+
+    [Fact]
+    public void The_json_uses_the_documented_field_names()
+    {
+        var json = ResultsJson.Serialize(Fixtures.Run());
+
+        foreach (var field in new[] { "\"schema\": \"bench-results/1\"", "\"runId\"", "\"latencyUs\"", "\"p999\"", "\"offeredPerSec\"", "\"outOfOrder\"", "\"errorsByKind\"", "\"scheduleLagP99Us\"", "\"peakRssMiB\"", "\"histogram\"" })
+        {
+            Assert.Contains(field, json, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("not json at all", "not a Bench results file")]
+    [InlineData("{\"schema\":\"bench-results/99\",\"runId\":\"x\",\"startedAt\":\"2026-11-27T00:00:00Z\",\"profile\":\"quick\",\"environment\":{\"os\":\"\",\"cpu\":\"\",\"logicalCores\":1,\"memoryGiB\":1,\"runtime\":\"\",\"gc\":\"\",\"commit\":null,\"commandLine\":\"\"},\"results\":[]}", "schema 'bench-results/99'")]
+    [InlineData("{\"hello\":\"world\"}", "not a Bench results file")]
+    public void A_file_that_is_not_bench_results_is_refused_with_a_reason(string content, string reason)
+    {
+        var path = Path.Combine(dir, "bad.json");
+        File.WriteAllText(path, content);
+
+        var e = Assert.Throws<InvalidDataException>(() => ResultsJson.Read(path));
+
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+}

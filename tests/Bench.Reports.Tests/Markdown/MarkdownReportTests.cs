@@ -1,0 +1,79 @@
+using System.Globalization;
+using Bench.Reports.Markdown;
+
+namespace Bench.Reports.Tests.Markdown;
+
+public class MarkdownReportTests
+{
+    private static string SnapshotPath => Path.Combine(AppContext.BaseDirectory, "Snapshots", "report.md");
+
+    /// <summary>
+    /// The whole report for a fixed run, byte for byte, rendered under a culture that writes "1,5" for 1.5: the report
+    /// must not change with the machine's culture. Set BENCH_UPDATE_SNAPSHOTS=1 to rewrite the snapshot after a
+    /// deliberate change (and review its diff).
+    /// </summary>
+    [Fact]
+    public void The_report_matches_its_snapshot_whatever_the_culture()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CommaCulture();
+        string rendered;
+        try
+        {
+            rendered = MarkdownReport.Render(Fixtures.Run());
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+
+        if (Environment.GetEnvironmentVariable("BENCH_UPDATE_SNAPSHOTS") == "1")
+        {
+            var source = Path.Combine(SourceDirectory(), "Snapshots", "report.md");
+            File.WriteAllText(source, rendered);
+        }
+
+        Assert.Equal(File.ReadAllText(SnapshotPath), rendered);
+    }
+
+    [Fact]
+    public void At_a_glance_names_the_winner_and_the_ratio_per_scenario()
+    {
+        var report = MarkdownReport.Render(Fixtures.Run());
+
+        Assert.Contains("| rtt | p50 latency | 1.70 ms | 2.30 ms | 1.35× | websocket |", report, StringComparison.Ordinal);
+        Assert.Contains("tie (within 5 %)", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_warning_and_error_kind_is_in_the_report()
+    {
+        var report = MarkdownReport.Render(Fixtures.Run());
+
+        Assert.Contains("- **rtt / webhook**: offered load not achieved", report, StringComparison.Ordinal);
+        Assert.Contains("`http_503` × 2", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_that_failed_says_so_in_its_warnings()
+    {
+        var run = Fixtures.Run() with { Status = "failed", StatusMessage = "hub exited with code 137" };
+
+        var report = MarkdownReport.Render(run);
+
+        Assert.Contains("the run is failed: hub exited with code 137", report, StringComparison.Ordinal);
+    }
+
+    /// <summary>A culture that writes 1.234,5 (as de-DE does); built by hand because Bench runs with invariant globalization.</summary>
+    private static CultureInfo CommaCulture()
+    {
+        var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        culture.NumberFormat.NumberDecimalSeparator = ",";
+        culture.NumberFormat.NumberGroupSeparator = ".";
+        culture.NumberFormat.PercentDecimalSeparator = ",";
+        return culture;
+    }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        Path.GetDirectoryName(Path.GetDirectoryName(path))!;
+}
