@@ -28,7 +28,7 @@ public static class Durations
             return false;
         }
 
-        value = TimeSpan.FromSeconds(number * scale);
+        value = TimeSpan.FromTicks((long)Math.Round(number * scale * TimeSpan.TicksPerSecond));
         return true;
     }
 

@@ -1,0 +1,62 @@
+using Bench.Scenarios.Cli;
+
+namespace Bench.Scenarios.Tests.Cli;
+
+/// <summary>Bad input exits 2 before anything starts, with a message naming what is wrong.</summary>
+[Collection(ConsoleCollection.Name)]
+public class ExitCodeTests
+{
+    [Theory]
+    [InlineData("run nosuch", "unknown scenario 'nosuch'; valid scenarios: rtt, push")]
+    [InlineData("run --profile huge", "--profile: unknown profile 'huge'; valid profiles: quick, full, ci")]
+    [InlineData("run --transport pigeon", "--transport: unknown transport 'pigeon'; valid transports: websocket, webhook")]
+    [InlineData("run --rate 0", "--rate: '0' is not a positive number")]
+    [InlineData("run --rate -5", "--rate: '-5' is not a positive number")]
+    [InlineData("run --subscribers 0", "--subscribers: '0' is not a positive whole number")]
+    [InlineData("run --payload 12.5", "--payload: '12.5' is not a positive whole number")]
+    [InlineData("run --duration soon", "--duration: 'soon' is not a duration")]
+    [InlineData("run --duration 0s", "--duration must be positive")]
+    [InlineData("run --warmup -1s", "--warmup must not be negative")]
+    [InlineData("run --rate 2000000", "--rate must be a positive number")]
+    [InlineData("run --bogus", "--bogus")]
+    [InlineData("report /no/such/results.json", "no such file")]
+    [InlineData("serve --role toaster", "--role: unknown role 'toaster'")]
+    [InlineData("serve --role receiver", "--secret: the receiver needs")]
+    public async Task Bad_input_exits_2_naming_the_problem(string args, string message)
+    {
+        var (code, stderr) = await ConsoleCapture.RunAsync(args.Split(' '));
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_results_exits_2()
+    {
+        var path = Path.GetTempFileName();
+        await File.WriteAllTextAsync(path, "{\"hello\":1}");
+        try
+        {
+            var (code, stderr) = await ConsoleCapture.RunAsync(["report", path]);
+
+            Assert.Equal(ExitCodes.Usage, code);
+            Assert.Contains("not a Bench results file", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task List_names_every_scenario_transport_and_profile()
+    {
+        var (code, _, stdout) = await ConsoleCapture.RunWithOutputAsync(["list"]);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        foreach (var word in new[] { "rtt", "push", "websocket", "webhook", "quick", "full", "ci" })
+        {
+            Assert.Contains(word, stdout, StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Scenarios;
+
+namespace Bench.Scenarios.Tests.Plan;
+
+public class RunPlanTests
+{
+    private static RunPlan Plan(Func<RunPlan, RunPlan>? change = null)
+    {
+        var plan = new RunPlan { Scenarios = ScenarioCatalog.All, Transports = Transport.All, Profile = Profile.Quick };
+        return change is null ? plan : change(plan);
+    }
+
+    [Fact]
+    public void Quick_push_defaults_to_50_subscribers_at_100_events_a_second_for_3_plus_10_seconds()
+    {
+        var s = Plan().SettingsFor(ScenarioCatalog.Find("push")!);
+
+        Assert.Equal(100, s.RatePerSec);
+        Assert.Equal(50, s.Subscribers);
+        Assert.Equal(50, s.Connections);
+        Assert.Equal(256, s.PayloadBytes);
+        Assert.Equal(TimeSpan.FromSeconds(3), s.Warmup);
+        Assert.Equal(TimeSpan.FromSeconds(10), s.Duration);
+    }
+
+    [Fact]
+    public void Every_override_given_replaces_the_profile_default()
+    {
+        var plan = Plan(p => p with { RatePerSec = 200, Subscribers = 10, Duration = TimeSpan.FromSeconds(5), PayloadBytes = 64, Warmup = TimeSpan.Zero });
+
+        var s = plan.SettingsFor(ScenarioCatalog.Find("push")!);
+
+        Assert.Equal((200.0, 10, 10, 64, TimeSpan.FromSeconds(5), TimeSpan.Zero), (s.RatePerSec, s.Subscribers, s.Connections, s.PayloadBytes, s.Duration, s.Warmup));
+    }
+
+    [Fact]
+    public void Rtt_keeps_its_own_connection_count_when_subscribers_are_set()
+    {
+        var s = Plan(p => p with { Subscribers = 10 }).SettingsFor(ScenarioCatalog.Find("rtt")!);
+
+        Assert.Equal(8, s.Connections);
+    }
+
+    [Theory]
+    [InlineData("rate", "--rate")]
+    [InlineData("subscribers", "--subscribers")]
+    [InlineData("payload", "--payload")]
+    [InlineData("duration", "--duration")]
+    [InlineData("connections", "--connections")]
+    public void An_invalid_value_is_reported_naming_its_option(string field, string option)
+    {
+        var plan = field switch
+        {
+            "rate" => Plan(p => p with { RatePerSec = -1 }),
+            "subscribers" => Plan(p => p with { Subscribers = 0 }),
+            "payload" => Plan(p => p with { PayloadBytes = 0 }),
+            "duration" => Plan(p => p with { Duration = TimeSpan.Zero }),
+            _ => Plan(p => p with { Connections = -3 }),
+        };
+
+        Assert.Contains(plan.Validate(), problem => problem.StartsWith(option, StringComparison.Ordinal));
+    }
+}
