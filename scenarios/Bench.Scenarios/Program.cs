@@ -33,6 +33,7 @@ public static class Program
             ServeCommand.Create(() => cancel.Token),
             ReportCommand.Create(),
             ListCommand.Create(),
+            EngineProbeCommand.Create(() => cancel.Token),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
