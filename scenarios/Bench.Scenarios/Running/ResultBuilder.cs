@@ -67,7 +67,7 @@ public static class ResultBuilder
 
         if (r.Generator.ScheduleLagP99Us > ScheduleLagLimitUs)
         {
-            yield return $"the generator ran late: schedule lag p99 {Formats.Milliseconds(r.Generator.ScheduleLagP99Us)}. Latency counts from the intended time, so this lag is inside the figures; the generator, not only the target, may be the bottleneck.";
+            yield return $"the generator ran late: schedule lag p99 {Formats.Milliseconds(r.Generator.ScheduleLagP99Us)} (latency p99 {Formats.Milliseconds(r.LatencyUs.P99)}). Latency counts from the intended time, so this lateness is inside the latency figures: part of the tail is the generator's, not the transport's.";
         }
 
         if (r.Generator.DroppedIterations > 0)
