@@ -55,8 +55,11 @@ public sealed record LatencySummary(
 /// <summary>Offered and achieved rates over the measured window (events or requests a second).</summary>
 public sealed record ThroughputSummary(double OfferedPerSec, double AchievedPerSec, double DeliveredPerSec);
 
-/// <summary>Exact counts over the measured window.</summary>
-public sealed record DeliveryCounts(long Sent, long Delivered, long Lost, long Duplicated, long OutOfOrder, long Errors);
+/// <summary>
+/// Exact counts over the measured window. <c>rejected</c>: publishes the target could not take (it was down); they are
+/// not counted as lost, which is only ever what a target accepted and did not deliver.
+/// </summary>
+public sealed record DeliveryCounts(long Sent, long Delivered, long Lost, long Duplicated, long OutOfOrder, long Errors, long Rejected = 0);
 
 /// <summary>One second of the run (warm-up included; <c>second</c> 0 is the start of warm-up).</summary>
 public sealed record TimelineEntry(int Second, long Sent, long Delivered, long P50Us, long P99Us, long Errors);

@@ -1,58 +1,97 @@
 namespace Bench.Engine.Recording;
 
 /// <summary>
-/// Exact accounting of one subscriber's stream from its sequence numbers (1, 2, 3, ...): distinct deliveries,
-/// duplicates and out-of-order arrivals. Lost events are what was published minus what arrived at least once.
-/// Thread-safe; deliveries of one stream may arrive on different threads.
+/// Exact accounting of one subscriber's stream by event number (the publisher's 1, 2, 3, …, unique across target
+/// restarts): distinct arrivals, duplicates and out-of-order arrivals. What is lost is what the target accepted minus
+/// what arrived at least once. Thread-safe; arrivals of one stream may come on different threads.
 /// </summary>
 public sealed class StreamTracker(string stream)
 {
     private readonly object gate = new();
-    private ulong[] seen = new ulong[64];
-    private long highest;
-    private long distinct;
+    private readonly SequenceSet seen = new();
     private long distinctMeasured;
     private long duplicated;
     private long outOfOrder;
+    private long firstArrivalAfter = long.MaxValue;
+    private long watchFrom = long.MaxValue;
 
     public string Stream { get; } = stream;
 
-    /// <summary>Records the arrival of <paramref name="seq"/>; returns false for a duplicate.</summary>
-    public bool Observe(long seq, bool measured)
+    /// <summary>Records the arrival of event <paramref name="number"/>; returns false for a duplicate.</summary>
+    public bool Observe(long number, bool measured, long arrivalTimestamp = 0)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seq);
         lock (gate)
         {
-            var word = (int)((seq - 1) >> 6);
-            if (word >= seen.Length)
-            {
-                Array.Resize(ref seen, Math.Max(seen.Length * 2, word + 1));
-            }
-
-            var bit = 1UL << (int)((seq - 1) & 63);
-            if ((seen[word] & bit) != 0)
+            if (!seen.Add(number))
             {
                 duplicated++;
                 return false;
             }
 
-            seen[word] |= bit;
-            distinct++;
             if (measured)
             {
                 distinctMeasured++;
             }
 
-            if (seq < highest)
+            if (number < seen.Highest)
             {
                 outOfOrder++;
             }
-            else
+
+            if (arrivalTimestamp >= watchFrom && arrivalTimestamp < firstArrivalAfter)
             {
-                highest = seq;
+                firstArrivalAfter = arrivalTimestamp;
             }
 
             return true;
+        }
+    }
+
+    /// <summary>Starts watching for the first arrival at or after <paramref name="timestamp"/> (recovery after a fault).</summary>
+    public void WatchFirstArrivalAfter(long timestamp)
+    {
+        lock (gate)
+        {
+            watchFrom = timestamp;
+            firstArrivalAfter = long.MaxValue;
+        }
+    }
+
+    /// <summary>The first arrival at or after the watched timestamp, or null.</summary>
+    public long? FirstArrivalAfterWatch
+    {
+        get
+        {
+            lock (gate)
+            {
+                return firstArrivalAfter == long.MaxValue ? null : firstArrivalAfter;
+            }
+        }
+    }
+
+    /// <summary>Events of <paramref name="accepted"/> numbered <paramref name="from"/> or later that never arrived here.</summary>
+    public long LostOf(SequenceSet accepted, long from)
+    {
+        lock (gate)
+        {
+            return accepted.CountMissingFrom(seen, from);
+        }
+    }
+
+    public bool HasAll(SequenceSet accepted)
+    {
+        lock (gate)
+        {
+            return accepted.CountMissingFrom(seen) == 0;
+        }
+    }
+
+    /// <summary>A copy of the numbers that arrived.</summary>
+    public SequenceSet Seen()
+    {
+        lock (gate)
+        {
+            return seen.Clone();
         }
     }
 
@@ -60,7 +99,7 @@ public sealed class StreamTracker(string stream)
     {
         lock (gate)
         {
-            return new StreamCounts(Stream, distinct, distinctMeasured, duplicated, outOfOrder, highest);
+            return new StreamCounts(Stream, seen.Count, distinctMeasured, duplicated, outOfOrder, seen.Highest);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bench.Engine.Recording;
 using Bench.Targets.Events;
 
@@ -5,7 +6,7 @@ namespace Bench.Scenarios.Clients;
 
 /// <summary>
 /// The subscriber side's bookkeeping, shared by both transports: each arriving body is parsed, checked against its
-/// stream's sequence numbers, and — unless it is a duplicate — recorded as a delivery with its end-to-end latency.
+/// stream's record by event number, and — unless it is a duplicate — recorded as a delivery with its end-to-end latency.
 /// </summary>
 public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string> streams)
 {
@@ -15,16 +16,23 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
 
     public IReadOnlyCollection<StreamTracker> Trackers => trackers.Values;
 
+    public StreamTracker this[string stream] => trackers[stream];
+
     public long UnknownStream => Interlocked.Read(ref unknownStream);
 
     public long Malformed => Interlocked.Read(ref malformed);
 
+    /// <summary>Called with each arrival; extra observers (fault measurements) see every distinct arrival too.</summary>
+    public Action<EnvelopeFields, long>? OnDistinctArrival { get; set; }
+
     public void OnArrival(ReadOnlySpan<byte> body, long arrivalTimestamp)
     {
         EnvelopeFields fields;
+        long number;
         try
         {
             fields = EventEnvelope.Read(body);
+            number = EventNumber(fields.Id);
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
@@ -40,12 +48,19 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
             return;
         }
 
-        if (tracker.Observe(fields.Seq, recorder.IsMeasured(fields.IntendedTimestamp)))
+        if (tracker.Observe(number, recorder.IsMeasured(fields.IntendedTimestamp), arrivalTimestamp))
         {
             recorder.RecordDelivered(fields.IntendedTimestamp, arrivalTimestamp);
+            OnDistinctArrival?.Invoke(fields, arrivalTimestamp);
         }
     }
 
-    /// <summary>True when every stream has received <paramref name="published"/> distinct events.</summary>
-    public bool AllArrived(long published) => trackers.Values.All(t => t.Snapshot().Distinct >= published);
+    /// <summary>True when every stream has received every event in <paramref name="accepted"/>.</summary>
+    public bool AllArrived(SequenceSet accepted) => trackers.Values.All(t => t.HasAll(accepted));
+
+    /// <summary>The event number of an id such as <c>evt_42</c>.</summary>
+    public static long EventNumber(string id) =>
+        id.StartsWith("evt_", StringComparison.Ordinal) && long.TryParse(id.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new FormatException($"'{id}' is not an event id");
 }

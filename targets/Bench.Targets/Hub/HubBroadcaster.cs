@@ -1,39 +1,94 @@
 using System.Collections.Concurrent;
 using Bench.Targets.Events;
 using Bench.Targets.Publishing;
+using Microsoft.Extensions.Options;
 
 namespace Bench.Targets.Hub;
 
-/// <summary>Fans each published event out to every connected subscriber.</summary>
-public sealed class HubBroadcaster : IEventSink
+/// <summary>Fans each published event out to every stream, connected or not (a disconnected stream keeps counting).</summary>
+public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider clock) : IEventSink
 {
-    private readonly ConcurrentDictionary<Subscriber, byte> subscribers = new();
+    private readonly HubOptions o = options.Value;
+    private readonly ConcurrentDictionary<string, HubStream> streams = new(StringComparer.Ordinal);
     private long published;
+    private long dropped;
+    private int connections;
 
     public long Published => Interlocked.Read(ref published);
 
-    public int SubscriberCount => subscribers.Count;
+    /// <summary>Streams with a subscriber connected now.</summary>
+    public int SubscriberCount => streams.Values.Count(s => s.IsConnected);
 
-    /// <summary>Events dropped because a subscriber's queue was full, summed over subscribers ever connected.</summary>
-    public long Dropped { get; private set; }
+    public int Connections => Volatile.Read(ref connections);
 
     public void Publish(PublishedEvent evt)
     {
         Interlocked.Increment(ref published);
-        foreach (var subscriber in subscribers.Keys)
+        foreach (var stream in streams.Values)
         {
-            subscriber.Enqueue(evt);
+            stream.Publish(evt);
         }
     }
 
-    internal void Add(Subscriber subscriber) => subscribers.TryAdd(subscriber, 0);
-
-    internal void Remove(Subscriber subscriber)
+    /// <summary>Counts a WebSocket connection; false when the limit is reached (the caller refuses it).</summary>
+    public bool TryOpenConnection()
     {
-        if (subscribers.TryRemove(subscriber, out _))
+        if (Interlocked.Increment(ref connections) > o.MaxConnections)
         {
-            subscriber.Complete();
-            Dropped += subscriber.Dropped;
+            Interlocked.Decrement(ref connections);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void CloseConnection() => Interlocked.Decrement(ref connections);
+
+    internal HubStream Attach(Subscriber subscriber, long? resumeFrom)
+    {
+        var stream = streams.GetOrAdd(subscriber.Stream, name => new HubStream(name, new ReplayBuffer(o.ReplayBufferEvents, o.ReplayBufferAge, clock)));
+        stream.Attach(subscriber, resumeFrom, clock.GetTimestamp());
+        ForgetIdleStreams();
+        return stream;
+    }
+
+    internal void Detach(HubStream stream, Subscriber subscriber)
+    {
+        stream.Detach(subscriber, clock.GetTimestamp());
+        Interlocked.Add(ref dropped, subscriber.Dropped);
+    }
+
+    public HubStats Stats()
+    {
+        long away = 0, replayed = 0, replayMissed = 0;
+        foreach (var s in streams.Values)
+        {
+            var c = s.Counters();
+            away += c.MissedWhileAway;
+            replayed += c.Replayed;
+            replayMissed += c.ReplayMissed;
+        }
+
+        return new HubStats(Published, SubscriberCount, Interlocked.Read(ref dropped), away, replayed, replayMissed, Connections);
+    }
+
+    private void ForgetIdleStreams()
+    {
+        if (streams.Count <= o.MaxStreams)
+        {
+            return;
+        }
+
+        foreach (var idle in streams.Values.Where(s => !s.IsConnected).OrderBy(s => s.LastActive).Take(streams.Count - o.MaxStreams))
+        {
+            streams.TryRemove(idle.Name, out _);
         }
     }
 }
+
+/// <summary>
+/// The hub's counters at <c>/stats</c>: events published; streams connected; events dropped on full queues; events
+/// published while a stream had no connection; events replayed on resume; events a resume asked for that the buffer
+/// no longer held; WebSocket connections open.
+/// </summary>
+public sealed record HubStats(long Published, int Subscribers, long Dropped, long MissedWhileAway, long Replayed, long ReplayMissed, int Connections);

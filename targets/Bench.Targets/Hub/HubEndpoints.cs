@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Bench.Targets.Hub;
@@ -14,6 +15,7 @@ public static class HubEndpoints
     public static IServiceCollection AddHub(this IServiceCollection services, Action<HubOptions>? configure = null)
     {
         services.AddOptions<HubOptions>().Configure(o => configure?.Invoke(o));
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HubBroadcaster>();
         return services;
     }
@@ -23,18 +25,30 @@ public static class HubEndpoints
         app.Map("/ws/echo", EchoAsync);
         app.Map("/ws/subscribe", SubscribeAsync);
         app.Map(PublishEndpoint.Path, PublishAsync);
-        app.MapGet("/stats", (HubBroadcaster hub) => Results.Json(new HubStats(hub.Published, hub.SubscriberCount, hub.Dropped), TargetsJson.Default.HubStats));
+        app.MapGet("/stats", (HubBroadcaster hub) => Results.Json(hub.Stats(), TargetsJson.Default.HubStats));
         return app;
     }
 
-    private static async Task EchoAsync(HttpContext context, IOptions<HubOptions> options)
+    private static async Task EchoAsync(HttpContext context, IOptions<HubOptions> options, HubBroadcaster hub)
     {
         var o = options.Value;
-        if (await RefuseAsync(context, o) is null)
+        if (await RefuseAsync(context, o, hub) is null)
         {
             return;
         }
 
+        try
+        {
+            await EchoLoopAsync(context, o).ConfigureAwait(false);
+        }
+        finally
+        {
+            hub.CloseConnection();
+        }
+    }
+
+    private static async Task EchoLoopAsync(HttpContext context, HubOptions o)
+    {
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var buffer = new byte[o.MaxMessageBytes];
         var ct = context.RequestAborted;
@@ -75,21 +89,35 @@ public static class HubEndpoints
     private static async Task SubscribeAsync(HttpContext context, IOptions<HubOptions> options, HubBroadcaster hub)
     {
         var o = options.Value;
-        if (await RefuseAsync(context, o) is null)
+        if (await RefuseAsync(context, o, hub) is null)
         {
             return;
         }
 
-        var stream = context.Request.Query["stream"].ToString();
-        if (stream.Length == 0)
+        try
         {
-            stream = "s" + context.Connection.Id;
+            await SubscriptionAsync(context, o, hub).ConfigureAwait(false);
+        }
+        finally
+        {
+            hub.CloseConnection();
+        }
+    }
+
+    private static async Task SubscriptionAsync(HttpContext context, HubOptions o, HubBroadcaster hub)
+    {
+        var query = context.Request.Query;
+        var name = query["stream"].ToString();
+        if (name.Length == 0)
+        {
+            name = "s" + context.Connection.Id;
         }
 
+        long? resumeFrom = long.TryParse(query["resumeFrom"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var subscriber = new Subscriber(stream, socket, o.SubscriberQueueCapacity);
+        var subscriber = new Subscriber(name, socket, o.SubscriberQueueCapacity);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        hub.Add(subscriber);
+        var stream = hub.Attach(subscriber, resumeFrom);
         var sending = subscriber.SendLoopAsync(stop.Token);
         try
         {
@@ -110,7 +138,7 @@ public static class HubEndpoints
         }
         finally
         {
-            hub.Remove(subscriber);
+            hub.Detach(stream, subscriber);
             await stop.CancelAsync().ConfigureAwait(false);
         }
 
@@ -127,16 +155,26 @@ public static class HubEndpoints
     private static async Task PublishAsync(HttpContext context, IOptions<HubOptions> options, HubBroadcaster hub)
     {
         var o = options.Value;
-        if (await RefuseAsync(context, o) is null)
+        if (await RefuseAsync(context, o, hub) is null)
         {
             return;
         }
 
-        await PublishEndpoint.HandleAsync(context, hub, o.MaxMessageBytes).ConfigureAwait(false);
+        try
+        {
+            await PublishEndpoint.HandleAsync(context, hub, o.MaxMessageBytes).ConfigureAwait(false);
+        }
+        finally
+        {
+            hub.CloseConnection();
+        }
     }
 
-    /// <summary>Answers a request that may not upgrade; returns null when refused, the context otherwise.</summary>
-    private static async Task<HttpContext?> RefuseAsync(HttpContext context, HubOptions o)
+    /// <summary>
+    /// Answers a request that may not upgrade and returns null; otherwise counts the connection (the caller closes it)
+    /// and returns the context.
+    /// </summary>
+    private static async Task<HttpContext?> RefuseAsync(HttpContext context, HubOptions o, HubBroadcaster hub)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -151,9 +189,13 @@ public static class HubEndpoints
             return null;
         }
 
+        if (!hub.TryOpenConnection())
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            return null;
+        }
+
         return context;
     }
 }
-
-/// <summary>The hub's counters at <c>/stats</c>.</summary>
-public sealed record HubStats(long Published, int Subscribers, long Dropped);

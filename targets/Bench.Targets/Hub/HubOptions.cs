@@ -17,4 +17,16 @@ public sealed class HubOptions
 
     /// <summary>Events that may wait for one subscriber; beyond this they are dropped and counted. The default is 100,000.</summary>
     public int SubscriberQueueCapacity { get; set; } = 100_000;
+
+    /// <summary>WebSocket connections open at once; more are refused with 503 before the upgrade. The default is 100,000.</summary>
+    public int MaxConnections { get; set; } = 100_000;
+
+    /// <summary>Events kept per stream for subscribers that resume; older ones are gone for good. The default is 10,000.</summary>
+    public int ReplayBufferEvents { get; set; } = 10_000;
+
+    /// <summary>How long an event stays in a stream's replay buffer. The default is 60 seconds.</summary>
+    public TimeSpan ReplayBufferAge { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Streams remembered while nobody is subscribed to them; beyond this the longest-idle are forgotten. The default is 100,000.</summary>
+    public int MaxStreams { get; set; } = 100_000;
 }

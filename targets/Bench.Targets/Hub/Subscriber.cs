@@ -5,23 +5,21 @@ using Bench.Targets.Events;
 
 namespace Bench.Targets.Hub;
 
-/// <summary>One connected subscriber: its stream name, its sequence counter and its bounded send queue.</summary>
+/// <summary>One subscriber connection: its bounded send queue and the loop that writes it to the socket.</summary>
 internal sealed class Subscriber(string stream, WebSocket socket, int capacity)
 {
     private readonly Channel<(PublishedEvent Event, long Seq)> queue = Channel.CreateBounded<(PublishedEvent, long)>(
         new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
 
-    private long nextSeq;
     private long dropped;
 
     public string Stream { get; } = stream;
 
     public long Dropped => Interlocked.Read(ref dropped);
 
-    /// <summary>Numbers the event for this stream and queues it; a full queue drops it (the gap shows as a loss).</summary>
-    public void Enqueue(PublishedEvent evt)
+    /// <summary>Queues the event; a full queue drops it (the subscriber sees the gap as a loss).</summary>
+    public void Enqueue(PublishedEvent evt, long seq)
     {
-        var seq = Interlocked.Increment(ref nextSeq);
         if (!queue.Writer.TryWrite((evt, seq)))
         {
             Interlocked.Increment(ref dropped);

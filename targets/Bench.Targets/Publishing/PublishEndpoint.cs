@@ -6,8 +6,9 @@ namespace Bench.Targets.Publishing;
 
 /// <summary>
 /// <c>/publish</c>: the one publishing mechanism both targets share. The harness keeps one WebSocket open and sends
-/// one binary frame per event (<see cref="PublishedEvent.WriteFrame"/>); the target hands each to its <see cref="IEventSink"/>.
-/// Only the delivery leg differs between transports.
+/// one binary frame per event (<see cref="PublishedEvent.WriteFrame"/>); the target hands each to its <see cref="IEventSink"/>
+/// and then acknowledges it with an 8-byte frame holding the event's number: an acknowledged event has been accepted
+/// (queued by the hub, written to the dispatcher's outbox). Only the delivery leg differs between transports.
 /// </summary>
 public static class PublishEndpoint
 {
@@ -17,6 +18,7 @@ public static class PublishEndpoint
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var buffer = new byte[maxFrameBytes + PublishedEvent.HeaderBytes];
+        var ack = new byte[8];
         var ct = context.RequestAborted;
         while (socket.State == WebSocketState.Open)
         {
@@ -41,7 +43,10 @@ public static class PublishEndpoint
                 return;
             }
 
-            sink.Publish(PublishedEvent.ReadFrame(buffer.AsSpan(0, length)));
+            var evt = PublishedEvent.ReadFrame(buffer.AsSpan(0, length));
+            sink.Publish(evt);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(ack, evt.Number);
+            await socket.SendAsync(ack, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
         }
     }
 }

@@ -54,13 +54,12 @@ public sealed class PushScenario : IScenario
             var publisher = await Publisher.ConnectAsync(fanOut.Target.Url, token, Payloads.Create(s.PayloadBytes), ct).ConfigureAwait(false);
             await using (publisher.ConfigureAwait(false))
             {
-                long published = 0;
+                var tally = new PublishTally(recorder);
                 var outcome = await load.RunAsync(fanOut.Target, recorder, publishRecorder, 1, async (it, token) =>
                 {
                     await publisher.PublishAsync(it.Number, it.IntendedTimestamp, token).ConfigureAwait(false);
-                    recorder.RecordSent(it.IntendedTimestamp);
-                    Interlocked.Increment(ref published);
-                }, () => accounting.AllArrived(Interlocked.Read(ref published)), ct).ConfigureAwait(false);
+                    tally.Published(it);
+                }, () => tally.Drained(publisher, accounting, context.Clock), ct).ConfigureAwait(false);
 
                 // Read even when the run was cancelled: the partial result keeps what the target counted.
                 var extraErrors = await fanOut.TargetErrorsAsync(CancellationToken.None).ConfigureAwait(false);
@@ -69,19 +68,40 @@ public sealed class PushScenario : IScenario
                     extraErrors["publish_" + kind] = count;
                 }
 
-                var counts = Count(recorder, accounting);
+                var counts = Count(recorder, accounting, publisher, tally.FirstMeasured);
                 var warnings = fanOut.Warnings().ToList();
                 return ResultBuilder.Build(Name, Description, transport, s, recorder, outcome, counts, recorder.Sent, extraErrors, warnings);
             }
         }
     }
 
-    /// <summary>Exact counts over the measured window, from every subscriber's stream.</summary>
-    public static DeliveryCounts Count(RunRecorder recorder, DeliveryAccounting accounting)
+    /// <summary>
+    /// Exact counts over the measured window, from every subscriber's stream. An event counts as accepted when the
+    /// target acknowledged it or any subscriber received it (an acknowledgement can be lost with a dying target).
+    /// </summary>
+    public static DeliveryCounts Count(RunRecorder recorder, DeliveryAccounting accounting, Publisher publisher, long firstMeasured)
     {
+        var accepted = AcceptedOrReceived(publisher, accounting);
         var streams = accounting.Trackers.Select(t => t.Snapshot()).ToList();
-        var sent = recorder.Sent;
-        var lost = streams.Sum(t => Math.Max(0, sent - t.DistinctMeasured));
-        return new DeliveryCounts(sent, recorder.Delivered, lost, streams.Sum(t => t.Duplicated), streams.Sum(t => t.OutOfOrder), recorder.Errors);
+        var lost = accounting.Trackers.Sum(t => t.LostOf(accepted, firstMeasured));
+        return new DeliveryCounts(recorder.Sent, recorder.Delivered, lost, streams.Sum(t => t.Duplicated), streams.Sum(t => t.OutOfOrder), recorder.Errors, publisher.Rejected);
+    }
+
+    public static Engine.Recording.SequenceSet AcceptedOrReceived(Publisher publisher, DeliveryAccounting accounting)
+    {
+        var accepted = publisher.Accepted();
+        foreach (var tracker in accounting.Trackers)
+        {
+            var seen = tracker.Seen();
+            for (var n = 1L; n <= seen.Highest; n++)
+            {
+                if (seen.Contains(n))
+                {
+                    accepted.Add(n);
+                }
+            }
+        }
+
+        return accepted;
     }
 }

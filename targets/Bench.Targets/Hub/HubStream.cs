@@ -1,0 +1,93 @@
+using Bench.Targets.Events;
+
+namespace Bench.Targets.Hub;
+
+/// <summary>
+/// One named stream: its sequence numbers outlive any one connection, so a subscriber that reconnects sees the gap of
+/// what it missed, and one that resumes gets it replayed from the buffer.
+/// </summary>
+internal sealed class HubStream(string name, ReplayBuffer buffer)
+{
+    private readonly object gate = new();
+    private Subscriber? connection;
+    private long nextSeq;
+    private long missedWhileAway;
+    private long replayed;
+    private long replayMissed;
+
+    public string Name { get; } = name;
+
+    public long LastActive { get; private set; }
+
+    public bool IsConnected
+    {
+        get
+        {
+            lock (gate)
+            {
+                return connection is not null;
+            }
+        }
+    }
+
+    public (long MissedWhileAway, long Replayed, long ReplayMissed) Counters()
+    {
+        lock (gate)
+        {
+            return (missedWhileAway, replayed, replayMissed);
+        }
+    }
+
+    public void Publish(PublishedEvent evt)
+    {
+        lock (gate)
+        {
+            var seq = ++nextSeq;
+            buffer.Add(seq, evt);
+            if (connection is null)
+            {
+                missedWhileAway++;
+            }
+            else
+            {
+                connection.Enqueue(evt, seq);
+            }
+        }
+    }
+
+    /// <summary>Makes <paramref name="subscriber"/> this stream's connection, first replaying what followed <paramref name="resumeFrom"/>.</summary>
+    public void Attach(Subscriber subscriber, long? resumeFrom, long now)
+    {
+        lock (gate)
+        {
+            connection?.Complete();
+            if (resumeFrom is { } last && last <= nextSeq)
+            {
+                var (events, missed) = buffer.After(last, nextSeq);
+                replayMissed += missed;
+                foreach (var (seq, evt) in events)
+                {
+                    subscriber.Enqueue(evt, seq);
+                    replayed++;
+                }
+            }
+
+            connection = subscriber;
+            LastActive = now;
+        }
+    }
+
+    public void Detach(Subscriber subscriber, long now)
+    {
+        lock (gate)
+        {
+            if (ReferenceEquals(connection, subscriber))
+            {
+                connection = null;
+            }
+
+            subscriber.Complete();
+            LastActive = now;
+        }
+    }
+}
