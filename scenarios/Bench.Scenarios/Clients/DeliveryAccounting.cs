@@ -25,7 +25,8 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
     /// <summary>Called with each arrival; extra observers (fault measurements) see every distinct arrival too.</summary>
     public Action<EnvelopeFields, long>? OnDistinctArrival { get; set; }
 
-    public void OnArrival(ReadOnlySpan<byte> body, long arrivalTimestamp)
+    /// <summary>Accounts for one arrival; returns its fields, or null when the body was not an event.</summary>
+    public EnvelopeFields? OnArrival(ReadOnlySpan<byte> body, long arrivalTimestamp)
     {
         EnvelopeFields fields;
         long number;
@@ -38,14 +39,14 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
         {
             Interlocked.Increment(ref malformed);
             recorder.RecordError(arrivalTimestamp, arrivalTimestamp, "malformed_event");
-            return;
+            return null;
         }
 
         if (!trackers.TryGetValue(fields.Stream, out var tracker))
         {
             Interlocked.Increment(ref unknownStream);
             recorder.RecordError(fields.IntendedTimestamp, arrivalTimestamp, "unknown_stream");
-            return;
+            return fields;
         }
 
         if (tracker.Observe(number, recorder.IsMeasured(fields.IntendedTimestamp), arrivalTimestamp))
@@ -53,6 +54,8 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
             recorder.RecordDelivered(fields.IntendedTimestamp, arrivalTimestamp);
             OnDistinctArrival?.Invoke(fields, arrivalTimestamp);
         }
+
+        return fields;
     }
 
     /// <summary>True when every stream has received every event in <paramref name="accepted"/>.</summary>

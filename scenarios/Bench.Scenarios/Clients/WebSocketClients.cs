@@ -16,7 +16,13 @@ public static class WebSocketClients
         return b.Uri;
     }
 
-    public static async Task<ClientWebSocket> ConnectAsync(string httpUrl, string pathAndQuery, string? token, CancellationToken ct)
+    /// <summary>
+    /// Connects with a bearer token. With a keep-alive interval the client pings and, given a timeout, treats an
+    /// unanswered ping as a dead connection (how a half-open connection is noticed); without one it only answers the
+    /// hub's pings.
+    /// </summary>
+    public static async Task<ClientWebSocket> ConnectAsync(
+        string httpUrl, string pathAndQuery, string? token, CancellationToken ct, TimeSpan keepAliveInterval = default, TimeSpan keepAliveTimeout = default)
     {
         var socket = new ClientWebSocket();
         if (token is not null)
@@ -24,8 +30,12 @@ public static class WebSocketClients
             socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         }
 
-        // Keep-alive pings come from the hub; the client answers them.
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        socket.Options.KeepAliveInterval = keepAliveInterval;
+        if (keepAliveInterval > TimeSpan.Zero && keepAliveTimeout > TimeSpan.Zero)
+        {
+            socket.Options.KeepAliveTimeout = keepAliveTimeout;
+        }
+
         try
         {
             await socket.ConnectAsync(ToWebSocketUri(httpUrl, pathAndQuery), ct).ConfigureAwait(false);

@@ -1,66 +1,165 @@
+using System.Globalization;
 using System.Net.WebSockets;
 
 namespace Bench.Scenarios.Clients;
 
-/// <summary>A subscriber connected to the hub's <c>/ws/subscribe</c>, handing every message to the accounting.</summary>
+/// <summary>
+/// A subscriber of the hub's <c>/ws/subscribe</c>. It hands every message to the accounting; when the connection dies
+/// (close, error, or a keep-alive ping left unanswered) it notes when it noticed, and reconnects with backoff — and, with
+/// resume, asks the hub to replay what followed the last sequence number it received. The WebSocket protocol itself
+/// has no reconnection: this is what clients do.
+/// </summary>
 public sealed class WebSocketSubscriber : IAsyncDisposable
 {
-    private readonly ClientWebSocket socket;
+    private readonly string hubUrl;
+    private readonly string token;
+    private readonly SubscriberOptions options;
     private readonly CancellationTokenSource stop = new();
-    private Task? receiving;
+    private readonly Random random = new();
+    private readonly List<long> detections = [];
+    private readonly List<long> reconnections = [];
+    private ClientWebSocket socket;
+    private Task? running;
+    private long lastSeq;
+    private int attempts;
 
-    private WebSocketSubscriber(ClientWebSocket socket, string stream)
+    private WebSocketSubscriber(string hubUrl, string token, string stream, SubscriberOptions options, ClientWebSocket socket)
     {
+        this.hubUrl = hubUrl;
+        this.token = token;
+        this.options = options;
         this.socket = socket;
         Stream = stream;
     }
 
     public string Stream { get; }
 
-    /// <summary>Set when the receive loop ended with an error rather than a close.</summary>
+    /// <summary>Set when the subscriber stopped for good with an error (reconnection off).</summary>
     public Exception? Failure { get; private set; }
 
-    public static async Task<WebSocketSubscriber> ConnectAsync(string hubUrl, string token, string stream, CancellationToken ct)
+    /// <summary>Reconnect attempts made, successful or not.</summary>
+    public int ReconnectAttempts => Volatile.Read(ref attempts);
+
+    /// <summary>When the subscriber noticed each disconnect (timestamps).</summary>
+    public IReadOnlyList<long> Detections
     {
-        var socket = await WebSocketClients.ConnectAsync(hubUrl, "/ws/subscribe?stream=" + Uri.EscapeDataString(stream), token, ct).ConfigureAwait(false);
-        return new WebSocketSubscriber(socket, stream);
+        get
+        {
+            lock (detections)
+            {
+                return [.. detections];
+            }
+        }
+    }
+
+    /// <summary>When each reconnect succeeded (timestamps).</summary>
+    public IReadOnlyList<long> Reconnections
+    {
+        get
+        {
+            lock (detections)
+            {
+                return [.. reconnections];
+            }
+        }
+    }
+
+    public static async Task<WebSocketSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct)
+    {
+        var socket = await OpenAsync(hubUrl, token, stream, null, options, ct).ConfigureAwait(false);
+        return new WebSocketSubscriber(hubUrl, token, stream, options, socket);
+    }
+
+    private static async Task<ClientWebSocket> OpenAsync(string hubUrl, string token, string stream, long? resumeFrom, SubscriberOptions options, CancellationToken ct)
+    {
+        var path = "/ws/subscribe?stream=" + Uri.EscapeDataString(stream)
+            + (resumeFrom is { } r ? "&resumeFrom=" + r.ToString(CultureInfo.InvariantCulture) : "");
+        return await WebSocketClients.ConnectAsync(hubUrl, path, token, ct, options.KeepAliveInterval, options.KeepAliveTimeout).ConfigureAwait(false);
     }
 
     public void Start(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes) =>
-        receiving = Task.Run(() => ReceiveLoopAsync(accounting, clock, maxMessageBytes));
+        running = Task.Run(() => RunAsync(accounting, clock, maxMessageBytes));
 
-    private async Task ReceiveLoopAsync(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes)
+    private async Task RunAsync(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes)
     {
         var buffer = new byte[maxMessageBytes];
-        try
+        while (!stop.IsCancellationRequested)
         {
-            while (true)
+            Exception? ended = null;
+            try
             {
-                var length = await WebSocketClients.ReceiveMessageAsync(socket, buffer, stop.Token).ConfigureAwait(false);
-                if (length < 0)
+                while (true)
                 {
-                    return;
+                    var length = await WebSocketClients.ReceiveMessageAsync(socket, buffer, stop.Token).ConfigureAwait(false);
+                    if (length < 0)
+                    {
+                        break;
+                    }
+
+                    if (accounting.OnArrival(buffer.AsSpan(0, length), clock.GetTimestamp()) is { } fields && fields.Stream == Stream)
+                    {
+                        lastSeq = fields.Seq;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is WebSocketException or InvalidDataException or IOException)
+            {
+                ended = e;
+            }
+
+            lock (detections)
+            {
+                detections.Add(clock.GetTimestamp());
+            }
+
+            if (!options.Reconnect)
+            {
+                Failure = ended ?? new WebSocketException("the hub closed the connection");
+                return;
+            }
+
+            await ReconnectAsync(clock).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconnectAsync(TimeProvider clock)
+    {
+        socket.Dispose();
+        for (var attempt = 0; !stop.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await Task.Delay(options.Backoff.Delay(attempt, random), clock, stop.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref attempts);
+                socket = await OpenAsync(hubUrl, token, Stream, options.Resume ? lastSeq : null, options, stop.Token).ConfigureAwait(false);
+                lock (detections)
+                {
+                    reconnections.Add(clock.GetTimestamp());
                 }
 
-                accounting.OnArrival(buffer.AsSpan(0, length), clock.GetTimestamp());
+                return;
             }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Stopped by the scenario.
-        }
-        catch (Exception e) when (e is WebSocketException or InvalidDataException)
-        {
-            Failure = e;
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException)
+            {
+                // Still unreachable: back off and try again.
+            }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync().ConfigureAwait(false);
-        if (receiving is not null)
+        if (running is not null)
         {
-            await receiving.ConfigureAwait(false);
+            await running.ConfigureAwait(false);
         }
 
         await WebSocketClients.CloseQuietlyAsync(socket).ConfigureAwait(false);

@@ -37,6 +37,6 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
 
     private sealed class AccountingObserver(DeliveryAccounting accounting) : IWebhookObserver
     {
-        public void OnAccepted(ReadOnlySpan<byte> body, long arrivalTimestamp) => accounting.OnArrival(body, arrivalTimestamp);
+        public void OnAccepted(ReadOnlySpan<byte> body, long arrivalTimestamp) => _ = accounting.OnArrival(body, arrivalTimestamp);
     }
 }

@@ -9,7 +9,7 @@ public sealed class DispatcherOptions
     /// <summary>How long one delivery attempt may take before it counts as a timeout. The default is 10 seconds.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Deliveries in flight to one endpoint at once; 1 keeps each endpoint's stream in order. The default is 1.</summary>
+    /// <summary>Deliveries in flight to one endpoint at once; 1 keeps each endpoint's stream in order until a retry. The default is 1.</summary>
     public int MaxInFlightPerEndpoint { get; set; } = 1;
 
     /// <summary>Deliveries that may wait for one endpoint; beyond this they are dropped and counted. The default is 100,000.</summary>
@@ -23,4 +23,22 @@ public sealed class DispatcherOptions
 
     /// <summary>Largest publish frame accepted on <c>/publish</c>. The default is 1 MiB.</summary>
     public int MaxEventBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Delays before each retry; the default is the Standard Webhooks schedule (10 attempts over about 3 days).</summary>
+    public IReadOnlyList<TimeSpan> RetrySchedule { get; set; } = Dispatcher.RetrySchedule.StandardWebhooks;
+
+    /// <summary>Multiplies every retry delay (and Retry-After), so 0.001 turns 5 minutes into 0.3 s. The default is 1.</summary>
+    public double RetryTimeScale { get; set; } = 1;
+
+    /// <summary>Each retry delay varies by up to this share either way. The default is 0.2.</summary>
+    public double RetryJitter { get; set; } = 0.2;
+
+    /// <summary>
+    /// The durable outbox file (SQLite). Null keeps pending deliveries in memory only (the <c>memory-outbox</c>
+    /// variant). The default is null; <c>bench serve</c> passes a file.
+    /// </summary>
+    public string? OutboxPath { get; set; }
+
+    /// <summary>Makes the HTTP handler deliveries go through; null is one pooled <see cref="SocketsHttpHandler"/>. For tests.</summary>
+    public Func<HttpMessageHandler>? CreateHandler { get; set; }
 }

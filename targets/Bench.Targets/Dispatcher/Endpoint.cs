@@ -1,33 +1,49 @@
 using System.Threading.Channels;
-using Bench.Targets.Events;
 using Bench.Targets.Webhooks;
 
 namespace Bench.Targets.Dispatcher;
 
-/// <summary>A registered receiver URL with its secret, stream name, sequence counter and delivery queue.</summary>
-internal sealed class Endpoint(Uri url, string stream, string secret, int capacity)
+/// <summary>A registered receiver URL with its secret, stream name, sequence counter and queue of deliveries ready to try.</summary>
+internal sealed class Endpoint(EndpointRecord record, int capacity)
 {
     private long nextSeq;
     private long dropped;
 
-    public Uri Url { get; } = url;
+    public EndpointRecord Record { get; } = record;
 
-    public string Stream { get; } = stream;
+    public Uri Url { get; } = new(record.Url);
 
-    public WebhookSignature Signature { get; } = new(secret);
+    public string Stream => Record.Stream;
 
-    public Channel<(PublishedEvent Event, long Seq)> Queue { get; } = Channel.CreateBounded<(PublishedEvent, long)>(
+    public WebhookSignature Signature { get; } = new(record.Secret);
+
+    /// <summary>Set by a 410 Gone: nothing more is sent here.</summary>
+    public bool Disabled { get; set; }
+
+    public Channel<Delivery> Ready { get; } = Channel.CreateBounded<Delivery>(
         new BoundedChannelOptions(capacity) { SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
 
     public long Dropped => Interlocked.Read(ref dropped);
 
-    public void Enqueue(PublishedEvent evt)
+    public long NextSeq() => Interlocked.Increment(ref nextSeq);
+
+    public void ContinueSeqAfter(long seq)
     {
-        var seq = Interlocked.Increment(ref nextSeq);
-        if (!Queue.Writer.TryWrite((evt, seq)))
+        long current;
+        while (seq > (current = Interlocked.Read(ref nextSeq)) && Interlocked.CompareExchange(ref nextSeq, seq, current) != current)
         {
-            Interlocked.Increment(ref dropped);
         }
+    }
+
+    public bool TryQueue(Delivery delivery)
+    {
+        if (Ready.Writer.TryWrite(delivery))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref dropped);
+        return false;
     }
 }
 

@@ -11,26 +11,39 @@ using Microsoft.Extensions.Options;
 namespace Bench.Targets.Dispatcher;
 
 /// <summary>
-/// Delivers each published event to every registered endpoint as a signed POST, over one pooled
-/// <see cref="SocketsHttpHandler"/>, with a per-delivery timeout. Failures are counted by kind; retries come later.
+/// Delivers each published event to every registered endpoint as a signed POST (Standard Webhooks), over one pooled
+/// <see cref="SocketsHttpHandler"/>, with a per-delivery timeout. Deliveries are written to the outbox before they are
+/// acknowledged to the publisher, retried on the Standard Webhooks schedule (Retry-After honoured on 429 and 503), given
+/// up when the schedule is spent, and stopped for good by 410 Gone. At least once: a delivery whose 2xx was lost is sent again.
 /// </summary>
 public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
 {
     private readonly DispatcherOptions options;
     private readonly TimeProvider clock;
+    private readonly IOutbox outbox;
+    private readonly RetrySchedule schedule;
     private readonly HttpClient http;
     private readonly ConcurrentDictionary<string, Endpoint> endpoints = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ITimer, byte> retryTimers = new();
     private readonly List<Task> workers = [];
     private readonly CancellationTokenSource stopping = new();
+    private readonly object publishGate = new();
+    private long nextId;
     private long published;
     private long delivered;
+    private long retries;
+    private long gaveUp;
+    private long pending;
+    private long firstFailure;
 
     public WebhookDispatcher(IOptions<DispatcherOptions> options, TimeProvider clock)
     {
         this.options = options.Value;
         this.clock = clock;
-        var handler = new SocketsHttpHandler
+        outbox = this.options.OutboxPath is { } path ? new SqliteOutbox(path) : new MemoryOutbox();
+        schedule = new RetrySchedule(this.options.RetrySchedule, this.options.RetryTimeScale, this.options.RetryJitter);
+        var handler = this.options.CreateHandler?.Invoke() ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
@@ -39,11 +52,12 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
             UseCookies = false,
         };
         http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        Recover();
     }
 
     public int EndpointCount => endpoints.Count;
 
-    /// <summary>Registers an endpoint and starts its delivery workers; returns false with a reason when refused.</summary>
+    /// <summary>Registers an endpoint (again: the same stream name replaces it) and starts its workers; false with a reason when refused.</summary>
     public bool TryRegister(SubscriptionRequest request, out string? problem)
     {
         problem = null;
@@ -60,10 +74,10 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
         }
 
         var stream = string.IsNullOrEmpty(request.Stream) ? "e" + endpoints.Count.ToString(CultureInfo.InvariantCulture) : request.Stream;
-        Endpoint endpoint;
+        var record = new EndpointRecord(stream, request.Url, request.Secret);
         try
         {
-            endpoint = new Endpoint(url, stream, request.Secret, options.EndpointQueueCapacity);
+            _ = new WebhookSignature(request.Secret);
         }
         catch (ArgumentException e)
         {
@@ -71,29 +85,37 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
             return false;
         }
 
-        if (!endpoints.TryAdd(stream, endpoint))
+        if (endpoints.TryGetValue(stream, out var existing) && existing.Record == record)
         {
-            problem = $"stream '{stream}' is registered already";
-            return false;
+            return true; // registered already, as it is
         }
 
-        lock (workers)
-        {
-            for (var i = 0; i < options.MaxInFlightPerEndpoint; i++)
-            {
-                workers.Add(Task.Run(() => DeliverLoopAsync(endpoint, stopping.Token)));
-            }
-        }
-
+        outbox.SaveEndpoint(record);
+        Start(new Endpoint(record, options.EndpointQueueCapacity));
         return true;
     }
 
     public void Publish(PublishedEvent evt)
     {
-        Interlocked.Increment(ref published);
-        foreach (var endpoint in endpoints.Values)
+        lock (publishGate)
         {
-            endpoint.Enqueue(evt);
+            Interlocked.Increment(ref published);
+            var batch = new List<(Endpoint Endpoint, Delivery Delivery)>(endpoints.Count);
+            foreach (var endpoint in endpoints.Values.Where(e => !e.Disabled))
+            {
+                batch.Add((endpoint, new Delivery(++nextId, endpoint.Stream, evt.Number, endpoint.NextSeq(), evt.IntendedTimestamp, evt.Payload.ToArray())));
+            }
+
+            // Written before the publisher is told the event was accepted, and before any attempt.
+            outbox.Add([.. batch.Select(b => b.Delivery)]);
+            Interlocked.Add(ref pending, batch.Count);
+            foreach (var (endpoint, delivery) in batch)
+            {
+                if (!endpoint.TryQueue(delivery))
+                {
+                    Complete(delivery);
+                }
+            }
         }
     }
 
@@ -102,36 +124,137 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
         endpoints.Count,
         Interlocked.Read(ref delivered),
         endpoints.Values.Sum(e => e.Dropped),
-        new Dictionary<string, long>(failures, StringComparer.Ordinal));
+        new Dictionary<string, long>(failures, StringComparer.Ordinal),
+        Interlocked.Read(ref retries),
+        Interlocked.Read(ref gaveUp),
+        Interlocked.Read(ref pending),
+        Interlocked.Read(ref firstFailure),
+        endpoints.Values.Count(e => e.Disabled),
+        outbox.IsDurable ? "sqlite" : "memory");
+
+    /// <summary>After a restart: the endpoints and pending deliveries the outbox kept.</summary>
+    private void Recover()
+    {
+        foreach (var record in outbox.LoadEndpoints())
+        {
+            Start(new Endpoint(record, options.EndpointQueueCapacity));
+        }
+
+        nextId = outbox.MaxId();
+        foreach (var delivery in outbox.LoadPending())
+        {
+            if (endpoints.TryGetValue(delivery.Stream, out var endpoint))
+            {
+                endpoint.ContinueSeqAfter(delivery.Seq);
+                Interlocked.Increment(ref pending);
+                if (!endpoint.TryQueue(delivery))
+                {
+                    Complete(delivery);
+                }
+            }
+        }
+    }
+
+    private void Start(Endpoint endpoint)
+    {
+        if (endpoints.TryGetValue(endpoint.Stream, out var old))
+        {
+            old.Disabled = true;
+            old.Ready.Writer.TryComplete();
+        }
+
+        endpoints[endpoint.Stream] = endpoint;
+        lock (workers)
+        {
+            for (var i = 0; i < options.MaxInFlightPerEndpoint; i++)
+            {
+                workers.Add(Task.Run(() => DeliverLoopAsync(endpoint, stopping.Token)));
+            }
+        }
+    }
 
     private async Task DeliverLoopAsync(Endpoint endpoint, CancellationToken ct)
     {
         var body = new ArrayBufferWriter<byte>(1024);
         try
         {
-            await foreach (var (evt, seq) in endpoint.Queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var delivery in endpoint.Ready.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
+                if (endpoint.Disabled)
+                {
+                    GiveUp(delivery);
+                    continue;
+                }
+
                 body.ResetWrittenCount();
-                EventEnvelope.Write(body, evt, endpoint.Stream, seq);
-                var kind = await DeliverOnceAsync(endpoint, evt.Id, body.WrittenMemory, ct).ConfigureAwait(false);
+                EventEnvelope.Write(body, new PublishedEvent(delivery.EventNumber, delivery.IntendedTimestamp, delivery.Payload), endpoint.Stream, delivery.Seq);
+                var (kind, retryAfter) = await DeliverOnceAsync(endpoint, PublishedEvent.EventId(delivery.EventNumber), body.WrittenMemory, ct).ConfigureAwait(false);
+                delivery.Attempt++;
                 if (kind is null)
                 {
                     Interlocked.Increment(ref delivered);
+                    Complete(delivery);
+                    continue;
                 }
-                else
+
+                failures.AddOrUpdate(kind, 1, (_, c) => c + 1);
+                Interlocked.CompareExchange(ref firstFailure, clock.GetTimestamp(), 0);
+                if (kind == "http_410")
                 {
-                    failures.AddOrUpdate(kind, 1, (_, c) => c + 1);
+                    endpoint.Disabled = true;
+                    GiveUp(delivery);
+                    continue;
                 }
+
+                ScheduleRetry(endpoint, delivery, retryAfter);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The dispatcher is stopping.
+            // The dispatcher is stopping; pending deliveries stay in the outbox.
         }
     }
 
-    /// <summary>One delivery attempt; returns null on 2xx, else the failure kind.</summary>
-    private async Task<string?> DeliverOnceAsync(Endpoint endpoint, string id, ReadOnlyMemory<byte> body, CancellationToken ct)
+    private void ScheduleRetry(Endpoint endpoint, Delivery delivery, TimeSpan? retryAfter)
+    {
+        if (schedule.DelayBefore(delivery.Attempt, Random.Shared.NextDouble(), retryAfter) is not { } delay)
+        {
+            GiveUp(delivery);
+            return;
+        }
+
+        Interlocked.Increment(ref retries);
+        ITimer? timer = null;
+        timer = clock.CreateTimer(_ =>
+        {
+            if (timer is not null)
+            {
+                retryTimers.TryRemove(timer, out byte _);
+                timer.Dispose();
+            }
+
+            if (!endpoint.TryQueue(delivery))
+            {
+                Complete(delivery);
+            }
+        }, null, delay, Timeout.InfiniteTimeSpan);
+        retryTimers.TryAdd(timer, 0);
+    }
+
+    private void GiveUp(Delivery delivery)
+    {
+        Interlocked.Increment(ref gaveUp);
+        Complete(delivery);
+    }
+
+    private void Complete(Delivery delivery)
+    {
+        outbox.Remove(delivery.Id);
+        Interlocked.Decrement(ref pending);
+    }
+
+    /// <summary>One delivery attempt; returns null on 2xx, else the failure kind and any Retry-After asked for.</summary>
+    private async Task<(string? Kind, TimeSpan? RetryAfter)> DeliverOnceAsync(Endpoint endpoint, string id, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
@@ -148,15 +271,27 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? null : "http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            if (response.IsSuccessStatusCode)
+            {
+                return (null, null);
+            }
+
+            var code = (int)response.StatusCode;
+            TimeSpan? retryAfter = null;
+            if (code is 429 or 503 && response.Headers.RetryAfter is { } ra)
+            {
+                retryAfter = ra.Delta ?? (ra.Date is { } at ? at - clock.GetUtcNow() : null);
+            }
+
+            return ("http_" + code.ToString(CultureInfo.InvariantCulture), retryAfter);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return "timeout";
+            return ("timeout", null);
         }
         catch (HttpRequestException e)
         {
-            return "connection_" + (e.HttpRequestError.ToString().ToLowerInvariant());
+            return ("connection_" + e.HttpRequestError.ToString().ToLowerInvariant(), null);
         }
     }
 
@@ -166,9 +301,14 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var timer in retryTimers.Keys)
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var endpoint in endpoints.Values)
         {
-            endpoint.Queue.Writer.TryComplete();
+            endpoint.Ready.Writer.TryComplete();
         }
 
         Task[] all;
@@ -179,9 +319,16 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
 
         await Task.WhenAll(all).ConfigureAwait(false);
         http.Dispose();
+        outbox.Dispose();
         stopping.Dispose();
     }
 }
 
-/// <summary>The dispatcher's counters at <c>/stats</c>.</summary>
-public sealed record DispatcherStats(long Published, int Endpoints, long Delivered, long Dropped, Dictionary<string, long> Failures);
+/// <summary>
+/// The dispatcher's counters at <c>/stats</c>: events published; endpoints; deliveries that got a 2xx; deliveries dropped
+/// on full queues; failed attempts by kind; retries scheduled; deliveries given up (schedule spent or 410); deliveries
+/// still pending; the timestamp of the first failed attempt (0 if none); endpoints disabled by 410; the outbox kind.
+/// </summary>
+public sealed record DispatcherStats(
+    long Published, int Endpoints, long Delivered, long Dropped, Dictionary<string, long> Failures,
+    long Retries, long GaveUp, long Pending, long FirstFailureTimestamp, int DisabledEndpoints, string Outbox);

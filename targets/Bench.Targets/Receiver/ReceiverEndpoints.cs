@@ -22,6 +22,7 @@ public static class ReceiverEndpoints
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWebhookObserver, NullWebhookObserver>();
         services.AddSingleton<ReceiverCounters>();
+        services.AddSingleton(sp => new Deduplicator(sp.GetRequiredService<IOptions<ReceiverOptions>>().Value.DeduplicationWindow));
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
@@ -40,7 +41,7 @@ public static class ReceiverEndpoints
 
     private static async Task ReceiveAsync(
         HttpContext context, IOptions<ReceiverOptions> options, WebhookVerifier verifier, IWebhookObserver observer,
-        ReceiverCounters counters, TimeProvider clock)
+        ReceiverCounters counters, Deduplicator deduplicator, TimeProvider clock)
     {
         var max = options.Value.MaxBodyBytes;
         if (context.Request.ContentLength > max)
@@ -99,8 +100,20 @@ public static class ReceiverEndpoints
             };
             if (verdict == Verdict.Valid)
             {
-                observer.OnAccepted(buffer.AsSpan(0, length), arrival);
-                counters.Accept();
+                var key = context.Request.Path.Value + "|" + headers[WebhookSignature.IdHeader];
+                if (deduplicator.FirstTime(key))
+                {
+                    observer.OnAccepted(buffer.AsSpan(0, length), arrival);
+                    counters.Accept();
+                    if (options.Value.ProcessingTime > TimeSpan.Zero)
+                    {
+                        await Task.Delay(options.Value.ProcessingTime, clock, context.RequestAborted).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    counters.Duplicate();
+                }
             }
             else
             {
@@ -121,15 +134,19 @@ public sealed class ReceiverCounters
 {
     private readonly ConcurrentDictionary<int, long> rejected = new();
     private long accepted;
+    private long duplicates;
 
     public void Accept() => Interlocked.Increment(ref accepted);
+
+    public void Duplicate() => Interlocked.Increment(ref duplicates);
 
     public void Reject(int status) => rejected.AddOrUpdate(status, 1, (_, c) => c + 1);
 
     public ReceiverStats Snapshot() => new(
         Interlocked.Read(ref accepted),
+        Interlocked.Read(ref duplicates),
         rejected.ToDictionary(kv => "http_" + kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value, StringComparer.Ordinal));
 }
 
-/// <summary>The receiver's counters at <c>/stats</c>.</summary>
-public sealed record ReceiverStats(long Accepted, Dictionary<string, long> Rejected);
+/// <summary>The receiver's counters at <c>/stats</c>: deliveries processed, redeliveries recognised (not processed again), refusals by status.</summary>
+public sealed record ReceiverStats(long Accepted, long Duplicates, Dictionary<string, long> Rejected);

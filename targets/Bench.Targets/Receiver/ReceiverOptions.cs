@@ -11,4 +11,13 @@ public sealed class ReceiverOptions
 
     /// <summary>The largest body accepted; larger is refused with 413. The default is 1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How many recent <c>webhook-id</c>s (per endpoint path) are remembered to recognise a redelivery, which is answered
+    /// 204 and counted but not processed again. Bounded, so memory is. The default is 100,000.
+    /// </summary>
+    public int DeduplicationWindow { get; set; } = 100_000;
+
+    /// <summary>Time spent "processing" each new delivery before answering (the <c>slow</c> fault). The default is none.</summary>
+    public TimeSpan ProcessingTime { get; set; }
 }

@@ -22,7 +22,7 @@ internal sealed class WebSocketFanOut(TargetProcess target, IReadOnlyList<WebSoc
             // Connect in small batches: a burst of thousands of simultaneous handshakes measures the handshake, not push.
             foreach (var batch in streams.Chunk(64))
             {
-                subscribers.AddRange(await Task.WhenAll(batch.Select(s => WebSocketSubscriber.ConnectAsync(target.Url, token, s, ct))).ConfigureAwait(false));
+                subscribers.AddRange(await Task.WhenAll(batch.Select(s => WebSocketSubscriber.ConnectAsync(target.Url, token, s, new SubscriberOptions(), ct))).ConfigureAwait(false));
             }
 
             foreach (var subscriber in subscribers)
@@ -60,17 +60,17 @@ internal sealed class WebSocketFanOut(TargetProcess target, IReadOnlyList<WebSoc
             errors["hub_queue_full"] = stats.Dropped;
         }
 
-        var disconnected = subscribers.Count(s => s.Failure is not null);
-        if (disconnected > 0)
+        var disconnects = subscribers.Sum(s => s.Detections.Count);
+        if (disconnects > 0)
         {
-            errors["subscriber_disconnected"] = disconnected;
+            errors["subscriber_disconnected"] = disconnects;
         }
 
         return errors;
     }
 
     public IEnumerable<string> Warnings() =>
-        subscribers.Where(s => s.Failure is not null).Take(3).Select(s => $"subscriber {s.Stream} failed: {s.Failure!.Message}");
+        subscribers.Where(s => s.Detections.Count > 0).Take(3).Select(s => $"subscriber {s.Stream} lost its connection {s.Detections.Count} time(s) and made {s.ReconnectAttempts} reconnect attempt(s)");
 
     public async ValueTask DisposeAsync()
     {

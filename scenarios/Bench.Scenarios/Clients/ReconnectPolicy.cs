@@ -1,0 +1,33 @@
+namespace Bench.Scenarios.Clients;
+
+/// <summary>Exponential backoff with jitter between reconnect attempts: min·factor^attempt, capped at max, ± jitter.</summary>
+public sealed record ReconnectPolicy(TimeSpan Min, TimeSpan Max, double Factor, double Jitter)
+{
+    /// <summary>100 ms doubling to 2 s, ± 20 %.</summary>
+    public static readonly ReconnectPolicy Default = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), 2, 0.2);
+
+    public TimeSpan Delay(int attempt, Random random)
+    {
+        var baseMs = Math.Min(Max.TotalMilliseconds, Min.TotalMilliseconds * Math.Pow(Factor, Math.Max(0, attempt)));
+        var jittered = baseMs * (1 + (Jitter * ((random.NextDouble() * 2) - 1)));
+        return TimeSpan.FromMilliseconds(Math.Max(0, jittered));
+    }
+}
+
+/// <summary>How a WebSocket subscriber behaves when its connection dies.</summary>
+public sealed record SubscriberOptions
+{
+    /// <summary>Reconnect after a disconnect. The default is true.</summary>
+    public bool Reconnect { get; init; } = true;
+
+    /// <summary>Ask the hub to replay what followed the last sequence number received. The default is false.</summary>
+    public bool Resume { get; init; }
+
+    public ReconnectPolicy Backoff { get; init; } = ReconnectPolicy.Default;
+
+    /// <summary>How often the client pings; zero leaves it to the hub's pings. The default is 1 second.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a ping may go unanswered before the connection counts as dead. The default is 2 seconds.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(2);
+}

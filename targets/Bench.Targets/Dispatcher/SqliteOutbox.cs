@@ -1,0 +1,136 @@
+using Microsoft.Data.Sqlite;
+
+namespace Bench.Targets.Dispatcher;
+
+/// <summary>
+/// The durable outbox: an embedded SQLite file (WAL, synchronous=NORMAL, as production senders tune it). Each accepted
+/// event's deliveries are written in one transaction before it is acknowledged; each 2xx deletes its row.
+/// </summary>
+public sealed class SqliteOutbox : IOutbox
+{
+    private readonly SqliteConnection connection;
+    private readonly object gate = new();
+
+    public SqliteOutbox(string path)
+    {
+        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        Execute("""
+            CREATE TABLE IF NOT EXISTS endpoints (stream TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY, stream TEXT NOT NULL, event INTEGER NOT NULL,
+                seq INTEGER NOT NULL, intended INTEGER NOT NULL, payload BLOB NOT NULL, attempt INTEGER NOT NULL);
+            """);
+    }
+
+    public bool IsDurable => true;
+
+    public void Add(IReadOnlyList<Delivery> deliveries)
+    {
+        lock (gate)
+        {
+            using var tx = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO deliveries (id, stream, event, seq, intended, payload, attempt) VALUES ($id, $stream, $event, $seq, $intended, $payload, 0)";
+            var id = insert.Parameters.Add("$id", SqliteType.Integer);
+            var stream = insert.Parameters.Add("$stream", SqliteType.Text);
+            var evt = insert.Parameters.Add("$event", SqliteType.Integer);
+            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+            var intended = insert.Parameters.Add("$intended", SqliteType.Integer);
+            var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+            foreach (var d in deliveries)
+            {
+                id.Value = d.Id;
+                stream.Value = d.Stream;
+                evt.Value = d.EventNumber;
+                seq.Value = d.Seq;
+                intended.Value = d.IntendedTimestamp;
+                payload.Value = d.Payload;
+                insert.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+    }
+
+    public void Remove(long deliveryId)
+    {
+        lock (gate)
+        {
+            using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM deliveries WHERE id = $id";
+            delete.Parameters.AddWithValue("$id", deliveryId);
+            delete.ExecuteNonQuery();
+        }
+    }
+
+    public void SaveEndpoint(EndpointRecord endpoint)
+    {
+        lock (gate)
+        {
+            using var upsert = connection.CreateCommand();
+            upsert.CommandText = "INSERT OR REPLACE INTO endpoints (stream, url, secret) VALUES ($stream, $url, $secret)";
+            upsert.Parameters.AddWithValue("$stream", endpoint.Stream);
+            upsert.Parameters.AddWithValue("$url", endpoint.Url);
+            upsert.Parameters.AddWithValue("$secret", endpoint.Secret);
+            upsert.ExecuteNonQuery();
+        }
+    }
+
+    public IReadOnlyList<EndpointRecord> LoadEndpoints()
+    {
+        lock (gate)
+        {
+            using var query = connection.CreateCommand();
+            query.CommandText = "SELECT stream, url, secret FROM endpoints ORDER BY stream";
+            using var reader = query.ExecuteReader();
+            var list = new List<EndpointRecord>();
+            while (reader.Read())
+            {
+                list.Add(new EndpointRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+
+            return list;
+        }
+    }
+
+    public IReadOnlyList<Delivery> LoadPending()
+    {
+        lock (gate)
+        {
+            using var query = connection.CreateCommand();
+            query.CommandText = "SELECT id, stream, event, seq, intended, payload, attempt FROM deliveries ORDER BY id";
+            using var reader = query.ExecuteReader();
+            var list = new List<Delivery>();
+            while (reader.Read())
+            {
+                list.Add(new Delivery(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), (byte[])reader[5])
+                {
+                    Attempt = reader.GetInt32(6),
+                });
+            }
+
+            return list;
+        }
+    }
+
+    public long MaxId()
+    {
+        lock (gate)
+        {
+            using var query = connection.CreateCommand();
+            query.CommandText = "SELECT COALESCE(MAX(id), 0) FROM deliveries";
+            return (long)query.ExecuteScalar()!;
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose() => connection.Dispose();
+}
