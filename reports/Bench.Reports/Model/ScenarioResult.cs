@@ -29,7 +29,38 @@ public sealed record ScenarioResult
     public required TargetStats Target { get; init; }
 
     public List<string> Warnings { get; init; } = [];
+
+    /// <summary>What a fault did (the <c>faults</c> scenario only).</summary>
+    public ResilienceSummary? Resilience { get; init; }
 }
+
+/// <summary>
+/// One fault's effect, measured: when it began (seconds from the start of the run) and how long it lasted; how long
+/// until something on the delivery path noticed; how long after it ended until every affected subscriber had a delivery
+/// again; exact losses, duplicates and disorder; reconnects, retries and refused publishes; the delay of the events
+/// published while it lasted; and how long their backlog took to drain. <c>targetCountedUndelivered</c> is the target's
+/// own count of events it could not hand to a connected subscriber (the hub; null when it restarted or for webhooks).
+/// </summary>
+public sealed record ResilienceSummary(
+    string Fault,
+    double StartSec,
+    double DurationSec,
+    double? DetectMs,
+    double? RecoverMs,
+    long Lost,
+    long Duplicated,
+    long OutOfOrder,
+    long ReconnectAttempts,
+    long WebhookRetries,
+    long Rejected,
+    long WindowEvents,
+    long WindowDelayP50Us,
+    long WindowDelayP99Us,
+    long WindowDelayMaxUs,
+    double? DrainMs,
+    long PendingAtEnd,
+    string Behaviour,
+    long? TargetCountedUndelivered = null);
 
 /// <summary>The load a scenario ran under. <c>connections</c> is the number of client connections used.</summary>
 public sealed record ScenarioParameters(

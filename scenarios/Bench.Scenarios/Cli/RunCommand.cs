@@ -17,6 +17,8 @@ internal static class RunCommand
         };
         var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
         var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", Transport.All) + " (the default: both).", AllowMultipleArgumentsPerToken = false };
+        var variant = new Option<string[]>("--variant") { Description = "Variants, comma-separated (see bench list): resume, memory-outbox (faults). The default: each scenario's own." };
+        var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow. The default: all." };
         var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
         var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default).");
         var warmup = CliOptions.Duration("--warmup", "Warm-up before measuring, excluded from results, e.g. 3s (profile default).");
@@ -28,7 +30,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, output, duration, warmup, rate, subscribers, payload, connections, readyTimeout,
+            scenarios, profile, transport, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, readyTimeout,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -68,6 +70,8 @@ internal static class RunCommand
             {
                 Scenarios = chosen.Count > 0 ? chosen : ScenarioCatalog.DefaultSuite,
                 Transports = transports.Count > 0 ? transports : Transport.All,
+                Variants = CliOptions.SplitList(parse.GetValue(variant)),
+                Faults = CliOptions.SplitList(parse.GetValue(fault)),
                 Profile = chosenProfile!,
                 OutputDirectory = parse.GetValue(output),
                 Duration = parse.GetValue(duration),

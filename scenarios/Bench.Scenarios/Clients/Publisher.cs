@@ -98,8 +98,14 @@ public sealed class Publisher : IAsyncDisposable
         }
     }
 
+    /// <summary>When the first publish was refused (a timestamp), or 0.</summary>
+    public long FirstRejectionTimestamp => Interlocked.Read(ref firstRejection);
+
+    private long firstRejection;
+
     private void Reject()
     {
+        Interlocked.CompareExchange(ref firstRejection, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
         Interlocked.Increment(ref rejected);
         if (reconnecting is null || reconnecting.IsCompleted)
         {

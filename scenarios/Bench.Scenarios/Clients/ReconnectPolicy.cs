@@ -30,4 +30,7 @@ public sealed record SubscriberOptions
 
     /// <summary>How long a ping may go unanswered before the connection counts as dead. The default is 2 seconds.</summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Time spent processing each message, asked per message (the slow fault). The default is none.</summary>
+    public Func<TimeSpan>? ProcessingTime { get; init; }
 }

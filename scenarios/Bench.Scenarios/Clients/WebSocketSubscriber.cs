@@ -100,6 +100,11 @@ public sealed class WebSocketSubscriber : IAsyncDisposable
                     {
                         lastSeq = fields.Seq;
                     }
+
+                    if (options.ProcessingTime?.Invoke() is { } busy && busy > TimeSpan.Zero)
+                    {
+                        await Task.Delay(busy, clock, stop.Token).ConfigureAwait(false);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -20,7 +20,8 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
 
     public string UrlOf(string stream) => BaseUrl + "/webhook/" + Uri.EscapeDataString(stream);
 
-    public static async Task<WebhookSubscriberHost> StartAsync(string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct)
+    public static async Task<WebhookSubscriberHost> StartAsync(
+        string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct, Func<string, TimeSpan>? processingTime = null)
     {
         var receiver = await TargetHost.StartReceiverAsync(
             o =>
@@ -28,15 +29,17 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
                 o.Secret = secret;
                 o.MaxBodyBytes = maxBodyBytes;
             },
-            services: s => s.AddSingleton<IWebhookObserver>(new AccountingObserver(accounting)),
+            services: s => s.AddSingleton<IWebhookObserver>(new AccountingObserver(accounting, processingTime)),
             ct: ct).ConfigureAwait(false);
         return new WebhookSubscriberHost(receiver);
     }
 
     public ValueTask DisposeAsync() => receiver.DisposeAsync();
 
-    private sealed class AccountingObserver(DeliveryAccounting accounting) : IWebhookObserver
+    private sealed class AccountingObserver(DeliveryAccounting accounting, Func<string, TimeSpan>? processingTime) : IWebhookObserver
     {
         public void OnAccepted(ReadOnlySpan<byte> body, long arrivalTimestamp) => _ = accounting.OnArrival(body, arrivalTimestamp);
+
+        public TimeSpan ProcessingTime(string path) => processingTime?.Invoke(path) ?? TimeSpan.Zero;
     }
 }

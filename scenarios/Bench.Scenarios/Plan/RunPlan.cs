@@ -1,4 +1,5 @@
 using Bench.Scenarios.Scenarios;
+using FaultCatalog = Bench.Scenarios.Scenarios.Faults.Fault;
 
 namespace Bench.Scenarios.Plan;
 
@@ -11,6 +12,12 @@ public sealed record RunPlan
     public required IReadOnlyList<IScenario> Scenarios { get; init; }
 
     public required IReadOnlyList<string> Transports { get; init; }
+
+    /// <summary>Variants asked for with <c>--variant</c>; empty runs each scenario's defaults.</summary>
+    public IReadOnlyList<string> Variants { get; init; } = [];
+
+    /// <summary>Faults asked for with <c>--fault</c> (the faults scenario); empty runs them all.</summary>
+    public IReadOnlyList<string> Faults { get; init; } = [];
 
     public required Profile Profile { get; init; }
 
@@ -48,6 +55,16 @@ public sealed record RunPlan
             Duration = Duration ?? d.Duration,
             Warmup = Warmup ?? d.Warmup,
         };
+    }
+
+    /// <summary>
+    /// The variants to run for a scenario and transport: those asked for that it knows, or, when none were asked for,
+    /// its default ones.
+    /// </summary>
+    public IReadOnlyList<string> VariantsFor(IScenario scenario, string transport)
+    {
+        var known = scenario.Variants(transport);
+        return Variants.Count == 0 ? [known[0]] : [.. Variants.Where(known.Contains)];
     }
 
     /// <summary>Problems with the plan, each naming the option at fault; empty when it can run.</summary>
@@ -92,6 +109,26 @@ public sealed record RunPlan
         if (Connections is { } c && c is <= 0 or > 100_000)
         {
             problems.Add("--connections must be between 1 and 100,000");
+        }
+
+        foreach (var v in Variants)
+        {
+            var knownBy = Scenarios.Where(s => Transports.Any(t => s.Variants(t).Contains(v))).ToList();
+            if (knownBy.Count == 0)
+            {
+                var valid = Scenarios.SelectMany(s => Transports.SelectMany(t => s.Variants(t).Select(x => $"{x} ({s.Name}/{t})"))).Distinct();
+                problems.Add($"--variant: '{v}' is not a variant of the scenarios and transports chosen; valid: {string.Join(", ", valid)}");
+            }
+        }
+
+        if (Faults.Count > 0 && !Scenarios.Any(s => s.Name == "faults"))
+        {
+            problems.Add("--fault goes with the faults scenario (bench run faults --fault drop)");
+        }
+
+        foreach (var f in Faults.Where(f => FaultCatalog.Find(f) is null))
+        {
+            problems.Add($"--fault: unknown fault '{f}'; valid faults: {string.Join(", ", FaultCatalog.All.Select(x => x.Name))}");
         }
 
         return problems;

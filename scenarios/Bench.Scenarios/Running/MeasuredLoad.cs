@@ -29,7 +29,8 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
     /// (push) is polled afterwards until true or the drain timeout.
     /// </summary>
     public async Task<LoadOutcome> RunAsync(
-        TargetProcess target, RunRecorder recorder, RunRecorder iterationRecorder, int virtualUsers, IterationAction action, Func<bool>? drained, CancellationToken ct)
+        ITargetHandle target, RunRecorder recorder, RunRecorder iterationRecorder, int virtualUsers, IterationAction action, Func<bool>? drained, CancellationToken ct,
+        Func<long, CancellationToken, Task>? duringLoad = null)
     {
         var s = context.Settings;
 
@@ -74,7 +75,18 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
             targetCpuAtStart = target.CpuTime();
         }, stop.Token);
 
+        // Scripted events (faults) run beside the load, timed from the run's start.
+        var script = duringLoad?.Invoke(runStart, stop.Token) ?? Task.CompletedTask;
         var load = await runner.RunAsync(action, iterationRecorder, stop.Token).ConfigureAwait(false);
+        try
+        {
+            await script.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The run stopped before the script was done.
+        }
+
         try
         {
             await windowStart.ConfigureAwait(false);

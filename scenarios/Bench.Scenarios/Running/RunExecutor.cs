@@ -42,11 +42,11 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             foreach (var scenario in plan.Scenarios)
             {
                 var settings = plan.SettingsFor(scenario);
-                foreach (var transport in plan.Transports)
+                foreach (var @case in scenario.Cases(plan))
                 {
                     ct.ThrowIfCancellationRequested();
-                    progress.Message($"{scenario.Name}/{transport}: starting target");
-                    var result = await scenario.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock }, transport, ct).ConfigureAwait(false);
+                    progress.Message($"{@case.Label}: starting target");
+                    var result = await @case.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock }, ct).ConfigureAwait(false);
                     run.Results.Add(result);
                     ResultsJson.Write(run, resultsPath);
                     progress.Message(Summary(result));

@@ -16,5 +16,12 @@ public interface IScenario
 
     ScenarioSettings Defaults(Profile profile);
 
-    Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct);
+    /// <summary>The variants this scenario knows for a transport; <c>default</c> first.</summary>
+    IReadOnlyList<string> Variants(string transport);
+
+    /// <summary>What a run of this scenario measures, in order: one case per transport × variant (× fault, for faults).</summary>
+    IEnumerable<ScenarioCase> Cases(RunPlan plan);
 }
+
+/// <summary>One measurement of a scenario: a transport, a variant, and how to run it.</summary>
+public sealed record ScenarioCase(string Transport, string Variant, string Label, Func<ScenarioContext, CancellationToken, Task<ScenarioResult>> RunAsync);

@@ -1,3 +1,4 @@
+using Bench.Scenarios.Scenarios.Faults;
 using Bench.Scenarios.Scenarios.Push;
 using Bench.Scenarios.Scenarios.Rtt;
 
@@ -6,10 +7,10 @@ namespace Bench.Scenarios.Scenarios;
 /// <summary>Every scenario Bench can run, by name, in the order the default suite runs them.</summary>
 public static class ScenarioCatalog
 {
-    public static readonly IReadOnlyList<IScenario> All = [new RttScenario(), new PushScenario()];
+    public static readonly IReadOnlyList<IScenario> All = [new RttScenario(), new PushScenario(), new FaultsScenario()];
 
-    /// <summary>The scenarios a run with no scenario named runs.</summary>
-    public static IReadOnlyList<IScenario> DefaultSuite => All;
+    /// <summary>The scenarios a run with no scenario named runs: the comparison of rtt and push (faults take minutes: name them).</summary>
+    public static IReadOnlyList<IScenario> DefaultSuite => [.. All.Where(s => s.Name is "rtt" or "push")];
 
     public static IScenario? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }

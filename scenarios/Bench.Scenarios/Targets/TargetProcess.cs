@@ -10,7 +10,7 @@ namespace Bench.Scenarios.Targets;
 /// generator's. Started on loopback with an ephemeral port; ready when it prints <c>ready ROLE URL</c>. It watches this
 /// process and exits if it disappears, and every live target is killed when this process exits: none is left running.
 /// </summary>
-public sealed class TargetProcess : IAsyncDisposable
+public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<TargetProcess, byte> Live = new();
     private readonly Process process;

@@ -60,16 +60,17 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
 
     public HubStats Stats()
     {
-        long away = 0, replayed = 0, replayMissed = 0;
+        long away = 0, undelivered = 0, replayed = 0, replayMissed = 0;
         foreach (var s in streams.Values)
         {
             var c = s.Counters();
             away += c.MissedWhileAway;
+            undelivered += c.Undelivered;
             replayed += c.Replayed;
             replayMissed += c.ReplayMissed;
         }
 
-        return new HubStats(Published, SubscriberCount, Interlocked.Read(ref dropped), away, replayed, replayMissed, Connections);
+        return new HubStats(Published, SubscriberCount, Interlocked.Read(ref dropped), away, undelivered, replayed, replayMissed, Connections);
     }
 
     private void ForgetIdleStreams()
@@ -88,7 +89,7 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
 
 /// <summary>
 /// The hub's counters at <c>/stats</c>: events published; streams connected; events dropped on full queues; events
-/// published while a stream had no connection; events replayed on resume; events a resume asked for that the buffer
-/// no longer held; WebSocket connections open.
+/// published while a stream had no connection; events queued for, or being written to, a connection when it broke;
+/// events replayed on resume; events a resume asked for that the buffer no longer held; WebSocket connections open.
 /// </summary>
-public sealed record HubStats(long Published, int Subscribers, long Dropped, long MissedWhileAway, long Replayed, long ReplayMissed, int Connections);
+public sealed record HubStats(long Published, int Subscribers, long Dropped, long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed, int Connections);

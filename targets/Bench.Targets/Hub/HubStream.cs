@@ -14,6 +14,7 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
     private long missedWhileAway;
     private long replayed;
     private long replayMissed;
+    private long undelivered;
 
     public string Name { get; } = name;
 
@@ -30,11 +31,11 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
         }
     }
 
-    public (long MissedWhileAway, long Replayed, long ReplayMissed) Counters()
+    public (long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed) Counters()
     {
         lock (gate)
         {
-            return (missedWhileAway, replayed, replayMissed);
+            return (missedWhileAway, undelivered, replayed, replayMissed);
         }
     }
 
@@ -87,6 +88,7 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
             }
 
             subscriber.Complete();
+            undelivered += subscriber.Unsent + subscriber.FailedSends;
             LastActive = now;
         }
     }

@@ -28,6 +28,14 @@ internal sealed class Subscriber(string stream, WebSocket socket, int capacity)
 
     public void Complete() => queue.Writer.TryComplete();
 
+    /// <summary>Events queued but never written, read when the connection is gone (they are lost with it).</summary>
+    public int Unsent => queue.Reader.CanCount ? queue.Reader.Count : 0;
+
+    /// <summary>Events whose write failed because the connection broke.</summary>
+    public long FailedSends => Interlocked.Read(ref failedSends);
+
+    private long failedSends;
+
     /// <summary>Sends queued events in order until the queue completes or the socket fails.</summary>
     public async Task SendLoopAsync(CancellationToken ct)
     {
@@ -36,7 +44,15 @@ internal sealed class Subscriber(string stream, WebSocket socket, int capacity)
         {
             buffer.ResetWrittenCount();
             EventEnvelope.Write(buffer, evt, Stream, seq);
-            await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+            try
+            {
+                await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                Interlocked.Increment(ref failedSends);
+                throw;
+            }
         }
     }
 }

@@ -105,9 +105,10 @@ public static class ReceiverEndpoints
                 {
                     observer.OnAccepted(buffer.AsSpan(0, length), arrival);
                     counters.Accept();
-                    if (options.Value.ProcessingTime > TimeSpan.Zero)
+                    var busy = options.Value.ProcessingTime + observer.ProcessingTime(context.Request.Path.Value ?? "");
+                    if (busy > TimeSpan.Zero)
                     {
-                        await Task.Delay(options.Value.ProcessingTime, clock, context.RequestAborted).ConfigureAwait(false);
+                        await Task.Delay(busy, clock, context.RequestAborted).ConfigureAwait(false);
                     }
                 }
                 else

@@ -14,16 +14,25 @@ public sealed class PublishTally(RunRecorder recorder)
     private long firstMeasured = long.MaxValue;
     private long lastAcceptedCount = -1;
     private long acceptedSteadySince;
+    private readonly List<long> intended = [];
 
     /// <summary>The number of the first event intended in the measured window.</summary>
     public long FirstMeasured => Interlocked.Read(ref firstMeasured) == long.MaxValue ? long.MaxValue : firstMeasured;
 
     public long Count => Interlocked.Read(ref published);
 
+    /// <summary>The run's start (timeline second 0).</summary>
+    public long RunStart => recorder.RunStart;
+
     public void Published(IterationContext it)
     {
         recorder.RecordSent(it.IntendedTimestamp);
         Interlocked.Increment(ref published);
+        lock (intended)
+        {
+            intended.Add(it.IntendedTimestamp);
+        }
+
         if (recorder.IsMeasured(it.IntendedTimestamp))
         {
             // Iterations are numbered in schedule order, so the smallest measured number is the first.
@@ -31,6 +40,15 @@ public sealed class PublishTally(RunRecorder recorder)
             while (it.Number < (current = Interlocked.Read(ref firstMeasured)) && Interlocked.CompareExchange(ref firstMeasured, it.Number, current) != current)
             {
             }
+        }
+    }
+
+    /// <summary>Published events intended between two timestamps.</summary>
+    public long PublishedBetween(long from, long to)
+    {
+        lock (intended)
+        {
+            return intended.Count(t => t >= from && t <= to);
         }
     }
 

@@ -35,6 +35,13 @@ public sealed class RttScenario : IScenario
         Warmup = profile.Warmup,
     };
 
+    public IReadOnlyList<string> Variants(string transport) => ["default"];
+
+    public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
+        from transport in plan.Transports
+        from variant in plan.VariantsFor(this, transport)
+        select new ScenarioCase(transport, variant, $"{Name}/{transport}", (context, ct) => RunAsync(context, transport, ct));
+
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct)
     {
         var s = context.Settings;

@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Bench.Engine.Recording;
+using Bench.Reports.Model;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Running;
+using Bench.Scenarios.Scenarios.Push;
+using Bench.Targets.Faults;
+
+namespace Bench.Scenarios.Scenarios.Faults;
+
+/// <summary>One fault × transport × variant: the push load, the fault injected 5 s in, and what it did, event by event.</summary>
+internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string transport, string variant, ScenarioContext context)
+{
+    /// <summary>The slow subscriber's time per event: 10 events a second.</summary>
+    private static readonly TimeSpan SlowProcessing = TimeSpan.FromMilliseconds(100);
+
+    private readonly ConcurrentQueue<(long Intended, long Arrival)> arrivals = new();
+    private volatile bool slow;
+
+    private string Label => $"{fault.Name}/{transport}{(variant == "default" ? "" : "/" + variant)}";
+
+    public async Task<ScenarioResult> RunAsync(CancellationToken ct)
+    {
+        var settings = context.Settings with { Duration = fault.MeasuredDuration(context.Settings.Warmup) };
+        var ctx = context with { Settings = settings };
+        var streams = Enumerable.Range(0, settings.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var affected = fault == Fault.Slow ? streams.Take(1).ToList() : streams;
+        var maxMessage = Math.Max(64 * 1024, settings.PayloadBytes * 2 + 1024);
+        var token = Secrets.NewToken();
+        var load = new MeasuredLoad(ctx, "faults", Label);
+        var recorder = load.NewRecorder();
+        var publishRecorder = load.NewRecorder();
+        var accounting = new DeliveryAccounting(recorder, streams) { OnDistinctArrival = (f, at) => arrivals.Enqueue((f.IntendedTimestamp, at)) };
+        TimeSpan Processing(string stream) => slow && stream == streams[0] ? SlowProcessing : TimeSpan.Zero;
+
+        IFaultPath path = transport == Transport.WebSocket
+            ? await WebSocketFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, variant == FaultsScenario.Resume, Processing, ct).ConfigureAwait(false)
+            : await WebhookFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, variant != FaultsScenario.MemoryOutbox,
+                fault == Fault.Slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2), Processing, ct).ConfigureAwait(false);
+        await using (path.ConfigureAwait(false))
+        {
+            var publisher = await Publisher.ConnectAsync(path.Target.Url, token, Payloads.Create(settings.PayloadBytes), ct).ConfigureAwait(false);
+            await using (publisher.ConfigureAwait(false))
+            {
+                var tally = new PublishTally(recorder);
+                var times = new FaultTimes();
+                var pending = new PendingWatch(path);
+                var outcome = await load.RunAsync(path.Target, recorder, publishRecorder, 1, async (it, token) =>
+                    {
+                        await publisher.PublishAsync(it.Number, it.IntendedTimestamp, token).ConfigureAwait(false);
+                        tally.Published(it);
+                    },
+                    () => tally.Drained(publisher, accounting, ctx.Clock) || (pending.Quiet(accounting, ctx.Clock) && times.Injected),
+                    ct,
+                    (runStart, token) => InjectAsync(runStart, path, accounting, affected, times, token)).ConfigureAwait(false);
+                await pending.DisposeAsync().ConfigureAwait(false);
+
+                var counters = await path.CountersAsync(CancellationToken.None).ConfigureAwait(false);
+                var counts = PushScenario.Count(recorder, accounting, publisher, tally.FirstMeasured);
+                if (path is WebhookFaultPath webhook)
+                {
+                    // The receivers answered redeliveries without processing them again; they were duplicates all the same.
+                    counts = counts with { Duplicated = counts.Duplicated + webhook.ReceiverDuplicates };
+                }
+
+                var errors = new Dictionary<string, long>(counters.Errors, StringComparer.Ordinal);
+                foreach (var (kind, count) in publishRecorder.ErrorsByKind.Snapshot())
+                {
+                    errors["publish_" + kind] = count;
+                }
+
+                var resilience = Measure(path, publisher, tally, accounting, affected, times, counts, counters);
+                var warnings = new List<string>();
+                if (counters.Pending > 0)
+                {
+                    warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the drain ended with {counters.Pending:N0} deliveries still pending at the dispatcher: their retries had not finished, so some of what is counted as lost may yet arrive."));
+                }
+
+                if (!times.Injected)
+                {
+                    warnings.Add("the fault was not injected: the run ended before its time came.");
+                }
+
+                var result = ResultBuilder.Build(scenario.Name, scenario.Description, transport, settings, recorder, outcome, counts, recorder.Sent, errors, warnings);
+                return result with { Variant = variant, Resilience = resilience, Warnings = [.. result.Warnings.Where(w => !w.StartsWith("events not delivered exactly once", StringComparison.Ordinal))] };
+            }
+        }
+    }
+
+    private async Task InjectAsync(long runStart, IFaultPath path, DeliveryAccounting accounting, IReadOnlyList<string> affected, FaultTimes times, CancellationToken ct)
+    {
+        var clock = context.Clock;
+
+        // Half an interval after t = 5 s: midway between two scheduled publishes, so how many events are in flight when
+        // the fault strikes is not a coincidence of the schedule (at t = 5 s exactly, every pipe holds the event just published).
+        var offset = Fault.Start.TotalSeconds + (0.5 / context.Settings.RatePerSec);
+        var at = runStart + (long)(offset * clock.TimestampFrequency);
+        var wait = clock.GetElapsedTime(clock.GetTimestamp(), at);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, clock, ct).ConfigureAwait(false);
+        }
+
+        times.Start = clock.GetTimestamp();
+        context.Progress.Message($"  {Label}: {fault.Name} now ({fault.Description})");
+        switch (fault.Name)
+        {
+            case "drop":
+                path.Proxy.ResetPeers();
+                break;
+            case "restart":
+                await path.RestartAsync(fault.Duration, ct).ConfigureAwait(false);
+                break;
+            case "outage":
+                await path.Proxy.DownAsync(fault.Duration, ct).ConfigureAwait(false);
+                break;
+            case "blackhole":
+                path.Proxy.Toxics = new Toxics { Blackhole = true };
+                await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
+                path.Proxy.Toxics = Toxics.None;
+                break;
+            case "slow":
+                slow = true;
+                await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
+                slow = false;
+                break;
+            default:
+                throw new InvalidOperationException($"no injection for fault '{fault.Name}'");
+        }
+
+        times.End = clock.GetTimestamp();
+        foreach (var stream in affected)
+        {
+            accounting[stream].WatchFirstArrivalAfter(times.End);
+        }
+    }
+
+    private ResilienceSummary Measure(
+        IFaultPath path, Publisher publisher, PublishTally tally, DeliveryAccounting accounting, IReadOnlyList<string> affected,
+        FaultTimes times, DeliveryCounts counts, PathCounters counters)
+    {
+        var clock = context.Clock;
+        double Ms(long ticks) => Math.Round(ticks * 1000.0 / clock.TimestampFrequency, 1);
+        if (!times.Injected)
+        {
+            return new ResilienceSummary(fault.Name, Fault.Start.TotalSeconds, fault.Duration.TotalSeconds, null, null, counts.Lost, counts.Duplicated, counts.OutOfOrder,
+                path.ReconnectAttempts, counters.Retries, counts.Rejected, 0, 0, 0, 0, null, counters.Pending, path.Behaviour, counters.KnownUndelivered);
+        }
+
+        // Detection: the first moment anything on the delivery path noticed (a subscriber, the publisher, the dispatcher).
+        var noticed = path.Detections
+            .Append(publisher.FirstRejectionTimestamp)
+            .Append(counters.FirstFailureTimestamp)
+            .Where(t => t >= times.Start)
+            .DefaultIfEmpty(0)
+            .Min();
+        double? detect = noticed == 0 ? null : Ms(noticed - times.Start);
+
+        // Recovery: every affected subscriber has had a delivery again.
+        var firsts = affected.Select(s => accounting[s].FirstArrivalAfterWatch).ToList();
+        double? recover = firsts.All(f => f is not null) ? Ms(firsts.Max(f => f!.Value) - times.End) : null;
+        var recoveredAt = recover is null ? times.End : firsts.Max(f => f!.Value);
+
+        // The events published while the fault lasted (until recovery): their delay, and how long their backlog took.
+        var window = arrivals.Where(a => a.Intended >= times.Start && a.Intended <= recoveredAt).ToList();
+        var delays = Histograms.Create();
+        foreach (var (intended, arrival) in window)
+        {
+            Histograms.RecordClamped(delays, (long)((arrival - intended) * 1e6 / clock.TimestampFrequency));
+        }
+
+        double? drain = window.Count == 0 ? null : Math.Max(0, Ms(window.Max(a => a.Arrival) - times.End));
+        var empty = delays.TotalCount == 0;
+        return new ResilienceSummary(
+            fault.Name,
+            Math.Round((times.Start - tally.RunStart) / (double)clock.TimestampFrequency, 2),
+            Math.Round((times.End - times.Start) / (double)clock.TimestampFrequency, 2),
+            detect,
+            recover,
+            counts.Lost,
+            counts.Duplicated,
+            counts.OutOfOrder,
+            path.ReconnectAttempts,
+            counters.Retries,
+            counts.Rejected,
+            tally.PublishedBetween(times.Start, recoveredAt),
+            empty ? 0 : delays.GetValueAtPercentile(50),
+            empty ? 0 : delays.GetValueAtPercentile(99),
+            empty ? 0 : delays.GetValueAtPercentile(100),
+            drain,
+            counters.Pending,
+            path.Behaviour,
+            counters.KnownUndelivered);
+    }
+
+    /// <summary>
+    /// Decides when nothing more can arrive: no new delivery for 1.5 s and nothing pending at the target (read every
+    /// 250 ms in the background, as the drain's check must not block).
+    /// </summary>
+    private sealed class PendingWatch : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task polling;
+        private long pending = 1;
+        private long lastDistinct = -1;
+        private long quietSince;
+
+        public PendingWatch(IFaultPath path) => polling = PollAsync(path);
+
+        public bool Quiet(DeliveryAccounting accounting, TimeProvider clock)
+        {
+            var distinct = accounting.Trackers.Sum(t => t.Snapshot().Distinct);
+            if (distinct != lastDistinct)
+            {
+                lastDistinct = distinct;
+                quietSince = clock.GetTimestamp();
+                return false;
+            }
+
+            return Interlocked.Read(ref pending) == 0 && clock.GetElapsedTime(quietSince) > TimeSpan.FromSeconds(1.5);
+        }
+
+        private async Task PollAsync(IFaultPath path)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var counters = await path.CountersAsync(stop.Token).ConfigureAwait(false);
+                    Interlocked.Exchange(ref pending, counters.Pending);
+                    await Task.Delay(250, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException)
+                {
+                    // The target is down (restart) or slow to answer: keep the last figure and ask again.
+                    await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await polling.ConfigureAwait(false);
+            stop.Dispose();
+        }
+    }
+}

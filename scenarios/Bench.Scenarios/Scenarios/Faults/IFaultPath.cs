@@ -1,0 +1,29 @@
+using Bench.Scenarios.Targets;
+using Bench.Targets.Faults;
+
+namespace Bench.Scenarios.Scenarios.Faults;
+
+/// <summary>The delivery leg of a fault run: a target that can be restarted, a fault proxy in front of the subscribers, and the subscribers.</summary>
+internal interface IFaultPath : IAsyncDisposable
+{
+    TargetSlot Target { get; }
+
+    FaultProxy Proxy { get; }
+
+    /// <summary>When any subscriber noticed a disconnect (timestamps).</summary>
+    IEnumerable<long> Detections { get; }
+
+    long ReconnectAttempts { get; }
+
+    /// <summary>Kills the target, waits, starts it again and puts back what a restart loses that is configuration, not data.</summary>
+    Task RestartAsync(TimeSpan down, CancellationToken ct);
+
+    /// <summary>Reads the target's counters (after a restart: the new process's, plus what was saved before the kill).</summary>
+    Task<PathCounters> CountersAsync(CancellationToken ct);
+
+    /// <summary>One sentence: how this transport and variant behave under faults.</summary>
+    string Behaviour { get; }
+}
+
+/// <summary>What the target counted: retries, deliveries pending, its first failure, errors by kind, and events it knew it could not deliver.</summary>
+internal sealed record PathCounters(long Retries, long Pending, long FirstFailureTimestamp, Dictionary<string, long> Errors, long? KnownUndelivered);

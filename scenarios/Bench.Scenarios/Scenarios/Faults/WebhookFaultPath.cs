@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Net;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Targets;
+using Bench.Targets;
+using Bench.Targets.Dispatcher;
+using Bench.Targets.Faults;
+using Bench.Targets.Hosting;
+using Bench.Targets.Webhooks;
+
+namespace Bench.Scenarios.Scenarios.Faults;
+
+/// <summary>
+/// The dispatcher (restartable, with a SQLite or in-memory outbox), a fault proxy, and the harness's receivers behind it.
+/// Retries run on the Standard Webhooks schedule compressed 1,000 times, so 5 minutes take 0.3 s.
+/// </summary>
+internal sealed class WebhookFaultPath : IFaultPath
+{
+    public const double RetryTimeScale = 0.001;
+
+    private readonly TargetSlot target;
+    private readonly FaultProxy proxy;
+    private readonly WebhookSubscriberHost receivers;
+    private readonly string token;
+    private readonly string secret;
+    private readonly IReadOnlyList<string> streams;
+    private readonly string? outboxFile;
+    private PathCounters? beforeRestart;
+
+    private WebhookFaultPath(TargetSlot target, FaultProxy proxy, WebhookSubscriberHost receivers, string token, string secret, IReadOnlyList<string> streams, string? outboxFile, string behaviour)
+    {
+        this.target = target;
+        this.proxy = proxy;
+        this.receivers = receivers;
+        this.token = token;
+        this.secret = secret;
+        this.streams = streams;
+        this.outboxFile = outboxFile;
+        Behaviour = behaviour;
+    }
+
+    public TargetSlot Target => target;
+
+    public FaultProxy Proxy => proxy;
+
+    public IEnumerable<long> Detections => [];
+
+    public long ReconnectAttempts => 0;
+
+    public string Behaviour { get; }
+
+    public long ReceiverDuplicates => receivers.Stats().Duplicates;
+
+    public static async Task<WebhookFaultPath> StartAsync(
+        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool durable,
+        TimeSpan deliveryTimeout, Func<string, TimeSpan> processingTime, CancellationToken ct)
+    {
+        var secret = WebhookSignature.NewSecret();
+        var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..])).ConfigureAwait(false);
+        var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, new Uri(receivers.BaseUrl).Port));
+        var outboxFile = durable ? Path.Combine(Path.GetTempPath(), $"bench-outbox-{Guid.NewGuid():N}.db") : null;
+        var timeout = deliveryTimeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms";
+        var target = await TargetSlot.StartAsync(TargetRole.Dispatcher,
+            ["--outbox", outboxFile ?? "memory", "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout],
+            new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+        var behaviour = $"the dispatcher retries on the Standard Webhooks schedule × {RetryTimeScale.ToString(CultureInfo.InvariantCulture)} (± 20 % jitter) from {(durable ? "a SQLite outbox" : "an in-memory outbox")}, with a {timeout} delivery timeout; receivers de-duplicate by webhook-id";
+        var path = new WebhookFaultPath(target, proxy, receivers, token, secret, streams, outboxFile, behaviour);
+        try
+        {
+            await path.RegisterAsync(ct).ConfigureAwait(false);
+            return path;
+        }
+        catch
+        {
+            await path.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Registers every subscriber's endpoint, behind the proxy. Idempotent: a restart registers them again.</summary>
+    private async Task RegisterAsync(CancellationToken ct)
+    {
+        var viaProxy = $"http://127.0.0.1:{proxy.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
+        foreach (var stream in streams)
+        {
+            await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(viaProxy + "/webhook/" + stream, secret, stream),
+                TargetsJson.Default.SubscriptionRequest, token, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task RestartAsync(TimeSpan down, CancellationToken ct)
+    {
+        beforeRestart = await CountersAsync(ct).ConfigureAwait(false);
+        await target.KillAsync().ConfigureAwait(false);
+        await Task.Delay(down, ct).ConfigureAwait(false);
+        await target.StartAgainAsync(ct).ConfigureAwait(false);
+
+        // Endpoints are configuration: a production sender keeps them in its database whatever its queue is.
+        await RegisterAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<PathCounters> CountersAsync(CancellationToken ct)
+    {
+        var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
+        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (kind, count) in stats.Failures)
+        {
+            errors["delivery_" + kind] = count;
+        }
+
+        if (stats.GaveUp > 0)
+        {
+            errors["delivery_given_up"] = stats.GaveUp;
+        }
+
+        foreach (var (kind, count) in receivers.Stats().Rejected)
+        {
+            errors["receiver_rejected_" + kind] = count;
+        }
+
+        var before = beforeRestart;
+        if (before is not null)
+        {
+            foreach (var (kind, count) in before.Errors)
+            {
+                errors[kind] = errors.GetValueOrDefault(kind) + count;
+            }
+        }
+
+        return new PathCounters(stats.Retries + (before?.Retries ?? 0), stats.Pending, stats.FirstFailureTimestamp != 0 ? stats.FirstFailureTimestamp : before?.FirstFailureTimestamp ?? 0, errors, null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await target.DisposeAsync().ConfigureAwait(false);
+        await proxy.DisposeAsync().ConfigureAwait(false);
+        await receivers.DisposeAsync().ConfigureAwait(false);
+        if (outboxFile is not null)
+        {
+            foreach (var f in new[] { outboxFile, outboxFile + "-wal", outboxFile + "-shm" })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace Bench.Scenarios.Targets;
+
+/// <summary>What a measured load needs of its target: whether it died unexpectedly, and its resources.</summary>
+public interface ITargetHandle
+{
+    string Name { get; }
+
+    /// <summary>The URL the target listens on.</summary>
+    string Url { get; }
+
+    /// <summary>Cancelled when the target dies unexpectedly (a restart the scenario made on purpose is not).</summary>
+    CancellationToken ExitedToken { get; }
+
+    bool HasExited { get; }
+
+    /// <summary>CPU time used so far (summed over restarts).</summary>
+    TimeSpan CpuTime();
+
+    double PeakRssMiB();
+
+    TargetFailedException DiedException(string during);
+}
