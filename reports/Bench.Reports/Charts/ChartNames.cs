@@ -6,4 +6,6 @@ public static class ChartNames
     public static string Percentiles(string scenario) => $"{scenario}-percentiles.png";
 
     public static string Timeline(string scenario) => $"{scenario}-timeline.png";
+
+    public static string FaultTimeline(string fault) => $"faults-{fault}-timeline.png";
 }

@@ -10,7 +10,14 @@ public static class ChartSet
     {
         Directory.CreateDirectory(chartsDirectory);
         var written = new List<string>();
-        foreach (var group in run.Results.GroupBy(r => r.Scenario))
+        foreach (var group in run.Results.Where(r => r.Resilience is not null).GroupBy(r => r.Resilience!.Fault))
+        {
+            var timeline = Path.Combine(chartsDirectory, ChartNames.FaultTimeline(group.Key));
+            FaultTimelineChart.Render(group.Key, [.. group], timeline);
+            written.Add(timeline);
+        }
+
+        foreach (var group in run.Results.Where(r => r.Resilience is null).GroupBy(r => r.Scenario))
         {
             var results = group.ToList();
             var percentiles = Path.Combine(chartsDirectory, ChartNames.Percentiles(group.Key));

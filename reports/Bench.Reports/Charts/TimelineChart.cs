@@ -44,13 +44,8 @@ public static class TimelineChart
                 var p50 = points.Select(t => Math.Max(t.P50Us, 1) / 1000.0).ToArray();
                 minMs = Math.Min(minMs, p50.Min());
                 maxMs = Math.Max(maxMs, p99.Max());
-                var high = latency.Add.ScatterLine(xs, p99.Select(Math.Log10).ToArray(), color);
-                high.LineWidth = 2.5f;
-                high.LegendText = $"{MarkdownReport.Label(r)} p99";
-                var mid = latency.Add.ScatterLine(xs, p50.Select(Math.Log10).ToArray(), color);
-                mid.LineWidth = 2f;
-                mid.LinePattern = LinePattern.Dashed;
-                mid.LegendText = $"{MarkdownReport.Label(r)} p50";
+                Segments.Add(latency, [.. xs.Select((x, i) => (x, Math.Log10(p99[i])))], color, LinePattern.Solid, 2.5f, $"{MarkdownReport.Label(r)} p99");
+                Segments.Add(latency, [.. xs.Select((x, i) => (x, Math.Log10(p50[i])))], color, LinePattern.Dashed, 2f, $"{MarkdownReport.Label(r)} p50");
             }
 
             var all = r.Timeline;

@@ -18,10 +18,12 @@ public static class MarkdownReport
         sb.AppendLine();
         WriteEnvironment(sb, run);
         WriteAtAGlance(sb, run);
-        foreach (var group in run.Results.GroupBy(r => r.Scenario))
+        foreach (var group in run.Results.Where(r => r.Resilience is null).GroupBy(r => r.Scenario))
         {
             WriteScenario(sb, group.Key, [.. group]);
         }
+
+        ResilienceSection.Write(sb, [.. run.Results.Where(r => r.Resilience is not null)]);
 
         WriteWarnings(sb, run);
         WriteMethod(sb);
@@ -52,9 +54,9 @@ public static class MarkdownReport
     {
         sb.AppendLine("## At a glance");
         sb.AppendLine();
-        if (run.Results.Count == 0)
+        if (!run.Results.Any(r => r.Resilience is null))
         {
-            sb.AppendLine("No scenario completed in this run.");
+            sb.AppendLine(run.Results.Count == 0 ? "No scenario completed in this run." : "Only faults were run: see Resilience.");
             sb.AppendLine();
             return;
         }
@@ -70,7 +72,7 @@ public static class MarkdownReport
         }
 
         var table = new MarkdownTable([.. headers]);
-        foreach (var group in run.Results.Where(r => r.Variant == "default").GroupBy(r => r.Scenario))
+        foreach (var group in run.Results.Where(r => r.Variant == "default" && r.Resilience is null).GroupBy(r => r.Scenario))
         {
             foreach (var metric in MetricCatalog.AtAGlance)
             {
@@ -143,7 +145,7 @@ public static class MarkdownReport
         sb.AppendLine();
     }
 
-    private static void WriteMetricTable(StringBuilder sb, string title, IReadOnlyList<Metric> metrics, IReadOnlyList<ScenarioResult> results)
+    internal static void WriteMetricTable(StringBuilder sb, string title, IReadOnlyList<Metric> metrics, IReadOnlyList<ScenarioResult> results)
     {
         sb.AppendLine(CultureInfo.InvariantCulture, $"### {title}");
         sb.AppendLine();

@@ -18,6 +18,9 @@ public enum MetricUnit
 {
     /// <summary>Stored in µs, shown in ms.</summary>
     Microseconds,
+
+    /// <summary>Stored and shown in ms.</summary>
+    Milliseconds,
     PerSecond,
     Count,
     Percent,
@@ -30,9 +33,10 @@ public sealed record Metric(string Key, string Header, MetricUnit Unit, Better B
 {
     public string Format(ScenarioResult result) => FormatValue(Value(result));
 
-    public string FormatValue(double v) => Unit switch
+    public string FormatValue(double v) => double.IsNaN(v) ? "–" : Unit switch
     {
         MetricUnit.Microseconds => Formats.Milliseconds(v),
+        MetricUnit.Milliseconds => Formats.Milliseconds(v * 1000),
         MetricUnit.PerSecond => v.ToString(v >= 100 ? "N0" : "N1", CultureInfo.InvariantCulture) + "/s",
         MetricUnit.Count => v.ToString("N0", CultureInfo.InvariantCulture),
         MetricUnit.Percent => v.ToString("0.0", CultureInfo.InvariantCulture) + " %",

@@ -28,6 +28,21 @@ public static class MetricCatalog
     public static readonly Metric TargetCpuSeconds = new("target.cpuSeconds", "target CPU time", MetricUnit.Seconds, Better.Lower, r => r.Target.CpuSeconds);
     public static readonly Metric TargetRss = new("target.peakRssMiB", "target peak RSS", MetricUnit.MiB, Better.Lower, r => r.Target.PeakRssMiB);
 
+    public static readonly Metric Detect = new("resilience.detectMs", "detect", MetricUnit.Milliseconds, Better.Lower, r => r.Resilience?.DetectMs ?? double.NaN);
+    public static readonly Metric Recover = new("resilience.recoverMs", "recover", MetricUnit.Milliseconds, Better.Lower, r => r.Resilience?.RecoverMs ?? double.NaN);
+    public static readonly Metric FaultLost = new("resilience.lost", "lost", MetricUnit.Count, Better.Lower, r => r.Resilience?.Lost ?? double.NaN);
+    public static readonly Metric FaultDuplicated = new("resilience.duplicated", "duplicated", MetricUnit.Count, Better.Lower, r => r.Resilience?.Duplicated ?? double.NaN);
+    public static readonly Metric FaultOutOfOrder = new("resilience.outOfOrder", "out of order", MetricUnit.Count, Better.Lower, r => r.Resilience?.OutOfOrder ?? double.NaN);
+    public static readonly Metric Rejected = new("resilience.rejected", "publishes refused", MetricUnit.Count, Better.Lower, r => r.Resilience?.Rejected ?? double.NaN);
+    public static readonly Metric Reconnects = new("resilience.reconnectAttempts", "reconnect attempts", MetricUnit.Count, Better.Neither, r => r.Resilience?.ReconnectAttempts ?? double.NaN);
+    public static readonly Metric Retries = new("resilience.webhookRetries", "webhook retries", MetricUnit.Count, Better.Neither, r => r.Resilience?.WebhookRetries ?? double.NaN);
+    public static readonly Metric WindowP99 = new("resilience.windowDelayP99Us", "delay p99 (fault window)", MetricUnit.Microseconds, Better.Lower, r => r.Resilience is { WindowEvents: > 0 } x ? x.WindowDelayP99Us : double.NaN);
+    public static readonly Metric WindowMax = new("resilience.windowDelayMaxUs", "max delay", MetricUnit.Microseconds, Better.Lower, r => r.Resilience is { WindowEvents: > 0 } x ? x.WindowDelayMaxUs : double.NaN);
+    public static readonly Metric Drain = new("resilience.drainMs", "backlog drained", MetricUnit.Milliseconds, Better.Lower, r => r.Resilience?.DrainMs ?? double.NaN);
+
+    /// <summary>The columns of each fault's table in "Resilience".</summary>
+    public static readonly IReadOnlyList<Metric> ResilienceTable = [Detect, Recover, FaultLost, FaultDuplicated, FaultOutOfOrder, Rejected, Reconnects, Retries, WindowP99, WindowMax, Drain];
+
     /// <summary>The figures compared per scenario in "At a glance".</summary>
     public static readonly IReadOnlyList<Metric> AtAGlance = [P50, P99];
 

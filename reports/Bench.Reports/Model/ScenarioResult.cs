@@ -60,7 +60,8 @@ public sealed record ResilienceSummary(
     double? DrainMs,
     long PendingAtEnd,
     string Behaviour,
-    long? TargetCountedUndelivered = null);
+    long? TargetCountedUndelivered = null,
+    string FaultDescription = "");
 
 /// <summary>The load a scenario ran under. <c>connections</c> is the number of client connections used.</summary>
 public sealed record ScenarioParameters(

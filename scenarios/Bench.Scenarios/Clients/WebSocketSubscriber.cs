@@ -11,6 +11,7 @@ namespace Bench.Scenarios.Clients;
 /// </summary>
 public sealed class WebSocketSubscriber : IAsyncDisposable
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
     private readonly string hubUrl;
     private readonly string token;
     private readonly SubscriberOptions options;
@@ -111,8 +112,9 @@ public sealed class WebSocketSubscriber : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is WebSocketException or InvalidDataException or IOException)
+            catch (Exception e) when (e is WebSocketException or InvalidDataException or IOException or OperationCanceledException)
             {
+                // A keep-alive ping left unanswered aborts the socket, which surfaces as a cancelled receive.
                 ended = e;
             }
 
@@ -134,13 +136,17 @@ public sealed class WebSocketSubscriber : IAsyncDisposable
     private async Task ReconnectAsync(TimeProvider clock)
     {
         socket.Dispose();
-        for (var attempt = 0; !stop.IsCancellationRequested; attempt++)
+        for (var tries = 0; !stop.IsCancellationRequested; tries++)
         {
             try
             {
-                await Task.Delay(options.Backoff.Delay(attempt, random), clock, stop.Token).ConfigureAwait(false);
+                await Task.Delay(options.Backoff.Delay(tries, random), clock, stop.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref attempts);
-                socket = await OpenAsync(hubUrl, token, Stream, options.Resume ? lastSeq : null, options, stop.Token).ConfigureAwait(false);
+
+                // A handshake into a half-open connection would wait forever: give each attempt a few seconds.
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                attempt.CancelAfter(ConnectTimeout);
+                socket = await OpenAsync(hubUrl, token, Stream, options.Resume ? lastSeq : null, options, attempt.Token).ConfigureAwait(false);
                 lock (detections)
                 {
                     reconnections.Add(clock.GetTimestamp());
@@ -152,9 +158,9 @@ public sealed class WebSocketSubscriber : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException)
+            catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException)
             {
-                // Still unreachable: back off and try again.
+                // Still unreachable (or the handshake timed out): back off and try again.
             }
         }
     }

@@ -68,7 +68,7 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             run = run with { Status = "cancelled", StatusMessage = "stopped by the user" };
             exitCode = ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // A fault of the harness itself: keep what was measured, say what happened, and fail the run.
             progress.Message($"error: the run failed: {e}");

@@ -84,7 +84,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
                 }
 
                 var result = ResultBuilder.Build(scenario.Name, scenario.Description, transport, settings, recorder, outcome, counts, recorder.Sent, errors, warnings);
-                return result with { Variant = variant, Resilience = resilience, Warnings = [.. result.Warnings.Where(w => !w.StartsWith("events not delivered exactly once", StringComparison.Ordinal))] };
+                return result with { Variant = variant, Resilience = resilience with { FaultDescription = fault.Description }, Warnings = [.. result.Warnings.Where(w => !w.StartsWith("events not delivered exactly once", StringComparison.Ordinal))] };
             }
         }
     }
