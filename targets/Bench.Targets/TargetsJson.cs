@@ -12,4 +12,5 @@ namespace Bench.Targets;
 [JsonSerializable(typeof(ReceiverStats))]
 [JsonSerializable(typeof(SubscriptionRequest))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
+[JsonSerializable(typeof(Dictionary<string, long[]>))]
 public sealed partial class TargetsJson : JsonSerializerContext;

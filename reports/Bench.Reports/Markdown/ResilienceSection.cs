@@ -43,10 +43,11 @@ internal static class ResilienceSection
             table.WriteTo(sb);
             foreach (var r in group)
             {
-                var own = r.Resilience!.TargetCountedUndelivered is { } counted
-                    ? string.Create(CultureInfo.InvariantCulture, $" The hub's own record: {counted:N0} events it could not hand to a connected subscriber.")
+                var x = r.Resilience!;
+                var own = x.PublishedWhileAway is { } away && x.TargetCountedUndelivered is { } counted
+                    ? string.Create(CultureInfo.InvariantCulture, $" By the hub's sequence numbers, {away:N0} events were published while subscribers were away; the hub itself knew of {counted:N0} it could not hand over{(counted < x.Lost ? " (the rest it wrote into connections that were already dead)" : "")}.")
                     : "";
-                sb.AppendLine(CultureInfo.InvariantCulture, $"- {MarkdownReport.Label(r)}: {r.Resilience.Behaviour}.{own}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {MarkdownReport.Label(r)}: {x.Behaviour}.{own}");
             }
 
             sb.AppendLine();

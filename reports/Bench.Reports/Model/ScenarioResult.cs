@@ -39,7 +39,9 @@ public sealed record ScenarioResult
 /// until something on the delivery path noticed; how long after it ended until every affected subscriber had a delivery
 /// again; exact losses, duplicates and disorder; reconnects, retries and refused publishes; the delay of the events
 /// published while it lasted; and how long their backlog took to drain. <c>targetCountedUndelivered</c> is the target's
-/// own count of events it could not hand to a connected subscriber (the hub; null when it restarted or for webhooks).
+/// own count of events it could not hand to a connected subscriber (the hub; null when it restarted or for webhooks);
+/// <c>publishedWhileAway</c>, the events published between each subscriber's last event before a disconnect and its
+/// reconnection, from the hub's sequence numbers (without resume, exactly what is lost).
 /// </summary>
 public sealed record ResilienceSummary(
     string Fault,
@@ -61,7 +63,8 @@ public sealed record ResilienceSummary(
     long PendingAtEnd,
     string Behaviour,
     long? TargetCountedUndelivered = null,
-    string FaultDescription = "");
+    string FaultDescription = "",
+    long? PublishedWhileAway = null);
 
 /// <summary>The load a scenario ran under. <c>connections</c> is the number of client connections used.</summary>
 public sealed record ScenarioParameters(

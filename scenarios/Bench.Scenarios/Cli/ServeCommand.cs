@@ -17,13 +17,14 @@ internal static class ServeCommand
         var maxBody = CliOptions.PositiveInt("--max-body-bytes", "Receiver: largest body; larger gets 413. The default is 1048576.");
         var timeout = CliOptions.Duration("--delivery-timeout", "Dispatcher: time one delivery may take. The default is 10s.");
         var outbox = new Option<string?>("--outbox") { Description = "Dispatcher: the durable outbox file (SQLite), or 'memory' to keep pending deliveries in memory only. The default is dispatcher-outbox.db in the current folder." };
+        var endpointsFile = new Option<string?>("--endpoints-file") { Description = "Dispatcher with --outbox memory: a file that keeps registered endpoints across restarts. The default is none." };
         var retryScale = CliOptions.PositiveDouble("--retry-time-scale", "Dispatcher: multiplies the Standard Webhooks retry schedule (0.001 turns 5 min into 0.3 s). The default is 1.");
         var origins = new Option<string[]>("--allowed-origin") { Description = "Hub: an Origin allowed to connect (repeatable). Without any, every Origin is allowed." };
         var parent = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (set by bench run, so no target outlives its run)." };
 
         var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL' when it listens.")
         {
-            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, retryScale, origins, parent,
+            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, retryScale, origins, parent,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -60,6 +61,7 @@ internal static class ServeCommand
                         o.RetryTimeScale = parse.GetValue(retryScale) ?? o.RetryTimeScale;
                         var box = parse.GetValue(outbox) ?? "dispatcher-outbox.db";
                         o.OutboxPath = box == "memory" ? null : box;
+                        o.EndpointsPath = parse.GetValue(endpointsFile);
                     }, bind, ct: ct).ConfigureAwait(false),
                     _ => await TargetHost.StartReceiverAsync(o =>
                     {

@@ -19,6 +19,7 @@ public sealed class WebSocketSubscriber : IAsyncDisposable
     private readonly Random random = new();
     private readonly List<long> detections = [];
     private readonly List<long> reconnections = [];
+    private readonly List<long> lastSeqAtDisconnect = [];
     private ClientWebSocket socket;
     private Task? running;
     private long lastSeq;
@@ -49,6 +50,18 @@ public sealed class WebSocketSubscriber : IAsyncDisposable
             lock (detections)
             {
                 return [.. detections];
+            }
+        }
+    }
+
+    /// <summary>The last sequence number received before each disconnect.</summary>
+    public IReadOnlyList<long> LastSeqAtDisconnect
+    {
+        get
+        {
+            lock (detections)
+            {
+                return [.. lastSeqAtDisconnect];
             }
         }
     }
@@ -121,6 +134,7 @@ public sealed class WebSocketSubscriber : IAsyncDisposable
             lock (detections)
             {
                 detections.Add(clock.GetTimestamp());
+                lastSeqAtDisconnect.Add(lastSeq);
             }
 
             if (!options.Reconnect)

@@ -8,9 +8,12 @@ public static class TargetStatsClient
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
 
-    public static async Task<T> GetAsync<T>(string targetUrl, JsonTypeInfo<T> type, CancellationToken ct) =>
-        await Http.GetFromJsonAsync(targetUrl + "/stats", type, ct).ConfigureAwait(false)
-        ?? throw new InvalidDataException($"{targetUrl}/stats returned nothing");
+    /// <summary>GETs <c>/stats</c> of a target URL, or the URL itself when it names a stats route already.</summary>
+    public static async Task<T> GetAsync<T>(string targetUrl, JsonTypeInfo<T> type, CancellationToken ct)
+    {
+        var url = targetUrl.Contains("/stats", StringComparison.Ordinal) ? targetUrl : targetUrl + "/stats";
+        return await Http.GetFromJsonAsync(url, type, ct).ConfigureAwait(false) ?? throw new InvalidDataException($"{url} returned nothing");
+    }
 
     public static async Task PostAsync<T>(string url, T body, JsonTypeInfo<T> type, string token, CancellationToken ct)
     {

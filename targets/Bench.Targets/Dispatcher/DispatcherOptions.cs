@@ -39,6 +39,9 @@ public sealed class DispatcherOptions
     /// </summary>
     public string? OutboxPath { get; set; }
 
+    /// <summary>With an in-memory outbox, the file that keeps the registered endpoints across restarts. The default is null (none).</summary>
+    public string? EndpointsPath { get; set; }
+
     /// <summary>Makes the HTTP handler deliveries go through; null is one pooled <see cref="SocketsHttpHandler"/>. For tests.</summary>
     public Func<HttpMessageHandler>? CreateHandler { get; set; }
 }

@@ -23,8 +23,11 @@ public interface IOutbox : IDisposable
     long MaxId();
 }
 
-/// <summary>The <c>memory-outbox</c> variant: pending deliveries die with the process.</summary>
-public sealed class MemoryOutbox : IOutbox
+/// <summary>
+/// The <c>memory-outbox</c> variant: pending deliveries die with the process. Endpoints are configuration, not queue:
+/// given a file, they are kept there (as a production sender keeps them in its database whatever its queue is).
+/// </summary>
+public sealed class MemoryOutbox(string? endpointsFile = null) : IOutbox
 {
     private readonly object gate = new();
     private readonly Dictionary<long, Delivery> pending = [];
@@ -56,10 +59,16 @@ public sealed class MemoryOutbox : IOutbox
         lock (gate)
         {
             endpoints[endpoint.Stream] = endpoint;
+            if (endpointsFile is not null)
+            {
+                File.WriteAllLines(endpointsFile, endpoints.Values.Select(e => string.Join('\t', e.Stream, e.Url, e.Secret)));
+            }
         }
     }
 
-    public IReadOnlyList<EndpointRecord> LoadEndpoints() => [];
+    public IReadOnlyList<EndpointRecord> LoadEndpoints() => endpointsFile is null || !File.Exists(endpointsFile)
+        ? []
+        : [.. File.ReadAllLines(endpointsFile).Select(l => l.Split('\t')).Where(p => p.Length == 3).Select(p => new EndpointRecord(p[0], p[1], p[2]))];
 
     public IReadOnlyList<Delivery> LoadPending() => [];
 

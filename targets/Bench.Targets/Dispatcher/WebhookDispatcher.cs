@@ -41,7 +41,7 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
     {
         this.options = options.Value;
         this.clock = clock;
-        outbox = this.options.OutboxPath is { } path ? new SqliteOutbox(path) : new MemoryOutbox();
+        outbox = this.options.OutboxPath is { } path ? new SqliteOutbox(path) : new MemoryOutbox(this.options.EndpointsPath);
         schedule = new RetrySchedule(this.options.RetrySchedule, this.options.RetryTimeScale, this.options.RetryJitter);
         var handler = this.options.CreateHandler?.Invoke() ?? new SocketsHttpHandler
         {

@@ -73,6 +73,9 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
         return new HubStats(Published, SubscriberCount, Interlocked.Read(ref dropped), away, undelivered, replayed, replayMissed, Connections);
     }
 
+    /// <summary>Per stream, its sequence number at each attach (<c>/stats/streams</c>).</summary>
+    public Dictionary<string, long[]> StreamAttachSeqs() => streams.Values.ToDictionary(s => s.Name, s => s.AttachSeqs(), StringComparer.Ordinal);
+
     private void ForgetIdleStreams()
     {
         if (streams.Count <= o.MaxStreams)

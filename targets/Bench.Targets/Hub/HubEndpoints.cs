@@ -26,6 +26,7 @@ public static class HubEndpoints
         app.Map("/ws/subscribe", SubscribeAsync);
         app.Map(PublishEndpoint.Path, PublishAsync);
         app.MapGet("/stats", (HubBroadcaster hub) => Results.Json(hub.Stats(), TargetsJson.Default.HubStats));
+        app.MapGet("/stats/streams", (HubBroadcaster hub) => Results.Json(hub.StreamAttachSeqs(), TargetsJson.Default.DictionaryStringInt64Array));
         return app;
     }
 

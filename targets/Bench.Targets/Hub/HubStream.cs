@@ -15,6 +15,7 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
     private long replayed;
     private long replayMissed;
     private long undelivered;
+    private readonly List<long> attachSeqs = [];
 
     public string Name { get; } = name;
 
@@ -36,6 +37,15 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
         lock (gate)
         {
             return (missedWhileAway, undelivered, replayed, replayMissed);
+        }
+    }
+
+    /// <summary>The stream's sequence number when each connection attached: the next one gets what follows.</summary>
+    public long[] AttachSeqs()
+    {
+        lock (gate)
+        {
+            return [.. attachSeqs];
         }
     }
 
@@ -75,6 +85,10 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
 
             connection = subscriber;
             LastActive = now;
+            if (attachSeqs.Count < 1000)
+            {
+                attachSeqs.Add(nextSeq);
+            }
         }
     }
 

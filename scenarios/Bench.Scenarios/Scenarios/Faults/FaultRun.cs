@@ -146,7 +146,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
         if (!times.Injected)
         {
             return new ResilienceSummary(fault.Name, Fault.Start.TotalSeconds, fault.Duration.TotalSeconds, null, null, counts.Lost, counts.Duplicated, counts.OutOfOrder,
-                path.ReconnectAttempts, counters.Retries, counts.Rejected, 0, 0, 0, 0, null, counters.Pending, path.Behaviour, counters.KnownUndelivered);
+                path.ReconnectAttempts, counters.Retries, counts.Rejected, 0, 0, 0, 0, null, counters.Pending, path.Behaviour, counters.KnownUndelivered, "", counters.PublishedWhileAway);
         }
 
         // Detection: the first moment anything on the delivery path noticed (a subscriber, the publisher, the dispatcher).
@@ -192,7 +192,9 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
             drain,
             counters.Pending,
             path.Behaviour,
-            counters.KnownUndelivered);
+            counters.KnownUndelivered,
+            "",
+            counters.PublishedWhileAway);
     }
 
     /// <summary>

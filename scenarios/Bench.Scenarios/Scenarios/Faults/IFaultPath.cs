@@ -25,5 +25,9 @@ internal interface IFaultPath : IAsyncDisposable
     string Behaviour { get; }
 }
 
-/// <summary>What the target counted: retries, deliveries pending, its first failure, errors by kind, and events it knew it could not deliver.</summary>
-internal sealed record PathCounters(long Retries, long Pending, long FirstFailureTimestamp, Dictionary<string, long> Errors, long? KnownUndelivered);
+/// <summary>
+/// What the target counted: retries, deliveries pending, its first failure, errors by kind; for the hub, the events it
+/// knew it could not deliver, and the events published while subscribers were away (from its sequence numbers at each
+/// reconnection and each subscriber's last sequence number before it lost its connection).
+/// </summary>
+internal sealed record PathCounters(long Retries, long Pending, long FirstFailureTimestamp, Dictionary<string, long> Errors, long? KnownUndelivered, long? PublishedWhileAway = null);

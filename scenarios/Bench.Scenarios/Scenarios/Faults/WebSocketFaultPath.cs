@@ -84,7 +84,24 @@ internal sealed class WebSocketFaultPath(TargetSlot target, FaultProxy proxy, IR
 
         // Across a restart the hub's own record is incomplete (what it held when killed is gone with it): no figure then.
         long? undelivered = target.Restarts == 0 ? stats.MissedWhileAway + stats.Undelivered + stats.Dropped - stats.Replayed : null;
-        return new PathCounters(0, 0, 0, errors, undelivered is < 0 ? 0 : undelivered);
+        long? away = null;
+        if (target.Restarts == 0)
+        {
+            var attaches = await TargetStatsClient.GetAsync(target.Url + "/stats/streams", TargetsJson.Default.DictionaryStringInt64Array, ct).ConfigureAwait(false);
+            away = 0;
+            foreach (var subscriber in subscribers)
+            {
+                // Reconnection k attached at attaches[k + 1]; everything after the last event received before it was published while away.
+                var seqs = attaches.GetValueOrDefault(subscriber.Stream) ?? [];
+                var lasts = subscriber.LastSeqAtDisconnect;
+                for (var k = 0; k < lasts.Count && k + 1 < seqs.Length; k++)
+                {
+                    away += Math.Max(0, seqs[k + 1] - lasts[k]);
+                }
+            }
+        }
+
+        return new PathCounters(0, 0, 0, errors, undelivered is < 0 ? 0 : undelivered, away);
     }
 
     public async ValueTask DisposeAsync()

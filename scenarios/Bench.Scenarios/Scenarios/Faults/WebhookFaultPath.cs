@@ -24,10 +24,10 @@ internal sealed class WebhookFaultPath : IFaultPath
     private readonly string token;
     private readonly string secret;
     private readonly IReadOnlyList<string> streams;
-    private readonly string? outboxFile;
+    private readonly string outboxFile;
     private PathCounters? beforeRestart;
 
-    private WebhookFaultPath(TargetSlot target, FaultProxy proxy, WebhookSubscriberHost receivers, string token, string secret, IReadOnlyList<string> streams, string? outboxFile, string behaviour)
+    private WebhookFaultPath(TargetSlot target, FaultProxy proxy, WebhookSubscriberHost receivers, string token, string secret, IReadOnlyList<string> streams, string outboxFile, string behaviour)
     {
         this.target = target;
         this.proxy = proxy;
@@ -58,10 +58,10 @@ internal sealed class WebhookFaultPath : IFaultPath
         var secret = WebhookSignature.NewSecret();
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..])).ConfigureAwait(false);
         var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, new Uri(receivers.BaseUrl).Port));
-        var outboxFile = durable ? Path.Combine(Path.GetTempPath(), $"bench-outbox-{Guid.NewGuid():N}.db") : null;
+        var outboxFile = Path.Combine(Path.GetTempPath(), $"bench-outbox-{Guid.NewGuid():N}" + (durable ? ".db" : ".endpoints"));
         var timeout = deliveryTimeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms";
         var target = await TargetSlot.StartAsync(TargetRole.Dispatcher,
-            ["--outbox", outboxFile ?? "memory", "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout],
+            [.. durable ? ["--outbox", outboxFile] : new[] { "--outbox", "memory", "--endpoints-file", outboxFile }, "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout],
             new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
         var behaviour = $"the dispatcher retries on the Standard Webhooks schedule × {RetryTimeScale.ToString(CultureInfo.InvariantCulture)} (± 20 % jitter) from {(durable ? "a SQLite outbox" : "an in-memory outbox")}, with a {timeout} delivery timeout; receivers de-duplicate by webhook-id";
         var path = new WebhookFaultPath(target, proxy, receivers, token, secret, streams, outboxFile, behaviour);
@@ -135,12 +135,9 @@ internal sealed class WebhookFaultPath : IFaultPath
         await target.DisposeAsync().ConfigureAwait(false);
         await proxy.DisposeAsync().ConfigureAwait(false);
         await receivers.DisposeAsync().ConfigureAwait(false);
-        if (outboxFile is not null)
+        foreach (var f in new[] { outboxFile, outboxFile + "-wal", outboxFile + "-shm" })
         {
-            foreach (var f in new[] { outboxFile, outboxFile + "-wal", outboxFile + "-shm" })
-            {
-                File.Delete(f);
-            }
+            File.Delete(f);
         }
     }
 }
