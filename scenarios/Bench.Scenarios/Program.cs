@@ -34,6 +34,7 @@ public static class Program
             ReportCommand.Create(),
             ListCommand.Create(),
             EngineProbeCommand.Create(() => cancel.Token),
+            ProxyCommand.Create(() => cancel.Token),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Net;
+using Bench.Targets.Faults;
+
+namespace Bench.Scenarios.Cli;
+
+/// <summary><c>bench proxy --listen ADDR --upstream ADDR [toxics]</c>: the fault proxy by hand, until Ctrl-C.</summary>
+internal static class ProxyCommand
+{
+    public static Command Create(Func<CancellationToken> cancellation)
+    {
+        var listen = new Option<string>("--listen") { Description = "Address to listen on, e.g. 127.0.0.1:9000 (port 0: any free port). The default is 127.0.0.1:0.", DefaultValueFactory = _ => "127.0.0.1:0" };
+        var upstream = new Option<string>("--upstream") { Description = "The target to forward to, on loopback, e.g. 127.0.0.1:5000.", Required = true };
+        var latency = CliOptions.Duration("--latency", "latency: delay added to each chunk, each direction, e.g. 40ms.");
+        var jitter = CliOptions.Duration("--jitter", "latency jitter: ± this much per chunk (order is kept), e.g. 5ms.");
+        var bandwidth = CliOptions.PositiveDouble("--bandwidth", "bandwidth: KiB a second each way.");
+        var blackhole = CliOptions.Duration("--timeout-after", "timeout (blackhole): stop forwarding after this long, keep sockets open, for --timeout-for.");
+        var blackholeFor = CliOptions.Duration("--timeout-for", "How long the blackhole lasts. The default is until Ctrl-C.");
+        var resetAfter = CliOptions.Duration("--reset-peer-after", "reset_peer: reset every open connection once, after this long.");
+        var downAfter = CliOptions.Duration("--down-after", "down: refuse and reset connections after this long, for --down-for.");
+        var downFor = CliOptions.Duration("--down-for", "How long down lasts. The default is 3s.");
+        var command = new Command("proxy", "Run the fault proxy (Toxiproxy's toxics: latency, bandwidth, timeout, reset_peer, down) between a client and a target on loopback.")
+        {
+            listen, upstream, latency, jitter, bandwidth, blackhole, blackholeFor, resetAfter, downAfter, downFor,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            if (!IPEndPoint.TryParse(parse.GetValue(listen)!, out var at))
+            {
+                return Program.UsageError([$"--listen: '{parse.GetValue(listen)}' is not an address such as 127.0.0.1:9000"]);
+            }
+
+            if (!IPEndPoint.TryParse(parse.GetValue(upstream)!, out var to) || to.Port == 0)
+            {
+                return Program.UsageError([$"--upstream: '{parse.GetValue(upstream)}' is not an address such as 127.0.0.1:5000"]);
+            }
+
+            FaultProxy proxy;
+            try
+            {
+                proxy = FaultProxy.Start(at, to);
+            }
+            catch (ArgumentException e)
+            {
+                return Program.UsageError([$"--upstream: {e.Message}"]);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                return Program.UsageError([$"--listen: cannot listen on {at}: {e.Message}"]);
+            }
+
+            await using (proxy.ConfigureAwait(false))
+            {
+                var ct = cancellation();
+                var toxics = new Toxics { Latency = parse.GetValue(latency) ?? TimeSpan.Zero, Jitter = parse.GetValue(jitter) ?? TimeSpan.Zero, BandwidthKiBPerSec = parse.GetValue(bandwidth) ?? 0 };
+                proxy.Toxics = toxics;
+                Console.Out.WriteLine($"ready proxy {proxy.Endpoint} -> {to}");
+                Console.Out.Flush();
+                var scripted = new List<Task>();
+                if (parse.GetValue(resetAfter) is { } r)
+                {
+                    scripted.Add(After(r, ct, () => Say("reset_peer", proxy.ResetPeers)));
+                }
+
+                if (parse.GetValue(downAfter) is { } d)
+                {
+                    scripted.Add(After(d, ct, async () =>
+                    {
+                        Console.Error.WriteLine("down");
+                        await proxy.DownAsync(parse.GetValue(downFor) ?? TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
+                        Console.Error.WriteLine("up");
+                    }));
+                }
+
+                if (parse.GetValue(blackhole) is { } b)
+                {
+                    scripted.Add(After(b, ct, async () =>
+                    {
+                        Say("timeout (blackhole) on", () => proxy.Toxics = toxics with { Blackhole = true });
+                        if (parse.GetValue(blackholeFor) is { } lasting)
+                        {
+                            await Task.Delay(lasting, ct).ConfigureAwait(false);
+                            Say("timeout (blackhole) off", () => proxy.Toxics = toxics);
+                        }
+                    }));
+                }
+
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl-C: stop the proxy.
+                }
+
+                await Console.Error.WriteLineAsync($"accepted {proxy.AcceptedConnections} connection(s), refused {proxy.RefusedConnections}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Say(string what, Action action)
+    {
+        action();
+        Console.Error.WriteLine(what);
+    }
+
+    private static async Task After(TimeSpan delay, CancellationToken ct, Action action) => await After(delay, ct, () =>
+    {
+        action();
+        return Task.CompletedTask;
+    }).ConfigureAwait(false);
+
+    private static async Task After(TimeSpan delay, CancellationToken ct, Func<Task> action)
+    {
+        try
+        {
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            await action().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped before the scripted toxic's time.
+        }
+    }
+}
