@@ -48,6 +48,10 @@ public static class TargetHost
         {
             k.AddServerHeader = false;
             k.Limits.MinRequestBodyDataRate = null;
+
+            // Slowloris: a client trickling headers is cut off rather than holding a connection open.
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
         services(builder.Services);
         var app = builder.Build();

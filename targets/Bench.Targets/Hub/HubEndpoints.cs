@@ -151,6 +151,19 @@ public static class HubEndpoints
         {
             // The send loop ends with the connection.
         }
+
+        if (socket.State == WebSocketState.CloseReceived)
+        {
+            // Complete the close handshake the subscriber began.
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (WebSocketException)
+            {
+                // The subscriber left without waiting for the answer.
+            }
+        }
     }
 
     private static async Task PublishAsync(HttpContext context, IOptions<HubOptions> options, HubBroadcaster hub)
