@@ -72,11 +72,12 @@ public static class MarkdownReport
         }
 
         var table = new MarkdownTable([.. headers]);
-        foreach (var group in run.Results.Where(r => r.Variant == "default" && r.Resilience is null).GroupBy(r => r.Scenario))
+        foreach (var group in run.Results.Where(r => r.Resilience is null).GroupBy(r => (r.Scenario, r.Variant)))
         {
+            var name = group.Key.Variant == "default" ? group.Key.Scenario : $"{group.Key.Scenario} ({group.Key.Variant})";
             foreach (var metric in MetricCatalog.AtAGlance)
             {
-                var row = new List<string> { group.Key, metric.Header + " latency" };
+                var row = new List<string> { name, metric.Header + " latency" };
                 var values = transports.Select(t => group.FirstOrDefault(r => r.Transport == t)).ToList();
                 row.AddRange(values.Select(r => r is null ? "–" : metric.Format(r)));
                 if (compare)

@@ -18,13 +18,14 @@ internal static class ServeCommand
         var timeout = CliOptions.Duration("--delivery-timeout", "Dispatcher: time one delivery may take. The default is 10s.");
         var outbox = new Option<string?>("--outbox") { Description = "Dispatcher: the durable outbox file (SQLite), or 'memory' to keep pending deliveries in memory only. The default is dispatcher-outbox.db in the current folder." };
         var endpointsFile = new Option<string?>("--endpoints-file") { Description = "Dispatcher with --outbox memory: a file that keeps registered endpoints across restarts. The default is none." };
+        var inFlight = CliOptions.PositiveInt("--max-in-flight", "Dispatcher: deliveries in flight to one endpoint at once (1 keeps order). The default is 1.");
         var retryScale = CliOptions.PositiveDouble("--retry-time-scale", "Dispatcher: multiplies the Standard Webhooks retry schedule (0.001 turns 5 min into 0.3 s). The default is 1.");
         var origins = new Option<string[]>("--allowed-origin") { Description = "Hub: an Origin allowed to connect (repeatable). Without any, every Origin is allowed." };
         var parent = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (set by bench run, so no target outlives its run)." };
 
         var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL' when it listens.")
         {
-            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, retryScale, origins, parent,
+            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, parent,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -59,6 +60,7 @@ internal static class ServeCommand
                         o.Token = tokenValue;
                         o.DeliveryTimeout = parse.GetValue(timeout) ?? o.DeliveryTimeout;
                         o.RetryTimeScale = parse.GetValue(retryScale) ?? o.RetryTimeScale;
+                        o.MaxInFlightPerEndpoint = parse.GetValue(inFlight) ?? o.MaxInFlightPerEndpoint;
                         var box = parse.GetValue(outbox) ?? "dispatcher-outbox.db";
                         o.OutboxPath = box == "memory" ? null : box;
                         o.EndpointsPath = parse.GetValue(endpointsFile);

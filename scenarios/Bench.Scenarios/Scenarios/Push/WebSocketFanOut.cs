@@ -7,22 +7,23 @@ using Bench.Targets.Hosting;
 namespace Bench.Scenarios.Scenarios.Push;
 
 /// <summary>The hub in its own process and one WebSocket subscriber per stream, all connected before the first publish.</summary>
-internal sealed class WebSocketFanOut(TargetProcess target, IReadOnlyList<WebSocketSubscriber> subscribers) : IPushFanOut
+internal sealed class WebSocketFanOut(TargetProcess target, IReadOnlyList<WebSocketSubscriber> subscribers, WanLink? wan) : IPushFanOut
 {
     public TargetProcess Target => target;
 
     public static async Task<WebSocketFanOut> StartAsync(
-        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, CancellationToken ct)
+        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool viaWan, CancellationToken ct)
     {
         var target = await TargetProcess.StartAsync(TargetRole.Hub, ["--max-message-bytes", maxMessage.ToString(CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
         var subscribers = new List<WebSocketSubscriber>();
+        var wan = viaWan ? WanLink.To(target.Url) : null;
         try
         {
             // Connect in small batches: a burst of thousands of simultaneous handshakes measures the handshake, not push.
             foreach (var batch in streams.Chunk(64))
             {
-                subscribers.AddRange(await Task.WhenAll(batch.Select(s => WebSocketSubscriber.ConnectAsync(target.Url, token, s, new SubscriberOptions(), ct))).ConfigureAwait(false));
+                subscribers.AddRange(await Task.WhenAll(batch.Select(s => WebSocketSubscriber.ConnectAsync(wan?.Url ?? target.Url, token, s, new SubscriberOptions(), ct))).ConfigureAwait(false));
             }
 
             foreach (var subscriber in subscribers)
@@ -42,11 +43,11 @@ internal sealed class WebSocketFanOut(TargetProcess target, IReadOnlyList<WebSoc
                 await Task.Delay(20, ct).ConfigureAwait(false);
             }
 
-            return new WebSocketFanOut(target, subscribers);
+            return new WebSocketFanOut(target, subscribers, wan);
         }
         catch
         {
-            await new WebSocketFanOut(target, subscribers).DisposeAsync().ConfigureAwait(false);
+            await new WebSocketFanOut(target, subscribers, wan).DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -77,6 +78,11 @@ internal sealed class WebSocketFanOut(TargetProcess target, IReadOnlyList<WebSoc
         foreach (var subscriber in subscribers)
         {
             await subscriber.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (wan is not null)
+        {
+            await wan.DisposeAsync().ConfigureAwait(false);
         }
 
         await target.DisposeAsync().ConfigureAwait(false);

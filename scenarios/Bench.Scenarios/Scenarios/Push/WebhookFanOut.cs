@@ -11,27 +11,32 @@ namespace Bench.Scenarios.Scenarios.Push;
 /// The dispatcher in its own process, and the subscribers' endpoints hosted by the harness: one receiver on loopback,
 /// one <c>/webhook/{stream}</c> endpoint registered with the dispatcher per subscriber.
 /// </summary>
-internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost receivers) : IPushFanOut
+internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost receivers, WanLink? wan, string outbox) : IPushFanOut
 {
     public TargetProcess Target => target;
 
     public static async Task<WebhookFanOut> StartAsync(
-        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, CancellationToken ct)
+        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool viaWan, CancellationToken ct)
     {
         var secret = WebhookSignature.NewSecret();
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct).ConfigureAwait(false);
         TargetProcess? target = null;
+        var wan = viaWan ? WanLink.To(receivers.BaseUrl) : null;
+        var outbox = Path.Combine(Path.GetTempPath(), $"bench-outbox-{Guid.NewGuid():N}.db");
         try
         {
-            target = await TargetProcess.StartAsync(TargetRole.Dispatcher, [],
+            // The dispatcher as production senders run it: every accepted event written to a durable (SQLite) outbox first.
+            string[] args = viaWan ? ["--outbox", outbox, "--max-in-flight", PushScenario.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--outbox", outbox];
+            target = await TargetProcess.StartAsync(TargetRole.Dispatcher, args,
                 new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
             foreach (var stream in streams)
             {
-                await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(receivers.UrlOf(stream), secret, stream),
+                var url = wan is null ? receivers.UrlOf(stream) : wan.Url + "/webhook/" + Uri.EscapeDataString(stream);
+                await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(url, secret, stream),
                     TargetsJson.Default.SubscriptionRequest, token, ct).ConfigureAwait(false);
             }
 
-            return new WebhookFanOut(target, receivers);
+            return new WebhookFanOut(target, receivers, wan, outbox);
         }
         catch
         {
@@ -40,7 +45,13 @@ internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost 
                 await target.DisposeAsync().ConfigureAwait(false);
             }
 
+            if (wan is not null)
+            {
+                await wan.DisposeAsync().ConfigureAwait(false);
+            }
+
             await receivers.DisposeAsync().ConfigureAwait(false);
+            DeleteOutbox(outbox);
             throw;
         }
     }
@@ -67,11 +78,26 @@ internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost 
         return errors;
     }
 
-    public IEnumerable<string> Warnings() => [];
+    public IEnumerable<string> Warnings() => wan is null ? [] :
+        [$"over the wan variant the dispatcher sends up to {PushScenario.WanDispatcherConcurrency} deliveries to an endpoint at once (one at a time cannot keep 100 events/s over an 80 ms round trip), so order is not kept."];
+
+    private static void DeleteOutbox(string path)
+    {
+        foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(f);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await target.DisposeAsync().ConfigureAwait(false);
+        DeleteOutbox(outbox);
+        if (wan is not null)
+        {
+            await wan.DisposeAsync().ConfigureAwait(false);
+        }
+
         await receivers.DisposeAsync().ConfigureAwait(false);
     }
 }

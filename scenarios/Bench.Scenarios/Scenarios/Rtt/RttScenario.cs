@@ -35,22 +35,28 @@ public sealed class RttScenario : IScenario
         Warmup = profile.Warmup,
     };
 
-    public IReadOnlyList<string> Variants(string transport) => ["default"];
+    public IReadOnlyList<string> Variants(string transport) => ["default", WanLink.Variant];
 
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
         from transport in plan.Transports
         from variant in plan.VariantsFor(this, transport)
-        select new ScenarioCase(transport, variant, $"{Name}/{transport}", (context, ct) => RunAsync(context, transport, ct));
+        select new ScenarioCase(transport, variant, $"{Name}/{transport}{(variant == "default" ? "" : "/" + variant)}", (context, ct) => RunAsync(context, transport, variant, ct));
 
-    public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct)
+    public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct) => await RunAsync(context, transport, "default", ct).ConfigureAwait(false);
+
+    public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, string variant, CancellationToken ct)
     {
-        var s = context.Settings;
+        var wan = variant == WanLink.Variant;
+
+        // Over an 80 ms round trip each connection carries at most ~12 requests a second: open enough for twice the rate's need.
+        var s = wan ? context.Settings with { Connections = Math.Max(context.Settings.Connections, (int)Math.Ceiling(context.Settings.RatePerSec * 0.16)) } : context.Settings;
+        context = context with { Settings = s };
         var payload = Payloads.Create(s.PayloadBytes);
         var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
         var session = transport switch
         {
-            Transport.WebSocket => (IRttSession)await WebSocketEcho.StartAsync(context, s.Connections, maxMessage, ct).ConfigureAwait(false),
-            Transport.Webhook => await WebhookPost.StartAsync(context, s.Connections, maxMessage, ct).ConfigureAwait(false),
+            Transport.WebSocket => (IRttSession)await WebSocketEcho.StartAsync(context, s.Connections, maxMessage, wan, ct).ConfigureAwait(false),
+            Transport.Webhook => await WebhookPost.StartAsync(context, s.Connections, maxMessage, wan, ct).ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "rtt runs over websocket or webhook"),
         };
         await using (session.ConfigureAwait(false))
@@ -59,7 +65,8 @@ public sealed class RttScenario : IScenario
             var recorder = load.NewRecorder();
             var outcome = await load.RunAsync(session.Target, recorder, recorder, s.Connections, (it, token) => session.ExchangeAsync(it, payload, token), null, ct).ConfigureAwait(false);
             var counts = new DeliveryCounts(recorder.Sent, recorder.Delivered, Math.Max(0, recorder.Sent - recorder.Delivered - recorder.Errors), 0, 0, recorder.Errors);
-            return ResultBuilder.Build(Name, Description, transport, s, recorder, outcome, counts, recorder.Delivered, new Dictionary<string, long>(), []);
+            var result = ResultBuilder.Build(Name, Description, transport, s, recorder, outcome, counts, recorder.Delivered, new Dictionary<string, long>(), []);
+            return result with { Variant = variant };
         }
     }
 
@@ -74,26 +81,32 @@ public sealed class RttScenario : IScenario
         ValueTask ExchangeAsync(IterationContext iteration, byte[] payload, CancellationToken ct);
     }
 
-    private sealed class WebSocketEcho(TargetProcess target, ClientWebSocket[] sockets, int maxMessage) : IRttSession
+    private sealed class WebSocketEcho(TargetProcess target, ClientWebSocket[] sockets, int maxMessage, WanLink? wan) : IRttSession
     {
         private readonly ArrayBufferWriter<byte>[] bodies = [.. sockets.Select(_ => new ArrayBufferWriter<byte>(1024))];
         private readonly byte[][] buffers = [.. sockets.Select(_ => new byte[maxMessage])];
 
         public TargetProcess Target => target;
 
-        public static async Task<WebSocketEcho> StartAsync(ScenarioContext context, int connections, int maxMessage, CancellationToken ct)
+        public static async Task<WebSocketEcho> StartAsync(ScenarioContext context, int connections, int maxMessage, bool viaWan, CancellationToken ct)
         {
             var token = Secrets.NewToken();
             var target = await TargetProcess.StartAsync(TargetRole.Hub, ["--max-message-bytes", maxMessage.ToString(System.Globalization.CultureInfo.InvariantCulture)],
                 new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+            var wan = viaWan ? WanLink.To(target.Url) : null;
             try
             {
                 var sockets = await Task.WhenAll(Enumerable.Range(0, connections)
-                    .Select(_ => WebSocketClients.ConnectAsync(target.Url, "/ws/echo", token, ct))).ConfigureAwait(false);
-                return new WebSocketEcho(target, sockets, maxMessage);
+                    .Select(_ => WebSocketClients.ConnectAsync(wan?.Url ?? target.Url, "/ws/echo", token, ct))).ConfigureAwait(false);
+                return new WebSocketEcho(target, sockets, maxMessage, wan);
             }
             catch
             {
+                if (wan is not null)
+                {
+                    await wan.DisposeAsync().ConfigureAwait(false);
+                }
+
                 await target.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
@@ -125,18 +138,23 @@ public sealed class RttScenario : IScenario
                 await WebSocketClients.CloseQuietlyAsync(socket).ConfigureAwait(false);
             }
 
+            if (wan is not null)
+            {
+                await wan.DisposeAsync().ConfigureAwait(false);
+            }
+
             await target.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private sealed class WebhookPost(TargetProcess target, HttpClient[] clients, WebhookSignature signature, TimeProvider clock) : IRttSession
+    private sealed class WebhookPost(TargetProcess target, HttpClient[] clients, WebhookSignature signature, TimeProvider clock, WanLink? wan) : IRttSession
     {
         private readonly ArrayBufferWriter<byte>[] bodies = [.. clients.Select(_ => new ArrayBufferWriter<byte>(1024))];
-        private readonly Uri url = new(target.Url + "/webhook");
+        private readonly Uri url = new((wan?.Url ?? target.Url) + "/webhook");
 
         public TargetProcess Target => target;
 
-        public static async Task<WebhookPost> StartAsync(ScenarioContext context, int connections, int maxBody, CancellationToken ct)
+        public static async Task<WebhookPost> StartAsync(ScenarioContext context, int connections, int maxBody, bool viaWan, CancellationToken ct)
         {
             var secret = WebhookSignature.NewSecret();
             var target = await TargetProcess.StartAsync(TargetRole.Receiver, ["--max-body-bytes", maxBody.ToString(System.Globalization.CultureInfo.InvariantCulture)],
@@ -146,7 +164,7 @@ public sealed class RttScenario : IScenario
             var clients = Enumerable.Range(0, connections).Select(_ => new HttpClient(
                 new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
             { Timeout = TimeSpan.FromSeconds(30) }).ToArray();
-            return new WebhookPost(target, clients, new WebhookSignature(secret), context.Clock);
+            return new WebhookPost(target, clients, new WebhookSignature(secret), context.Clock, viaWan ? WanLink.To(target.Url) : null);
         }
 
         public async ValueTask ExchangeAsync(IterationContext it, byte[] payload, CancellationToken ct)
@@ -173,6 +191,11 @@ public sealed class RttScenario : IScenario
             foreach (var client in clients)
             {
                 client.Dispose();
+            }
+
+            if (wan is not null)
+            {
+                await wan.DisposeAsync().ConfigureAwait(false);
             }
 
             await target.DisposeAsync().ConfigureAwait(false);
