@@ -47,6 +47,11 @@ internal static class ResilienceSection
                 var own = x.PublishedWhileAway is { } away && x.TargetCountedUndelivered is { } counted
                     ? string.Create(CultureInfo.InvariantCulture, $" By the hub's sequence numbers, {away:N0} events were published while subscribers were away; the hub itself knew of {counted:N0} it could not hand over{(counted < x.Lost ? " (the rest it wrote into connections that were already dead)" : "")}.")
                     : "";
+                if (x.PendingAtKill is { } pendingAtKill)
+                {
+                    own += string.Create(CultureInfo.InvariantCulture, $" Just before the kill the dispatcher had {pendingAtKill:N0} deliveries pending.");
+                }
+
                 sb.AppendLine(CultureInfo.InvariantCulture, $"- {MarkdownReport.Label(r)}: {x.Behaviour}.{own}");
             }
 

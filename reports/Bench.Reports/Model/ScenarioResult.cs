@@ -41,7 +41,8 @@ public sealed record ScenarioResult
 /// published while it lasted; and how long their backlog took to drain. <c>targetCountedUndelivered</c> is the target's
 /// own count of events it could not hand to a connected subscriber (the hub; null when it restarted or for webhooks);
 /// <c>publishedWhileAway</c>, the events published between each subscriber's last event before a disconnect and its
-/// reconnection, from the hub's sequence numbers (without resume, exactly what is lost).
+/// reconnection, from the hub's sequence numbers (without resume, exactly what is lost); <c>pendingAtKill</c>, the
+/// deliveries the dispatcher had pending just before a restart killed it (what an in-memory outbox loses).
 /// </summary>
 public sealed record ResilienceSummary(
     string Fault,
@@ -64,7 +65,8 @@ public sealed record ResilienceSummary(
     string Behaviour,
     long? TargetCountedUndelivered = null,
     string FaultDescription = "",
-    long? PublishedWhileAway = null);
+    long? PublishedWhileAway = null,
+    long? PendingAtKill = null);
 
 /// <summary>The load a scenario ran under. <c>connections</c> is the number of client connections used.</summary>
 public sealed record ScenarioParameters(

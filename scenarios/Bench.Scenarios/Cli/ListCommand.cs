@@ -28,7 +28,15 @@ internal static class ListCommand
 
             o.WriteLine();
             o.WriteLine("Transports: " + string.Join(", ", Transport.All));
-            o.WriteLine("Variants:   default (more come with later scenarios: tls, compression, cold, resume)");
+            o.WriteLine("Variants (--variant):");
+            foreach (var s in ScenarioCatalog.All)
+            {
+                o.WriteLine($"  {s.Name,-8} " + string.Join("; ", Transport.All.Select(t => $"{t}: {string.Join(", ", s.Variants(t))}")));
+            }
+
+            o.WriteLine();
+            o.WriteLine("Faults (--fault, faults scenario): " + string.Join(", ", Scenarios.Faults.Fault.All.Select(f => $"{f.Name} ({f.Description})")));
+            o.WriteLine("The faults scenario times itself: 1 s warm-up, the fault 5 s in, 4 s after it ends; --duration does not apply.");
             o.WriteLine();
             o.WriteLine("Profiles:");
             foreach (var p in Profile.All)

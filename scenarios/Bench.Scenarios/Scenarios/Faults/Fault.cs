@@ -7,7 +7,7 @@ public sealed record Fault(string Name, TimeSpan Duration, string Description)
     public static readonly TimeSpan Start = TimeSpan.FromSeconds(5);
 
     /// <summary>How long the load runs on after a fault ends, to see recovery.</summary>
-    public static readonly TimeSpan Aftermath = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan Aftermath = TimeSpan.FromSeconds(3);
 
     public static readonly Fault Drop = new("drop", TimeSpan.Zero, "every subscriber connection is reset (reset_peer) once");
     public static readonly Fault Restart = new("restart", TimeSpan.FromSeconds(2), "the target process is killed (SIGKILL) and started again 2 s later");

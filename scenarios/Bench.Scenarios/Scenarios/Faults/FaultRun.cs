@@ -146,7 +146,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
         if (!times.Injected)
         {
             return new ResilienceSummary(fault.Name, Fault.Start.TotalSeconds, fault.Duration.TotalSeconds, null, null, counts.Lost, counts.Duplicated, counts.OutOfOrder,
-                path.ReconnectAttempts, counters.Retries, counts.Rejected, 0, 0, 0, 0, null, counters.Pending, path.Behaviour, counters.KnownUndelivered, "", counters.PublishedWhileAway);
+                path.ReconnectAttempts, counters.Retries, counts.Rejected, 0, 0, 0, 0, null, counters.Pending, path.Behaviour, counters.KnownUndelivered, "", counters.PublishedWhileAway, counters.PendingAtKill);
         }
 
         // Detection: the first moment anything on the delivery path noticed (a subscriber, the publisher, the dispatcher).
@@ -194,7 +194,8 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
             path.Behaviour,
             counters.KnownUndelivered,
             "",
-            counters.PublishedWhileAway);
+            counters.PublishedWhileAway,
+            counters.PendingAtKill);
     }
 
     /// <summary>

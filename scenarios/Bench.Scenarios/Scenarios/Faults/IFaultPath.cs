@@ -30,4 +30,4 @@ internal interface IFaultPath : IAsyncDisposable
 /// knew it could not deliver, and the events published while subscribers were away (from its sequence numbers at each
 /// reconnection and each subscriber's last sequence number before it lost its connection).
 /// </summary>
-internal sealed record PathCounters(long Retries, long Pending, long FirstFailureTimestamp, Dictionary<string, long> Errors, long? KnownUndelivered, long? PublishedWhileAway = null);
+internal sealed record PathCounters(long Retries, long Pending, long FirstFailureTimestamp, Dictionary<string, long> Errors, long? KnownUndelivered, long? PublishedWhileAway = null, long? PendingAtKill = null);

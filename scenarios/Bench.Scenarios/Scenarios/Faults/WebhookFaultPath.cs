@@ -127,7 +127,7 @@ internal sealed class WebhookFaultPath : IFaultPath
             }
         }
 
-        return new PathCounters(stats.Retries + (before?.Retries ?? 0), stats.Pending, stats.FirstFailureTimestamp != 0 ? stats.FirstFailureTimestamp : before?.FirstFailureTimestamp ?? 0, errors, null);
+        return new PathCounters(stats.Retries + (before?.Retries ?? 0), stats.Pending, stats.FirstFailureTimestamp != 0 ? stats.FirstFailureTimestamp : before?.FirstFailureTimestamp ?? 0, errors, null, null, before?.Pending);
     }
 
     public async ValueTask DisposeAsync()
