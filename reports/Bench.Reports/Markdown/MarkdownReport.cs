@@ -26,7 +26,7 @@ public static class MarkdownReport
         ResilienceSection.Write(sb, [.. run.Results.Where(r => r.Resilience is not null)]);
 
         WriteWarnings(sb, run);
-        WriteMethod(sb);
+        WriteMethod(sb, run.Results.Any(r => r.Resilience is not null));
         return sb.ToString().ReplaceLineEndings("\n");
     }
 
@@ -187,7 +187,7 @@ public static class MarkdownReport
         sb.AppendLine();
     }
 
-    private static void WriteMethod(StringBuilder sb)
+    private static void WriteMethod(StringBuilder sb, bool faults)
     {
         sb.AppendLine("## Method notes");
         sb.AppendLine();
@@ -198,6 +198,11 @@ public static class MarkdownReport
         sb.AppendLine("- **Every event is accounted for** from per-subscriber sequence numbers: lost = published − arrived at least once, after a drain period; duplicates and out-of-order arrivals are counted exactly.");
         sb.AppendLine("- **Warm-up is excluded** from every summary figure and shaded on timelines. Timeline seconds count from the start of warm-up; latency there is by arrival second.");
         sb.AppendLine("- **Targets run in their own processes** (`bench serve`), so target CPU and memory are measured apart from the generator's. Percentiles come from HdrHistogram (3 significant digits, µs); the full histograms are in `results.json` and `histograms/`.");
+        if (faults)
+        {
+            sb.AppendLine("- **Faults** are injected through a TCP fault proxy between the target and its subscribers (or, for `restart`, by killing the target process). Lost = accepted by the target (acknowledged, or delivered to anyone) − received at least once, after a drain; publishes refused while a target is down are counted apart. Webhook retries run on the Standard Webhooks schedule × 0.001: a delay of 9 s here is 2.5 hours in production.");
+        }
+
         sb.AppendLine();
     }
 }
