@@ -168,7 +168,8 @@ public static class MarkdownReport
         {
             foreach (var w in r.Warnings)
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{r.Scenario} / {Label(r)}**: {w}");
+                var scenario = r.Resilience is { } x ? $"{r.Scenario} {x.Fault}" : r.Scenario;
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{scenario} / {Label(r)}**: {w}");
                 any = true;
             }
         }

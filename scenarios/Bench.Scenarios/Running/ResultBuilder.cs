@@ -60,7 +60,11 @@ public static class ResultBuilder
             yield return "cancelled before the measured window ended: figures cover only part of it.";
         }
 
-        if (!outcome.Cancelled && r.Throughput.AchievedPerSec < AchievedTolerance * r.Throughput.OfferedPerSec)
+        if (r.Counts.Rejected > 0)
+        {
+            yield return string.Create(inv, $"{r.Counts.Rejected:N0} publishes were refused while the target was down; achieved ({r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N1}/s) counts only what it accepted.");
+        }
+        else if (!outcome.Cancelled && r.Throughput.AchievedPerSec < AchievedTolerance * r.Throughput.OfferedPerSec)
         {
             yield return string.Create(inv, $"offered load not achieved: {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N1}/s ({100 * r.Throughput.AchievedPerSec / r.Throughput.OfferedPerSec:0.0} %). The figures describe an overloaded system, not the offered rate.");
         }
@@ -97,7 +101,8 @@ public static class ResultBuilder
 
         if (r.Counts.Errors > 0)
         {
-            yield return string.Create(inv, $"{r.Counts.Errors:N0} errors (see errors by kind).");
+            var kinds = string.Join(", ", r.ErrorsByKind.OrderByDescending(kv => kv.Value).Take(3).Select(kv => string.Create(inv, $"{kv.Key} × {kv.Value:N0}")));
+            yield return string.Create(inv, $"{r.Counts.Errors:N0} errors: {kinds}{(r.ErrorsByKind.Count > 3 ? ", …" : "")}.");
         }
     }
 
