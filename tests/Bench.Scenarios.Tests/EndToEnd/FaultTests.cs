@@ -32,6 +32,7 @@ public sealed class FaultTests : IDisposable
     [Theory]
     [InlineData("drop")]
     [InlineData("outage")]
+    [InlineData("blackhole")]
     public async Task Without_resume_websocket_loses_exactly_what_was_published_while_away_while_resume_and_webhooks_lose_nothing(string fault)
     {
         var results = await RunFaultAsync(fault, "default", "resume");
@@ -50,6 +51,18 @@ public sealed class FaultTests : IDisposable
         var webhook = Of(results, "webhook", "default");
         Assert.Equal(0, webhook.Counts.Lost);
         Assert.Equal(webhook.Counts.Sent * 4, webhook.Counts.Delivered);
+    }
+
+    [Fact]
+    public async Task A_slow_subscriber_loses_nothing_and_webhook_timeouts_shorter_than_processing_make_duplicates()
+    {
+        var results = await RunFaultAsync("slow", "default");
+
+        Assert.All(results, r => Assert.Equal(0, r.Counts.Lost));
+        var webhook = Of(results, "webhook", "default");
+        Assert.True(webhook.Counts.Duplicated > 0, "the dispatcher times out before the slow receiver answers, and sends again");
+        Assert.True(webhook.Resilience!.WebhookRetries >= webhook.Counts.Duplicated);
+        Assert.Equal(0, Of(results, "websocket", "default").Counts.Duplicated);
     }
 
     [Fact]
