@@ -24,10 +24,10 @@ internal sealed class WebhookFaultPath : IFaultPath
     private readonly string token;
     private readonly string secret;
     private readonly IReadOnlyList<string> streams;
-    private readonly string outboxFile;
+    private readonly TempOutbox outbox;
     private PathCounters? beforeRestart;
 
-    private WebhookFaultPath(TargetSlot target, FaultProxy proxy, WebhookSubscriberHost receivers, string token, string secret, IReadOnlyList<string> streams, string outboxFile, string behaviour)
+    private WebhookFaultPath(TargetSlot target, FaultProxy proxy, WebhookSubscriberHost receivers, string token, string secret, IReadOnlyList<string> streams, TempOutbox outbox, string behaviour)
     {
         this.target = target;
         this.proxy = proxy;
@@ -35,7 +35,7 @@ internal sealed class WebhookFaultPath : IFaultPath
         this.token = token;
         this.secret = secret;
         this.streams = streams;
-        this.outboxFile = outboxFile;
+        this.outbox = outbox;
         Behaviour = behaviour;
     }
 
@@ -58,13 +58,13 @@ internal sealed class WebhookFaultPath : IFaultPath
         var secret = WebhookSignature.NewSecret();
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..])).ConfigureAwait(false);
         var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, new Uri(receivers.BaseUrl).Port));
-        var outboxFile = Path.Combine(Path.GetTempPath(), $"bench-outbox-{Guid.NewGuid():N}" + (durable ? ".db" : ".endpoints"));
+        var outbox = new TempOutbox(durable ? ".db" : ".endpoints");
         var timeout = deliveryTimeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms";
         var target = await TargetSlot.StartAsync(TargetRole.Dispatcher,
-            [.. durable ? ["--outbox", outboxFile] : new[] { "--outbox", "memory", "--endpoints-file", outboxFile }, "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout],
+            [.. durable ? ["--outbox", outbox.Path] : new[] { "--outbox", "memory", "--endpoints-file", outbox.Path }, "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout],
             new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
         var behaviour = $"the dispatcher retries on the Standard Webhooks schedule × {RetryTimeScale.ToString(CultureInfo.InvariantCulture)} (± 20 % jitter) from {(durable ? "a SQLite outbox" : "an in-memory outbox")}, with a {timeout} delivery timeout; receivers de-duplicate by webhook-id";
-        var path = new WebhookFaultPath(target, proxy, receivers, token, secret, streams, outboxFile, behaviour);
+        var path = new WebhookFaultPath(target, proxy, receivers, token, secret, streams, outbox, behaviour);
         try
         {
             await path.RegisterAsync(ct).ConfigureAwait(false);
@@ -102,26 +102,13 @@ internal sealed class WebhookFaultPath : IFaultPath
     public async Task<PathCounters> CountersAsync(CancellationToken ct)
     {
         var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
-        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (kind, count) in stats.Failures)
-        {
-            errors["delivery_" + kind] = count;
-        }
-
-        if (stats.GaveUp > 0)
-        {
-            errors["delivery_given_up"] = stats.GaveUp;
-        }
-
-        foreach (var (kind, count) in receivers.Stats().Rejected)
-        {
-            errors["receiver_rejected_" + kind] = count;
-        }
+        var errors = WebhookCounters.Errors(stats, receivers.Stats());
 
         var before = beforeRestart;
         if (before is not null)
         {
-            foreach (var (kind, count) in before.Errors)
+            // The killed dispatcher's counts add to the new one's; the receivers (in this process) counted throughout.
+            foreach (var (kind, count) in before.Errors.Where(e => !e.Key.StartsWith("receiver_", StringComparison.Ordinal)))
             {
                 errors[kind] = errors.GetValueOrDefault(kind) + count;
             }
@@ -135,9 +122,6 @@ internal sealed class WebhookFaultPath : IFaultPath
         await target.DisposeAsync().ConfigureAwait(false);
         await proxy.DisposeAsync().ConfigureAwait(false);
         await receivers.DisposeAsync().ConfigureAwait(false);
-        foreach (var f in new[] { outboxFile, outboxFile + "-wal", outboxFile + "-shm" })
-        {
-            File.Delete(f);
-        }
+        outbox.Dispose();
     }
 }

@@ -11,7 +11,7 @@ namespace Bench.Scenarios.Scenarios.Push;
 /// The dispatcher in its own process, and the subscribers' endpoints hosted by the harness: one receiver on loopback,
 /// one <c>/webhook/{stream}</c> endpoint registered with the dispatcher per subscriber.
 /// </summary>
-internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost receivers, WanLink? wan, string outbox) : IPushFanOut
+internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost receivers, WanLink? wan, TempOutbox outbox) : IPushFanOut
 {
     public TargetProcess Target => target;
 
@@ -22,11 +22,11 @@ internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost 
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct).ConfigureAwait(false);
         TargetProcess? target = null;
         var wan = viaWan ? WanLink.To(receivers.BaseUrl) : null;
-        var outbox = Path.Combine(Path.GetTempPath(), $"bench-outbox-{Guid.NewGuid():N}.db");
+        var outbox = new TempOutbox();
         try
         {
             // The dispatcher as production senders run it: every accepted event written to a durable (SQLite) outbox first.
-            string[] args = viaWan ? ["--outbox", outbox, "--max-in-flight", PushScenario.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--outbox", outbox];
+            string[] args = viaWan ? ["--outbox", outbox.Path, "--max-in-flight", PushScenario.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--outbox", outbox.Path];
             target = await TargetProcess.StartAsync(TargetRole.Dispatcher, args,
                 new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
             foreach (var stream in streams)
@@ -51,48 +51,21 @@ internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost 
             }
 
             await receivers.DisposeAsync().ConfigureAwait(false);
-            DeleteOutbox(outbox);
+            outbox.Dispose();
             throw;
         }
     }
 
-    public async Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
-    {
-        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
-        var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
-        foreach (var (kind, count) in stats.Failures)
-        {
-            errors["delivery_" + kind] = count;
-        }
-
-        if (stats.Dropped > 0)
-        {
-            errors["dispatcher_queue_full"] = stats.Dropped;
-        }
-
-        foreach (var (kind, count) in receivers.Stats().Rejected)
-        {
-            errors["receiver_rejected_" + kind] = count;
-        }
-
-        return errors;
-    }
+    public async Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct) =>
+        WebhookCounters.Errors(await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false), receivers.Stats());
 
     public IEnumerable<string> Warnings() => wan is null ? [] :
         [$"over the wan variant the dispatcher sends up to {PushScenario.WanDispatcherConcurrency} deliveries to an endpoint at once (one at a time cannot keep 100 events/s over an 80 ms round trip), so order is not kept."];
 
-    private static void DeleteOutbox(string path)
-    {
-        foreach (var f in new[] { path, path + "-wal", path + "-shm" })
-        {
-            File.Delete(f);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await target.DisposeAsync().ConfigureAwait(false);
-        DeleteOutbox(outbox);
+        outbox.Dispose();
         if (wan is not null)
         {
             await wan.DisposeAsync().ConfigureAwait(false);
