@@ -18,12 +18,17 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
 
     private readonly ConcurrentQueue<(long Intended, long Arrival)> arrivals = new();
     private volatile bool slow;
+    private Toxics baseline = Toxics.None;
 
     private string Label => $"{fault.Name}/{transport}{(variant == "default" ? "" : "/" + variant)}";
 
     public async Task<ScenarioResult> RunAsync(CancellationToken ct)
     {
         var settings = context.Settings with { Duration = fault.MeasuredDuration(context.Settings.Warmup) };
+        var wan = variant == WanLink.Variant;
+
+        // Over the wan variant the fault proxy carries 40 ms ± 5 ms each way all along; the fault comes on top.
+        baseline = wan ? new Toxics { Latency = WanLink.OneWay, Jitter = WanLink.Jitter } : Toxics.None;
         var ctx = context with { Settings = settings };
         var streams = Enumerable.Range(0, settings.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         var affected = fault == Fault.Slow ? streams.Take(1).ToList() : streams;
@@ -38,7 +43,8 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
         IFaultPath path = transport == Transport.WebSocket
             ? await WebSocketFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, variant == FaultsScenario.Resume, Processing, ct).ConfigureAwait(false)
             : await WebhookFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, variant != FaultsScenario.MemoryOutbox,
-                fault == Fault.Slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2), Processing, ct).ConfigureAwait(false);
+                fault == Fault.Slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2), Processing, wan ? PushScenario.WanDispatcherConcurrency : 1, ct).ConfigureAwait(false);
+        path.Proxy.Toxics = baseline;
         await using (path.ConfigureAwait(false))
         {
             var publisher = await Publisher.ConnectAsync(path.Target.Url, token, Payloads.Create(settings.PayloadBytes), ct).ConfigureAwait(false);
@@ -117,9 +123,9 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
                 await path.Proxy.DownAsync(fault.Duration, ct).ConfigureAwait(false);
                 break;
             case "blackhole":
-                path.Proxy.Toxics = new Toxics { Blackhole = true };
+                path.Proxy.Toxics = baseline with { Blackhole = true };
                 await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
-                path.Proxy.Toxics = Toxics.None;
+                path.Proxy.Toxics = baseline;
                 break;
             case "slow":
                 slow = true;

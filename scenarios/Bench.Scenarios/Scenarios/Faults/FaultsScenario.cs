@@ -30,11 +30,12 @@ public sealed class FaultsScenario : IScenario
         DrainTimeout = TimeSpan.FromSeconds(15),
     };
 
-    public IReadOnlyList<string> Variants(string transport) => transport == Transport.WebSocket ? ["default", Resume] : ["default", MemoryOutbox];
+    public IReadOnlyList<string> Variants(string transport) =>
+        transport == Transport.WebSocket ? ["default", Resume, Clients.WanLink.Variant] : ["default", MemoryOutbox, Clients.WanLink.Variant];
 
     /// <summary>
     /// Every fault for both transports, WebSocket again with resume; the in-memory outbox only where it differs from the
-    /// durable one (a restart). <c>--variant</c> narrows this down.
+    /// durable one (a restart). <c>--variant</c> narrows this down, or asks for <c>wan</c> (40 ms ± 5 ms each way).
     /// </summary>
     public IEnumerable<ScenarioCase> Cases(RunPlan plan)
     {
@@ -45,7 +46,7 @@ public sealed class FaultsScenario : IScenario
             {
                 var variants = plan.Variants.Count > 0
                     ? plan.VariantsFor(this, transport)
-                    : Variants(transport).Where(v => v == "default" || v == Resume || fault == Fault.Restart).ToList();
+                    : Variants(transport).Where(v => v == "default" || v == Resume || (v == MemoryOutbox && fault == Fault.Restart)).ToList();
                 foreach (var variant in variants)
                 {
                     yield return new ScenarioCase(transport, variant, $"faults/{fault.Name}/{transport}{(variant == "default" ? "" : "/" + variant)}",

@@ -53,7 +53,7 @@ internal sealed class WebhookFaultPath : IFaultPath
 
     public static async Task<WebhookFaultPath> StartAsync(
         ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool durable,
-        TimeSpan deliveryTimeout, Func<string, TimeSpan> processingTime, CancellationToken ct)
+        TimeSpan deliveryTimeout, Func<string, TimeSpan> processingTime, int maxInFlight, CancellationToken ct)
     {
         var secret = WebhookSignature.NewSecret();
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..])).ConfigureAwait(false);
@@ -61,9 +61,9 @@ internal sealed class WebhookFaultPath : IFaultPath
         var outbox = new TempOutbox(durable ? ".db" : ".endpoints");
         var timeout = deliveryTimeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms";
         var target = await TargetSlot.StartAsync(TargetRole.Dispatcher,
-            [.. durable ? ["--outbox", outbox.Path] : new[] { "--outbox", "memory", "--endpoints-file", outbox.Path }, "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout],
+            [.. durable ? ["--outbox", outbox.Path] : new[] { "--outbox", "memory", "--endpoints-file", outbox.Path }, "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout, "--max-in-flight", maxInFlight.ToString(CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
-        var behaviour = $"the dispatcher retries on the Standard Webhooks schedule × {RetryTimeScale.ToString(CultureInfo.InvariantCulture)} (± 20 % jitter) from {(durable ? "a SQLite outbox" : "an in-memory outbox")}, with a {timeout} delivery timeout; receivers de-duplicate by webhook-id";
+        var behaviour = $"the dispatcher retries on the Standard Webhooks schedule × {RetryTimeScale.ToString(CultureInfo.InvariantCulture)} (± 20 % jitter) from {(durable ? "a SQLite outbox" : "an in-memory outbox")}, with a {timeout} delivery timeout{(maxInFlight > 1 ? $" and up to {maxInFlight} deliveries in flight per endpoint" : "")}; receivers de-duplicate by webhook-id";
         var path = new WebhookFaultPath(target, proxy, receivers, token, secret, streams, outbox, behaviour);
         try
         {
