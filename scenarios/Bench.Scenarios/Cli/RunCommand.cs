@@ -12,12 +12,12 @@ internal static class RunCommand
     {
         var scenarios = new Argument<string[]>("scenario")
         {
-            Description = $"Scenarios to run: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}. None named runs them all.",
+            Description = $"Scenarios to run: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}. None named runs the comparison: {string.Join(" and ", ScenarioCatalog.DefaultSuite.Select(s => s.Name))}.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
         var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", Transport.All) + " (the default: both).", AllowMultipleArgumentsPerToken = false };
-        var variant = new Option<string[]>("--variant") { Description = "Variants, comma-separated (see bench list): resume, memory-outbox (faults). The default: each scenario's own." };
+        var variant = new Option<string[]>("--variant") { Description = "Variants, comma-separated (see bench list): wan (rtt, push, faults), resume and memory-outbox (faults). The default: each scenario's own." };
         var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow. The default: all." };
         var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
         var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default).");
