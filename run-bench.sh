@@ -28,6 +28,6 @@ if [ -z "${BENCH_COMMIT:-}" ] && command -v git >/dev/null 2>&1; then
 fi
 
 case "${1:-}" in
-  serve|report|list|proxy|engine-probe|--help|-h|-\?|--version) exec "$out/bench" "$@" ;;
+  serve|report|list|proxy|engine-probe|generator-probe|--help|-h|-\?|--version) exec "$out/bench" "$@" ;;
   *) exec "$out/bench" run "$@" ;;
 esac

@@ -35,6 +35,7 @@ public static class Program
             ListCommand.Create(),
             EngineProbeCommand.Create(() => cancel.Token),
             ProxyCommand.Create(() => cancel.Token),
+            GeneratorProbeCommand.Create(() => cancel.Token),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

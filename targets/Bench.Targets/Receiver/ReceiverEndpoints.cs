@@ -12,7 +12,8 @@ namespace Bench.Targets.Receiver;
 
 /// <summary>
 /// The receiver's routes: <c>POST /webhook</c> and <c>POST /webhook/{stream}</c> verify and accept deliveries
-/// (204; 400 missing headers; 401 bad signature or stale timestamp; 413 body too large); <c>/stats</c> counts them.
+/// (204; 400 missing headers; 401 bad signature or stale timestamp; 413 body too large); <c>/stats</c> counts them;
+/// <c>POST /sink</c> answers 204 without looking (for measuring generators).
 /// </summary>
 public static class ReceiverEndpoints
 {
@@ -34,6 +35,13 @@ public static class ReceiverEndpoints
     public static IEndpointRouteBuilder MapReceiver(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhook", ReceiveAsync);
+
+        // A plain sink (no verification, 204) for measuring load generators themselves.
+        app.MapPost("/sink", async (HttpContext context) =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        });
         app.MapPost("/webhook/{stream}", ReceiveAsync);
         app.MapGet("/stats", (ReceiverCounters c) => Results.Json(c.Snapshot(), TargetsJson.Default.ReceiverStats));
         return app;

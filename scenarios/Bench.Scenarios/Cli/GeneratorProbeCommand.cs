@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.WebSockets;
+using Bench.Engine.Load;
+using Bench.Engine.Recording;
+using Bench.Reports.Metrics;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Targets;
+using Bench.Targets.Hosting;
+using Bench.Targets.Webhooks;
+
+namespace Bench.Scenarios.Cli;
+
+/// <summary>
+/// <c>bench generator-probe</c>: how fast Bench's own generators go, closed model (each connection back to back), against
+/// targets in their own processes: HTTP POSTs to the receiver's <c>/sink</c> (compare with wrk on the same URL and
+/// connection count) and WebSocket echoes through the hub.
+/// </summary>
+internal static class GeneratorProbeCommand
+{
+    public static Command Create(Func<CancellationToken> cancellation)
+    {
+        var connections = CliOptions.PositiveInt("--connections", "Connections, each with one request in flight. The default is 8.");
+        var duration = CliOptions.Duration("--duration", "Time per measurement. The default is 10s.");
+        var payload = CliOptions.PositiveInt("--payload", "Body bytes. The default is 256.");
+        var hold = new Option<bool>("--hold") { Description = "Keep the receiver running after the probe and print its /sink URL, for wrk to measure against the same process." };
+        var command = new Command("generator-probe", "Measure Bench's own HTTP and WebSocket generators at full speed (closed model) against targets on loopback.")
+        {
+            connections, duration, payload, hold,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            var n = parse.GetValue(connections) ?? 8;
+            var during = parse.GetValue(duration) ?? TimeSpan.FromSeconds(10);
+            var body = Payloads.Create(parse.GetValue(payload) ?? 256);
+            var ct = cancellation();
+            var o = Console.Out;
+
+            await using (var receiver = await TargetProcess.StartAsync(TargetRole.Receiver, [], new Dictionary<string, string> { ["BENCH_SECRET"] = WebhookSignature.NewSecret() }, TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
+            {
+                var sink = new Uri(receiver.Url + "/sink");
+                var clients = Enumerable.Range(0, n).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, UseCookies = false, AllowAutoRedirect = false })).ToArray();
+                var (rate, p50, p99) = await MeasureAsync(n, during, async (it, token) =>
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, sink) { Content = new ByteArrayContent(body) };
+                    using var response = await clients[it.VirtualUser].SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                    }
+                }, ct).ConfigureAwait(false);
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http POST {sink}: {rate:N0} requests/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)})"));
+                foreach (var c in clients)
+                {
+                    c.Dispose();
+                }
+
+                if (parse.GetValue(hold))
+                {
+                    o.WriteLine($"holding the receiver: {sink} (Ctrl-C to stop)");
+                    o.Flush();
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Stopped by the user.
+                    }
+                }
+            }
+
+            await using (var hub = await TargetProcess.StartAsync(TargetRole.Hub, [], new Dictionary<string, string>(), TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
+            {
+                var sockets = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => WebSocketClients.ConnectAsync(hub.Url, "/ws/echo", null, ct))).ConfigureAwait(false);
+                var buffers = sockets.Select(_ => new byte[64 * 1024]).ToArray();
+                var (rate, p50, p99) = await MeasureAsync(n, during, async (it, token) =>
+                {
+                    var socket = sockets[it.VirtualUser];
+                    await socket.SendAsync(body, WebSocketMessageType.Binary, true, token).ConfigureAwait(false);
+                    if (await WebSocketClients.ReceiveMessageAsync(socket, buffers[it.VirtualUser], token).ConfigureAwait(false) != body.Length)
+                    {
+                        throw new IterationFailedException("echo_mismatch");
+                    }
+                }, ct).ConfigureAwait(false);
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"websocket echo {hub.Url}/ws/echo: {rate:N0} round trips/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)})"));
+                foreach (var s in sockets)
+                {
+                    await WebSocketClients.CloseQuietlyAsync(s).ConfigureAwait(false);
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static async Task<(double Rate, long P50, long P99)> MeasureAsync(int connections, TimeSpan during, IterationAction action, CancellationToken ct)
+    {
+        var clock = TimeProvider.System;
+        var warmup = TimeSpan.FromSeconds(2);
+        var recorder = new RunRecorder(clock, clock.GetTimestamp(), warmup, (int)(warmup + during).TotalSeconds + 30);
+        await new LoadRunner(new LoadRunnerOptions { Simulations = [Simulation.KeepConstant(connections, warmup), Simulation.KeepConstant(connections, during)] })
+            .RunAsync(action, recorder, ct).ConfigureAwait(false);
+        var latency = recorder.LatencySnapshot();
+        return (recorder.Delivered / during.TotalSeconds, latency.GetValueAtPercentile(50), latency.GetValueAtPercentile(99));
+    }
+}
