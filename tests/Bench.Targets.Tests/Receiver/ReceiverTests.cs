@@ -126,6 +126,15 @@ public sealed class ReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sink_answers_204_without_verifying_or_observing()
+    {
+        var response = await http.PostAsync(receiver.Url + "/sink", new StringContent("anything"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Empty(accepted);
+    }
+
+    [Fact]
     public async Task Stats_count_accepted_and_rejected_deliveries()
     {
         await http.SendAsync(Signed("{}", Now));
