@@ -48,30 +48,42 @@ public sealed class SequenceSet
     public long CountMissingFrom(SequenceSet other, long from = 1)
     {
         long missing = 0;
-        for (var n = Math.Max(1, from); n <= Highest; n++)
+        var first = Math.Max(1, from);
+        for (var word = (int)((first - 1) >> 6); word < bits.Length; word++)
         {
-            if (Contains(n) && !other.Contains(n))
+            var mine = bits[word] & ~(word < other.bits.Length ? other.bits[word] : 0UL);
+            if (word == (int)((first - 1) >> 6))
             {
-                missing++;
+                mine &= ulong.MaxValue << (int)((first - 1) & 63);
             }
+
+            missing += System.Numerics.BitOperations.PopCount(mine);
         }
 
         return missing;
     }
 
-    /// <summary>How many numbers from <paramref name="from"/> on the set holds.</summary>
-    public long CountFrom(long from)
+    /// <summary>Adds every number of <paramref name="other"/> to this set.</summary>
+    public void UnionWith(SequenceSet other)
     {
-        long count = 0;
-        for (var n = Math.Max(1, from); n <= Highest; n++)
+        if (other.bits.Length > bits.Length)
         {
-            if (Contains(n))
-            {
-                count++;
-            }
+            Array.Resize(ref bits, other.bits.Length);
         }
 
-        return count;
+        long count = 0;
+        for (var word = 0; word < bits.Length; word++)
+        {
+            if (word < other.bits.Length)
+            {
+                bits[word] |= other.bits[word];
+            }
+
+            count += System.Numerics.BitOperations.PopCount(bits[word]);
+        }
+
+        Count = count;
+        Highest = Math.Max(Highest, other.Highest);
     }
 
     /// <summary>A copy, safe to read while the original changes.</summary>

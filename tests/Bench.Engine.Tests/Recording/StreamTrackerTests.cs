@@ -31,3 +31,30 @@ public class StreamTrackerTests
         Assert.False(tracker.Observe(7, true));
     }
 }
+
+public class SequenceSetTests
+{
+    [Fact]
+    public void Missing_counts_and_unions_are_exact_across_word_boundaries()
+    {
+        var accepted = new SequenceSet();
+        var seen = new SequenceSet();
+        for (var n = 1; n <= 200; n++)
+        {
+            accepted.Add(n);
+            if (n % 3 != 0)
+            {
+                seen.Add(n);
+            }
+        }
+
+        Assert.Equal(66, accepted.CountMissingFrom(seen));
+        Assert.Equal(33, accepted.CountMissingFrom(seen, from: 101));
+        Assert.Equal(1, accepted.CountMissingFrom(seen, from: 198));
+
+        seen.UnionWith(accepted);
+
+        Assert.Equal(200, seen.Count);
+        Assert.Equal(0, accepted.CountMissingFrom(seen));
+    }
+}

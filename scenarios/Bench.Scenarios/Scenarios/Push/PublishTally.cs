@@ -17,7 +17,7 @@ public sealed class PublishTally(RunRecorder recorder)
     private readonly List<long> intended = [];
 
     /// <summary>The number of the first event intended in the measured window.</summary>
-    public long FirstMeasured => Interlocked.Read(ref firstMeasured) == long.MaxValue ? long.MaxValue : firstMeasured;
+    public long FirstMeasured => Interlocked.Read(ref firstMeasured);
 
     public long Count => Interlocked.Read(ref published);
 

@@ -42,8 +42,6 @@ public sealed class PushScenario : IScenario
         from variant in plan.VariantsFor(this, transport)
         select new ScenarioCase(transport, variant, $"{Name}/{transport}{(variant == "default" ? "" : "/" + variant)}", (context, ct) => RunAsync(context, transport, variant, ct));
 
-    public Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct) => RunAsync(context, transport, "default", ct);
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, string variant, CancellationToken ct)
     {
         var s = context.Settings;
@@ -106,14 +104,7 @@ public sealed class PushScenario : IScenario
         var accepted = publisher.Accepted();
         foreach (var tracker in accounting.Trackers)
         {
-            var seen = tracker.Seen();
-            for (var n = 1L; n <= seen.Highest; n++)
-            {
-                if (seen.Contains(n))
-                {
-                    accepted.Add(n);
-                }
-            }
+            accepted.UnionWith(tracker.Seen());
         }
 
         return accepted;

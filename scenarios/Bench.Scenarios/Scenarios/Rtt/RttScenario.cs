@@ -42,8 +42,6 @@ public sealed class RttScenario : IScenario
         from variant in plan.VariantsFor(this, transport)
         select new ScenarioCase(transport, variant, $"{Name}/{transport}{(variant == "default" ? "" : "/" + variant)}", (context, ct) => RunAsync(context, transport, variant, ct));
 
-    public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct) => await RunAsync(context, transport, "default", ct).ConfigureAwait(false);
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, string variant, CancellationToken ct)
     {
         var wan = variant == WanLink.Variant;
