@@ -11,7 +11,6 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
     private readonly HubOptions o = options.Value;
     private readonly ConcurrentDictionary<string, HubStream> streams = new(StringComparer.Ordinal);
     private long published;
-    private long dropped;
     private int connections;
 
     public long Published => Interlocked.Read(ref published);
@@ -52,25 +51,22 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
         return stream;
     }
 
-    internal void Detach(HubStream stream, Subscriber subscriber)
-    {
-        stream.Detach(subscriber, clock.GetTimestamp());
-        Interlocked.Add(ref dropped, subscriber.Dropped);
-    }
+    internal void Detach(HubStream stream, Subscriber subscriber) => stream.Detach(subscriber, clock.GetTimestamp());
 
     public HubStats Stats()
     {
-        long away = 0, undelivered = 0, replayed = 0, replayMissed = 0;
+        long away = 0, undelivered = 0, replayed = 0, replayMissed = 0, dropped = 0;
         foreach (var s in streams.Values)
         {
             var c = s.Counters();
             away += c.MissedWhileAway;
             undelivered += c.Undelivered;
+            dropped += c.Dropped;
             replayed += c.Replayed;
             replayMissed += c.ReplayMissed;
         }
 
-        return new HubStats(Published, SubscriberCount, Interlocked.Read(ref dropped), away, undelivered, replayed, replayMissed, Connections);
+        return new HubStats(Published, SubscriberCount, dropped, away, undelivered, replayed, replayMissed, Connections);
     }
 
     /// <summary>Per stream, its sequence number at each attach (<c>/stats/streams</c>).</summary>

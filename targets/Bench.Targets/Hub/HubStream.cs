@@ -15,6 +15,7 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
     private long replayed;
     private long replayMissed;
     private long undelivered;
+    private long dropped;
     private readonly List<long> attachSeqs = [];
 
     public string Name { get; } = name;
@@ -32,11 +33,12 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
         }
     }
 
-    public (long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed) Counters()
+    /// <summary>The stream's counters; <c>Dropped</c> includes the connected subscriber's, not only those of connections gone.</summary>
+    public (long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed, long Dropped) Counters()
     {
         lock (gate)
         {
-            return (missedWhileAway, undelivered, replayed, replayMissed);
+            return (missedWhileAway, undelivered, replayed, replayMissed, dropped + (connection?.Dropped ?? 0));
         }
     }
 
@@ -103,6 +105,7 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
 
             subscriber.Complete();
             undelivered += subscriber.Unsent + subscriber.FailedSends;
+            dropped += subscriber.Dropped;
             LastActive = now;
         }
     }
