@@ -6,50 +6,33 @@ namespace Bench.Scenarios.Cli;
 /// <summary>Option builders shared by the commands, each reporting bad values with the option's name.</summary>
 internal static class CliOptions
 {
-    public static Option<TimeSpan?> Duration(string name, string description) => new(name)
+    public static Option<TimeSpan?> Duration(string name, string description) =>
+        Parsed<TimeSpan>(name, description, Durations.TryParse, "is not a duration (write it as 500ms, 10s, 2m or 1h)");
+
+    public static Option<double?> PositiveDouble(string name, string description) =>
+        Parsed(name, description, (string text, out double value) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value > 0 && double.IsFinite(value), "is not a positive number");
+
+    public static Option<int?> PositiveInt(string name, string description) =>
+        Parsed(name, description, (string text, out int value) =>
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value > 0, "is not a positive whole number");
+
+    private delegate bool TryParse<T>(string text, out T value);
+
+    /// <summary>An option whose single value is parsed by <paramref name="tryParse"/>; a bad value is an error naming the option.</summary>
+    private static Option<T?> Parsed<T>(string name, string description, TryParse<T> tryParse, string problem)
+        where T : struct => new(name)
     {
         Description = description,
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (Durations.TryParse(text, out var value))
+            if (tryParse(text, out var value))
             {
                 return value;
             }
 
-            result.AddError($"{name}: '{text}' is not a duration (write it as 500ms, 10s, 2m or 1h)");
-            return null;
-        },
-    };
-
-    public static Option<double?> PositiveDouble(string name, string description) => new(name)
-    {
-        Description = description,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && double.IsFinite(value))
-            {
-                return value;
-            }
-
-            result.AddError($"{name}: '{text}' is not a positive number");
-            return null;
-        },
-    };
-
-    public static Option<int?> PositiveInt(string name, string description) => new(name)
-    {
-        Description = description,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0)
-            {
-                return value;
-            }
-
-            result.AddError($"{name}: '{text}' is not a positive whole number");
+            result.AddError($"{name}: '{text}' {problem}");
             return null;
         },
     };
