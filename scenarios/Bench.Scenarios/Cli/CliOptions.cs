@@ -22,20 +22,20 @@ internal static class CliOptions
     /// <summary>An option whose single value is parsed by <paramref name="tryParse"/>; a bad value is an error naming the option.</summary>
     private static Option<T?> Parsed<T>(string name, string description, TryParse<T> tryParse, string problem)
         where T : struct => new(name)
-    {
-        Description = description,
-        CustomParser = result =>
         {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (tryParse(text, out var value))
+            Description = description,
+            CustomParser = result =>
             {
-                return value;
-            }
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (tryParse(text, out var value))
+                {
+                    return value;
+                }
 
-            result.AddError($"{name}: '{text}' {problem}");
-            return null;
-        },
-    };
+                result.AddError($"{name}: '{text}' {problem}");
+                return null;
+            },
+        };
 
     /// <summary>A comma-separated list (<c>--transport websocket,webhook</c>); the option may also be repeated.</summary>
     public static IReadOnlyList<string> SplitList(IEnumerable<string>? values) =>
