@@ -70,7 +70,7 @@ internal static class RunCommand
             {
                 Scenarios = chosen.Count > 0 ? chosen : ScenarioCatalog.DefaultSuite,
                 Transports = transports.Count > 0 ? transports : Transport.All,
-                Variants = CliOptions.SplitList(parse.GetValue(variant)),
+                Variants = [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
                 Faults = CliOptions.SplitList(parse.GetValue(fault)),
                 Profile = chosenProfile!,
                 OutputDirectory = parse.GetValue(output),

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Bench.Targets.Hosting;
+using Bench.Targets.Wire;
 
 namespace Bench.Scenarios.Cli;
 
-/// <summary><c>bench serve --role ROLE</c>: runs one reference server until stopped, printing <c>ready ROLE URL</c> once bound.</summary>
+/// <summary><c>bench serve --role ROLE</c>: runs one reference server until stopped, printing <c>ready ROLE URL…</c> once bound (every URL, plain HTTP first).</summary>
 internal static class ServeCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
@@ -21,11 +22,17 @@ internal static class ServeCommand
         var inFlight = CliOptions.PositiveInt("--max-in-flight", "Dispatcher: deliveries in flight to one endpoint at once (1 keeps order). The default is 1.");
         var retryScale = CliOptions.PositiveDouble("--retry-time-scale", "Dispatcher: multiplies the Standard Webhooks retry schedule (0.001 turns 5 min into 0.3 s). The default is 1.");
         var origins = new Option<string[]>("--allowed-origin") { Description = "Hub: an Origin allowed to connect (repeatable). Without any, every Origin is allowed." };
+        var tls = new Option<bool>("--tls") { Description = $"Hub and receiver: also listen with HTTPS on a second loopback port, with the certificate in {TlsIdentity.PfxVariable} (PKCS#12, base64) or, without it, one made in memory at start-up (its SHA-256 pin is printed)." };
+        var compression = new Option<bool>("--allow-compression") { Description = "Hub: agree to permessage-deflate when a client offers it. The default is off." };
+        var gzip = new Option<bool>("--gzip") { Description = "Dispatcher: send request bodies gzip-compressed. The default is off." };
+        var cold = new Option<bool>("--cold") { Description = "Dispatcher: open a new connection for every delivery (Connection: close). The default keeps connections alive." };
+        var trustPin = new Option<string?>("--trust-pin") { Description = $"Dispatcher: the SHA-256 pin (hex) of the one HTTPS certificate to trust (or {TlsIdentity.PinVariable}). The default is the machine's trust store." };
+        var maxInflated = CliOptions.PositiveInt("--max-decompressed-bytes", "Receiver: the most a gzip body may inflate to; beyond it 413 (the zip-bomb limit). The default is 1048576.");
         var parent = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (set by bench run, so no target outlives its run)." };
 
         var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL' when it listens.")
         {
-            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, parent,
+            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, gzip, cold, trustPin, maxInflated, parent,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -45,6 +52,13 @@ internal static class ServeCommand
 
             var ct = cancellation();
             RunningTarget target;
+            using var identity = parse.GetValue(tls) ? LoadIdentity() : null;
+            var listen = new TargetListen { Certificate = identity?.Certificate };
+            if (identity is not null)
+            {
+                Console.Out.WriteLine($"tls-pin {identity.Pin}");
+            }
+
             try
             {
                 target = chosen switch
@@ -54,7 +68,8 @@ internal static class ServeCommand
                         o.Token = tokenValue;
                         o.MaxMessageBytes = parse.GetValue(maxMessage) ?? o.MaxMessageBytes;
                         o.AllowedOrigins = [.. parse.GetValue(origins) ?? []];
-                    }, bind, ct: ct).ConfigureAwait(false),
+                        o.AllowCompression = parse.GetValue(compression);
+                    }, bind, ct: ct, listen: listen).ConfigureAwait(false),
                     TargetRole.Dispatcher => await TargetHost.StartDispatcherAsync(o =>
                     {
                         o.Token = tokenValue;
@@ -64,12 +79,16 @@ internal static class ServeCommand
                         var box = parse.GetValue(outbox) ?? "dispatcher-outbox.db";
                         o.OutboxPath = box == "memory" ? null : box;
                         o.EndpointsPath = parse.GetValue(endpointsFile);
+                        o.GzipBodies = parse.GetValue(gzip);
+                        o.NewConnectionPerDelivery = parse.GetValue(cold);
+                        o.TrustedCertificatePin = parse.GetValue(trustPin) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TlsIdentity.PinVariable));
                     }, bind, ct: ct).ConfigureAwait(false),
                     _ => await TargetHost.StartReceiverAsync(o =>
                     {
                         o.Secret = secretValue!;
                         o.MaxBodyBytes = parse.GetValue(maxBody) ?? o.MaxBodyBytes;
-                    }, bind, ct: ct).ConfigureAwait(false),
+                        o.MaxDecompressedBytes = parse.GetValue(maxInflated) ?? o.MaxDecompressedBytes;
+                    }, bind, ct: ct, listen: listen).ConfigureAwait(false),
                 };
             }
             catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException or Microsoft.Extensions.Options.OptionsValidationException or Microsoft.Data.Sqlite.SqliteException)
@@ -80,7 +99,8 @@ internal static class ServeCommand
 
             await using (target.ConfigureAwait(false))
             {
-                Console.Out.WriteLine($"ready {roleName.ToLowerInvariant()} {target.Url}");
+                // Every URL bound, plain HTTP first: "ready hub http://127.0.0.1:41234 https://127.0.0.1:41235".
+                Console.Out.WriteLine($"ready {roleName.ToLowerInvariant()} {string.Join(' ', target.Urls.OrderBy(u => u.StartsWith("https:", StringComparison.Ordinal)))}");
                 Console.Out.Flush();
                 await WaitForStopAsync(parse.GetValue(parent), ct).ConfigureAwait(false);
             }
@@ -89,6 +109,9 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static TlsIdentity LoadIdentity() =>
+        NullIfEmpty(Environment.GetEnvironmentVariable(TlsIdentity.PfxVariable)) is { } pfx ? TlsIdentity.FromPfxBase64(pfx) : TlsIdentity.Create();
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

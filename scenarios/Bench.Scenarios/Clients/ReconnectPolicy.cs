@@ -31,6 +31,12 @@ public sealed record SubscriberOptions
     /// <summary>How long a ping may go unanswered before the connection counts as dead. The default is 2 seconds.</summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How the connection is made (TLS, compression, counting); null is a plain connection. The default is null.</summary>
+    public DeliveryWire? Wire { get; init; }
+
+    /// <summary>The local address to connect from (to spread connections over 127.0.0.0/8); null lets the OS choose. The default is null.</summary>
+    public System.Net.IPAddress? Source { get; init; }
+
     /// <summary>Time spent processing each message, asked per message (the slow fault). The default is none.</summary>
     public Func<TimeSpan>? ProcessingTime { get; init; }
 }

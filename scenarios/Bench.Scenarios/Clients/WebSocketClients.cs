@@ -21,10 +21,20 @@ public static class WebSocketClients
     /// unanswered ping as a dead connection (how a half-open connection is noticed); without one it only answers the
     /// hub's pings.
     /// </summary>
+    /// <remarks>
+    /// Given a <paramref name="wire"/>, the connection is opened by it (TLS with the run's pin, bytes counted with the
+    /// upgrade as handshake, optionally from <paramref name="source"/>) and offers permessage-deflate when it compresses.
+    /// </remarks>
     public static async Task<ClientWebSocket> ConnectAsync(
-        string httpUrl, string pathAndQuery, string? token, CancellationToken ct, TimeSpan keepAliveInterval = default, TimeSpan keepAliveTimeout = default)
+        string httpUrl, string pathAndQuery, string? token, CancellationToken ct, TimeSpan keepAliveInterval = default, TimeSpan keepAliveTimeout = default,
+        DeliveryWire? wire = null, System.Net.IPAddress? source = null)
     {
         var socket = new ClientWebSocket();
+        if (wire?.Compressed == true)
+        {
+            socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        }
+
         if (token is not null)
         {
             socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
@@ -38,7 +48,18 @@ public static class WebSocketClients
 
         try
         {
-            await socket.ConnectAsync(ToWebSocketUri(httpUrl, pathAndQuery), ct).ConfigureAwait(false);
+            if (wire is null && source is null)
+            {
+                await socket.ConnectAsync(ToWebSocketUri(httpUrl, pathAndQuery), ct).ConfigureAwait(false);
+                return socket;
+            }
+
+            // One handler per connection: its connect callback sees exactly this connection, so the upgrade's bytes
+            // can be told apart from the messages'. After the upgrade the connection belongs to the WebSocket.
+            Bench.Targets.Wire.WireMeter.Connection? counter = null;
+            using var invoker = new HttpMessageInvoker((wire ?? DeliveryWire.Plain()).Handler(source, c => counter = c, handshakeUntilTold: true));
+            await socket.ConnectAsync(ToWebSocketUri(httpUrl, pathAndQuery), invoker, ct).ConfigureAwait(false);
+            counter?.HandshakeDone();
             return socket;
         }
         catch

@@ -88,7 +88,7 @@ public sealed class WebSocketSubscriber : IAsyncDisposable
     {
         var path = "/ws/subscribe?stream=" + Uri.EscapeDataString(stream)
             + (resumeFrom is { } r ? "&resumeFrom=" + r.ToString(CultureInfo.InvariantCulture) : "");
-        return await WebSocketClients.ConnectAsync(hubUrl, path, token, ct, options.KeepAliveInterval, options.KeepAliveTimeout).ConfigureAwait(false);
+        return await WebSocketClients.ConnectAsync(hubUrl, path, token, ct, options.KeepAliveInterval, options.KeepAliveTimeout, options.Wire, options.Source).ConfigureAwait(false);
     }
 
     public void Start(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes) =>

@@ -14,23 +14,26 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
 
     private WebhookSubscriberHost(RunningTarget receiver) => this.receiver = receiver;
 
-    public string BaseUrl => receiver.Url;
+    /// <summary>Where the dispatcher sends: the HTTPS URL under TLS, else the plain one.</summary>
+    public string BaseUrl => receiver.SecureUrl ?? receiver.Url;
 
     public ReceiverStats Stats() => receiver.Services.GetRequiredService<ReceiverCounters>().Snapshot();
 
     public string UrlOf(string stream) => BaseUrl + "/webhook/" + Uri.EscapeDataString(stream);
 
     public static async Task<WebhookSubscriberHost> StartAsync(
-        string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct, Func<string, TimeSpan>? processingTime = null)
+        string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct, Func<string, TimeSpan>? processingTime = null, DeliveryWire? wire = null)
     {
         var receiver = await TargetHost.StartReceiverAsync(
             o =>
             {
                 o.Secret = secret;
                 o.MaxBodyBytes = maxBodyBytes;
+                o.MaxDecompressedBytes = maxBodyBytes;
             },
             services: s => s.AddSingleton<IWebhookObserver>(new AccountingObserver(accounting, processingTime)),
-            ct: ct).ConfigureAwait(false);
+            ct: ct,
+            listen: wire?.ReceiverListen()).ConfigureAwait(false);
         return new WebhookSubscriberHost(receiver);
     }
 

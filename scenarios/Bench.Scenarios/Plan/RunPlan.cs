@@ -13,7 +13,7 @@ public sealed record RunPlan
 
     public required IReadOnlyList<string> Transports { get; init; }
 
-    /// <summary>Variants asked for with <c>--variant</c>; empty runs each scenario's defaults.</summary>
+    /// <summary>Variants asked for with <c>--variant</c>, each a canonical <see cref="VariantName"/>; empty runs each scenario's defaults.</summary>
     public IReadOnlyList<string> Variants { get; init; } = [];
 
     /// <summary>Faults asked for with <c>--fault</c> (the faults scenario); empty runs them all.</summary>
@@ -58,13 +58,23 @@ public sealed record RunPlan
     }
 
     /// <summary>
-    /// The variants to run for a scenario and transport: those asked for that it knows, or, when none were asked for,
-    /// its default ones.
+    /// The variants to run for a scenario and transport: each one asked for, narrowed to the features this scenario and
+    /// transport know (<c>cold+tls</c> is <c>tls</c> for WebSocket; a variant none of whose features apply is skipped), or,
+    /// when none were asked for, the default.
     /// </summary>
     public IReadOnlyList<string> VariantsFor(IScenario scenario, string transport)
     {
         var known = scenario.Variants(transport);
-        return Variants.Count == 0 ? [known[0]] : [.. Variants.Where(known.Contains)];
+        if (Variants.Count == 0)
+        {
+            return [known[0]];
+        }
+
+        return [.. Variants
+            .Select(v => (Asked: v, Kept: VariantName.Of(VariantName.Features(v).Where(known.Contains))))
+            .Where(v => v.Kept != VariantName.Default || v.Asked == VariantName.Default)
+            .Select(v => v.Kept)
+            .Distinct()];
     }
 
     /// <summary>Problems with the plan, each naming the option at fault; empty when it can run.</summary>
@@ -111,7 +121,7 @@ public sealed record RunPlan
             problems.Add("--connections must be between 1 and 100,000");
         }
 
-        foreach (var v in Variants)
+        foreach (var v in Variants.SelectMany(v => v == VariantName.Default ? [v] : VariantName.Features(v)).Distinct())
         {
             var knownBy = Scenarios.Where(s => Transports.Any(t => s.Variants(t).Contains(v))).ToList();
             if (knownBy.Count == 0)

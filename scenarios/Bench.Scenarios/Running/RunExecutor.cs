@@ -90,7 +90,7 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
     }
 
     private static string Summary(ScenarioResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Scenario}/{r.Transport}: p50 {Formats.Milliseconds(r.LatencyUs.P50)}, p99 {Formats.Milliseconds(r.LatencyUs.P99)}, achieved {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N0}/s, delivered {r.Counts.Delivered:N0}, lost {r.Counts.Lost:N0}, errors {r.Counts.Errors:N0}{(r.Warnings.Count > 0 ? $" ({r.Warnings.Count} warning(s))" : "")}");
+        $"{r.Scenario}/{r.Transport}{VariantName.Suffix(r.Variant)}: p50 {Formats.Milliseconds(r.LatencyUs.P50)}, p99 {Formats.Milliseconds(r.LatencyUs.P99)}, achieved {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N0}/s, delivered {r.Counts.Delivered:N0}, lost {r.Counts.Lost:N0}, errors {r.Counts.Errors:N0}{(r.Warnings.Count > 0 ? $" ({r.Warnings.Count} warning(s))" : "")}");
 
     private static string UniqueRunDirectory(string runId)
     {

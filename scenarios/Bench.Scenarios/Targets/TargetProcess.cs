@@ -40,8 +40,11 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
 
     public string Name => Role.ToString().ToLowerInvariant();
 
-    /// <summary>The URL printed in the ready line.</summary>
+    /// <summary>The first (plain HTTP) URL printed in the ready line.</summary>
     public string Url { get; private set; } = "";
+
+    /// <summary>The HTTPS URL printed in the ready line, when the target was started with <c>--tls</c>.</summary>
+    public string? SecureUrl { get; private set; }
 
     public int ProcessId => process.Id;
 
@@ -87,13 +90,12 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var target = new TargetProcess(role, process);
-        var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is { } line && line.StartsWith("ready ", StringComparison.Ordinal))
             {
-                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                ready.TrySetResult(parts[^1]);
+                ready.TrySetResult(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2..]);
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -141,7 +143,9 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            target.Url = await ready.Task.WaitAsync(readyTimeout, ct).ConfigureAwait(false);
+            var urls = await ready.Task.WaitAsync(readyTimeout, ct).ConfigureAwait(false);
+            target.Url = urls[0];
+            target.SecureUrl = urls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal));
             return target;
         }
         catch (TimeoutException)

@@ -42,6 +42,21 @@ public sealed class DispatcherOptions
     /// <summary>With an in-memory outbox, the file that keeps the registered endpoints across restarts. The default is null (none).</summary>
     public string? EndpointsPath { get; set; }
 
+    /// <summary>Whether request bodies are sent gzip-compressed (<c>Content-Encoding: gzip</c>; signed uncompressed). The default is false.</summary>
+    public bool GzipBodies { get; set; }
+
+    /// <summary>
+    /// Whether every delivery opens a new connection (<c>Connection: close</c>), as many webhook senders do; over
+    /// HTTPS every delivery then pays a TLS handshake. The default is false (connections are pooled and kept alive).
+    /// </summary>
+    public bool NewConnectionPerDelivery { get; set; }
+
+    /// <summary>
+    /// For HTTPS endpoints: the SHA-256 pin of the one certificate to trust (a test receiver's self-signed one); null
+    /// uses the machine's trust store. The default is null.
+    /// </summary>
+    public string? TrustedCertificatePin { get; set; }
+
     /// <summary>Makes the HTTP handler deliveries go through; null is one pooled <see cref="SocketsHttpHandler"/>. For tests.</summary>
     public Func<HttpMessageHandler>? CreateHandler { get; set; }
 }

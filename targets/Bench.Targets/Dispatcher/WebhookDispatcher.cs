@@ -50,6 +50,7 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
             UseProxy = false,
             AllowAutoRedirect = false,
             UseCookies = false,
+            SslOptions = this.options.TrustedCertificatePin is { } pin ? Wire.TlsIdentity.ClientOptions(pin) : new(),
         };
         http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         Recover();
@@ -253,16 +254,38 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
         Interlocked.Decrement(ref pending);
     }
 
+    /// <summary>A body gzip-compressed at the fastest level (what senders use for many small bodies).</summary>
+    public static byte[] Gzip(ReadOnlySpan<byte> body)
+    {
+        using var output = new MemoryStream(body.Length / 2 + 64);
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+
+        return output.ToArray();
+    }
+
     /// <summary>One delivery attempt; returns null on 2xx, else the failure kind and any Retry-After asked for.</summary>
     private async Task<(string? Kind, TimeSpan? RetryAfter)> DeliverOnceAsync(Endpoint endpoint, string id, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
         {
-            Content = new ReadOnlyMemoryContent(body),
+            Content = new ReadOnlyMemoryContent(options.GzipBodies ? Gzip(body.Span) : body),
             Version = HttpVersion.Version11,
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (options.GzipBodies)
+        {
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        if (options.NewConnectionPerDelivery)
+        {
+            request.Headers.ConnectionClose = true;
+        }
+
         request.Headers.TryAddWithoutValidation(WebhookSignature.IdHeader, id);
         request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, endpoint.Signature.Sign(id, timestamp, body.Span));

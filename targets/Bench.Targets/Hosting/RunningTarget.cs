@@ -11,8 +11,11 @@ public sealed class RunningTarget(TargetRole role, WebApplication app, IReadOnly
 
     public IReadOnlyList<string> Urls { get; } = urls;
 
-    /// <summary>The first bound URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public string Url => Urls[0];
+    /// <summary>The first plain-HTTP URL bound (else the first URL), e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string Url => Urls.FirstOrDefault(u => u.StartsWith("http://", StringComparison.Ordinal)) ?? Urls[0];
+
+    /// <summary>The first HTTPS URL, when the target listens with TLS.</summary>
+    public string? SecureUrl => Urls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal));
 
     public IServiceProvider Services => App.Services;
 

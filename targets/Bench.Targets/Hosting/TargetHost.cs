@@ -1,6 +1,8 @@
+using System.Net;
 using Bench.Targets.Dispatcher;
 using Bench.Targets.Hub;
 using Bench.Targets.Receiver;
+using Bench.Targets.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,35 +19,76 @@ public static class TargetHost
     /// <summary>The URL a target binds when none is given: loopback, a port chosen by the OS.</summary>
     public const string DefaultUrl = "http://127.0.0.1:0";
 
-    public static Task<RunningTarget> StartHubAsync(Action<HubOptions>? configure = null, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default) =>
-        StartAsync(TargetRole.Hub, urls, s =>
+    public static Task<RunningTarget> StartHubAsync(Action<HubOptions>? configure = null, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default, TargetListen? listen = null) =>
+        StartAsync(TargetRole.Hub, Listen(urls, listen), s =>
         {
             s.AddHub(configure);
             services?.Invoke(s);
         }, ct);
 
-    public static Task<RunningTarget> StartDispatcherAsync(Action<DispatcherOptions>? configure = null, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default) =>
-        StartAsync(TargetRole.Dispatcher, urls, s =>
+    public static Task<RunningTarget> StartDispatcherAsync(Action<DispatcherOptions>? configure = null, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default, TargetListen? listen = null) =>
+        StartAsync(TargetRole.Dispatcher, Listen(urls, listen), s =>
         {
             s.AddDispatcher(configure);
             services?.Invoke(s);
         }, ct);
 
-    public static Task<RunningTarget> StartReceiverAsync(Action<ReceiverOptions> configure, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default) =>
-        StartAsync(TargetRole.Receiver, urls, s =>
+    public static Task<RunningTarget> StartReceiverAsync(Action<ReceiverOptions> configure, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default, TargetListen? listen = null) =>
+        StartAsync(TargetRole.Receiver, Listen(urls, listen), s =>
         {
             s.AddReceiver(configure);
             services?.Invoke(s);
         }, ct);
 
-    private static async Task<RunningTarget> StartAsync(TargetRole role, IReadOnlyList<string>? urls, Action<IServiceCollection> services, CancellationToken ct)
+    private static TargetListen Listen(IReadOnlyList<string>? urls, TargetListen? listen) =>
+        (listen ?? TargetListen.Default) with { Urls = urls is { Count: > 0 } ? urls : listen?.Urls ?? [] };
+
+    private static async Task<RunningTarget> StartAsync(TargetRole role, TargetListen listen, Action<IServiceCollection> services, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls([.. urls is { Count: > 0 } ? urls : [DefaultUrl]]);
+        var explicitEndpoints = listen.Urls.Count == 0 && (listen.Certificate is not null || listen.Meter is not null);
+        if (!explicitEndpoints)
+        {
+            builder.WebHost.UseUrls([.. listen.Urls.Count > 0 ? listen.Urls : [DefaultUrl]]);
+        }
+
         builder.WebHost.ConfigureKestrel(k =>
         {
+            if (listen.Certificate is { } certificate)
+            {
+                k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
+            }
+
+            if (explicitEndpoints)
+            {
+                // Plain HTTP first (control routes), then HTTPS when a certificate is given; each counted when metered.
+                k.Listen(IPAddress.Loopback, 0, l =>
+                {
+                    if (listen.Meter is { } meter)
+                    {
+                        l.CountInto(meter, tlsFollows: false);
+                    }
+                });
+                if (listen.Certificate is { } tls)
+                {
+                    k.Listen(IPAddress.Loopback, 0, l =>
+                    {
+                        if (listen.Meter is { } meter)
+                        {
+                            l.CountInto(meter, tlsFollows: true);
+                        }
+
+                        l.UseHttps(tls);
+                        if (listen.Meter is not null)
+                        {
+                            l.MarkHandshakeDone();
+                        }
+                    });
+                }
+            }
+
             k.AddServerHeader = false;
             k.Limits.MinRequestBodyDataRate = null;
 

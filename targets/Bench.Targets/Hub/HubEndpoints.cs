@@ -50,7 +50,7 @@ public static class HubEndpoints
 
     private static async Task EchoLoopAsync(HttpContext context, HubOptions o)
     {
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
         var buffer = new byte[o.MaxMessageBytes];
         var ct = context.RequestAborted;
         try
@@ -115,7 +115,7 @@ public static class HubEndpoints
         }
 
         long? resumeFrom = long.TryParse(query["resumeFrom"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : null;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
         var subscriber = new Subscriber(name, socket, o.SubscriberQueueCapacity);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var stream = hub.Attach(subscriber, resumeFrom);

@@ -27,6 +27,12 @@ public sealed class HubOptions
     /// <summary>How long an event stays in a stream's replay buffer. The default is 60 seconds.</summary>
     public TimeSpan ReplayBufferAge { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Whether permessage-deflate (RFC 7692) is agreed when a client offers it, on <c>/ws/echo</c> and
+    /// <c>/ws/subscribe</c>. Each compressed connection keeps its own deflate state (tens of KiB). The default is false.
+    /// </summary>
+    public bool AllowCompression { get; set; }
+
     /// <summary>Streams remembered while nobody is subscribed to them; beyond this the longest-idle are forgotten. The default is 100,000.</summary>
     public int MaxStreams { get; set; } = 100_000;
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using Bench.Targets.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ namespace Bench.Targets.Receiver;
 
 /// <summary>
 /// The receiver's routes: <c>POST /webhook</c> and <c>POST /webhook/{stream}</c> verify and accept deliveries
-/// (204; 400 missing headers; 401 bad signature or stale timestamp; 413 body too large); <c>/stats</c> counts them;
+/// (204; 400 missing headers or a corrupt gzip body; 401 bad signature or stale timestamp; 413 body too large, or a gzip body that inflates past its limit; 415 an encoding other than gzip); <c>/stats</c> counts them;
 /// <c>POST /sink</c> answers 204 without looking (for measuring generators).
 /// </summary>
 public static class ReceiverEndpoints
@@ -59,40 +60,45 @@ public static class ReceiverEndpoints
             return;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, 64 * 1024));
+        var encoding = context.Request.Headers.ContentEncoding.ToString();
+        var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
+        if (encoding.Length > 0 && !gzip && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            counters.Reject(StatusCodes.Status415UnsupportedMediaType);
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
+        // A gzip body is limited by what it expands to, so a small "zip bomb" cannot make the receiver inflate gigabytes.
+        var limit = gzip ? options.Value.MaxDecompressedBytes : max;
+        var source = gzip ? new GZipStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true) : context.Request.Body;
+        byte[]? buffer = null;
         try
         {
-            var length = 0;
-            while (true)
+            int length;
+            try
             {
-                if (length == buffer.Length)
+                (buffer, length) = await ReadLimitedAsync(source, limit, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                counters.Reject(StatusCodes.Status400BadRequest);
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            finally
+            {
+                if (gzip)
                 {
-                    if (length > max)
-                    {
-                        counters.Reject(StatusCodes.Status413PayloadTooLarge);
-                        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                        return;
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
+                    await source.DisposeAsync().ConfigureAwait(false);
                 }
+            }
 
-                var read = await context.Request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > max)
-                {
-                    counters.Reject(StatusCodes.Status413PayloadTooLarge);
-                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                    return;
-                }
+            if (length > limit)
+            {
+                counters.Reject(StatusCodes.Status413PayloadTooLarge);
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
             }
 
             var arrival = clock.GetTimestamp();
@@ -133,7 +139,51 @@ public static class ReceiverEndpoints
         }
         finally
         {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="source"/> to its end into a buffer rented from the shared pool (the caller returns it;
+    /// on an exception it is returned here), but stops as soon as it holds more than <paramref name="limit"/> bytes;
+    /// the length returned is then limit + 1.
+    /// </summary>
+    internal static async Task<(byte[] Buffer, int Length)> ReadLimitedAsync(Stream source, int limit, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 64 * 1024));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await source.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit + 1) - length), ct).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer, length);
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    return (buffer, length);
+                }
+            }
+        }
+        catch
+        {
             ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 }

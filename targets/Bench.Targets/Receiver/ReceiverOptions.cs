@@ -13,6 +13,12 @@ public sealed class ReceiverOptions
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// The most a <c>Content-Encoding: gzip</c> body may inflate to; beyond it the delivery is refused with 413 and
+    /// inflating stops (the zip-bomb limit). The default is 1 MiB.
+    /// </summary>
+    public int MaxDecompressedBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
     /// How many recent <c>webhook-id</c>s (per endpoint path) are remembered to recognise a redelivery, which is answered
     /// 204 and counted but not processed again. Bounded, so memory is. The default is 100,000.
     /// </summary>

@@ -20,12 +20,12 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
     private volatile bool slow;
     private Toxics baseline = Toxics.None;
 
-    private string Label => $"{fault.Name}/{transport}{(variant == "default" ? "" : "/" + variant)}";
+    private string Label => $"{fault.Name}/{transport}{VariantName.Suffix(variant)}";
 
     public async Task<ScenarioResult> RunAsync(CancellationToken ct)
     {
         var settings = context.Settings with { Duration = fault.MeasuredDuration(context.Settings.Warmup) };
-        var wan = variant == WanLink.Variant;
+        var wan = VariantName.Has(variant, WanLink.Variant);
 
         // Over the wan variant the fault proxy carries 40 ms ± 5 ms each way all along; the fault comes on top.
         baseline = wan ? new Toxics { Latency = WanLink.OneWay, Jitter = WanLink.Jitter } : Toxics.None;
@@ -41,8 +41,8 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
         TimeSpan Processing(string stream) => slow && stream == streams[0] ? SlowProcessing : TimeSpan.Zero;
 
         IFaultPath path = transport == Transport.WebSocket
-            ? await WebSocketFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, variant == FaultsScenario.Resume, Processing, ct).ConfigureAwait(false)
-            : await WebhookFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, variant != FaultsScenario.MemoryOutbox,
+            ? await WebSocketFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, VariantName.Has(variant, FaultsScenario.Resume), Processing, ct).ConfigureAwait(false)
+            : await WebhookFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, !VariantName.Has(variant, FaultsScenario.MemoryOutbox),
                 fault == Fault.Slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2), Processing, wan ? PushScenario.WanDispatcherConcurrency : 1, ct).ConfigureAwait(false);
         path.Proxy.Toxics = baseline;
         await using (path.ConfigureAwait(false))

@@ -35,17 +35,24 @@ public sealed class PushScenario : IScenario
     /// <summary>Over the wan variant the dispatcher sends this many deliveries to an endpoint at once: one at a time cannot keep 100/s over an 80 ms round trip.</summary>
     public const int WanDispatcherConcurrency = 16;
 
-    public IReadOnlyList<string> Variants(string transport) => ["default", WanLink.Variant];
+    public IReadOnlyList<string> Variants(string transport) => DeliveryVariants(transport);
+
+    /// <summary>The variants of the delivery path, for every scenario that delivers events: <c>cold</c> is webhook-only.</summary>
+    public static IReadOnlyList<string> DeliveryVariants(string transport) =>
+        transport == Transport.Webhook
+            ? [VariantName.Default, WanLink.Variant, DeliveryWire.Tls, DeliveryWire.Compression, DeliveryWire.Cold]
+            : [VariantName.Default, WanLink.Variant, DeliveryWire.Tls, DeliveryWire.Compression];
 
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
         from transport in plan.Transports
         from variant in plan.VariantsFor(this, transport)
-        select new ScenarioCase(transport, variant, $"{Name}/{transport}{(variant == "default" ? "" : "/" + variant)}", (context, ct) => RunAsync(context, transport, variant, ct));
+        select new ScenarioCase(transport, variant, $"{Name}/{transport}{VariantName.Suffix(variant)}", (context, ct) => RunAsync(context, transport, variant, ct));
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, string variant, CancellationToken ct)
     {
         var s = context.Settings;
-        var wan = variant == WanLink.Variant;
+        var wan = VariantName.Has(variant, WanLink.Variant);
+        using var wire = DeliveryWire.For(variant);
         var streams = Enumerable.Range(0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
         var token = Secrets.NewToken();
@@ -56,8 +63,8 @@ public sealed class PushScenario : IScenario
 
         IPushFanOut fanOut = transport switch
         {
-            Transport.WebSocket => await WebSocketFanOut.StartAsync(context, token, streams, accounting, maxMessage, wan, ct).ConfigureAwait(false),
-            Transport.Webhook => await WebhookFanOut.StartAsync(context, token, streams, accounting, maxMessage, wan, ct).ConfigureAwait(false),
+            Transport.WebSocket => await WebSocketFanOut.StartAsync(context, token, streams, accounting, maxMessage, wan, wire, ct).ConfigureAwait(false),
+            Transport.Webhook => await WebhookFanOut.StartAsync(context, token, streams, accounting, maxMessage, wan, wire, ct).ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "push runs over websocket or webhook"),
         };
         await using (fanOut.ConfigureAwait(false))

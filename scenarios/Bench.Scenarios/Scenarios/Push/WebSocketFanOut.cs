@@ -12,18 +12,21 @@ internal sealed class WebSocketFanOut(TargetProcess target, IReadOnlyList<WebSoc
     public TargetProcess Target => target;
 
     public static async Task<WebSocketFanOut> StartAsync(
-        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool viaWan, CancellationToken ct)
+        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool viaWan, DeliveryWire wire, CancellationToken ct)
     {
-        var target = await TargetProcess.StartAsync(TargetRole.Hub, ["--max-message-bytes", maxMessage.ToString(CultureInfo.InvariantCulture)],
-            new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+        var (arguments, environment) = wire.HubStart();
+        var target = await TargetProcess.StartAsync(TargetRole.Hub, ["--max-message-bytes", maxMessage.ToString(CultureInfo.InvariantCulture), .. arguments],
+            new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
         var subscribers = new List<WebSocketSubscriber>();
-        var wan = viaWan ? WanLink.To(target.Url) : null;
+        var wan = viaWan ? WanLink.To(target.SecureUrl ?? target.Url) : null;
+        var url = wan?.Url ?? wire.ClientUrl(target);
+        var options = new SubscriberOptions { Wire = wire };
         try
         {
             // Connect in small batches: a burst of thousands of simultaneous handshakes measures the handshake, not push.
             foreach (var batch in streams.Chunk(64))
             {
-                subscribers.AddRange(await Task.WhenAll(batch.Select(s => WebSocketSubscriber.ConnectAsync(wan?.Url ?? target.Url, token, s, new SubscriberOptions(), ct))).ConfigureAwait(false));
+                subscribers.AddRange(await Task.WhenAll(batch.Select(s => WebSocketSubscriber.ConnectAsync(url, token, s, options, ct))).ConfigureAwait(false));
             }
 
             foreach (var subscriber in subscribers)

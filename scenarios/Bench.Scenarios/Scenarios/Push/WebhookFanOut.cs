@@ -16,22 +16,24 @@ internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost 
     public TargetProcess Target => target;
 
     public static async Task<WebhookFanOut> StartAsync(
-        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool viaWan, CancellationToken ct)
+        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool viaWan, DeliveryWire wire, CancellationToken ct)
     {
         var secret = WebhookSignature.NewSecret();
-        var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct).ConfigureAwait(false);
+        var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, wire: wire).ConfigureAwait(false);
         TargetProcess? target = null;
         var wan = viaWan ? WanLink.To(receivers.BaseUrl) : null;
         var outbox = new TempOutbox();
         try
         {
             // The dispatcher as production senders run it: every accepted event written to a durable (SQLite) outbox first.
+            var (wireArguments, environment) = wire.DispatcherStart();
             string[] args = viaWan ? ["--outbox", outbox.Path, "--max-in-flight", PushScenario.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--outbox", outbox.Path];
-            target = await TargetProcess.StartAsync(TargetRole.Dispatcher, args,
-                new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+            target = await TargetProcess.StartAsync(TargetRole.Dispatcher, [.. args, .. wireArguments],
+                new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+            var scheme = new Uri(receivers.BaseUrl).Scheme;
             foreach (var stream in streams)
             {
-                var url = wan is null ? receivers.UrlOf(stream) : wan.Url + "/webhook/" + Uri.EscapeDataString(stream);
+                var url = wan is null ? receivers.UrlOf(stream) : scheme + "://" + new Uri(wan.Url).Authority + "/webhook/" + Uri.EscapeDataString(stream);
                 await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(url, secret, stream),
                     TargetsJson.Default.SubscriptionRequest, token, ct).ConfigureAwait(false);
             }

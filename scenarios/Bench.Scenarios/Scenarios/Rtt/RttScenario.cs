@@ -35,28 +35,23 @@ public sealed class RttScenario : IScenario
         Warmup = profile.Warmup,
     };
 
-    public IReadOnlyList<string> Variants(string transport) => ["default", WanLink.Variant];
+    public IReadOnlyList<string> Variants(string transport) => Push.PushScenario.DeliveryVariants(transport);
 
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
         from transport in plan.Transports
         from variant in plan.VariantsFor(this, transport)
-        select new ScenarioCase(transport, variant, $"{Name}/{transport}{(variant == "default" ? "" : "/" + variant)}", (context, ct) => RunAsync(context, transport, variant, ct));
+        select new ScenarioCase(transport, variant, $"{Name}/{transport}{VariantName.Suffix(variant)}", (context, ct) => RunAsync(context, transport, variant, ct));
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, string variant, CancellationToken ct)
     {
-        var wan = variant == WanLink.Variant;
+        var wan = VariantName.Has(variant, WanLink.Variant);
+        using var wire = DeliveryWire.For(variant);
 
         // Over an 80 ms round trip each connection carries at most ~12 requests a second: open enough for twice the rate's need.
         var s = wan ? context.Settings with { Connections = Math.Max(context.Settings.Connections, (int)Math.Ceiling(context.Settings.RatePerSec * 0.16)) } : context.Settings;
         context = context with { Settings = s };
         var payload = Payloads.Create(s.PayloadBytes);
-        var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
-        var session = transport switch
-        {
-            Transport.WebSocket => (IRttSession)await WebSocketEcho.StartAsync(context, s.Connections, maxMessage, wan, ct).ConfigureAwait(false),
-            Transport.Webhook => await WebhookPost.StartAsync(context, s.Connections, maxMessage, wan, ct).ConfigureAwait(false),
-            _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "rtt runs over websocket or webhook"),
-        };
+        var session = await StartSessionAsync(context, transport, wire, wan, ct).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
             var load = new MeasuredLoad(context, Name, transport);
@@ -68,11 +63,24 @@ public sealed class RttScenario : IScenario
         }
     }
 
+    /// <summary>Starts the target and opens the connections of one rtt session (also the saturation scenario's).</summary>
+    internal static async Task<IRttSession> StartSessionAsync(ScenarioContext context, string transport, DeliveryWire wire, bool wan, CancellationToken ct)
+    {
+        var s = context.Settings;
+        var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
+        return transport switch
+        {
+            Transport.WebSocket => await WebSocketEcho.StartAsync(context, s.Connections, maxMessage, wan, wire, ct).ConfigureAwait(false),
+            Transport.Webhook => await WebhookPost.StartAsync(context, s.Connections, maxMessage, wan, wire, ct).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "rtt runs over websocket or webhook"),
+        };
+    }
+
     /// <summary>The body every request carries: the push scenario's event envelope, so both transports move the same bytes.</summary>
     private static void WriteBody(IBufferWriter<byte> output, IterationContext it, byte[] payload) =>
         EventEnvelope.Write(output, new PublishedEvent(it.Number, it.IntendedTimestamp, payload), "rtt", it.Number);
 
-    private interface IRttSession : IAsyncDisposable
+    internal interface IRttSession : IAsyncDisposable
     {
         TargetProcess Target { get; }
 
@@ -86,16 +94,18 @@ public sealed class RttScenario : IScenario
 
         public TargetProcess Target => target;
 
-        public static async Task<WebSocketEcho> StartAsync(ScenarioContext context, int connections, int maxMessage, bool viaWan, CancellationToken ct)
+        public static async Task<WebSocketEcho> StartAsync(ScenarioContext context, int connections, int maxMessage, bool viaWan, DeliveryWire wire, CancellationToken ct)
         {
             var token = Secrets.NewToken();
-            var target = await TargetProcess.StartAsync(TargetRole.Hub, ["--max-message-bytes", maxMessage.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
-            var wan = viaWan ? WanLink.To(target.Url) : null;
+            var (arguments, environment) = wire.HubStart();
+            var target = await TargetProcess.StartAsync(TargetRole.Hub, ["--max-message-bytes", maxMessage.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments],
+                new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+            var wan = viaWan ? WanLink.To(target.SecureUrl ?? target.Url) : null;
             try
             {
+                var url = wan?.Url ?? wire.ClientUrl(target);
                 var sockets = await Task.WhenAll(Enumerable.Range(0, connections)
-                    .Select(_ => WebSocketClients.ConnectAsync(wan?.Url ?? target.Url, "/ws/echo", token, ct))).ConfigureAwait(false);
+                    .Select(_ => WebSocketClients.ConnectAsync(url, "/ws/echo", token, ct, wire: wire))).ConfigureAwait(false);
                 return new WebSocketEcho(target, sockets, maxMessage, wan);
             }
             catch
@@ -145,24 +155,29 @@ public sealed class RttScenario : IScenario
         }
     }
 
-    private sealed class WebhookPost(TargetProcess target, HttpClient[] clients, WebhookSignature signature, TimeProvider clock, WanLink? wan) : IRttSession
+    private sealed class WebhookPost(TargetProcess target, HttpClient[] clients, WebhookSignature signature, TimeProvider clock, WanLink? wan, DeliveryWire wire) : IRttSession
     {
         private readonly ArrayBufferWriter<byte>[] bodies = [.. clients.Select(_ => new ArrayBufferWriter<byte>(1024))];
-        private readonly Uri url = new((wan?.Url ?? target.Url) + "/webhook");
+        private readonly Uri url = new((wan?.Url ?? wire.ClientUrl(target)) + "/webhook");
 
         public TargetProcess Target => target;
 
-        public static async Task<WebhookPost> StartAsync(ScenarioContext context, int connections, int maxBody, bool viaWan, CancellationToken ct)
+        public static async Task<WebhookPost> StartAsync(ScenarioContext context, int connections, int maxBody, bool viaWan, DeliveryWire wire, CancellationToken ct)
         {
             var secret = WebhookSignature.NewSecret();
-            var target = await TargetProcess.StartAsync(TargetRole.Receiver, ["--max-body-bytes", maxBody.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                new Dictionary<string, string> { ["BENCH_SECRET"] = secret }, context.ReadyTimeout, ct).ConfigureAwait(false);
+            var (arguments, environment) = wire.ReceiverStart();
+            var target = await TargetProcess.StartAsync(TargetRole.Receiver, ["--max-body-bytes", maxBody.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments],
+                new Dictionary<string, string>(environment) { ["BENCH_SECRET"] = secret }, context.ReadyTimeout, ct).ConfigureAwait(false);
 
-            // One handler per virtual user, limited to one connection: each virtual user keeps exactly one connection alive.
-            var clients = Enumerable.Range(0, connections).Select(_ => new HttpClient(
-                new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-            { Timeout = TimeSpan.FromSeconds(30) }).ToArray();
-            return new WebhookPost(target, clients, new WebhookSignature(secret), context.Clock, viaWan ? WanLink.To(target.Url) : null);
+            // One handler per virtual user, limited to one connection: each virtual user keeps exactly one connection alive
+            // (or, cold, opens a new one per request).
+            var clients = Enumerable.Range(0, connections).Select(_ =>
+            {
+                var handler = wire.Handler();
+                handler.MaxConnectionsPerServer = 1;
+                return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+            }).ToArray();
+            return new WebhookPost(target, clients, new WebhookSignature(secret), context.Clock, viaWan ? WanLink.To(target.SecureUrl ?? target.Url) : null, wire);
         }
 
         public async ValueTask ExchangeAsync(IterationContext it, byte[] payload, CancellationToken ct)
@@ -172,8 +187,21 @@ public sealed class RttScenario : IScenario
             WriteBody(body, it, payload);
             var id = PublishedEvent.EventId(it.Number);
             var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(body.WrittenMemory) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new ReadOnlyMemoryContent(wire.Compressed ? Bench.Targets.Dispatcher.WebhookDispatcher.Gzip(body.WrittenSpan) : body.WrittenMemory),
+            };
             request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            if (wire.Compressed)
+            {
+                request.Content.Headers.ContentEncoding.Add("gzip");
+            }
+
+            if (wire.NewConnectionPerDelivery)
+            {
+                request.Headers.ConnectionClose = true;
+            }
+
             request.Headers.TryAddWithoutValidation(WebhookSignature.IdHeader, id);
             request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
             request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, signature.Sign(id, timestamp, body.WrittenSpan));

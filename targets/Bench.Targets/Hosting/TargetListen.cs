@@ -1,0 +1,20 @@
+using System.Security.Cryptography.X509Certificates;
+using Bench.Targets.Wire;
+
+namespace Bench.Targets.Hosting;
+
+/// <summary>
+/// Where and how a target listens. With no URLs it binds plain HTTP on loopback at a free port and, given a
+/// certificate, HTTPS on a second one (the first URL stays plain: control routes such as <c>/publish</c> and
+/// <c>/stats</c> are not what a TLS variant measures). A meter counts every byte of every connection accepted.
+/// </summary>
+public sealed record TargetListen
+{
+    public IReadOnlyList<string> Urls { get; init; } = [];
+
+    public X509Certificate2? Certificate { get; init; }
+
+    public WireMeter? Meter { get; init; }
+
+    public static readonly TargetListen Default = new();
+}

@@ -1,0 +1,97 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Bench.Targets.Wire;
+
+/// <summary>
+/// Counting on the server side: a Kestrel connection middleware that runs each accepted connection's bytes through a
+/// <see cref="CountingStream"/> before anything else sees them (so under TLS it counts ciphertext), and a second one,
+/// placed after <c>UseHttps</c>, that marks where the TLS handshake ended.
+/// </summary>
+public static class KestrelWire
+{
+    private static readonly object CounterKey = new();
+
+    /// <summary>Counts every byte of every connection on this endpoint into <paramref name="meter"/>.</summary>
+    public static ListenOptions CountInto(this ListenOptions listen, WireMeter meter, bool tlsFollows)
+    {
+        listen.Use(next => async context =>
+        {
+            var counter = meter.Open(handshakeFirst: tlsFollows);
+            context.Items[CounterKey] = counter;
+            var original = context.Transport;
+            var stream = new CountingStream(new DuplexPipeStream(original), counter);
+            await using (stream.ConfigureAwait(false))
+            {
+                var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+                var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+                context.Transport = new Duplex(reader, writer);
+                try
+                {
+                    await next(context).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await reader.CompleteAsync().ConfigureAwait(false);
+                    await writer.CompleteAsync().ConfigureAwait(false);
+                    context.Transport = original;
+                }
+            }
+        });
+        return listen;
+    }
+
+    /// <summary>After <c>UseHttps</c>: the TLS handshake is over when a connection gets here.</summary>
+    public static ListenOptions MarkHandshakeDone(this ListenOptions listen)
+    {
+        listen.Use(next => context =>
+        {
+            if (context.Items.TryGetValue(CounterKey, out var c) && c is WireMeter.Connection counter)
+            {
+                counter.HandshakeDone();
+            }
+
+            return next(context);
+        });
+        return listen;
+    }
+
+    private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    /// <summary>A Kestrel transport (two pipes) seen as one stream.</summary>
+    private sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
+    {
+        private readonly Stream input = pipe.Input.AsStream(leaveOpen: true);
+        private readonly Stream output = pipe.Output.AsStream(leaveOpen: true);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => input.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => input.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => input.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => output.WriteAsync(buffer, cancellationToken);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => output.WriteAsync(buffer, offset, count, cancellationToken);
+
+        public override void Flush() => output.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => output.FlushAsync(cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
