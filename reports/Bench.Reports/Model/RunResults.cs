@@ -23,6 +23,9 @@ public sealed record RunResults
     public required EnvironmentInfo Environment { get; init; }
 
     public List<ScenarioResult> Results { get; init; } = [];
+
+    /// <summary>Micro-benchmark results (<c>bench micro</c>); empty when none were run.</summary>
+    public List<MicroBenchmark> Micro { get; init; } = [];
 }
 
 /// <summary>Where the run happened.</summary>

@@ -32,6 +32,19 @@ public sealed record ScenarioResult
 
     /// <summary>What a fault did (the <c>faults</c> scenario only).</summary>
     public ResilienceSummary? Resilience { get; init; }
+
+    /// <summary>The step search (the <c>saturation</c> scenario only).</summary>
+    public SaturationSummary? Saturation { get; init; }
+
+    /// <summary>Subscribers held, memory, idle CPU and fan-out time (the <c>connections</c> scenario only).</summary>
+    public ConnectionsSummary? Connections { get; init; }
+
+    /// <summary>Bytes on the wire and CPU per delivered event (the <c>overhead</c> scenario only).</summary>
+    public WireSummary? Wire { get; init; }
+
+    /// <summary>True for the scenarios whose results have their own section rather than the latency comparison.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasOwnSection => Resilience is not null || Saturation is not null || Connections is not null || Wire is not null;
 }
 
 /// <summary>

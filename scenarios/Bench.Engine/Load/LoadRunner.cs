@@ -19,7 +19,7 @@ public sealed class LoadRunner(LoadRunnerOptions options)
     private readonly Action<Action> dispatch = options.Dispatch ?? (work => ThreadPool.UnsafeQueueUserWorkItem(static w => w(), work, preferLocal: false));
     private TaskCompletionSource idle = NewIdleSignal();
     private int busyUsers;
-    private long number;
+    private long number = options.FirstNumber - 1;
     private long scheduled;
     private long started;
     private long succeeded;

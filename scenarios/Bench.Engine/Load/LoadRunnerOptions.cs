@@ -20,6 +20,9 @@ public sealed record LoadRunnerOptions
     /// <summary>How long to wait for in-flight iterations after the last phase. The default is 10 seconds.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The number of the first iteration; later ones count up from it. The default is 1.</summary>
+    public long FirstNumber { get; init; } = 1;
+
     /// <summary>The clock. The default is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

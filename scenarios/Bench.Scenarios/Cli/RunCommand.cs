@@ -26,11 +26,12 @@ internal static class RunCommand
         var subscribers = CliOptions.PositiveInt("--subscribers", "Subscribers each event is delivered to (push).");
         var payload = CliOptions.PositiveInt("--payload", "Payload bytes of each event or request.");
         var connections = CliOptions.PositiveInt("--connections", "Client connections (rtt: virtual users, one kept-alive connection each).");
+        var slo = CliOptions.Duration("--slo-p99", "Saturation: the p99 latency a step may not exceed. The default is 50ms.");
         var readyTimeout = CliOptions.Duration("--ready-timeout", "How long a target may take to start. The default is 20s.");
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, readyTimeout,
+            scenarios, profile, transport, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, readyTimeout,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -69,6 +70,8 @@ internal static class RunCommand
             var plan = new RunPlan
             {
                 Scenarios = chosen.Count > 0 ? chosen : ScenarioCatalog.DefaultSuite,
+                Brief = chosen.Count == 0,
+                SloP99 = parse.GetValue(slo),
                 Transports = transports.Count > 0 ? transports : Transport.All,
                 Variants = [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
                 Faults = CliOptions.SplitList(parse.GetValue(fault)),

@@ -10,8 +10,11 @@ namespace Bench.Scenarios.Clients;
 /// </summary>
 public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string> streams)
 {
+    private volatile RunRecorder recorder = recorder;
     private readonly Dictionary<string, StreamTracker> trackers = streams.ToDictionary(s => s, s => new StreamTracker(s), StringComparer.Ordinal);
     private long unknownStream;
+    private long bodyBytes;
+    private long bodies;
     private long malformed;
 
     public IReadOnlyCollection<StreamTracker> Trackers => trackers.Values;
@@ -22,12 +25,24 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
 
     public long Malformed => Interlocked.Read(ref malformed);
 
+    /// <summary>The mean size of the event bodies that arrived, as the application saw them (after any decompression).</summary>
+    public double MeanBodyBytes => Interlocked.Read(ref bodies) is var n and > 0 ? Interlocked.Read(ref bodyBytes) / (double)n : 0;
+
+    /// <summary>
+    /// Records arrivals into <paramref name="next"/> from now on (a saturation step's own recorder); the streams' records
+    /// carry on, so event numbers must keep counting up across recorders.
+    /// </summary>
+    public void RecordInto(RunRecorder next) => recorder = next;
+
     /// <summary>Called with each arrival; extra observers (fault measurements) see every distinct arrival too.</summary>
     public Action<EnvelopeFields, long>? OnDistinctArrival { get; set; }
 
     /// <summary>Accounts for one arrival; returns its fields, or null when the body was not an event.</summary>
     public EnvelopeFields? OnArrival(ReadOnlySpan<byte> body, long arrivalTimestamp)
     {
+        var recorder = this.recorder;
+        Interlocked.Add(ref bodyBytes, body.Length);
+        Interlocked.Increment(ref bodies);
         EnvelopeFields fields;
         long number;
         try

@@ -17,7 +17,7 @@ public sealed class Publisher : IAsyncDisposable
 {
     private readonly string targetUrl;
     private readonly string token;
-    private readonly byte[] payload;
+    private readonly Payloads payloads;
     private readonly byte[] frame;
     private readonly SemaphoreSlim sendLock = new(1, 1);
     private readonly SequenceSet accepted = new();
@@ -28,12 +28,12 @@ public sealed class Publisher : IAsyncDisposable
     private long rejected;
     private long reconnects;
 
-    private Publisher(string targetUrl, string token, byte[] payload)
+    private Publisher(string targetUrl, string token, Payloads payloads)
     {
         this.targetUrl = targetUrl;
         this.token = token;
-        this.payload = payload;
-        frame = new byte[PublishedEvent.HeaderBytes + payload.Length];
+        this.payloads = payloads;
+        frame = new byte[PublishedEvent.HeaderBytes + payloads.Size];
     }
 
     /// <summary>Publishes that could not be handed to the target (it was down or the connection broke).</summary>
@@ -41,9 +41,9 @@ public sealed class Publisher : IAsyncDisposable
 
     public long Reconnects => Interlocked.Read(ref reconnects);
 
-    public static async Task<Publisher> ConnectAsync(string targetUrl, string token, byte[] payload, CancellationToken ct)
+    public static async Task<Publisher> ConnectAsync(string targetUrl, string token, Payloads payloads, CancellationToken ct)
     {
-        var publisher = new Publisher(targetUrl, token, payload);
+        var publisher = new Publisher(targetUrl, token, payloads);
         await publisher.OpenAsync(ct).ConfigureAwait(false);
         return publisher;
     }
@@ -81,7 +81,7 @@ public sealed class Publisher : IAsyncDisposable
                 throw new IterationFailedException("publish_rejected", "the target is not connected");
             }
 
-            var length = PublishedEvent.WriteFrame(frame, number, intendedTimestamp, payload);
+            var length = PublishedEvent.WriteFrame(frame, number, intendedTimestamp, payloads.For(number).Span);
             try
             {
                 await current.SendAsync(frame.AsMemory(0, length), WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);

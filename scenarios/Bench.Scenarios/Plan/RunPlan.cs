@@ -21,6 +21,9 @@ public sealed record RunPlan
 
     public required Profile Profile { get; init; }
 
+    /// <summary>True for the default suite (no scenario named): the scale scenarios run their short versions.</summary>
+    public bool Brief { get; init; }
+
     /// <summary>The run folder; null means <c>results/&lt;run-id&gt;</c>.</summary>
     public string? OutputDirectory { get; init; }
 
@@ -35,6 +38,9 @@ public sealed record RunPlan
     public int? PayloadBytes { get; init; }
 
     public int? Connections { get; init; }
+
+    /// <summary>The saturation scenario's p99 objective; null is its default (50 ms).</summary>
+    public TimeSpan? SloP99 { get; init; }
 
     /// <summary>How long a target may take to print its ready line. The default is 20 seconds.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(20);
@@ -54,6 +60,7 @@ public sealed record RunPlan
             Connections = Connections ?? (scenario.ConnectionsFollowSubscribers ? subscribers : d.Connections),
             Duration = Duration ?? d.Duration,
             Warmup = Warmup ?? d.Warmup,
+            Brief = Brief,
         };
     }
 
@@ -106,6 +113,11 @@ public sealed record RunPlan
             problems.Add("--rate must be a positive number of events a second (at most 1,000,000)");
         }
 
+        if (SloP99 is { } slo && slo <= TimeSpan.Zero)
+        {
+            problems.Add("--slo-p99 must be positive");
+        }
+
         if (Subscribers is { } s && s is <= 0 or > 100_000)
         {
             problems.Add("--subscribers must be between 1 and 100,000");
@@ -129,6 +141,11 @@ public sealed record RunPlan
                 var valid = Scenarios.SelectMany(s => Transports.SelectMany(t => s.Variants(t).Select(x => $"{x} ({s.Name}/{t})"))).Distinct();
                 problems.Add($"--variant: '{v}' is not a variant of the scenarios and transports chosen; valid: {string.Join(", ", valid)}");
             }
+        }
+
+        if (Scenarios.FirstOrDefault(s => s.Name == "connections") is { } held && Bench.Scenarios.Scenarios.Connections.ConnectionsScenario.CheckLimits(SettingsFor(held).Connections) is { } limit)
+        {
+            problems.Add(limit);
         }
 
         if (Faults.Count > 0 && !Scenarios.Any(s => s.Name == "faults"))

@@ -19,6 +19,9 @@ public sealed record ScenarioSettings
 
     public required TimeSpan Warmup { get; init; }
 
+    /// <summary>Run the short version (the default suite): fewer steps, sizes and variants.</summary>
+    public bool Brief { get; init; }
+
     /// <summary>How long to wait after the last publish for deliveries still in flight.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

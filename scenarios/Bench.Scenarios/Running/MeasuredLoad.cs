@@ -30,7 +30,7 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
     /// </summary>
     public async Task<LoadOutcome> RunAsync(
         ITargetHandle target, RunRecorder recorder, RunRecorder iterationRecorder, int virtualUsers, IterationAction action, Func<bool>? drained, CancellationToken ct,
-        Func<long, CancellationToken, Task>? duringLoad = null)
+        Func<long, CancellationToken, Task>? duringLoad = null, long firstNumber = 1)
     {
         var s = context.Settings;
 
@@ -54,6 +54,7 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
             Simulations = phases,
             VirtualUsers = virtualUsers,
             TimeProvider = Clock,
+            FirstNumber = firstNumber,
         });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, target.ExitedToken);

@@ -1,13 +1,16 @@
+using Bench.Scenarios.Scenarios.Connections;
 using Bench.Scenarios.Scenarios.Faults;
+using Bench.Scenarios.Scenarios.Overhead;
 using Bench.Scenarios.Scenarios.Push;
 using Bench.Scenarios.Scenarios.Rtt;
+using Bench.Scenarios.Scenarios.Saturation;
 
 namespace Bench.Scenarios.Scenarios;
 
 /// <summary>Every scenario Bench can run, by name, in the order the default suite runs them.</summary>
 public static class ScenarioCatalog
 {
-    public static readonly IReadOnlyList<IScenario> All = [new RttScenario(), new PushScenario(), new FaultsScenario()];
+    public static readonly IReadOnlyList<IScenario> All = [new RttScenario(), new PushScenario(), new SaturationScenario(), new ConnectionsScenario(), new OverheadScenario(), new FaultsScenario()];
 
     /// <summary>The scenarios a run with no scenario named runs: the comparison of rtt and push (faults take minutes: name them).</summary>
     public static IReadOnlyList<IScenario> DefaultSuite => [.. All.Where(s => s.Name is "rtt" or "push")];

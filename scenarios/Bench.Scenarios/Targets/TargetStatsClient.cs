@@ -8,10 +8,10 @@ public static class TargetStatsClient
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
 
-    /// <summary>GETs <c>/stats</c> of a target URL, or the URL itself when it names a stats route already.</summary>
+    /// <summary>GETs <c>/stats</c> of a target's base URL, or the URL itself when it names a route (<c>/stats/streams</c>, <c>/memory</c>).</summary>
     public static async Task<T> GetAsync<T>(string targetUrl, JsonTypeInfo<T> type, CancellationToken ct)
     {
-        var url = targetUrl.Contains("/stats", StringComparison.Ordinal) ? targetUrl : targetUrl + "/stats";
+        var url = new Uri(targetUrl).AbsolutePath.Length > 1 ? targetUrl : targetUrl + "/stats";
         return await Http.GetFromJsonAsync(url, type, ct).ConfigureAwait(false) ?? throw new InvalidDataException($"{url} returned nothing");
     }
 

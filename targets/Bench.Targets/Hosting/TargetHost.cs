@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -118,6 +119,8 @@ public static class TargetHost
                 throw new ArgumentOutOfRangeException(nameof(role), role, null);
         }
 
+        // Every role: its memory after a full collection (the connections scenario's per-subscriber figures).
+        app.MapGet("/memory", () => Results.Json(MemoryStats.Measure(), TargetsJson.Default.MemoryStats));
         await app.StartAsync(ct).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
         return new RunningTarget(role, app, bound);

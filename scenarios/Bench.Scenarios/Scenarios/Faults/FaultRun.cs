@@ -47,7 +47,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
         path.Proxy.Toxics = baseline;
         await using (path.ConfigureAwait(false))
         {
-            var publisher = await Publisher.ConnectAsync(path.Target.Url, token, Payloads.Create(settings.PayloadBytes), ct).ConfigureAwait(false);
+            var publisher = await Publisher.ConnectAsync(path.Target.Url, token, new Payloads(settings.PayloadBytes), ct).ConfigureAwait(false);
             await using (publisher.ConfigureAwait(false))
             {
                 var tally = new PublishTally(recorder);

@@ -48,11 +48,20 @@ public sealed class PushScenario : IScenario
         from variant in plan.VariantsFor(this, transport)
         select new ScenarioCase(transport, variant, $"{Name}/{transport}{VariantName.Suffix(variant)}", (context, ct) => RunAsync(context, transport, variant, ct));
 
-    public async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, string variant, CancellationToken ct)
+    public Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, string variant, CancellationToken ct) =>
+        RunAsync(context, transport, variant, null, null, ct);
+
+    /// <summary>
+    /// A push run over <paramref name="givenWire"/> (the overhead scenario counts it; null makes one for the variant);
+    /// <paramref name="inspect"/> sees the accounting and the load's outcome before the targets stop.
+    /// </summary>
+    public async Task<ScenarioResult> RunAsync(
+        ScenarioContext context, string transport, string variant, DeliveryWire? givenWire, Action<DeliveryAccounting, LoadOutcome>? inspect, CancellationToken ct)
     {
         var s = context.Settings;
         var wan = VariantName.Has(variant, WanLink.Variant);
-        using var wire = DeliveryWire.For(variant);
+        using var ownWire = givenWire is null ? DeliveryWire.For(variant) : null;
+        var wire = givenWire ?? ownWire!;
         var streams = Enumerable.Range(0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
         var token = Secrets.NewToken();
@@ -69,7 +78,7 @@ public sealed class PushScenario : IScenario
         };
         await using (fanOut.ConfigureAwait(false))
         {
-            var publisher = await Publisher.ConnectAsync(fanOut.Target.Url, token, Payloads.Create(s.PayloadBytes), ct).ConfigureAwait(false);
+            var publisher = await Publisher.ConnectAsync(fanOut.Target.Url, token, new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
             await using (publisher.ConfigureAwait(false))
             {
                 var tally = new PublishTally(recorder);
@@ -86,6 +95,7 @@ public sealed class PushScenario : IScenario
                     extraErrors["publish_" + kind] = count;
                 }
 
+                inspect?.Invoke(accounting, outcome);
                 var counts = Count(recorder, accounting, publisher, tally.FirstMeasured);
                 var warnings = fanOut.Warnings().ToList();
                 var result = ResultBuilder.Build(Name, Description, transport, s, recorder, outcome, counts, recorder.Sent, extraErrors, warnings);

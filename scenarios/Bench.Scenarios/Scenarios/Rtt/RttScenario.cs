@@ -50,7 +50,7 @@ public sealed class RttScenario : IScenario
         // Over an 80 ms round trip each connection carries at most ~12 requests a second: open enough for twice the rate's need.
         var s = wan ? context.Settings with { Connections = Math.Max(context.Settings.Connections, (int)Math.Ceiling(context.Settings.RatePerSec * 0.16)) } : context.Settings;
         context = context with { Settings = s };
-        var payload = Payloads.Create(s.PayloadBytes);
+        var payload = new Payloads(s.PayloadBytes);
         var session = await StartSessionAsync(context, transport, wire, wan, ct).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
@@ -77,14 +77,14 @@ public sealed class RttScenario : IScenario
     }
 
     /// <summary>The body every request carries: the push scenario's event envelope, so both transports move the same bytes.</summary>
-    private static void WriteBody(IBufferWriter<byte> output, IterationContext it, byte[] payload) =>
-        EventEnvelope.Write(output, new PublishedEvent(it.Number, it.IntendedTimestamp, payload), "rtt", it.Number);
+    private static void WriteBody(IBufferWriter<byte> output, IterationContext it, Payloads payload) =>
+        EventEnvelope.Write(output, new PublishedEvent(it.Number, it.IntendedTimestamp, payload.For(it.Number)), "rtt", it.Number);
 
     internal interface IRttSession : IAsyncDisposable
     {
         TargetProcess Target { get; }
 
-        ValueTask ExchangeAsync(IterationContext iteration, byte[] payload, CancellationToken ct);
+        ValueTask ExchangeAsync(IterationContext iteration, Payloads payload, CancellationToken ct);
     }
 
     private sealed class WebSocketEcho(TargetProcess target, ClientWebSocket[] sockets, int maxMessage, WanLink? wan) : IRttSession
@@ -120,7 +120,7 @@ public sealed class RttScenario : IScenario
             }
         }
 
-        public async ValueTask ExchangeAsync(IterationContext it, byte[] payload, CancellationToken ct)
+        public async ValueTask ExchangeAsync(IterationContext it, Payloads payload, CancellationToken ct)
         {
             var socket = sockets[it.VirtualUser];
             var body = bodies[it.VirtualUser];
@@ -180,7 +180,7 @@ public sealed class RttScenario : IScenario
             return new WebhookPost(target, clients, new WebhookSignature(secret), context.Clock, viaWan ? WanLink.To(target.SecureUrl ?? target.Url) : null, wire);
         }
 
-        public async ValueTask ExchangeAsync(IterationContext it, byte[] payload, CancellationToken ct)
+        public async ValueTask ExchangeAsync(IterationContext it, Payloads payload, CancellationToken ct)
         {
             var body = bodies[it.VirtualUser];
             body.ResetWrittenCount();

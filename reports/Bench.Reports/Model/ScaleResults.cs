@@ -1,0 +1,86 @@
+namespace Bench.Reports.Model;
+
+/// <summary>
+/// The <c>saturation</c> scenario's search: open-model steps, each × 1.5 the last, until one breaches — p99 above the
+/// SLO, achieved below 95 % of offered, errors above 1 %, or any loss — or the step cap. <c>mode</c> is <c>push</c> or
+/// <c>rtt</c>; <c>maxSustainablePerSec</c> is the offered rate of the last step that held (0 when the first breached);
+/// <c>breachReason</c> says what broke (or that the cap was reached).
+/// </summary>
+public sealed record SaturationSummary(
+    string Mode,
+    long SloP99Us,
+    double StepSec,
+    double MaxSustainablePerSec,
+    string BreachReason,
+    List<SaturationStep> Steps);
+
+/// <summary>One step of a saturation search. <c>breach</c> is null when the step held.</summary>
+public sealed record SaturationStep(
+    double OfferedPerSec,
+    double AchievedPerSec,
+    long P50Us,
+    long P99Us,
+    long Delivered,
+    long Errors,
+    long Lost,
+    double TargetCpuPercent,
+    string? Breach);
+
+/// <summary>
+/// The <c>connections</c> scenario: N subscribers held open at once — WebSocket connections to the hub, or webhook
+/// endpoints registered with the dispatcher. <c>connect*</c>: how long each took to open (null for webhooks, where
+/// registering is a control call, not a connection); <c>memory</c>: the target's resident and managed memory per
+/// subscriber at each size, from the difference to the target with none; <c>idleCpuPercent</c>: the target's CPU (of
+/// the whole machine) while holding all N idle for <c>idleSec</c>, keep-alive pings included; <c>fanOut</c>: for one
+/// event broadcast to all N, the time until the last subscriber had it, over repeated broadcasts.
+/// </summary>
+public sealed record ConnectionsSummary(
+    int Subscribers,
+    int Failed,
+    long? ConnectP50Us,
+    long? ConnectP99Us,
+    double OpenedPerSec,
+    int SourceAddresses,
+    double IdleSec,
+    double IdleCpuPercent,
+    double KeepAliveSec,
+    List<MemoryPoint> Memory,
+    List<FanOutPoint> FanOut);
+
+/// <summary>The target's memory with N subscribers: totals and per-subscriber growth over the target with none (KiB).</summary>
+public sealed record MemoryPoint(int Subscribers, double RssMiB, double ManagedMiB, double RssKiBPerSubscriber, double ManagedKiBPerSubscriber);
+
+/// <summary>Fan-out completion with N subscribers: from an event's intended publish time until the last of the N had it.</summary>
+public sealed record FanOutPoint(int Subscribers, int Broadcasts, long P50Us, long P99Us, long MaxUs, long Incomplete);
+
+/// <summary>
+/// The <c>overhead</c> scenario's bytes on the wire per delivered event, counted on the subscribers' sockets (above
+/// TCP) — for WebSocket on the subscriber clients, for webhooks on the receivers' server side. <c>toSubscriber</c>:
+/// bytes from the target to the subscriber per delivered event; <c>fromSubscriber</c>: bytes back (HTTP responses,
+/// pongs, pings); both exclude connection handshakes, which are counted apart (<c>handshakeBytesPerConnection</c>, TLS
+/// and the WebSocket upgrade together; the TCP handshake itself is not visible to a stream). <c>totalBytesPerEvent</c>
+/// includes handshakes. <c>envelopeBytes</c>: the mean event body as the application saw it (after any decompression). CPU per delivered event from
+/// the target process's CPU time and the harness's own (the harness includes the subscribers).
+/// </summary>
+public sealed record WireSummary(
+    int PayloadBytes,
+    int EnvelopeBytes,
+    long Events,
+    double ToSubscriberBytesPerEvent,
+    double FromSubscriberBytesPerEvent,
+    long Connections,
+    double HandshakeBytesPerConnection,
+    double TotalBytesPerEvent,
+    double TargetCpuUsPerEvent,
+    double HarnessCpuUsPerEvent,
+    string CountedAt);
+
+/// <summary>One BenchmarkDotNet result of <c>bench micro</c>: mean and spread in nanoseconds, bytes allocated per operation.</summary>
+public sealed record MicroBenchmark(
+    string Type,
+    string Method,
+    string Parameters,
+    double MeanNs,
+    double ErrorNs,
+    double StdDevNs,
+    long? AllocatedBytes);

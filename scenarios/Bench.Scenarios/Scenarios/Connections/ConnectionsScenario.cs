@@ -1,0 +1,362 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Bench.Engine.Recording;
+using Bench.Reports.Histograms;
+using Bench.Reports.Model;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Targets;
+using Bench.Targets;
+using Bench.Targets.Dispatcher;
+using Bench.Targets.Hosting;
+using Bench.Targets.Webhooks;
+
+namespace Bench.Scenarios.Scenarios.Connections;
+
+/// <summary>
+/// What each idle subscriber costs, and how long one event takes to reach them all: N WebSocket subscribers connected
+/// to the hub (or N webhook endpoints registered with the dispatcher), grown through 100, 1,000 and N; the target's
+/// memory per subscriber at each size; its CPU while all N sit idle with keep-alive; and, at each size, the time from
+/// an event's publish until the last subscriber has it, over repeated broadcasts.
+/// </summary>
+public sealed class ConnectionsScenario : IScenario
+{
+    /// <summary>Connections one source address carries before the next 127.0.0.x is used (the ephemeral port range is about 28,000).</summary>
+    public const int ConnectionsPerSourceAddress = 20_000;
+
+    /// <summary>How often each idle WebSocket subscriber sends a keep-alive frame.</summary>
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(5);
+
+    private const int MaxMessage = 4096;
+
+    public string Name => "connections";
+
+    public string Description =>
+        "What each idle subscriber costs and how long one event takes to reach them all: N WebSocket connections to the hub versus N webhook endpoints registered with the dispatcher — target memory per subscriber, idle CPU with keep-alive, and fan-out completion time at 100, 1,000 and N.";
+
+    public bool ConnectionsFollowSubscribers => true;
+
+    public ScenarioSettings Defaults(Profile profile) => new()
+    {
+        RatePerSec = 0,
+        Subscribers = profile == Profile.Full ? 10_000 : profile == Profile.Ci ? 500 : 2_000,
+        PayloadBytes = 64,
+        Connections = profile == Profile.Full ? 10_000 : profile == Profile.Ci ? 500 : 2_000,
+        Duration = TimeSpan.FromSeconds(10),
+        Warmup = TimeSpan.Zero,
+    };
+
+    public IReadOnlyList<string> Variants(string transport) => [VariantName.Default];
+
+    public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
+        from transport in plan.Transports
+        select new ScenarioCase(transport, VariantName.Default, $"{Name}/{transport}", (context, ct) => RunAsync(context, transport, ct));
+
+    /// <summary>The sizes measured on the way to N: 100, 1,000 and N (those below N).</summary>
+    public static IReadOnlyList<int> Tiers(int n) => [.. new[] { 100, 1_000 }.Where(t => t < n).Append(n)];
+
+    /// <summary>The open-file limit (soft) of this process, or null where it cannot be read.</summary>
+    public static long? OpenFileLimit()
+    {
+        const string limits = "/proc/self/limits";
+        if (!File.Exists(limits))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(limits).FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return soft is null ? null : soft == "unlimited" ? long.MaxValue : long.Parse(soft, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A problem with holding <paramref name="connections"/> open on this machine, naming the option; null when it can.</summary>
+    public static string? CheckLimits(int connections)
+    {
+        // Each connection is a socket in the harness and one in the target; the target inherits this process's limit.
+        var needed = connections + 1_000L;
+        if (OpenFileLimit() is { } limit && limit < needed)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"--connections: {connections:N0} connections need about {needed:N0} open files per process, but the limit here is {limit:N0}. Raise it first (ulimit -n {needed}; or LimitNOFILE= in a systemd unit; or nofile in /etc/security/limits.conf), or ask for fewer.");
+        }
+
+        return connections > 50_000 ? "--connections: the connections scenario holds at most 50,000" : null;
+    }
+
+    private async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct)
+    {
+        var s = context.Settings;
+        var n = s.Connections;
+        var idle = s.Brief ? TimeSpan.FromSeconds(5) : s.Duration;
+        var broadcasts = s.Brief ? 5 : 10;
+        var streams = Enumerable.Range(0, n).Select(i => "c" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var recorder = new RunRecorder(context.Clock, TimeSpan.Zero, 3600);
+        recorder.Begin(context.Clock.GetTimestamp());
+        var accounting = new DeliveryAccounting(recorder, streams);
+        var meter = new FanOutMeter();
+        accounting.OnDistinctArrival = (fields, arrival) => meter.Arrived(DeliveryAccounting.EventNumber(fields.Id), arrival);
+        await using var held = transport == Transport.WebSocket
+            ? (IHeldSubscribers)await HubSubscribers.StartAsync(context, accounting, ct).ConfigureAwait(false)
+            : await WebhookEndpoints.StartAsync(context, accounting, ct).ConfigureAwait(false);
+        var target = held.Target;
+        var baseline = await MemoryAsync(target, ct).ConfigureAwait(false);
+        var publisher = await Publisher.ConnectAsync(target.Url, held.Token, new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
+        await using (publisher.ConfigureAwait(false))
+        {
+            var connectUs = new List<long>();
+            var memory = new List<MemoryPoint>();
+            var fanOut = new List<FanOutPoint>();
+            LatencySummary? lastFanOut = null;
+            var opening = Stopwatch.StartNew();
+            var failed = 0;
+            long number = 0;
+            foreach (var tier in Tiers(n))
+            {
+                context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport}: opening subscribers {held.Count:N0} → {tier:N0}"));
+                failed += await held.GrowToAsync(tier, streams, connectUs, ct).ConfigureAwait(false);
+                var now = await MemoryAsync(target, ct).ConfigureAwait(false);
+                var count = held.Count;
+                memory.Add(new MemoryPoint(count, Math.Round(now.RssBytes / 1048576.0, 1), Math.Round(now.ManagedBytes / 1048576.0, 1),
+                    Math.Round((now.RssBytes - baseline.RssBytes) / 1024.0 / count, 2), Math.Round((now.ManagedBytes - baseline.ManagedBytes) / 1024.0 / count, 2)));
+
+                var completion = Histograms.Create();
+                var incomplete = 0L;
+                for (var b = 0; b < broadcasts; b++)
+                {
+                    number++;
+                    var all = meter.Expect(number, count);
+                    var intended = context.Clock.GetTimestamp();
+                    await publisher.PublishAsync(number, intended, ct).ConfigureAwait(false);
+                    try
+                    {
+                        await all.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                        incomplete++;
+                    }
+
+                    var (_, last) = meter.Read();
+                    if (last > 0)
+                    {
+                        completion.RecordValue(Math.Max(1, (long)context.Clock.GetElapsedTime(intended, last).TotalMicroseconds));
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), ct).ConfigureAwait(false);
+                }
+
+                fanOut.Add(new FanOutPoint(count, broadcasts, completion.GetValueAtPercentile(50), completion.GetValueAtPercentile(99), completion.GetValueAtPercentile(100), incomplete));
+                lastFanOut = HistogramCodec.Summarize(completion);
+                context.Progress.Message(string.Create(CultureInfo.InvariantCulture,
+                    $"  {Name}/{transport}: {count:N0} subscribers, {memory[^1].RssKiBPerSubscriber:N1} KiB RSS each; fan-out p50 {Bench.Reports.Metrics.Formats.Milliseconds(fanOut[^1].P50Us)}"));
+            }
+
+            var openedPerSec = held.Count / Math.Max(0.001, held.OpeningSeconds);
+
+            // Idle: every subscriber held, nothing published; keep-alive is all that moves.
+            context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport}: holding {held.Count:N0} idle for {idle.TotalSeconds:0} s"));
+            var harness = CpuMeter.ForCurrentProcess(context.Clock);
+            var cpuBefore = target.CpuTime();
+            await Task.Delay(idle, ct).ConfigureAwait(false);
+            var idleCpuSeconds = (target.CpuTime() - cpuBefore).TotalSeconds;
+            var (_, harnessPercent) = harness.Read();
+            var idlePercent = 100 * idleCpuSeconds / (idle.TotalSeconds * Environment.ProcessorCount);
+            if (target.HasExited)
+            {
+                throw target.DiedException($"{Name}/{transport}");
+            }
+
+            connectUs.Sort();
+            var summary = new ConnectionsSummary(
+                held.Count, failed,
+                transport == Transport.WebSocket && connectUs.Count > 0 ? Percentile(connectUs, 50) : null,
+                transport == Transport.WebSocket && connectUs.Count > 0 ? Percentile(connectUs, 99) : null,
+                Math.Round(openedPerSec, 1), held.SourceAddresses, idle.TotalSeconds, Math.Round(idlePercent, 2),
+                transport == Transport.WebSocket ? KeepAlive.TotalSeconds : 0, memory, fanOut);
+            var deliveries = recorder.Delivered;
+            return new ScenarioResult
+            {
+                Scenario = Name,
+                Description = Description,
+                Transport = transport,
+                Parameters = new ScenarioParameters(0, n, s.PayloadBytes, idle.TotalSeconds, 0, n),
+                LatencyUs = lastFanOut!,
+                Throughput = new ThroughputSummary(0, 0, 0),
+                Counts = new DeliveryCounts(number, deliveries, 0, 0, 0, failed),
+                Generator = new GeneratorStats(0, 0, Math.Round(harnessPercent, 2)),
+                Target = new TargetStats(Math.Round(idleCpuSeconds, 2), Math.Round(target.PeakRssMiB(), 2), Math.Round(idlePercent, 2)),
+                Connections = summary,
+                Warnings = failed > 0 ? [string.Create(CultureInfo.InvariantCulture, $"{failed:N0} of {n:N0} subscribers could not be opened; figures are for the {held.Count:N0} that were.")] : [],
+            };
+        }
+    }
+
+    private static long Percentile(List<long> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static Task<MemoryStats> MemoryAsync(TargetProcess target, CancellationToken ct) =>
+        TargetStatsClient.GetAsync(target.Url + "/memory", TargetsJson.Default.MemoryStats, ct);
+
+    /// <summary>The subscribers of one transport, grown in steps and held.</summary>
+    private interface IHeldSubscribers : IAsyncDisposable
+    {
+        TargetProcess Target { get; }
+
+        string Token { get; }
+
+        int Count { get; }
+
+        int SourceAddresses { get; }
+
+        double OpeningSeconds { get; }
+
+        /// <summary>Opens subscribers until <paramref name="total"/> are held; returns how many failed to open.</summary>
+        Task<int> GrowToAsync(int total, IReadOnlyList<string> streams, List<long> connectUs, CancellationToken ct);
+    }
+
+    private sealed class HubSubscribers(TargetProcess target, string token, DeliveryAccounting accounting, ScenarioContext context) : IHeldSubscribers
+    {
+        private readonly List<WebSocketSubscriber> subscribers = [];
+        private readonly HashSet<int> addresses = [];
+        private int attempted;
+
+        public TargetProcess Target => target;
+
+        public string Token => token;
+
+        public int Count => subscribers.Count;
+
+        public int SourceAddresses => Math.Max(1, addresses.Count);
+
+        public double OpeningSeconds { get; private set; }
+
+        public static async Task<HubSubscribers> StartAsync(ScenarioContext context, DeliveryAccounting accounting, CancellationToken ct)
+        {
+            var token = Secrets.NewToken();
+            var target = await TargetProcess.StartAsync(TargetRole.Hub, ["--max-message-bytes", MaxMessage.ToString(CultureInfo.InvariantCulture)],
+                new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+            return new HubSubscribers(target, token, accounting, context);
+        }
+
+        public async Task<int> GrowToAsync(int total, IReadOnlyList<string> streams, List<long> connectUs, CancellationToken ct)
+        {
+            var spread = streams.Count > ConnectionsPerSourceAddress;
+            var failed = 0;
+            var watch = Stopwatch.StartNew();
+            while (attempted < total)
+            {
+                var batch = Enumerable.Range(attempted, Math.Min(100, total - attempted)).ToList();
+                attempted += batch.Count;
+                var opened = await Task.WhenAll(batch.Select(async i =>
+                {
+                    // Past one address's ephemeral ports, connect from 127.0.0.2, 127.0.0.3, … (all loopback).
+                    IPAddress? source = spread ? new IPAddress([127, 0, 0, (byte)(2 + i / ConnectionsPerSourceAddress)]) : null;
+                    var options = new SubscriberOptions { Reconnect = false, KeepAliveInterval = KeepAlive, KeepAliveTimeout = TimeSpan.Zero, Wire = DeliveryWire.Plain(), Source = source };
+                    var started = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        var subscriber = await WebSocketSubscriber.ConnectAsync(target.Url, token, streams[i], options, ct).ConfigureAwait(false);
+                        return (Subscriber: (WebSocketSubscriber?)subscriber, Us: (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, Address: spread ? 2 + i / ConnectionsPerSourceAddress : 1);
+                    }
+                    catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException)
+                    {
+                        return (null, 0L, 0);
+                    }
+                })).ConfigureAwait(false);
+                foreach (var (subscriber, us, address) in opened)
+                {
+                    if (subscriber is null)
+                    {
+                        failed++;
+                        continue;
+                    }
+
+                    subscriber.Start(accounting, context.Clock, MaxMessage);
+                    subscribers.Add(subscriber);
+                    connectUs.Add(us);
+                    addresses.Add(address);
+                }
+            }
+
+            OpeningSeconds += watch.Elapsed.TotalSeconds;
+
+            // The upgrade completes before the hub registers a subscriber: wait until it counts them all.
+            var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
+            while ((await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers < subscribers.Count)
+            {
+                if (Stopwatch.GetTimestamp() > deadline || target.HasExited)
+                {
+                    throw target.HasExited ? target.DiedException("connections/websocket") : new TargetFailedException($"the hub did not register {subscribers.Count:N0} subscribers within 60 s");
+                }
+
+                await Task.Delay(50, ct).ConfigureAwait(false);
+            }
+
+            return failed;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            // Closing thousands politely takes a while and measures nothing: stop the target, then drop the sockets.
+            await target.DisposeAsync().ConfigureAwait(false);
+            await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        }
+    }
+
+    private sealed class WebhookEndpoints(TargetProcess target, string token, string secret, WebhookSubscriberHost receivers, TempOutbox outbox) : IHeldSubscribers
+    {
+        private int registered;
+
+        public TargetProcess Target => target;
+
+        public string Token => token;
+
+        public int Count => registered;
+
+        public int SourceAddresses => 1;
+
+        public double OpeningSeconds { get; private set; }
+
+        public static async Task<WebhookEndpoints> StartAsync(ScenarioContext context, DeliveryAccounting accounting, CancellationToken ct)
+        {
+            var token = Secrets.NewToken();
+            var secret = WebhookSignature.NewSecret();
+            var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, MaxMessage, ct).ConfigureAwait(false);
+            var outbox = new TempOutbox();
+            try
+            {
+                var target = await TargetProcess.StartAsync(TargetRole.Dispatcher, ["--outbox", outbox.Path],
+                    new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+                return new WebhookEndpoints(target, token, secret, receivers, outbox);
+            }
+            catch
+            {
+                await receivers.DisposeAsync().ConfigureAwait(false);
+                outbox.Dispose();
+                throw;
+            }
+        }
+
+        public async Task<int> GrowToAsync(int total, IReadOnlyList<string> streams, List<long> connectUs, CancellationToken ct)
+        {
+            var watch = Stopwatch.StartNew();
+            while (registered < total)
+            {
+                var batch = Enumerable.Range(registered, Math.Min(16, total - registered));
+                await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions",
+                    new SubscriptionRequest(receivers.UrlOf(streams[i]), secret, streams[i]), TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
+                registered = Math.Min(total, registered + 16);
+            }
+
+            OpeningSeconds += watch.Elapsed.TotalSeconds;
+            return 0;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await target.DisposeAsync().ConfigureAwait(false);
+            outbox.Dispose();
+            await receivers.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

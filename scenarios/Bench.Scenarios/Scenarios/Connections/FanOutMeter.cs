@@ -1,0 +1,55 @@
+namespace Bench.Scenarios.Scenarios.Connections;
+
+/// <summary>
+/// Times one broadcast at a time: how many of the expected subscribers have the event, and when the last of them got
+/// it. Arrivals of any other event are ignored.
+/// </summary>
+internal sealed class FanOutMeter
+{
+    private long current = -1;
+    private int expected;
+    private int arrived;
+    private long lastArrival;
+    private TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Starts timing event <paramref name="number"/>, complete when <paramref name="subscribers"/> have it.</summary>
+    public Task Expect(long number, int subscribers)
+    {
+        lock (this)
+        {
+            current = number;
+            expected = subscribers;
+            arrived = 0;
+            lastArrival = 0;
+            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return done.Task;
+        }
+    }
+
+    public void Arrived(long number, long arrivalTimestamp)
+    {
+        lock (this)
+        {
+            if (number != current)
+            {
+                return;
+            }
+
+            arrived++;
+            lastArrival = Math.Max(lastArrival, arrivalTimestamp);
+            if (arrived == expected)
+            {
+                done.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>How many had the current event, and when the last of them got it.</summary>
+    public (int Arrived, long LastArrival) Read()
+    {
+        lock (this)
+        {
+            return (arrived, lastArrival);
+        }
+    }
+}
