@@ -7,5 +7,11 @@ public static class ChartNames
 
     public static string Timeline(string scenario) => $"{scenario}-timeline.png";
 
+    public static string Saturation(string mode) => $"saturation-{mode}.png";
+
+    public const string Connections = "connections.png";
+
+    public const string Wire = "overhead-bytes.png";
+
     public static string FaultTimeline(string fault) => $"faults-{fault}-timeline.png";
 }

@@ -17,7 +17,28 @@ public static class ChartSet
             written.Add(timeline);
         }
 
-        foreach (var group in run.Results.Where(r => r.Resilience is null).GroupBy(r => r.Scenario))
+        foreach (var group in run.Results.Where(r => r.Saturation is not null).GroupBy(r => r.Saturation!.Mode))
+        {
+            var path = Path.Combine(chartsDirectory, ChartNames.Saturation(group.Key));
+            SaturationChart.Render(group.Key, [.. group], path);
+            written.Add(path);
+        }
+
+        if (run.Results.Any(r => r.Connections is not null))
+        {
+            var path = Path.Combine(chartsDirectory, ChartNames.Connections);
+            ConnectionsChart.Render(run.Results, path);
+            written.Add(path);
+        }
+
+        if (run.Results.Any(r => r.Wire is not null))
+        {
+            var path = Path.Combine(chartsDirectory, ChartNames.Wire);
+            WireChart.Render(run.Results, path);
+            written.Add(path);
+        }
+
+        foreach (var group in run.Results.Where(r => !r.HasOwnSection).GroupBy(r => r.Scenario))
         {
             var results = group.ToList();
             var percentiles = Path.Combine(chartsDirectory, ChartNames.Percentiles(group.Key));

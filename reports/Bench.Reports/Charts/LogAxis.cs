@@ -33,6 +33,26 @@ internal static class LogAxis
         return ticks;
     }
 
+    /// <summary>Ticks at 1, 2 and 5 × 10^k covering [min, max] of a log10-plotted count or rate, labelled by <paramref name="format"/>.</summary>
+    public static NumericManual CountTicks(double min, double max, Func<double, string> format)
+    {
+        var ticks = new NumericManual();
+        var low = (int)Math.Floor(Math.Log10(Math.Max(min, 1)));
+        var high = (int)Math.Ceiling(Math.Log10(Math.Max(max, 1)));
+        for (var k = low; k <= high; k++)
+        {
+            foreach (var m in new[] { 1, 2, 5 })
+            {
+                ticks.AddMajor(Math.Log10(m * Math.Pow(10, k)), format(m * Math.Pow(10, k)));
+            }
+        }
+
+        return ticks;
+    }
+
+    /// <summary>1,000 as "1k", 20,000 as "20k", 500 as "500".</summary>
+    public static string Short(double v) => v >= 1000 ? (v / 1000).ToString("0.#", CultureInfo.InvariantCulture) + "k" : v.ToString("0", CultureInfo.InvariantCulture);
+
     /// <summary>Percentile ticks on an axis of −log10(1 − p): 0 %, 50 %, 90 %, 99 %, … up to <paramref name="maxNines"/>.</summary>
     public static NumericManual PercentileTicks(double maxNines)
     {

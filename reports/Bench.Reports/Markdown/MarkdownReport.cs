@@ -18,11 +18,15 @@ public static class MarkdownReport
         sb.AppendLine();
         WriteEnvironment(sb, run);
         WriteAtAGlance(sb, run);
-        foreach (var group in run.Results.Where(r => r.Resilience is null).GroupBy(r => r.Scenario))
+        foreach (var group in run.Results.Where(r => !r.HasOwnSection).GroupBy(r => r.Scenario))
         {
             WriteScenario(sb, group.Key, [.. group]);
         }
 
+        ScaleSections.WriteSaturation(sb, [.. run.Results.Where(r => r.Saturation is not null)]);
+        ScaleSections.WriteConnections(sb, [.. run.Results.Where(r => r.Connections is not null)]);
+        ScaleSections.WriteWire(sb, [.. run.Results.Where(r => r.Wire is not null)]);
+        ScaleSections.WriteMicro(sb, run.Micro);
         ResilienceSection.Write(sb, [.. run.Results.Where(r => r.Resilience is not null)]);
 
         WriteWarnings(sb, run);
@@ -54,9 +58,10 @@ public static class MarkdownReport
     {
         sb.AppendLine("## At a glance");
         sb.AppendLine();
-        if (!run.Results.Any(r => r.Resilience is null))
+        if (!run.Results.Any(r => !r.HasOwnSection))
         {
-            sb.AppendLine(run.Results.Count == 0 ? "No scenario completed in this run." : "Only faults were run: see Resilience.");
+            ScaleSections.WriteAtAGlance(sb, run.Results);
+            sb.AppendLine(run.Results.Count == 0 ? (run.Micro.Count > 0 ? "Micro-benchmarks only: see Per-message cost." : "No scenario completed in this run.") : "Each scenario's own section follows.");
             sb.AppendLine();
             return;
         }
@@ -72,7 +77,7 @@ public static class MarkdownReport
         }
 
         var table = new MarkdownTable([.. headers]);
-        foreach (var group in run.Results.Where(r => r.Resilience is null).GroupBy(r => (r.Scenario, r.Variant)))
+        foreach (var group in run.Results.Where(r => !r.HasOwnSection).GroupBy(r => (r.Scenario, r.Variant)))
         {
             var name = group.Key.Variant == "default" ? group.Key.Scenario : $"{group.Key.Scenario} ({group.Key.Variant})";
             foreach (var metric in MetricCatalog.AtAGlance)
@@ -106,6 +111,8 @@ public static class MarkdownReport
                 $"The ratio is {transports[1]} divided by {transports[0]}. One run is one sample: differences under 5 % are shown as ties, and `bench compare` (repeated launches) is the tool for deciding small ones.");
             sb.AppendLine();
         }
+
+        ScaleSections.WriteAtAGlance(sb, run.Results);
     }
 
     private static string Winner(double ratio, string first, string second) => ratio switch
@@ -168,7 +175,13 @@ public static class MarkdownReport
         {
             foreach (var w in r.Warnings)
             {
-                var scenario = r.Resilience is { } x ? $"{r.Scenario} {x.Fault}" : r.Scenario;
+                var scenario = r switch
+                {
+                    { Resilience: { } x } => $"{r.Scenario} {x.Fault}",
+                    { Saturation: { } x } => $"{r.Scenario} {x.Mode}",
+                    { Wire: { } x } => $"{r.Scenario} {x.PayloadBytes.ToString("N0", CultureInfo.InvariantCulture)} B",
+                    _ => r.Scenario,
+                };
                 sb.AppendLine(CultureInfo.InvariantCulture, $"- **{scenario} / {Label(r)}**: {w}");
                 any = true;
             }

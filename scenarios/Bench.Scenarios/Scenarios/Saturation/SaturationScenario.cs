@@ -28,7 +28,7 @@ public sealed class SaturationScenario : IScenario
     /// <summary>Rate, duration and warm-up here are per step; the first step's rate is the push one (rtt starts 10× higher).</summary>
     public ScenarioSettings Defaults(Profile profile) => new()
     {
-        RatePerSec = 200,
+        RatePerSec = 400,
         Subscribers = 10,
         PayloadBytes = 256,
         Connections = 16,

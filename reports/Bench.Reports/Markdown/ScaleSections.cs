@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text;
+using Bench.Reports.Charts;
+using Bench.Reports.Metrics;
+using Bench.Reports.Model;
+
+namespace Bench.Reports.Markdown;
+
+/// <summary>The report's sections for scale and cost: saturation, connections, wire (overhead) and per-message cost.</summary>
+internal static class ScaleSections
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The headline figures of the scale scenarios, per transport, with which is better.</summary>
+    public static void WriteAtAGlance(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
+    {
+        var rows = new List<(string Name, string Metric, Func<ScenarioResult, double?> Value, Func<double, string> Format, bool HigherIsBetter, Func<ScenarioResult, bool> Pick)>();
+        foreach (var mode in results.Where(r => r.Saturation is not null).Select(r => r.Saturation!.Mode).Distinct())
+        {
+            rows.Add(($"saturation ({mode})", "max sustainable rate", r => r.Saturation!.MaxSustainablePerSec, v => v.ToString("N0", Inv) + "/s", true, r => r.Saturation?.Mode == mode && r.Variant == "default"));
+        }
+
+        if (results.Any(r => r.Connections is not null))
+        {
+            rows.Add(("connections", "target RSS per subscriber", r => r.Connections!.Memory[^1].RssKiBPerSubscriber, v => v.ToString("N1", Inv) + " KiB", false, r => r.Connections is not null));
+            rows.Add(("connections", "idle target CPU", r => r.Connections!.IdleCpuPercent, v => v.ToString("0.00", Inv) + " %", false, r => r.Connections is not null));
+            rows.Add(("connections", "fan-out to all, p50", r => r.Connections!.FanOut[^1].P50Us, Formats.Milliseconds, false, r => r.Connections is not null));
+        }
+
+        var size = results.Where(r => r.Wire is not null).Select(r => r.Wire!.PayloadBytes).OrderBy(b => Math.Abs(b - 1024)).FirstOrDefault();
+        if (size > 0)
+        {
+            var sizeText = size.ToString("N0", Inv) + " B payload";
+            rows.Add(("overhead", $"bytes per event ({sizeText})", r => r.Wire!.ToSubscriberBytesPerEvent + r.Wire.FromSubscriberBytesPerEvent, v => v.ToString("N0", Inv) + " B", false, r => r.Wire?.PayloadBytes == size && r.Variant == "default"));
+            rows.Add(("overhead", $"target CPU per event ({sizeText})", r => r.Wire!.TargetCpuUsPerEvent, v => v.ToString("N0", Inv) + " µs", false, r => r.Wire?.PayloadBytes == size && r.Variant == "default"));
+        }
+
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var transports = results.Where(r => r.Saturation is not null || r.Connections is not null || r.Wire is not null).Select(r => r.Transport).Distinct(StringComparer.Ordinal).ToList();
+        var compare = transports.Count == 2;
+        var table = new MarkdownTable(["scenario", "metric", .. transports, .. compare ? new[] { $"{transports[1]} ÷ {transports[0]}", "better" } : []]);
+        foreach (var row in rows)
+        {
+            var values = transports.Select(t => results.FirstOrDefault(r => r.Transport == t && row.Pick(r)) is { } r ? row.Value(r) : null).ToList();
+            var cells = new List<string> { row.Name, row.Metric };
+            cells.AddRange(values.Select(v => v is { } x ? row.Format(x) : "–"));
+            if (compare)
+            {
+                if (values[0] is { } a && values[1] is { } b && a > 0)
+                {
+                    var ratio = b / a;
+                    cells.Add(Formats.Ratio(ratio));
+                    cells.Add(ratio is > 0.95 and < 1.05 ? "tie (within 5 %)" : (ratio > 1) == row.HigherIsBetter ? transports[1] : transports[0]);
+                }
+                else
+                {
+                    cells.AddRange(["–", "–"]);
+                }
+            }
+
+            table.Row([.. cells]);
+        }
+
+        sb.AppendLine("### Scale and cost");
+        sb.AppendLine();
+        table.WriteTo(sb);
+    }
+
+    public static void WriteSaturation(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine("## saturation");
+        sb.AppendLine();
+        sb.AppendLine(results[0].Description);
+        sb.AppendLine();
+        var first = results[0].Saturation!;
+        sb.AppendLine(string.Create(Inv,
+            $"SLO: p99 ≤ {Formats.Milliseconds(first.SloP99Us)}. Each step lasts {first.StepSec:0.#} s (its first {results[0].Parameters.WarmupSec:0.#} s warm-up, excluded); push fans each event out to {results[0].Parameters.Subscribers:N0} subscribers and its rate is events published a second (achieved: events delivered to every subscriber a second). A step breaches when p99 exceeds the SLO, achieved falls below 95 % of offered, more than 1 % of requests fail, or any event is not delivered within the drain; the maximum sustainable rate is the last step before the first breach."));
+        sb.AppendLine();
+        foreach (var mode in results.GroupBy(r => r.Saturation!.Mode))
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"### {mode.Key}");
+            sb.AppendLine();
+            var summary = new MarkdownTable("transport", "max sustainable", "stopped");
+            foreach (var r in mode)
+            {
+                summary.Row(MarkdownReport.Label(r), r.Saturation!.MaxSustainablePerSec.ToString("N0", Inv) + "/s", r.Saturation.BreachReason);
+            }
+
+            summary.WriteTo(sb);
+            foreach (var r in mode)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"Steps of {MarkdownReport.Label(r)}:");
+                sb.AppendLine();
+                var steps = new MarkdownTable("offered", "achieved", "p50", "p99", "delivered", "errors", "lost", "target CPU", "verdict");
+                foreach (var s in r.Saturation!.Steps)
+                {
+                    steps.Row(s.OfferedPerSec.ToString("N0", Inv) + "/s", s.AchievedPerSec.ToString("N0", Inv) + "/s", Formats.Milliseconds(s.P50Us), Formats.Milliseconds(s.P99Us),
+                        s.Delivered.ToString("N0", Inv), s.Errors.ToString("N0", Inv), s.Lost.ToString("N0", Inv), s.TargetCpuPercent.ToString("0.0", Inv) + " %", s.Breach ?? "held");
+                }
+
+                steps.WriteTo(sb);
+            }
+
+            sb.AppendLine(CultureInfo.InvariantCulture, $"![saturation ({mode.Key}): latency against achieved throughput](charts/{ChartNames.Saturation(mode.Key)})");
+            sb.AppendLine();
+        }
+
+        sb.AppendLine("Target CPU is a share of the whole machine, which the harness shares: near 100 % minus the generator's share, the machine, not the target's design, is the limit.");
+        sb.AppendLine();
+    }
+
+    public static void WriteConnections(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine("## connections");
+        sb.AppendLine();
+        sb.AppendLine(results[0].Description);
+        sb.AppendLine();
+        var table = new MarkdownTable("transport", "subscribers held", "failed", "connect p50", "connect p99", "opened per second", "source addresses", "RSS per subscriber", "managed heap per subscriber", "idle target CPU", "keep-alive");
+        foreach (var r in results)
+        {
+            var c = r.Connections!;
+            table.Row(MarkdownReport.Label(r), c.Subscribers.ToString("N0", Inv), c.Failed.ToString("N0", Inv),
+                c.ConnectP50Us is { } p50 ? Formats.Milliseconds(p50) : "–", c.ConnectP99Us is { } p99 ? Formats.Milliseconds(p99) : "–",
+                c.OpenedPerSec.ToString("N0", Inv), c.SourceAddresses.ToString(Inv),
+                c.Memory[^1].RssKiBPerSubscriber.ToString("N1", Inv) + " KiB", c.Memory[^1].ManagedKiBPerSubscriber.ToString("N1", Inv) + " KiB",
+                string.Create(Inv, $"{c.IdleCpuPercent:0.00} % over {c.IdleSec:0} s"), c.KeepAliveSec > 0 ? string.Create(Inv, $"every {c.KeepAliveSec:0} s per connection") : "none (HTTP)");
+        }
+
+        table.WriteTo(sb);
+        sb.AppendLine("A WebSocket subscriber is an open connection; a webhook subscriber is a registered endpoint (its connections are pooled by the dispatcher and opened only to deliver). For webhooks, \"opened per second\" is registrations a second and connect time does not apply.");
+        sb.AppendLine();
+
+        sb.AppendLine("### Memory and fan-out by size");
+        sb.AppendLine();
+        var sizes = new MarkdownTable("transport", "subscribers", "target RSS", "managed heap", "RSS per subscriber", "managed per subscriber", "fan-out p50", "fan-out p99", "fan-out max", "broadcasts", "incomplete");
+        foreach (var r in results)
+        {
+            var c = r.Connections!;
+            foreach (var m in c.Memory)
+            {
+                var f = c.FanOut.FirstOrDefault(x => x.Subscribers == m.Subscribers);
+                sizes.Row(MarkdownReport.Label(r), m.Subscribers.ToString("N0", Inv), m.RssMiB.ToString("N1", Inv) + " MiB", m.ManagedMiB.ToString("N1", Inv) + " MiB",
+                    m.RssKiBPerSubscriber.ToString("N1", Inv) + " KiB", m.ManagedKiBPerSubscriber.ToString("N1", Inv) + " KiB",
+                    f is null ? "–" : Formats.Milliseconds(f.P50Us), f is null ? "–" : Formats.Milliseconds(f.P99Us), f is null ? "–" : Formats.Milliseconds(f.MaxUs),
+                    f?.Broadcasts.ToString(Inv) ?? "–", f?.Incomplete.ToString(Inv) ?? "–");
+            }
+        }
+
+        sizes.WriteTo(sb);
+        sb.AppendLine("Memory per subscriber is the target's growth over the same target with none, after a full garbage collection, divided by the subscribers; at 100 the process's own fluctuations weigh as much as the subscribers. Fan-out time runs from an event's publish until the last subscriber has read it; with few broadcasts, p99 is close to their maximum.");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"![connections: memory per subscriber and fan-out time against subscribers](charts/{ChartNames.Connections})");
+        sb.AppendLine();
+    }
+
+    public static void WriteWire(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine("## wire");
+        sb.AppendLine();
+        sb.AppendLine(results[0].Description);
+        sb.AppendLine();
+        var p = results[0].Parameters;
+        sb.AppendLine(string.Create(Inv, $"Load: {p.RatePerSec:N0} events/s to {p.Subscribers:N0} subscribers, {p.WarmupSec:0.#} s warm-up + {p.DurationSec:0.#} s measured per row. Bytes are counted on the subscribers' sockets above TCP (IP/TCP headers and bare ACKs are not included), warm-up included, divided by every distinct delivery; CPU is over the measured window."));
+        sb.AppendLine();
+        var table = new MarkdownTable("transport", "payload", "event body", "to subscriber", "from subscriber", "total per event", "handshake per connection", "connections", "compression ratio", "target CPU", "harness CPU");
+        foreach (var r in results.OrderBy(r => r.Transport, StringComparer.Ordinal).ThenBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Wire!.PayloadBytes))
+        {
+            var w = r.Wire!;
+            table.Row(MarkdownReport.Label(r), w.PayloadBytes.ToString("N0", Inv) + " B", w.EnvelopeBytes.ToString("N0", Inv) + " B",
+                w.ToSubscriberBytesPerEvent.ToString("N1", Inv) + " B", w.FromSubscriberBytesPerEvent.ToString("N1", Inv) + " B", w.TotalBytesPerEvent.ToString("N1", Inv) + " B",
+                w.HandshakeBytesPerConnection.ToString("N0", Inv) + " B", w.Connections.ToString("N0", Inv),
+                CompressionRatio(r, results) is { } ratio ? Formats.Ratio(ratio) : "–",
+                w.TargetCpuUsPerEvent.ToString("N0", Inv) + " µs", w.HarnessCpuUsPerEvent.ToString("N0", Inv) + " µs");
+        }
+
+        table.WriteTo(sb);
+        sb.AppendLine("To subscriber: the target's bytes per delivered event (WebSocket frames, or the HTTP request with its headers); from subscriber: what comes back (HTTP responses; pongs). Handshakes — TLS, and the WebSocket upgrade — are counted apart; a TCP handshake is invisible to a stream. Total per event includes handshakes, so `cold` (a new connection per delivery) pays its connections there. Compression ratio: bytes to the subscriber without compression ÷ with it, same transport, payload and other variants. CPU is per delivered event: the target process's, and the harness's (which hosts the subscribers).");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"![bytes on the wire per delivered event](charts/{ChartNames.Wire})");
+        sb.AppendLine();
+    }
+
+    private static double? CompressionRatio(ScenarioResult r, IReadOnlyList<ScenarioResult> all)
+    {
+        var features = r.Variant.Split('+');
+        if (!features.Contains("compression"))
+        {
+            return null;
+        }
+
+        var plainFeatures = features.Where(f => f != "compression").ToList();
+        var plain = plainFeatures.Count == 0 ? "default" : string.Join('+', plainFeatures);
+        return all.FirstOrDefault(x => x.Transport == r.Transport && x.Variant == plain && x.Wire!.PayloadBytes == r.Wire!.PayloadBytes) is { } baseline && r.Wire!.ToSubscriberBytesPerEvent > 0
+            ? baseline.Wire!.ToSubscriberBytesPerEvent / r.Wire.ToSubscriberBytesPerEvent
+            : null;
+    }
+
+    public static void WriteMicro(StringBuilder sb, IReadOnlyList<MicroBenchmark> micro)
+    {
+        if (micro.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine("## Per-message cost");
+        sb.AppendLine();
+        sb.AppendLine("Micro-benchmarks (BenchmarkDotNet, in process, a short job) of the work each message costs, apart from any network: mean time per operation with its 99.9 % error margin, and bytes allocated per operation.");
+        sb.AppendLine();
+        var table = new MarkdownTable("benchmark", "parameters", "mean", "error", "allocated");
+        foreach (var m in micro)
+        {
+            table.Row($"{m.Type}.{m.Method}", m.Parameters.Length == 0 ? "–" : m.Parameters, Nanoseconds(m.MeanNs), "± " + Nanoseconds(m.ErrorNs),
+                m.AllocatedBytes is { } a ? a.ToString("N0", Inv) + " B" : "–");
+        }
+
+        table.WriteTo(sb);
+    }
+
+    private static string Nanoseconds(double ns) => ns switch
+    {
+        < 1_000 => ns.ToString("0.0", Inv) + " ns",
+        < 1_000_000 => (ns / 1_000).ToString("0.00", Inv) + " µs",
+        _ => (ns / 1_000_000).ToString("0.00", Inv) + " ms",
+    };
+}
