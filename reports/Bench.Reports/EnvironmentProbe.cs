@@ -4,7 +4,7 @@ using System.Runtime;
 using System.Runtime.InteropServices;
 using Bench.Reports.Model;
 
-namespace Bench.Scenarios.Running;
+namespace Bench.Reports;
 
 /// <summary>Describes the machine and runtime a run happens on.</summary>
 public static class EnvironmentProbe
