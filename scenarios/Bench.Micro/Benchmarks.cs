@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
-using BenchmarkDotNet.Attributes;
 using Bench.Engine.Recording;
 using Bench.Targets.Events;
 using Bench.Targets.Receiver;
 using Bench.Targets.Webhooks;
+using BenchmarkDotNet.Attributes;
 
 namespace Bench.Micro;
 

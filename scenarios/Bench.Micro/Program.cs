@@ -1,4 +1,7 @@
 using System.Globalization;
+using Bench.Reports;
+using Bench.Reports.Json;
+using Bench.Reports.Model;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Exporters;
@@ -7,9 +10,6 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Bench.Reports;
-using Bench.Reports.Json;
-using Bench.Reports.Model;
 using Perfolizer.Horology;
 
 namespace Bench.Micro;

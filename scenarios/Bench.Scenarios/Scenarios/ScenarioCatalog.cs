@@ -12,8 +12,11 @@ public static class ScenarioCatalog
 {
     public static readonly IReadOnlyList<IScenario> All = [new RttScenario(), new PushScenario(), new SaturationScenario(), new ConnectionsScenario(), new OverheadScenario(), new FaultsScenario()];
 
-    /// <summary>The scenarios a run with no scenario named runs: the comparison of rtt and push (faults take minutes: name them).</summary>
-    public static IReadOnlyList<IScenario> DefaultSuite => [.. All.Where(s => s.Name is "rtt" or "push")];
+    /// <summary>
+    /// The scenarios a run with no scenario named runs: the comparison of rtt and push, then short versions of
+    /// saturation, connections and overhead (faults take minutes: name them).
+    /// </summary>
+    public static IReadOnlyList<IScenario> DefaultSuite => [.. All.Where(s => s.Name is "rtt" or "push" or "saturation" or "connections" or "overhead")];
 
     public static IScenario? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -50,11 +50,16 @@ public sealed class OverheadScenario : IScenario
                 foreach (var size in sizes)
                 {
                     yield return new ScenarioCase(transport, variant, $"{Name}/{transport}{VariantName.Suffix(variant)}/{Formats(size)}",
-                        (context, ct) => RunAsync(context with { Settings = context.Settings with { PayloadBytes = size } }, transport, variant, ct));
+                        (context, ct) => RunAsync(context with { Settings = Sized(context.Settings, size) }, transport, variant, ct));
                 }
             }
         }
     }
+
+    /// <summary>The settings for one payload size; the default suite's short version measures 2 s after 0.5 s of warm-up.</summary>
+    private static ScenarioSettings Sized(ScenarioSettings s, int size) => s.Brief
+        ? s with { PayloadBytes = size, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(0.5) }
+        : s with { PayloadBytes = size };
 
     private static string Formats(int bytes) => bytes >= 1024 ? (bytes / 1024).ToString(CultureInfo.InvariantCulture) + "KiB" : bytes.ToString(CultureInfo.InvariantCulture) + "B";
 

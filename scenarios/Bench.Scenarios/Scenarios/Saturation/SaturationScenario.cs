@@ -38,7 +38,7 @@ public sealed class SaturationScenario : IScenario
     };
 
     /// <summary>Steps tried at most before the search stops without a breach.</summary>
-    public static int StepCap(ScenarioSettings s) => s.Brief ? 9 : 12;
+    public static int StepCap(ScenarioSettings s) => s.Brief ? 10 : 12;
 
     public IReadOnlyList<string> Variants(string transport) => [.. PushScenario.DeliveryVariants(transport).Where(v => v != WanLink.Variant)];
 

@@ -23,7 +23,7 @@ public static class SaturationSearch
         var rate = start;
         for (var i = 0; i < steps; i++)
         {
-            yield return Math.Round(rate, 1);
+            yield return Math.Round(rate, 1, MidpointRounding.AwayFromZero);
             rate *= Growth;
         }
     }
@@ -67,7 +67,7 @@ public static class SaturationSearch
         }
 
         return (max, steps.Count >= cap
-            ? string.Create(CultureInfo.InvariantCulture, $"no breach up to the cap of {cap} steps ({max:N0}/s): the limit is higher")
+            ? string.Create(CultureInfo.InvariantCulture, $"at the cap of {cap} steps with no breach ({max:N0}/s held): the limit is higher")
             : "stopped before a breach");
     }
 }
