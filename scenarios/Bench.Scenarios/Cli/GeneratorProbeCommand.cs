@@ -39,11 +39,12 @@ internal static class GeneratorProbeCommand
             await using (var receiver = await TargetProcess.StartAsync(TargetRole.Receiver, [], new Dictionary<string, string> { ["BENCH_SECRET"] = WebhookSignature.NewSecret() }, TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
             {
                 var sink = new Uri(receiver.Url + "/sink");
-                var clients = Enumerable.Range(0, n).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, UseCookies = false, AllowAutoRedirect = false })).ToArray();
+                // An invoker, not an HttpClient: no per-request timeout and header merging, as a generator needs none.
+                var clients = Enumerable.Range(0, n).Select(_ => new HttpMessageInvoker(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, UseCookies = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })).ToArray();
                 var (rate, p50, p99) = await MeasureAsync(n, during, async (it, token) =>
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, sink) { Content = new ByteArrayContent(body) };
-                    using var response = await clients[it.VirtualUser].SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                    using var response = await clients[it.VirtualUser].SendAsync(request, token).ConfigureAwait(false);
                     if (!response.IsSuccessStatusCode)
                     {
                         throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
