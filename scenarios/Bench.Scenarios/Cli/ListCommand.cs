@@ -17,12 +17,17 @@ internal static class ListCommand
             o.WriteLine("Scenarios (each runs once per transport under the same load):");
             foreach (var s in ScenarioCatalog.All)
             {
-                o.WriteLine($"  {s.Name,-8} {s.Description}");
+                o.WriteLine($"  {s.Name,-12} {s.Description}");
                 foreach (var p in Profile.All)
                 {
                     var d = s.Defaults(p);
                     o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"           {p.Name,-6} {d.RatePerSec:N0}/s, {d.Subscribers} subscriber(s), {d.PayloadBytes} B payload, {d.Connections} connection(s), {d.Warmup.TotalSeconds}s warm-up + {d.Duration.TotalSeconds}s"));
+                        $"               {p.Name,-6} {d.RatePerSec:N0}/s, {d.Subscribers} subscriber(s), {d.PayloadBytes} B payload, {d.Connections} connection(s), {d.Warmup.TotalSeconds}s warm-up + {d.Duration.TotalSeconds}s"));
+                }
+
+                if (s.SettingsNote is { } note)
+                {
+                    o.WriteLine($"               {note}");
                 }
             }
 
@@ -31,7 +36,7 @@ internal static class ListCommand
             o.WriteLine("Variants (--variant):");
             foreach (var s in ScenarioCatalog.All)
             {
-                o.WriteLine($"  {s.Name,-8} " + string.Join("; ", Transport.All.Select(t => $"{t}: {string.Join(", ", s.Variants(t))}")));
+                o.WriteLine($"  {s.Name,-12} " + string.Join("; ", Transport.All.Select(t => $"{t}: {string.Join(", ", s.Variants(t))}")));
             }
 
             o.WriteLine();

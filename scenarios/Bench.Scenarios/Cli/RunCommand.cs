@@ -17,7 +17,7 @@ internal static class RunCommand
         };
         var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
         var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", Transport.All) + " (the default: both).", AllowMultipleArgumentsPerToken = false };
-        var variant = new Option<string[]>("--variant") { Description = "Variants, comma-separated (see bench list): wan (rtt, push, faults), resume and memory-outbox (faults). The default: each scenario's own." };
+        var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (rtt, push, saturation, overhead), cold (webhook), wan (rtt, push, faults), resume and memory-outbox (faults). A feature a transport lacks is left out for it. The default: each scenario's own." };
         var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow. The default: all." };
         var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
         var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default).");

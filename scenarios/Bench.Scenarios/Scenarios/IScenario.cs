@@ -16,6 +16,9 @@ public interface IScenario
 
     ScenarioSettings Defaults(Profile profile);
 
+    /// <summary>How this scenario reads its settings, when not as rate × duration (for <c>bench list</c>).</summary>
+    string? SettingsNote => null;
+
     /// <summary>The variants this scenario knows for a transport; <c>default</c> first.</summary>
     IReadOnlyList<string> Variants(string transport);
 

@@ -83,6 +83,12 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
+        // Targets run with the runtime's socket defaults, whatever the harness chose for itself.
+        if (!Program.InlineCompletionsFromUser)
+        {
+            info.Environment.Remove(Program.InlineCompletions);
+        }
+
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

@@ -35,6 +35,8 @@ public sealed class ConnectionsScenario : IScenario
     public string Description =>
         "What each idle subscriber costs and how long one event takes to reach them all: N WebSocket connections to the hub versus N webhook endpoints registered with the dispatcher — target memory per subscriber, idle CPU with keep-alive, and fan-out completion time at 100, 1,000 and N.";
 
+    public string SettingsNote => "Connections is N (up to 50,000); the measured time is the idle window (5 s in the default suite); 10 broadcasts per size (5 in the default suite); the rate does not apply.";
+
     public bool ConnectionsFollowSubscribers => true;
 
     public ScenarioSettings Defaults(Profile profile) => new()

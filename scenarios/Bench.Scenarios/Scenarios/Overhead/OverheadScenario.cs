@@ -21,6 +21,8 @@ public sealed class OverheadScenario : IScenario
     public string Description =>
         "Cost per delivered event: bytes on the wire in each direction (counted on the subscribers' sockets, connection handshakes apart) and CPU time in the target and the harness, for 64 B, 1 KiB and 16 KiB payloads.";
 
+    public string SettingsNote => "Payloads 64 B, 1 KiB and 16 KiB unless --payload; variants default, tls, compression and (webhook) cold unless --variant (the default suite: default only, 0.5 s + 2 s).";
+
     public bool ConnectionsFollowSubscribers => true;
 
     public ScenarioSettings Defaults(Profile profile) => new()

@@ -23,6 +23,8 @@ public sealed class SaturationScenario : IScenario
     public string Description =>
         "Where each transport breaks: stepped open-model load, each step × 1.5 the last, until p99 exceeds the SLO, achieved falls below 95 % of offered, errors exceed 1 % or an event is lost.";
 
+    public string SettingsNote => "The rate is the first push step's (rtt starts 10× higher); warm-up + measured make one step; × 1.5 a step, at most 12 steps (10 in the default suite, with 2 s steps); --slo-p99 sets the SLO.";
+
     public bool ConnectionsFollowSubscribers => false;
 
     /// <summary>Rate, duration and warm-up here are per step; the first step's rate is the push one (rtt starts 10× higher).</summary>
