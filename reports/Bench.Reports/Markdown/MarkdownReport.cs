@@ -61,7 +61,12 @@ public static class MarkdownReport
         if (!run.Results.Any(r => !r.HasOwnSection))
         {
             ScaleSections.WriteAtAGlance(sb, run.Results);
-            sb.AppendLine(run.Results.Count == 0 ? (run.Micro.Count > 0 ? "Micro-benchmarks only: see Per-message cost." : "No scenario completed in this run.") : "Each scenario's own section follows.");
+            sb.AppendLine(run.Results.Count switch
+            {
+                0 => run.Micro.Count > 0 ? "Micro-benchmarks only: see Per-message cost." : "No scenario completed in this run.",
+                _ when run.Results.All(r => r.Resilience is not null) => "Only faults were run: see Resilience.",
+                _ => "Each scenario's own section follows.",
+            });
             sb.AppendLine();
             return;
         }
