@@ -83,7 +83,7 @@ internal static class ScaleSections
         sb.AppendLine();
         var first = results[0].Saturation!;
         sb.AppendLine(string.Create(Inv,
-            $"SLO: p99 ≤ {Formats.Milliseconds(first.SloP99Us)}. Each step lasts {first.StepSec:0.#} s (its first {results[0].Parameters.WarmupSec:0.#} s warm-up, excluded); push fans each event out to {results[0].Parameters.Subscribers:N0} subscribers and its rate is events published a second (achieved: events delivered to every subscriber a second). A step breaches when p99 exceeds the SLO, achieved falls below 95 % of offered, more than 1 % of requests fail, or any event is not delivered within the drain; the maximum sustainable rate is the last step before the first breach."));
+            $"SLO: p99 ≤ {Formats.Milliseconds(first.SloP99Us)}. Each step lasts {first.StepSec:0.#} s (its first {results[0].Parameters.WarmupSec:0.#} s warm-up, excluded); push fans each event out to {results[0].Parameters.Subscribers:N0} subscribers and its rate is events published a second (achieved: events delivered to every subscriber a second). A step breaches when p99 exceeds the SLO, achieved falls below 95 % of offered, more than 1 % of requests fail, or any event is not delivered within the drain. A step that breaches is run again, and the search stops only when it breaches twice; the maximum sustainable rate is the last step that held."));
         sb.AppendLine();
         foreach (var mode in results.GroupBy(r => r.Saturation!.Mode))
         {
@@ -104,7 +104,7 @@ internal static class ScaleSections
                 foreach (var s in r.Saturation!.Steps)
                 {
                     steps.Row(s.OfferedPerSec.ToString("N0", Inv) + "/s", s.AchievedPerSec.ToString("N0", Inv) + "/s", Formats.Milliseconds(s.P50Us), Formats.Milliseconds(s.P99Us),
-                        s.Delivered.ToString("N0", Inv), s.Errors.ToString("N0", Inv), s.Lost.ToString("N0", Inv), s.TargetCpuPercent.ToString("0.0", Inv) + " %", s.Breach ?? "held");
+                        s.Delivered.ToString("N0", Inv), s.Errors.ToString("N0", Inv), s.Lost.ToString("N0", Inv), s.TargetCpuPercent.ToString("0.0", Inv) + " %", Verdict(s));
                 }
 
                 steps.WriteTo(sb);
@@ -117,6 +117,14 @@ internal static class ScaleSections
         sb.AppendLine("Target CPU is a share of the whole machine, which the harness shares: near 100 % minus the generator's share, the machine, not the target's design, is the limit.");
         sb.AppendLine();
     }
+
+    private static string Verdict(SaturationStep s) => (s.Breach, s.FirstAttempt) switch
+    {
+        (null, null) => "held",
+        (null, { } first) => $"held when repeated (the first run breached: {first})",
+        ({ } breach, null) => breach,
+        ({ } breach, _) => $"{breach} (breached twice)",
+    };
 
     public static void WriteConnections(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
     {

@@ -14,7 +14,11 @@ public sealed record SaturationSummary(
     string BreachReason,
     List<SaturationStep> Steps);
 
-/// <summary>One step of a saturation search. <c>breach</c> is null when the step held.</summary>
+/// <summary>
+/// One step of a saturation search. <c>breach</c> is null when the step held. A step that breaches is run once more
+/// before the search stops (a moment of noise on a shared machine should not end it): <c>firstAttempt</c> is then why
+/// the first run breached, and the figures are the second run's.
+/// </summary>
 public sealed record SaturationStep(
     double OfferedPerSec,
     double AchievedPerSec,
@@ -24,7 +28,8 @@ public sealed record SaturationStep(
     long Errors,
     long Lost,
     double TargetCpuPercent,
-    string? Breach);
+    string? Breach,
+    string? FirstAttempt = null);
 
 /// <summary>
 /// The <c>connections</c> scenario: N subscribers held open at once — WebSocket connections to the hub, or webhook

@@ -73,11 +73,14 @@ public sealed class ConnectionsScenario : IScenario
     }
 
     /// <summary>A problem with holding <paramref name="connections"/> open on this machine, naming the option; null when it can.</summary>
-    public static string? CheckLimits(int connections)
+    public static string? CheckLimits(int connections) => CheckLimits(connections, OpenFileLimit());
+
+    /// <summary>The same against a given open-file limit (null: unknown).</summary>
+    public static string? CheckLimits(int connections, long? openFileLimit)
     {
         // Each connection is a socket in the harness and one in the target; the target inherits this process's limit.
         var needed = connections + 1_000L;
-        if (OpenFileLimit() is { } limit && limit < needed)
+        if (openFileLimit is { } limit && limit < needed)
         {
             return string.Create(CultureInfo.InvariantCulture,
                 $"--connections: {connections:N0} connections need about {needed:N0} open files per process, but the limit here is {limit:N0}. Raise it first (ulimit -n {needed}; or LimitNOFILE= in a systemd unit; or nofile in /etc/security/limits.conf), or ask for fewer.");
