@@ -9,13 +9,17 @@ using BenchmarkDotNet.Attributes;
 
 namespace Bench.Micro;
 
-/// <summary>One WebSocket message written by a client and read by a server, over memory: framing, masking and (optionally) deflate.</summary>
+/// <summary>
+/// One WebSocket message written by a client and read by a server, over memory: framing, masking and (optionally)
+/// deflate. The messages rotate through 64 different payloads, so deflate cannot simply point back at the last one.
+/// </summary>
 [MemoryDiagnoser]
 public class WebSocketMessage
 {
     private WebSocket client = null!;
     private WebSocket server = null!;
-    private byte[] message = null!;
+    private byte[][] messages = null!;
+    private int next;
     private readonly byte[] buffer = new byte[64 * 1024];
 
     [Params(64, 1024, 16 * 1024)]
@@ -31,12 +35,15 @@ public class WebSocketMessage
         var deflate = Deflate ? new WebSocketDeflateOptions() : null;
         client = WebSocket.CreateFromStream(a, new WebSocketCreationOptions { IsServer = false, DangerousDeflateOptions = deflate, KeepAliveInterval = Timeout.InfiniteTimeSpan });
         server = WebSocket.CreateFromStream(b, new WebSocketCreationOptions { IsServer = true, DangerousDeflateOptions = deflate, KeepAliveInterval = Timeout.InfiniteTimeSpan });
-        message = EventEnvelope.ToArray(new PublishedEvent(1, 0, MicroPayload.Create(Size)), "s0", 1);
+        var text = MicroPayload.Create(64 * (Size + 32 * 1024));
+        messages = [.. Enumerable.Range(0, 64).Select(i =>
+            EventEnvelope.ToArray(new PublishedEvent(i + 1, 0, text.AsMemory(i * (Size + 32 * 1024), Size)), "s0", i + 1))];
     }
 
     [Benchmark(Description = "send and receive")]
     public async Task<int> SendAndReceive()
     {
+        var message = messages[next++ & 63];
         await client.SendAsync(message, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
         var length = 0;
         ValueWebSocketReceiveResult result;
@@ -180,6 +187,12 @@ internal static class MicroPayload
     {
         const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
         var random = new Random(bytes);
-        return [.. Enumerable.Range(0, bytes).Select(_ => (byte)alphabet[random.Next(alphabet.Length)])];
+        var payload = new byte[bytes];
+        for (var i = 0; i < payload.Length; i++)
+        {
+            payload[i] = (byte)alphabet[random.Next(alphabet.Length)];
+        }
+
+        return payload;
     }
 }
