@@ -49,6 +49,8 @@ public static class Program
             RunCommand.Create(() => cancel.Token),
             ServeCommand.Create(() => cancel.Token),
             ReportCommand.Create(),
+            CompareCommand.Create(),
+            AbCommand.Create(() => cancel.Token),
             ListCommand.Create(),
             EngineProbeCommand.Create(() => cancel.Token),
             ProxyCommand.Create(() => cancel.Token),

@@ -25,7 +25,7 @@ public sealed record RunResults
     public List<ScenarioResult> Results { get; init; } = [];
 
     /// <summary>Micro-benchmark results (<c>bench micro</c>); empty when none were run.</summary>
-    public List<MicroBenchmark> Micro { get; init; } = [];
+    public List<MicroBenchmark> Micro { get; set; } = [];
 }
 
 /// <summary>Where the run happened.</summary>

@@ -89,3 +89,15 @@ public sealed record MicroBenchmark(
     double ErrorNs,
     double StdDevNs,
     long? AllocatedBytes);
+
+/// <summary>One launch of a repeated run: the figures the CI gate compares, and the exact counts it checks.</summary>
+public sealed record LaunchFigures(
+    long P50Us,
+    long P99Us,
+    double AchievedPerSec,
+    double TargetCpuUsPerEvent,
+    long Sent,
+    long Delivered,
+    long Lost,
+    long Duplicated,
+    long Errors);

@@ -42,6 +42,12 @@ public sealed record ScenarioResult
     /// <summary>Bytes on the wire and CPU per delivered event (the <c>overhead</c> scenario only).</summary>
     public WireSummary? Wire { get; init; }
 
+    /// <summary>
+    /// With <c>--repeat</c>: each launch's own figures, in the order run (every launch a fresh set of target
+    /// processes). The result's summary figures are then medians across launches, and its counts sums. Empty for one launch.
+    /// </summary>
+    public List<LaunchFigures> Launches { get; set; } = [];
+
     /// <summary>True for the scenarios whose results have their own section rather than the latency comparison.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasOwnSection => Resilience is not null || Saturation is not null || Connections is not null || Wire is not null;

@@ -27,11 +27,15 @@ internal static class RunCommand
         var payload = CliOptions.PositiveInt("--payload", "Payload bytes of each event or request.");
         var connections = CliOptions.PositiveInt("--connections", "Client connections (rtt: virtual users, one kept-alive connection each).");
         var slo = CliOptions.Duration("--slo-p99", "Saturation: the p99 latency a step may not exceed. The default is 50ms.");
+        var repeat = CliOptions.PositiveInt("--repeat", "Launches of the whole suite, each with fresh targets; summaries are medians across them. The default is 5 for the ci profile, else 1.");
+        var saveBaseline = new Option<string?>("--save-baseline") { Description = "When the run completes, copy its results.json here, as the baseline for a later --baseline or bench compare." };
+        var baseline = new Option<string?>("--baseline") { Description = "Gate this run against a baseline (a results.json or run folder): exit 1 on a regression, 3 if inconclusive, as bench compare." };
+        var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json: metrics, thresholds, significance). The default is built in; see docs/ci.md." };
         var readyTimeout = CliOptions.Duration("--ready-timeout", "How long a target may take to start. The default is 20s.");
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, readyTimeout,
+            scenarios, profile, transport, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, readyTimeout,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -62,15 +66,22 @@ internal static class RunCommand
                 problems.Add($"--transport: unknown transport '{t}'; valid transports: {string.Join(", ", Transport.All)}");
             }
 
+            var (gateFile, baselineRun, baselineName) = CompareCommand.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems);
             if (problems.Count > 0)
             {
                 return Program.UsageError(problems);
             }
 
+            var ci = chosenProfile == Profile.Ci;
             var plan = new RunPlan
             {
-                Scenarios = chosen.Count > 0 ? chosen : ScenarioCatalog.DefaultSuite,
-                Brief = chosen.Count == 0,
+                Scenarios = chosen.Count > 0 ? chosen : ci ? ScenarioCatalog.CiSuite : ScenarioCatalog.DefaultSuite,
+                Brief = chosen.Count == 0 && !ci,
+                Repeat = parse.GetValue(repeat),
+                SaveBaseline = parse.GetValue(saveBaseline),
+                Baseline = baselineRun,
+                BaselineName = baselineName,
+                Gate = gateFile,
                 SloP99 = parse.GetValue(slo),
                 Transports = transports.Count > 0 ? transports : Transport.All,
                 Variants = [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],

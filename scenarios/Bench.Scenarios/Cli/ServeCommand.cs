@@ -28,11 +28,12 @@ internal static class ServeCommand
         var cold = new Option<bool>("--cold") { Description = "Dispatcher: open a new connection for every delivery (Connection: close). The default keeps connections alive." };
         var trustPin = new Option<string?>("--trust-pin") { Description = $"Dispatcher: the SHA-256 pin (hex) of the one HTTPS certificate to trust (or {TlsIdentity.PinVariable}). The default is the machine's trust store." };
         var maxInflated = CliOptions.PositiveInt("--max-decompressed-bytes", "Receiver: the most a gzip body may inflate to; beyond it 413 (the zip-bomb limit). The default is 1048576.");
+        var injectDelay = CliOptions.Duration("--inject-delay", "Test only: CPU spent before each delivery, echo or answer (e.g. 200us), to prove the regression gate. The default is none.");
         var parent = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (set by bench run, so no target outlives its run)." };
 
         var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL' when it listens.")
         {
-            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, gzip, cold, trustPin, maxInflated, parent,
+            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, gzip, cold, trustPin, maxInflated, injectDelay, parent,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -69,6 +70,7 @@ internal static class ServeCommand
                         o.MaxMessageBytes = parse.GetValue(maxMessage) ?? o.MaxMessageBytes;
                         o.AllowedOrigins = [.. parse.GetValue(origins) ?? []];
                         o.AllowCompression = parse.GetValue(compression);
+                        o.InjectDelay = parse.GetValue(injectDelay) ?? TimeSpan.Zero;
                     }, bind, ct: ct, listen: listen).ConfigureAwait(false),
                     TargetRole.Dispatcher => await TargetHost.StartDispatcherAsync(o =>
                     {
@@ -81,6 +83,7 @@ internal static class ServeCommand
                         o.EndpointsPath = parse.GetValue(endpointsFile);
                         o.GzipBodies = parse.GetValue(gzip);
                         o.NewConnectionPerDelivery = parse.GetValue(cold);
+                        o.InjectDelay = parse.GetValue(injectDelay) ?? TimeSpan.Zero;
                         o.TrustedCertificatePin = parse.GetValue(trustPin) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TlsIdentity.PinVariable));
                     }, bind, ct: ct).ConfigureAwait(false),
                     _ => await TargetHost.StartReceiverAsync(o =>
@@ -88,6 +91,7 @@ internal static class ServeCommand
                         o.Secret = secretValue!;
                         o.MaxBodyBytes = parse.GetValue(maxBody) ?? o.MaxBodyBytes;
                         o.MaxDecompressedBytes = parse.GetValue(maxInflated) ?? o.MaxDecompressedBytes;
+                        o.InjectDelay = parse.GetValue(injectDelay) ?? TimeSpan.Zero;
                     }, bind, ct: ct, listen: listen).ConfigureAwait(false),
                 };
             }

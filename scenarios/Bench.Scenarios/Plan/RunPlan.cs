@@ -39,6 +39,24 @@ public sealed record RunPlan
 
     public int? Connections { get; init; }
 
+    /// <summary>Launches of the whole suite, each with fresh target processes; null is the profile's (ci: 5, else 1).</summary>
+    public int? Repeat { get; init; }
+
+    /// <summary>The launches this plan runs.</summary>
+    public int Launches => Repeat ?? (Profile == Profile.Ci ? 5 : 1);
+
+    /// <summary>Where to copy results.json as a baseline when the run completes (<c>--save-baseline</c>).</summary>
+    public string? SaveBaseline { get; init; }
+
+    /// <summary>A baseline to gate this run against when it completes (<c>--baseline</c>).</summary>
+    public Bench.Reports.Model.RunResults? Baseline { get; init; }
+
+    /// <summary>The name the baseline was read from, for the gate's table.</summary>
+    public string BaselineName { get; init; } = "";
+
+    /// <summary>The gate's rules (<c>--gate</c>); the built-in defaults otherwise.</summary>
+    public Bench.Reports.Gate.GateFile Gate { get; init; } = Bench.Reports.Gate.GateFile.Default;
+
     /// <summary>The saturation scenario's p99 objective; null is its default (50 ms).</summary>
     public TimeSpan? SloP99 { get; init; }
 
@@ -111,6 +129,16 @@ public sealed record RunPlan
         if (RatePerSec is { } r && !(r > 0 && r <= 1_000_000))
         {
             problems.Add("--rate must be a positive number of events a second (at most 1,000,000)");
+        }
+
+        if (Repeat is { } n && n is < 1 or > 100)
+        {
+            problems.Add("--repeat must be between 1 and 100");
+        }
+
+        if ((Baseline is not null || SaveBaseline is not null) && Launches < Gate.MinLaunches)
+        {
+            problems.Add($"--repeat: the gate needs at least {Gate.MinLaunches} launches on each side (the ci profile runs 5)");
         }
 
         if (SloP99 is { } slo && slo <= TimeSpan.Zero)

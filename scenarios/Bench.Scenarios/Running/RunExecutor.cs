@@ -39,18 +39,41 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         var exitCode = ExitCodes.Ok;
         try
         {
-            foreach (var scenario in plan.Scenarios)
+            // With --repeat the whole suite runs again, each launch with fresh targets; a case's result is then the
+            // merge of its launches so far (medians, summed counts, every launch kept).
+            var launches = new List<(string Label, List<ScenarioResult> Runs)>();
+            for (var launch = 1; launch <= plan.Launches; launch++)
             {
-                var settings = plan.SettingsFor(scenario);
-                foreach (var @case in scenario.Cases(plan))
+                if (plan.Launches > 1)
                 {
-                    ct.ThrowIfCancellationRequested();
-                    progress.Message($"{@case.Label}: starting target");
-                    var result = await @case.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock }, ct).ConfigureAwait(false);
-                    run.Results.Add(result);
-                    ResultsJson.Write(run, resultsPath);
-                    progress.Message(Summary(result));
-                    ct.ThrowIfCancellationRequested();
+                    progress.Message($"launch {launch} of {plan.Launches}");
+                }
+
+                var index = 0;
+                foreach (var scenario in plan.Scenarios)
+                {
+                    var settings = plan.SettingsFor(scenario);
+                    foreach (var @case in scenario.Cases(plan))
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        progress.Message($"{@case.Label}: starting target");
+                        var result = await @case.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock }, ct).ConfigureAwait(false);
+                        if (launch == 1)
+                        {
+                            launches.Add((@case.Label, [result]));
+                        }
+                        else
+                        {
+                            launches[index].Runs.Add(result);
+                        }
+
+                        index++;
+                        run.Results.Clear();
+                        run.Results.AddRange(launches.Select(l => plan.Launches > 1 ? LaunchMerge.Merge(l.Runs) : l.Runs[0]));
+                        ResultsJson.Write(run, resultsPath);
+                        progress.Message(Summary(result));
+                        ct.ThrowIfCancellationRequested();
+                    }
                 }
             }
 
@@ -86,7 +109,21 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
 
         await output.WriteLineAsync($"Results: {Path.GetFullPath(resultsPath)}").ConfigureAwait(false);
         await output.WriteLineAsync($"Report:  {Path.GetFullPath(report)}").ConfigureAwait(false);
-        return exitCode;
+        if (exitCode != ExitCodes.Ok)
+        {
+            return exitCode;
+        }
+
+        if (plan.SaveBaseline is { } save)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(save))!);
+            File.Copy(resultsPath, save, overwrite: true);
+            await output.WriteLineAsync($"Baseline: {Path.GetFullPath(save)}").ConfigureAwait(false);
+        }
+
+        return plan.Baseline is { } baseline
+            ? CompareCommand.Gate(baseline, plan.BaselineName, run, directory, plan.Gate, output)
+            : exitCode;
     }
 
     private static string Summary(ScenarioResult r)

@@ -40,6 +40,9 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
 
     public string Name => Role.ToString().ToLowerInvariant();
 
+    /// <summary>Test only: a duration (e.g. 200us) passed to every target as <c>--inject-delay</c>.</summary>
+    public const string InjectDelayVariable = "BENCH_INJECT_DELAY";
+
     /// <summary>The first (plain HTTP) URL printed in the ready line.</summary>
     public string Url { get; private set; } = "";
 
@@ -81,6 +84,13 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         foreach (var a in extraArguments)
         {
             info.ArgumentList.Add(a);
+        }
+
+        // Test only: BENCH_INJECT_DELAY slows every target this harness starts (the regression gate's proof).
+        if (Environment.GetEnvironmentVariable(InjectDelayVariable) is { Length: > 0 } delay)
+        {
+            info.ArgumentList.Add("--inject-delay");
+            info.ArgumentList.Add(delay);
         }
 
         // Targets run with the runtime's socket defaults, whatever the harness chose for itself.

@@ -57,6 +57,9 @@ public sealed class DispatcherOptions
     /// </summary>
     public string? TrustedCertificatePin { get; set; }
 
+    /// <summary>Test-only: CPU spent before each delivery attempt (the regression gate's slowdown knob). The default is none.</summary>
+    public TimeSpan InjectDelay { get; set; }
+
     /// <summary>Makes the HTTP handler deliveries go through; null is one pooled <see cref="SocketsHttpHandler"/>. For tests.</summary>
     public Func<HttpMessageHandler>? CreateHandler { get; set; }
 }

@@ -272,6 +272,7 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
     /// <summary>One delivery attempt; returns null on 2xx, else the failure kind and any Retry-After asked for.</summary>
     private async Task<(string? Kind, TimeSpan? RetryAfter)> DeliverOnceAsync(Endpoint endpoint, string id, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
+        Hosting.InjectedDelay.Spend(options.InjectDelay);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
         {

@@ -78,6 +78,7 @@ public static class HubEndpoints
                     return;
                 }
 
+                Hosting.InjectedDelay.Spend(o.InjectDelay);
                 await socket.SendAsync(buffer.AsMemory(0, length), result.MessageType, true, ct).ConfigureAwait(false);
             }
         }
@@ -116,7 +117,7 @@ public static class HubEndpoints
 
         long? resumeFrom = long.TryParse(query["resumeFrom"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
-        var subscriber = new Subscriber(name, socket, o.SubscriberQueueCapacity);
+        var subscriber = new Subscriber(name, socket, o.SubscriberQueueCapacity, o.InjectDelay);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var stream = hub.Attach(subscriber, resumeFrom);
         var sending = subscriber.SendLoopAsync(stop.Token);

@@ -33,6 +33,9 @@ public sealed class HubOptions
     /// </summary>
     public bool AllowCompression { get; set; }
 
+    /// <summary>Test-only: CPU spent before each message sent to a subscriber or echoed (the regression gate's slowdown knob). The default is none.</summary>
+    public TimeSpan InjectDelay { get; set; }
+
     /// <summary>Streams remembered while nobody is subscribed to them; beyond this the longest-idle are forgotten. The default is 100,000.</summary>
     public int MaxStreams { get; set; } = 100_000;
 }

@@ -6,7 +6,7 @@ using Bench.Targets.Events;
 namespace Bench.Targets.Hub;
 
 /// <summary>One subscriber connection: its bounded send queue and the loop that writes it to the socket.</summary>
-internal sealed class Subscriber(string stream, WebSocket socket, int capacity)
+internal sealed class Subscriber(string stream, WebSocket socket, int capacity, TimeSpan injectDelay = default)
 {
     private readonly Channel<(PublishedEvent Event, long Seq)> queue = Channel.CreateBounded<(PublishedEvent, long)>(
         new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
@@ -46,6 +46,7 @@ internal sealed class Subscriber(string stream, WebSocket socket, int capacity)
             EventEnvelope.Write(buffer, evt, Stream, seq);
             try
             {
+                Hosting.InjectedDelay.Spend(injectDelay);
                 await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
             }
             catch

@@ -41,6 +41,7 @@ public static class ReceiverEndpoints
         app.MapPost("/sink", async (HttpContext context) =>
         {
             await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
+            Hosting.InjectedDelay.Spend(context.RequestServices.GetRequiredService<IOptions<ReceiverOptions>>().Value.InjectDelay);
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         });
         app.MapPost("/webhook/{stream}", ReceiveAsync);
@@ -135,6 +136,7 @@ public static class ReceiverEndpoints
                 counters.Reject(status);
             }
 
+            Hosting.InjectedDelay.Spend(options.Value.InjectDelay);
             context.Response.StatusCode = status;
         }
         finally

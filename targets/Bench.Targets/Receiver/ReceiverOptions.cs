@@ -24,6 +24,9 @@ public sealed class ReceiverOptions
     /// </summary>
     public int DeduplicationWindow { get; set; } = 100_000;
 
+    /// <summary>Test-only: CPU spent before each answer (the regression gate's slowdown knob). The default is none.</summary>
+    public TimeSpan InjectDelay { get; set; }
+
     /// <summary>Time spent "processing" each new delivery before answering (the <c>slow</c> fault). The default is none.</summary>
     public TimeSpan ProcessingTime { get; set; }
 }

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Bench.Reports.Gate;
+
+/// <summary>One gated metric: what it is called, its unit, which way is better, and the smallest change that matters.</summary>
+public sealed record GateMetric(string Name, string Unit, string Better, double Threshold);
+
+/// <summary>
+/// The gate's rules (<c>bench.gate.json</c>): the significance level, the launches needed on each side, the metrics
+/// compared (each with its threshold as a fraction: 0.10 = 10 %), and the exact counts that must be zero in every
+/// launch of a scenario run without faults. Settable rather than init-only so that what a file leaves out keeps
+/// its default when read (source-generated JSON sets every init-only property).
+/// </summary>
+public sealed record GateFile
+{
+    public double Alpha { get; set; } = 0.05;
+
+    public int MinLaunches { get; set; } = 3;
+
+    public List<GateMetric> Metrics { get; set; } =
+    [
+        new("latency.p50", "µs", "lower", 0.10),
+        new("latency.p99", "µs", "lower", 0.25),
+        new("throughput.achieved", "/s", "higher", 0.05),
+        new("target.cpuUsPerEvent", "µs", "lower", 0.15),
+    ];
+
+    public List<string> ExactCounts { get; set; } = ["counts.lost", "counts.duplicated"];
+
+    public static readonly GateFile Default = new();
+
+    /// <summary>The metric names the gate knows how to read from a launch.</summary>
+    public static readonly IReadOnlyList<string> KnownMetrics = ["latency.p50", "latency.p99", "throughput.achieved", "target.cpuUsPerEvent"];
+
+    public static readonly IReadOnlyList<string> KnownCounts = ["counts.lost", "counts.duplicated", "counts.errors"];
+
+    /// <summary>Reads a gate file; throws <see cref="InvalidDataException"/> saying what is wrong with it.</summary>
+    public static GateFile Read(string path)
+    {
+        GateFile? gate;
+        try
+        {
+            gate = JsonSerializer.Deserialize(File.ReadAllText(path), GateJsonContext.Default.GateFile);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
+        {
+            throw new InvalidDataException($"{path} is not a gate file: {e.Message}", e);
+        }
+
+        if (gate is null || gate.Metrics is null || gate.ExactCounts is null)
+        {
+            throw new InvalidDataException($"{path} is not a gate file: it needs an object with \"metrics\" and \"exactCounts\" (see docs/ci.md)");
+        }
+
+        var problems = gate.Metrics.Where(m => !KnownMetrics.Contains(m.Name)).Select(m => $"unknown metric '{m.Name}' (known: {string.Join(", ", KnownMetrics)})")
+            .Concat(gate.Metrics.Where(m => m.Better is not ("lower" or "higher")).Select(m => $"{m.Name}: better must be 'lower' or 'higher', not '{m.Better}'"))
+            .Concat(gate.Metrics.Where(m => !(m.Threshold > 0 && m.Threshold < 10)).Select(m => $"{m.Name}: threshold must be a fraction above 0 (0.10 is 10 %)"))
+            .Concat(gate.ExactCounts.Where(c => !KnownCounts.Contains(c)).Select(c => $"unknown exact count '{c}' (known: {string.Join(", ", KnownCounts)})"))
+            .Concat(gate.Alpha is > 0 and < 1 ? [] : ["alpha must be between 0 and 1"])
+            .Concat(gate.MinLaunches >= 2 ? [] : ["minLaunches must be at least 2"])
+            .ToList();
+        return problems.Count == 0 ? gate : throw new InvalidDataException($"{path}: {string.Join("; ", problems)}");
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, GateJsonContext.Default.GateFile);
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(GateFile))]
+internal sealed partial class GateJsonContext : JsonSerializerContext;

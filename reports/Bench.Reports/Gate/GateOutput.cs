@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using System.Xml.Linq;
+using Bench.Reports.Markdown;
+using Bench.Reports.Metrics;
+
+namespace Bench.Reports.Gate;
+
+/// <summary>The gate's verdict as markdown (for the run folder and a CI job summary) and as JUnit XML (one test case per gated metric).</summary>
+public static class GateOutput
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Markdown(GateReport report, string baselineName, string currentName)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("## Bench regression gate");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Baseline `{baselineName}` against `{currentName}`: **{report.Summary}** (exit {report.ExitCode}).");
+        sb.AppendLine();
+        foreach (var problem in report.Problems)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- {problem}");
+        }
+
+        if (report.Problems.Count > 0)
+        {
+            sb.AppendLine();
+        }
+
+        var table = new MarkdownTable("case", "metric", "baseline median", "current median", "ratio (95 % CI)", "p-value", "verdict");
+        foreach (var r in report.Rows)
+        {
+            var exact = double.IsNaN(r.PValue) && r.Unit.Length == 0;
+            table.Row(r.Case, r.Metric,
+                exact ? "0" : Value(r.BaselineMedian, r.Unit),
+                exact ? r.CurrentMedian.ToString("N0", Inv) : Value(r.CurrentMedian, r.Unit),
+                exact || double.IsNaN(r.Ratio) ? "–" : $"{Formats.Ratio(r.Ratio)} ({r.RatioLow.ToString("0.00", Inv)}–{r.RatioHigh.ToString("0.00", Inv)})",
+                exact ? "–" : r.PValue.ToString("0.000", Inv),
+                r.Verdict is Verdicts.Slower or Verdicts.Broken ? $"**{r.Verdict}**" : r.Verdict);
+        }
+
+        table.WriteTo(sb);
+        var gate = report.Gate;
+        sb.AppendLine(string.Create(Inv,
+            $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha} over the launches, the median moved beyond its threshold ({string.Join(", ", gate.Metrics.Select(m => $"{m.Name} {m.Threshold:0%}"))}), and beyond the baseline's own launch-to-launch noise. Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults."));
+        sb.AppendLine();
+        foreach (var r in report.Rows.Where(r => r.Verdict != Verdicts.Same && r.Verdict != Verdicts.Ok))
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- **{r.Case} {r.Metric}**: {r.Verdict}: {r.Reason}.");
+        }
+
+        return sb.ToString().ReplaceLineEndings("\n");
+    }
+
+    public static string JUnit(GateReport report)
+    {
+        var cases = report.Rows.Select(r =>
+        {
+            var element = new XElement("testcase", new XAttribute("classname", "bench." + r.Case.Replace('/', '.')), new XAttribute("name", r.Metric), new XAttribute("time", "0"));
+            if (r.Verdict is Verdicts.Slower or Verdicts.Broken)
+            {
+                element.Add(new XElement("failure", new XAttribute("message", $"{r.Verdict}: {r.Reason}"), new XAttribute("type", r.Verdict)));
+            }
+            else if (r.Verdict == Verdicts.Inconclusive)
+            {
+                element.Add(new XElement("skipped", new XAttribute("message", $"inconclusive: {r.Reason}")));
+            }
+            else
+            {
+                element.Add(new XElement("system-out", $"{r.Verdict}: {r.Reason}"));
+            }
+
+            return element;
+        }).ToList();
+        foreach (var problem in report.Problems)
+        {
+            cases.Add(new XElement("testcase", new XAttribute("classname", "bench.gate"), new XAttribute("name", "comparable"), new XAttribute("time", "0"),
+                new XElement("error", new XAttribute("message", problem))));
+        }
+
+        var suite = new XElement("testsuite",
+            new XAttribute("name", "bench regression gate"),
+            new XAttribute("tests", cases.Count.ToString(Inv)),
+            new XAttribute("failures", report.Rows.Count(r => r.Verdict is Verdicts.Slower or Verdicts.Broken).ToString(Inv)),
+            new XAttribute("errors", report.Problems.Count.ToString(Inv)),
+            new XAttribute("skipped", report.Rows.Count(r => r.Verdict == Verdicts.Inconclusive).ToString(Inv)),
+            cases);
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite)).ToString().ReplaceLineEndings("\n") + "\n";
+    }
+
+    private static string Value(double v, string unit) => unit switch
+    {
+        "µs" => Formats.Milliseconds(v),
+        "/s" => v.ToString("N1", Inv) + "/s",
+        _ => v.ToString("N2", Inv),
+    };
+}

@@ -1,0 +1,105 @@
+using Bench.Reports.Json;
+using Bench.Reports.Model;
+using Bench.Scenarios.Cli;
+
+namespace Bench.Scenarios.Tests.Cli;
+
+/// <summary><c>bench compare</c> end to end on files: the exit codes, and what it writes.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class CompareCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("bench-compare-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private string Write(string name, RunResults run)
+    {
+        var folder = Path.Combine(dir, name);
+        Directory.CreateDirectory(folder);
+        ResultsJson.Write(run, Path.Combine(folder, "results.json"));
+        return folder;
+    }
+
+    private static RunResults Run(string scenario, params long[] p50s) => new()
+    {
+        RunId = "20261127-000000",
+        StartedAt = DateTimeOffset.UnixEpoch,
+        Profile = "ci",
+        Status = "complete",
+        Environment = new EnvironmentInfo("Linux", "cpu", 2, 1, ".NET", "gc", null, "bench run"),
+        Results =
+        [
+            new ScenarioResult
+            {
+                Scenario = scenario,
+                Transport = "websocket",
+                Parameters = new ScenarioParameters(500, 1, 256, 5, 2, 8),
+                LatencyUs = new LatencySummary(100, 1, 1, p50s[0], 1, p50s[0] * 4, 1, 1, ""),
+                Throughput = new ThroughputSummary(500, 500, 500),
+                Counts = new DeliveryCounts(2500, 2500, 0, 0, 0, 0),
+                Generator = new GeneratorStats(0, 0, 1),
+                Target = new TargetStats(0.3, 50, 3),
+                Launches = [.. p50s.Select(p => new LaunchFigures(p, p * 4, 500, 120, 2500, 2500, 0, 0, 0))],
+            },
+        ],
+    };
+
+    [Fact]
+    public async Task Unchanged_exits_0_and_writes_the_table_and_the_junit_file()
+    {
+        var before = Write("base", Run("rtt", 300, 310, 290, 305, 295));
+        var after = Write("head", Run("rtt", 302, 298, 300, 307, 293));
+
+        var (code, _, stdout) = await ConsoleCapture.RunWithOutputAsync(["compare", before, after]);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("Gate: no regression (exit 0)", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(after, "compare.md")));
+        Assert.Contains("<testsuite name=\"bench regression gate\" tests=\"6\" failures=\"0\"", await File.ReadAllTextAsync(Path.Combine(after, "compare.junit.xml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_slowdown_exits_1_naming_the_metric()
+    {
+        var before = Write("base", Run("rtt", 300, 310, 290, 305, 295));
+        var after = Write("head", Run("rtt", 400, 410, 390, 405, 395));
+
+        var (code, _, stdout) = await ConsoleCapture.RunWithOutputAsync(["compare", before, after]);
+
+        Assert.Equal(ExitCodes.Regression, code);
+        Assert.Contains("regression: rtt/websocket latency.p50, rtt/websocket latency.p99", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Too_few_launches_exit_3()
+    {
+        var (code, _, _) = await ConsoleCapture.RunWithOutputAsync(["compare", Write("base", Run("rtt", 300, 310)), Write("head", Run("rtt", 400, 410))]);
+
+        Assert.Equal(ExitCodes.Inconclusive, code);
+    }
+
+    [Fact]
+    public async Task Mismatched_scenarios_a_corrupt_file_and_a_foreign_json_exit_2_saying_why()
+    {
+        var before = Write("base", Run("rtt", 300, 310, 290));
+        var corrupt = Path.Combine(dir, "corrupt.json");
+        await File.WriteAllTextAsync(corrupt, "{\"schema\": \"bench-results/1\", \"runId\": ");
+        var foreign = Path.Combine(dir, "foreign.json");
+        await File.WriteAllTextAsync(foreign, "{\"name\": \"package\", \"version\": \"1.0.0\"}");
+
+        var mismatched = await ConsoleCapture.RunAsync(["compare", before, Write("head", Run("push", 300, 310, 290))]);
+        var broken = await ConsoleCapture.RunAsync(["compare", corrupt, before]);
+        var other = await ConsoleCapture.RunAsync(["compare", before, foreign]);
+        var missing = await ConsoleCapture.RunAsync(["compare", Path.Combine(dir, "nothing"), before]);
+
+        Assert.Equal(ExitCodes.Usage, mismatched.Code);
+        Assert.Contains("the runs measured different scenarios: only in the baseline: rtt/websocket; only in the current run: push/websocket", mismatched.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, broken.Code);
+        Assert.Contains("baseline:", broken.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is not a Bench results file", broken.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, other.Code);
+        Assert.Contains("current:", other.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, missing.Code);
+        Assert.Contains("does not exist", missing.Stderr, StringComparison.Ordinal);
+    }
+}
