@@ -51,6 +51,7 @@ public static class Program
             ReportCommand.Create(),
             CompareCommand.Create(),
             AbCommand.Create(() => cancel.Token),
+            CalibrateCommand.Create(),
             ListCommand.Create(),
             EngineProbeCommand.Create(() => cancel.Token),
             ProxyCommand.Create(() => cancel.Token),

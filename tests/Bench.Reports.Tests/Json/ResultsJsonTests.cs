@@ -22,6 +22,20 @@ public sealed class ResultsJsonTests : IDisposable
     }
 
     [Fact]
+    public void Results_written_before_launches_and_micro_existed_read_back_with_them_empty()
+    {
+        var json = System.Text.RegularExpressions.Regex.Replace(ResultsJson.Serialize(Fixtures.Run()), @",\s*""(launches|micro)"": \[\]", "");
+        Assert.DoesNotContain("\"launches\"", json, StringComparison.Ordinal);
+        var path = Path.Combine(dir, "old.json");
+        File.WriteAllText(path, json);
+
+        var back = ResultsJson.Read(path);
+
+        Assert.Empty(back.Micro);
+        Assert.All(back.Results, r => Assert.Empty(r.Launches));
+    }
+
+    [Fact]
     public void The_json_uses_the_documented_field_names()
     {
         var json = ResultsJson.Serialize(Fixtures.Run());
