@@ -121,6 +121,12 @@ internal static class AbCommand
             info.ArgumentList.Add(a);
         }
 
+        // The launched bench decides its own socket settings, as when run by hand.
+        if (!Program.InlineCompletionsFromUser)
+        {
+            info.Environment.Remove(Program.InlineCompletions);
+        }
+
         foreach (var (key, value) in env)
         {
             info.Environment[key] = value;
