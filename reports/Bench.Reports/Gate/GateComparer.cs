@@ -51,9 +51,9 @@ public sealed record GateReport(IReadOnlyList<GateRow> Rows, IReadOnlyList<strin
 
 /// <summary>
 /// Compares a current run with a baseline, launch by launch. A metric is <c>slower</c> (or <c>faster</c>) only when
-/// all three agree: the Mann–Whitney U test rejects "same distribution" at the gate's significance level; the median
-/// moved by more than the metric's threshold; and by more than the baseline's own noise (half its launch-to-launch
-/// range, relative to its median). A significant move for the worse beyond the threshold but within that noise is
+/// all agree: the Mann–Whitney U test rejects "same distribution" at the gate's significance level; the median moved by
+/// more than the metric's threshold, and the whole 95 % bootstrap interval of the ratio lies beyond it; and the move
+/// is larger than the launch-to-launch noise (half the range of the noisier side, relative to its median). A significant move for the worse beyond the threshold but within that noise is
 /// <c>inconclusive</c> (the baseline is too noisy to decide), as is a side with too few launches; anything else —
 /// including a large move the test does not find significant — is <c>same</c>.
 /// </summary>
@@ -115,7 +115,9 @@ public static class GateComparer
         var ratio = medB == 0 ? double.NaN : medC / medB;
         var (low, high) = RatioInterval(baseline, current);
         var p = MannWhitney.TwoSidedP(baseline, current);
-        var noise = medB == 0 ? 0 : (baseline.Max() - baseline.Min()) / (2 * medB);
+        // The noise floor: half the launch-to-launch range of the noisier side, relative to its median. A machine that
+        // was quiet for the baseline and busy for the current run shows it in the current side's spread.
+        var noise = Math.Max(Spread(baseline), Spread(current));
         var bar = Math.Max(metric.Threshold, noise);
         var lowerIsBetter = metric.Better == "lower";
         string verdict;
@@ -136,13 +138,15 @@ public static class GateComparer
             var worse = lowerIsBetter ? change > 0 : change < 0;
             var significant = p < gate.Alpha;
             var beyondThreshold = Math.Abs(change) > metric.Threshold;
-            var beyondNoise = Math.Abs(change) > bar;
+            // The whole 95 % interval of the ratio must lie beyond the threshold too, not just its middle.
+            var intervalBeyond = lowerIsBetter == worse ? low > 1 + metric.Threshold : high < 1 - metric.Threshold;
+            var beyondNoise = Math.Abs(change) > bar && intervalBeyond;
             (verdict, reason) = (significant, beyondThreshold, beyondNoise) switch
             {
                 (true, true, true) => (worse ? Verdicts.Slower : Verdicts.Faster,
-                    string.Create(inv, $"moved {change:+0.0%;-0.0%}, beyond the {metric.Threshold:0%} threshold and the baseline's ±{noise:0.0%} noise, p = {p:0.000}")),
+                    string.Create(inv, $"moved {change:+0.0%;-0.0%} (95 % interval {low - 1:+0%;-0%} to {high - 1:+0%;-0%}), beyond the {metric.Threshold:0%} threshold and the ±{noise:0.0%} launch-to-launch noise, p = {p:0.000}")),
                 (true, true, false) when worse => (Verdicts.Inconclusive,
-                    string.Create(inv, $"moved {change:+0.0%;-0.0%} (p = {p:0.000}), beyond the {metric.Threshold:0%} threshold but within the baseline's own ±{noise:0.0%} launch-to-launch noise: too noisy to decide")),
+                    string.Create(inv, $"moved {change:+0.0%;-0.0%} (p = {p:0.000}; 95 % interval {low - 1:+0%;-0%} to {high - 1:+0%;-0%}), beyond the {metric.Threshold:0%} threshold but not clear of the ±{noise:0.0%} launch-to-launch noise: too noisy to decide")),
                 (false, true, _) => (Verdicts.Same,
                     string.Create(inv, $"moved {change:+0.0%;-0.0%}, but not significantly (p = {p:0.000} ≥ {gate.Alpha}): launch-to-launch noise")),
                 _ => (Verdicts.Same, string.Create(inv, $"moved {change:+0.0%;-0.0%}, within {(beyondThreshold ? $"the baseline's ±{noise:0.0%} noise" : $"the {metric.Threshold:0%} threshold")}")),
@@ -193,6 +197,12 @@ public static class GateComparer
     private static Dictionary<string, ScenarioResult> Cases(RunResults run) =>
         run.Results.Where(r => r.Resilience is null && r.Saturation is null && r.Connections is null && r.Wire is null)
             .GroupBy(CaseKey).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+
+    private static double Spread(IReadOnlyList<double> values)
+    {
+        var median = Median(values);
+        return median == 0 ? 0 : (values.Max() - values.Min()) / (2 * median);
+    }
 
     public static double Median(IReadOnlyList<double> values)
     {
