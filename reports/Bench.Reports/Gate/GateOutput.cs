@@ -43,7 +43,7 @@ public static class GateOutput
         table.WriteTo(sb);
         var gate = report.Gate;
         sb.AppendLine(string.Create(Inv,
-            $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha} over the launches, the median moved beyond its threshold ({string.Join(", ", gate.Metrics.Select(m => $"{m.Name} {m.Threshold:0%}"))}), and beyond the baseline's own launch-to-launch noise. Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults."));
+            $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha} over the launches, the median ratio and its whole 95 % interval moved beyond the metric's threshold ({string.Join(", ", gate.Metrics.Select(m => $"{m.Name} {m.Threshold:0%}"))}), and the move exceeds the launch-to-launch noise of the noisier side. Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults."));
         sb.AppendLine();
         foreach (var r in report.Rows.Where(r => r.Verdict != Verdicts.Same && r.Verdict != Verdicts.Ok))
         {
