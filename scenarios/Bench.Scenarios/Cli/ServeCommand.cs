@@ -31,7 +31,7 @@ internal static class ServeCommand
         var injectDelay = CliOptions.Duration("--inject-delay", "Test only: CPU spent before each delivery, echo or answer (e.g. 200us), to prove the regression gate. The default is none.");
         var parent = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (set by bench run, so no target outlives its run)." };
 
-        var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL' when it listens.")
+        var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL…' (every URL bound, plain HTTP first) when it listens.")
         {
             role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, gzip, cold, trustPin, maxInflated, injectDelay, parent,
         };
