@@ -112,7 +112,7 @@ public class Hmac
         signature = new WebhookSignature(secret);
         verifier = new WebhookVerifier(secret, TimeSpan.FromDays(3650), TimeProvider.System);
         body = EventEnvelope.ToArray(new PublishedEvent(7, 0, MicroPayload.Create(1024)), "s0", 7);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
         timestamp = now.ToString(System.Globalization.CultureInfo.InvariantCulture);
         header = signature.Sign("evt_7", now, body);
     }

@@ -44,9 +44,9 @@ public static class Program
             }
         }
 
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = TimeProvider.System.GetUtcNow();
         var runId = EnvironmentProbe.RunId(startedAt);
-        var directory = output ?? Path.Combine("results", runId);
+        var directory = output ?? RunFolders.Unique(runId);
         Directory.CreateDirectory(directory);
 
         // A short job, in process: enough iterations for a mean with an error bar, in well under a minute.
@@ -107,29 +107,14 @@ public static class Program
         var reportPath = ReportWriter.Write(run, directory);
         if (output is null)
         {
-            PointLatestAt(directory);
+            if (RunFolders.PointLatestAt(directory) is { } warning)
+            {
+                Console.Error.WriteLine(warning);
+            }
         }
 
         Console.WriteLine($"Results: {Path.GetFullPath(resultsPath)}");
         Console.WriteLine($"Report:  {Path.GetFullPath(reportPath)}");
         return failed == 0 ? 0 : 1;
-    }
-
-    private static void PointLatestAt(string directory)
-    {
-        var latest = Path.Combine("results", "latest");
-        try
-        {
-            if (File.Exists(latest) || Directory.Exists(latest))
-            {
-                File.Delete(latest);
-            }
-
-            File.CreateSymbolicLink(latest, Path.GetFileName(directory));
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine($"warning: could not point {latest} at the run: {e.Message}");
-        }
     }
 }

@@ -19,6 +19,18 @@ public static class Program
     /// <summary>Whether <see cref="InlineCompletions"/> was set by the user rather than by Bench.</summary>
     internal static bool InlineCompletionsFromUser { get; private set; }
 
+    /// <summary>
+    /// Gives a process Bench starts (a target, or another build's bench) the socket settings it would have by hand:
+    /// the inline-completions setting Bench chose for itself is not passed on, unless the user set it.
+    /// </summary>
+    internal static void StartsAsLaunchedByHand(System.Diagnostics.ProcessStartInfo info)
+    {
+        if (!InlineCompletionsFromUser)
+        {
+            info.Environment.Remove(InlineCompletions);
+        }
+    }
+
     public static async Task<int> Main(string[] args)
     {
         InlineCompletionsFromUser = Environment.GetEnvironmentVariable(InlineCompletions) is not null;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
+using Bench.Reports;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
 using Bench.Scenarios.Running;
@@ -52,7 +52,7 @@ internal static class AbCommand
             }
 
             var ct = cancellation();
-            var directory = parse.GetValue(output) ?? Path.Combine("results", "ab-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            var directory = parse.GetValue(output) ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
             Directory.CreateDirectory(directory);
             var runs = new Dictionary<string, List<RunResults>> { ["base"] = [], ["head"] = [] };
 
@@ -122,10 +122,7 @@ internal static class AbCommand
         }
 
         // The launched bench decides its own socket settings, as when run by hand.
-        if (!Program.InlineCompletionsFromUser)
-        {
-            info.Environment.Remove(Program.InlineCompletions);
-        }
+        Program.StartsAsLaunchedByHand(info);
 
         foreach (var (key, value) in env)
         {

@@ -17,13 +17,11 @@ namespace Bench.Scenarios.Running;
 /// </summary>
 public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter output, TimeProvider clock)
 {
-    public const string ResultsRoot = "results";
-
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
         var startedAt = clock.GetUtcNow();
         var runId = EnvironmentProbe.RunId(startedAt);
-        var directory = plan.OutputDirectory ?? UniqueRunDirectory(runId);
+        var directory = plan.OutputDirectory ?? RunFolders.Unique(runId);
         Directory.CreateDirectory(directory);
         var resultsPath = Path.Combine(directory, "results.json");
         var run = new RunResults
@@ -104,7 +102,10 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         var report = ReportWriter.Write(run, directory);
         if (plan.OutputDirectory is null)
         {
-            PointLatestAt(directory);
+            if (RunFolders.PointLatestAt(directory) is { } warning)
+            {
+                progress.Message(warning);
+            }
         }
 
         await output.WriteLineAsync($"Results: {Path.GetFullPath(resultsPath)}").ConfigureAwait(false);
@@ -138,39 +139,5 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             { Wire: { } w } => string.Create(inv, $"{label} {w.PayloadBytes:N0} B: {w.ToSubscriberBytesPerEvent:N0} B/event to the subscriber, {w.FromSubscriberBytesPerEvent:N0} back, target {w.TargetCpuUsPerEvent:N0} µs/event{warnings}"),
             _ => string.Create(inv, $"{label}: p50 {Formats.Milliseconds(r.LatencyUs.P50)}, p99 {Formats.Milliseconds(r.LatencyUs.P99)}, achieved {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N0}/s, delivered {r.Counts.Delivered:N0}, lost {r.Counts.Lost:N0}, errors {r.Counts.Errors:N0}{warnings}"),
         };
-    }
-
-    private static string UniqueRunDirectory(string runId)
-    {
-        var path = Path.Combine(ResultsRoot, runId);
-        for (var i = 2; Directory.Exists(path); i++)
-        {
-            path = Path.Combine(ResultsRoot, $"{runId}-{i.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        return path;
-    }
-
-    /// <summary>Points <c>results/latest</c> at the run folder (a relative symbolic link).</summary>
-    private void PointLatestAt(string directory)
-    {
-        var latest = Path.Combine(ResultsRoot, "latest");
-        try
-        {
-            if (File.Exists(latest) || Directory.Exists(latest))
-            {
-                File.Delete(latest);
-            }
-
-            File.CreateSymbolicLink(latest, Path.GetFileName(directory));
-        }
-        catch (IOException e)
-        {
-            progress.Message($"warning: could not point {latest} at the run: {e.Message}");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            progress.Message($"warning: could not point {latest} at the run: {e.Message}");
-        }
     }
 }

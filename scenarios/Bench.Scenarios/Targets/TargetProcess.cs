@@ -94,10 +94,7 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         }
 
         // Targets run with the runtime's socket defaults, whatever the harness chose for itself.
-        if (!Program.InlineCompletionsFromUser)
-        {
-            info.Environment.Remove(Program.InlineCompletions);
-        }
+        Program.StartsAsLaunchedByHand(info);
 
         foreach (var (key, value) in environment)
         {

@@ -20,7 +20,7 @@ public static class KestrelWire
             var counter = meter.Open(handshakeFirst: tlsFollows);
             context.Items[CounterKey] = counter;
             var original = context.Transport;
-            var stream = new CountingStream(new DuplexPipeStream(original), counter);
+            var stream = new CountingStream(new DuplexStream(original.Input.AsStream(leaveOpen: true), original.Output.AsStream(leaveOpen: true)), counter);
             await using (stream.ConfigureAwait(false))
             {
                 var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
@@ -57,41 +57,4 @@ public static class KestrelWire
     }
 
     private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
-
-    /// <summary>A Kestrel transport (two pipes) seen as one stream.</summary>
-    private sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
-    {
-        private readonly Stream input = pipe.Input.AsStream(leaveOpen: true);
-        private readonly Stream output = pipe.Output.AsStream(leaveOpen: true);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => input.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => input.ReadAsync(buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => input.ReadAsync(buffer, offset, count, cancellationToken);
-
-        public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => output.WriteAsync(buffer, cancellationToken);
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => output.WriteAsync(buffer, offset, count, cancellationToken);
-
-        public override void Flush() => output.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => output.FlushAsync(cancellationToken);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
 }

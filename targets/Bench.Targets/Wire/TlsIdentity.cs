@@ -28,7 +28,8 @@ public sealed class TlsIdentity : IDisposable
     /// <summary>SHA-256 of the certificate's DER bytes, lower-case hex.</summary>
     public string Pin { get; }
 
-    public static TlsIdentity Create()
+    /// <summary>A new certificate, valid from a day before <paramref name="clock"/>'s now to a week after.</summary>
+    public static TlsIdentity Create(TimeProvider? clock = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=bench-target", key, HashAlgorithmName.SHA256);
@@ -39,7 +40,7 @@ public sealed class TlsIdentity : IDisposable
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        var now = DateTimeOffset.UtcNow;
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
         using var made = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(7));
 
         // A round trip through PKCS#12 gives a certificate whose key every TLS stack on every OS can use.

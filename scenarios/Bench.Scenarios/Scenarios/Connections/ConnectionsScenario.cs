@@ -223,6 +223,7 @@ public sealed class ConnectionsScenario : IScenario
     {
         private readonly List<WebSocketSubscriber> subscribers = [];
         private readonly HashSet<int> addresses = [];
+        private readonly DeliveryWire plain = DeliveryWire.Plain();
         private int attempted;
 
         public TargetProcess Target => target;
@@ -256,7 +257,7 @@ public sealed class ConnectionsScenario : IScenario
                 {
                     // Past one address's ephemeral ports, connect from 127.0.0.2, 127.0.0.3, … (all loopback).
                     IPAddress? source = spread ? new IPAddress([127, 0, 0, (byte)(2 + i / ConnectionsPerSourceAddress)]) : null;
-                    var options = new SubscriberOptions { Reconnect = false, KeepAliveInterval = KeepAlive, KeepAliveTimeout = TimeSpan.Zero, Wire = DeliveryWire.Plain(), Source = source };
+                    var options = new SubscriberOptions { Reconnect = false, KeepAliveInterval = KeepAlive, KeepAliveTimeout = TimeSpan.Zero, Wire = plain, Source = source };
                     var started = Stopwatch.GetTimestamp();
                     try
                     {
