@@ -16,7 +16,10 @@ public sealed record GateFile
 {
     public double Alpha { get; set; } = 0.05;
 
-    public int MinLaunches { get; set; } = 3;
+    public int MinLaunches { get; set; } = 4;
+
+    /// <summary>Compare latencies as ratios to each launch's loopback echo probe (<c>--normalize</c>), cancelling the machine's drift.</summary>
+    public bool Normalize { get; set; }
 
     public List<GateMetric> Metrics { get; set; } =
     [

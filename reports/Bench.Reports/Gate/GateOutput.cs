@@ -42,8 +42,16 @@ public static class GateOutput
 
         table.WriteTo(sb);
         var gate = report.Gate;
-        sb.AppendLine(string.Create(Inv,
-            $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha} over the launches, the median ratio and its whole 95 % interval moved beyond the metric's threshold ({string.Join(", ", gate.Metrics.Select(m => $"{m.Name} {m.Threshold:0%}"))}), and the move exceeds the launch-to-launch noise of the noisier side. Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults."));
+        if (gate.Normalize)
+        {
+            sb.AppendLine("Latencies are adjusted for each launch's loopback echo probe (`--normalize`): a raw TCP round trip of the same payload measured beside the case. The launch-to-launch noise the probe explains is removed (the slope of log latency on log probe, fitted within each side); the difference between the sides is kept whole.");
+            sb.AppendLine();
+        }
+
+        var thresholds = string.Join(", ", gate.Metrics.Select(m => string.Create(Inv, $"{m.Name} {m.Threshold:0%}")));
+        sb.AppendLine(report.Paired
+            ? string.Create(Inv, $"The launches are paired — each baseline launch ran next to a current one in the same job — and the ratio is the median of the pair ratios. A metric is slower or faster only when the Wilcoxon signed-rank test on the pair ratios gives p < {gate.Alpha}, the median ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}), and the move exceeds the spread of the pair ratios (1.4826 × their median absolute deviation). Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults.")
+            : string.Create(Inv, $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha} over the launches, the median ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}), and the move exceeds the launch-to-launch noise of the noisier side (1.4826 × its median absolute deviation). Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults."));
         sb.AppendLine();
         foreach (var r in report.Rows.Where(r => r.Verdict != Verdicts.Same && r.Verdict != Verdicts.Ok))
         {

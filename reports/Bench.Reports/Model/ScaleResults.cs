@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Bench.Reports.Model;
 
 /// <summary>
@@ -90,7 +92,11 @@ public sealed record MicroBenchmark(
     double StdDevNs,
     long? AllocatedBytes);
 
-/// <summary>One launch of a repeated run: the figures the CI gate compares, and the exact counts it checks.</summary>
+/// <summary>
+/// One launch of a repeated run: the figures the CI gate compares, and the exact counts it checks. <see cref="Position"/>
+/// is the launch's place in the job that made it, counted across both builds, when <c>bench ab</c> made it: launches of
+/// base and head at neighbouring positions are pairs.
+/// </summary>
 public sealed record LaunchFigures(
     long P50Us,
     long P99Us,
@@ -100,4 +106,13 @@ public sealed record LaunchFigures(
     long Delivered,
     long Lost,
     long Duplicated,
-    long Errors);
+    long Errors,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Position = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ProbeP50Us = null);
+
+/// <summary>
+/// The loopback echo probe measured beside a case's measured window (the ci profile): a raw TCP round trip of the
+/// case's payload size, about 200 a second, with no Bench code on the path. A gate with <c>--normalize</c> compares
+/// latencies as ratios to its p50.
+/// </summary>
+public sealed record ProbeSummary(long P50Us, long P99Us, long RoundTrips, int PayloadBytes);

@@ -42,6 +42,9 @@ public sealed record ScenarioResult
     /// <summary>Bytes on the wire and CPU per delivered event (the <c>overhead</c> scenario only).</summary>
     public WireSummary? Wire { get; init; }
 
+    /// <summary>The loopback echo probe beside the measured window (the ci profile); null when none ran.</summary>
+    public ProbeSummary? Probe { get; init; }
+
     /// <summary>
     /// With <c>--repeat</c>: each launch's own figures, in the order run (every launch a fresh set of target
     /// processes). The result's summary figures are then medians across launches, and its counts sums. Empty for one launch.

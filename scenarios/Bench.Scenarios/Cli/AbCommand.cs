@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Bench.Reports;
+using Bench.Reports.Gate;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
 using Bench.Scenarios.Running;
@@ -10,7 +11,8 @@ namespace Bench.Scenarios.Cli;
 /// <summary>
 /// <c>bench ab --base DIR --head DIR</c>: the pull-request gate. Runs the ci suite from two built copies of Bench
 /// alternately — base, head, head, base, base, head, … — one launch at a time, so the machine's drift falls on both
-/// alike, then gates head against base as <c>bench compare</c> does.
+/// alike. Launch i of base and launch i of head ran back to back, so the gate compares them as pairs (their positions
+/// are kept in <c>launches[].position</c>, and <c>bench compare</c> of the two merged results pairs them again).
 /// </summary>
 internal static class AbCommand
 {
@@ -18,19 +20,25 @@ internal static class AbCommand
     {
         var baseDir = new Option<string>("--base") { Description = "The base build: a folder holding its bench executable (e.g. artifacts/bench of main).", Required = true };
         var headDir = new Option<string>("--head") { Description = "The head build: a folder holding its bench executable.", Required = true };
-        var launches = CliOptions.PositiveInt("--launches", "Launches of each build. The default is 5.");
+        var launches = CliOptions.PositiveInt("--launches", "Launches of each build, run as pairs. The default is 6: the fewest pairs whose signed-rank test can reach p < 0.05, half of them base first.");
         var output = new Option<string?>("--out") { Description = "Where the launches, both merged results and the gate's table go. The default is results/ab-<time>." };
         var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json). The default is built in." };
         var headEnv = new Option<string[]>("--head-env") { Description = "NAME=VALUE set for the head's launches only (e.g. BENCH_INJECT_DELAY=200us to prove the gate). Repeatable." };
+        var normalize = new Option<bool>("--normalize")
+        {
+            Description = "Adjust latencies for each launch's loopback echo probe before gating (on by default here: both builds run the ci profile, which measures it). --normalize false gates without it, e.g. against a base too old to have the probe.",
+            DefaultValueFactory = _ => true,
+        };
+        var confirm = CliOptions.NonNegativeInt("--confirm", "When the gate finds a regression, run this many more pairs and gate again on all of them, so a fluke does not fail the build. The default is 4; 0 believes the first verdict.");
         var baseEnv = new Option<string[]>("--base-env") { Description = "NAME=VALUE set for the base's launches only. Repeatable." };
         var command = new Command("ab", "Gate a head build against a base build with alternating ci launches on this machine: exit 0, 1 regression, 3 inconclusive, 2 bad usage, 4 a launch failed.")
         {
-            baseDir, headDir, launches, output, gate, headEnv, baseEnv,
+            baseDir, headDir, launches, output, gate, headEnv, baseEnv, normalize, confirm,
         };
         command.SetAction(async (parse, _) =>
         {
             var problems = new List<string>();
-            var (gateFile, _, _) = CompareCommand.LoadInputs(parse.GetValue(gate), null, problems);
+            var (gateFile, _, _) = CompareCommand.LoadInputs(parse.GetValue(gate), null, problems, parse.GetValue(normalize));
             var builds = new[] { ("base", parse.GetValue(baseDir)!, Env(parse.GetValue(baseEnv), "--base-env", problems)), ("head", parse.GetValue(headDir)!, Env(parse.GetValue(headEnv), "--head-env", problems)) };
             foreach (var (name, dir, _) in builds)
             {
@@ -40,10 +48,11 @@ internal static class AbCommand
                 }
             }
 
-            var n = parse.GetValue(launches) ?? 5;
-            if (n < gateFile.MinLaunches)
+            var n = parse.GetValue(launches) ?? 6;
+            var fewest = Enumerable.Range(1, 60).First(k => k >= gateFile.MinLaunches && WilcoxonSignedRank.SmallestP(k) < gateFile.Alpha);
+            if (n < fewest)
             {
-                problems.Add($"--launches: the gate needs at least {gateFile.MinLaunches} launches of each build");
+                problems.Add($"--launches: the gate needs at least {fewest} pairs to reach p < {gateFile.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             }
 
             if (problems.Count > 0)
@@ -55,45 +64,118 @@ internal static class AbCommand
             var directory = parse.GetValue(output) ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
             Directory.CreateDirectory(directory);
             var runs = new Dictionary<string, List<RunResults>> { ["base"] = [], ["head"] = [] };
+            var positions = new Dictionary<string, List<int>> { ["base"] = [], ["head"] = [] };
 
             // ABBA order: a trend in the machine's speed over the job affects both builds the same.
-            var order = Enumerable.Range(0, n).SelectMany(i => i % 2 == 0 ? new[] { 0, 1 } : [1, 0]).ToList();
-            for (var k = 0; k < order.Count; k++)
+            var pairs = 0;
+            async Task<int> RunPairsAsync(int count)
             {
-                var (name, dir, env) = builds[order[k]];
-                var launchDir = Path.Combine(directory, $"{k + 1:00}-{name}");
-                Console.Out.WriteLine($"launch {k + 1} of {order.Count}: {name} ({dir})");
-                var code = await LaunchAsync(Path.Combine(dir, "bench"), launchDir, env, ct).ConfigureAwait(false);
-                if (ct.IsCancellationRequested)
+                var last = pairs + count;
+                for (; pairs < last; pairs++)
                 {
-                    return ExitCodes.Cancelled;
+                    foreach (var which in pairs % 2 == 0 ? new[] { 0, 1 } : [1, 0])
+                    {
+                        var (name, dir, env) = builds[which];
+                        var k = runs["base"].Count + runs["head"].Count + 1;
+                        var launchDir = Path.Combine(directory, $"{k:00}-{name}");
+                        Console.Out.WriteLine($"launch {k} of {2 * last}: {name} ({dir})");
+                        var code = await LaunchAsync(Path.Combine(dir, "bench"), launchDir, env, ct).ConfigureAwait(false);
+                        if (ct.IsCancellationRequested)
+                        {
+                            return ExitCodes.Cancelled;
+                        }
+
+                        if (code != ExitCodes.Ok)
+                        {
+                            await Console.Error.WriteLineAsync($"error: the {name} launch {k} exited with {code}; its output is in {launchDir}").ConfigureAwait(false);
+                            return ExitCodes.RunFailed;
+                        }
+
+                        runs[name].Add(ResultsJson.Read(Path.Combine(launchDir, "results.json")));
+                        positions[name].Add(k);
+                    }
                 }
 
-                if (code != ExitCodes.Ok)
+                return ExitCodes.Ok;
+            }
+
+            int Gate()
+            {
+                var merged = runs.ToDictionary(kv => kv.Key, kv => Merge(kv.Value, positions[kv.Key]));
+                foreach (var (name, run) in merged)
                 {
-                    await Console.Error.WriteLineAsync($"error: the {name} launch {k + 1} exited with {code}; its output is in {launchDir}").ConfigureAwait(false);
-                    return ExitCodes.RunFailed;
+                    Directory.CreateDirectory(Path.Combine(directory, name));
+                    ResultsJson.Write(run, Path.Combine(directory, name, "results.json"));
                 }
 
-                runs[name].Add(ResultsJson.Read(Path.Combine(launchDir, "results.json")));
+                return CompareCommand.Gate(merged["base"], "base " + builds[0].Item2, merged["head"], directory, gateFile, Console.Out);
             }
 
-            var merged = runs.ToDictionary(kv => kv.Key, kv => Merge(kv.Value));
-            foreach (var (name, run) in merged)
+            var measured = await RunPairsAsync(n).ConfigureAwait(false);
+            if (measured != ExitCodes.Ok)
             {
-                Directory.CreateDirectory(Path.Combine(directory, name));
-                ResultsJson.Write(run, Path.Combine(directory, name, "results.json"));
+                return measured;
             }
 
-            return CompareCommand.Gate(merged["base"], "base " + builds[0].Item2, merged["head"], directory, gateFile, Console.Out);
+            var gated = Gate();
+            var more = parse.GetValue(confirm) ?? 4;
+            if (gated != ExitCodes.Regression || more == 0)
+            {
+                return gated;
+            }
+
+            // A launch-to-launch fluke can look like a regression; a real one holds when more pairs are added.
+            Console.Out.WriteLine($"The gate found a regression: confirming it with {more} more pairs (--confirm).");
+            measured = await RunPairsAsync(more).ConfigureAwait(false);
+            return measured != ExitCodes.Ok ? measured : Gate();
         });
         return command;
     }
 
-    private static RunResults Merge(IReadOnlyList<RunResults> launches) => launches[0] with
+    /// <summary>
+    /// Reads a finished job's launch folders (<c>01-base</c>, <c>02-head</c>, …) back into both builds' merged runs, with
+    /// positions from the folder numbers. Null when <paramref name="directory"/> holds no launches of both builds.
+    /// </summary>
+    public static (RunResults Base, RunResults Head)? ReadJob(string directory)
     {
-        Results = [.. launches[0].Results.Select((r, i) => LaunchMerge.Merge([.. launches.Select(l => l.Results[i])]))],
+        if (!Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        var launches = Directory.GetDirectories(directory)
+            .Select(d => (Path: d, Name: Path.GetFileName(d)))
+            .Select(d => (d.Path, Dash: d.Name.IndexOf('-', StringComparison.Ordinal), d.Name))
+            .Where(d => d.Dash > 0 && int.TryParse(d.Name[..d.Dash], System.Globalization.CultureInfo.InvariantCulture, out _) && File.Exists(Path.Combine(d.Path, "results.json")))
+            .Select(d => (Position: int.Parse(d.Name[..d.Dash], System.Globalization.CultureInfo.InvariantCulture), Build: d.Name[(d.Dash + 1)..], d.Path))
+            .OrderBy(d => d.Position)
+            .ToList();
+        var read = launches.Select(l => (l.Position, l.Build, Run: ResultsJson.Read(Path.Combine(l.Path, "results.json")))).ToList();
+        // Only whole pairs of finished launches: a job stopped part-way leaves a launch with fewer results, or a pair
+        // with one side.
+        var cases = read.Count == 0 ? 0 : read.Max(l => l.Run.Results.Count);
+        var whole = read.Where(l => l.Run.Results.Count == cases && l.Run.Status == "complete")
+            .GroupBy(l => (l.Position + 1) / 2)
+            .Where(g => g.Count() == 2 && g.Any(l => l.Build == "base") && g.Any(l => l.Build == "head"))
+            .SelectMany(g => g)
+            .ToList();
+        RunResults? Side(string build)
+        {
+            var mine = whole.Where(l => l.Build == build).ToList();
+            return mine.Count == 0 ? null : Merge([.. mine.Select(l => l.Run)], [.. mine.Select(l => l.Position)]);
+        }
+
+        return Side("base") is { } b && Side("head") is { } h ? (b, h) : null;
+    }
+
+    /// <summary>One build's launches as one run, each launch keeping its position in the job.</summary>
+    public static RunResults Merge(IReadOnlyList<RunResults> launches, IReadOnlyList<int> positions) => launches[0] with
+    {
+        Results = [.. launches[0].Results.Select((_, i) => Placed(LaunchMerge.Merge([.. launches.Select(l => l.Results[i])]), positions))],
     };
+
+    private static ScenarioResult Placed(ScenarioResult merged, IReadOnlyList<int> positions) =>
+        merged with { Launches = [.. merged.Launches.Select((l, k) => l with { Position = positions[k] })] };
 
     private static Dictionary<string, string> Env(string[]? pairs, string option, List<string> problems)
     {

@@ -13,6 +13,16 @@ internal static class CliOptions
         Parsed(name, description, (string text, out double value) =>
             double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value > 0 && double.IsFinite(value), "is not a positive number");
 
+    /// <summary>The gate's <c>--normalize</c>: latencies compared as ratios to each launch's loopback probe.</summary>
+    public static Option<bool> Normalize() => new("--normalize")
+    {
+        Description = "Gate latencies as ratios to each launch's loopback echo probe (measured by the ci profile), cancelling the machine's drift; see docs/ci.md.",
+    };
+
+    public static Option<int?> NonNegativeInt(string name, string description) =>
+        Parsed(name, description, (string text, out int value) =>
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= 0, "is not a whole number of 0 or more");
+
     public static Option<int?> PositiveInt(string name, string description) =>
         Parsed(name, description, (string text, out int value) =>
             int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value > 0, "is not a positive whole number");

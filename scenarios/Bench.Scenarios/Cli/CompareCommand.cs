@@ -18,14 +18,15 @@ internal static class CompareCommand
         var current = new Argument<string>("current") { Description = "The run to judge: a results.json or a run folder." };
         var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json). The default is built in; see docs/ci.md." };
         var output = new Option<string?>("--out") { Description = "Where compare.md and compare.junit.xml go. The default is the current run's folder." };
+        var normalize = CliOptions.Normalize();
         var command = new Command("compare", "Gate a run against a baseline launch by launch: exit 0 no regression, 1 regression, 3 inconclusive, 2 bad input.")
         {
-            baseline, current, gate, output,
+            baseline, current, gate, output, normalize,
         };
         command.SetAction(parse =>
         {
             var problems = new List<string>();
-            var (gateFile, before, beforeName) = LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems);
+            var (gateFile, before, beforeName) = LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
             var now = Load(parse.GetValue(current)!, "current", problems, out var nowPath);
             if (problems.Count > 0)
             {
@@ -61,9 +62,9 @@ internal static class CompareCommand
     }
 
     /// <summary>Reads the gate file and a baseline, adding what is wrong with either to <paramref name="problems"/>.</summary>
-    public static (GateFile Gate, RunResults? Baseline, string BaselineName) LoadInputs(string? gatePath, string? baselinePath, List<string> problems)
+    public static (GateFile Gate, RunResults? Baseline, string BaselineName) LoadInputs(string? gatePath, string? baselinePath, List<string> problems, bool normalize = false)
     {
-        var gate = GateFile.Default;
+        var gate = GateFile.Default with { };
         if (gatePath is not null)
         {
             try
@@ -74,6 +75,11 @@ internal static class CompareCommand
             {
                 problems.Add($"--gate: {e.Message}");
             }
+        }
+
+        if (normalize)
+        {
+            gate = gate with { Normalize = true };
         }
 
         RunResults? baseline = null;

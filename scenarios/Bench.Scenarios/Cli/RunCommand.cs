@@ -30,12 +30,14 @@ internal static class RunCommand
         var repeat = CliOptions.PositiveInt("--repeat", "Launches of the whole suite, each with fresh targets; summaries are medians across them. The default is 5 for the ci profile, else 1.");
         var saveBaseline = new Option<string?>("--save-baseline") { Description = "When the run completes, copy its results.json here, as the baseline for a later --baseline or bench compare." };
         var baseline = new Option<string?>("--baseline") { Description = "Gate this run against a baseline (a results.json or run folder): exit 1 on a regression, 3 if inconclusive, as bench compare." };
+        var normalize = CliOptions.Normalize();
+        var confirm = CliOptions.NonNegativeInt("--confirm", "With --baseline: when the gate finds a regression, run this many more launches and gate again on all of them, so a fluke does not fail the build. The default is 5; 0 believes the first verdict.");
         var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json: metrics, thresholds, significance). The default is built in; see docs/ci.md." };
         var readyTimeout = CliOptions.Duration("--ready-timeout", "How long a target may take to start. The default is 20s.");
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, readyTimeout,
+            scenarios, profile, transport, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -66,7 +68,7 @@ internal static class RunCommand
                 problems.Add($"--transport: unknown transport '{t}'; valid transports: {string.Join(", ", Transport.All)}");
             }
 
-            var (gateFile, baselineRun, baselineName) = CompareCommand.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems);
+            var (gateFile, baselineRun, baselineName) = CompareCommand.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
             if (problems.Count > 0)
             {
                 return Program.UsageError(problems);
@@ -82,6 +84,7 @@ internal static class RunCommand
                 Baseline = baselineRun,
                 BaselineName = baselineName,
                 Gate = gateFile,
+                Confirm = parse.GetValue(confirm) ?? 5,
                 SloP99 = parse.GetValue(slo),
                 Transports = transports.Count > 0 ? transports : Transport.All,
                 Variants = [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],

@@ -45,6 +45,9 @@ public sealed record RunPlan
     /// <summary>The launches this plan runs.</summary>
     public int Launches => Repeat ?? (Profile == Profile.Ci ? 5 : 1);
 
+    /// <summary>Launches to add when the gate against <see cref="Baseline"/> finds a regression, before it is believed (0: none).</summary>
+    public int Confirm { get; init; }
+
     /// <summary>Where to copy results.json as a baseline when the run completes (<c>--save-baseline</c>).</summary>
     public string? SaveBaseline { get; init; }
 
@@ -79,6 +82,7 @@ public sealed record RunPlan
             Duration = Duration ?? d.Duration,
             Warmup = Warmup ?? d.Warmup,
             Brief = Brief,
+            Probe = Profile == Profile.Ci,
         };
     }
 

@@ -22,6 +22,9 @@ public sealed record ScenarioSettings
     /// <summary>Run the short version (the default suite): fewer steps, sizes and variants.</summary>
     public bool Brief { get; init; }
 
+    /// <summary>Measure the loopback echo probe beside the measured window (the ci profile), for a gate's <c>--normalize</c>.</summary>
+    public bool Probe { get; init; }
+
     /// <summary>How long to wait after the last publish for deliveries still in flight.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

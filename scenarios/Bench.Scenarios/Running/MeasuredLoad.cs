@@ -1,5 +1,6 @@
 using Bench.Engine.Load;
 using Bench.Engine.Recording;
+using Bench.Reports.Model;
 using Bench.Scenarios.Scenarios;
 using Bench.Scenarios.Targets;
 
@@ -63,7 +64,9 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
         using var progressStop = new CancellationTokenSource();
         var progress = ProgressLoopAsync(recorder, iterationRecorder, progressStop.Token);
 
-        // CPU is read over the measured window: from the end of warm-up to the end of the load.
+        // CPU is read over the measured window: from the end of warm-up to the end of the load. The probe, when asked
+        // for, runs over the same window.
+        EchoProbe? probe = null;
         var windowStart = Task.Run(async () =>
         {
             var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), recorder.MeasureStart);
@@ -74,6 +77,10 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
 
             generatorCpu.Restart();
             targetCpuAtStart = target.CpuTime();
+            if (s.Probe)
+            {
+                probe = EchoProbe.Start(s.PayloadBytes);
+            }
         }, stop.Token);
 
         // Scripted events (faults) run beside the load, timed from the run's start.
@@ -97,6 +104,8 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
             // Stopped before warm-up ended: there is no measured window to read.
         }
         var loadEnd = Clock.GetTimestamp();
+        var probed = probe?.Stop();
+        probe?.Dispose();
         var (_, generatorPercent) = generatorCpu.Read();
         var targetCpuSeconds = (target.CpuTime() - targetCpuAtStart).TotalSeconds;
         var measuredWall = Math.Max(0.001, Clock.GetElapsedTime(recorder.MeasureStart, loadEnd).TotalSeconds);
@@ -128,7 +137,7 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
         }
 
         return new LoadOutcome(load, measuredWall, drained is null ? measuredWall : deliveryWall, generatorPercent,
-            targetCpuSeconds, targetPercent, target.PeakRssMiB(), drainTimedOut, ct.IsCancellationRequested);
+            targetCpuSeconds, targetPercent, target.PeakRssMiB(), drainTimedOut, ct.IsCancellationRequested, probed);
     }
 
     private async Task ProgressLoopAsync(RunRecorder recorder, RunRecorder sentRecorder, CancellationToken ct)
@@ -164,4 +173,5 @@ public sealed record LoadOutcome(
     double TargetCpuPercent,
     double TargetPeakRssMiB,
     bool DrainTimedOut,
-    bool Cancelled);
+    bool Cancelled,
+    ProbeSummary? Probe = null);

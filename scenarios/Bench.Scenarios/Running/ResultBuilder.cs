@@ -48,6 +48,7 @@ public static class ResultBuilder
                 outcome.Load.Dropped,
                 Round(outcome.GeneratorCpuPercent)),
             Target = new TargetStats(Round(outcome.TargetCpuSeconds), Round(outcome.TargetPeakRssMiB), Round(outcome.TargetCpuPercent)),
+            Probe = outcome.Probe,
         };
         return result with { Warnings = [.. Warnings(result, outcome), .. extraWarnings] };
     }

@@ -34,17 +34,17 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         ResultsJson.Write(run, resultsPath);
         progress.Message($"Bench run {runId} ({plan.Profile.Name} profile) -> {directory}");
 
-        var exitCode = ExitCodes.Ok;
-        try
+        // With --repeat the whole suite runs again, each launch with fresh targets; a case's result is then the merge of
+        // its launches so far (medians, summed counts, every launch kept).
+        var launches = new List<(string Label, List<ScenarioResult> Runs)>();
+        var total = plan.Launches;
+        async Task RunLaunchesAsync(int first)
         {
-            // With --repeat the whole suite runs again, each launch with fresh targets; a case's result is then the
-            // merge of its launches so far (medians, summed counts, every launch kept).
-            var launches = new List<(string Label, List<ScenarioResult> Runs)>();
-            for (var launch = 1; launch <= plan.Launches; launch++)
+            for (var launch = first; launch <= total; launch++)
             {
-                if (plan.Launches > 1)
+                if (total > 1)
                 {
-                    progress.Message($"launch {launch} of {plan.Launches}");
+                    progress.Message($"launch {launch} of {total}");
                 }
 
                 var index = 0;
@@ -67,47 +67,17 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
 
                         index++;
                         run.Results.Clear();
-                        run.Results.AddRange(launches.Select(l => plan.Launches > 1 ? LaunchMerge.Merge(l.Runs) : l.Runs[0]));
+                        run.Results.AddRange(launches.Select(l => total > 1 ? LaunchMerge.Merge(l.Runs) : l.Runs[0]));
                         ResultsJson.Write(run, resultsPath);
                         progress.Message(Summary(result));
                         ct.ThrowIfCancellationRequested();
                     }
                 }
             }
-
-            run = run with { Status = "complete" };
-        }
-        catch (TargetFailedException e)
-        {
-            progress.Message($"error: {e.Message}");
-            run = run with { Status = "failed", StatusMessage = e.Message };
-            exitCode = ExitCodes.RunFailed;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            progress.Message("cancelled: writing what was measured so far");
-            run = run with { Status = "cancelled", StatusMessage = "stopped by the user" };
-            exitCode = ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            // A fault of the harness itself: keep what was measured, say what happened, and fail the run.
-            progress.Message($"error: the run failed: {e}");
-            run = run with { Status = "failed", StatusMessage = $"{e.GetType().Name}: {e.Message}" };
-            exitCode = ExitCodes.RunFailed;
         }
 
-        ResultsJson.Write(run, resultsPath);
-        progress.Message("rendering report and charts");
-        var report = ReportWriter.Write(run, directory);
-        if (plan.OutputDirectory is null)
-        {
-            if (RunFolders.PointLatestAt(directory) is { } warning)
-            {
-                progress.Message(warning);
-            }
-        }
-
+        var exitCode = await MeasureAsync(() => RunLaunchesAsync(1)).ConfigureAwait(false);
+        var report = Finish();
         await output.WriteLineAsync($"Results: {Path.GetFullPath(resultsPath)}").ConfigureAwait(false);
         await output.WriteLineAsync($"Report:  {Path.GetFullPath(report)}").ConfigureAwait(false);
         if (exitCode != ExitCodes.Ok)
@@ -122,9 +92,69 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             await output.WriteLineAsync($"Baseline: {Path.GetFullPath(save)}").ConfigureAwait(false);
         }
 
-        return plan.Baseline is { } baseline
-            ? CompareCommand.Gate(baseline, plan.BaselineName, run, directory, plan.Gate, output)
-            : exitCode;
+        if (plan.Baseline is not { } baseline)
+        {
+            return exitCode;
+        }
+
+        var gated = CompareCommand.Gate(baseline, plan.BaselineName, run, directory, plan.Gate, output);
+        if (gated != ExitCodes.Regression || plan.Confirm == 0)
+        {
+            return gated;
+        }
+
+        // A launch-to-launch fluke can look like a regression; a real one holds when more launches are added.
+        await output.WriteLineAsync($"The gate found a regression: confirming it with {plan.Confirm} more launches (--confirm).").ConfigureAwait(false);
+        var first = total + 1;
+        total += plan.Confirm;
+        run = run with { Status = "running" };
+        exitCode = await MeasureAsync(() => RunLaunchesAsync(first)).ConfigureAwait(false);
+        Finish();
+        return exitCode != ExitCodes.Ok ? exitCode : CompareCommand.Gate(baseline, plan.BaselineName, run, directory, plan.Gate, output);
+
+        // Runs the launches; a target that fails, a Ctrl-C or a fault of the harness keeps what was measured.
+        async Task<int> MeasureAsync(Func<Task> body)
+        {
+            try
+            {
+                await body().ConfigureAwait(false);
+                run = run with { Status = "complete" };
+                return ExitCodes.Ok;
+            }
+            catch (TargetFailedException e)
+            {
+                progress.Message($"error: {e.Message}");
+                run = run with { Status = "failed", StatusMessage = e.Message };
+                return ExitCodes.RunFailed;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                progress.Message("cancelled: writing what was measured so far");
+                run = run with { Status = "cancelled", StatusMessage = "stopped by the user" };
+                return ExitCodes.Cancelled;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // A fault of the harness itself: keep what was measured, say what happened, and fail the run.
+                progress.Message($"error: the run failed: {e}");
+                run = run with { Status = "failed", StatusMessage = $"{e.GetType().Name}: {e.Message}" };
+                return ExitCodes.RunFailed;
+            }
+        }
+
+        // Writes the results and renders the report; returns the report's path.
+        string Finish()
+        {
+            ResultsJson.Write(run, resultsPath);
+            progress.Message("rendering report and charts");
+            var written = ReportWriter.Write(run, directory);
+            if (plan.OutputDirectory is null && RunFolders.PointLatestAt(directory) is { } warning)
+            {
+                progress.Message(warning);
+            }
+
+            return written;
+        }
     }
 
     private static string Summary(ScenarioResult r)

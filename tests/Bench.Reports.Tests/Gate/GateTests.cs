@@ -52,11 +52,14 @@ public sealed class GateTests
     [Fact]
     public void A_significant_move_for_the_worse_within_the_baselines_own_noise_is_inconclusive()
     {
-        // +14 %, every launch above every baseline launch, but the baseline itself ranged over ±20 %.
-        var noisy = GateComparer.Decide("c", P50, [600, 990, 1000, 1005, 1010], [1120, 1130, 1140, 1150, 1160], GateFile.Default);
+        // +14 %, every launch above every baseline launch, but the baseline's launches themselves spread by ±15 %.
+        var noisy = GateComparer.Decide("c", P50, [700, 850, 1000, 1050, 1100], [1120, 1130, 1140, 1150, 1160], GateFile.Default);
 
         Assert.Equal(Verdicts.Inconclusive, noisy.Verdict);
-        Assert.Contains("not clear of the ±20.5% launch-to-launch noise", noisy.Reason, StringComparison.Ordinal);
+        Assert.Contains("not clear of the ±14.8% launch-to-launch noise", noisy.Reason, StringComparison.Ordinal);
+
+        // One stray launch does not make a baseline noisy: the spread is 1.4826 × the median absolute deviation.
+        Assert.Equal(1.4826 * 0.01, GateComparer.Spread([600, 990, 1000, 1005, 1010]), 9);
     }
 
     [Fact]
@@ -74,14 +77,129 @@ public sealed class GateTests
         var row = GateComparer.Decide("c", P50, [1000, 1000], [5000, 5000, 5000, 5000, 5000], GateFile.Default);
 
         Assert.Equal(Verdicts.Inconclusive, row.Verdict);
-        Assert.Equal("too few launches: 2 in the baseline, 5 now; the gate needs 3 on each side", row.Reason);
+        Assert.Equal("too few launches: 2 in the baseline, 5 now; the gate needs 4 on each side", row.Reason);
+    }
+
+    [Fact]
+    public void Wilcoxon_signed_rank_gives_the_exact_two_sided_p_value()
+    {
+        // Hollander and Wolfe's depression scores (R's wilcox.test example): V = 40 of 45, p = 2 · 10 / 512.
+        double[] x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30];
+        double[] y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
+        var d = x.Zip(y, (a, b) => a - b).ToList();
+        Assert.Equal(40, WilcoxonSignedRank.WPlus(d));
+        Assert.Equal(20.0 / 512, WilcoxonSignedRank.TwoSidedP(d), 12);
+
+        // All of one sign: the most extreme of 2^n sign assignments, twice.
+        Assert.Equal(2.0 / 64, WilcoxonSignedRank.TwoSidedP([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), 12);
+        Assert.Equal(2.0 / 32, WilcoxonSignedRank.TwoSidedP([-0.1, -0.2, -0.3, -0.4, -0.5]), 12);
+        Assert.Equal(2.0 / 32, WilcoxonSignedRank.SmallestP(5), 12);
+
+        // Tied magnitudes share ranks (1.5, 1.5, 3.5, 3.5): W+ = 8.5, and 3 of the 16 assignments reach it.
+        Assert.Equal(8.5, WilcoxonSignedRank.WPlus([1, -1, 2, 2]));
+        Assert.Equal(6.0 / 16, WilcoxonSignedRank.TwoSidedP([1, -1, 2, 2]), 12);
+        Assert.Equal(1.0, WilcoxonSignedRank.TwoSidedP([0, 0, 0]), 12);
+    }
+
+    [Fact]
+    public void Paired_launches_see_a_regression_through_drift_that_hides_it_from_independent_ones()
+    {
+        // The machine slows by 50 % over the job; head is 20 % slower than base launch for launch.
+        double[] drift = [1000, 1100, 1200, 1300, 1400, 1500];
+        double[] wobble = [1.00, 1.02, 0.99, 1.01, 0.98, 1.00];
+        var baseline = drift.Select((v, i) => v * wobble[i]).ToList();
+        var current = drift.Select((v, i) => v * 1.2 * wobble[(i + 3) % 6]).ToList();
+
+        var paired = GateComparer.DecidePaired("c", P50, baseline, current, GateFile.Default);
+        var independent = GateComparer.Decide("c", P50, baseline, current, GateFile.Default);
+
+        Assert.Equal(Verdicts.Slower, paired.Verdict);
+        Assert.Equal(2.0 / 64, paired.PValue, 12);
+        Assert.InRange(paired.Ratio, 1.17, 1.23);
+        Assert.Equal(Verdicts.Same, independent.Verdict);
+    }
+
+    [Fact]
+    public void Paired_launches_of_one_build_under_drift_are_the_same()
+    {
+        double[] baseline = [1000, 1100, 1200, 1300, 1400, 1500];
+        double[] current = [1020, 1089, 1212, 1287, 1414, 1515];
+
+        var row = GateComparer.DecidePaired("c", P50, baseline, current, GateFile.Default);
+
+        Assert.Equal(Verdicts.Same, row.Verdict);
+        Assert.Contains("within the 10% threshold", row.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Too_few_launches_to_reach_significance_are_inconclusive_not_the_same()
+    {
+        // Five pairs all 50 % slower: the signed-rank test's smallest p is 2/32 = 0.0625, so it can never decide.
+        var pairs = GateComparer.DecidePaired("c", P50, [1000, 1000, 1000, 1000, 1000], [1500, 1510, 1490, 1505, 1495], GateFile.Default);
+        Assert.Equal(Verdicts.Inconclusive, pairs.Verdict);
+        Assert.Contains("cannot reach p < 0.05 (its smallest p is 0.063)", pairs.Reason, StringComparison.Ordinal);
+
+        // Three against three independent launches: 2 / C(6, 3) = 0.1, even with a lower minimum of launches.
+        var lenient = new GateFile { MinLaunches = 3 };
+        var three = GateComparer.Decide("c", P50, [1000, 1001, 999], [1500, 1501, 1499], lenient);
+        Assert.Equal(Verdicts.Inconclusive, three.Verdict);
+        Assert.Contains("the test cannot reach p < 0.05 (its smallest p is 0.100)", three.Reason, StringComparison.Ordinal);
+        Assert.Equal(2.0 / 70, MannWhitney.SmallestP(4, 4), 12);
+    }
+
+    [Fact]
+    public void Launches_at_neighbouring_positions_are_compared_as_pairs()
+    {
+        LaunchFigures[] Side(double factor, int first) =>
+            [.. Enumerable.Range(0, 6).Select(i => Launch((long)((1000 + (100 * i)) * factor)) with { Position = (2 * i) + (i % 2 == 0 ? first : 1 - first) + 1 })];
+
+        var report = GateComparer.Compare(Run(Side(1, 0)), Run(Side(1.3, 1)), GateFile.Default);
+
+        Assert.True(report.Paired);
+        Assert.Equal(Verdicts.Slower, report.Rows.Single(r => r.Metric == "latency.p50").Verdict);
+        Assert.False(GateComparer.Compare(Run(Side(1, 0)), Run(Side(1, 0)), GateFile.Default).Paired);
+        Assert.Contains("Wilcoxon signed-rank", GateOutput.Markdown(report, "base", "head"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Normalizing_removes_the_launch_to_launch_noise_the_probe_explains_and_keeps_the_difference()
+    {
+        // Each launch's machine state moves the case and the loopback probe beside it alike; the head is 15 % slower.
+        double[] before = [0.8, 1.0, 1.3, 0.9, 1.1];
+        double[] after = [1.25, 0.85, 1.0, 1.2, 0.95];
+        var baseline = Run([.. before.Select(f => Launch((long)(1000 * f)) with { ProbeP50Us = (long)(100 * f) })]);
+        var current = Run([.. after.Select(f => Launch((long)(1150 * f)) with { ProbeP50Us = (long)(100 * f) })]);
+
+        var plain = GateComparer.Compare(baseline, current, GateFile.Default).Rows.Single(r => r.Metric == "latency.p50");
+        var normalized = GateComparer.Compare(baseline, current, GateFile.Default with { Normalize = true }).Rows.Single(r => r.Metric == "latency.p50");
+
+        Assert.Equal(Verdicts.Same, plain.Verdict);
+        Assert.Equal(Verdicts.Slower, normalized.Verdict);
+        // With the probe's noise divided out, what is left is the code's own 15 %.
+        Assert.InRange(normalized.Ratio, 1.14, 1.16);
+        Assert.EndsWith("launches adjusted for the loopback probe (slope 1.00)", normalized.Reason, StringComparison.Ordinal);
+
+        // The same launches on both sides are the same.
+        Assert.Equal(Verdicts.Same, GateComparer.Compare(baseline, baseline, GateFile.Default with { Normalize = true }).Rows.Single(r => r.Metric == "latency.p50").Verdict);
+    }
+
+    [Fact]
+    public void Normalizing_needs_a_probe_on_both_sides()
+    {
+        var probed = Run([.. new long[] { 1000, 1010, 990, 1005 }.Select(p => Launch(p) with { ProbeP50Us = 100 })]);
+
+        var report = GateComparer.Compare(Run([Launch(1000), Launch(1000), Launch(1000), Launch(1000)]), probed, GateFile.Default with { Normalize = true });
+
+        Assert.Equal(2, report.ExitCode);
+        Assert.Contains("--normalize: the baseline has no loopback probe for rtt/websocket (runs of the ci profile measure it)", report.Problems);
+        Assert.Contains("adjusted for each launch's loopback echo probe", GateOutput.Markdown(GateComparer.Compare(probed, probed, GateFile.Default with { Normalize = true }), "a", "b"), StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_broken_exact_count_is_a_regression_whatever_the_latency()
     {
-        var baseline = Run([Launch(1000), Launch(1000), Launch(1000)]);
-        var current = Run([Launch(1000), Launch(1000, lost: 3), Launch(1000)]);
+        var baseline = Run([Launch(1000), Launch(1000), Launch(1000), Launch(1000)]);
+        var current = Run([Launch(1000), Launch(1000, lost: 3), Launch(1000), Launch(1000)]);
 
         var report = GateComparer.Compare(baseline, current, GateFile.Default);
 
@@ -109,9 +227,9 @@ public sealed class GateTests
     [Fact]
     public void A_baseline_missing_a_metric_cannot_be_compared()
     {
-        var baseline = Run([Launch(1000) with { TargetCpuUsPerEvent = double.NaN }, Launch(1000), Launch(1000)]);
+        var baseline = Run([Launch(1000) with { TargetCpuUsPerEvent = double.NaN }, Launch(1000), Launch(1000), Launch(1000)]);
 
-        var report = GateComparer.Compare(baseline, Run([Launch(1000), Launch(1000), Launch(1000)]), GateFile.Default);
+        var report = GateComparer.Compare(baseline, Run([Launch(1000), Launch(1000), Launch(1000), Launch(1000)]), GateFile.Default);
 
         Assert.Equal(2, report.ExitCode);
         Assert.Contains("the baseline has no 'target.cpuUsPerEvent' for rtt/websocket", report.Problems);

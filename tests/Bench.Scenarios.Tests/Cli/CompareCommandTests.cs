@@ -102,4 +102,42 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, missing.Code);
         Assert.Contains("does not exist", missing.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Compare_pairs_the_launches_of_an_ab_job_and_normalize_needs_a_probe()
+    {
+        static RunResults Placed(RunResults run, int first) => run with
+        {
+            Results = [run.Results[0] with { Launches = [.. run.Results[0].Launches.Select((l, i) => l with { Position = (2 * i) + ((i % 2 == 0) == (first == 0) ? 1 : 2) })] }],
+        };
+        var before = Write("ab-base", Placed(Run("rtt", 300, 310, 290, 305, 295, 300), 0));
+        var after = Write("ab-head", Placed(Run("rtt", 302, 308, 293, 300, 299, 301), 1));
+
+        var (code, _, stdout) = await ConsoleCapture.RunWithOutputAsync(["compare", before, after]);
+        var normalized = await ConsoleCapture.RunAsync(["compare", before, after, "--normalize"]);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("The launches are paired", stdout, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, normalized.Code);
+        Assert.Contains("--normalize: the baseline has no loopback probe for rtt/websocket", normalized.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ab_refuses_too_few_pairs_and_a_build_folder_without_bench()
+    {
+        var build = Path.Combine(dir, "build");
+        Directory.CreateDirectory(build);
+        await File.WriteAllTextAsync(Path.Combine(build, "bench"), "");
+
+        var fewPairs = await ConsoleCapture.RunAsync(["ab", "--base", build, "--head", build, "--launches", "5"]);
+        var noBench = await ConsoleCapture.RunAsync(["ab", "--base", dir, "--head", build]);
+        var badConfirm = await ConsoleCapture.RunAsync(["ab", "--base", build, "--head", build, "--confirm", "-1"]);
+
+        Assert.Equal(ExitCodes.Usage, fewPairs.Code);
+        Assert.Contains("--launches: the gate needs at least 6 pairs to reach p < 0.05", fewPairs.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, noBench.Code);
+        Assert.Contains("--base: ", noBench.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, badConfirm.Code);
+        Assert.Contains("--confirm", badConfirm.Stderr, StringComparison.Ordinal);
+    }
 }
