@@ -44,7 +44,7 @@ public static class GateOutput
         var gate = report.Gate;
         if (gate.Normalize)
         {
-            sb.AppendLine("Latencies are adjusted for each launch's loopback echo probe (`--normalize`): a raw TCP round trip of the same payload measured beside the case. The launch-to-launch noise the probe explains is removed (the slope of log latency on log probe, fitted within each side); the difference between the sides is kept whole.");
+            sb.AppendLine("Latencies are adjusted for each launch's loopback echo probe (`--normalize`): a raw TCP round trip of the same payload measured beside the case. Each launch is moved to the typical probe of all launches, by the slope of log latency on log probe fitted within each side, so the noise the probe explains is removed; slower code that also slows the probe loses part of its change with it.");
             sb.AppendLine();
         }
 
