@@ -18,7 +18,7 @@ public sealed record GateFile
 
     public int MinLaunches { get; set; } = 4;
 
-    /// <summary>Compare latencies as ratios to each launch's loopback echo probe (<c>--normalize</c>), cancelling the machine's drift.</summary>
+    /// <summary>Adjust latencies for each launch's loopback echo probe before gating (<c>--normalize</c>; see <see cref="ProbeAdjustment"/>).</summary>
     public bool Normalize { get; set; }
 
     public List<GateMetric> Metrics { get; set; } =

@@ -112,7 +112,7 @@ public sealed record LaunchFigures(
 
 /// <summary>
 /// The loopback echo probe measured beside a case's measured window (the ci profile): a raw TCP round trip of the
-/// case's payload size, about 200 a second, with no Bench code on the path. A gate with <c>--normalize</c> compares
-/// latencies as ratios to its p50.
+/// case's payload size, about 200 a second, with no Bench code on the path. A gate with <c>--normalize</c> adjusts
+/// latencies for its p50.
 /// </summary>
 public sealed record ProbeSummary(long P50Us, long P99Us, long RoundTrips, int PayloadBytes);

@@ -13,10 +13,10 @@ internal static class CliOptions
         Parsed(name, description, (string text, out double value) =>
             double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value > 0 && double.IsFinite(value), "is not a positive number");
 
-    /// <summary>The gate's <c>--normalize</c>: latencies compared as ratios to each launch's loopback probe.</summary>
+    /// <summary>The gate's <c>--normalize</c>: latencies adjusted for each launch's loopback probe.</summary>
     public static Option<bool> Normalize() => new("--normalize")
     {
-        Description = "Gate latencies as ratios to each launch's loopback echo probe (measured by the ci profile), cancelling the machine's drift; see docs/ci.md.",
+        Description = "Adjust latencies for each launch's loopback echo probe (measured by the ci profile) before gating, removing the launch-to-launch noise the probe explains; see docs/ci.md.",
     };
 
     public static Option<int?> NonNegativeInt(string name, string description) =>

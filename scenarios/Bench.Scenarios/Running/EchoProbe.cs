@@ -9,8 +9,8 @@ namespace Bench.Scenarios.Running;
 /// The gate's fixed yardstick: a raw TCP echo over loopback, measured beside a case's measured window. Two threads of
 /// the harness trade the case's payload size over one connection with blocking sockets — no Bench code on the path —
 /// a round trip every <see cref="Interval"/>. What the machine does to wake-ups and loopback while the case runs, it
-/// does to the probe too, so a gate can compare latencies as ratios to the probe's p50 (<c>--normalize</c>) and cancel
-/// the machine's drift between launches.
+/// does to the probe too, so a gate can adjust latencies for the probe's p50 (<c>--normalize</c>) and remove the part of
+/// the launch-to-launch noise it explains.
 /// </summary>
 public sealed class EchoProbe : IDisposable
 {
