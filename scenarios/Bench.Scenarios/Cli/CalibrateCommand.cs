@@ -209,25 +209,23 @@ internal static class CalibrateCommand
 
         // A/A: either launch of a pair may stand for the baseline.
         var flips = picks.Select(_ => random.Next(2) == 1).ToList();
-        RunResults Side(bool first) => poolA with
-        {
-            Results = [.. poolA.Results.Select((r, c) => r with
-            {
-                Launches = [.. picks.Select((i, k) => (flips[k] ^ first ? poolA : poolB).Results[c].Launches[i])],
-            })],
-        };
+        RunResults Side(bool first) => WithLaunches(poolA, (_, c) => picks.Select((i, k) => (flips[k] ^ first ? poolA : poolB).Results[c].Launches[i]));
         return (Side(true), Side(false));
     }
 
     /// <summary>The first <paramref name="n"/> launches of each case.</summary>
-    private static RunResults First(RunResults run, int n) => run with
-    {
-        Results = [.. run.Results.Select(r => r with { Launches = [.. r.Launches.Take(n)] })],
-    };
+    private static RunResults First(RunResults run, int n) => WithLaunches(run, (r, _) => r.Launches.Take(n));
 
-    private static RunResults Union(RunResults a, RunResults b) => a with
+    private static RunResults Union(RunResults a, RunResults b) => WithLaunches(a, (r, c) => r.Launches.Concat(b.Results[c].Launches));
+
+    private static RunResults Unplaced(RunResults pool) => WithLaunches(pool, (r, _) => r.Launches.Select(l => l with { Position = null }));
+
+    private static RunResults Subset(RunResults pool, IReadOnlyList<int> picks) => WithLaunches(pool, (r, _) => picks.Select(i => r.Launches[i]));
+
+    /// <summary>The run with each case's launches replaced by <paramref name="launches"/>(case, case index).</summary>
+    private static RunResults WithLaunches(RunResults run, Func<ScenarioResult, int, IEnumerable<LaunchFigures>> launches) => run with
     {
-        Results = [.. a.Results.Select((r, c) => r with { Launches = [.. r.Launches, .. b.Results[c].Launches] })],
+        Results = [.. run.Results.Select((r, c) => r with { Launches = [.. launches(r, c)] })],
     };
 
     private static List<int> Pick(Random random, IEnumerable<int> from, int count)
@@ -236,14 +234,4 @@ internal static class CalibrateCommand
         random.Shuffle(all);
         return [.. all.Take(count)];
     }
-
-    private static RunResults Unplaced(RunResults pool) => pool with
-    {
-        Results = [.. pool.Results.Select(r => r with { Launches = [.. r.Launches.Select(l => l with { Position = null })] })],
-    };
-
-    private static RunResults Subset(RunResults pool, IReadOnlyList<int> picks) => pool with
-    {
-        Results = [.. pool.Results.Select(r => r with { Launches = [.. picks.Select(i => r.Launches[i])] })],
-    };
 }
