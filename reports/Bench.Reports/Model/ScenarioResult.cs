@@ -51,9 +51,34 @@ public sealed record ScenarioResult
     /// </summary>
     public List<LaunchFigures> Launches { get; set; } = [];
 
+    /// <summary>
+    /// Why this transport does not run this scenario (declared by the transport: "n/a"), or null for a measured
+    /// result. An n/a result carries no figures.
+    /// </summary>
+    public string? NotApplicable { get; init; }
+
     /// <summary>True for the scenarios whose results have their own section rather than the latency comparison.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasOwnSection => Resilience is not null || Saturation is not null || Connections is not null || Wire is not null;
+
+    /// <summary>True when this result holds measured figures (not an n/a).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsMeasured => NotApplicable is null;
+
+    /// <summary>The result of a scenario × transport that the transport declares it cannot run.</summary>
+    public static ScenarioResult NotApplicableFor(string scenario, string description, string transport, string reason) => new()
+    {
+        Scenario = scenario,
+        Description = description,
+        Transport = transport,
+        Parameters = new ScenarioParameters(0, 0, 0, 0, 0, 0),
+        LatencyUs = new LatencySummary(0, 0, 0, 0, 0, 0, 0, 0, ""),
+        Throughput = new ThroughputSummary(0, 0, 0),
+        Counts = new DeliveryCounts(0, 0, 0, 0, 0, 0),
+        Generator = new GeneratorStats(0, 0, 0),
+        Target = new TargetStats(0, 0, 0),
+        NotApplicable = reason,
+    };
 }
 
 /// <summary>

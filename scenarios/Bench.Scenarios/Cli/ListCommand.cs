@@ -32,11 +32,22 @@ internal static class ListCommand
             }
 
             o.WriteLine();
-            o.WriteLine("Transports: " + string.Join(", ", Transport.All));
+            o.WriteLine("Transports (--transport):");
+            foreach (var t in Transports.TransportCatalog.All)
+            {
+                o.WriteLine($"  {t.Name,-10} {t.Description}");
+                o.WriteLine($"             guarantee: {t.Guarantee}");
+                var unsupported = ScenarioCatalog.All.Select(s => (Name: s.Name, Reason: t.Unsupported(s.Name))).Append((Name: "saturation rtt", Reason: t.Unsupported("rtt")));
+                foreach (var (name, reason) in unsupported.Where(x => x.Reason is not null))
+                {
+                    o.WriteLine($"             {name}: n/a ({reason})");
+                }
+            }
+
             o.WriteLine("Variants (--variant):");
             foreach (var s in ScenarioCatalog.All)
             {
-                o.WriteLine($"  {s.Name,-12} " + string.Join("; ", Transport.All.Select(t => $"{t}: {string.Join(", ", s.Variants(t))}")));
+                o.WriteLine($"  {s.Name,-12} " + string.Join("; ", Transports.TransportCatalog.All.Select(t => $"{t.Name}: {string.Join(", ", s.Variants(t))}")));
             }
 
             o.WriteLine();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Bench.Scenarios.Plan;
 using Bench.Scenarios.Running;
 using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Cli;
 
@@ -16,8 +17,9 @@ internal static class RunCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
-        var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", Transport.All) + " (the default: both).", AllowMultipleArgumentsPerToken = false };
-        var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (rtt, push, saturation, overhead), cold (webhook), wan (rtt, push, faults), resume and memory-outbox (faults). A feature a transport lacks is left out for it. The default: each scenario's own." };
+        var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", TransportCatalog.All.Select(t => t.Name)) + " (the default: all four).", AllowMultipleArgumentsPerToken = false };
+        var reference = new Option<string?>("--reference") { Description = $"The transport the report's ratios are against. The default is {TransportCatalog.DefaultReference.Name}." };
+        var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), stateful (signalr) and memory-outbox (webhook) in faults. A feature a transport lacks is left out for it. The default: each scenario's own." };
         var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow. The default: all." };
         var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
         var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default).");
@@ -37,7 +39,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout,
+            scenarios, profile, transport, reference, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -62,11 +64,8 @@ internal static class RunCommand
                 problems.Add($"--profile: unknown profile '{profileName}'; valid profiles: {string.Join(", ", Profile.All.Select(p => p.Name))}");
             }
 
-            var transports = CliOptions.SplitList(parse.GetValue(transport));
-            foreach (var t in transports.Where(t => !Transport.All.Contains(t)))
-            {
-                problems.Add($"--transport: unknown transport '{t}'; valid transports: {string.Join(", ", Transport.All)}");
-            }
+            var transports = TransportOptions.Parse("--transport", CliOptions.SplitList(parse.GetValue(transport)), problems);
+            var referenceTransport = TransportOptions.Reference(parse.GetValue(reference), problems);
 
             var (gateFile, baselineRun, baselineName) = CompareCommand.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
             if (problems.Count > 0)
@@ -86,7 +85,8 @@ internal static class RunCommand
                 Gate = gateFile,
                 Confirm = parse.GetValue(confirm) ?? 5,
                 SloP99 = parse.GetValue(slo),
-                Transports = transports.Count > 0 ? transports : Transport.All,
+                Transports = transports.Count > 0 ? transports : TransportCatalog.All,
+                Reference = referenceTransport,
                 Variants = [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
                 Faults = CliOptions.SplitList(parse.GetValue(fault)),
                 Profile = chosenProfile!,

@@ -10,7 +10,7 @@ internal static class ServeCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
     {
-        var role = new Option<string>("--role") { Description = "hub (WebSocket server), dispatcher (webhook sender) or receiver (webhook endpoint).", Required = true };
+        var role = new Option<string>("--role") { Description = "hub (WebSocket, SSE and SignalR server), dispatcher (webhook sender) or receiver (webhook endpoint).", Required = true };
         var urls = new Option<string[]>("--urls") { Description = $"URLs to bind, comma-separated. The default is {TargetHost.DefaultUrl} (loopback, a free port)." };
         var token = new Option<string?>("--token") { Description = "Bearer token required by the hub and the dispatcher's control routes (or BENCH_TOKEN). Without one, any client is accepted." };
         var secret = new Option<string?>("--secret") { Description = "The receiver's whsec_ signing secret (or BENCH_SECRET). Required for the receiver." };
@@ -23,7 +23,8 @@ internal static class ServeCommand
         var retryScale = CliOptions.PositiveDouble("--retry-time-scale", "Dispatcher: multiplies the Standard Webhooks retry schedule (0.001 turns 5 min into 0.3 s). The default is 1.");
         var origins = new Option<string[]>("--allowed-origin") { Description = "Hub: an Origin allowed to connect (repeatable). Without any, every Origin is allowed." };
         var tls = new Option<bool>("--tls") { Description = $"Hub and receiver: also listen with HTTPS on a second loopback port, with the certificate in {TlsIdentity.PfxVariable} (PKCS#12, base64) or, without it, one made in memory at start-up (its SHA-256 pin is printed)." };
-        var compression = new Option<bool>("--allow-compression") { Description = "Hub: agree to permessage-deflate when a client offers it. The default is off." };
+        var compression = new Option<bool>("--allow-compression") { Description = "Hub: agree to permessage-deflate when a WebSocket client offers it, and gzip an SSE stream for a client that accepts it. The default is off." };
+        var keepAlive = CliOptions.Duration("--keep-alive", "Hub: interval of keep-alive traffic (WebSocket pings, SSE comment lines, SignalR pings). The default is 15s.");
         var gzip = new Option<bool>("--gzip") { Description = "Dispatcher: send request bodies gzip-compressed. The default is off." };
         var cold = new Option<bool>("--cold") { Description = "Dispatcher: open a new connection for every delivery (Connection: close). The default keeps connections alive." };
         var trustPin = new Option<string?>("--trust-pin") { Description = $"Dispatcher: the SHA-256 pin (hex) of the one HTTPS certificate to trust (or {TlsIdentity.PinVariable}). The default is the machine's trust store." };
@@ -33,7 +34,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL…' (every URL bound, plain HTTP first) when it listens.")
         {
-            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, gzip, cold, trustPin, maxInflated, injectDelay, parent,
+            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, parent,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -70,6 +71,7 @@ internal static class ServeCommand
                         o.MaxMessageBytes = parse.GetValue(maxMessage) ?? o.MaxMessageBytes;
                         o.AllowedOrigins = [.. parse.GetValue(origins) ?? []];
                         o.AllowCompression = parse.GetValue(compression);
+                        o.KeepAliveInterval = parse.GetValue(keepAlive) ?? o.KeepAliveInterval;
                         o.InjectDelay = parse.GetValue(injectDelay) ?? TimeSpan.Zero;
                     }, bind, ct: ct, listen: listen).ConfigureAwait(false),
                     TargetRole.Dispatcher => await TargetHost.StartDispatcherAsync(o =>

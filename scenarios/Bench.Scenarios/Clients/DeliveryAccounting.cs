@@ -40,22 +40,40 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
     /// <summary>Accounts for one arrival; returns its fields, or null when the body was not an event.</summary>
     public EnvelopeFields? OnArrival(ReadOnlySpan<byte> body, long arrivalTimestamp)
     {
-        var recorder = this.recorder;
-        Interlocked.Add(ref bodyBytes, body.Length);
-        Interlocked.Increment(ref bodies);
         EnvelopeFields fields;
-        long number;
         try
         {
             fields = EventEnvelope.Read(body);
-            number = EventNumber(fields.Id);
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            Interlocked.Increment(ref malformed);
-            recorder.RecordError(arrivalTimestamp, arrivalTimestamp, "malformed_event");
+            CountMalformed(body.Length, arrivalTimestamp);
             return null;
         }
+
+        return OnArrival(fields, body.Length, arrivalTimestamp);
+    }
+
+    /// <summary>
+    /// Accounts for one arrival whose fields a transport's client decoded itself (SignalR's typed arguments);
+    /// <paramref name="bodyBytes"/> is the size of the message as the application saw it.
+    /// </summary>
+    public EnvelopeFields? OnArrival(EnvelopeFields fields, int bodyBytes, long arrivalTimestamp)
+    {
+        var recorder = this.recorder;
+        long number;
+        try
+        {
+            number = EventNumber(fields.Id);
+        }
+        catch (FormatException)
+        {
+            CountMalformed(bodyBytes, arrivalTimestamp);
+            return null;
+        }
+
+        Interlocked.Add(ref this.bodyBytes, bodyBytes);
+        Interlocked.Increment(ref bodies);
 
         if (!trackers.TryGetValue(fields.Stream, out var tracker))
         {
@@ -71,6 +89,14 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
         }
 
         return fields;
+    }
+
+    private void CountMalformed(int bodyBytes, long arrivalTimestamp)
+    {
+        Interlocked.Add(ref this.bodyBytes, bodyBytes);
+        Interlocked.Increment(ref bodies);
+        Interlocked.Increment(ref malformed);
+        recorder.RecordError(arrivalTimestamp, arrivalTimestamp, "malformed_event");
     }
 
     /// <summary>True when every stream has received every event in <paramref name="accepted"/>.</summary>

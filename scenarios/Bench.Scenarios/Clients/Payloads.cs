@@ -25,6 +25,9 @@ public sealed class Payloads
     /// <summary>Event <paramref name="number"/>'s payload.</summary>
     public ReadOnlyMemory<byte> For(long number) => pool.AsMemory((int)(number * step % PoolBytes), Size);
 
+    /// <summary>Event <paramref name="number"/>'s payload as a string (for clients that send typed values, as SignalR's do).</summary>
+    public string StringFor(long number) => System.Text.Encoding.ASCII.GetString(For(number).Span);
+
     /// <summary>One fixed payload of <paramref name="bytes"/> random letters and digits.</summary>
     public static byte[] Create(int bytes) => Random(bytes, seed: bytes);
 

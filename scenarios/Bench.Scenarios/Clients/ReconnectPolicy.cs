@@ -14,14 +14,20 @@ public sealed record ReconnectPolicy(TimeSpan Min, TimeSpan Max, double Factor, 
     }
 }
 
-/// <summary>How a WebSocket subscriber behaves when its connection dies.</summary>
+/// <summary>How a subscriber (of any transport) connects, keeps its connection alive, and behaves when it dies.</summary>
 public sealed record SubscriberOptions
 {
     /// <summary>Reconnect after a disconnect. The default is true.</summary>
     public bool Reconnect { get; init; } = true;
 
-    /// <summary>Ask the hub to replay what followed the last sequence number received. The default is false.</summary>
+    /// <summary>
+    /// Resume after a disconnect: WebSocket and SSE ask the hub to replay what followed the last sequence number received
+    /// (<c>resumeFrom</c>, <c>Last-Event-ID</c>); SignalR reconnects statefully. The default is false.
+    /// </summary>
     public bool Resume { get; init; }
+
+    /// <summary>The run's variant; a transport's client reads its own features from it (SignalR: <c>messagepack</c>). The default is <c>default</c>.</summary>
+    public string Variant { get; init; } = Plan.VariantName.Default;
 
     public ReconnectPolicy Backoff { get; init; } = ReconnectPolicy.Default;
 

@@ -25,8 +25,14 @@ public static class WebSocketClients
     /// Given a <paramref name="wire"/>, the connection is opened by it (TLS with the run's pin, bytes counted with the
     /// upgrade as handshake, optionally from <paramref name="source"/>) and offers permessage-deflate when it compresses.
     /// </remarks>
-    public static async Task<ClientWebSocket> ConnectAsync(
+    public static Task<ClientWebSocket> ConnectAsync(
         string httpUrl, string pathAndQuery, string? token, CancellationToken ct, TimeSpan keepAliveInterval = default, TimeSpan keepAliveTimeout = default,
+        DeliveryWire? wire = null, System.Net.IPAddress? source = null) =>
+        ConnectAsync(ToWebSocketUri(httpUrl, pathAndQuery), token, ct, keepAliveInterval, keepAliveTimeout, wire, source);
+
+    /// <summary>The same, to a ws:// or wss:// URI as it is.</summary>
+    public static async Task<ClientWebSocket> ConnectAsync(
+        Uri uri, string? token, CancellationToken ct, TimeSpan keepAliveInterval = default, TimeSpan keepAliveTimeout = default,
         DeliveryWire? wire = null, System.Net.IPAddress? source = null)
     {
         var socket = new ClientWebSocket();
@@ -50,7 +56,7 @@ public static class WebSocketClients
         {
             if (wire is null && source is null)
             {
-                await socket.ConnectAsync(ToWebSocketUri(httpUrl, pathAndQuery), ct).ConfigureAwait(false);
+                await socket.ConnectAsync(uri, ct).ConfigureAwait(false);
                 return socket;
             }
 
@@ -58,7 +64,7 @@ public static class WebSocketClients
             // can be told apart from the messages'. After the upgrade the connection belongs to the WebSocket.
             Bench.Targets.Wire.WireMeter.Connection? counter = null;
             using var invoker = new HttpMessageInvoker((wire ?? DeliveryWire.Plain()).Handler(source, c => counter = c, handshakeUntilTold: true));
-            await socket.ConnectAsync(ToWebSocketUri(httpUrl, pathAndQuery), invoker, ct).ConfigureAwait(false);
+            await socket.ConnectAsync(uri, invoker, ct).ConfigureAwait(false);
             counter?.HandshakeDone();
             return socket;
         }

@@ -1,4 +1,5 @@
 using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Transports;
 using FaultCatalog = Bench.Scenarios.Scenarios.Faults.Fault;
 
 namespace Bench.Scenarios.Plan;
@@ -11,7 +12,10 @@ public sealed record RunPlan
 {
     public required IReadOnlyList<IScenario> Scenarios { get; init; }
 
-    public required IReadOnlyList<string> Transports { get; init; }
+    public required IReadOnlyList<ITransport> Transports { get; init; }
+
+    /// <summary>The transport at-a-glance ratios are shown against (<c>--reference</c>). The default is websocket.</summary>
+    public ITransport Reference { get; init; } = TransportCatalog.DefaultReference;
 
     /// <summary>Variants asked for with <c>--variant</c>, each a canonical <see cref="VariantName"/>; empty runs each scenario's defaults.</summary>
     public IReadOnlyList<string> Variants { get; init; } = [];
@@ -91,7 +95,7 @@ public sealed record RunPlan
     /// transport know (<c>cold+tls</c> is <c>tls</c> for WebSocket; a variant none of whose features apply is skipped), or,
     /// when none were asked for, the default.
     /// </summary>
-    public IReadOnlyList<string> VariantsFor(IScenario scenario, string transport)
+    public IReadOnlyList<string> VariantsFor(IScenario scenario, ITransport transport)
     {
         var known = scenario.Variants(transport);
         if (Variants.Count == 0)
@@ -170,7 +174,7 @@ public sealed record RunPlan
             var knownBy = Scenarios.Where(s => Transports.Any(t => s.Variants(t).Contains(v))).ToList();
             if (knownBy.Count == 0)
             {
-                var valid = Scenarios.SelectMany(s => Transports.SelectMany(t => s.Variants(t).Select(x => $"{x} ({s.Name}/{t})"))).Distinct();
+                var valid = Scenarios.SelectMany(s => Transports.SelectMany(t => s.Variants(t).Select(x => $"{x} ({s.Name}/{t.Name})"))).Distinct();
                 problems.Add($"--variant: '{v}' is not a variant of the scenarios and transports chosen; valid: {string.Join(", ", valid)}");
             }
         }

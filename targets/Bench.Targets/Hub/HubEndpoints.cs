@@ -9,7 +9,11 @@ using Microsoft.Extensions.Options;
 
 namespace Bench.Targets.Hub;
 
-/// <summary>The hub's routes: <c>/ws/echo</c>, <c>/ws/subscribe</c>, <c>/publish</c> and <c>/stats</c>.</summary>
+/// <summary>
+/// The hub's routes: <c>/ws/echo</c> and <c>/ws/subscribe</c> (WebSocket), <c>/sse/subscribe</c> (Server-Sent Events),
+/// <c>/signalr</c> (an ASP.NET Core SignalR hub), <c>/publish</c> and <c>/stats</c>. All three push transports share one
+/// broadcaster, one set of streams and one replay buffer, so only the delivery leg differs.
+/// </summary>
 public static class HubEndpoints
 {
     public static IServiceCollection AddHub(this IServiceCollection services, Action<HubOptions>? configure = null)
@@ -17,6 +21,14 @@ public static class HubEndpoints
         services.AddOptions<HubOptions>().Configure(o => configure?.Invoke(o));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HubBroadcaster>();
+        services.AddSignalR().AddMessagePackProtocol();
+        services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions>().Configure<IOptions<HubOptions>>((signalR, hub) =>
+        {
+            signalR.KeepAliveInterval = hub.Value.KeepAliveInterval;
+            signalR.ClientTimeoutInterval = (hub.Value.KeepAliveInterval * 2) + TimeSpan.FromSeconds(1);
+            signalR.MaximumReceiveMessageSize = hub.Value.MaxMessageBytes;
+            signalR.StatefulReconnectBufferSize = hub.Value.StatefulReconnectBufferBytes;
+        });
         return services;
     }
 
@@ -25,6 +37,8 @@ public static class HubEndpoints
         app.Map("/ws/echo", EchoAsync);
         app.Map("/ws/subscribe", SubscribeAsync);
         app.Map(PublishEndpoint.Path, PublishAsync);
+        app.MapGet(Sse.SseEndpoint.Path, Sse.SseEndpoint.SubscribeAsync);
+        app.MapHub<SignalR.EventsHub>(SignalR.EventsHub.Path, o => o.AllowStatefulReconnects = true).Add(GateSignalR);
         app.MapGet("/stats", (HubBroadcaster hub) => Results.Json(hub.Stats(), TargetsJson.Default.HubStats));
         app.MapGet("/stats/streams", (HubBroadcaster hub) => Results.Json(hub.StreamAttachSeqs(), TargetsJson.Default.DictionaryStringInt64Array));
         return app;
@@ -109,15 +123,10 @@ public static class HubEndpoints
     private static async Task SubscriptionAsync(HttpContext context, HubOptions o, HubBroadcaster hub)
     {
         var query = context.Request.Query;
-        var name = query["stream"].ToString();
-        if (name.Length == 0)
-        {
-            name = "s" + context.Connection.Id;
-        }
-
-        long? resumeFrom = long.TryParse(query["resumeFrom"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : null;
+        var name = StreamName(context);
+        long? resumeFrom = ParseSeq(query["resumeFrom"]);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
-        var subscriber = new Subscriber(name, socket, o.SubscriberQueueCapacity, o.InjectDelay);
+        var subscriber = new Subscriber(name, new WebSocketEventWriter(socket), o.SubscriberQueueCapacity, o.InjectDelay);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var stream = hub.Attach(subscriber, resumeFrom);
         var sending = subscriber.SendLoopAsync(stop.Token);
@@ -166,6 +175,31 @@ public static class HubEndpoints
             }
         }
     }
+
+    /// <summary>SignalR's negotiate and connect routes check the token and Origin as the WebSocket upgrade does.</summary>
+    private static void GateSignalR(EndpointBuilder endpoint)
+    {
+        var next = endpoint.RequestDelegate!;
+        endpoint.RequestDelegate = async context =>
+        {
+            var o = context.RequestServices.GetRequiredService<IOptions<HubOptions>>().Value;
+            if (AccessGate.Check(context.Request, o.Token, o.AllowedOrigins) is { } status)
+            {
+                context.Response.StatusCode = status;
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        };
+    }
+
+    /// <summary>The stream a subscription asks for (<c>?stream=</c>), or one of its own named after the connection.</summary>
+    internal static string StreamName(HttpContext context) =>
+        context.Request.Query["stream"].ToString() is { Length: > 0 } name ? name : "s" + context.Connection.Id;
+
+    /// <summary>A sequence number to resume after, or null when absent or not a number.</summary>
+    internal static long? ParseSeq(string? value) =>
+        long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq) ? seq : null;
 
     private static async Task PublishAsync(HttpContext context, IOptions<HubOptions> options, HubBroadcaster hub)
     {

@@ -12,7 +12,10 @@ public sealed class HubOptions
     /// <summary>Origins allowed to connect when a request sends one; empty allows any. The default is empty.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
-    /// <summary>Interval of keep-alive pings to every client. The default is 15 seconds.</summary>
+    /// <summary>
+    /// Interval of keep-alive traffic to every client: WebSocket pings, SSE comment lines, SignalR pings (SignalR's
+    /// client timeout is twice this plus a second). The default is 15 seconds.
+    /// </summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Events that may wait for one subscriber; beyond this they are dropped and counted. The default is 100,000.</summary>
@@ -38,4 +41,10 @@ public sealed class HubOptions
 
     /// <summary>Streams remembered while nobody is subscribed to them; beyond this the longest-idle are forgotten. The default is 100,000.</summary>
     public int MaxStreams { get; set; } = 100_000;
+
+    /// <summary>SSE: the reconnection delay sent to clients in the stream's first <c>retry:</c> field. The default is 100 ms.</summary>
+    public TimeSpan SseRetry { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>SignalR: bytes buffered per connection for a client that reconnects statefully. The default is 1 MiB.</summary>
+    public long StatefulReconnectBufferBytes { get; set; } = 1024 * 1024;
 }

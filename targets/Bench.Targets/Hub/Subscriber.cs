@@ -1,17 +1,22 @@
-using System.Buffers;
-using System.Net.WebSockets;
 using System.Threading.Channels;
 using Bench.Targets.Events;
 
 namespace Bench.Targets.Hub;
 
-/// <summary>One subscriber connection: its bounded send queue and the loop that writes it to the socket.</summary>
-internal sealed class Subscriber(string stream, WebSocket socket, int capacity, TimeSpan injectDelay = default)
+/// <summary>How one subscriber connection puts an event on its wire: a WebSocket frame, an SSE event, a SignalR message.</summary>
+internal interface IEventWriter
+{
+    ValueTask WriteAsync(PublishedEvent evt, string stream, long seq, CancellationToken ct);
+}
+
+/// <summary>One subscriber connection, whatever its transport: its bounded send queue and the loop that writes it out.</summary>
+internal sealed class Subscriber(string stream, IEventWriter writer, int capacity, TimeSpan injectDelay = default)
 {
     private readonly Channel<(PublishedEvent Event, long Seq)> queue = Channel.CreateBounded<(PublishedEvent, long)>(
         new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
 
     private long dropped;
+    private long failedSends;
 
     public string Stream { get; } = stream;
 
@@ -34,20 +39,15 @@ internal sealed class Subscriber(string stream, WebSocket socket, int capacity, 
     /// <summary>Events whose write failed because the connection broke.</summary>
     public long FailedSends => Interlocked.Read(ref failedSends);
 
-    private long failedSends;
-
-    /// <summary>Sends queued events in order until the queue completes or the socket fails.</summary>
+    /// <summary>Sends queued events in order until the queue completes or the connection fails.</summary>
     public async Task SendLoopAsync(CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
         await foreach (var (evt, seq) in queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            buffer.ResetWrittenCount();
-            EventEnvelope.Write(buffer, evt, Stream, seq);
             try
             {
                 Hosting.InjectedDelay.Spend(injectDelay);
-                await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                await writer.WriteAsync(evt, Stream, seq, ct).ConfigureAwait(false);
             }
             catch
             {

@@ -1,16 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Bench.Engine.Recording;
 using Bench.Reports.Histograms;
 using Bench.Reports.Model;
 using Bench.Scenarios.Clients;
 using Bench.Scenarios.Plan;
 using Bench.Scenarios.Targets;
+using Bench.Scenarios.Transports;
 using Bench.Targets;
-using Bench.Targets.Dispatcher;
 using Bench.Targets.Hosting;
-using Bench.Targets.Webhooks;
 
 namespace Bench.Scenarios.Scenarios.Connections;
 
@@ -28,7 +26,8 @@ public sealed class ConnectionsScenario : IScenario
     /// <summary>How often each idle WebSocket subscriber sends a keep-alive frame.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(5);
 
-    private const int MaxMessage = 4096;
+    /// <summary>The largest message of the connections scenario's small events.</summary>
+    public const int MaxMessage = 4096;
 
     public string Name => "connections";
 
@@ -49,11 +48,10 @@ public sealed class ConnectionsScenario : IScenario
         Warmup = TimeSpan.Zero,
     };
 
-    public IReadOnlyList<string> Variants(string transport) => [VariantName.Default];
+    public IReadOnlyList<string> Variants(ITransport transport) => [VariantName.Default];
 
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
-        from transport in plan.Transports
-        select new ScenarioCase(transport, VariantName.Default, $"{Name}/{transport}", (context, ct) => RunAsync(context, transport, ct));
+        ScenarioCase.PerTransport(this, plan with { Variants = [] }, Name, Name, (transport, _) => (context, ct) => RunAsync(context, transport, ct));
 
     /// <summary>The sizes measured on the way to N: 100, 1,000 and N (those below N).</summary>
     public static IReadOnlyList<int> Tiers(int n) => [.. new[] { 100, 1_000 }.Where(t => t < n).Append(n)];
@@ -89,7 +87,7 @@ public sealed class ConnectionsScenario : IScenario
         return connections > 50_000 ? "--connections: the connections scenario holds at most 50,000" : null;
     }
 
-    private async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, CancellationToken ct)
+    private async Task<ScenarioResult> RunAsync(ScenarioContext context, ITransport transport, CancellationToken ct)
     {
         var s = context.Settings;
         var n = s.Connections;
@@ -101,9 +99,7 @@ public sealed class ConnectionsScenario : IScenario
         var accounting = new DeliveryAccounting(recorder, streams);
         var meter = new FanOutMeter();
         accounting.OnDistinctArrival = (fields, arrival) => meter.Arrived(DeliveryAccounting.EventNumber(fields.Id), arrival);
-        await using var held = transport == Transport.WebSocket
-            ? (IHeldSubscribers)await HubSubscribers.StartAsync(context, accounting, ct).ConfigureAwait(false)
-            : await WebhookEndpoints.StartAsync(context, accounting, ct).ConfigureAwait(false);
+        await using var held = await transport.StartHeldAsync(context, new HeldSetup(accounting, MaxMessage, KeepAlive), ct).ConfigureAwait(false);
         var target = held.Target;
         var baseline = await MemoryAsync(target, ct).ConfigureAwait(false);
         var publisher = await Publisher.ConnectAsync(target.Url, held.Token, new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
@@ -118,7 +114,7 @@ public sealed class ConnectionsScenario : IScenario
             long number = 0;
             foreach (var tier in Tiers(n))
             {
-                context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport}: opening subscribers {held.Count:N0} → {tier:N0}"));
+                context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport.Name}: opening subscribers {held.Count:N0} → {tier:N0}"));
                 failed += await held.GrowToAsync(tier, streams, connectUs, ct).ConfigureAwait(false);
                 var now = await MemoryAsync(target, ct).ConfigureAwait(false);
                 var count = held.Count;
@@ -154,13 +150,13 @@ public sealed class ConnectionsScenario : IScenario
                 fanOut.Add(new FanOutPoint(count, broadcasts, completion.GetValueAtPercentile(50), completion.GetValueAtPercentile(99), completion.GetValueAtPercentile(100), incomplete));
                 lastFanOut = HistogramCodec.Summarize(completion);
                 context.Progress.Message(string.Create(CultureInfo.InvariantCulture,
-                    $"  {Name}/{transport}: {count:N0} subscribers, {memory[^1].RssKiBPerSubscriber:N1} KiB RSS each; fan-out p50 {Bench.Reports.Metrics.Formats.Milliseconds(fanOut[^1].P50Us)}"));
+                    $"  {Name}/{transport.Name}: {count:N0} subscribers, {memory[^1].RssKiBPerSubscriber:N1} KiB RSS each; fan-out p50 {Bench.Reports.Metrics.Formats.Milliseconds(fanOut[^1].P50Us)}"));
             }
 
             var openedPerSec = held.Count / Math.Max(0.001, held.OpeningSeconds);
 
             // Idle: every subscriber held, nothing published; keep-alive is all that moves.
-            context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport}: holding {held.Count:N0} idle for {idle.TotalSeconds:0} s"));
+            context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport.Name}: holding {held.Count:N0} idle for {idle.TotalSeconds:0} s"));
             var harness = CpuMeter.ForCurrentProcess(context.Clock);
             var cpuBefore = target.CpuTime();
             await Task.Delay(idle, ct).ConfigureAwait(false);
@@ -169,22 +165,22 @@ public sealed class ConnectionsScenario : IScenario
             var idlePercent = 100 * idleCpuSeconds / (idle.TotalSeconds * Environment.ProcessorCount);
             if (target.HasExited)
             {
-                throw target.DiedException($"{Name}/{transport}");
+                throw target.DiedException($"{Name}/{transport.Name}");
             }
 
             connectUs.Sort();
             var summary = new ConnectionsSummary(
                 held.Count, failed,
-                transport == Transport.WebSocket && connectUs.Count > 0 ? Percentile(connectUs, 50) : null,
-                transport == Transport.WebSocket && connectUs.Count > 0 ? Percentile(connectUs, 99) : null,
+                held.TimesConnects && connectUs.Count > 0 ? Percentile(connectUs, 50) : null,
+                held.TimesConnects && connectUs.Count > 0 ? Percentile(connectUs, 99) : null,
                 Math.Round(openedPerSec, 1), held.SourceAddresses, idle.TotalSeconds, Math.Round(idlePercent, 2),
-                transport == Transport.WebSocket ? KeepAlive.TotalSeconds : 0, memory, fanOut);
+                held.KeepAliveSeconds, memory, fanOut);
             var deliveries = recorder.Delivered;
             return new ScenarioResult
             {
                 Scenario = Name,
                 Description = Description,
-                Transport = transport,
+                Transport = transport.Name,
                 Parameters = new ScenarioParameters(0, n, s.PayloadBytes, idle.TotalSeconds, 0, n),
                 LatencyUs = lastFanOut!,
                 Throughput = new ThroughputSummary(0, 0, 0),
@@ -202,167 +198,4 @@ public sealed class ConnectionsScenario : IScenario
     private static Task<MemoryStats> MemoryAsync(TargetProcess target, CancellationToken ct) =>
         TargetStatsClient.GetAsync(target.Url + "/memory", TargetsJson.Default.MemoryStats, ct);
 
-    /// <summary>The subscribers of one transport, grown in steps and held.</summary>
-    private interface IHeldSubscribers : IAsyncDisposable
-    {
-        TargetProcess Target { get; }
-
-        string Token { get; }
-
-        int Count { get; }
-
-        int SourceAddresses { get; }
-
-        double OpeningSeconds { get; }
-
-        /// <summary>Opens subscribers until <paramref name="total"/> are held; returns how many failed to open.</summary>
-        Task<int> GrowToAsync(int total, IReadOnlyList<string> streams, List<long> connectUs, CancellationToken ct);
-    }
-
-    private sealed class HubSubscribers(TargetProcess target, string token, DeliveryAccounting accounting, ScenarioContext context) : IHeldSubscribers
-    {
-        private readonly List<WebSocketSubscriber> subscribers = [];
-        private readonly HashSet<int> addresses = [];
-        private readonly DeliveryWire plain = DeliveryWire.Plain();
-        private int attempted;
-
-        public TargetProcess Target => target;
-
-        public string Token => token;
-
-        public int Count => subscribers.Count;
-
-        public int SourceAddresses => Math.Max(1, addresses.Count);
-
-        public double OpeningSeconds { get; private set; }
-
-        public static async Task<HubSubscribers> StartAsync(ScenarioContext context, DeliveryAccounting accounting, CancellationToken ct)
-        {
-            var token = Secrets.NewToken();
-            var target = await TargetProcess.StartAsync(TargetRole.Hub, ["--max-message-bytes", MaxMessage.ToString(CultureInfo.InvariantCulture)],
-                new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
-            return new HubSubscribers(target, token, accounting, context);
-        }
-
-        public async Task<int> GrowToAsync(int total, IReadOnlyList<string> streams, List<long> connectUs, CancellationToken ct)
-        {
-            var spread = streams.Count > ConnectionsPerSourceAddress;
-            var failed = 0;
-            var watch = Stopwatch.StartNew();
-            while (attempted < total)
-            {
-                var batch = Enumerable.Range(attempted, Math.Min(100, total - attempted)).ToList();
-                attempted += batch.Count;
-                var opened = await Task.WhenAll(batch.Select(async i =>
-                {
-                    // Past one address's ephemeral ports, connect from 127.0.0.2, 127.0.0.3, … (all loopback).
-                    IPAddress? source = spread ? new IPAddress([127, 0, 0, (byte)(2 + i / ConnectionsPerSourceAddress)]) : null;
-                    var options = new SubscriberOptions { Reconnect = false, KeepAliveInterval = KeepAlive, KeepAliveTimeout = TimeSpan.Zero, Wire = plain, Source = source };
-                    var started = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        var subscriber = await WebSocketSubscriber.ConnectAsync(target.Url, token, streams[i], options, ct).ConfigureAwait(false);
-                        return (Subscriber: (WebSocketSubscriber?)subscriber, Us: (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, Address: spread ? 2 + i / ConnectionsPerSourceAddress : 1);
-                    }
-                    catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException)
-                    {
-                        return (null, 0L, 0);
-                    }
-                })).ConfigureAwait(false);
-                foreach (var (subscriber, us, address) in opened)
-                {
-                    if (subscriber is null)
-                    {
-                        failed++;
-                        continue;
-                    }
-
-                    subscriber.Start(accounting, context.Clock, MaxMessage);
-                    subscribers.Add(subscriber);
-                    connectUs.Add(us);
-                    addresses.Add(address);
-                }
-            }
-
-            OpeningSeconds += watch.Elapsed.TotalSeconds;
-
-            // The upgrade completes before the hub registers a subscriber: wait until it counts them all.
-            var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
-            while ((await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers < subscribers.Count)
-            {
-                if (Stopwatch.GetTimestamp() > deadline || target.HasExited)
-                {
-                    throw target.HasExited ? target.DiedException("connections/websocket") : new TargetFailedException($"the hub did not register {subscribers.Count:N0} subscribers within 60 s");
-                }
-
-                await Task.Delay(50, ct).ConfigureAwait(false);
-            }
-
-            return failed;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            // Closing thousands politely takes a while and measures nothing: stop the target, then drop the sockets.
-            await target.DisposeAsync().ConfigureAwait(false);
-            await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
-        }
-    }
-
-    private sealed class WebhookEndpoints(TargetProcess target, string token, string secret, WebhookSubscriberHost receivers, TempOutbox outbox) : IHeldSubscribers
-    {
-        private int registered;
-
-        public TargetProcess Target => target;
-
-        public string Token => token;
-
-        public int Count => registered;
-
-        public int SourceAddresses => 1;
-
-        public double OpeningSeconds { get; private set; }
-
-        public static async Task<WebhookEndpoints> StartAsync(ScenarioContext context, DeliveryAccounting accounting, CancellationToken ct)
-        {
-            var token = Secrets.NewToken();
-            var secret = WebhookSignature.NewSecret();
-            var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, MaxMessage, ct).ConfigureAwait(false);
-            var outbox = new TempOutbox();
-            try
-            {
-                var target = await TargetProcess.StartAsync(TargetRole.Dispatcher, ["--outbox", outbox.Path],
-                    new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
-                return new WebhookEndpoints(target, token, secret, receivers, outbox);
-            }
-            catch
-            {
-                await receivers.DisposeAsync().ConfigureAwait(false);
-                outbox.Dispose();
-                throw;
-            }
-        }
-
-        public async Task<int> GrowToAsync(int total, IReadOnlyList<string> streams, List<long> connectUs, CancellationToken ct)
-        {
-            var watch = Stopwatch.StartNew();
-            while (registered < total)
-            {
-                var batch = Enumerable.Range(registered, Math.Min(16, total - registered));
-                await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions",
-                    new SubscriptionRequest(receivers.UrlOf(streams[i]), secret, streams[i]), TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
-                registered = Math.Min(total, registered + 16);
-            }
-
-            OpeningSeconds += watch.Elapsed.TotalSeconds;
-            return 0;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await target.DisposeAsync().ConfigureAwait(false);
-            outbox.Dispose();
-            await receivers.DisposeAsync().ConfigureAwait(false);
-        }
-    }
 }

@@ -6,12 +6,13 @@ using Bench.Scenarios.Clients;
 using Bench.Scenarios.Plan;
 using Bench.Scenarios.Running;
 using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.Transports;
 using Bench.Targets.Faults;
 
 namespace Bench.Scenarios.Scenarios.Faults;
 
 /// <summary>One fault × transport × variant: the push load, the fault injected 5 s in, and what it did, event by event.</summary>
-internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string transport, string variant, ScenarioContext context)
+internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport transport, string variant, ScenarioContext context)
 {
     /// <summary>The slow subscriber's time per event: 10 events a second.</summary>
     private static readonly TimeSpan SlowProcessing = TimeSpan.FromMilliseconds(100);
@@ -20,7 +21,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
     private volatile bool slow;
     private Toxics baseline = Toxics.None;
 
-    private string Label => $"{fault.Name}/{transport}{VariantName.Suffix(variant)}";
+    private string Label => $"{fault.Name}/{transport.Name}{VariantName.Suffix(variant)}";
 
     public async Task<ScenarioResult> RunAsync(CancellationToken ct)
     {
@@ -40,10 +41,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
         var accounting = new DeliveryAccounting(recorder, streams) { OnDistinctArrival = (f, at) => arrivals.Enqueue((f.IntendedTimestamp, at)) };
         TimeSpan Processing(string stream) => slow && stream == streams[0] ? SlowProcessing : TimeSpan.Zero;
 
-        IFaultPath path = transport == Transport.WebSocket
-            ? await WebSocketFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, VariantName.Has(variant, FaultsScenario.Resume), Processing, ct).ConfigureAwait(false)
-            : await WebhookFaultPath.StartAsync(ctx, token, streams, accounting, maxMessage, !VariantName.Has(variant, FaultsScenario.MemoryOutbox),
-                fault == Fault.Slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2), Processing, wan ? PushScenario.WanDispatcherConcurrency : 1, ct).ConfigureAwait(false);
+        var path = await transport.StartFaultPathAsync(ctx, new FaultSetup(token, streams, accounting, maxMessage, variant, fault, Processing), ct).ConfigureAwait(false);
         path.Proxy.Toxics = baseline;
         await using (path.ConfigureAwait(false))
         {
@@ -65,11 +63,8 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
 
                 var counters = await path.CountersAsync(CancellationToken.None).ConfigureAwait(false);
                 var counts = PushScenario.Count(recorder, accounting, publisher, tally.FirstMeasured);
-                if (path is WebhookFaultPath webhook)
-                {
-                    // The receivers answered redeliveries without processing them again; they were duplicates all the same.
-                    counts = counts with { Duplicated = counts.Duplicated + webhook.ReceiverDuplicates };
-                }
+                // Receivers that answered redeliveries without processing them again: duplicates all the same.
+                counts = counts with { Duplicated = counts.Duplicated + path.SilentDuplicates };
 
                 var errors = new Dictionary<string, long>(counters.Errors, StringComparer.Ordinal);
                 foreach (var (kind, count) in publishRecorder.ErrorsByKind.Snapshot())
@@ -89,7 +84,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, string tran
                     warnings.Add("the fault was not injected: the run ended before its time came.");
                 }
 
-                var result = ResultBuilder.Build(scenario.Name, scenario.Description, transport, settings, recorder, outcome, counts, recorder.Sent, errors, warnings);
+                var result = ResultBuilder.Build(scenario.Name, scenario.Description, transport.Name, settings, recorder, outcome, counts, recorder.Sent, errors, warnings);
                 return result with { Variant = variant, Resilience = resilience with { FaultDescription = fault.Description }, Warnings = [.. result.Warnings.Where(w => !w.StartsWith("events not delivered exactly once", StringComparison.Ordinal))] };
             }
         }

@@ -1,17 +1,16 @@
 using Bench.Scenarios.Plan;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Scenarios.Faults;
 
 /// <summary>
 /// Faults and reconnection: the same push load as the push scenario (smaller), with one fault injected 5 s in, for
-/// each transport and its delivery guarantees: WebSocket subscribers that reconnect (with or without resume), and a
-/// dispatcher that retries from a durable (or in-memory) outbox to receivers that de-duplicate.
+/// each transport and its delivery guarantees: WebSocket subscribers that reconnect (with or without resume), a
+/// dispatcher that retries from a durable (or in-memory) outbox to receivers that de-duplicate; SSE clients that
+/// reconnect with (or without) Last-Event-ID; SignalR clients with (or without) stateful reconnect.
 /// </summary>
 public sealed class FaultsScenario : IScenario
 {
-    public const string Resume = "resume";
-    public const string MemoryOutbox = "memory-outbox";
-
     public string Name => "faults";
 
     public string Description =>
@@ -30,12 +29,12 @@ public sealed class FaultsScenario : IScenario
         DrainTimeout = TimeSpan.FromSeconds(15),
     };
 
-    public IReadOnlyList<string> Variants(string transport) =>
-        transport == Transport.WebSocket ? ["default", Resume, Clients.WanLink.Variant] : ["default", MemoryOutbox, Clients.WanLink.Variant];
+    public IReadOnlyList<string> Variants(ITransport transport) => transport.FaultVariants;
 
     /// <summary>
-    /// Every fault for both transports, WebSocket again with resume; the in-memory outbox only where it differs from the
-    /// durable one (a restart). <c>--variant</c> narrows this down, or asks for <c>wan</c> (40 ms ± 5 ms each way).
+    /// Every fault for every transport, each with the variants its transport runs by default (resume, stateful
+    /// reconnect; the in-memory outbox only where it differs from the durable one, a restart). <c>--variant</c> narrows
+    /// this down, or asks for <c>wan</c> (40 ms ± 5 ms each way).
     /// </summary>
     public IEnumerable<ScenarioCase> Cases(RunPlan plan)
     {
@@ -44,12 +43,16 @@ public sealed class FaultsScenario : IScenario
         {
             foreach (var transport in plan.Transports)
             {
-                var variants = plan.Variants.Count > 0
-                    ? plan.VariantsFor(this, transport)
-                    : Variants(transport).Where(v => v == "default" || v == Resume || (v == MemoryOutbox && fault == Fault.Restart)).ToList();
+                if (transport.Unsupported(Name) is { } reason)
+                {
+                    yield return ScenarioCase.NotApplicable(this, transport, $"faults/{fault.Name}/{transport.Name}", reason);
+                    continue;
+                }
+
+                var variants = plan.Variants.Count > 0 ? plan.VariantsFor(this, transport) : transport.DefaultFaultVariants(fault);
                 foreach (var variant in variants)
                 {
-                    yield return new ScenarioCase(transport, variant, $"faults/{fault.Name}/{transport}{(variant == "default" ? "" : "/" + variant)}",
+                    yield return new ScenarioCase(transport, variant, $"faults/{fault.Name}/{transport.Name}{VariantName.Suffix(variant)}",
                         (context, ct) => new FaultRun(this, fault, transport, variant, context).RunAsync(ct));
                 }
             }

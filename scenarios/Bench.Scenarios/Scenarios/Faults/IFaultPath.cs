@@ -4,7 +4,7 @@ using Bench.Targets.Faults;
 namespace Bench.Scenarios.Scenarios.Faults;
 
 /// <summary>The delivery leg of a fault run: a target that can be restarted, a fault proxy in front of the subscribers, and the subscribers.</summary>
-internal interface IFaultPath : IAsyncDisposable
+public interface IFaultPath : IAsyncDisposable
 {
     TargetSlot Target { get; }
 
@@ -23,6 +23,9 @@ internal interface IFaultPath : IAsyncDisposable
 
     /// <summary>One sentence: how this transport and variant behave under faults.</summary>
     string Behaviour { get; }
+
+    /// <summary>Redeliveries the subscribers answered without processing again (webhook receivers de-duplicate): duplicates all the same.</summary>
+    long SilentDuplicates => 0;
 }
 
 /// <summary>
@@ -30,4 +33,4 @@ internal interface IFaultPath : IAsyncDisposable
 /// knew it could not deliver, and the events published while subscribers were away (from its sequence numbers at each
 /// reconnection and each subscriber's last sequence number before it lost its connection).
 /// </summary>
-internal sealed record PathCounters(long Retries, long Pending, long FirstFailureTimestamp, Dictionary<string, long> Errors, long? KnownUndelivered, long? PublishedWhileAway = null, long? PendingAtKill = null);
+public sealed record PathCounters(long Retries, long Pending, long FirstFailureTimestamp, Dictionary<string, long> Errors, long? KnownUndelivered, long? PublishedWhileAway = null, long? PendingAtKill = null);

@@ -4,6 +4,7 @@ using Bench.Scenarios.Clients;
 using Bench.Scenarios.Plan;
 using Bench.Scenarios.Running;
 using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Scenarios.Overhead;
 
@@ -35,7 +36,7 @@ public sealed class OverheadScenario : IScenario
         Warmup = TimeSpan.FromSeconds(1),
     };
 
-    public IReadOnlyList<string> Variants(string transport) => [.. PushScenario.DeliveryVariants(transport).Where(v => v != WanLink.Variant)];
+    public IReadOnlyList<string> Variants(ITransport transport) => [.. transport.DeliveryVariants.Where(v => v != WanLink.Variant)];
 
     /// <summary>
     /// Every transport × variant × payload size. With no <c>--variant</c>, the default wire plus tls, compression and
@@ -46,12 +47,18 @@ public sealed class OverheadScenario : IScenario
         var sizes = plan.PayloadBytes is { } p ? [p] : PayloadSizes;
         foreach (var transport in plan.Transports)
         {
+            if (transport.Unsupported(Name) is { } reason)
+            {
+                yield return ScenarioCase.NotApplicable(this, transport, $"{Name}/{transport.Name}", reason);
+                continue;
+            }
+
             var variants = plan.Variants.Count > 0 ? plan.VariantsFor(this, transport) : plan.Brief ? [VariantName.Default] : Variants(transport);
             foreach (var variant in variants)
             {
                 foreach (var size in sizes)
                 {
-                    yield return new ScenarioCase(transport, variant, $"{Name}/{transport}{VariantName.Suffix(variant)}/{Formats(size)}",
+                    yield return new ScenarioCase(transport, variant, $"{Name}/{transport.Name}{VariantName.Suffix(variant)}/{Formats(size)}",
                         (context, ct) => RunAsync(context with { Settings = Sized(context.Settings, size) }, transport, variant, ct));
                 }
             }
@@ -65,7 +72,7 @@ public sealed class OverheadScenario : IScenario
 
     private static string Formats(int bytes) => bytes >= 1024 ? (bytes / 1024).ToString(CultureInfo.InvariantCulture) + "KiB" : bytes.ToString(CultureInfo.InvariantCulture) + "B";
 
-    private async Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, string variant, CancellationToken ct)
+    private async Task<ScenarioResult> RunAsync(ScenarioContext context, ITransport transport, string variant, CancellationToken ct)
     {
         using var wire = DeliveryWire.For(variant, count: true);
         long events = 0;
@@ -79,8 +86,8 @@ public sealed class OverheadScenario : IScenario
         }, ct).ConfigureAwait(false);
         var totals = wire.Meter!.Read();
 
-        // WebSocket bytes are counted on the subscriber clients (received = from the target); webhook bytes on the
-        // receivers' server side (received = the dispatcher's requests).
+        // Hub transports' bytes are counted on the subscriber clients (received = from the target); webhook bytes on
+        // the receivers' server side (received = the dispatcher's requests).
         var toSubscriber = totals.Received;
         var fromSubscriber = totals.Sent;
         var handshake = totals.HandshakeSent + totals.HandshakeReceived;
@@ -98,7 +105,7 @@ public sealed class OverheadScenario : IScenario
             Round((toSubscriber + fromSubscriber + handshake) / (double)Math.Max(1, events)),
             Round(o.TargetCpuSeconds * 1e6 / measured),
             Round(o.GeneratorCpuPercent / 100 * cores * o.MeasuredSeconds * 1e6 / measured),
-            transport == Transport.WebSocket ? "subscriber client sockets" : "webhook receiver server sockets");
+            transport.WireCountedOn);
         // Schedule lag only distorts latency, which this scenario does not report; its bytes and CPU are unaffected.
         var warnings = result.Warnings.Where(w => !w.StartsWith("the generator ran late", StringComparison.Ordinal)).ToList();
         return result with { Scenario = Name, Description = Description, Wire = summary, Warnings = warnings };

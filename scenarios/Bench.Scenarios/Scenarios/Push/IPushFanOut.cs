@@ -3,7 +3,7 @@ using Bench.Scenarios.Targets;
 namespace Bench.Scenarios.Scenarios.Push;
 
 /// <summary>The delivery leg of a push run: a target process and the subscribers it delivers to.</summary>
-internal interface IPushFanOut : IAsyncDisposable
+public interface IPushFanOut : IAsyncDisposable
 {
     TargetProcess Target { get; }
 

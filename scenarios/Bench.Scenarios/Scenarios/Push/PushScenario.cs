@@ -4,13 +4,14 @@ using Bench.Reports.Model;
 using Bench.Scenarios.Clients;
 using Bench.Scenarios.Plan;
 using Bench.Scenarios.Running;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Scenarios.Push;
 
 /// <summary>
 /// Fan-out: the harness publishes events to the target at a fixed rate over the shared publishing connection, and
-/// the target delivers each one to every subscriber — WebSocket clients of the hub, or webhook endpoints (hosted by the
-/// harness) of the dispatcher. Latency is arrival minus intended publish time, per subscriber; every (subscriber, seq)
+/// the target delivers each one to every subscriber through the transport's fan-out — clients of the hub, or webhook
+/// endpoints (hosted by the harness) of the dispatcher. Latency is arrival minus intended publish time, per subscriber; every (subscriber, seq)
 /// is accounted for.
 /// </summary>
 public sealed class PushScenario : IScenario
@@ -18,7 +19,7 @@ public sealed class PushScenario : IScenario
     public string Name => "push";
 
     public string Description =>
-        "Fan-out: each published event is delivered by the target to every subscriber (WebSocket clients of the hub, or webhook endpoints called by the dispatcher); latency is from the intended publish time to arrival at each subscriber.";
+        "Fan-out: each published event is delivered by the target to every subscriber (WebSocket, SignalR and SSE clients of the hub, or webhook endpoints called by the dispatcher); latency is from the intended publish time to arrival at each subscriber.";
 
     public bool ConnectionsFollowSubscribers => true;
 
@@ -32,23 +33,12 @@ public sealed class PushScenario : IScenario
         Warmup = profile.Warmup,
     };
 
-    /// <summary>Over the wan variant the dispatcher sends this many deliveries to an endpoint at once: one at a time cannot keep 100/s over an 80 ms round trip.</summary>
-    public const int WanDispatcherConcurrency = 16;
-
-    public IReadOnlyList<string> Variants(string transport) => DeliveryVariants(transport);
-
-    /// <summary>The variants of the delivery path, for every scenario that delivers events: <c>cold</c> is webhook-only.</summary>
-    public static IReadOnlyList<string> DeliveryVariants(string transport) =>
-        transport == Transport.Webhook
-            ? [VariantName.Default, WanLink.Variant, DeliveryWire.Tls, DeliveryWire.Compression, DeliveryWire.Cold]
-            : [VariantName.Default, WanLink.Variant, DeliveryWire.Tls, DeliveryWire.Compression];
+    public IReadOnlyList<string> Variants(ITransport transport) => transport.DeliveryVariants;
 
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
-        from transport in plan.Transports
-        from variant in plan.VariantsFor(this, transport)
-        select new ScenarioCase(transport, variant, $"{Name}/{transport}{VariantName.Suffix(variant)}", (context, ct) => RunAsync(context, transport, variant, ct));
+        ScenarioCase.PerTransport(this, plan, Name, Name, (transport, variant) => (context, ct) => RunAsync(context, transport, variant, ct));
 
-    public Task<ScenarioResult> RunAsync(ScenarioContext context, string transport, string variant, CancellationToken ct) =>
+    public Task<ScenarioResult> RunAsync(ScenarioContext context, ITransport transport, string variant, CancellationToken ct) =>
         RunAsync(context, transport, variant, null, null, ct);
 
     /// <summary>
@@ -56,26 +46,20 @@ public sealed class PushScenario : IScenario
     /// <paramref name="inspect"/> sees the accounting and the load's outcome before the targets stop.
     /// </summary>
     public async Task<ScenarioResult> RunAsync(
-        ScenarioContext context, string transport, string variant, DeliveryWire? givenWire, Action<DeliveryAccounting, LoadOutcome>? inspect, CancellationToken ct)
+        ScenarioContext context, ITransport transport, string variant, DeliveryWire? givenWire, Action<DeliveryAccounting, LoadOutcome>? inspect, CancellationToken ct)
     {
         var s = context.Settings;
-        var wan = VariantName.Has(variant, WanLink.Variant);
         using var ownWire = givenWire is null ? DeliveryWire.For(variant) : null;
         var wire = givenWire ?? ownWire!;
         var streams = Enumerable.Range(0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
         var token = Secrets.NewToken();
-        var load = new MeasuredLoad(context, Name, transport);
+        var load = new MeasuredLoad(context, Name, transport.Name);
         var recorder = load.NewRecorder();
         var publishRecorder = load.NewRecorder();
         var accounting = new DeliveryAccounting(recorder, streams);
 
-        IPushFanOut fanOut = transport switch
-        {
-            Transport.WebSocket => await WebSocketFanOut.StartAsync(context, token, streams, accounting, maxMessage, wan, wire, ct).ConfigureAwait(false),
-            Transport.Webhook => await WebhookFanOut.StartAsync(context, token, streams, accounting, maxMessage, wan, wire, ct).ConfigureAwait(false),
-            _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "push runs over websocket or webhook"),
-        };
+        var fanOut = await transport.StartPushAsync(context, new PushSetup(token, streams, accounting, maxMessage, variant, wire), ct).ConfigureAwait(false);
         await using (fanOut.ConfigureAwait(false))
         {
             var publisher = await Publisher.ConnectAsync(fanOut.Target.Url, token, new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
@@ -98,7 +82,7 @@ public sealed class PushScenario : IScenario
                 inspect?.Invoke(accounting, outcome);
                 var counts = Count(recorder, accounting, publisher, tally.FirstMeasured);
                 var warnings = fanOut.Warnings().ToList();
-                var result = ResultBuilder.Build(Name, Description, transport, s, recorder, outcome, counts, recorder.Sent, extraErrors, warnings);
+                var result = ResultBuilder.Build(Name, Description, transport.Name, s, recorder, outcome, counts, recorder.Sent, extraErrors, warnings);
                 return result with { Variant = variant };
             }
         }

@@ -5,6 +5,7 @@ using Bench.Scenarios.Plan;
 using Bench.Scenarios.Running;
 using Bench.Scenarios.Scenarios.Push;
 using Bench.Scenarios.Scenarios.Rtt;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Scenarios.Saturation;
 
@@ -42,14 +43,17 @@ public sealed class SaturationScenario : IScenario
     /// <summary>Steps tried at most before the search stops without a breach.</summary>
     public static int StepCap(ScenarioSettings s) => s.Brief ? 10 : 12;
 
-    public IReadOnlyList<string> Variants(string transport) => [.. PushScenario.DeliveryVariants(transport).Where(v => v != WanLink.Variant)];
+    public IReadOnlyList<string> Variants(ITransport transport) => [.. transport.DeliveryVariants.Where(v => v != WanLink.Variant)];
 
+    /// <summary>Push for every transport, then rtt for those that have it (n/a for the others).</summary>
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
-        from mode in new[] { Push, Rtt }
-        from transport in plan.Transports
-        from variant in plan.VariantsFor(this, transport)
-        select new ScenarioCase(transport, variant, $"{Name}/{mode}/{transport}{VariantName.Suffix(variant)}",
-            (context, ct) => RunAsync(Brief(context), mode, transport, variant, plan.SloP99 ?? DefaultSlo, ct));
+        new[] { Push, Rtt }.SelectMany(mode => ScenarioCase.PerTransport(this, plan, mode, $"{Name}/{mode}",
+            (transport, variant) => (context, ct) => RunAsync(Brief(context), mode, transport, variant, plan.SloP99 ?? DefaultSlo, ct))
+            .Select(c => c.Transport.Unsupported(mode) is null ? c : c with { RunAsync = WithMode(c.RunAsync, mode) }));
+
+    /// <summary>An n/a result of a mode still says which mode it was, so the report places it in that mode's table.</summary>
+    private static Func<ScenarioContext, CancellationToken, Task<ScenarioResult>> WithMode(Func<ScenarioContext, CancellationToken, Task<ScenarioResult>> run, string mode) =>
+        async (context, ct) => await run(context, ct).ConfigureAwait(false) with { Saturation = new SaturationSummary(mode, 0, 0, 0, "n/a", []) };
 
     public static readonly TimeSpan DefaultSlo = TimeSpan.FromMilliseconds(50);
 
@@ -58,7 +62,7 @@ public sealed class SaturationScenario : IScenario
         ? context with { Settings = context.Settings with { Warmup = TimeSpan.FromSeconds(0.5), Duration = TimeSpan.FromSeconds(1.5) } }
         : context;
 
-    private async Task<ScenarioResult> RunAsync(ScenarioContext context, string mode, string transport, string variant, TimeSpan slo, CancellationToken ct)
+    private async Task<ScenarioResult> RunAsync(ScenarioContext context, string mode, ITransport transport, string variant, TimeSpan slo, CancellationToken ct)
     {
         using var wire = DeliveryWire.For(variant);
         var s = context.Settings;
@@ -105,7 +109,7 @@ public sealed class SaturationScenario : IScenario
     }
 
     private static async Task<(SaturationStep Step, ScenarioResult Result)> StepAsync(
-        IStepRunner runner, ScenarioContext context, string label, string mode, string transport, double rate, long sloUs, CancellationToken ct)
+        IStepRunner runner, ScenarioContext context, string label, string mode, ITransport transport, double rate, long sloUs, CancellationToken ct)
     {
         var (result, targetCpu) = await runner.StepAsync(context, label, transport, ct).ConfigureAwait(false);
         var achieved = mode == Push ? result.Throughput.DeliveredPerSec / Math.Max(1, context.Settings.Subscribers) : result.Throughput.AchievedPerSec;
@@ -117,23 +121,23 @@ public sealed class SaturationScenario : IScenario
     /// <summary>One target and its clients, kept across the steps of a search.</summary>
     private interface IStepRunner : IAsyncDisposable
     {
-        Task<(ScenarioResult Result, double TargetCpuPercent)> StepAsync(ScenarioContext context, string label, string transport, CancellationToken ct);
+        Task<(ScenarioResult Result, double TargetCpuPercent)> StepAsync(ScenarioContext context, string label, ITransport transport, CancellationToken ct);
     }
 
-    private sealed class RttSteps(RttScenario.IRttSession session) : IStepRunner
+    private sealed class RttSteps(IRttSession session) : IStepRunner
     {
-        public static async Task<RttSteps> StartAsync(ScenarioContext context, string transport, DeliveryWire wire, CancellationToken ct) =>
-            new(await RttScenario.StartSessionAsync(context, transport, wire, wan: false, ct).ConfigureAwait(false));
+        public static async Task<RttSteps> StartAsync(ScenarioContext context, ITransport transport, DeliveryWire wire, CancellationToken ct) =>
+            new(await RttScenario.StartSessionAsync(context, transport, wire.Variant, wire, wan: false, ct).ConfigureAwait(false));
 
-        public async Task<(ScenarioResult, double)> StepAsync(ScenarioContext context, string label, string transport, CancellationToken ct)
+        public async Task<(ScenarioResult, double)> StepAsync(ScenarioContext context, string label, ITransport transport, CancellationToken ct)
         {
             var s = context.Settings;
             var payload = new Payloads(s.PayloadBytes);
-            var load = new MeasuredLoad(context, label, transport);
+            var load = new MeasuredLoad(context, label, transport.Name);
             var recorder = load.NewRecorder();
             var outcome = await load.RunAsync(session.Target, recorder, recorder, s.Connections, (it, token) => session.ExchangeAsync(it, payload, token), null, ct).ConfigureAwait(false);
             var counts = new DeliveryCounts(recorder.Sent, recorder.Delivered, 0, 0, 0, recorder.Errors);
-            return (ResultBuilder.Build("saturation", "", transport, s, recorder, outcome, counts, recorder.Delivered, new Dictionary<string, long>(), []), outcome.TargetCpuPercent);
+            return (ResultBuilder.Build("saturation", "", transport.Name, s, recorder, outcome, counts, recorder.Delivered, new Dictionary<string, long>(), []), outcome.TargetCpuPercent);
         }
 
         public ValueTask DisposeAsync() => session.DisposeAsync();
@@ -143,16 +147,14 @@ public sealed class SaturationScenario : IScenario
     {
         private long nextNumber = 1;
 
-        public static async Task<PushSteps> StartAsync(ScenarioContext context, string transport, DeliveryWire wire, CancellationToken ct)
+        public static async Task<PushSteps> StartAsync(ScenarioContext context, ITransport transport, DeliveryWire wire, CancellationToken ct)
         {
             var s = context.Settings;
             var streams = Enumerable.Range(0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
             var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
             var token = Secrets.NewToken();
-            var accounting = new DeliveryAccounting(new MeasuredLoad(context, "saturation", transport).NewRecorder(), streams);
-            IPushFanOut fanOut = transport == Transport.WebSocket
-                ? await WebSocketFanOut.StartAsync(context, token, streams, accounting, maxMessage, false, wire, ct).ConfigureAwait(false)
-                : await WebhookFanOut.StartAsync(context, token, streams, accounting, maxMessage, false, wire, ct).ConfigureAwait(false);
+            var accounting = new DeliveryAccounting(new MeasuredLoad(context, "saturation", transport.Name).NewRecorder(), streams);
+            var fanOut = await transport.StartPushAsync(context, new PushSetup(token, streams, accounting, maxMessage, wire.Variant, wire), ct).ConfigureAwait(false);
             try
             {
                 var publisher = await Publisher.ConnectAsync(fanOut.Target.Url, token, new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
@@ -165,10 +167,10 @@ public sealed class SaturationScenario : IScenario
             }
         }
 
-        public async Task<(ScenarioResult, double)> StepAsync(ScenarioContext context, string label, string transport, CancellationToken ct)
+        public async Task<(ScenarioResult, double)> StepAsync(ScenarioContext context, string label, ITransport transport, CancellationToken ct)
         {
             var s = context.Settings;
-            var load = new MeasuredLoad(context, label, transport);
+            var load = new MeasuredLoad(context, label, transport.Name);
             var recorder = load.NewRecorder();
             var publishRecorder = load.NewRecorder();
             accounting.RecordInto(recorder);
@@ -192,7 +194,7 @@ public sealed class SaturationScenario : IScenario
             }
 
             var counts = PushScenario.Count(recorder, accounting, publisher, tally.FirstMeasured);
-            return (ResultBuilder.Build("saturation", "", transport, s, recorder, outcome, counts, recorder.Sent, errors, []), outcome.TargetCpuPercent);
+            return (ResultBuilder.Build("saturation", "", transport.Name, s, recorder, outcome, counts, recorder.Sent, errors, []), outcome.TargetCpuPercent);
         }
 
         private static void InterlockedMax(ref long location, long value)

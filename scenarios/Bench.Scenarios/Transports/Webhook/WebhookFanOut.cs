@@ -1,11 +1,13 @@
 using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Push;
 using Bench.Scenarios.Targets;
 using Bench.Targets;
 using Bench.Targets.Dispatcher;
 using Bench.Targets.Hosting;
 using Bench.Targets.Webhooks;
 
-namespace Bench.Scenarios.Scenarios.Push;
+namespace Bench.Scenarios.Transports.Webhook;
 
 /// <summary>
 /// The dispatcher in its own process, and the subscribers' endpoints hosted by the harness: one receiver on loopback,
@@ -15,9 +17,9 @@ internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost 
 {
     public TargetProcess Target => target;
 
-    public static async Task<WebhookFanOut> StartAsync(
-        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool viaWan, DeliveryWire wire, CancellationToken ct)
+    public static async Task<WebhookFanOut> StartAsync(ScenarioContext context, PushSetup setup, CancellationToken ct)
     {
+        var (token, streams, accounting, maxMessage, viaWan, wire) = (setup.Token, setup.Streams, setup.Accounting, setup.MaxMessage, setup.Wan, setup.Wire);
         var secret = WebhookSignature.NewSecret();
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, wire: wire).ConfigureAwait(false);
         TargetProcess? target = null;
@@ -27,7 +29,7 @@ internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost 
         {
             // The dispatcher as production senders run it: every accepted event written to a durable (SQLite) outbox first.
             var (wireArguments, environment) = wire.DispatcherStart();
-            string[] args = viaWan ? ["--outbox", outbox.Path, "--max-in-flight", PushScenario.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--outbox", outbox.Path];
+            string[] args = viaWan ? ["--outbox", outbox.Path, "--max-in-flight", WebhookTransport.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--outbox", outbox.Path];
             target = await TargetProcess.StartAsync(TargetRole.Dispatcher, [.. args, .. wireArguments],
                 new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
             var scheme = new Uri(receivers.BaseUrl).Scheme;
@@ -77,7 +79,7 @@ internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost 
 
         if (wan is not null)
         {
-            yield return $"over the wan variant the dispatcher sends up to {PushScenario.WanDispatcherConcurrency} deliveries to an endpoint at once (one at a time cannot keep 100 events/s over an 80 ms round trip), so order is not kept.";
+            yield return $"over the wan variant the dispatcher sends up to {WebhookTransport.WanDispatcherConcurrency} deliveries to an endpoint at once (one at a time cannot keep 100 events/s over an 80 ms round trip), so order is not kept.";
         }
     }
 

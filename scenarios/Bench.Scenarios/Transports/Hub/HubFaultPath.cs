@@ -1,15 +1,17 @@
 using System.Globalization;
 using System.Net;
 using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Faults;
 using Bench.Scenarios.Targets;
 using Bench.Targets;
 using Bench.Targets.Faults;
 using Bench.Targets.Hosting;
 
-namespace Bench.Scenarios.Scenarios.Faults;
+namespace Bench.Scenarios.Transports.Hub;
 
-/// <summary>The hub (restartable), a fault proxy, and reconnecting subscribers that connect through the proxy.</summary>
-internal sealed class WebSocketFaultPath(TargetSlot target, FaultProxy proxy, IReadOnlyList<WebSocketSubscriber> subscribers, bool resume) : IFaultPath
+/// <summary>The hub (restartable), a fault proxy, and reconnecting subscribers of one hub-based transport that connect through the proxy.</summary>
+internal sealed class HubFaultPath(TargetSlot target, FaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers, string behaviour) : IFaultPath
 {
     public TargetSlot Target => target;
 
@@ -19,44 +21,32 @@ internal sealed class WebSocketFaultPath(TargetSlot target, FaultProxy proxy, IR
 
     public long ReconnectAttempts => subscribers.Sum(s => (long)s.ReconnectAttempts);
 
-    public string Behaviour => resume
-        ? "subscribers reconnect with backoff (100 ms doubling to 2 s, ±20 %) and resume from the hub's in-memory replay buffer (10,000 events or 60 s per stream)"
-        : "subscribers reconnect with backoff (100 ms doubling to 2 s, ±20 %) without resume: what is published while a subscriber is away is lost";
+    public string Behaviour => behaviour;
 
-    public static async Task<WebSocketFaultPath> StartAsync(
-        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool resume,
-        Func<string, TimeSpan> processingTime, CancellationToken ct)
+    public static async Task<HubFaultPath> StartAsync(ScenarioContext context, FaultSetup setup, HubTransport transport, CancellationToken ct)
     {
-        var target = await TargetSlot.StartAsync(TargetRole.Hub, ["--max-message-bytes", maxMessage.ToString(CultureInfo.InvariantCulture)],
-            new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+        var target = await TargetSlot.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, transport.ServerKeepAlive, []),
+            new Dictionary<string, string> { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
         var hub = new Uri(target.Url);
         var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, hub.Port));
-        var subscribers = new List<WebSocketSubscriber>();
-        var path = new WebSocketFaultPath(target, proxy, subscribers, resume);
+        var subscribers = new List<IStreamSubscriber>();
+        var resume = transport.Resumes(setup.Variant);
+        var path = new HubFaultPath(target, proxy, subscribers, transport.FaultBehaviour(setup.Variant));
         try
         {
             var viaProxy = $"http://127.0.0.1:{proxy.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
-            foreach (var stream in streams)
+            foreach (var stream in setup.Streams)
             {
-                var options = new SubscriberOptions { Resume = resume, ProcessingTime = () => processingTime(stream) };
-                subscribers.Add(await WebSocketSubscriber.ConnectAsync(viaProxy, token, stream, options, ct).ConfigureAwait(false));
+                var options = new SubscriberOptions { Resume = resume, Variant = setup.Variant, ProcessingTime = () => setup.ProcessingTime(stream) };
+                subscribers.Add(await transport.Connect(viaProxy, setup.Token, stream, options, ct).ConfigureAwait(false));
             }
 
             foreach (var subscriber in subscribers)
             {
-                subscriber.Start(accounting, context.Clock, maxMessage);
+                subscriber.Start(setup.Accounting, context.Clock, setup.MaxMessage);
             }
 
-            for (var i = 0; (await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers < streams.Count; i++)
-            {
-                if (i > 500)
-                {
-                    throw new TargetFailedException($"the hub did not register {streams.Count} subscribers");
-                }
-
-                await Task.Delay(20, ct).ConfigureAwait(false);
-            }
-
+            await HubTarget.WaitForSubscribersAsync(target, setup.Streams.Count, TimeSpan.FromSeconds(10), context, ct).ConfigureAwait(false);
             return path;
         }
         catch
@@ -106,11 +96,7 @@ internal sealed class WebSocketFaultPath(TargetSlot target, FaultProxy proxy, IR
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var subscriber in subscribers)
-        {
-            await subscriber.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
         await proxy.DisposeAsync().ConfigureAwait(false);
         await target.DisposeAsync().ConfigureAwait(false);
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Faults;
 using Bench.Scenarios.Targets;
 using Bench.Targets;
 using Bench.Targets.Dispatcher;
@@ -8,7 +10,7 @@ using Bench.Targets.Faults;
 using Bench.Targets.Hosting;
 using Bench.Targets.Webhooks;
 
-namespace Bench.Scenarios.Scenarios.Faults;
+namespace Bench.Scenarios.Transports.Webhook;
 
 /// <summary>
 /// The dispatcher (restartable, with a SQLite or in-memory outbox), a fault proxy, and the harness's receivers behind it.
@@ -49,12 +51,14 @@ internal sealed class WebhookFaultPath : IFaultPath
 
     public string Behaviour { get; }
 
-    public long ReceiverDuplicates => receivers.Stats().Duplicates;
+    public long SilentDuplicates => receivers.Stats().Duplicates;
 
-    public static async Task<WebhookFaultPath> StartAsync(
-        ScenarioContext context, string token, IReadOnlyList<string> streams, DeliveryAccounting accounting, int maxMessage, bool durable,
-        TimeSpan deliveryTimeout, Func<string, TimeSpan> processingTime, int maxInFlight, CancellationToken ct)
+    public static async Task<WebhookFaultPath> StartAsync(ScenarioContext context, FaultSetup setup, CancellationToken ct)
     {
+        var (token, streams, accounting, maxMessage, processingTime) = (setup.Token, setup.Streams, setup.Accounting, setup.MaxMessage, setup.ProcessingTime);
+        var durable = !Plan.VariantName.Has(setup.Variant, WebhookTransport.MemoryOutbox);
+        var deliveryTimeout = setup.Fault == Fault.Slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2);
+        var maxInFlight = setup.Wan ? WebhookTransport.WanDispatcherConcurrency : 1;
         var secret = WebhookSignature.NewSecret();
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..])).ConfigureAwait(false);
         var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, new Uri(receivers.BaseUrl).Port));

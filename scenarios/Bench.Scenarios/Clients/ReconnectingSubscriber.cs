@@ -1,0 +1,148 @@
+namespace Bench.Scenarios.Clients;
+
+/// <summary>
+/// The receive-and-reconnect loop of a subscriber whose transport has no reconnection of its own (WebSocket) or whose
+/// reconnection Bench's client carries out as the specification says (SSE): receive until the connection ends, note the
+/// disconnect, back off, open again (resuming, if asked, after the last sequence number received).
+/// </summary>
+public abstract class ReconnectingSubscriber : IStreamSubscriber
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+    private readonly CancellationTokenSource stop = new();
+    private readonly Random random = new();
+    private readonly DisconnectLog log = new();
+    private Task? running;
+    private long lastSeq;
+
+    protected ReconnectingSubscriber(string stream, SubscriberOptions options)
+    {
+        Stream = stream;
+        Options = options;
+    }
+
+    public string Stream { get; }
+
+    protected SubscriberOptions Options { get; }
+
+    public Exception? Failure { get; private set; }
+
+    public int ReconnectAttempts => log.ReconnectAttempts;
+
+    public IReadOnlyList<long> Detections => log.Detections;
+
+    public IReadOnlyList<long> LastSeqAtDisconnect => log.LastSeqAtDisconnect;
+
+    /// <summary>The last sequence number received on this subscriber's own stream.</summary>
+    protected long LastSeq => Interlocked.Read(ref lastSeq);
+
+    /// <summary>The least time to wait before reconnecting (SSE's <c>retry:</c>); zero leaves it to the backoff.</summary>
+    protected virtual TimeSpan ReconnectFloor => TimeSpan.Zero;
+
+    /// <summary>Opens the connection again, resuming after <paramref name="resumeFrom"/> when given.</summary>
+    protected abstract Task ReopenAsync(long? resumeFrom, CancellationToken ct);
+
+    /// <summary>Reads the next event's body into <paramref name="buffer"/>; its length, or -1 when the connection closed.</summary>
+    protected abstract ValueTask<int> ReceiveAsync(byte[] buffer, CancellationToken ct);
+
+    /// <summary>Closes the connection now (politely if it can); called when the subscriber stops.</summary>
+    protected abstract ValueTask CloseAsync();
+
+    /// <summary>Forgets the broken connection before a reconnect.</summary>
+    protected abstract void Abandon();
+
+    /// <summary>Whether an exception means the connection ended (and not a bug).</summary>
+    protected virtual bool EndsConnection(Exception e) =>
+        e is System.Net.WebSockets.WebSocketException or InvalidDataException or IOException or OperationCanceledException or HttpRequestException;
+
+    public void Start(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes) =>
+        running = Task.Run(() => RunAsync(accounting, clock, maxMessageBytes));
+
+    private async Task RunAsync(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes)
+    {
+        var buffer = new byte[maxMessageBytes];
+        while (!stop.IsCancellationRequested)
+        {
+            Exception? ended = null;
+            try
+            {
+                while (true)
+                {
+                    var length = await ReceiveAsync(buffer, stop.Token).ConfigureAwait(false);
+                    if (length < 0)
+                    {
+                        break;
+                    }
+
+                    if (accounting.OnArrival(buffer.AsSpan(0, length), clock.GetTimestamp()) is { } fields && fields.Stream == Stream)
+                    {
+                        Interlocked.Exchange(ref lastSeq, fields.Seq);
+                    }
+
+                    if (Options.ProcessingTime?.Invoke() is { } busy && busy > TimeSpan.Zero)
+                    {
+                        await Task.Delay(busy, clock, stop.Token).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (EndsConnection(e))
+            {
+                // A keep-alive left unanswered aborts the connection, which surfaces as a cancelled receive.
+                ended = e;
+            }
+
+            log.Disconnected(clock.GetTimestamp(), LastSeq);
+            if (!Options.Reconnect)
+            {
+                Failure = ended ?? new IOException("the hub closed the connection");
+                return;
+            }
+
+            await ReconnectAsync(clock).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconnectAsync(TimeProvider clock)
+    {
+        Abandon();
+        for (var tries = 0; !stop.IsCancellationRequested; tries++)
+        {
+            try
+            {
+                var wait = Options.Backoff.Delay(tries, random);
+                await Task.Delay(wait > ReconnectFloor ? wait : ReconnectFloor, clock, stop.Token).ConfigureAwait(false);
+                log.Attempted();
+
+                // A handshake into a half-open connection would wait forever: give each attempt a few seconds.
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                attempt.CancelAfter(ConnectTimeout);
+                await ReopenAsync(Options.Resume ? LastSeq : null, attempt.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (EndsConnection(e))
+            {
+                // Still unreachable (or the handshake timed out): back off and try again.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync().ConfigureAwait(false);
+        if (running is not null)
+        {
+            await running.ConfigureAwait(false);
+        }
+
+        await CloseAsync().ConfigureAwait(false);
+        stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,27 @@
+using Bench.Scenarios.Targets;
+
+namespace Bench.Scenarios.Scenarios.Connections;
+
+/// <summary>The subscribers of one transport in the connections scenario, grown in steps and held idle.</summary>
+public interface IHeldSubscribers : IAsyncDisposable
+{
+    TargetProcess Target { get; }
+
+    /// <summary>The token the publisher uses on this target.</summary>
+    string Token { get; }
+
+    int Count { get; }
+
+    int SourceAddresses { get; }
+
+    double OpeningSeconds { get; }
+
+    /// <summary>The keep-alive interval of the idle subscribers (seconds); 0 when they keep none (webhook endpoints).</summary>
+    double KeepAliveSeconds { get; }
+
+    /// <summary>Whether <c>connectUs</c> is filled: the time to open each subscriber's connection.</summary>
+    bool TimesConnects { get; }
+
+    /// <summary>Opens subscribers until <paramref name="total"/> are held; returns how many failed to open.</summary>
+    Task<int> GrowToAsync(int total, IReadOnlyList<string> streams, List<long> connectUs, CancellationToken ct);
+}

@@ -1,0 +1,78 @@
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.Targets;
+using Bench.Targets;
+using Bench.Targets.Hosting;
+
+namespace Bench.Scenarios.Transports.Hub;
+
+/// <summary>The hub in its own process and one subscriber per stream (WebSocket, SSE or SignalR), all registered before the first publish.</summary>
+internal sealed class HubFanOut(TargetProcess target, IReadOnlyList<IStreamSubscriber> subscribers, WanLink? wan) : IPushFanOut
+{
+    public TargetProcess Target => target;
+
+    public static async Task<HubFanOut> StartAsync(ScenarioContext context, PushSetup setup, HubTransport transport, CancellationToken ct)
+    {
+        var (arguments, environment) = setup.Wire.HubStart();
+        var target = await TargetProcess.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, transport.ServerKeepAlive, arguments),
+            new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+        var subscribers = new List<IStreamSubscriber>();
+        var wan = setup.Wan ? WanLink.To(target.SecureUrl ?? target.Url) : null;
+        var url = wan?.Url ?? setup.Wire.ClientUrl(target);
+        var options = new SubscriberOptions { Wire = setup.Wire, Variant = setup.Variant };
+        try
+        {
+            // Connect in small batches: a burst of thousands of simultaneous handshakes measures the handshake, not push.
+            foreach (var batch in setup.Streams.Chunk(64))
+            {
+                subscribers.AddRange(await Task.WhenAll(batch.Select(s => transport.Connect(url, setup.Token, s, options, ct))).ConfigureAwait(false));
+            }
+
+            foreach (var subscriber in subscribers)
+            {
+                subscriber.Start(setup.Accounting, context.Clock, setup.MaxMessage);
+            }
+
+            await HubTarget.WaitForSubscribersAsync(target, setup.Streams.Count, context.ReadyTimeout, context, ct).ConfigureAwait(false);
+            return new HubFanOut(target, subscribers, wan);
+        }
+        catch
+        {
+            await new HubFanOut(target, subscribers, wan).DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
+    {
+        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
+        var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false);
+        if (stats.Dropped > 0)
+        {
+            errors["hub_queue_full"] = stats.Dropped;
+        }
+
+        var disconnects = subscribers.Sum(s => s.Detections.Count);
+        if (disconnects > 0)
+        {
+            errors["subscriber_disconnected"] = disconnects;
+        }
+
+        return errors;
+    }
+
+    public IEnumerable<string> Warnings() =>
+        subscribers.Where(s => s.Detections.Count > 0).Take(3).Select(s => $"subscriber {s.Stream} lost its connection {s.Detections.Count} time(s) and made {s.ReconnectAttempts} reconnect attempt(s)");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        if (wan is not null)
+        {
+            await wan.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await target.DisposeAsync().ConfigureAwait(false);
+    }
+}

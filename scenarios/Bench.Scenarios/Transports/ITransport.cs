@@ -1,0 +1,76 @@
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Connections;
+using Bench.Scenarios.Scenarios.Faults;
+using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.Scenarios.Rtt;
+
+namespace Bench.Scenarios.Transports;
+
+/// <summary>
+/// How events reach a subscriber — WebSocket, SignalR, Server-Sent Events, webhooks — as one plug-in: its reference
+/// target and how it starts, a push fan-out, an rtt session, a fault path, held connections, and the variants it
+/// knows. Scenarios ask the transport for each of these and never name one; <see cref="TransportCatalog"/> lists them.
+/// </summary>
+public interface ITransport
+{
+    /// <summary>The name used on the command line, in results and in reports (<c>websocket</c>).</summary>
+    string Name { get; }
+
+    /// <summary>One sentence: what the delivery leg is.</summary>
+    string Description { get; }
+
+    /// <summary>The delivery guarantee of its reference setup in push, stated next to its numbers.</summary>
+    string Guarantee { get; }
+
+    /// <summary>What a subscriber is for this transport, in charts and tables ("connection", "registered endpoint").</summary>
+    string SubscriberNoun { get; }
+
+    /// <summary>Where the overhead scenario counts this transport's bytes.</summary>
+    string WireCountedOn { get; }
+
+    /// <summary>Variants of the delivery path (rtt, push, saturation, overhead), <c>default</c> first.</summary>
+    IReadOnlyList<string> DeliveryVariants { get; }
+
+    /// <summary>Variants of the faults scenario, <c>default</c> first.</summary>
+    IReadOnlyList<string> FaultVariants { get; }
+
+    /// <summary>The fault variants run when none is asked for: <c>default</c>, and what the transport offers against that fault.</summary>
+    IReadOnlyList<string> DefaultFaultVariants(Fault fault);
+
+    /// <summary>Why this transport cannot run a scenario (or a scenario's mode, e.g. <c>rtt</c>); null when it can.</summary>
+    string? Unsupported(string scenario);
+
+    /// <summary>Starts the reference target and connects (or registers) every subscriber of a push run.</summary>
+    Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct);
+
+    /// <summary>Starts the reference target and opens the connections of an rtt session.</summary>
+    Task<IRttSession> StartRttAsync(ScenarioContext context, RttSetup setup, CancellationToken ct);
+
+    /// <summary>Starts a restartable target, a fault proxy in front of the subscribers, and the subscribers behind it.</summary>
+    Task<IFaultPath> StartFaultPathAsync(ScenarioContext context, FaultSetup setup, CancellationToken ct);
+
+    /// <summary>Starts the target whose idle subscribers the connections scenario grows and holds.</summary>
+    Task<IHeldSubscribers> StartHeldAsync(ScenarioContext context, HeldSetup setup, CancellationToken ct);
+}
+
+/// <summary>What a push run gives its transport: the token, the streams (one per subscriber), the accounting, the largest message, the variant and its wire.</summary>
+public sealed record PushSetup(string Token, IReadOnlyList<string> Streams, DeliveryAccounting Accounting, int MaxMessage, string Variant, DeliveryWire Wire)
+{
+    public bool Wan => Plan.VariantName.Has(Variant, WanLink.Variant);
+}
+
+/// <summary>What an rtt session needs: connections (one per virtual user), the largest message, the variant and its wire.</summary>
+public sealed record RttSetup(int Connections, int MaxMessage, string Variant, DeliveryWire Wire, bool Wan);
+
+/// <summary>
+/// What a fault run gives its transport: the token, streams, accounting and largest message; the variant; the fault; and
+/// each stream's processing time per event (the slow fault).
+/// </summary>
+public sealed record FaultSetup(string Token, IReadOnlyList<string> Streams, DeliveryAccounting Accounting, int MaxMessage, string Variant, Fault Fault, Func<string, TimeSpan> ProcessingTime)
+{
+    public bool Wan => Plan.VariantName.Has(Variant, WanLink.Variant);
+}
+
+/// <summary>What the connections scenario gives: the accounting, the largest message, the keep-alive interval of idle subscribers.</summary>
+public sealed record HeldSetup(DeliveryAccounting Accounting, int MaxMessage, TimeSpan KeepAlive);

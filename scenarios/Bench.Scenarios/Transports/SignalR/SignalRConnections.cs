@@ -1,0 +1,58 @@
+using Bench.Scenarios.Clients;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bench.Scenarios.Transports.SignalR;
+
+/// <summary>
+/// Builds SignalR client connections to the hub's <c>/signalr</c> as an application would (negotiate, then
+/// WebSockets), with the run's wire: its handler for negotiate and its own WebSocket (TLS by pin, bytes counted, the
+/// bearer token) for the transport. <c>messagepack</c> picks the MessagePack hub protocol instead of JSON.
+/// </summary>
+public static class SignalRConnections
+{
+    public const string MessagePack = "messagepack";
+
+    public const string Path = "/signalr";
+
+    public static HubConnection Build(string hubUrl, string token, SubscriberOptions options, IRetryPolicy? reconnect)
+    {
+        var wire = options.Wire ?? DeliveryWire.Plain();
+        var builder = new HubConnectionBuilder()
+            .WithUrl(hubUrl.TrimEnd('/') + Path, o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.HttpMessageHandlerFactory = _ => wire.Handler(options.Source);
+                o.WebSocketFactory = async (context, ct) =>
+                    await WebSocketClients.ConnectAsync(context.Uri, token, ct, wire: wire, source: options.Source).ConfigureAwait(false);
+            });
+        if (Plan.VariantName.Has(options.Variant, MessagePack))
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        if (options.Resume)
+        {
+            builder.WithStatefulReconnect();
+        }
+
+        if (reconnect is not null)
+        {
+            builder.WithAutomaticReconnect(reconnect);
+        }
+
+        var connection = builder.Build();
+        if (options.KeepAliveInterval > TimeSpan.Zero)
+        {
+            connection.KeepAliveInterval = options.KeepAliveInterval;
+            if (options.KeepAliveTimeout > TimeSpan.Zero)
+            {
+                connection.ServerTimeout = options.KeepAliveInterval + options.KeepAliveTimeout;
+            }
+        }
+
+        return connection;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Connections;
+using Bench.Scenarios.Targets;
+using Bench.Targets;
+using Bench.Targets.Dispatcher;
+using Bench.Targets.Hosting;
+using Bench.Targets.Webhooks;
+
+namespace Bench.Scenarios.Transports.Webhook;
+
+/// <summary>Webhook endpoints registered with the dispatcher for the connections scenario, on the harness's receiver.</summary>
+internal sealed class WebhookEndpoints(TargetProcess target, string token, string secret, WebhookSubscriberHost receivers, TempOutbox outbox) : IHeldSubscribers
+{
+    private int registered;
+
+    public TargetProcess Target => target;
+
+    public string Token => token;
+
+    public int Count => registered;
+
+    public int SourceAddresses => 1;
+
+    public double OpeningSeconds { get; private set; }
+
+    public double KeepAliveSeconds => 0;
+
+    public bool TimesConnects => false;
+
+    public static async Task<WebhookEndpoints> StartAsync(ScenarioContext context, HeldSetup setup, CancellationToken ct)
+    {
+        var (accounting, MaxMessage) = (setup.Accounting, setup.MaxMessage);
+        var token = Secrets.NewToken();
+        var secret = WebhookSignature.NewSecret();
+        var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, MaxMessage, ct).ConfigureAwait(false);
+        var outbox = new TempOutbox();
+        try
+        {
+            var target = await TargetProcess.StartAsync(TargetRole.Dispatcher, ["--outbox", outbox.Path],
+                new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+            return new WebhookEndpoints(target, token, secret, receivers, outbox);
+        }
+        catch
+        {
+            await receivers.DisposeAsync().ConfigureAwait(false);
+            outbox.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<int> GrowToAsync(int total, IReadOnlyList<string> streams, List<long> connectUs, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        while (registered < total)
+        {
+            var batch = Enumerable.Range(registered, Math.Min(16, total - registered));
+            await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions",
+                new SubscriptionRequest(receivers.UrlOf(streams[i]), secret, streams[i]), TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
+            registered = Math.Min(total, registered + 16);
+        }
+
+        OpeningSeconds += watch.Elapsed.TotalSeconds;
+        return 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await target.DisposeAsync().ConfigureAwait(false);
+        outbox.Dispose();
+        await receivers.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,54 @@
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Connections;
+using Bench.Scenarios.Scenarios.Faults;
+using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.Scenarios.Rtt;
+
+namespace Bench.Scenarios.Transports.Webhook;
+
+/// <summary>
+/// Webhooks (Standard Webhooks): the dispatcher signs and POSTs each event to every registered endpoint from a durable
+/// outbox, with retries; the receiver verifies. rtt is one signed POST answered by a receiver.
+/// </summary>
+public sealed class WebhookTransport : ITransport
+{
+    public const string MemoryOutbox = "memory-outbox";
+
+    /// <summary>Over the wan variant the dispatcher sends this many deliveries to an endpoint at once: one at a time cannot keep 100/s over an 80 ms round trip.</summary>
+    public const int WanDispatcherConcurrency = 16;
+
+    public string Name => "webhook";
+
+    public string Description => "webhooks: the dispatcher signs (Standard Webhooks) and POSTs each event to every registered endpoint";
+
+    public string Guarantee =>
+        "durable, at least once: every accepted event is written to the dispatcher's SQLite outbox before it is acknowledged, and retried on the Standard Webhooks schedule until delivered; receivers de-duplicate by webhook-id";
+
+    public string SubscriberNoun => "registered endpoint";
+
+    public string WireCountedOn => "webhook receiver server sockets";
+
+    public IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default, WanLink.Variant, DeliveryWire.Tls, DeliveryWire.Compression, DeliveryWire.Cold];
+
+    public IReadOnlyList<string> FaultVariants => [Plan.VariantName.Default, MemoryOutbox, WanLink.Variant];
+
+    /// <summary>The in-memory outbox differs from the durable one only when the dispatcher restarts.</summary>
+    public IReadOnlyList<string> DefaultFaultVariants(Fault fault) => fault == Fault.Restart ? [Plan.VariantName.Default, MemoryOutbox] : [Plan.VariantName.Default];
+
+    public string? Unsupported(string scenario) => null;
+
+    public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) =>
+        await WebhookFanOut.StartAsync(context, setup, ct).ConfigureAwait(false);
+
+    public async Task<IRttSession> StartRttAsync(ScenarioContext context, RttSetup setup, CancellationToken ct) =>
+        await WebhookPost.StartAsync(context, setup, ct).ConfigureAwait(false);
+
+    public async Task<IFaultPath> StartFaultPathAsync(ScenarioContext context, FaultSetup setup, CancellationToken ct) =>
+        await WebhookFaultPath.StartAsync(context, setup, ct).ConfigureAwait(false);
+
+    public async Task<IHeldSubscribers> StartHeldAsync(ScenarioContext context, HeldSetup setup, CancellationToken ct) =>
+        await WebhookEndpoints.StartAsync(context, setup, ct).ConfigureAwait(false);
+
+    public override string ToString() => Name;
+}
