@@ -8,6 +8,8 @@ public static class ChartSet
     /// <summary>Renders the charts; returns the files written.</summary>
     public static IReadOnlyList<string> Render(RunResults run, string chartsDirectory)
     {
+        // A transport's n/a has nothing to plot.
+        run = run with { Results = [.. run.Results.Where(r => r.IsMeasured)] };
         Directory.CreateDirectory(chartsDirectory);
         var written = new List<string>();
         foreach (var group in run.Results.Where(r => r.Resilience is not null).GroupBy(r => r.Resilience!.Fault))

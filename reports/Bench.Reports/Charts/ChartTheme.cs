@@ -24,9 +24,34 @@ public static class ChartTheme
         ["signalr"] = Color.FromHex("#7570B3"),
     };
 
+    private static readonly Dictionary<string, MarkerShape> TransportMarkers = new(StringComparer.Ordinal)
+    {
+        ["websocket"] = MarkerShape.FilledCircle,
+        ["signalr"] = MarkerShape.FilledSquare,
+        ["sse"] = MarkerShape.FilledTriangleUp,
+        ["webhook"] = MarkerShape.FilledDiamond,
+    };
+
     /// <summary>The colour of a transport, the same in every chart.</summary>
     public static Color ColorOf(string transport) =>
         TransportColors.TryGetValue(transport, out var c) ? c : Color.FromHex("#666666");
+
+    /// <summary>The marker of a transport, the same in every chart, so series stay apart without colour too.</summary>
+    public static MarkerShape MarkerOf(string transport) =>
+        TransportMarkers.TryGetValue(transport, out var m) ? m : MarkerShape.OpenCircle;
+
+    /// <summary>A legend entry showing a transport's line (in <paramref name="pattern"/>) and its marker.</summary>
+    public static LegendItem LegendEntry(string transport, string label, LinePattern pattern) => new()
+    {
+        LabelText = label,
+        LineColor = ColorOf(transport),
+        LineWidth = 2.5f,
+        LinePattern = pattern,
+        MarkerShape = MarkerOf(transport),
+        MarkerFillColor = ColorOf(transport),
+        MarkerLineColor = ColorOf(transport),
+        MarkerSize = 9,
+    };
 
     /// <summary>A new plot with the bundled font, a title and axis labels.</summary>
     public static Plot NewPlot(string title, string xLabel, string yLabel)

@@ -19,12 +19,11 @@ public static class ConnectionsChart
         foreach (var r in results.Where(r => r.Connections is not null))
         {
             var c = r.Connections!;
-            var color = ChartTheme.ColorOf(r.Transport);
-            var what = r.Transport == "websocket" ? "connection" : "registered endpoint";
-            AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], color, LinePattern.Solid, $"{MarkdownReport.Label(r)}: RSS per {what}");
-            AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], color, LinePattern.Dashed, $"{MarkdownReport.Label(r)}: managed heap per {what}");
-            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))], color, LinePattern.Solid, $"{MarkdownReport.Label(r)} p50");
-            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P99Us, 1) / 1000.0)))], color, LinePattern.Dashed, $"{MarkdownReport.Label(r)} p99");
+            var what = r.Transport == "webhook" ? "registered endpoint" : "connection";
+            AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)}: RSS per {what}");
+            AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)}: managed heap per {what}");
+            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)} p50");
+            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P99Us, 1) / 1000.0)))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)} p99");
             minN = Math.Min(minN, c.FanOut.Min(f => f.Subscribers));
             maxN = Math.Max(maxN, c.FanOut.Max(f => f.Subscribers));
             maxKiB = Math.Max(maxKiB, c.Memory.Max(m => Math.Max(m.RssKiBPerSubscriber, m.ManagedKiBPerSubscriber)));
@@ -53,9 +52,10 @@ public static class ConnectionsChart
         figure.SavePng(path, ChartTheme.Width, 1000);
     }
 
-    private static void AddLine(Plot plot, IReadOnlyList<(double X, double Y)> points, Color color, LinePattern pattern, string legend)
+    private static void AddLine(Plot plot, IReadOnlyList<(double X, double Y)> points, string transport, LinePattern pattern, string legend)
     {
-        var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), color);
+        var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), ChartTheme.ColorOf(transport));
+        line.MarkerShape = ChartTheme.MarkerOf(transport);
         line.LineWidth = 2.5f;
         line.LinePattern = pattern;
         line.MarkerSize = 8;

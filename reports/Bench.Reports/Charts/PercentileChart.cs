@@ -33,13 +33,20 @@ public static class PercentileChart
                 maxMs = Math.Max(maxMs, ms);
             }
 
+            var pattern = r.Variant == "default" ? ScottPlot.LinePattern.Solid : ScottPlot.LinePattern.Dashed;
             var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), ChartTheme.ColorOf(r.Transport));
             line.LineWidth = 2.5f;
-            line.LegendText = $"{MarkdownReport.Label(r)} (n = {r.LatencyUs.Count:N0})";
-            if (r.Variant != "default")
-            {
-                line.LinePattern = ScottPlot.LinePattern.Dashed;
-            }
+            line.LinePattern = pattern;
+            line.LegendText = "";
+
+            // The transport's marker at each whole nine (p0, p90, p99, …), so the curves stay apart without colour.
+            var nineXs = xs.Where((x, i) => Math.Abs(x - Math.Round(x)) < 1e-6).ToArray();
+            var nineYs = ys.Where((y, i) => Math.Abs(xs[i] - Math.Round(xs[i])) < 1e-6).ToArray();
+            var marks = plot.Add.ScatterPoints(nineXs, nineYs, ChartTheme.ColorOf(r.Transport));
+            marks.MarkerShape = ChartTheme.MarkerOf(r.Transport);
+            marks.MarkerSize = 9;
+            marks.LegendText = "";
+            plot.Legend.ManualItems.Add(ChartTheme.LegendEntry(r.Transport, $"{MarkdownReport.Label(r)} (n = {r.LatencyUs.Count:N0})", pattern));
         }
 
         if (maxMs > 0)

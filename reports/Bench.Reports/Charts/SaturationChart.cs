@@ -29,6 +29,7 @@ public static class SaturationChart
                 line.LineWidth = 2.5f;
                 line.LinePattern = pattern;
                 line.MarkerSize = 8;
+                line.MarkerShape = ChartTheme.MarkerOf(r.Transport);
                 line.LegendText = $"{MarkdownReport.Label(r)} {name}";
                 if (steps.FindIndex(s => s.Breach is not null) is var b and >= 0)
                 {

@@ -5,7 +5,7 @@ namespace Bench.Reports.Charts;
 /// <summary>Draws a series as separate lines wherever seconds are missing, so a gap is a gap and not a slope across it.</summary>
 internal static class Segments
 {
-    public static void Add(Plot plot, IReadOnlyList<(double X, double Y)> points, Color color, LinePattern pattern, float width, string legend)
+    public static void Add(Plot plot, IReadOnlyList<(double X, double Y)> points, Color color, LinePattern pattern, float width, string legend, MarkerShape marker = MarkerShape.FilledCircle)
     {
         var segment = new List<(double X, double Y)>();
         var first = true;
@@ -16,12 +16,11 @@ internal static class Segments
                 return;
             }
 
-            var line = segment.Count == 1
-                ? plot.Add.Scatter(segment.Select(p => p.X).ToArray(), segment.Select(p => p.Y).ToArray(), color)
-                : plot.Add.ScatterLine(segment.Select(p => p.X).ToArray(), segment.Select(p => p.Y).ToArray(), color);
+            var line = plot.Add.Scatter(segment.Select(p => p.X).ToArray(), segment.Select(p => p.Y).ToArray(), color);
             line.LineWidth = width;
             line.LinePattern = pattern;
-            line.MarkerSize = segment.Count == 1 ? 6 : 0;
+            line.MarkerShape = marker;
+            line.MarkerSize = 6;
             line.LegendText = first ? legend : "";
             first = false;
             segment.Clear();

@@ -31,7 +31,7 @@ internal sealed class TimelineFigure
     }
 
     /// <summary>A latency series in ms (log-scaled here), drawn with gaps where seconds are missing.</summary>
-    public void AddLatency(IReadOnlyList<(double Second, double Ms)> points, Color color, LinePattern pattern, float width, string legend)
+    public void AddLatency(IReadOnlyList<(double Second, double Ms)> points, Color color, LinePattern pattern, float width, string legend, MarkerShape marker = MarkerShape.FilledCircle)
     {
         if (points.Count == 0)
         {
@@ -40,10 +40,10 @@ internal sealed class TimelineFigure
 
         minMs = Math.Min(minMs, points.Min(p => p.Ms));
         maxMs = Math.Max(maxMs, points.Max(p => p.Ms));
-        Segments.Add(Latency, [.. points.Select(p => (p.Second, Math.Log10(p.Ms)))], color, pattern, width, legend);
+        Segments.Add(Latency, [.. points.Select(p => (p.Second, Math.Log10(p.Ms)))], color, pattern, width, legend, marker);
     }
 
-    public void AddDeliveries(IReadOnlyList<(double Second, double PerSec)> points, Color color, LinePattern pattern, string legend)
+    public void AddDeliveries(IReadOnlyList<(double Second, double PerSec)> points, Color color, LinePattern pattern, string legend, MarkerShape marker = MarkerShape.FilledCircle)
     {
         if (points.Count == 0)
         {
@@ -51,9 +51,11 @@ internal sealed class TimelineFigure
         }
 
         maxRate = Math.Max(maxRate, points.Max(p => p.PerSec));
-        var line = Throughput.Add.ScatterLine(points.Select(p => p.Second).ToArray(), points.Select(p => p.PerSec).ToArray(), color);
+        var line = Throughput.Add.Scatter(points.Select(p => p.Second).ToArray(), points.Select(p => p.PerSec).ToArray(), color);
         line.LineWidth = 2.5f;
         line.LinePattern = pattern;
+        line.MarkerShape = marker;
+        line.MarkerSize = 6;
         line.LegendText = legend;
     }
 

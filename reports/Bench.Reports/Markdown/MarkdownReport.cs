@@ -9,15 +9,21 @@ namespace Bench.Reports.Markdown;
 /// <summary>Renders <c>report.md</c> from a run's results alone. Deterministic: the same results give the same bytes.</summary>
 public static class MarkdownReport
 {
-    public static string Render(RunResults run)
+    /// <summary>Renders the report; ratios are against <paramref name="reference"/> (the run's own, or websocket).</summary>
+    public static string Render(RunResults run, string? reference = null)
     {
+        reference ??= run.Reference ?? "websocket";
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"# Bench report: run {run.RunId}");
         sb.AppendLine();
-        sb.AppendLine("WebSocket push or webhooks? Every figure below was measured in this run, on this machine.");
+        sb.AppendLine("WebSocket, SignalR, Server-Sent Events or webhooks? Every figure below was measured in this run, on this machine.");
         sb.AppendLine();
         WriteEnvironment(sb, run);
-        WriteAtAGlance(sb, run);
+        WriteAtAGlance(sb, run, reference);
+        WriteNotApplicable(sb, run);
+
+        // Sections, warnings and charts are of measured results; an n/a has no figures.
+        run = run with { Results = [.. run.Results.Where(r => r.IsMeasured)] };
         foreach (var group in run.Results.Where(r => !r.HasOwnSection).GroupBy(r => r.Scenario))
         {
             WriteScenario(sb, group.Key, [.. group]);
@@ -54,13 +60,13 @@ public static class MarkdownReport
         table.WriteTo(sb);
     }
 
-    private static void WriteAtAGlance(StringBuilder sb, RunResults run)
+    private static void WriteAtAGlance(StringBuilder sb, RunResults run, string reference)
     {
         sb.AppendLine("## At a glance");
         sb.AppendLine();
         if (!run.Results.Any(r => !r.HasOwnSection))
         {
-            ScaleSections.WriteAtAGlance(sb, run.Results);
+            ScaleSections.WriteAtAGlance(sb, run.Results, reference);
             sb.AppendLine(run.Results.Count switch
             {
                 0 => run.Micro.Count > 0 ? "Micro-benchmarks only: see Per-message cost." : "No scenario completed in this run.",
@@ -71,61 +77,43 @@ public static class MarkdownReport
             return;
         }
 
-        var transports = run.Results.Select(r => r.Transport).Distinct(StringComparer.Ordinal).ToList();
-        var headers = new List<string> { "scenario", "metric" };
-        headers.AddRange(transports);
-        var compare = transports.Count == 2;
-        if (compare)
+        var compared = run.Results.Where(r => !r.HasOwnSection).ToList();
+        var table = new GlanceTable(GlanceTable.TransportsOf(compared), reference);
+        foreach (var group in compared.GroupBy(r => (r.Scenario, r.Variant == "default" && r.NotApplicable is null ? "default" : r.Variant)))
         {
-            headers.Add($"{transports[1]} ÷ {transports[0]}");
-            headers.Add("lower is better");
-        }
-
-        var table = new MarkdownTable([.. headers]);
-        foreach (var group in run.Results.Where(r => !r.HasOwnSection).GroupBy(r => (r.Scenario, r.Variant)))
-        {
-            var name = group.Key.Variant == "default" ? group.Key.Scenario : $"{group.Key.Scenario} ({group.Key.Variant})";
+            var name = group.Key.Item2 == "default" ? group.Key.Scenario : $"{group.Key.Scenario} ({group.Key.Item2})";
+            var rows = compared.Where(r => r.Scenario == group.Key.Scenario && (r.Variant == group.Key.Item2 || r.NotApplicable is not null)).ToList();
             foreach (var metric in MetricCatalog.AtAGlance)
             {
-                var row = new List<string> { name, metric.Header + " latency" };
-                var values = transports.Select(t => group.FirstOrDefault(r => r.Transport == t)).ToList();
-                row.AddRange(values.Select(r => r is null ? "–" : metric.Format(r)));
-                if (compare)
-                {
-                    if (values[0] is { } a && values[1] is { } b && metric.Value(a) > 0)
-                    {
-                        var ratio = metric.Value(b) / metric.Value(a);
-                        row.Add(Formats.Ratio(ratio));
-                        row.Add(Winner(ratio, transports[0], transports[1]));
-                    }
-                    else
-                    {
-                        row.Add("–");
-                        row.Add("–");
-                    }
-                }
-
-                table.Row([.. row]);
+                table.Row(name, metric.Header + " latency", rows, _ => true, r => metric.Value(r) is var v && double.IsFinite(v) ? v : null, metric.FormatValue, metric.Better == Better.Higher);
             }
         }
 
         table.WriteTo(sb);
-        if (compare)
-        {
-            sb.AppendLine(CultureInfo.InvariantCulture,
-                $"The ratio is {transports[1]} divided by {transports[0]}. One run is one sample: differences under 5 % are shown as ties, and `bench compare` (repeated launches) is the tool for deciding small ones.");
-            sb.AppendLine();
-        }
-
-        ScaleSections.WriteAtAGlance(sb, run.Results);
+        sb.AppendLine(table.Legend());
+        sb.AppendLine();
+        ScaleSections.WriteAtAGlance(sb, run.Results, reference);
     }
 
-    private static string Winner(double ratio, string first, string second) => ratio switch
+    private static void WriteNotApplicable(StringBuilder sb, RunResults run)
     {
-        < 0.95 => second,
-        > 1.05 => first,
-        _ => "tie (within 5 %)",
-    };
+        var skipped = run.Results.Where(r => r.NotApplicable is not null)
+            .Select(r => (Case: r.Saturation is { } s ? $"{r.Scenario} ({s.Mode})" : r.Scenario, r.Transport, Reason: r.NotApplicable!))
+            .Distinct().ToList();
+        if (skipped.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine("Not run, as the transport itself declares (n/a):");
+        sb.AppendLine();
+        foreach (var (scenario, transport, reason) in skipped)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- **{scenario} / {transport}**: {reason}.");
+        }
+
+        sb.AppendLine();
+    }
 
     private static void WriteScenario(StringBuilder sb, string scenario, IReadOnlyList<ScenarioResult> results)
     {
@@ -141,6 +129,19 @@ public static class MarkdownReport
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"Load: {p.RatePerSec.ToString("N0", CultureInfo.InvariantCulture)}/s, {p.Subscribers.ToString(CultureInfo.InvariantCulture)} subscriber(s), {p.PayloadBytes.ToString(CultureInfo.InvariantCulture)}-byte payload, {p.Connections.ToString(CultureInfo.InvariantCulture)} connection(s); {p.WarmupSec.ToString(CultureInfo.InvariantCulture)} s warm-up (excluded) + {p.DurationSec.ToString(CultureInfo.InvariantCulture)} s measured.");
         sb.AppendLine();
+
+        var guarantees = results.Where(r => r.Guarantee is not null).Select(r => (r.Transport, r.Guarantee)).Distinct().ToList();
+        if (guarantees.Count > 0)
+        {
+            sb.AppendLine("Delivery guarantee of each transport's setup, which the figures below are measured under:");
+            sb.AppendLine();
+            foreach (var (transport, guarantee) in guarantees)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{transport}**: {guarantee}.");
+            }
+
+            sb.AppendLine();
+        }
 
         WriteMetricTable(sb, "Latency, from the intended send time", MetricCatalog.LatencyTable, results);
         WriteMetricTable(sb, "Throughput and accounting", MetricCatalog.DeliveryTable, results);
@@ -213,7 +214,7 @@ public static class MarkdownReport
         sb.AppendLine("- **Open model.** Events and requests are scheduled at intended times (evenly spaced at the offered rate), whether or not earlier ones have finished.");
         sb.AppendLine("- **Latency runs from the intended time**, not from when the generator got round to sending, so a stall anywhere (generator, target, network) shows in the percentiles: coordinated omission is corrected as wrk2 does.");
         sb.AppendLine("- **Push latency is end to end:** from the event's intended publish time to its arrival at each subscriber (the whole message read), on the host's monotonic clock, shared by every process on this machine.");
-        sb.AppendLine("- **The same publishing path feeds both transports:** the harness sends each event once over a kept-alive WebSocket control connection to the target; only the delivery leg (WebSocket frames vs signed HTTP POSTs) differs.");
+        sb.AppendLine("- **The same publishing path feeds every transport:** the harness sends each event once over a kept-alive WebSocket control connection to the target (the hub for WebSocket, SignalR and SSE; the dispatcher for webhooks); only the delivery leg (WebSocket frames, SignalR hub messages, SSE events, signed HTTP POSTs) differs.");
         sb.AppendLine("- **Every event is accounted for** from per-subscriber sequence numbers: lost = published − arrived at least once, after a drain period; duplicates and out-of-order arrivals are counted exactly.");
         sb.AppendLine("- **Warm-up is excluded** from every summary figure and shaded on timelines. Timeline seconds count from the start of warm-up; latency there is by arrival second.");
         sb.AppendLine("- **Targets run in their own processes** (`bench serve`), so target CPU and memory are measured apart from the generator's. Percentiles come from HdrHistogram (3 significant digits, µs); the full histograms are in `results.json` and `histograms/`.");

@@ -12,7 +12,7 @@ internal static class ScaleSections
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The headline figures of the scale scenarios, per transport, with which is better.</summary>
-    public static void WriteAtAGlance(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
+    public static void WriteAtAGlance(StringBuilder sb, IReadOnlyList<ScenarioResult> results, string reference)
     {
         var rows = new List<(string Name, string Metric, Func<ScenarioResult, double?> Value, Func<double, string> Format, bool HigherIsBetter, Func<ScenarioResult, bool> Pick)>();
         foreach (var mode in results.Where(r => r.Saturation is not null).Select(r => r.Saturation!.Mode).Distinct())
@@ -40,29 +40,10 @@ internal static class ScaleSections
             return;
         }
 
-        var transports = results.Where(r => r.Saturation is not null || r.Connections is not null || r.Wire is not null).Select(r => r.Transport).Distinct(StringComparer.Ordinal).ToList();
-        var compare = transports.Count == 2;
-        var table = new MarkdownTable(["scenario", "metric", .. transports, .. compare ? new[] { $"{transports[1]} ÷ {transports[0]}", "better" } : []]);
+        var table = new GlanceTable(GlanceTable.TransportsOf(results.Where(r => r.HasOwnSection && r.Resilience is null)), reference);
         foreach (var row in rows)
         {
-            var values = transports.Select(t => results.FirstOrDefault(r => r.Transport == t && row.Pick(r)) is { } r ? row.Value(r) : null).ToList();
-            var cells = new List<string> { row.Name, row.Metric };
-            cells.AddRange(values.Select(v => v is { } x ? row.Format(x) : "–"));
-            if (compare)
-            {
-                if (values[0] is { } a && values[1] is { } b && a > 0)
-                {
-                    var ratio = b / a;
-                    cells.Add(Formats.Ratio(ratio));
-                    cells.Add(ratio is > 0.95 and < 1.05 ? "tie (within 5 %)" : (ratio > 1) == row.HigherIsBetter ? transports[1] : transports[0]);
-                }
-                else
-                {
-                    cells.AddRange(["–", "–"]);
-                }
-            }
-
-            table.Row([.. cells]);
+            table.Row(row.Name, row.Metric, results, row.Pick, row.Value, row.Format, row.HigherIsBetter);
         }
 
         sb.AppendLine("### Scale and cost");

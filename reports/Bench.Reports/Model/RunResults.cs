@@ -24,6 +24,9 @@ public sealed record RunResults
 
     public List<ScenarioResult> Results { get; init; } = [];
 
+    /// <summary>The transport the report's ratios are against (<c>--reference</c>); null in files written before it existed (websocket).</summary>
+    public string? Reference { get; init; }
+
     /// <summary>Micro-benchmark results (<c>bench micro</c>); empty when none were run.</summary>
     public List<MicroBenchmark> Micro { get; set; } = [];
 }

@@ -51,6 +51,9 @@ public sealed record ScenarioResult
     /// </summary>
     public List<LaunchFigures> Launches { get; set; } = [];
 
+    /// <summary>The delivery guarantee of the transport's setup in this case (push, faults), as the transport states it; null where none applies.</summary>
+    public string? Guarantee { get; init; }
+
     /// <summary>
     /// Why this transport does not run this scenario (declared by the transport: "n/a"), or null for a measured
     /// result. An n/a result carries no figures.

@@ -11,7 +11,8 @@ internal static class ReportCommand
     {
         var results = new Argument<string>("results") { Description = "A results.json file, or a run folder holding one." };
         var output = new Option<string?>("--out") { Description = "Where to write report.md, charts/ and histograms/. The default is the results file's folder." };
-        var command = new Command("report", "Re-render report.md and charts from a results.json.") { results, output };
+        var reference = new Option<string?>("--reference") { Description = "The transport the ratios are against. The default is the run's own (websocket unless bench run was given --reference)." };
+        var command = new Command("report", "Re-render report.md and charts from a results.json.") { results, output, reference };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(results)!;
@@ -33,6 +34,16 @@ internal static class ReportCommand
             catch (InvalidDataException e)
             {
                 return Program.UsageError([e.Message]);
+            }
+
+            if (parse.GetValue(reference) is { } chosen)
+            {
+                var problems = new List<string>();
+                run = run with { Reference = TransportOptions.Reference(chosen, problems).Name };
+                if (problems.Count > 0)
+                {
+                    return Program.UsageError(problems);
+                }
             }
 
             var directory = parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;

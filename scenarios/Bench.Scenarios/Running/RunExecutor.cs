@@ -30,6 +30,7 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             StartedAt = startedAt,
             Profile = plan.Profile.Name,
             Environment = EnvironmentProbe.Describe(plan.CommandLine),
+            Reference = plan.Reference.Name,
         };
         ResultsJson.Write(run, resultsPath);
         progress.Message($"Bench run {runId} ({plan.Profile.Name} profile) -> {directory}");
@@ -54,7 +55,11 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                     foreach (var @case in scenario.Cases(plan))
                     {
                         ct.ThrowIfCancellationRequested();
-                        progress.Message($"{@case.Label}: starting target");
+                        if (@case.Transport.Unsupported(scenario.Name) is null)
+                        {
+                            progress.Message($"{@case.Label}: starting target");
+                        }
+
                         var result = await @case.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock }, ct).ConfigureAwait(false);
                         if (launch == 1)
                         {
@@ -164,6 +169,7 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         var warnings = r.Warnings.Count > 0 ? $" ({r.Warnings.Count} warning(s))" : "";
         return r switch
         {
+            { NotApplicable: { } reason } => $"{label}{(r.Saturation is { } m ? " (" + m.Mode + ")" : "")}: n/a — {reason}",
             { Saturation: { } x } => string.Create(inv, $"{r.Scenario}/{x.Mode}/{r.Transport}{VariantName.Suffix(r.Variant)}: sustains {x.MaxSustainablePerSec:N0}/s; stopped {x.BreachReason}{warnings}"),
             { Connections: { } c } => string.Create(inv, $"{label}: {c.Subscribers:N0} held, {c.Memory[^1].RssKiBPerSubscriber:N1} KiB RSS each, idle CPU {c.IdleCpuPercent:0.0} %, fan-out to all p50 {Formats.Milliseconds(c.FanOut[^1].P50Us)}{warnings}"),
             { Wire: { } w } => string.Create(inv, $"{label} {w.PayloadBytes:N0} B: {w.ToSubscriberBytesPerEvent:N0} B/event to the subscriber, {w.FromSubscriberBytesPerEvent:N0} back, target {w.TargetCpuUsPerEvent:N0} µs/event{warnings}"),
