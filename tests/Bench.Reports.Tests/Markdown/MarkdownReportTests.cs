@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bench.Reports.Markdown;
+using Bench.Reports.Model;
 
 namespace Bench.Reports.Tests.Markdown;
 
@@ -41,8 +42,31 @@ public class MarkdownReportTests
     {
         var report = MarkdownReport.Render(Fixtures.Run());
 
-        Assert.Contains("| rtt | p50 latency | 1.70 ms | 2.30 ms | 1.35× | websocket |", report, StringComparison.Ordinal);
-        Assert.Contains("tie (within 5 %)", report, StringComparison.Ordinal);
+        Assert.Contains("| scenario | metric | websocket (reference) | webhook | best |", report, StringComparison.Ordinal);
+        Assert.Contains("| rtt | p50 latency | **1.70 ms** | 2.30 ms (1.35×) | websocket |", report, StringComparison.Ordinal);
+        Assert.Contains("tie: ", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void At_a_glance_has_a_column_per_transport_marks_the_best_and_shows_a_declared_n_a()
+    {
+        var run = Fixtures.Run() with
+        {
+            Results =
+            [
+                Fixtures.Result("rtt", "websocket", 200),
+                Fixtures.Result("rtt", "signalr", 300),
+                ScenarioResult.NotApplicableFor("rtt", "", "sse", "SSE flows one way"),
+                Fixtures.Result("rtt", "webhook", 300),
+            ],
+        };
+
+        var report = MarkdownReport.Render(run, reference: "signalr");
+
+        Assert.Contains("| scenario | metric | websocket | signalr (reference) | sse | webhook | best |", report, StringComparison.Ordinal);
+        Assert.Contains("| rtt | p50 latency | **1.70 ms (0.74×)** | 2.30 ms | n/a | 2.30 ms (1.00×) | websocket |", report, StringComparison.Ordinal);
+        Assert.Contains("- **rtt / sse**: SSE flows one way.", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n| sse |", report, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Bench.Reports.Model;
 using Bench.Scenarios.Cli;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Tests.EndToEnd;
 
@@ -68,7 +69,7 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task Under_restart_the_durable_outbox_loses_nothing_and_refused_publishes_are_not_counted_as_lost()
     {
-        var plan = harness.Plan("faults", p => p with { Faults = ["restart"], Transports = ["webhook"], Variants = ["default"], Subscribers = 4, Warmup = null, Duration = null });
+        var plan = harness.Plan("faults", p => p with { Faults = ["restart"], Transports = [TransportCatalog.Webhook], Variants = ["default"], Subscribers = 4, Warmup = null, Duration = null });
 
         var (code, run) = await harness.RunAsync(plan);
 

@@ -1,5 +1,6 @@
 using Bench.Reports.Json;
 using Bench.Scenarios.Cli;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Tests.EndToEnd;
 
@@ -17,7 +18,7 @@ public sealed class RepeatTests : IDisposable
         var baselinePath = Path.Combine(harness.Directory, "baseline.json");
         var plan = harness.Plan("rtt", p => p with
         {
-            Transports = ["websocket"],
+            Transports = [TransportCatalog.WebSocket],
             RatePerSec = 200,
             Duration = TimeSpan.FromSeconds(1),
             Warmup = TimeSpan.FromSeconds(0.2),

@@ -3,6 +3,7 @@ using Bench.Reports.Model;
 using Bench.Scenarios.Plan;
 using Bench.Scenarios.Running;
 using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Tests.EndToEnd;
 
@@ -16,7 +17,7 @@ internal sealed class RunHarness : IDisposable
         var plan = new RunPlan
         {
             Scenarios = [ScenarioCatalog.Find(scenario)!],
-            Transports = Transport.All,
+            Transports = [TransportCatalog.WebSocket, TransportCatalog.Webhook],
             Profile = Profile.Quick,
             OutputDirectory = Directory,
             Warmup = TimeSpan.FromSeconds(0.5),

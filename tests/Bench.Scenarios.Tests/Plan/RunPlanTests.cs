@@ -1,5 +1,6 @@
 using Bench.Scenarios.Plan;
 using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Tests.Plan;
 
@@ -7,7 +8,7 @@ public class RunPlanTests
 {
     private static RunPlan Plan(Func<RunPlan, RunPlan>? change = null)
     {
-        var plan = new RunPlan { Scenarios = ScenarioCatalog.All, Transports = Transport.All, Profile = Profile.Quick };
+        var plan = new RunPlan { Scenarios = ScenarioCatalog.All, Transports = TransportCatalog.All, Profile = Profile.Quick };
         return change is null ? plan : change(plan);
     }
 
