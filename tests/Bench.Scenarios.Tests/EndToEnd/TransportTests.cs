@@ -1,4 +1,3 @@
-using Bench.Reports.Model;
 using Bench.Scenarios.Cli;
 using Bench.Scenarios.Transports;
 

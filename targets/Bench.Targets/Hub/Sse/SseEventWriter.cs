@@ -10,7 +10,7 @@ namespace Bench.Targets.Hub.Sse;
 /// <c>id: SEQ</c> and one <c>data:</c> line holding the envelope, then a blank line; heartbeats as comment lines. Writes
 /// from the send loop and the heartbeat are serialised, and every write is flushed (through gzip, a sync flush).
 /// </summary>
-internal sealed class SseEventWriter(Stream body) : IEventWriter, IDisposable
+public sealed class SseEventWriter : IEventWriter, IDisposable
 {
     private static readonly byte[] IdField = "id: "u8.ToArray();
     private static readonly byte[] DataField = "\ndata: "u8.ToArray();
@@ -19,6 +19,9 @@ internal sealed class SseEventWriter(Stream body) : IEventWriter, IDisposable
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ArrayBufferWriter<byte> buffer = new(1024);
+    private readonly Stream body;
+
+    internal SseEventWriter(Stream body) => this.body = body;
 
     /// <summary>The bytes of one event as this writer frames it (for tests of the framing arithmetic).</summary>
     public static byte[] Frame(PublishedEvent evt, string stream, long seq)
@@ -29,12 +32,12 @@ internal sealed class SseEventWriter(Stream body) : IEventWriter, IDisposable
     }
 
     /// <summary>The stream's opening: the reconnection time clients should wait (<c>retry:</c>, in milliseconds).</summary>
-    public Task WriteRetryAsync(TimeSpan retry, CancellationToken ct) =>
+    internal Task WriteRetryAsync(TimeSpan retry, CancellationToken ct) =>
         WriteLockedAsync(Encoding.ASCII.GetBytes("retry: " + ((long)retry.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "\n\n"), ct);
 
-    public Task WriteHeartbeatAsync(CancellationToken ct) => WriteLockedAsync(Heartbeat, ct);
+    internal Task WriteHeartbeatAsync(CancellationToken ct) => WriteLockedAsync(Heartbeat, ct);
 
-    public async ValueTask WriteAsync(PublishedEvent evt, string stream, long seq, CancellationToken ct)
+    async ValueTask IEventWriter.WriteAsync(PublishedEvent evt, string stream, long seq, CancellationToken ct)
     {
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
