@@ -82,7 +82,7 @@ public sealed record RunPlan
             RatePerSec = RatePerSec ?? d.RatePerSec,
             Subscribers = subscribers,
             PayloadBytes = PayloadBytes ?? d.PayloadBytes,
-            Connections = Connections ?? (scenario.ConnectionsFollowSubscribers ? subscribers : d.Connections),
+            Connections = Connections ?? (Brief && d.BriefConnections is { } brief ? brief : scenario.ConnectionsFollowSubscribers ? subscribers : d.Connections),
             Duration = Duration ?? d.Duration,
             Warmup = Warmup ?? d.Warmup,
             Brief = Brief,

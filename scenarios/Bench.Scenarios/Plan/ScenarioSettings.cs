@@ -19,6 +19,9 @@ public sealed record ScenarioSettings
 
     public required TimeSpan Warmup { get; init; }
 
+    /// <summary>Connections in the short version (the default suite), when it holds fewer than the profile's; null keeps them.</summary>
+    public int? BriefConnections { get; init; }
+
     /// <summary>Run the short version (the default suite): fewer steps, sizes and variants.</summary>
     public bool Brief { get; init; }
 

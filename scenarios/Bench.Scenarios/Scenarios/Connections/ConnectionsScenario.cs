@@ -34,7 +34,7 @@ public sealed class ConnectionsScenario : IScenario
     public string Description =>
         "What each idle subscriber costs and how long one event takes to reach them all: N WebSocket connections to the hub versus N webhook endpoints registered with the dispatcher — target memory per subscriber, idle CPU with keep-alive, and fan-out completion time at 100, 1,000 and N.";
 
-    public string SettingsNote => "Connections is N (up to 50,000); the measured time is the idle window (5 s in the default suite); 10 broadcasts per size (5 in the default suite); the rate does not apply.";
+    public string SettingsNote => "Connections is N (up to 50,000; 1,000 in the default suite); the measured time is the idle window (3 s in the default suite); 10 broadcasts per size (5 in the default suite); the rate does not apply.";
 
     public bool ConnectionsFollowSubscribers => true;
 
@@ -44,6 +44,7 @@ public sealed class ConnectionsScenario : IScenario
         Subscribers = profile == Profile.Full ? 10_000 : profile == Profile.Ci ? 500 : 2_000,
         PayloadBytes = 64,
         Connections = profile == Profile.Full ? 10_000 : profile == Profile.Ci ? 500 : 2_000,
+        BriefConnections = 1_000,
         Duration = TimeSpan.FromSeconds(10),
         Warmup = TimeSpan.Zero,
     };
@@ -91,7 +92,7 @@ public sealed class ConnectionsScenario : IScenario
     {
         var s = context.Settings;
         var n = s.Connections;
-        var idle = s.Brief ? TimeSpan.FromSeconds(5) : s.Duration;
+        var idle = s.Brief ? TimeSpan.FromSeconds(3) : s.Duration;
         var broadcasts = s.Brief ? 5 : 10;
         var streams = Enumerable.Range(0, n).Select(i => "c" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         var recorder = new RunRecorder(context.Clock, TimeSpan.Zero, 3600);
