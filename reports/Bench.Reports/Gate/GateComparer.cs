@@ -292,7 +292,7 @@ public static class GateComparer
     public static string CaseKey(ScenarioResult r) => $"{r.Scenario}/{r.Transport}{(r.Variant == "default" ? "" : "/" + r.Variant)}";
 
     private static Dictionary<string, ScenarioResult> Cases(RunResults run) =>
-        run.Results.Where(r => r.Resilience is null && r.Saturation is null && r.Connections is null && r.Wire is null)
+        run.Results.Where(r => r.IsMeasured && r.Resilience is null && r.Saturation is null && r.Connections is null && r.Wire is null)
             .GroupBy(CaseKey).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
 
     /// <summary>

@@ -50,9 +50,13 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
     /// <summary>Forgets the broken connection before a reconnect.</summary>
     protected abstract void Abandon();
 
-    /// <summary>Whether an exception means the connection ended (and not a bug).</summary>
+    /// <summary>
+    /// Whether an exception means the connection ended (and not a bug). A connection reset just after it was made
+    /// surfaces from <c>HttpClient</c> as a bare <c>SocketException</c> (reading the remote end point).
+    /// </summary>
     protected virtual bool EndsConnection(Exception e) =>
-        e is System.Net.WebSockets.WebSocketException or InvalidDataException or IOException or OperationCanceledException or HttpRequestException;
+        e is System.Net.WebSockets.WebSocketException or InvalidDataException or IOException or OperationCanceledException or HttpRequestException
+            or System.Net.Sockets.SocketException;
 
     public void Start(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes) =>
         running = Task.Run(() => RunAsync(accounting, clock, maxMessageBytes));

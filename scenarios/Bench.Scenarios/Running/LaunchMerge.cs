@@ -12,6 +12,12 @@ public static class LaunchMerge
 {
     public static ScenarioResult Merge(IReadOnlyList<ScenarioResult> runs)
     {
+        if (runs[0].NotApplicable is not null)
+        {
+            // A transport's n/a is the same in every launch, and has no figures to merge.
+            return runs[0];
+        }
+
         var figures = runs.Select(GateComparer.FromSummary).ToList();
         var p50s = figures.Select(f => (double)f.P50Us).ToList();
         var medianP50 = GateComparer.Median(p50s);

@@ -60,7 +60,7 @@ internal sealed class HubHeldSubscribers(TargetProcess target, string token, Hel
                     var subscriber = await transport.Connect(target.Url, token, streams[i], options, ct).ConfigureAwait(false);
                     return (Subscriber: (IStreamSubscriber?)subscriber, Us: (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, Address: spread ? 2 + (i / ConnectionsScenario.ConnectionsPerSourceAddress) : 1);
                 }
-                catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException)
+                catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException or System.Net.Sockets.SocketException)
                 {
                     return (null, 0L, 0);
                 }

@@ -91,7 +91,8 @@ public sealed class SignalRSubscriber : IStreamSubscriber
         {
             await connection.InvokeAsync("Subscribe", Stream, (long?)null).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.SignalR.HubException)
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.SignalR.HubException
+            or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException)
         {
             // The connection went again before the subscription: the next reconnection subscribes.
             Failure = e;

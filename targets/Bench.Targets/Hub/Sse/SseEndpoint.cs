@@ -58,7 +58,7 @@ internal static class SseEndpoint
 
         var ct = context.RequestAborted;
         await response.StartAsync(ct).ConfigureAwait(false);
-        var body = gzip ? new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true) : response.Body;
+        var body = gzip ? new GZipStream(response.Body, CompressionLevel.Optimal, leaveOpen: true) : response.Body;
         using var writer = new SseEventWriter(body);
         var subscriber = new Subscriber(name, writer, o.SubscriberQueueCapacity, o.InjectDelay);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
