@@ -91,6 +91,9 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
         return fields;
     }
 
+    /// <summary>Counts a message that held no readable event (<c>malformed_event</c>).</summary>
+    public void OnUnreadable(int bodyBytes, long arrivalTimestamp) => CountMalformed(bodyBytes, arrivalTimestamp);
+
     private void CountMalformed(int bodyBytes, long arrivalTimestamp)
     {
         Interlocked.Add(ref this.bodyBytes, bodyBytes);

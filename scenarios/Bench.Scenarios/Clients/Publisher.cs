@@ -13,7 +13,7 @@ namespace Bench.Scenarios.Clients;
 /// those numbers are the <see cref="Accepted"/> set that loss is counted against. When the connection breaks (the
 /// target died), publishes are refused at once and counted, and the publisher reconnects in the background.
 /// </summary>
-public sealed class Publisher : IAsyncDisposable
+public sealed class Publisher : IEventPublisher
 {
     private readonly string targetUrl;
     private readonly string token;

@@ -26,6 +26,13 @@ public sealed record SubscriberOptions
     /// </summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// Where Bench's envelope is in each message (a target file's <c>envelope.json</c>); null for Bench's own targets,
+    /// which send the envelope as the whole message. With a path, arrivals are accounted under the subscriber's own
+    /// name, as every subscriber of a target file's run shares one stream. The default is null.
+    /// </summary>
+    public TargetFiles.EnvelopePath? Envelope { get; init; }
+
     /// <summary>The run's variant; a transport's client reads its own features from it (SignalR: <c>messagepack</c>). The default is <c>default</c>.</summary>
     public string Variant { get; init; } = Plan.VariantName.Default;
 

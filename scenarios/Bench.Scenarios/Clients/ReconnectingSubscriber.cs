@@ -58,6 +58,33 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
         e is System.Net.WebSockets.WebSocketException or InvalidDataException or IOException or OperationCanceledException or HttpRequestException
             or System.Net.Sockets.SocketException;
 
+    /// <summary>
+    /// Hands one message to the accounting. Bench's own targets send its envelope as the whole message; a target file's
+    /// system wraps it (<see cref="SubscriberOptions.Envelope"/>), and every subscriber of such a run shares one stream,
+    /// so the arrival is accounted under this subscriber's own name.
+    /// </summary>
+    protected Bench.Targets.Events.EnvelopeFields? Account(DeliveryAccounting accounting, ReadOnlySpan<byte> message, long arrival)
+    {
+        if (Options.Envelope is not { } path)
+        {
+            return accounting.OnArrival(message, arrival);
+        }
+
+        try
+        {
+            return accounting.OnArrival(path.Read(message) with { Stream = Stream }, message.Length, arrival);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            LastUnreadable = e.Message;
+            accounting.OnUnreadable(message.Length, arrival);
+            return null;
+        }
+    }
+
+    /// <summary>Why the last message could not be read as an event, or null.</summary>
+    public string? LastUnreadable { get; private set; }
+
     public void Start(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes) =>
         running = Task.Run(() => RunAsync(accounting, clock, maxMessageBytes));
 
@@ -77,7 +104,7 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
                         break;
                     }
 
-                    if (accounting.OnArrival(buffer.AsSpan(0, length), clock.GetTimestamp()) is { } fields && fields.Stream == Stream)
+                    if (Account(accounting, buffer.AsSpan(0, length), clock.GetTimestamp()) is { } fields && fields.Stream == Stream)
                     {
                         Interlocked.Exchange(ref lastSeq, fields.Seq);
                     }

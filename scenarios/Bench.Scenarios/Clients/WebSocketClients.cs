@@ -33,9 +33,14 @@ public static class WebSocketClients
     /// <summary>The same, to a ws:// or wss:// URI as it is.</summary>
     public static async Task<ClientWebSocket> ConnectAsync(
         Uri uri, string? token, CancellationToken ct, TimeSpan keepAliveInterval = default, TimeSpan keepAliveTimeout = default,
-        DeliveryWire? wire = null, System.Net.IPAddress? source = null)
+        DeliveryWire? wire = null, System.Net.IPAddress? source = null, IReadOnlyDictionary<string, string>? headers = null)
     {
         var socket = new ClientWebSocket();
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+
         if (wire?.Compressed == true)
         {
             socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();

@@ -4,39 +4,52 @@ using System.Net.WebSockets;
 namespace Bench.Scenarios.Clients;
 
 /// <summary>
-/// A subscriber of the hub's <c>/ws/subscribe</c>. The WebSocket protocol itself has no reconnection: this client
-/// reconnects with backoff as applications do, and, with resume, asks the hub to replay what followed the last sequence
-/// number it received (<c>resumeFrom</c>). A keep-alive ping left unanswered counts as a dead connection.
+/// A WebSocket subscriber: of the hub's <c>/ws/subscribe</c>, or of a target file's URL (with its headers and a first
+/// message to subscribe). The WebSocket protocol itself has no reconnection: this client reconnects with backoff as
+/// applications do, and, with resume, asks the hub to replay what followed the last sequence number it received
+/// (<c>resumeFrom</c>). A keep-alive ping left unanswered counts as a dead connection.
 /// </summary>
 public sealed class WebSocketSubscriber : ReconnectingSubscriber
 {
-    private readonly string hubUrl;
-    private readonly string token;
+    private readonly Func<long?, CancellationToken, Task<ClientWebSocket>> open;
     private ClientWebSocket socket;
 
-    private WebSocketSubscriber(string hubUrl, string token, string stream, SubscriberOptions options, ClientWebSocket socket)
+    private WebSocketSubscriber(Func<long?, CancellationToken, Task<ClientWebSocket>> open, string stream, SubscriberOptions options, ClientWebSocket socket)
         : base(stream, options)
     {
-        this.hubUrl = hubUrl;
-        this.token = token;
+        this.open = open;
         this.socket = socket;
     }
 
-    public static async Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct)
-    {
-        var socket = await OpenAsync(hubUrl, token, stream, null, options, ct).ConfigureAwait(false);
-        return new WebSocketSubscriber(hubUrl, token, stream, options, socket);
-    }
+    /// <summary>A subscriber of the hub's stream <paramref name="stream"/>.</summary>
+    public static Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct) =>
+        ConnectAsync((resumeFrom, c) =>
+        {
+            var path = "/ws/subscribe?stream=" + Uri.EscapeDataString(stream)
+                + (resumeFrom is { } r ? "&resumeFrom=" + r.ToString(CultureInfo.InvariantCulture) : "");
+            return WebSocketClients.ConnectAsync(hubUrl, path, token, c, options.KeepAliveInterval, options.KeepAliveTimeout, options.Wire, options.Source);
+        }, stream, options, ct);
 
-    private static async Task<ClientWebSocket> OpenAsync(string hubUrl, string token, string stream, long? resumeFrom, SubscriberOptions options, CancellationToken ct)
-    {
-        var path = "/ws/subscribe?stream=" + Uri.EscapeDataString(stream)
-            + (resumeFrom is { } r ? "&resumeFrom=" + r.ToString(CultureInfo.InvariantCulture) : "");
-        return await WebSocketClients.ConnectAsync(hubUrl, path, token, ct, options.KeepAliveInterval, options.KeepAliveTimeout, options.Wire, options.Source).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// A subscriber of <paramref name="url"/> with <paramref name="headers"/>, sending <paramref name="firstMessage"/>
+    /// (when given) after every connect, accounted as <paramref name="stream"/> (a target file's).
+    /// </summary>
+    public static Task<IStreamSubscriber> ConnectAsync(Uri url, IReadOnlyDictionary<string, string> headers, string? firstMessage, string stream, SubscriberOptions options, CancellationToken ct) =>
+        ConnectAsync(async (_, c) =>
+        {
+            var socket = await WebSocketClients.ConnectAsync(url, null, c, options.KeepAliveInterval, options.KeepAliveTimeout, headers: headers).ConfigureAwait(false);
+            if (firstMessage is not null)
+            {
+                await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(firstMessage), WebSocketMessageType.Text, true, c).ConfigureAwait(false);
+            }
 
-    protected override async Task ReopenAsync(long? resumeFrom, CancellationToken ct) =>
-        socket = await OpenAsync(hubUrl, token, Stream, resumeFrom, Options, ct).ConfigureAwait(false);
+            return socket;
+        }, stream, options, ct);
+
+    private static async Task<IStreamSubscriber> ConnectAsync(Func<long?, CancellationToken, Task<ClientWebSocket>> open, string stream, SubscriberOptions options, CancellationToken ct) =>
+        new WebSocketSubscriber(open, stream, options, await open(null, ct).ConfigureAwait(false));
+
+    protected override async Task ReopenAsync(long? resumeFrom, CancellationToken ct) => socket = await open(resumeFrom, ct).ConfigureAwait(false);
 
     protected override ValueTask<int> ReceiveAsync(byte[] buffer, CancellationToken ct) => WebSocketClients.ReceiveMessageAsync(socket, buffer, ct);
 

@@ -103,7 +103,7 @@ public sealed class ConnectionsScenario : IScenario
         await using var held = await transport.StartHeldAsync(context, new HeldSetup(accounting, MaxMessage, KeepAlive), ct).ConfigureAwait(false);
         var target = held.Target;
         var baseline = await MemoryAsync(target, ct).ConfigureAwait(false);
-        var publisher = await Publisher.ConnectAsync(target.Url, held.Token, new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
+        var publisher = await held.ConnectPublisherAsync(new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
         await using (publisher.ConfigureAwait(false))
         {
             var connectUs = new List<long>();

@@ -7,8 +7,8 @@ public interface IHeldSubscribers : IAsyncDisposable
 {
     TargetProcess Target { get; }
 
-    /// <summary>The token the publisher uses on this target.</summary>
-    string Token { get; }
+    /// <summary>Opens the publishing side: what makes this target emit events.</summary>
+    Task<Clients.IEventPublisher> ConnectPublisherAsync(Clients.Payloads payloads, CancellationToken ct);
 
     int Count { get; }
 

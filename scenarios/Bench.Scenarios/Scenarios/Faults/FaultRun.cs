@@ -45,7 +45,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         path.Proxy.Toxics = baseline;
         await using (path.ConfigureAwait(false))
         {
-            var publisher = await Publisher.ConnectAsync(path.Target.Url, token, new Payloads(settings.PayloadBytes), ct).ConfigureAwait(false);
+            var publisher = await path.ConnectPublisherAsync(new Payloads(settings.PayloadBytes), ct).ConfigureAwait(false);
             await using (publisher.ConfigureAwait(false))
             {
                 var tally = new PublishTally(recorder);
@@ -139,7 +139,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
     }
 
     private ResilienceSummary Measure(
-        IFaultPath path, Publisher publisher, PublishTally tally, DeliveryAccounting accounting, IReadOnlyList<string> affected,
+        IFaultPath path, IEventPublisher publisher, PublishTally tally, DeliveryAccounting accounting, IReadOnlyList<string> affected,
         FaultTimes times, DeliveryCounts counts, PathCounters counters)
     {
         var clock = context.Clock;

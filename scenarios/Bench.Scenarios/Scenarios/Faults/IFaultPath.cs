@@ -10,6 +10,9 @@ public interface IFaultPath : IAsyncDisposable
 
     FaultProxy Proxy { get; }
 
+    /// <summary>Opens the publishing side: what makes this target emit events.</summary>
+    Task<Clients.IEventPublisher> ConnectPublisherAsync(Clients.Payloads payloads, CancellationToken ct);
+
     /// <summary>When any subscriber noticed a disconnect (timestamps).</summary>
     IEnumerable<long> Detections { get; }
 

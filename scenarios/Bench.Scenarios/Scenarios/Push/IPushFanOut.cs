@@ -1,3 +1,4 @@
+using Bench.Scenarios.Clients;
 using Bench.Scenarios.Targets;
 
 namespace Bench.Scenarios.Scenarios.Push;
@@ -5,7 +6,10 @@ namespace Bench.Scenarios.Scenarios.Push;
 /// <summary>The delivery leg of a push run: a target process and the subscribers it delivers to.</summary>
 public interface IPushFanOut : IAsyncDisposable
 {
-    TargetProcess Target { get; }
+    ITargetHandle Target { get; }
+
+    /// <summary>Opens the publishing side: what makes this target emit events.</summary>
+    Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct);
 
     /// <summary>Failures the target and subscribers counted themselves (queue overflows, failed deliveries), by kind.</summary>
     Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct);

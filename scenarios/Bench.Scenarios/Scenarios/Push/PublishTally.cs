@@ -52,7 +52,7 @@ public sealed class PublishTally(RunRecorder recorder)
         }
     }
 
-    public bool Drained(Publisher publisher, DeliveryAccounting accounting, TimeProvider clock)
+    public bool Drained(IEventPublisher publisher, DeliveryAccounting accounting, TimeProvider clock)
     {
         var acceptedCount = publisher.AcceptedCount;
         if (acceptedCount != lastAcceptedCount)

@@ -62,7 +62,7 @@ public sealed class PushScenario : IScenario
         var fanOut = await transport.StartPushAsync(context, new PushSetup(token, streams, accounting, maxMessage, variant, wire), ct).ConfigureAwait(false);
         await using (fanOut.ConfigureAwait(false))
         {
-            var publisher = await Publisher.ConnectAsync(fanOut.Target.Url, token, new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
+            var publisher = await fanOut.ConnectPublisherAsync(new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
             await using (publisher.ConfigureAwait(false))
             {
                 var tally = new PublishTally(recorder);
@@ -92,7 +92,7 @@ public sealed class PushScenario : IScenario
     /// Exact counts over the measured window, from every subscriber's stream. An event counts as accepted when the
     /// target acknowledged it or any subscriber received it (an acknowledgement can be lost with a dying target).
     /// </summary>
-    public static DeliveryCounts Count(RunRecorder recorder, DeliveryAccounting accounting, Publisher publisher, long firstMeasured)
+    public static DeliveryCounts Count(RunRecorder recorder, DeliveryAccounting accounting, IEventPublisher publisher, long firstMeasured)
     {
         var accepted = AcceptedOrReceived(publisher, accounting);
         var streams = accounting.Trackers.Select(t => t.Snapshot()).ToList();
@@ -100,7 +100,7 @@ public sealed class PushScenario : IScenario
         return new DeliveryCounts(recorder.Sent, recorder.Delivered, lost, streams.Sum(t => t.Duplicated), streams.Sum(t => t.OutOfOrder), recorder.Errors, publisher.Rejected);
     }
 
-    public static Engine.Recording.SequenceSet AcceptedOrReceived(Publisher publisher, DeliveryAccounting accounting)
+    public static Engine.Recording.SequenceSet AcceptedOrReceived(IEventPublisher publisher, DeliveryAccounting accounting)
     {
         var accepted = publisher.Accepted();
         foreach (var tracker in accounting.Trackers)

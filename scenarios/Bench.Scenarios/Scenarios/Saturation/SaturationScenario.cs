@@ -143,7 +143,7 @@ public sealed class SaturationScenario : IScenario
         public ValueTask DisposeAsync() => session.DisposeAsync();
     }
 
-    private sealed class PushSteps(IPushFanOut fanOut, Publisher publisher, DeliveryAccounting accounting) : IStepRunner
+    private sealed class PushSteps(IPushFanOut fanOut, IEventPublisher publisher, DeliveryAccounting accounting) : IStepRunner
     {
         private long nextNumber = 1;
 
@@ -157,7 +157,7 @@ public sealed class SaturationScenario : IScenario
             var fanOut = await transport.StartPushAsync(context, new PushSetup(token, streams, accounting, maxMessage, wire.Variant, wire), ct).ConfigureAwait(false);
             try
             {
-                var publisher = await Publisher.ConnectAsync(fanOut.Target.Url, token, new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
+                var publisher = await fanOut.ConnectPublisherAsync(new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
                 return new PushSteps(fanOut, publisher, accounting);
             }
             catch

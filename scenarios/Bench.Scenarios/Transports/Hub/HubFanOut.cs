@@ -8,9 +8,12 @@ using Bench.Targets.Hosting;
 namespace Bench.Scenarios.Transports.Hub;
 
 /// <summary>The hub in its own process and one subscriber per stream (WebSocket, SSE or SignalR), all registered before the first publish.</summary>
-internal sealed class HubFanOut(TargetProcess target, IReadOnlyList<IStreamSubscriber> subscribers, WanLink? wan) : IPushFanOut
+internal sealed class HubFanOut(TargetProcess target, string token, IReadOnlyList<IStreamSubscriber> subscribers, WanLink? wan) : IPushFanOut
 {
-    public TargetProcess Target => target;
+    public ITargetHandle Target => target;
+
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
 
     public static async Task<HubFanOut> StartAsync(ScenarioContext context, PushSetup setup, HubTransport transport, CancellationToken ct)
     {
@@ -35,11 +38,11 @@ internal sealed class HubFanOut(TargetProcess target, IReadOnlyList<IStreamSubsc
             }
 
             await HubTarget.WaitForSubscribersAsync(target, setup.Streams.Count, context.ReadyTimeout, context, ct).ConfigureAwait(false);
-            return new HubFanOut(target, subscribers, wan);
+            return new HubFanOut(target, setup.Token, subscribers, wan);
         }
         catch
         {
-            await new HubFanOut(target, subscribers, wan).DisposeAsync().ConfigureAwait(false);
+            await new HubFanOut(target, setup.Token, subscribers, wan).DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

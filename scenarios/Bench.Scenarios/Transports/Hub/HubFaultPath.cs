@@ -11,8 +11,11 @@ using Bench.Targets.Hosting;
 namespace Bench.Scenarios.Transports.Hub;
 
 /// <summary>The hub (restartable), a fault proxy, and reconnecting subscribers of one hub-based transport that connect through the proxy.</summary>
-internal sealed class HubFaultPath(TargetSlot target, FaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers, string behaviour) : IFaultPath
+internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers, string behaviour) : IFaultPath
 {
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
+
     public TargetSlot Target => target;
 
     public FaultProxy Proxy => proxy;
@@ -31,7 +34,7 @@ internal sealed class HubFaultPath(TargetSlot target, FaultProxy proxy, IReadOnl
         var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, hub.Port));
         var subscribers = new List<IStreamSubscriber>();
         var resume = transport.Resumes(setup.Variant);
-        var path = new HubFaultPath(target, proxy, subscribers, transport.FaultBehaviour(setup.Variant));
+        var path = new HubFaultPath(target, setup.Token, proxy, subscribers, transport.FaultBehaviour(setup.Variant));
         try
         {
             var viaProxy = $"http://127.0.0.1:{proxy.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}";

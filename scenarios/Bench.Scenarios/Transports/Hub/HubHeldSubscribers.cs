@@ -18,7 +18,8 @@ internal sealed class HubHeldSubscribers(TargetProcess target, string token, Hel
 
     public TargetProcess Target => target;
 
-    public string Token => token;
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
 
     public int Count => subscribers.Count;
 

@@ -14,29 +14,38 @@ public sealed class SseSubscriber : ReconnectingSubscriber
 {
     private readonly HttpClient client;
     private readonly Uri url;
-    private readonly string token;
+    private readonly IReadOnlyDictionary<string, string> headers;
     private HttpResponseMessage? response;
     private SseReader? reader;
     private string lastEventId = "";
 
-    private SseSubscriber(HttpClient client, Uri url, string token, string stream, SubscriberOptions options)
+    private SseSubscriber(HttpClient client, Uri url, IReadOnlyDictionary<string, string> headers, string stream, SubscriberOptions options)
         : base(stream, options)
     {
         this.client = client;
         this.url = url;
-        this.token = token;
+        this.headers = headers;
     }
 
-    public static async Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct)
+    /// <summary>A subscriber of the hub's stream <paramref name="stream"/>.</summary>
+    public static Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct) =>
+        ConnectAsync(new Uri(hubUrl.TrimEnd('/') + "/sse/subscribe?stream=" + Uri.EscapeDataString(stream)),
+            new Dictionary<string, string> { ["Authorization"] = "Bearer " + token }, stream, options, ct);
+
+    /// <summary>
+    /// A subscriber of any event stream at <paramref name="url"/> with <paramref name="headers"/>, accounted as
+    /// <paramref name="stream"/> (a target file's). Its handler is the run's wire when Bench's own targets are measured.
+    /// </summary>
+    public static async Task<IStreamSubscriber> ConnectAsync(Uri url, IReadOnlyDictionary<string, string> headers, string stream, SubscriberOptions options, CancellationToken ct)
     {
-        var handler = (options.Wire ?? DeliveryWire.Plain()).Handler(options.Source);
+        var handler = options.Wire is { } wire ? wire.Handler(options.Source) : new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false };
         if (options.Wire?.Compressed == true)
         {
             handler.AutomaticDecompression = DecompressionMethods.GZip;
         }
 
         var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        var subscriber = new SseSubscriber(client, new Uri(hubUrl.TrimEnd('/') + "/sse/subscribe?stream=" + Uri.EscapeDataString(stream)), token, stream, options);
+        var subscriber = new SseSubscriber(client, url, headers, stream, options);
         try
         {
             await subscriber.ReopenAsync(null, ct).ConfigureAwait(false);
@@ -55,7 +64,11 @@ public sealed class SseSubscriber : ReconnectingSubscriber
     protected override async Task ReopenAsync(long? resumeFrom, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
 

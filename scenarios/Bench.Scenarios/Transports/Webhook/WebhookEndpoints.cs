@@ -17,7 +17,8 @@ internal sealed class WebhookEndpoints(TargetProcess target, string token, strin
 
     public TargetProcess Target => target;
 
-    public string Token => token;
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
 
     public int Count => registered;
 

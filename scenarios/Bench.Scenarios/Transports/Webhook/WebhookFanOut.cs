@@ -13,9 +13,12 @@ namespace Bench.Scenarios.Transports.Webhook;
 /// The dispatcher in its own process, and the subscribers' endpoints hosted by the harness: one receiver on loopback,
 /// one <c>/webhook/{stream}</c> endpoint registered with the dispatcher per subscriber.
 /// </summary>
-internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost receivers, WanLink? wan, TempOutbox outbox) : IPushFanOut
+internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookSubscriberHost receivers, WanLink? wan, TempOutbox outbox) : IPushFanOut
 {
-    public TargetProcess Target => target;
+    public ITargetHandle Target => target;
+
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
 
     public static async Task<WebhookFanOut> StartAsync(ScenarioContext context, PushSetup setup, CancellationToken ct)
     {
@@ -40,7 +43,7 @@ internal sealed class WebhookFanOut(TargetProcess target, WebhookSubscriberHost 
                     TargetsJson.Default.SubscriptionRequest, token, ct).ConfigureAwait(false);
             }
 
-            return new WebhookFanOut(target, receivers, wan, outbox);
+            return new WebhookFanOut(target, token, receivers, wan, outbox);
         }
         catch
         {

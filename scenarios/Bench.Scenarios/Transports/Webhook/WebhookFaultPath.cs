@@ -43,6 +43,9 @@ internal sealed class WebhookFaultPath : IFaultPath
 
     public TargetSlot Target => target;
 
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
+
     public FaultProxy Proxy => proxy;
 
     public IEnumerable<long> Detections => [];
