@@ -24,9 +24,9 @@ public static class MetricCatalog
     public static readonly Metric ScheduleLag = new("generator.scheduleLagP99", "schedule lag p99", MetricUnit.Microseconds, Better.Lower, r => r.Generator.ScheduleLagP99Us);
     public static readonly Metric Dropped = new("generator.droppedIterations", "dropped iterations", MetricUnit.Count, Better.Lower, r => r.Generator.DroppedIterations);
     public static readonly Metric GeneratorCpu = new("generator.cpuPercent", "generator CPU", MetricUnit.Percent, Better.Lower, r => r.Generator.CpuPercent);
-    public static readonly Metric TargetCpu = new("target.cpuPercent", "target CPU", MetricUnit.Percent, Better.Lower, r => r.Target.CpuPercent);
-    public static readonly Metric TargetCpuSeconds = new("target.cpuSeconds", "target CPU time", MetricUnit.Seconds, Better.Lower, r => r.Target.CpuSeconds);
-    public static readonly Metric TargetRss = new("target.peakRssMiB", "target peak RSS", MetricUnit.MiB, Better.Lower, r => r.Target.PeakRssMiB);
+    public static readonly Metric TargetCpu = new("target.cpuPercent", "target CPU", MetricUnit.Percent, Better.Lower, r => r.Target.Measured ? r.Target.CpuPercent : double.NaN);
+    public static readonly Metric TargetCpuSeconds = new("target.cpuSeconds", "target CPU time", MetricUnit.Seconds, Better.Lower, r => r.Target.Measured ? r.Target.CpuSeconds : double.NaN);
+    public static readonly Metric TargetRss = new("target.peakRssMiB", "target peak RSS", MetricUnit.MiB, Better.Lower, r => r.Target.Measured ? r.Target.PeakRssMiB : double.NaN);
 
     public static readonly Metric Detect = new("resilience.detectMs", "detect", MetricUnit.Milliseconds, Better.Lower, r => r.Resilience?.DetectMs ?? double.NaN);
     public static readonly Metric Recover = new("resilience.recoverMs", "recover", MetricUnit.Milliseconds, Better.Lower, r => r.Resilience?.RecoverMs ?? double.NaN);

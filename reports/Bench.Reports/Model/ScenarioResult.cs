@@ -155,4 +155,8 @@ public sealed record TimelineEntry(int Second, long Sent, long Delivered, long P
 public sealed record GeneratorStats(long ScheduleLagP99Us, long DroppedIterations, double CpuPercent);
 
 /// <summary>The target process's resources over the measured window.</summary>
-public sealed record TargetStats(double CpuSeconds, double PeakRssMiB, double CpuPercent);
+/// <summary>
+/// The target process's resources over the measured window. <c>measured</c> is false for a target Bench could not see
+/// (a target file without a process id): its figures are then not measured, shown as "–", never as zero.
+/// </summary>
+public sealed record TargetStats(double CpuSeconds, double PeakRssMiB, double CpuPercent, bool Measured = true);

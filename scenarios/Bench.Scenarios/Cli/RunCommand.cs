@@ -18,6 +18,7 @@ internal static class RunCommand
         };
         var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
         var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", TransportCatalog.All.Select(t => t.Name)) + " (the default: all four).", AllowMultipleArgumentsPerToken = false };
+        var target = new Option<string[]>("--target") { Description = "What to measure instead of the transports: a target file (YAML or JSON) describing your own server, or builtin:websocket|signalr|sse|webhook for a reference target; repeat to compare several side by side. Load goes only to the hosts the file names. See docs/targets.md." };
         var reference = new Option<string?>("--reference") { Description = $"The transport the report's ratios are against. The default is {TransportCatalog.DefaultReference.Name}." };
         var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), stateful (signalr) and memory-outbox (webhook) in faults. A feature a transport lacks is left out for it. The default: each scenario's own." };
         var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow. The default: all." };
@@ -39,7 +40,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, reference, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout,
+            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -65,7 +66,13 @@ internal static class RunCommand
             }
 
             var transports = TransportOptions.Parse("--transport", CliOptions.SplitList(parse.GetValue(transport)), problems);
-            var referenceTransport = TransportOptions.Reference(parse.GetValue(reference), problems);
+            var targets = TransportOptions.Targets(parse.GetValue(target) ?? [], problems);
+            if (targets.Count > 0 && transports.Count > 0)
+            {
+                problems.Add("--target and --transport: name what to measure with one of them (builtin:websocket is the reference WebSocket hub as a target)");
+            }
+
+            var referenceTransport = TransportOptions.Reference(parse.GetValue(reference), problems, targets);
 
             var (gateFile, baselineRun, baselineName) = CompareCommand.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
             if (problems.Count > 0)
@@ -85,7 +92,7 @@ internal static class RunCommand
                 Gate = gateFile,
                 Confirm = parse.GetValue(confirm) ?? 5,
                 SloP99 = parse.GetValue(slo),
-                Transports = transports.Count > 0 ? transports : TransportCatalog.All,
+                Transports = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All,
                 Reference = referenceTransport,
                 Variants = [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
                 Faults = CliOptions.SplitList(parse.GetValue(fault)),
@@ -103,6 +110,11 @@ internal static class RunCommand
             if (plan.Validate() is { Count: > 0 } invalid)
             {
                 return Program.UsageError(invalid);
+            }
+
+            if (await TransportOptions.PreflightAsync(targets, cancellation()).ConfigureAwait(false) is { } failed)
+            {
+                return Program.UsageError([failed]);
             }
 
             return await new RunExecutor(plan, new ConsoleProgress(), Console.Out, TimeProvider.System).ExecuteAsync(cancellation()).ConfigureAwait(false);

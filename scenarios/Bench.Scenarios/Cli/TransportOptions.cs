@@ -15,20 +15,78 @@ internal static class TransportOptions
         return TransportCatalog.Named([.. names]);
     }
 
-    public static ITransport Reference(string? name, List<string> problems)
+    /// <summary>The reference of the ratios: the one named, else websocket, else (with targets only) the first target.</summary>
+    public static ITransport Reference(string? name, List<string> problems, IReadOnlyList<ITransport>? targets = null)
     {
+        var candidates = (targets ?? []).Concat(TransportCatalog.All).ToList();
         if (name is null)
         {
-            return TransportCatalog.DefaultReference;
+            return targets is { Count: > 0 } && !targets.Contains(TransportCatalog.DefaultReference) ? targets[0] : TransportCatalog.DefaultReference;
         }
 
-        if (TransportCatalog.Find(name) is { } found)
+        if (candidates.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } found)
         {
             return found;
         }
 
-        problems.Add($"--reference: unknown transport '{name}'; valid transports: {ValidNames}");
+        problems.Add($"--reference: unknown transport or target '{name}'; valid: {string.Join(", ", candidates.Select(t => t.Name).Distinct())}");
         return TransportCatalog.DefaultReference;
+    }
+
+    /// <summary>Targets named with <c>--target</c>: <c>builtin:NAME</c> or a target file, loaded and validated.</summary>
+    public static IReadOnlyList<ITransport> Targets(IReadOnlyList<string> values, List<string> problems)
+    {
+        var targets = new List<ITransport>();
+        foreach (var value in values)
+        {
+            if (value.StartsWith("builtin:", StringComparison.OrdinalIgnoreCase))
+            {
+                if (TransportCatalog.Find(value["builtin:".Length..]) is { } builtin)
+                {
+                    targets.Add(builtin);
+                }
+                else
+                {
+                    problems.Add($"--target: unknown reference target '{value}'; valid: {string.Join(", ", TransportCatalog.All.Select(t => "builtin:" + t.Name))}");
+                }
+
+                continue;
+            }
+
+            try
+            {
+                targets.Add(new TargetFiles.FileTransport(TargetFiles.TargetFile.Load(value)));
+            }
+            catch (TargetFiles.TargetFileException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        foreach (var duplicate in targets.GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            problems.Add($"--target: two targets are named '{duplicate.Key}': give each file its own name:");
+        }
+
+        return targets;
+    }
+
+    /// <summary>Proves each target file against its system before the run; the first failure, or null.</summary>
+    public static async Task<string?> PreflightAsync(IReadOnlyList<ITransport> targets, CancellationToken ct)
+    {
+        foreach (var file in targets.OfType<TargetFiles.FileTransport>())
+        {
+            try
+            {
+                await TargetFiles.TargetPreflight.CheckAsync(file.File, ct).ConfigureAwait(false);
+            }
+            catch (TargetFiles.TargetFileException e)
+            {
+                return e.Message;
+            }
+        }
+
+        return null;
     }
 
     private static string ValidNames => string.Join(", ", TransportCatalog.All.Select(t => t.Name));

@@ -137,7 +137,8 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
         }
 
         return new LoadOutcome(load, measuredWall, drained is null ? measuredWall : deliveryWall, generatorPercent,
-            targetCpuSeconds, targetPercent, target.PeakRssMiB(), drainTimedOut, ct.IsCancellationRequested, probed);
+            targetCpuSeconds, targetPercent, target.PeakRssMiB(), drainTimedOut, ct.IsCancellationRequested, probed)
+        { TargetMeasured = target.ResourcesMeasured };
     }
 
     private async Task ProgressLoopAsync(RunRecorder recorder, RunRecorder sentRecorder, CancellationToken ct)
@@ -174,4 +175,8 @@ public sealed record LoadOutcome(
     double TargetPeakRssMiB,
     bool DrainTimedOut,
     bool Cancelled,
-    ProbeSummary? Probe = null);
+    ProbeSummary? Probe = null)
+{
+    /// <summary>Whether the target's CPU and memory were read; false for a target file without a process id.</summary>
+    public bool TargetMeasured { get; init; } = true;
+}

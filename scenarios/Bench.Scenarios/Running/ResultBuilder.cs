@@ -47,7 +47,9 @@ public static class ResultBuilder
                 outcome.Load.ScheduleLagUs.TotalCount == 0 ? 0 : outcome.Load.ScheduleLagUs.GetValueAtPercentile(99),
                 outcome.Load.Dropped,
                 Round(outcome.GeneratorCpuPercent)),
-            Target = new TargetStats(Round(outcome.TargetCpuSeconds), Round(outcome.TargetPeakRssMiB), Round(outcome.TargetCpuPercent)),
+            Target = outcome.TargetMeasured
+                ? new TargetStats(Round(outcome.TargetCpuSeconds), Round(outcome.TargetPeakRssMiB), Round(outcome.TargetCpuPercent))
+                : new TargetStats(0, 0, 0, Measured: false),
             Probe = outcome.Probe,
         };
         return result with { Warnings = [.. Warnings(result, outcome), .. extraWarnings] };

@@ -5,7 +5,8 @@ namespace Bench.Scenarios.TargetFiles;
 
 /// <summary>
 /// Where Bench's envelope sits in what a subscriber receives: <c>$</c> (the whole message) or a dotted path of
-/// property names (<c>$.data</c>, <c>$.message.body</c>). The value there is the envelope object, or a string holding it.
+/// property names (<c>$.data</c>, <c>$.message.body</c>; a number indexes an array). The value there is the envelope
+/// object, or a string holding it.
 /// </summary>
 public sealed record EnvelopePath(IReadOnlyList<string> Properties, string Text)
 {
@@ -51,7 +52,11 @@ public sealed record EnvelopePath(IReadOnlyList<string> Properties, string Text)
         var at = root;
         foreach (var name in Properties)
         {
-            if (at.ValueKind != JsonValueKind.Object || !at.TryGetProperty(name, out at))
+            if (at.ValueKind == JsonValueKind.Array && int.TryParse(name, out var index) && index >= 0 && index < at.GetArrayLength())
+            {
+                at = at[index];
+            }
+            else if (at.ValueKind != JsonValueKind.Object || !at.TryGetProperty(name, out at))
             {
                 throw new FormatException($"the message has no {Text}");
             }

@@ -40,6 +40,11 @@ public sealed partial record TargetFile(
         catch (YamlException e)
         {
             var detail = (e.InnerException?.Message ?? e.Message).Split('\n')[0];
+            if (UnknownField().Match(detail) is { Success: true } unknown)
+            {
+                detail = $"{unknown.Groups[1].Value}: not a field of this section; see docs/targets.md";
+            }
+
             throw new TargetFileException($"{path}: line {e.Start.Line}: {detail}");
         }
 
@@ -67,6 +72,9 @@ public sealed partial record TargetFile(
 
         return new TargetFile(path, name, transport, publish, subscribe, envelope, rtt, model.Process?.Pid);
     }
+
+    [GeneratedRegex(@"Property '([^']+)' not found on type")]
+    private static partial Regex UnknownField();
 
     /// <summary>Checks fields one at a time; each failure names its field.</summary>
     private sealed partial class Validator(string path)

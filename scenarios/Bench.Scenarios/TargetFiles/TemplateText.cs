@@ -28,17 +28,26 @@ public static class TemplateText
 
         var sb = new StringBuilder(template);
         sb.Replace("{stream}", values.Stream);
-        sb.Replace("{eventString}", JsonSerializer.Serialize(values.Event, TargetFileJson.Default.String));
+        sb.Replace("{eventString}", JsonString(values.Event));
         sb.Replace("{event}", values.Event);
         sb.Replace("{receiver}", values.Receiver);
         sb.Replace("{secret}", values.Secret);
         return sb.ToString();
     }
 
+    /// <summary>A JSON string literal of <paramref name="text"/>, escaping only what JSON requires (quotes, backslashes, controls).</summary>
+    public static string JsonString(string text)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 16);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStringValue(text);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>The same, escaped for a URL (the stream in a query string).</summary>
     public static string FillUrl(string template, TemplateValues values) =>
         Fill(template, values with { Stream = Uri.EscapeDataString(values.Stream) });
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-internal sealed partial class TargetFileJson : System.Text.Json.Serialization.JsonSerializerContext;

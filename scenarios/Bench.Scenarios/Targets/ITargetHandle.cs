@@ -13,6 +13,9 @@ public interface ITargetHandle
 
     bool HasExited { get; }
 
+    /// <summary>Whether the target's CPU and memory can be read (a process Bench knows). The default is true.</summary>
+    bool ResourcesMeasured => true;
+
     /// <summary>CPU time used so far (summed over restarts).</summary>
     TimeSpan CpuTime();
 

@@ -10,7 +10,7 @@ namespace Bench.Scenarios.Transports.SignalR;
 /// <summary>rtt over SignalR: one connection per virtual user, each exchange an <c>Echo(id, stream, seq, ts, data)</c> invocation answered with the payload.</summary>
 internal sealed class SignalREcho(TargetProcess target, HubConnection[] connections, WanLink? wan) : IRttSession
 {
-    public TargetProcess Target => target;
+    public ITargetHandle Target => target;
 
     public static async Task<SignalREcho> StartAsync(TargetProcess target, string token, string url, RttSetup setup, WanLink? wan, CancellationToken ct)
     {

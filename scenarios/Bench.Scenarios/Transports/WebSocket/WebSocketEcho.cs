@@ -15,7 +15,7 @@ internal sealed class WebSocketEcho(TargetProcess target, ClientWebSocket[] sock
     private readonly ArrayBufferWriter<byte>[] bodies = [.. sockets.Select(_ => new ArrayBufferWriter<byte>(1024))];
     private readonly byte[][] buffers = [.. sockets.Select(_ => new byte[maxMessage])];
 
-    public TargetProcess Target => target;
+    public ITargetHandle Target => target;
 
     public static async Task<WebSocketEcho> StartAsync(ScenarioContext context, RttSetup setup, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ internal sealed class WebhookPost(TargetProcess target, HttpClient[] clients, We
     private readonly ArrayBufferWriter<byte>[] bodies = [.. clients.Select(_ => new ArrayBufferWriter<byte>(1024))];
     private readonly Uri url = new((wan?.Url ?? wire.ClientUrl(target)) + "/webhook");
 
-    public TargetProcess Target => target;
+    public ITargetHandle Target => target;
 
     public static async Task<WebhookPost> StartAsync(ScenarioContext context, RttSetup setup, CancellationToken ct)
     {

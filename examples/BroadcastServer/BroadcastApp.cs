@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace BroadcastServer;
+
+/// <summary>
+/// A small topic broadcast server with its own JSON envelope: <c>POST /publish</c> takes
+/// <c>{"topic":"t","data":{...}}</c> and sends <c>{"type":"message","topic":"t","id":N,"payload":{...}}</c> to every
+/// WebSocket (<c>/ws?topic=t</c>) and Server-Sent Events (<c>/events?topic=t</c>) subscriber of the topic;
+/// <c>/echo</c> echoes WebSocket messages. <c>BROADCAST_TOKEN</c> makes publishing require a bearer token;
+/// <c>BROADCAST_DELAY_US</c> burns that much CPU per publish (to show a regression).
+/// </summary>
+public static class BroadcastApp
+{
+    public static WebApplication Create(string url, string? token = null, int delayMicroseconds = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(url);
+        var app = builder.Build();
+        app.UseWebSockets();
+        var topics = new ConcurrentDictionary<string, Topic>(StringComparer.Ordinal);
+        Topic TopicOf(string name) => topics.GetOrAdd(name, _ => new Topic());
+
+        app.MapPost("/publish", async (HttpContext context) =>
+        {
+            if (token is not null && context.Request.Headers.Authorization != "Bearer " + token)
+            {
+                return Results.Unauthorized();
+            }
+
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            var topic = body?["topic"]?.GetValue<string>();
+            if (topic is null)
+            {
+                return Results.BadRequest("topic is required");
+            }
+
+            Spin(delayMicroseconds);
+            var t = TopicOf(topic);
+            var message = new JsonObject
+            {
+                ["type"] = "message",
+                ["topic"] = topic,
+                ["id"] = t.NextId(),
+                ["payload"] = body!["data"]?.DeepClone(),
+            };
+            await t.BroadcastAsync(message.ToJsonString());
+            return Results.Accepted();
+        });
+
+        app.Map("/ws", async (HttpContext context) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = 400;
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var subscriber = new WebSocketSubscriber(socket);
+            var topic = TopicOf(context.Request.Query["topic"].ToString());
+            topic.Add(subscriber);
+            try
+            {
+                var buffer = new byte[1024];
+                while (socket.State == WebSocketState.Open)
+                {
+                    var result = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // The subscriber went away.
+            }
+            finally
+            {
+                topic.Remove(subscriber);
+            }
+        });
+
+        app.MapGet("/events", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.Body.FlushAsync();
+            var subscriber = new SseSubscriber(context.Response);
+            var topic = TopicOf(context.Request.Query["topic"].ToString());
+            topic.Add(subscriber);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The subscriber went away.
+            }
+            finally
+            {
+                topic.Remove(subscriber);
+            }
+        });
+
+        app.Map("/echo", async (HttpContext context) =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[1 << 20];
+            try
+            {
+                while (true)
+                {
+                    var length = 0;
+                    WebSocketReceiveResult result;
+                    do
+                    {
+                        if (length == buffer.Length)
+                        {
+                            await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, "1 MiB at most", context.RequestAborted);
+                            return;
+                        }
+
+                        result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), context.RequestAborted);
+                        length += result.Count;
+                    }
+                    while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+
+                    Spin(delayMicroseconds);
+                    await socket.SendAsync(new ArraySegment<byte>(buffer, 0, length), result.MessageType, true, context.RequestAborted);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // The client went away.
+            }
+        });
+
+        return app;
+    }
+
+    private static void Spin(int microseconds)
+    {
+        if (microseconds <= 0)
+        {
+            return;
+        }
+
+        var until = System.Diagnostics.Stopwatch.GetTimestamp() + (microseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000);
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+        {
+        }
+    }
+
+    private interface ISubscriber
+    {
+        Task SendAsync(string message);
+    }
+
+    private sealed class Topic
+    {
+        private readonly ConcurrentDictionary<ISubscriber, byte> subscribers = new();
+        private long id;
+
+        public long NextId() => Interlocked.Increment(ref id);
+
+        public void Add(ISubscriber s) => subscribers.TryAdd(s, 0);
+
+        public void Remove(ISubscriber s) => subscribers.TryRemove(s, out _);
+
+        public Task BroadcastAsync(string message) => Task.WhenAll(subscribers.Keys.Select(s => s.SendAsync(message)));
+    }
+
+    private sealed class WebSocketSubscriber(WebSocket socket) : ISubscriber
+    {
+        private readonly SemaphoreSlim gate = new(1, 1);
+
+        public async Task SendAsync(string message)
+        {
+            await gate.WaitAsync();
+            try
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
+            {
+                // A subscriber that has gone misses the message.
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    private sealed class SseSubscriber(HttpResponse response) : ISubscriber
+    {
+        private readonly SemaphoreSlim gate = new(1, 1);
+
+        public async Task SendAsync(string message)
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var id = JsonDocument.Parse(message).RootElement.GetProperty("id").GetInt64();
+                await response.WriteAsync($"id: {id}\nevent: message\ndata: {message}\n\n");
+                await response.Body.FlushAsync();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            {
+                // A subscriber that has gone misses the message.
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bench.Scenarios.Targets;
+
+namespace Bench.Scenarios.TargetFiles;
+
+/// <summary>
+/// A target Bench did not start: the system behind a target file. Its CPU and memory are read only from a local
+/// process id the file names; without one they are not measured (never guessed). It "dies" only if that process exits.
+/// </summary>
+public sealed class ExternalTarget : ITargetHandle, IDisposable
+{
+    private readonly Process? process;
+    private readonly CancellationTokenSource exited = new();
+
+    public ExternalTarget(string name, string url, int? pid)
+    {
+        Name = name;
+        Url = url;
+        if (pid is { } id)
+        {
+            try
+            {
+                process = Process.GetProcessById(id);
+                process.EnableRaisingEvents = true;
+                process.Exited += (_, _) => exited.Cancel();
+            }
+            catch (ArgumentException)
+            {
+                throw new TargetFileException($"process.pid: no process {id.ToString(CultureInfo.InvariantCulture)} is running here");
+            }
+        }
+    }
+
+    public string Name { get; }
+
+    public string Url { get; }
+
+    public CancellationToken ExitedToken => exited.Token;
+
+    public bool HasExited => exited.IsCancellationRequested;
+
+    public bool ResourcesMeasured => process is not null;
+
+    public TimeSpan CpuTime()
+    {
+        if (process is null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        try
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+        catch (InvalidOperationException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
+    public double PeakRssMiB()
+    {
+        if (process is null)
+        {
+            return 0;
+        }
+
+        try
+        {
+            process.Refresh();
+            return process.PeakWorkingSet64 / (1024.0 * 1024.0);
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
+    public TargetFailedException DiedException(string during) => new($"{Name}: its process (pid {process?.Id}) exited during {during}");
+
+    public void Dispose()
+    {
+        process?.Dispose();
+        exited.Dispose();
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.Targets;
+using Bench.Scenarios.Transports;
+
+namespace Bench.Scenarios.TargetFiles;
+
+/// <summary>
+/// A push run against a target file's system: one subscriber per accounting stream, all on one shared stream of the
+/// user's system (<c>{stream}</c>), and a publisher that makes the system emit each event with an HTTP request.
+/// </summary>
+internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IPushFanOut
+{
+    public ITargetHandle Target => target;
+
+    /// <summary>A stream name of this run's own, so that runs do not see each other's events.</summary>
+    public static string NewStream() => "bench-" + Random.Shared.Next(0x100000, 0xFFFFFF).ToString("x", CultureInfo.InvariantCulture);
+
+    public static async Task<FilePushFanOut> StartAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct)
+    {
+        var stream = NewStream();
+        var values = new TemplateValues(stream);
+        var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, values), file.Pid);
+        var subscribers = new List<IStreamSubscriber>();
+        try
+        {
+            foreach (var batch in setup.Streams.Chunk(32))
+            {
+                subscribers.AddRange(await Task.WhenAll(batch.Select(name => FileSubscribers.ConnectAsync(file, values, name, ct))).ConfigureAwait(false));
+            }
+
+            foreach (var subscriber in subscribers)
+            {
+                subscriber.Start(setup.Accounting, context.Clock, setup.MaxMessage);
+            }
+
+            // The user's system says nothing when a subscription takes: give subscribe messages a moment (warm-up follows).
+            await Task.Delay(TimeSpan.FromMilliseconds(300), ct).ConfigureAwait(false);
+            return new FilePushFanOut(file, target, stream, subscribers, context.Clock);
+        }
+        catch
+        {
+            await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+            target.Dispose();
+            throw;
+        }
+    }
+
+    public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock));
+
+    public Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
+    {
+        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
+        var disconnects = subscribers.Sum(s => s.Detections.Count);
+        if (disconnects > 0)
+        {
+            errors["subscriber_disconnected"] = disconnects;
+        }
+
+        return Task.FromResult(errors);
+    }
+
+    public IEnumerable<string> Warnings()
+    {
+        if (!target.ResourcesMeasured)
+        {
+            yield return $"target CPU and memory not measured: {Path.GetFileName(file.Path)} names no process.pid on this machine.";
+        }
+
+        if (subscribers.Select(FileSubscribers.LastUnreadable).FirstOrDefault(u => u is not null) is { } unreadable)
+        {
+            yield return $"some messages held no readable event at envelope.json {file.Envelope.Text}: {unreadable}";
+        }
+
+        foreach (var s in subscribers.Where(s => s.Detections.Count > 0).Take(3))
+        {
+            yield return $"subscriber {s.Stream} lost its connection {s.Detections.Count} time(s) and made {s.ReconnectAttempts} reconnect attempt(s)";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        target.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Transports.Sse;
+
+namespace Bench.Scenarios.TargetFiles;
+
+/// <summary>Opens one subscriber of a target file's system, by its transport.</summary>
+internal static class FileSubscribers
+{
+    /// <summary>
+    /// Connects a subscriber accounted as <paramref name="name"/> to the shared <paramref name="values"/>.Stream. The
+    /// hub-style keep-alive is left to the user's server: WebSocket pings (which every RFC 6455 server answers) stay, an
+    /// SSE stream may be silent as long as it likes.
+    /// </summary>
+    public static async Task<IStreamSubscriber> ConnectAsync(TargetFile file, TemplateValues values, string name, CancellationToken ct)
+    {
+        var s = file.Subscribe;
+        switch (file.Transport)
+        {
+            case "websocket":
+                var message = s.Message is null ? null : TemplateText.Fill(s.Message, values);
+                return await WebSocketSubscriber.ConnectAsync(new Uri(TemplateText.FillUrl(s.Url!, values)), s.Headers, message, name,
+                    new SubscriberOptions { Envelope = file.Envelope }, ct).ConfigureAwait(false);
+            case "sse":
+                return await SseSubscriber.ConnectAsync(new Uri(TemplateText.FillUrl(s.Url!, values)), s.Headers, name,
+                    new SubscriberOptions { Envelope = file.Envelope, KeepAliveTimeout = TimeSpan.Zero, Resume = true }, ct).ConfigureAwait(false);
+            case "signalr":
+                return await FileSignalRSubscriber.ConnectAsync(s, values, file.Envelope, name, ct).ConfigureAwait(false);
+            default:
+                throw new NotSupportedException($"{file.Transport} subscribers connect through Bench's receiver");
+        }
+    }
+
+    /// <summary>Why the subscriber's last message could not be read as an event, or null.</summary>
+    public static string? LastUnreadable(IStreamSubscriber subscriber) => subscriber switch
+    {
+        ReconnectingSubscriber r => r.LastUnreadable,
+        FileSignalRSubscriber f => f.LastUnreadable,
+        _ => null,
+    };
+}

@@ -1,0 +1,55 @@
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Connections;
+using Bench.Scenarios.Scenarios.Faults;
+using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.Scenarios.Rtt;
+using Bench.Scenarios.Transports;
+
+namespace Bench.Scenarios.TargetFiles;
+
+/// <summary>
+/// A transport whose target is a system Bench did not write, described by a target file (<c>--target FILE</c>). Its
+/// name in the report is the file's <c>name</c>, so it sits beside Bench's reference transports or another file's.
+/// </summary>
+public sealed class FileTransport(TargetFile file) : ITransport
+{
+    public TargetFile File => file;
+
+    public string Name => file.Name;
+
+    public string Description => $"{file.Transport} server described by {Path.GetFileName(file.Path)}";
+
+    public string Guarantee => $"whatever the system behind {Path.GetFileName(file.Path)} provides: Bench measures it from outside and does not know its guarantee";
+
+    public string SubscriberNoun => file.Transport == "webhook" ? "registered endpoint" : "connection";
+
+    public string WireCountedOn => "not counted";
+
+    public IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default];
+
+    public IReadOnlyList<string> FaultVariants => [Plan.VariantName.Default];
+
+    public IReadOnlyList<string> DefaultFaultVariants(Fault fault) => [Plan.VariantName.Default];
+
+    public string? Unsupported(string scenario) => scenario switch
+    {
+        "rtt" when file.Rtt is null => $"{Path.GetFileName(file.Path)} gives no rtt endpoint",
+        "push" or "saturation" when file.Transport == "webhook" => "webhook target files are not measured by this version of Bench",
+        "faults" or "connections" or "overhead" => $"{scenario} against a target file is not measured by this version of Bench (the fault proxy, held connections and the wire meter are not yet placed in front of a system Bench did not start)",
+        _ => null,
+    };
+
+    public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) =>
+        await FilePushFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false);
+
+    public async Task<IRttSession> StartRttAsync(ScenarioContext context, RttSetup setup, CancellationToken ct) =>
+        await FileRtt.StartAsync(file, setup, ct).ConfigureAwait(false);
+
+    public Task<IFaultPath> StartFaultPathAsync(ScenarioContext context, FaultSetup setup, CancellationToken ct) =>
+        throw new NotSupportedException(Unsupported("faults"));
+
+    public Task<IHeldSubscribers> StartHeldAsync(ScenarioContext context, HeldSetup setup, CancellationToken ct) =>
+        throw new NotSupportedException(Unsupported("connections"));
+
+    public override string ToString() => Name;
+}

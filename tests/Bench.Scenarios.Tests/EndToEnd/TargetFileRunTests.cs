@@ -1,0 +1,131 @@
+using Bench.Scenarios.Cli;
+using Bench.Scenarios.TargetFiles;
+using Bench.Scenarios.Tests.Cli;
+using Bench.Scenarios.Transports;
+using Microsoft.AspNetCore.Builder;
+
+namespace Bench.Scenarios.Tests.EndToEnd;
+
+/// <summary>
+/// Bench against servers it did not write, through target files only: the example broadcast server (WebSocket and SSE,
+/// its own JSON envelope) and a SignalR chat hub written as the documentation shows, on Kestrel on loopback.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
+{
+    private readonly RunHarness harness = new();
+    private WebApplication? broadcast;
+    private WebApplication? chat;
+
+    private string BroadcastUrl => broadcast!.Urls.First();
+
+    private string ChatUrl => chat!.Urls.First();
+
+    public async Task InitializeAsync()
+    {
+        broadcast = BroadcastServer.BroadcastApp.Create("http://127.0.0.1:0");
+        chat = SignalRChat.ChatApp.Create("http://127.0.0.1:0");
+        await broadcast.StartAsync();
+        await chat.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await broadcast!.DisposeAsync();
+        await chat!.DisposeAsync();
+    }
+
+    public void Dispose() => harness.Dispose();
+
+    private string Write(string name, string yaml)
+    {
+        var path = Path.Combine(harness.Directory, name + ".yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private string BroadcastWebSocket(string envelope = "$.payload", string? url = null) => Write("broadcast-ws", $$$"""
+        name: broadcast-ws
+        transport: websocket
+        publish: { http: { url: "{{{url ?? BroadcastUrl}}}/publish", body: '{"topic":"{stream}","data":{event}}' } }
+        subscribe: { url: "{{{BroadcastUrl.Replace("http", "ws", StringComparison.Ordinal)}}}/ws?topic={stream}" }
+        envelope: { json: "{{{envelope}}}" }
+        rtt: { url: "{{{BroadcastUrl.Replace("http", "ws", StringComparison.Ordinal)}}}/echo" }
+        """);
+
+    private string BroadcastSse() => Write("broadcast-sse", $$$"""
+        name: broadcast-sse
+        transport: sse
+        publish: { http: { url: "{{{BroadcastUrl}}}/publish", body: '{"topic":"{stream}","data":{event}}' } }
+        subscribe: { url: "{{{BroadcastUrl}}}/events?topic={stream}" }
+        envelope: { json: $.payload }
+        """);
+
+    private string Chat() => Write("signalr-chat", $$$"""
+        name: signalr-chat
+        transport: signalr
+        publish: { http: { url: "{{{ChatUrl}}}/rooms/{stream}/messages", body: '{"user":"bench","message":{eventString}}' } }
+        subscribe: { url: "{{{ChatUrl}}}/chat", method: JoinRoom, args: ["{stream}"], event: ReceiveMessage }
+        envelope: { json: $.1 }
+        """);
+
+    private static IReadOnlyList<ITransport> Load(params string[] paths) => [.. paths.Select(p => new FileTransport(TargetFile.Load(p)))];
+
+    [Fact]
+    public async Task Push_through_target_files_delivers_each_event_to_each_subscriber_of_independent_servers_exactly_once()
+    {
+        var plan = harness.Plan("push", p => p with { Transports = Load(BroadcastWebSocket(), BroadcastSse(), Chat()), Subscribers = 3 });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(["broadcast-ws", "broadcast-sse", "signalr-chat"], run.Results.Select(r => r.Transport));
+        Assert.All(run.Results, r =>
+        {
+            Assert.True(r.Counts.Sent > 0, r.Transport);
+            Assert.Equal(r.Counts.Sent * 3, r.Counts.Delivered);
+            Assert.Equal((0L, 0L, 0L), (r.Counts.Lost, r.Counts.Duplicated, r.Counts.OutOfOrder));
+            Assert.Equal(r.Counts.Delivered, r.LatencyUs.Count);
+            Assert.True(r.LatencyUs.P50 > 0 && r.Throughput.AchievedPerSec > 0, r.Transport);
+            Assert.False(r.Target.Measured, "no process.pid: target CPU and memory are not measured");
+            Assert.Contains(r.Warnings, w => w.StartsWith("target CPU and memory not measured", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
+    public async Task One_report_compares_an_independent_server_with_the_reference_hub()
+    {
+        var plan = harness.Plan("rtt", p => p with { Transports = [.. Load(BroadcastWebSocket()), TransportCatalog.WebSocket] });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(["broadcast-ws", "websocket"], run.Results.Select(r => r.Transport));
+        Assert.All(run.Results, r => Assert.Equal((r.Counts.Sent, 0L), (r.Counts.Delivered, r.Counts.Errors)));
+        var report = await File.ReadAllTextAsync(Path.Combine(harness.Directory, "report.md"));
+        Assert.Contains("| scenario | metric | broadcast-ws | websocket (reference) | best |", report, StringComparison.Ordinal);
+        Assert.Empty(TargetProcesses.Children());
+    }
+
+    [Fact]
+    public async Task A_publish_URL_nobody_listens_on_exits_2_naming_publish_http()
+    {
+        var file = BroadcastWebSocket(url: "http://127.0.0.1:1");
+
+        var (code, stderr) = await ConsoleCapture.RunAsync(["run", "push", "--target", file, "--out", Path.Combine(harness.Directory, "out")]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains($"{file}: publish.http: could not reach http://127.0.0.1:1/publish", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Messages_without_the_envelope_at_its_path_exit_2_naming_envelope_json()
+    {
+        var file = BroadcastWebSocket(envelope: "$.data");
+
+        var (code, stderr) = await ConsoleCapture.RunAsync(["run", "push", "--target", file, "--out", Path.Combine(harness.Directory, "out")]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains($"{file}: envelope.json: a message arrived, but the message has no $.data", stderr, StringComparison.Ordinal);
+    }
+}
