@@ -10,7 +10,9 @@ namespace BroadcastServer;
 /// A small topic broadcast server with its own JSON envelope: <c>POST /publish</c> takes
 /// <c>{"topic":"t","data":{...}}</c> and sends <c>{"type":"message","topic":"t","id":N,"payload":{...}}</c> to every
 /// WebSocket (<c>/ws?topic=t</c>) and Server-Sent Events (<c>/events?topic=t</c>) subscriber of the topic;
-/// <c>/echo</c> echoes WebSocket messages. <c>BROADCAST_TOKEN</c> makes publishing require a bearer token;
+/// <c>/echo</c> echoes WebSocket messages. <c>POST /webhooks</c> registers <c>{"url","topic","secret"}</c>: each
+/// message of the topic is then POSTed to the URL, signed per Standard Webhooks when a <c>whsec_</c> secret is given (one
+/// attempt, no retries: a small sender). <c>BROADCAST_TOKEN</c> makes publishing require a bearer token;
 /// <c>BROADCAST_DELAY_US</c> burns that much CPU per publish (to show a regression).
 /// </summary>
 public static class BroadcastApp
@@ -24,6 +26,21 @@ public static class BroadcastApp
         app.UseWebSockets();
         var topics = new ConcurrentDictionary<string, Topic>(StringComparer.Ordinal);
         Topic TopicOf(string name) => topics.GetOrAdd(name, _ => new Topic());
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+        app.MapPost("/webhooks", async (HttpContext context) =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            var url = body?["url"]?.GetValue<string>();
+            var topic = body?["topic"]?.GetValue<string>();
+            if (url is null || topic is null || !Uri.TryCreate(url, UriKind.Absolute, out var target) || !System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(target.Host)))
+            {
+                return Results.BadRequest("url (a loopback http URL) and topic are required");
+            }
+
+            TopicOf(topic).Add(new WebhookSubscriber(http, target, body!["secret"]?.GetValue<string>()));
+            return Results.Created();
+        });
 
         app.MapPost("/publish", async (HttpContext context) =>
         {
@@ -195,6 +212,40 @@ public static class BroadcastApp
             catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
             {
                 // A subscriber that has gone misses the message.
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    private sealed class WebhookSubscriber(HttpClient http, Uri url, string? secret) : ISubscriber
+    {
+        private readonly byte[]? key = secret is { Length: > 6 } s && s.StartsWith("whsec_", StringComparison.Ordinal) ? Convert.FromBase64String(s[6..]) : null;
+        private readonly SemaphoreSlim gate = new(1, 1);
+
+        public async Task SendAsync(string message)
+        {
+            var id = "msg_" + JsonDocument.Parse(message).RootElement.GetProperty("id").GetInt64();
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(message, Encoding.UTF8, "application/json") };
+            request.Headers.Add("webhook-id", id);
+            request.Headers.Add("webhook-timestamp", timestamp);
+            if (key is not null)
+            {
+                var mac = System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{message}"));
+                request.Headers.Add("webhook-signature", "v1," + Convert.ToBase64String(mac));
+            }
+
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await http.SendAsync(request);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // One attempt: an endpoint that is down misses the message.
             }
             finally
             {

@@ -85,6 +85,12 @@ public static class GateComparer
             var before = baseCases[key];
             foreach (var gated in gate.Metrics)
             {
+                // A target Bench could not see (a target file without a process id) has no CPU to gate.
+                if (gated.Name.StartsWith("target.", StringComparison.Ordinal) && (!before.Target.Measured || !now.Target.Measured))
+                {
+                    continue;
+                }
+
                 var normalized = gate.Normalize && Normalizable(gated.Name);
                 var metric = gated;
                 var b = Values(before, metric.Name);

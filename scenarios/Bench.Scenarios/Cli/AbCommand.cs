@@ -5,6 +5,7 @@ using Bench.Reports.Gate;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
 using Bench.Scenarios.Running;
+using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Cli;
 
@@ -18,8 +19,10 @@ internal static class AbCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
     {
-        var baseDir = new Option<string>("--base") { Description = "The base build: a folder holding its bench executable (e.g. artifacts/bench of main).", Required = true };
-        var headDir = new Option<string>("--head") { Description = "The head build: a folder holding its bench executable.", Required = true };
+        var baseDir = new Option<string?>("--base") { Description = "The base build: a folder holding its bench executable (e.g. artifacts/bench of main)." };
+        var headDir = new Option<string?>("--head") { Description = "The head build: a folder holding its bench executable." };
+        var baseTarget = new Option<string?>("--base-target") { Description = "Instead of two builds, two deployments of your service: the base's target file (this bench measures both)." };
+        var headTarget = new Option<string?>("--head-target") { Description = "The head deployment's target file, with --base-target." };
         var launches = CliOptions.PositiveInt("--launches", "Launches of each build, run as pairs. The default is 6: the fewest pairs whose signed-rank test can reach p < 0.05, half of them base first.");
         var output = new Option<string?>("--out") { Description = "Where the launches, both merged results and the gate's table go. The default is results/ab-<time>." };
         var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json). The default is built in." };
@@ -33,20 +36,14 @@ internal static class AbCommand
         var baseEnv = new Option<string[]>("--base-env") { Description = "NAME=VALUE set for the base's launches only. Repeatable." };
         var command = new Command("ab", "Gate a head build against a base build with alternating ci launches on this machine: exit 0, 1 regression, 3 inconclusive, 2 bad usage, 4 a launch failed.")
         {
-            baseDir, headDir, launches, output, gate, headEnv, baseEnv, normalize, confirm,
+            baseDir, headDir, baseTarget, headTarget, launches, output, gate, headEnv, baseEnv, normalize, confirm,
         };
         command.SetAction(async (parse, _) =>
         {
             var problems = new List<string>();
             var (gateFile, _, _) = CompareCommand.LoadInputs(parse.GetValue(gate), null, problems, parse.GetValue(normalize));
-            var builds = new[] { ("base", parse.GetValue(baseDir)!, Env(parse.GetValue(baseEnv), "--base-env", problems)), ("head", parse.GetValue(headDir)!, Env(parse.GetValue(headEnv), "--head-env", problems)) };
-            foreach (var (name, dir, _) in builds)
-            {
-                if (!File.Exists(Path.Combine(dir, "bench")))
-                {
-                    problems.Add($"--{name}: {Path.Combine(dir, "bench")} does not exist (build it first, e.g. dotnet build scenarios/Bench.Scenarios -c Release -o {dir})");
-                }
-            }
+            var sides = Sides(parse.GetValue(baseDir), parse.GetValue(headDir), parse.GetValue(baseTarget), parse.GetValue(headTarget), problems);
+            var builds = new[] { ("base", sides[0], Env(parse.GetValue(baseEnv), "--base-env", problems)), ("head", sides[1], Env(parse.GetValue(headEnv), "--head-env", problems)) };
 
             var n = parse.GetValue(launches) ?? 6;
             var fewest = Enumerable.Range(1, 60).First(k => k >= gateFile.MinLaunches && WilcoxonSignedRank.SmallestP(k) < gateFile.Alpha);
@@ -75,11 +72,11 @@ internal static class AbCommand
                 {
                     foreach (var which in pairs % 2 == 0 ? new[] { 0, 1 } : [1, 0])
                     {
-                        var (name, dir, env) = builds[which];
+                        var (name, side, env) = builds[which];
                         var k = runs["base"].Count + runs["head"].Count + 1;
                         var launchDir = Path.Combine(directory, $"{k:00}-{name}");
-                        Console.Out.WriteLine($"launch {k} of {2 * last}: {name} ({dir})");
-                        var code = await LaunchAsync(Path.Combine(dir, "bench"), launchDir, env, ct).ConfigureAwait(false);
+                        Console.Out.WriteLine($"launch {k} of {2 * last}: {name} ({side.Label})");
+                        var code = await LaunchAsync(side, launchDir, env, ct).ConfigureAwait(false);
                         if (ct.IsCancellationRequested)
                         {
                             return ExitCodes.Cancelled;
@@ -91,7 +88,7 @@ internal static class AbCommand
                             return ExitCodes.RunFailed;
                         }
 
-                        runs[name].Add(ResultsJson.Read(Path.Combine(launchDir, "results.json")));
+                        runs[name].Add(SameNames(ResultsJson.Read(Path.Combine(launchDir, "results.json"))));
                         positions[name].Add(k);
                     }
                 }
@@ -108,7 +105,7 @@ internal static class AbCommand
                     ResultsJson.Write(run, Path.Combine(directory, name, "results.json"));
                 }
 
-                return CompareCommand.Gate(merged["base"], "base " + builds[0].Item2, merged["head"], directory, gateFile, Console.Out);
+                return CompareCommand.Gate(merged["base"], "base " + builds[0].Item2.Label, merged["head"], directory, gateFile, Console.Out);
             }
 
             var measured = await RunPairsAsync(n).ConfigureAwait(false);
@@ -195,10 +192,66 @@ internal static class AbCommand
         return env;
     }
 
-    private static async Task<int> LaunchAsync(string bench, string directory, IReadOnlyDictionary<string, string> env, CancellationToken ct)
+    /// <summary>
+    /// One side of an ab job: a build's bench running the ci suite, or this bench running it against a target file.
+    /// </summary>
+    private sealed record Side(string Label, string FileName, IReadOnlyList<string> Arguments);
+
+    private static Side[] Sides(string? baseDir, string? headDir, string? baseTarget, string? headTarget, List<string> problems)
     {
-        var info = new ProcessStartInfo(bench) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "run", "--profile", "ci", "--repeat", "1", "--out", directory })
+        if (baseTarget is not null || headTarget is not null)
+        {
+            if (baseTarget is null || headTarget is null || baseDir is not null || headDir is not null)
+            {
+                problems.Add("--base-target and --head-target go together, instead of --base and --head");
+                return [new("", "", []), new("", "", [])];
+            }
+
+            var (self, prefix) = Targets.ServeCommandLocator.Locate();
+            foreach (var (option, file) in new[] { ("--base-target", baseTarget), ("--head-target", headTarget) })
+            {
+                try
+                {
+                    TargetFiles.TargetFile.Load(file);
+                }
+                catch (TargetFiles.TargetFileException e)
+                {
+                    problems.Add($"{option}: {e.Message}");
+                }
+            }
+
+            return [new(baseTarget, self, [.. prefix, "--target", Path.GetFullPath(baseTarget)]), new(headTarget, self, [.. prefix, "--target", Path.GetFullPath(headTarget)])];
+        }
+
+        if (baseDir is null || headDir is null)
+        {
+            problems.Add("--base and --head: two build folders to compare (or --base-target and --head-target: two target files)");
+            return [new("", "", []), new("", "", [])];
+        }
+
+        foreach (var (name, dir) in new[] { ("base", baseDir), ("head", headDir) })
+        {
+            if (!File.Exists(Path.Combine(dir, "bench")))
+            {
+                problems.Add($"--{name}: {Path.Combine(dir, "bench")} does not exist (build it first, e.g. dotnet build scenarios/Bench.Scenarios -c Release -o {dir})");
+            }
+        }
+
+        return [new(baseDir, Path.Combine(baseDir, "bench"), []), new(headDir, Path.Combine(headDir, "bench"), [])];
+    }
+
+    /// <summary>Two target files may name their targets differently: the gate compares them as one "target".</summary>
+    private static RunResults SameNames(RunResults run) =>
+        run with { Results = [.. run.Results.Select(r => r with { Transport = TargetTransportName(r.Transport) })] };
+
+    private static string TargetTransportName(string transport) =>
+        TransportCatalog.Find(transport) is null ? "target" : transport;
+
+    private static async Task<int> LaunchAsync(Side side, string directory, IReadOnlyDictionary<string, string> env, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo(side.FileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var arguments = side.Arguments.TakeWhile(a => a != "--target").ToList();
+        foreach (var a in arguments.Concat(["run", "--profile", "ci", "--repeat", "1", "--out", directory]).Concat(side.Arguments.Skip(arguments.Count)))
         {
             info.ArgumentList.Add(a);
         }
@@ -211,7 +264,7 @@ internal static class AbCommand
             info.Environment[key] = value;
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{bench} did not start");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{side.FileName} did not start");
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try

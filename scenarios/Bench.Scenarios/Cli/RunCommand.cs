@@ -112,6 +112,11 @@ internal static class RunCommand
                 return Program.UsageError(invalid);
             }
 
+            if (TransportOptions.CheckFixedReceivers(plan) is { } fixedReceiver)
+            {
+                return Program.UsageError([fixedReceiver]);
+            }
+
             if (await TransportOptions.PreflightAsync(targets, cancellation()).ConfigureAwait(false) is { } failed)
             {
                 return Program.UsageError([failed]);

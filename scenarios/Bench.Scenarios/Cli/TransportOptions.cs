@@ -71,6 +71,16 @@ internal static class TransportOptions
         return targets;
     }
 
+    /// <summary>A webhook target file whose sender delivers to one fixed URL has one subscriber: say so if more are asked for.</summary>
+    public static string? CheckFixedReceivers(Plan.RunPlan plan)
+    {
+        var fixedFile = plan.Transports.OfType<TargetFiles.FileTransport>().FirstOrDefault(f => f.File.Subscribe.Receiver is not null);
+        var fanOut = plan.Scenarios.FirstOrDefault(s => s.Name is "push" or "saturation" or "faults");
+        return fixedFile is not null && fanOut is not null && plan.SettingsFor(fanOut).Subscribers > 1
+            ? $"{fixedFile.File.Path}: subscribe.receiver: a sender that delivers to one fixed URL is one subscriber: run with --subscribers 1 (or register receivers with subscribe.register)"
+            : null;
+    }
+
     /// <summary>Proves each target file against its system before the run; the first failure, or null.</summary>
     public static async Task<string?> PreflightAsync(IReadOnlyList<ITransport> targets, CancellationToken ct)
     {

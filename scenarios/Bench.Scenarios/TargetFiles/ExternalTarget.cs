@@ -6,12 +6,14 @@ namespace Bench.Scenarios.TargetFiles;
 
 /// <summary>
 /// A target Bench did not start: the system behind a target file. Its CPU and memory are read only from a local
-/// process id the file names; without one they are not measured (never guessed). It "dies" only if that process exits.
+/// process id the file names; without one they are not measured (never guessed). It "dies" when that process exits,
+/// or when the system stops answering publishes altogether.
 /// </summary>
 public sealed class ExternalTarget : ITargetHandle, IDisposable
 {
     private readonly Process? process;
     private readonly CancellationTokenSource exited = new();
+    private string? gone;
 
     public ExternalTarget(string name, string url, int? pid)
     {
@@ -78,7 +80,15 @@ public sealed class ExternalTarget : ITargetHandle, IDisposable
         }
     }
 
-    public TargetFailedException DiedException(string during) => new($"{Name}: its process (pid {process?.Id}) exited during {during}");
+    public TargetFailedException DiedException(string during) =>
+        new($"{Name}: {gone ?? $"its process (pid {process?.Id}) exited"} during {during}");
+
+    /// <summary>The system stopped answering (<paramref name="why"/>): the run stops as if a target process had died.</summary>
+    public void Gone(string why)
+    {
+        gone ??= why;
+        exited.Cancel();
+    }
 
     public void Dispose()
     {

@@ -49,7 +49,7 @@ internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, str
     }
 
     public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
-        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock));
+        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock, target));
 
     public Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
     {

@@ -21,6 +21,7 @@ internal sealed class FileRtt : IRttSession
     private readonly HttpClient[] clients;
     private readonly byte[][] buffers;
     private readonly string stream;
+    private int unreachableInARow;
 
     private FileRtt(TargetFile file, ExternalTarget target, ClientWebSocket[] sockets, HttpClient[] clients, int maxMessage, string stream)
     {
@@ -76,20 +77,47 @@ internal sealed class FileRtt : IRttSession
         {
             var socket = sockets[it.VirtualUser];
             var message = Encoding.UTF8.GetBytes(HttpEventPublisher.Envelope(it.Number, it.IntendedTimestamp, payload.For(it.Number), stream));
-            await socket.SendAsync(message, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
-            if (await WebSocketClients.ReceiveMessageAsync(socket, buffers[it.VirtualUser], ct).ConfigureAwait(false) < 0)
+            try
             {
-                throw new IterationFailedException("closed_by_target");
+                await socket.SendAsync(message, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                if (await WebSocketClients.ReceiveMessageAsync(socket, buffers[it.VirtualUser], ct).ConfigureAwait(false) >= 0)
+                {
+                    return;
+                }
+            }
+            catch (WebSocketException e)
+            {
+                target.Gone($"rtt.url: the connection broke ({e.Message})");
+                throw new IterationFailedException("connection_broken", e.Message, e);
             }
 
-            return;
+            target.Gone("rtt.url: the system closed the connection");
+            throw new IterationFailedException("closed_by_target");
         }
 
         using var request = HttpEventPublisher.Request(file.Rtt!.Http!, stream, payload.For(it.Number), it.Number, it.IntendedTimestamp);
-        using var response = await clients[it.VirtualUser].SendAsync(request, ct).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        HttpResponseMessage response;
+        try
         {
-            throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            response = await clients[it.VirtualUser].SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            if (Interlocked.Increment(ref unreachableInARow) == HttpEventPublisher.UnreachableInARow)
+            {
+                target.Gone($"rtt.http stopped answering ({e.Message})");
+            }
+
+            throw new IterationFailedException("unreachable", e.Message, e);
+        }
+
+        using (response)
+        {
+            Volatile.Write(ref unreachableInARow, 0);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
     }
 

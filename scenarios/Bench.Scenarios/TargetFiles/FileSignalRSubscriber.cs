@@ -11,7 +11,7 @@ namespace Bench.Scenarios.TargetFiles;
 /// path applies to the event's arguments as a JSON array: <c>$.1</c> is the second argument, and the event is taken to
 /// have as many arguments as that index needs. It reconnects with SignalR's automatic reconnect and subscribes again.
 /// </summary>
-internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream) : IStreamSubscriber
+internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream, Func<TimeSpan>? processing) : IStreamSubscriber
 {
     private readonly DisconnectLog log = new();
     private long lastSeq;
@@ -29,7 +29,7 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
     /// <summary>Why the last message could not be read as an event, or null.</summary>
     public string? LastUnreadable { get; private set; }
 
-    public static async Task<FileSignalRSubscriber> ConnectAsync(SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream, CancellationToken ct)
+    public static async Task<FileSignalRSubscriber> ConnectAsync(SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream, CancellationToken ct, Func<TimeSpan>? processing = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(TemplateText.FillUrl(spec.Url!, values), o =>
@@ -52,7 +52,7 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
             throw;
         }
 
-        return new FileSignalRSubscriber(connection, spec, values, envelope, stream);
+        return new FileSignalRSubscriber(connection, spec, values, envelope, stream, processing);
     }
 
     /// <summary>How many arguments the event has: enough for the envelope path's index (<c>$.1</c>: two), else one.</summary>
@@ -62,7 +62,7 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
     public void Start(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes)
     {
         var count = ArgumentCount(envelope);
-        connection.On(spec.Event!, [.. Enumerable.Repeat(typeof(JsonElement), count)], (args, _) =>
+        connection.On(spec.Event!, [.. Enumerable.Repeat(typeof(JsonElement), count)], async (args, _) =>
         {
             var arrival = clock.GetTimestamp();
             var array = JsonSerializer.SerializeToElement(args);
@@ -80,7 +80,10 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
                 accounting.OnUnreadable(array.GetRawText().Length, arrival);
             }
 
-            return Task.CompletedTask;
+            if (processing?.Invoke() is { } busy && busy > TimeSpan.Zero)
+            {
+                await Task.Delay(busy, clock).ConfigureAwait(false);
+            }
         }, this);
         connection.Reconnecting += _ =>
         {

@@ -11,7 +11,7 @@ internal static class FileSubscribers
     /// hub-style keep-alive is left to the user's server: WebSocket pings (which every RFC 6455 server answers) stay, an
     /// SSE stream may be silent as long as it likes.
     /// </summary>
-    public static async Task<IStreamSubscriber> ConnectAsync(TargetFile file, TemplateValues values, string name, CancellationToken ct)
+    public static async Task<IStreamSubscriber> ConnectAsync(TargetFile file, TemplateValues values, string name, CancellationToken ct, Func<TimeSpan>? processing = null)
     {
         var s = file.Subscribe;
         switch (file.Transport)
@@ -19,12 +19,12 @@ internal static class FileSubscribers
             case "websocket":
                 var message = s.Message is null ? null : TemplateText.Fill(s.Message, values);
                 return await WebSocketSubscriber.ConnectAsync(new Uri(TemplateText.FillUrl(s.Url!, values)), s.Headers, message, name,
-                    new SubscriberOptions { Envelope = file.Envelope }, ct).ConfigureAwait(false);
+                    new SubscriberOptions { Envelope = file.Envelope, ProcessingTime = processing }, ct).ConfigureAwait(false);
             case "sse":
                 return await SseSubscriber.ConnectAsync(new Uri(TemplateText.FillUrl(s.Url!, values)), s.Headers, name,
-                    new SubscriberOptions { Envelope = file.Envelope, KeepAliveTimeout = TimeSpan.Zero, Resume = true }, ct).ConfigureAwait(false);
+                    new SubscriberOptions { Envelope = file.Envelope, KeepAliveTimeout = TimeSpan.Zero, Resume = true, ProcessingTime = processing }, ct).ConfigureAwait(false);
             case "signalr":
-                return await FileSignalRSubscriber.ConnectAsync(s, values, file.Envelope, name, ct).ConfigureAwait(false);
+                return await FileSignalRSubscriber.ConnectAsync(s, values, file.Envelope, name, ct, processing).ConfigureAwait(false);
             default:
                 throw new NotSupportedException($"{file.Transport} subscribers connect through Bench's receiver");
         }

@@ -34,19 +34,21 @@ public sealed class FileTransport(TargetFile file) : ITransport
     public string? Unsupported(string scenario) => scenario switch
     {
         "rtt" when file.Rtt is null => $"{Path.GetFileName(file.Path)} gives no rtt endpoint",
-        "push" or "saturation" when file.Transport == "webhook" => "webhook target files are not measured by this version of Bench",
-        "faults" or "connections" or "overhead" => $"{scenario} against a target file is not measured by this version of Bench (the fault proxy, held connections and the wire meter are not yet placed in front of a system Bench did not start)",
+        "faults/restart" => "a system Bench did not start is not Bench's to restart",
+        "faults" when file.Transport == "webhook" => "faults against a webhook target file are not measured by this version of Bench (the proxy would sit between its sender and Bench's receivers)",
+        "connections" or "overhead" => $"{scenario} against a target file is not measured by this version of Bench (held connections and the wire meter are not yet placed in front of a system Bench did not start)",
         _ => null,
     };
 
-    public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) =>
-        await FilePushFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false);
+    public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) => file.Transport == "webhook"
+        ? await FileWebhookFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false)
+        : await FilePushFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false);
 
     public async Task<IRttSession> StartRttAsync(ScenarioContext context, RttSetup setup, CancellationToken ct) =>
         await FileRtt.StartAsync(file, setup, ct).ConfigureAwait(false);
 
-    public Task<IFaultPath> StartFaultPathAsync(ScenarioContext context, FaultSetup setup, CancellationToken ct) =>
-        throw new NotSupportedException(Unsupported("faults"));
+    public async Task<IFaultPath> StartFaultPathAsync(ScenarioContext context, FaultSetup setup, CancellationToken ct) =>
+        await FileFaultPath.StartAsync(context, file, setup, ct).ConfigureAwait(false);
 
     public Task<IHeldSubscribers> StartHeldAsync(ScenarioContext context, HeldSetup setup, CancellationToken ct) =>
         throw new NotSupportedException(Unsupported("connections"));

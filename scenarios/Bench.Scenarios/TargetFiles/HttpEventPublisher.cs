@@ -13,9 +13,14 @@ namespace Bench.Scenarios.TargetFiles;
 /// with Bench's envelope in it (<c>{event}</c>). A 2xx answer is an accepted event; anything else, or no answer, a
 /// refused one, counted by kind (<c>publish_http_503</c>, <c>publish_unreachable</c>, <c>publish_timeout</c>).
 /// </summary>
-public sealed class HttpEventPublisher(HttpTemplate template, string stream, Payloads payloads, TimeProvider clock, HttpMessageHandler? handler = null) : IEventPublisher
+public sealed class HttpEventPublisher(HttpTemplate template, string stream, Payloads payloads, TimeProvider clock, ExternalTarget? target = null) : IEventPublisher
 {
-    private readonly HttpClient client = new(handler ?? new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+    /// <summary>Publishes in a row that found nobody listening before the target counts as gone (the run then stops, exit 4).</summary>
+    public const int UnreachableInARow = 20;
+
+    private int unreachableInARow;
+
+    private readonly HttpClient client = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
     {
         Timeout = TimeSpan.FromSeconds(10),
     };
@@ -75,6 +80,7 @@ public sealed class HttpEventPublisher(HttpTemplate template, string stream, Pay
         {
             using var request = Request(template, stream, payloads.For(number), number, intendedTimestamp);
             using var response = await client.SendAsync(request, ct).ConfigureAwait(false);
+            Volatile.Write(ref unreachableInARow, 0);
             if (response.IsSuccessStatusCode)
             {
                 lock (accepted)
@@ -90,6 +96,11 @@ public sealed class HttpEventPublisher(HttpTemplate template, string stream, Pay
         }
         catch (HttpRequestException e)
         {
+            if (Interlocked.Increment(ref unreachableInARow) == UnreachableInARow)
+            {
+                target?.Gone($"publish.http stopped answering ({UnreachableInARow} publishes in a row found nobody listening: {e.Message})");
+            }
+
             throw Refused("unreachable", e);
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)

@@ -164,7 +164,7 @@ public sealed partial record TargetFile(
                         throw Fail("subscribe.receiver", "Bench's receiver listens on a loopback address given as an IP (http://127.0.0.1:PORT/...)");
                     }
 
-                    return new SubscribeSpec(null, headers, null, null, [], null, s.Register is null ? null : Http("subscribe.register", s.Register, bodyDefault: null), receiver, secret);
+                    return new SubscribeSpec(null, headers, null, null, [], null, s.Register is null ? null : Http("subscribe.register.http", s.Register.Http, bodyDefault: null), receiver, secret);
             }
         }
 

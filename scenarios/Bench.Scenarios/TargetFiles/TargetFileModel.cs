@@ -32,6 +32,7 @@ public sealed class HttpRequestModel
     public string? Body { get; set; }
 }
 
+/// <summary>A request Bench sends: <c>http</c> (publish, or a webhook registration).</summary>
 public sealed class PublishModel
 {
     public HttpRequestModel? Http { get; set; }
@@ -56,8 +57,8 @@ public sealed class SubscribeModel
     /// <summary>SignalR: the client method events arrive on.</summary>
     public string? Event { get; set; }
 
-    /// <summary>Webhook: the request that registers Bench's receiver with the user's sender.</summary>
-    public HttpRequestModel? Register { get; set; }
+    /// <summary>Webhook: the request (<c>http</c>) that registers Bench's receiver with the user's sender.</summary>
+    public PublishModel? Register { get; set; }
 
     /// <summary>Webhook: the URL the sender is already configured to deliver to (Bench listens there; loopback only).</summary>
     public string? Receiver { get; set; }

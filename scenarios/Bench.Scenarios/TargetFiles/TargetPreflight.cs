@@ -17,18 +17,19 @@ public static class TargetPreflight
 
     public static async Task CheckAsync(TargetFile file, CancellationToken ct)
     {
-        if (file.Transport == "webhook")
-        {
-            return;
-        }
-
         string Field(string field, string problem) => $"{file.Path}: {field}: {problem}";
         var stream = FilePushFanOut.NewStream();
         var values = new TemplateValues(stream);
         var recorder = new RunRecorder(TimeProvider.System, TimeSpan.Zero, 60);
         recorder.Begin(TimeProvider.System.GetTimestamp());
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var accounting = new DeliveryAccounting(recorder, ["preflight"]) { OnDistinctArrival = (_, _) => arrived.TrySetResult() };
+        var subscriberName = file.Subscribe.Receiver is null ? "preflight" : "s0";
+        var accounting = new DeliveryAccounting(recorder, [subscriberName]) { OnDistinctArrival = (_, _) => arrived.TrySetResult() };
+        if (file.Transport == "webhook")
+        {
+            await CheckWebhookAsync(file, values, accounting, arrived.Task, subscriberName, Field, ct).ConfigureAwait(false);
+            return;
+        }
 
         IStreamSubscriber subscriber;
         try
@@ -76,6 +77,43 @@ public static class TargetPreflight
         if (file.Rtt is not null)
         {
             await CheckRttAsync(file, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task CheckWebhookAsync(
+        TargetFile file, TemplateValues values, DeliveryAccounting accounting, Task arrived, string subscriber, Func<string, string, string> field, CancellationToken ct)
+    {
+        await using var receivers = await FileWebhookReceivers.StartAsync(file, accounting, TimeProvider.System, 1024 * 1024, ct).ConfigureAwait(false);
+        if (file.Subscribe.Register is { } register
+            && await FileWebhookFanOut.RegisterAsync(register, values with { Receiver = receivers.UrlOf(subscriber), Secret = file.Subscribe.Secret ?? "" }, ct).ConfigureAwait(false) is { } refused)
+        {
+            throw new TargetFileException(field("subscribe.register", refused));
+        }
+
+        await using var publisher = new HttpEventPublisher(file.Publish, values.Stream, new Payloads(16), TimeProvider.System);
+        try
+        {
+            await publisher.PublishAsync(1, TimeProvider.System.GetTimestamp(), ct).ConfigureAwait(false);
+        }
+        catch (IterationFailedException e)
+        {
+            throw new TargetFileException(field("publish.http", e.Kind == "unreachable"
+                ? $"could not reach {Redacted(TemplateText.FillUrl(file.Publish.Url, values))}: {Reason(e.InnerException ?? e)}"
+                : $"the publish request was refused ({e.Kind})"));
+        }
+
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(ArrivalTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while (!arrived.IsCompleted && TimeProvider.System.GetTimestamp() < deadline && receivers.LastUnreadable is null && receivers.Rejected == 0)
+        {
+            await Task.Delay(20, ct).ConfigureAwait(false);
+        }
+
+        if (!arrived.IsCompleted)
+        {
+            throw new TargetFileException(
+                receivers.Rejected > 0 ? field("subscribe.secret", "a delivery arrived but failed signature verification: is it the secret the sender signs with?")
+                : receivers.LastUnreadable is { } unreadable ? field("envelope.json", $"a delivery arrived, but {unreadable} with Bench's envelope in it")
+                : field("subscribe", $"no delivery arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the sender accepted: check {(file.Subscribe.Register is null ? "subscribe.receiver" : "subscribe.register")}, and that publish.http reaches the same {{stream}}"));
         }
     }
 

@@ -38,7 +38,10 @@ public interface ITransport
     /// <summary>The fault variants run when none is asked for: <c>default</c>, and what the transport offers against that fault.</summary>
     IReadOnlyList<string> DefaultFaultVariants(Fault fault);
 
-    /// <summary>Why this transport cannot run a scenario (or a scenario's mode, e.g. <c>rtt</c>); null when it can.</summary>
+    /// <summary>
+    /// Why this transport cannot run a scenario (or a scenario's mode, e.g. <c>rtt</c>, or one fault, e.g.
+    /// <c>faults/restart</c>); null when it can.
+    /// </summary>
     string? Unsupported(string scenario);
 
     /// <summary>Starts the reference target and connects (or registers) every subscriber of a push run.</summary>

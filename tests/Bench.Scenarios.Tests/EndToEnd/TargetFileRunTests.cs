@@ -23,6 +23,7 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
+        Environment.SetEnvironmentVariable("BENCH_TEST_WEBHOOK_SECRET", Bench.Targets.Webhooks.WebhookSignature.NewSecret());
         broadcast = BroadcastServer.BroadcastApp.Create("http://127.0.0.1:0");
         chat = SignalRChat.ChatApp.Create("http://127.0.0.1:0");
         await broadcast.StartAsync();
@@ -69,17 +70,34 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
         envelope: { json: $.1 }
         """);
 
+    private string BroadcastWebhook() => Write("broadcast-webhook", $$$"""
+        name: broadcast-webhook
+        transport: webhook
+        publish: { http: { url: "{{{BroadcastUrl}}}/publish", body: '{"topic":"{stream}","data":{event}}' } }
+        subscribe:
+          register: { http: { url: "{{{BroadcastUrl}}}/webhooks", body: '{"url":"{receiver}","topic":"{stream}","secret":"{secret}"}' } }
+          signing: standard-webhooks
+          secret: ${env:BENCH_TEST_WEBHOOK_SECRET}
+        envelope: { json: $.payload }
+        """);
+
     private static IReadOnlyList<ITransport> Load(params string[] paths) => [.. paths.Select(p => new FileTransport(TargetFile.Load(p)))];
 
     [Fact]
     public async Task Push_through_target_files_delivers_each_event_to_each_subscriber_of_independent_servers_exactly_once()
     {
-        var plan = harness.Plan("push", p => p with { Transports = Load(BroadcastWebSocket(), BroadcastSse(), Chat()), Subscribers = 3 });
+        var files = new[] { BroadcastWebSocket(), BroadcastSse(), Chat(), BroadcastWebhook() };
+        foreach (var file in files)
+        {
+            await TargetPreflight.CheckAsync(TargetFile.Load(file), CancellationToken.None);
+        }
+
+        var plan = harness.Plan("push", p => p with { Transports = Load(files), Subscribers = 3 });
 
         var (code, run) = await harness.RunAsync(plan);
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Equal(["broadcast-ws", "broadcast-sse", "signalr-chat"], run.Results.Select(r => r.Transport));
+        Assert.Equal(["broadcast-ws", "broadcast-sse", "signalr-chat", "broadcast-webhook"], run.Results.Select(r => r.Transport));
         Assert.All(run.Results, r =>
         {
             Assert.True(r.Counts.Sent > 0, r.Transport);
@@ -127,5 +145,45 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains($"{file}: envelope.json: a message arrived, but the message has no $.data", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_goes_away_during_the_run_exits_4_and_what_was_measured_stays_on_disk()
+    {
+        var file = BroadcastWebSocket();
+        var directory = Path.Combine(harness.Directory, "dies");
+        var run = ConsoleCapture.RunAsync(["run", "push", "--target", file, "--warmup", "0s", "--duration", "30s", "--subscribers", "2", "--out", directory]);
+        var results = Path.Combine(directory, "results.json");
+        for (var i = 0; i < 100 && !File.Exists(results); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(1500);
+        await broadcast!.StopAsync();
+
+        var (code, stderr) = await run.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.RunFailed, code);
+        Assert.Contains("broadcast-ws: publish.http stopped answering", stderr, StringComparison.Ordinal);
+        var written = Bench.Reports.Json.ResultsJson.Read(results);
+        Assert.Equal("failed", written.Status);
+        Assert.True(File.Exists(Path.Combine(directory, "report.md")));
+    }
+
+    [Fact]
+    public async Task Faults_go_through_a_proxy_in_front_of_the_file_s_subscribers_and_a_restart_is_n_a()
+    {
+        var plan = harness.Plan("faults", p => p with { Transports = Load(BroadcastWebSocket()), Faults = ["drop", "restart"], Subscribers = 3, Warmup = null, Duration = null });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var drop = run.Results.Single(r => r.Resilience!.Fault == "drop");
+        Assert.True(drop.IsMeasured);
+        Assert.True(drop.Resilience!.ReconnectAttempts >= 3, "every subscriber connection through the proxy was reset and reconnected");
+        Assert.Equal(drop.Counts.Sent * 3, drop.Counts.Delivered + drop.Counts.Lost);
+        var restart = run.Results.Single(r => r.Resilience!.Fault == "restart");
+        Assert.Equal("a system Bench did not start is not Bench's to restart", restart.NotApplicable);
     }
 }

@@ -43,9 +43,17 @@ public sealed class FaultsScenario : IScenario
         {
             foreach (var transport in plan.Transports)
             {
-                if (transport.Unsupported(Name) is { } reason)
+                if ((transport.Unsupported(Name) ?? transport.Unsupported($"{Name}/{fault.Name}")) is { } reason)
                 {
-                    yield return ScenarioCase.NotApplicable(this, transport, $"faults/{fault.Name}/{transport.Name}", reason);
+                    // An n/a of one fault still names its fault, so the report places it with that fault.
+                    var na = ScenarioCase.NotApplicable(this, transport, $"faults/{fault.Name}/{transport.Name}", reason);
+                    yield return na with
+                    {
+                        RunAsync = async (context, ct) => await na.RunAsync(context, ct).ConfigureAwait(false) with
+                        {
+                            Resilience = new Reports.Model.ResilienceSummary(fault.Name, 0, 0, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0, reason, null, fault.Description),
+                        },
+                    };
                     continue;
                 }
 

@@ -6,7 +6,7 @@ namespace Bench.Scenarios.Scenarios.Faults;
 /// <summary>The delivery leg of a fault run: a target that can be restarted, a fault proxy in front of the subscribers, and the subscribers.</summary>
 public interface IFaultPath : IAsyncDisposable
 {
-    TargetSlot Target { get; }
+    ITargetHandle Target { get; }
 
     FaultProxy Proxy { get; }
 

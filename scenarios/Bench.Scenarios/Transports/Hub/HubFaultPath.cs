@@ -16,7 +16,7 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
     public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
         await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
 
-    public TargetSlot Target => target;
+    public ITargetHandle Target => target;
 
     public FaultProxy Proxy => proxy;
 

@@ -41,7 +41,7 @@ internal sealed class WebhookFaultPath : IFaultPath
         Behaviour = behaviour;
     }
 
-    public TargetSlot Target => target;
+    public ITargetHandle Target => target;
 
     public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
         await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.Targets;
+using Bench.Scenarios.Transports;
+
+namespace Bench.Scenarios.TargetFiles;
+
+/// <summary>
+/// A push run against a target file's webhook sender: Bench's receivers on loopback, one endpoint per subscriber
+/// registered with the sender (or the one URL it already delivers to), and a publisher that makes the sender emit.
+/// </summary>
+internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, string stream, FileWebhookReceivers receivers, TimeProvider clock) : IPushFanOut
+{
+    public ITargetHandle Target => target;
+
+    public static async Task<FileWebhookFanOut> StartAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct)
+    {
+        var stream = FilePushFanOut.NewStream();
+        var receivers = await FileWebhookReceivers.StartAsync(file, setup.Accounting, context.Clock, setup.MaxMessage, ct).ConfigureAwait(false);
+        var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, new TemplateValues(stream)), file.Pid);
+        try
+        {
+            if (file.Subscribe.Register is { } register)
+            {
+                foreach (var name in setup.Streams)
+                {
+                    if (await RegisterAsync(register, new TemplateValues(stream, "", receivers.UrlOf(name), file.Subscribe.Secret ?? ""), ct).ConfigureAwait(false) is { } refused)
+                    {
+                        throw new TargetFailedException($"{file.Path}: subscribe.register: {refused}");
+                    }
+                }
+            }
+
+            return new FileWebhookFanOut(file, target, stream, receivers, context.Clock);
+        }
+        catch
+        {
+            await receivers.DisposeAsync().ConfigureAwait(false);
+            target.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one registration; null when the sender took it, else why not.</summary>
+    public static async Task<string?> RegisterAsync(HttpTemplate register, TemplateValues values, CancellationToken ct)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var request = new HttpRequestMessage(new HttpMethod(register.Method), TemplateText.FillUrl(register.Url, values));
+        if (register.Body is { } body)
+        {
+            request.Content = new StringContent(TemplateText.Fill(body, values), Encoding.UTF8, "application/json");
+        }
+
+        foreach (var (name, value) in register.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        try
+        {
+            using var response = await client.SendAsync(request, ct).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? null : $"the sender refused the registration ({((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)})";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return $"could not reach {new Uri(request.RequestUri!.ToString()).GetLeftPart(UriPartial.Path)}: {e.Message.Split('\n')[0]}";
+        }
+    }
+
+    public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock, target));
+
+    public Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
+    {
+        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (receivers.Rejected > 0)
+        {
+            errors["receiver_rejected_signature"] = receivers.Rejected;
+        }
+
+        return Task.FromResult(errors);
+    }
+
+    public IEnumerable<string> Warnings()
+    {
+        if (!target.ResourcesMeasured)
+        {
+            yield return $"target CPU and memory not measured: {Path.GetFileName(file.Path)} names no process.pid on this machine.";
+        }
+
+        if (receivers.LastUnreadable is { } unreadable)
+        {
+            yield return $"some deliveries held no readable event at envelope.json {file.Envelope.Text}: {unreadable}";
+        }
+
+        if (receivers.Rejected > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"{receivers.Rejected:N0} deliveries failed signature verification and were answered 401.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await receivers.DisposeAsync().ConfigureAwait(false);
+        target.Dispose();
+    }
+}
