@@ -20,13 +20,16 @@ public static class ConnectionsChart
         {
             var c = r.Connections!;
             var what = r.Transport == "webhook" ? "registered endpoint" : "connection";
-            AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)}: RSS per {what}");
-            AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)}: managed heap per {what}");
+            if (c.Memory.Count > 0)
+            {
+                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)}: RSS per {what}");
+                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)}: managed heap per {what}");
+            }
             AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)} p50");
             AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P99Us, 1) / 1000.0)))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)} p99");
             minN = Math.Min(minN, c.FanOut.Min(f => f.Subscribers));
             maxN = Math.Max(maxN, c.FanOut.Max(f => f.Subscribers));
-            maxKiB = Math.Max(maxKiB, c.Memory.Max(m => Math.Max(m.RssKiBPerSubscriber, m.ManagedKiBPerSubscriber)));
+            maxKiB = Math.Max(maxKiB, c.Memory.Select(m => Math.Max(m.RssKiBPerSubscriber, m.ManagedKiBPerSubscriber)).DefaultIfEmpty(1).Max());
             minMs = Math.Min(minMs, c.FanOut.Min(f => Math.Max(f.P50Us, 1)) / 1000.0);
             maxMs = Math.Max(maxMs, c.FanOut.Max(f => f.P99Us) / 1000.0);
         }

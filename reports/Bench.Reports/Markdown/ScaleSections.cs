@@ -22,7 +22,7 @@ internal static class ScaleSections
 
         if (results.Any(r => r.Connections is not null))
         {
-            rows.Add(("connections", "target RSS per subscriber", r => r.Connections!.Memory[^1].RssKiBPerSubscriber, v => v.ToString("N1", Inv) + " KiB", false, r => r.Connections is not null));
+            rows.Add(("connections", "target RSS per subscriber", r => r.Connections!.Memory.Count > 0 ? r.Connections.Memory[^1].RssKiBPerSubscriber : null, v => v.ToString("N1", Inv) + " KiB", false, r => r.Connections is not null));
             rows.Add(("connections", "idle target CPU", r => r.Connections!.IdleCpuPercent, v => v.ToString("0.00", Inv) + " %", false, r => r.Connections is not null));
             rows.Add(("connections", "fan-out to all, p50", r => r.Connections!.FanOut[^1].P50Us, Formats.Milliseconds, false, r => r.Connections is not null));
         }
@@ -125,8 +125,9 @@ internal static class ScaleSections
             table.Row(MarkdownReport.Label(r), c.Subscribers.ToString("N0", Inv), c.Failed.ToString("N0", Inv),
                 c.ConnectP50Us is { } p50 ? Formats.Milliseconds(p50) : "–", c.ConnectP99Us is { } p99 ? Formats.Milliseconds(p99) : "–",
                 c.OpenedPerSec.ToString("N0", Inv), c.SourceAddresses.ToString(Inv),
-                c.Memory[^1].RssKiBPerSubscriber.ToString("N1", Inv) + " KiB", c.Memory[^1].ManagedKiBPerSubscriber.ToString("N1", Inv) + " KiB",
-                string.Create(Inv, $"{c.IdleCpuPercent:0.00} % over {c.IdleSec:0} s"), c.KeepAliveSec > 0 ? string.Create(Inv, $"every {c.KeepAliveSec:0} s per connection") : "none (HTTP)");
+                c.Memory.Count > 0 ? c.Memory[^1].RssKiBPerSubscriber.ToString("N1", Inv) + " KiB" : "not measured",
+                c.Memory.Count > 0 ? c.Memory[^1].ManagedKiBPerSubscriber.ToString("N1", Inv) + " KiB" : "not measured",
+                c.IdleCpuPercent is { } idle ? string.Create(Inv, $"{idle:0.00} % over {c.IdleSec:0} s") : "not measured", c.KeepAliveSec > 0 ? string.Create(Inv, $"every {c.KeepAliveSec:0} s per connection") : "none (HTTP)");
         }
 
         table.WriteTo(sb);
@@ -139,13 +140,14 @@ internal static class ScaleSections
         foreach (var r in results)
         {
             var c = r.Connections!;
-            foreach (var m in c.Memory)
+            foreach (var f in c.FanOut)
             {
-                var f = c.FanOut.FirstOrDefault(x => x.Subscribers == m.Subscribers);
-                sizes.Row(MarkdownReport.Label(r), m.Subscribers.ToString("N0", Inv), m.RssMiB.ToString("N1", Inv) + " MiB", m.ManagedMiB.ToString("N1", Inv) + " MiB",
-                    m.RssKiBPerSubscriber.ToString("N1", Inv) + " KiB", m.ManagedKiBPerSubscriber.ToString("N1", Inv) + " KiB",
-                    f is null ? "–" : Formats.Milliseconds(f.P50Us), f is null ? "–" : Formats.Milliseconds(f.P99Us), f is null ? "–" : Formats.Milliseconds(f.MaxUs),
-                    f?.Broadcasts.ToString(Inv) ?? "–", f?.Incomplete.ToString(Inv) ?? "–");
+                // A target Bench cannot see (a target file without a process id) has fan-out times but no memory.
+                var m = c.Memory.FirstOrDefault(x => x.Subscribers == f.Subscribers);
+                const string none = "not measured";
+                sizes.Row(MarkdownReport.Label(r), f.Subscribers.ToString("N0", Inv), m is null ? none : m.RssMiB.ToString("N1", Inv) + " MiB", m is null ? none : m.ManagedMiB.ToString("N1", Inv) + " MiB",
+                    m is null ? none : m.RssKiBPerSubscriber.ToString("N1", Inv) + " KiB", m is null ? none : m.ManagedKiBPerSubscriber.ToString("N1", Inv) + " KiB",
+                    Formats.Milliseconds(f.P50Us), Formats.Milliseconds(f.P99Us), Formats.Milliseconds(f.MaxUs), f.Broadcasts.ToString(Inv), f.Incomplete.ToString(Inv));
             }
         }
 
@@ -178,7 +180,7 @@ internal static class ScaleSections
                 w.ToSubscriberBytesPerEvent.ToString("N1", Inv) + " B", w.FromSubscriberBytesPerEvent.ToString("N1", Inv) + " B", w.TotalBytesPerEvent.ToString("N1", Inv) + " B",
                 w.HandshakeBytesPerConnection.ToString("N0", Inv) + " B", w.Connections.ToString("N0", Inv),
                 CompressionRatio(r, results) is { } ratio ? Formats.Ratio(ratio) : "–",
-                w.TargetCpuUsPerEvent.ToString("N0", Inv) + " µs", w.HarnessCpuUsPerEvent.ToString("N0", Inv) + " µs");
+                w.TargetCpuUsPerEvent is { } cpu ? cpu.ToString("N0", Inv) + " µs" : "not measured", w.HarnessCpuUsPerEvent.ToString("N0", Inv) + " µs");
         }
 
         table.WriteTo(sb);

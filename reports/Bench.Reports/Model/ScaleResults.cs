@@ -49,7 +49,7 @@ public sealed record ConnectionsSummary(
     double OpenedPerSec,
     int SourceAddresses,
     double IdleSec,
-    double IdleCpuPercent,
+    double? IdleCpuPercent,
     double KeepAliveSec,
     List<MemoryPoint> Memory,
     List<FanOutPoint> FanOut);
@@ -67,7 +67,8 @@ public sealed record FanOutPoint(int Subscribers, int Broadcasts, long P50Us, lo
 /// pongs, pings); both exclude connection handshakes, which are counted apart (<c>handshakeBytesPerConnection</c>, TLS
 /// and the WebSocket upgrade together; the TCP handshake itself is not visible to a stream). <c>totalBytesPerEvent</c>
 /// includes handshakes. <c>envelopeBytes</c>: the mean event body as the application saw it (after any decompression). CPU per delivered event from
-/// the target process's CPU time and the harness's own (the harness includes the subscribers).
+/// the target process's CPU time (null when it could not be read: a target file without a process id) and the
+/// harness's own (the harness includes the subscribers).
 /// </summary>
 public sealed record WireSummary(
     int PayloadBytes,
@@ -78,7 +79,7 @@ public sealed record WireSummary(
     long Connections,
     double HandshakeBytesPerConnection,
     double TotalBytesPerEvent,
-    double TargetCpuUsPerEvent,
+    double? TargetCpuUsPerEvent,
     double HarnessCpuUsPerEvent,
     string CountedAt);
 

@@ -32,6 +32,12 @@ public sealed class DeliveryWire : IDisposable
 
     public string Variant { get; }
 
+    /// <summary>
+    /// Hosts this wire may connect to besides loopback addresses: the hosts a target file names (and no others). The
+    /// default is none: Bench's own targets are on loopback.
+    /// </summary>
+    public IReadOnlyCollection<string> AllowedHosts { get; init; } = [];
+
     public bool UsesTls => Identity is not null;
 
     public bool Compressed => VariantName.Has(Variant, Compression);
@@ -46,6 +52,9 @@ public sealed class DeliveryWire : IDisposable
 
     public static DeliveryWire For(string variant, bool count = false) =>
         new(variant, VariantName.Has(variant, Tls) ? TlsIdentity.Create() : null, count ? new WireMeter() : null);
+
+    /// <summary>The same wire (and meter), also allowed to connect to <paramref name="hosts"/>: a target file's.</summary>
+    public DeliveryWire WithHosts(IEnumerable<string> hosts) => new(Variant, Identity, Meter) { AllowedHosts = [.. hosts.Select(h => h.Trim('[', ']'))] };
 
     /// <summary>A plain wire: no TLS, no compression, not counted.</summary>
     public static DeliveryWire Plain() => new(VariantName.Default, null, null);
@@ -92,8 +101,12 @@ public sealed class DeliveryWire : IDisposable
 
     private async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, IPAddress? source, Action<WireMeter.Connection>? opened, bool handshakeUntilTold, CancellationToken ct)
     {
-        var address = IPAddress.Parse(endpoint.Host);
-        if (!IPAddress.IsLoopback(address))
+        IPAddress address;
+        if (AllowedHosts.Contains(endpoint.Host.Trim('[', ']'), StringComparer.OrdinalIgnoreCase))
+        {
+            address = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var given) ? given : (await Dns.GetHostAddressesAsync(endpoint.Host, ct).ConfigureAwait(false))[0];
+        }
+        else if (!IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out address!) || !IPAddress.IsLoopback(address))
         {
             throw new HttpRequestException($"Bench connects to loopback only, not {endpoint.Host}");
         }

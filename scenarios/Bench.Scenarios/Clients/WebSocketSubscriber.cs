@@ -37,7 +37,7 @@ public sealed class WebSocketSubscriber : ReconnectingSubscriber
     public static Task<IStreamSubscriber> ConnectAsync(Uri url, IReadOnlyDictionary<string, string> headers, string? firstMessage, string stream, SubscriberOptions options, CancellationToken ct) =>
         ConnectAsync(async (_, c) =>
         {
-            var socket = await WebSocketClients.ConnectAsync(url, null, c, options.KeepAliveInterval, options.KeepAliveTimeout, headers: headers).ConfigureAwait(false);
+            var socket = await WebSocketClients.ConnectAsync(url, null, c, options.KeepAliveInterval, options.KeepAliveTimeout, options.Wire, headers: headers).ConfigureAwait(false);
             if (firstMessage is not null)
             {
                 await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(firstMessage), WebSocketMessageType.Text, true, c).ConfigureAwait(false);

@@ -171,8 +171,8 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         {
             { NotApplicable: { } reason } => $"{label}{(r.Saturation is { } m ? " (" + m.Mode + ")" : "")}: n/a — {reason}",
             { Saturation: { } x } => string.Create(inv, $"{r.Scenario}/{x.Mode}/{r.Transport}{VariantName.Suffix(r.Variant)}: sustains {x.MaxSustainablePerSec:N0}/s; stopped {x.BreachReason}{warnings}"),
-            { Connections: { } c } => string.Create(inv, $"{label}: {c.Subscribers:N0} held, {c.Memory[^1].RssKiBPerSubscriber:N1} KiB RSS each, idle CPU {c.IdleCpuPercent:0.0} %, fan-out to all p50 {Formats.Milliseconds(c.FanOut[^1].P50Us)}{warnings}"),
-            { Wire: { } w } => string.Create(inv, $"{label} {w.PayloadBytes:N0} B: {w.ToSubscriberBytesPerEvent:N0} B/event to the subscriber, {w.FromSubscriberBytesPerEvent:N0} back, target {w.TargetCpuUsPerEvent:N0} µs/event{warnings}"),
+            { Connections: { } c } => string.Create(inv, $"{label}: {c.Subscribers:N0} held, {(c.Memory.Count > 0 ? c.Memory[^1].RssKiBPerSubscriber.ToString("N1", inv) + " KiB RSS each" : "memory not measured")}, idle CPU {(c.IdleCpuPercent is { } idle ? idle.ToString("0.0", inv) + " %" : "not measured")}, fan-out to all p50 {Formats.Milliseconds(c.FanOut[^1].P50Us)}{warnings}"),
+            { Wire: { } w } => string.Create(inv, $"{label} {w.PayloadBytes:N0} B: {w.ToSubscriberBytesPerEvent:N0} B/event to the subscriber, {w.FromSubscriberBytesPerEvent:N0} back, target {(w.TargetCpuUsPerEvent is { } cpu ? cpu.ToString("N0", inv) + " µs" : "CPU not measured")}/event{warnings}"),
             _ => string.Create(inv, $"{label}: p50 {Formats.Milliseconds(r.LatencyUs.P50)}, p99 {Formats.Milliseconds(r.LatencyUs.P99)}, achieved {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N0}/s, delivered {r.Counts.Delivered:N0}, lost {r.Counts.Lost:N0}, errors {r.Counts.Errors:N0}{warnings}"),
         };
     }

@@ -80,6 +80,25 @@ public sealed class ExternalTarget : ITargetHandle, IDisposable
         }
     }
 
+    /// <summary>The process's resident set now, in MiB (0 without a process id).</summary>
+    public double CurrentRssMiB()
+    {
+        if (process is null)
+        {
+            return 0;
+        }
+
+        try
+        {
+            process.Refresh();
+            return process.WorkingSet64 / (1024.0 * 1024.0);
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
     public TargetFailedException DiedException(string during) =>
         new($"{Name}: {gone ?? $"its process (pid {process?.Id}) exited"} during {during}");
 

@@ -29,7 +29,8 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
     /// <summary>Why the last message could not be read as an event, or null.</summary>
     public string? LastUnreadable { get; private set; }
 
-    public static async Task<FileSignalRSubscriber> ConnectAsync(SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream, CancellationToken ct, Func<TimeSpan>? processing = null)
+    public static async Task<FileSignalRSubscriber> ConnectAsync(
+        SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream, CancellationToken ct, Func<TimeSpan>? processing = null, DeliveryWire? wire = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(TemplateText.FillUrl(spec.Url!, values), o =>
@@ -38,6 +39,14 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
                 foreach (var (name, value) in spec.Headers)
                 {
                     o.Headers[name] = value;
+                }
+
+                if (wire is not null)
+                {
+                    // Counted (the overhead scenario): negotiate and the WebSocket go through the run's wire.
+                    o.HttpMessageHandlerFactory = _ => wire.Handler();
+                    o.WebSocketFactory = async (context, ct) =>
+                        await WebSocketClients.ConnectAsync(context.Uri, null, ct, wire: wire, headers: spec.Headers).ConfigureAwait(false);
                 }
             })
             .WithAutomaticReconnect()

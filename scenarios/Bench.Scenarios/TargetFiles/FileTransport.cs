@@ -23,7 +23,7 @@ public sealed class FileTransport(TargetFile file) : ITransport
 
     public string SubscriberNoun => file.Transport == "webhook" ? "registered endpoint" : "connection";
 
-    public string WireCountedOn => "not counted";
+    public string WireCountedOn => file.Transport == "webhook" ? "Bench's webhook receiver server sockets" : "subscriber client sockets";
 
     public IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default];
 
@@ -36,7 +36,9 @@ public sealed class FileTransport(TargetFile file) : ITransport
         "rtt" when file.Rtt is null => $"{Path.GetFileName(file.Path)} gives no rtt endpoint",
         "faults/restart" => "a system Bench did not start is not Bench's to restart",
         "faults" when file.Transport == "webhook" => "faults against a webhook target file are not measured by this version of Bench (the proxy would sit between its sender and Bench's receivers)",
-        "connections" or "overhead" => $"{scenario} against a target file is not measured by this version of Bench (held connections and the wire meter are not yet placed in front of a system Bench did not start)",
+        "overhead" when file.Subscribe.Url is { } url && (url.StartsWith("https", StringComparison.Ordinal) || url.StartsWith("wss", StringComparison.Ordinal)) =>
+            "the wire meter counts plain connections; this file's subscribers connect with TLS of the system's own",
+        "connections" when file.Transport == "webhook" => "connections of a webhook target file would be endpoints registered with its sender: not measured by this version of Bench",
         _ => null,
     };
 
@@ -51,7 +53,7 @@ public sealed class FileTransport(TargetFile file) : ITransport
         await FileFaultPath.StartAsync(context, file, setup, ct).ConfigureAwait(false);
 
     public Task<IHeldSubscribers> StartHeldAsync(ScenarioContext context, HeldSetup setup, CancellationToken ct) =>
-        throw new NotSupportedException(Unsupported("connections"));
+        Task.FromResult<IHeldSubscribers>(FileHeldSubscribers.Start(file, setup, context));
 
     public override string ToString() => Name;
 }

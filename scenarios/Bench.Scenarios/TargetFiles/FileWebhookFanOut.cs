@@ -19,7 +19,7 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
     public static async Task<FileWebhookFanOut> StartAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct)
     {
         var stream = FilePushFanOut.NewStream();
-        var receivers = await FileWebhookReceivers.StartAsync(file, setup.Accounting, context.Clock, setup.MaxMessage, ct).ConfigureAwait(false);
+        var receivers = await FileWebhookReceivers.StartAsync(file, setup.Accounting, context.Clock, setup.MaxMessage, ct, setup.Wire.Meter).ConfigureAwait(false);
         var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, new TemplateValues(stream)), file.Pid);
         try
         {

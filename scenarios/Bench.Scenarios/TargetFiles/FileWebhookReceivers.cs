@@ -36,7 +36,8 @@ internal sealed class FileWebhookReceivers : IAsyncDisposable
 
     public string UrlOf(string subscriber) => BaseUrl + "/bench/" + Uri.EscapeDataString(subscriber);
 
-    public static async Task<FileWebhookReceivers> StartAsync(TargetFile file, DeliveryAccounting accounting, TimeProvider clock, int maxBody, CancellationToken ct)
+    public static async Task<FileWebhookReceivers> StartAsync(
+        TargetFile file, DeliveryAccounting accounting, TimeProvider clock, int maxBody, CancellationToken ct, Bench.Targets.Wire.WireMeter? meter = null)
     {
         var s = file.Subscribe;
         var fixedUri = s.Receiver is null ? null : new Uri(s.Receiver);
@@ -44,7 +45,14 @@ internal sealed class FileWebhookReceivers : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(fixedUri is null ? IPAddress.Loopback : IPAddress.Parse(fixedUri.Host), fixedUri?.Port ?? 0);
+            k.Listen(fixedUri is null ? IPAddress.Loopback : IPAddress.Parse(fixedUri.Host), fixedUri?.Port ?? 0, l =>
+            {
+                if (meter is not null)
+                {
+                    // Counted on the receivers' server side (the overhead scenario), as for Bench's own dispatcher.
+                    Bench.Targets.Wire.KestrelWire.CountInto(l, meter, tlsFollows: false);
+                }
+            });
             k.Limits.MaxRequestBodySize = maxBody;
         });
         var app = builder.Build();

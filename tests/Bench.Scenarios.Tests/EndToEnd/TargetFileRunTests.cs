@@ -186,4 +186,43 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
         var restart = run.Results.Single(r => r.Resilience!.Fault == "restart");
         Assert.Equal("a system Bench did not start is not Bench's to restart", restart.NotApplicable);
     }
+
+    [Fact]
+    public async Task Overhead_counts_a_target_file_s_bytes_on_Bench_s_side_and_leaves_its_CPU_not_measured()
+    {
+        var plan = harness.Plan("overhead", p => p with { Transports = Load(BroadcastWebSocket(), BroadcastWebhook()), PayloadBytes = 1024, Subscribers = 3 });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.All(run.Results, r =>
+        {
+            var w = r.Wire!;
+            Assert.Equal(r.Counts.Sent * 3, r.Counts.Delivered);
+
+            // The server wraps Bench's envelope (about the payload + 100 B) in its own message, which the subscriber reads
+            // whole; the wire adds its framing (a WebSocket header, or an HTTP request's head) and nothing else.
+            Assert.InRange(w.EnvelopeBytes, 1024 + 120, 1024 + 400);
+            Assert.InRange(w.ToSubscriberBytesPerEvent, w.EnvelopeBytes + 2, w.EnvelopeBytes + 500);
+            Assert.Null(w.TargetCpuUsPerEvent);
+        });
+        var report = await File.ReadAllTextAsync(Path.Combine(harness.Directory, "report.md"));
+        Assert.Contains("not measured", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connections_against_a_target_file_time_the_fan_out_and_leave_memory_and_CPU_not_measured()
+    {
+        var plan = harness.Plan("connections", p => p with { Transports = Load(BroadcastSse()), Connections = 150 });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var c = Assert.Single(run.Results).Connections!;
+        Assert.Equal((150, 0), (c.Subscribers, c.Failed));
+        Assert.Equal([100, 150], c.FanOut.Select(f => f.Subscribers));
+        Assert.All(c.FanOut, f => Assert.True(f.P50Us > 0 && f.Incomplete == 0));
+        Assert.Empty(c.Memory);
+        Assert.Null(c.IdleCpuPercent);
+    }
 }

@@ -5,10 +5,7 @@ using Bench.Reports.Histograms;
 using Bench.Reports.Model;
 using Bench.Scenarios.Clients;
 using Bench.Scenarios.Plan;
-using Bench.Scenarios.Targets;
 using Bench.Scenarios.Transports;
-using Bench.Targets;
-using Bench.Targets.Hosting;
 
 namespace Bench.Scenarios.Scenarios.Connections;
 
@@ -102,7 +99,7 @@ public sealed class ConnectionsScenario : IScenario
         accounting.OnDistinctArrival = (fields, arrival) => meter.Arrived(DeliveryAccounting.EventNumber(fields.Id), arrival);
         await using var held = await transport.StartHeldAsync(context, new HeldSetup(accounting, MaxMessage, KeepAlive), ct).ConfigureAwait(false);
         var target = held.Target;
-        var baseline = await MemoryAsync(target, ct).ConfigureAwait(false);
+        var baseline = await held.MemoryAsync(ct).ConfigureAwait(false);
         var publisher = await held.ConnectPublisherAsync(new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
         await using (publisher.ConfigureAwait(false))
         {
@@ -117,10 +114,13 @@ public sealed class ConnectionsScenario : IScenario
             {
                 context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport.Name}: opening subscribers {held.Count:N0} → {tier:N0}"));
                 failed += await held.GrowToAsync(tier, streams, connectUs, ct).ConfigureAwait(false);
-                var now = await MemoryAsync(target, ct).ConfigureAwait(false);
+                var now = await held.MemoryAsync(ct).ConfigureAwait(false);
                 var count = held.Count;
-                memory.Add(new MemoryPoint(count, Math.Round(now.RssBytes / 1048576.0, 1), Math.Round(now.ManagedBytes / 1048576.0, 1),
-                    Math.Round((now.RssBytes - baseline.RssBytes) / 1024.0 / count, 2), Math.Round((now.ManagedBytes - baseline.ManagedBytes) / 1024.0 / count, 2)));
+                if (now is not null && baseline is not null)
+                {
+                    memory.Add(new MemoryPoint(count, Math.Round(now.RssBytes / 1048576.0, 1), Math.Round(now.ManagedBytes / 1048576.0, 1),
+                        Math.Round((now.RssBytes - baseline.RssBytes) / 1024.0 / count, 2), Math.Round((now.ManagedBytes - baseline.ManagedBytes) / 1024.0 / count, 2)));
+                }
 
                 var completion = Histograms.Create();
                 var incomplete = 0L;
@@ -151,7 +151,7 @@ public sealed class ConnectionsScenario : IScenario
                 fanOut.Add(new FanOutPoint(count, broadcasts, completion.GetValueAtPercentile(50), completion.GetValueAtPercentile(99), completion.GetValueAtPercentile(100), incomplete));
                 lastFanOut = HistogramCodec.Summarize(completion);
                 context.Progress.Message(string.Create(CultureInfo.InvariantCulture,
-                    $"  {Name}/{transport.Name}: {count:N0} subscribers, {memory[^1].RssKiBPerSubscriber:N1} KiB RSS each; fan-out p50 {Bench.Reports.Metrics.Formats.Milliseconds(fanOut[^1].P50Us)}"));
+                    $"  {Name}/{transport.Name}: {count:N0} subscribers, {(memory.Count > 0 ? memory[^1].RssKiBPerSubscriber.ToString("N1", CultureInfo.InvariantCulture) + " KiB RSS each" : "memory not measured")}; fan-out p50 {Bench.Reports.Metrics.Formats.Milliseconds(fanOut[^1].P50Us)}"));
             }
 
             var openedPerSec = held.Count / Math.Max(0.001, held.OpeningSeconds);
@@ -174,7 +174,7 @@ public sealed class ConnectionsScenario : IScenario
                 held.Count, failed,
                 held.TimesConnects && connectUs.Count > 0 ? Percentile(connectUs, 50) : null,
                 held.TimesConnects && connectUs.Count > 0 ? Percentile(connectUs, 99) : null,
-                Math.Round(openedPerSec, 1), held.SourceAddresses, idle.TotalSeconds, Math.Round(idlePercent, 2),
+                Math.Round(openedPerSec, 1), held.SourceAddresses, idle.TotalSeconds, target.ResourcesMeasured ? Math.Round(idlePercent, 2) : null,
                 held.KeepAliveSeconds, memory, fanOut);
             var deliveries = recorder.Delivered;
             return new ScenarioResult
@@ -187,7 +187,9 @@ public sealed class ConnectionsScenario : IScenario
                 Throughput = new ThroughputSummary(0, 0, 0),
                 Counts = new DeliveryCounts(number, deliveries, 0, 0, 0, failed),
                 Generator = new GeneratorStats(0, 0, Math.Round(harnessPercent, 2)),
-                Target = new TargetStats(Math.Round(idleCpuSeconds, 2), Math.Round(target.PeakRssMiB(), 2), Math.Round(idlePercent, 2)),
+                Target = target.ResourcesMeasured
+                    ? new TargetStats(Math.Round(idleCpuSeconds, 2), Math.Round(target.PeakRssMiB(), 2), Math.Round(idlePercent, 2))
+                    : new TargetStats(0, 0, 0, Measured: false),
                 Connections = summary,
                 Warnings = failed > 0 ? [string.Create(CultureInfo.InvariantCulture, $"{failed:N0} of {n:N0} subscribers could not be opened; figures are for the {held.Count:N0} that were.")] : [],
             };
@@ -196,7 +198,5 @@ public sealed class ConnectionsScenario : IScenario
 
     private static long Percentile(List<long> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static Task<MemoryStats> MemoryAsync(TargetProcess target, CancellationToken ct) =>
-        TargetStatsClient.GetAsync(target.Url + "/memory", TargetsJson.Default.MemoryStats, ct);
 
 }

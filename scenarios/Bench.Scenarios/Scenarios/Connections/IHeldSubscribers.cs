@@ -5,7 +5,10 @@ namespace Bench.Scenarios.Scenarios.Connections;
 /// <summary>The subscribers of one transport in the connections scenario, grown in steps and held idle.</summary>
 public interface IHeldSubscribers : IAsyncDisposable
 {
-    TargetProcess Target { get; }
+    ITargetHandle Target { get; }
+
+    /// <summary>The target's memory now (after a full collection), or null when it cannot be read (a target file's system).</summary>
+    Task<Bench.Targets.Hosting.MemoryStats?> MemoryAsync(CancellationToken ct);
 
     /// <summary>Opens the publishing side: what makes this target emit events.</summary>
     Task<Clients.IEventPublisher> ConnectPublisherAsync(Clients.Payloads payloads, CancellationToken ct);

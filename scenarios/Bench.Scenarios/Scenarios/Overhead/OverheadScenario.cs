@@ -104,7 +104,7 @@ public sealed class OverheadScenario : IScenario
             totals.Connections,
             Round(totals.Connections == 0 ? 0 : handshake / (double)totals.Connections),
             Round((toSubscriber + fromSubscriber + handshake) / (double)Math.Max(1, events)),
-            Round(o.TargetCpuSeconds * 1e6 / measured),
+            o.TargetMeasured ? Round(o.TargetCpuSeconds * 1e6 / measured) : null,
             Round(o.GeneratorCpuPercent / 100 * cores * o.MeasuredSeconds * 1e6 / measured),
             transport.WireCountedOn);
         // Schedule lag only distorts latency, which this scenario does not report; its bytes and CPU are unaffected.

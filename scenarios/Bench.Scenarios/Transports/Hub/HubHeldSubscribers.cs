@@ -16,7 +16,10 @@ internal sealed class HubHeldSubscribers(TargetProcess target, string token, Hel
     private readonly DeliveryWire plain = DeliveryWire.Plain();
     private int attempted;
 
-    public TargetProcess Target => target;
+    public ITargetHandle Target => target;
+
+    public async Task<MemoryStats?> MemoryAsync(CancellationToken ct) =>
+        await TargetStatsClient.GetAsync(target.Url + "/memory", Bench.Targets.TargetsJson.Default.MemoryStats, ct).ConfigureAwait(false);
 
     public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
         await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);

@@ -15,7 +15,10 @@ internal sealed class WebhookEndpoints(TargetProcess target, string token, strin
 {
     private int registered;
 
-    public TargetProcess Target => target;
+    public ITargetHandle Target => target;
+
+    public async Task<MemoryStats?> MemoryAsync(CancellationToken ct) =>
+        await TargetStatsClient.GetAsync(target.Url + "/memory", Bench.Targets.TargetsJson.Default.MemoryStats, ct).ConfigureAwait(false);
 
     public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
         await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
