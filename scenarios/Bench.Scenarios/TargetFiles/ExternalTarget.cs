@@ -44,41 +44,9 @@ public sealed class ExternalTarget : ITargetHandle, IDisposable
 
     public bool ResourcesMeasured => process is not null;
 
-    public TimeSpan CpuTime()
-    {
-        if (process is null)
-        {
-            return TimeSpan.Zero;
-        }
+    public TimeSpan CpuTime() => process is null ? TimeSpan.Zero : ProcessReadings.CpuTime(process);
 
-        try
-        {
-            process.Refresh();
-            return process.TotalProcessorTime;
-        }
-        catch (InvalidOperationException)
-        {
-            return TimeSpan.Zero;
-        }
-    }
-
-    public double PeakRssMiB()
-    {
-        if (process is null)
-        {
-            return 0;
-        }
-
-        try
-        {
-            process.Refresh();
-            return process.PeakWorkingSet64 / (1024.0 * 1024.0);
-        }
-        catch (InvalidOperationException)
-        {
-            return 0;
-        }
-    }
+    public double PeakRssMiB() => process is null ? 0 : ProcessReadings.PeakRssMiB(process);
 
     /// <summary>The process's resident set now, in MiB (0 without a process id).</summary>
     public double CurrentRssMiB()

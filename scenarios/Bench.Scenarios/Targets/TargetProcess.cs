@@ -174,43 +174,10 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
     }
 
     /// <summary>Total CPU time the process has used so far.</summary>
-    public TimeSpan CpuTime()
-    {
-        try
-        {
-            process.Refresh();
-            return process.TotalProcessorTime;
-        }
-        catch (InvalidOperationException)
-        {
-            return TimeSpan.Zero;
-        }
-    }
+    public TimeSpan CpuTime() => ProcessReadings.CpuTime(process);
 
     /// <summary>The process's peak resident set (VmHWM on Linux; the current working set elsewhere), in MiB.</summary>
-    public double PeakRssMiB()
-    {
-        try
-        {
-            var status = $"/proc/{process.Id}/status";
-            if (File.Exists(status))
-            {
-                var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-                if (line is not null)
-                {
-                    var kib = long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
-                    return kib / 1024.0;
-                }
-            }
-
-            process.Refresh();
-            return process.PeakWorkingSet64 / (1024.0 * 1024.0);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or FormatException)
-        {
-            return 0;
-        }
-    }
+    public double PeakRssMiB() => ProcessReadings.PeakRssMiB(process);
 
     /// <summary>A failure describing this target's unexpected exit.</summary>
     public TargetFailedException DiedException(string during) =>
