@@ -33,16 +33,28 @@ internal static class AbCommand
             DefaultValueFactory = _ => true,
         };
         var confirm = CliOptions.NonNegativeInt("--confirm", "When the gate finds a regression, run this many more pairs and gate again on all of them, so a fluke does not fail the build. The default is 4; 0 believes the first verdict.");
+        var transport = new Option<string?>("--transport") { Description = "Transports the launches measure, comma-separated (passed to each launch's bench run). The default is all four; websocket,webhook halves the job." };
         var baseEnv = new Option<string[]>("--base-env") { Description = "NAME=VALUE set for the base's launches only. Repeatable." };
         var command = new Command("ab", "Gate a head build against a base build with alternating ci launches on this machine: exit 0, 1 regression, 3 inconclusive, 2 bad usage, 4 a launch failed.")
         {
-            baseDir, headDir, baseTarget, headTarget, launches, output, gate, headEnv, baseEnv, normalize, confirm,
+            baseDir, headDir, baseTarget, headTarget, launches, output, gate, headEnv, baseEnv, normalize, confirm, transport,
         };
         command.SetAction(async (parse, _) =>
         {
             var problems = new List<string>();
             var (gateFile, _, _) = CompareCommand.LoadInputs(parse.GetValue(gate), null, problems, parse.GetValue(normalize));
             var sides = Sides(parse.GetValue(baseDir), parse.GetValue(headDir), parse.GetValue(baseTarget), parse.GetValue(headTarget), problems);
+            if (parse.GetValue(transport) is { } only)
+            {
+                if (sides[0].Arguments.Contains("--target"))
+                {
+                    problems.Add("--transport goes with --base and --head; with target files, the files say what is measured");
+                }
+
+                TransportOptions.Parse("--transport", CliOptions.SplitList([only]), problems);
+                sides = [.. sides.Select(side => side with { Arguments = [.. side.Arguments, "--transport", only] })];
+            }
+
             var builds = new[] { ("base", sides[0], Env(parse.GetValue(baseEnv), "--base-env", problems)), ("head", sides[1], Env(parse.GetValue(headEnv), "--head-env", problems)) };
 
             var n = parse.GetValue(launches) ?? 6;
@@ -195,7 +207,7 @@ internal static class AbCommand
     /// <summary>
     /// One side of an ab job: a build's bench running the ci suite, or this bench running it against a target file.
     /// </summary>
-    private sealed record Side(string Label, string FileName, IReadOnlyList<string> Arguments);
+    private sealed record Side(string Label, string FileName, IReadOnlyList<string> Prefix, IReadOnlyList<string> Arguments);
 
     private static Side[] Sides(string? baseDir, string? headDir, string? baseTarget, string? headTarget, List<string> problems)
     {
@@ -204,7 +216,7 @@ internal static class AbCommand
             if (baseTarget is null || headTarget is null || baseDir is not null || headDir is not null)
             {
                 problems.Add("--base-target and --head-target go together, instead of --base and --head");
-                return [new("", "", []), new("", "", [])];
+                return [new("", "", [], []), new("", "", [], [])];
             }
 
             var (self, prefix) = Targets.ServeCommandLocator.Locate();
@@ -220,13 +232,13 @@ internal static class AbCommand
                 }
             }
 
-            return [new(baseTarget, self, [.. prefix, "--target", Path.GetFullPath(baseTarget)]), new(headTarget, self, [.. prefix, "--target", Path.GetFullPath(headTarget)])];
+            return [new(baseTarget, self, prefix, ["--target", Path.GetFullPath(baseTarget)]), new(headTarget, self, prefix, ["--target", Path.GetFullPath(headTarget)])];
         }
 
         if (baseDir is null || headDir is null)
         {
             problems.Add("--base and --head: two build folders to compare (or --base-target and --head-target: two target files)");
-            return [new("", "", []), new("", "", [])];
+            return [new("", "", [], []), new("", "", [], [])];
         }
 
         foreach (var (name, dir) in new[] { ("base", baseDir), ("head", headDir) })
@@ -237,7 +249,7 @@ internal static class AbCommand
             }
         }
 
-        return [new(baseDir, Path.Combine(baseDir, "bench"), []), new(headDir, Path.Combine(headDir, "bench"), [])];
+        return [new(baseDir, Path.Combine(baseDir, "bench"), [], []), new(headDir, Path.Combine(headDir, "bench"), [], [])];
     }
 
     /// <summary>Two target files may name their targets differently: the gate compares them as one "target".</summary>
@@ -250,8 +262,7 @@ internal static class AbCommand
     private static async Task<int> LaunchAsync(Side side, string directory, IReadOnlyDictionary<string, string> env, CancellationToken ct)
     {
         var info = new ProcessStartInfo(side.FileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        var arguments = side.Arguments.TakeWhile(a => a != "--target").ToList();
-        foreach (var a in arguments.Concat(["run", "--profile", "ci", "--repeat", "1", "--out", directory]).Concat(side.Arguments.Skip(arguments.Count)))
+        foreach (var a in side.Prefix.Concat(["run", "--profile", "ci", "--repeat", "1", "--out", directory]).Concat(side.Arguments))
         {
             info.ArgumentList.Add(a);
         }

@@ -21,6 +21,11 @@ public class ExitCodeTests
     [InlineData("run --bogus", "--bogus")]
     [InlineData("report /no/such/results.json", "no such file")]
     [InlineData("serve --role toaster", "--role: unknown role 'toaster'")]
+    [InlineData("ab --base-target base.yaml", "--base-target and --head-target go together")]
+    [InlineData("ab", "--base and --head: two build folders to compare")]
+    [InlineData("run --target builtin:pigeon", "--target: unknown reference target 'builtin:pigeon'")]
+    [InlineData("run --target /no/such/target.yaml", "--target: no such file: /no/such/target.yaml")]
+    [InlineData("run --reference pigeon", "--reference: unknown transport or target 'pigeon'")]
     [InlineData("serve --role receiver", "--secret: the receiver needs")]
     public async Task Bad_input_exits_2_naming_the_problem(string args, string message)
     {
