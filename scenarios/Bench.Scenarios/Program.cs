@@ -56,7 +56,7 @@ public static class Program
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
-        var root = new RootCommand("Bench: WebSocket push or webhooks? Measures both under the same load and reports latency, throughput, cost and every event's fate.")
+        var root = new RootCommand("Bench: WebSocket, SignalR, Server-Sent Events or webhooks? Measures each (or your own server, --target) under the same load and reports latency, throughput, cost and every event's fate.")
         {
             RunCommand.Create(() => cancel.Token),
             ServeCommand.Create(() => cancel.Token),

@@ -5,7 +5,7 @@ using Bench.Targets.Events;
 namespace Bench.Scenarios.Clients;
 
 /// <summary>
-/// The subscriber side's bookkeeping, shared by both transports: each arriving body is parsed, checked against its
+/// The subscriber side's bookkeeping, shared by every transport: each arriving body is parsed, checked against its
 /// stream's record by event number, and — unless it is a duplicate — recorded as a delivery with its end-to-end latency.
 /// </summary>
 public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string> streams)

@@ -12,7 +12,7 @@ namespace Bench.Scenarios.Clients;
 /// How the delivery path of a run is set up, from its variant: TLS (a certificate made in memory for the run, trusted
 /// by pin), compression (permessage-deflate for WebSocket, gzip bodies for webhooks), cold (a new connection per webhook
 /// delivery), and a meter counting bytes on the subscribers' sockets. The publishing connection and the control routes
-/// stay plain: they are the same for both transports and not what a variant measures.
+/// stay plain: they are the same for every transport and not what a variant measures.
 /// </summary>
 public sealed class DeliveryWire : IDisposable
 {

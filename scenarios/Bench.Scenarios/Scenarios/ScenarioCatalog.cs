@@ -19,7 +19,7 @@ public static class ScenarioCatalog
     /// </summary>
     public static IReadOnlyList<IScenario> DefaultSuite => [.. All.Where(s => s.Name is "rtt" or "push" or "connections" or "overhead")];
 
-    /// <summary>The ci profile's fixed suite: rtt and push, both transports, small sizes.</summary>
+    /// <summary>The ci profile's fixed suite: rtt and push, every transport, small sizes.</summary>
     public static IReadOnlyList<IScenario> CiSuite => [.. All.Where(s => s.Name is "rtt" or "push")];
 
     public static IScenario? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Bench.Targets.Events;
 
 /// <summary>
-/// The JSON body delivered to a subscriber, the same for both transports:
+/// The JSON body delivered to a subscriber, the same for every transport (SignalR sends its fields as arguments):
 /// <c>{"id":"evt_1","stream":"s0","seq":1,"ts":123,"data":"..."}</c>. <c>seq</c> counts per stream from 1;
 /// <c>ts</c> is the intended publish timestamp; <c>data</c> is the payload (ASCII).
 /// </summary>
