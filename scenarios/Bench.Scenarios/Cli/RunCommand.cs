@@ -13,13 +13,13 @@ internal static class RunCommand
     {
         var scenarios = new Argument<string[]>("scenario")
         {
-            Description = $"Scenarios to run: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}. None named runs the comparison: {string.Join(" and ", ScenarioCatalog.DefaultSuite.Select(s => s.Name))}.",
+            Description = $"Scenarios to run: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}. None named runs the comparison: {string.Join(", ", ScenarioCatalog.DefaultSuite.Select(s => s.Name))} (short forms of the last two).",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
         var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", TransportCatalog.All.Select(t => t.Name)) + " (the default: all four).", AllowMultipleArgumentsPerToken = false };
         var target = new Option<string[]>("--target") { Description = "What to measure instead of the transports: a target file (YAML or JSON) describing your own server, or builtin:websocket|signalr|sse|webhook for a reference target; repeat to compare several side by side. Load goes only to the hosts the file names. See docs/targets.md." };
-        var reference = new Option<string?>("--reference") { Description = $"The transport the report's ratios are against. The default is {TransportCatalog.DefaultReference.Name}." };
+        var reference = new Option<string?>("--reference") { Description = $"The transport (or --target name) the report's ratios are against. The default is {TransportCatalog.DefaultReference.Name}, or with --target and no websocket, the first target." };
         var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), stateful (signalr) and memory-outbox (webhook) in faults. A feature a transport lacks is left out for it. The default: each scenario's own." };
         var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow. The default: all." };
         var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
