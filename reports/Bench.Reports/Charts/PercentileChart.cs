@@ -1,6 +1,7 @@
 using Bench.Reports.Histograms;
 using Bench.Reports.Markdown;
 using Bench.Reports.Model;
+using HdrHistogram;
 
 namespace Bench.Reports.Charts;
 
@@ -34,6 +35,11 @@ public static class PercentileChart
             }
 
             var pattern = r.Variant == "default" ? ScottPlot.LinePattern.Solid : ScottPlot.LinePattern.Dashed;
+            // The curve ends at the maximum, the figure the tables call max.
+            var top = Math.Max(histogram.GetMaxValue(), 1) / 1000.0;
+            xs.Add(xs[^1] + 1e-3);
+            ys.Add(Math.Log10(top));
+            maxMs = Math.Max(maxMs, top);
             var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), ChartTheme.ColorOf(r.Transport));
             line.LineWidth = 2.5f;
             line.LinePattern = pattern;

@@ -16,11 +16,17 @@ public static class SaturationChart
         var plot = ChartTheme.NewPlot($"saturation ({mode}): latency against achieved throughput", $"achieved ({(mode == "push" ? "events" : "requests")} per second, log scale)", "latency (ms, log scale)");
         double minMs = double.MaxValue, maxMs = 0, minRate = double.MaxValue, maxRate = 0;
         var slo = 0L;
+        var ringed = false;
         foreach (var r in results.Where(r => r.Saturation is { Steps.Count: > 0 }))
         {
             var x = r.Saturation!;
             slo = x.SloP99Us;
             var steps = x.Steps.Where(s => s.AchievedPerSec > 0).ToList();
+            if (steps.Count == 0)
+            {
+                continue;
+            }
+
             foreach (var (pick, pattern, name) in new (Func<SaturationStep, long>, LinePattern, string)[] { (s => s.P99Us, LinePattern.Solid, "p99"), (s => s.P50Us, LinePattern.Dashed, "p50") })
             {
                 var xs = steps.Select(s => Math.Log10(s.AchievedPerSec)).ToArray();
@@ -34,7 +40,8 @@ public static class SaturationChart
                 if (steps.FindIndex(s => s.Breach is not null) is var b and >= 0)
                 {
                     var mark = plot.Add.Marker(xs[b], ys[b], MarkerShape.OpenCircle, 18, ChartTheme.ColorOf(r.Transport));
-                    mark.LegendText = "";
+                    mark.LegendText = ringed ? "" : "ringed: the step that breached";
+                    ringed = true;
                 }
             }
 

@@ -48,6 +48,10 @@ public static class WireChart
             {
                 var line = plot.Add.HorizontalLine(envelope, 1.5f, Colors.Black, LinePattern.Dotted);
                 line.LegendText = string.Create(CultureInfo.InvariantCulture, $"event body: {envelope:N0} B");
+
+                // Every mark in the legend: the dark part of a bar is what reached the subscriber, the light part what went back.
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = "to the subscriber (dark)", FillColor = Colors.Gray });
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = "back from the subscriber (light)", FillColor = Colors.Gray.WithAlpha(0.4) });
                 plot.ShowLegend(Alignment.UpperRight);
             }
 
