@@ -19,7 +19,7 @@ public static class ConnectionsChart
         foreach (var r in results.Where(r => r.Connections is not null))
         {
             var c = r.Connections!;
-            var what = r.Transport == "webhook" ? "registered endpoint" : "connection";
+            var what = c.SubscriberNoun ?? "subscriber";
             if (c.Memory.Count > 0)
             {
                 AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)}: RSS per {what}");

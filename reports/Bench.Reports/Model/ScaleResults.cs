@@ -52,7 +52,8 @@ public sealed record ConnectionsSummary(
     double? IdleCpuPercent,
     double KeepAliveSec,
     List<MemoryPoint> Memory,
-    List<FanOutPoint> FanOut);
+    List<FanOutPoint> FanOut,
+    string? SubscriberNoun = null);
 
 /// <summary>The target's memory with N subscribers: totals and per-subscriber growth over the target with none (KiB).</summary>
 public sealed record MemoryPoint(int Subscribers, double RssMiB, double ManagedMiB, double RssKiBPerSubscriber, double ManagedKiBPerSubscriber);

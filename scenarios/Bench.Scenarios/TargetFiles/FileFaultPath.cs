@@ -26,8 +26,8 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, Faul
 
     public string Behaviour => file.Transport switch
     {
-        "sse" => "Bench's SSE client reconnects as EventSource does and sends Last-Event-ID; what the system does with it is the system's",
-        "signalr" => "Bench's SignalR client reconnects with SignalR's automatic reconnect and subscribes again",
+        TargetKind.Sse => "Bench's SSE client reconnects as EventSource does and sends Last-Event-ID; what the system does with it is the system's",
+        TargetKind.SignalR => "Bench's SignalR client reconnects with SignalR's automatic reconnect and subscribes again",
         _ => "Bench's WebSocket client reconnects with backoff (100 ms doubling to 2 s) and sends subscribe.message again",
     };
 

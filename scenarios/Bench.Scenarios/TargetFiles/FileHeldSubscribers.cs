@@ -27,7 +27,7 @@ internal sealed class FileHeldSubscribers(TargetFile file, ExternalTarget target
     public double OpeningSeconds { get; private set; }
 
     /// <summary>WebSocket subscribers ping at the keep-alive interval; others keep what the system's protocol keeps.</summary>
-    public double KeepAliveSeconds => file.Transport == "websocket" ? setup.KeepAlive.TotalSeconds : 0;
+    public double KeepAliveSeconds => file.Transport == TargetKind.WebSocket ? setup.KeepAlive.TotalSeconds : 0;
 
     public bool TimesConnects => true;
 

@@ -17,14 +17,14 @@ internal static class FileSubscribers
         wire = wire is null ? null : Counted(file, wire);
         switch (file.Transport)
         {
-            case "websocket":
+            case TargetKind.WebSocket:
                 var message = s.Message is null ? null : TemplateText.Fill(s.Message, values);
                 return await WebSocketSubscriber.ConnectAsync(new Uri(TemplateText.FillUrl(s.Url!, values)), s.Headers, message, name,
                     new SubscriberOptions { Envelope = file.Envelope, ProcessingTime = processing, Wire = wire }, ct).ConfigureAwait(false);
-            case "sse":
+            case TargetKind.Sse:
                 return await SseSubscriber.ConnectAsync(new Uri(TemplateText.FillUrl(s.Url!, values)), s.Headers, name,
                     new SubscriberOptions { Envelope = file.Envelope, KeepAliveTimeout = TimeSpan.Zero, Resume = true, ProcessingTime = processing, Wire = wire }, ct).ConfigureAwait(false);
-            case "signalr":
+            case TargetKind.SignalR:
                 return await FileSignalRSubscriber.ConnectAsync(s, values, file.Envelope, name, ct, processing, wire).ConfigureAwait(false);
             default:
                 throw new NotSupportedException($"{file.Transport} subscribers connect through Bench's receiver");

@@ -17,13 +17,13 @@ public sealed class FileTransport(TargetFile file) : ITransport
 
     public string Name => file.Name;
 
-    public string Description => $"{file.Transport} server described by {Path.GetFileName(file.Path)}";
+    public string Description => $"{file.Transport.ToString().ToLowerInvariant()} server described by {Path.GetFileName(file.Path)}";
 
     public string Guarantee => $"whatever the system behind {Path.GetFileName(file.Path)} provides: Bench measures it from outside and does not know its guarantee";
 
-    public string SubscriberNoun => file.Transport == "webhook" ? "registered endpoint" : "connection";
+    public string SubscriberNoun => file.Transport == TargetKind.Webhook ? "registered endpoint" : "connection";
 
-    public string WireCountedOn => file.Transport == "webhook" ? "Bench's webhook receiver server sockets" : "subscriber client sockets";
+    public string WireCountedOn => file.Transport == TargetKind.Webhook ? "Bench's webhook receiver server sockets" : "subscriber client sockets";
 
     public IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default];
 
@@ -35,14 +35,16 @@ public sealed class FileTransport(TargetFile file) : ITransport
     {
         "rtt" when file.Rtt is null => $"{Path.GetFileName(file.Path)} gives no rtt endpoint",
         "faults/restart" => "a system Bench did not start is not Bench's to restart",
-        "faults" when file.Transport == "webhook" => "faults against a webhook target file are not measured by this version of Bench (the proxy would sit between its sender and Bench's receivers)",
+        "faults" when file.Transport == TargetKind.Webhook =>
+            "faults against a webhook target file are not measured by this version of Bench (the proxy would sit between its sender and Bench's receivers)",
         "overhead" when file.Subscribe.Url is { } url && (url.StartsWith("https", StringComparison.Ordinal) || url.StartsWith("wss", StringComparison.Ordinal)) =>
             "the wire meter counts plain connections; this file's subscribers connect with TLS of the system's own",
-        "connections" when file.Transport == "webhook" => "connections of a webhook target file would be endpoints registered with its sender: not measured by this version of Bench",
+        "connections" when file.Transport == TargetKind.Webhook =>
+            "connections of a webhook target file would be endpoints registered with its sender: not measured by this version of Bench",
         _ => null,
     };
 
-    public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) => file.Transport == "webhook"
+    public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) => file.Transport == TargetKind.Webhook
         ? await FileWebhookFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false)
         : await FilePushFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false);
 

@@ -14,7 +14,7 @@ public sealed class TargetFileException(string message) : Exception(message);
 /// environment variables (<c>${env:NAME}</c>) when the file loads; they are never printed or written to results.
 /// </summary>
 public sealed partial record TargetFile(
-    string Path, string Name, string Transport, HttpTemplate Publish, SubscribeSpec Subscribe, EnvelopePath Envelope, RttSpec? Rtt, int? Pid)
+    string Path, string Name, TargetKind Transport, HttpTemplate Publish, SubscribeSpec Subscribe, EnvelopePath Envelope, RttSpec? Rtt, int? Pid)
 {
     public static readonly IReadOnlyList<string> Transports = ["websocket", "sse", "signalr", "webhook"];
 
@@ -54,7 +54,7 @@ public sealed partial record TargetFile(
         }
 
         var v = new Validator(path);
-        var transport = v.OneOf("transport", model.Transport, Transports);
+        var transport = Enum.Parse<TargetKind>(v.OneOf("transport", model.Transport, Transports), ignoreCase: true);
         var name = model.Name is { Length: > 0 } n ? v.Name("name", n) : System.IO.Path.GetFileNameWithoutExtension(path);
         var publish = v.Http("publish.http", model.Publish?.Http, bodyDefault: "{event}");
         var subscribe = v.Subscribe(transport, model.Subscribe);
@@ -124,7 +124,7 @@ public sealed partial record TargetFile(
                 http.Body is null ? (method == "GET" ? null : bodyDefault) : Secrets(field + ".body", http.Body));
         }
 
-        public SubscribeSpec Subscribe(string transport, SubscribeModel? s)
+        public SubscribeSpec Subscribe(TargetKind transport, SubscribeModel? s)
         {
             if (s is null)
             {
@@ -134,11 +134,11 @@ public sealed partial record TargetFile(
             var headers = Headers("subscribe.headers", s.Headers);
             switch (transport)
             {
-                case "websocket":
+                case TargetKind.WebSocket:
                     return new SubscribeSpec(Url("subscribe.url", s.Url, "ws", "wss"), headers, s.Message, null, [], null, null, null, null);
-                case "sse":
+                case TargetKind.Sse:
                     return new SubscribeSpec(Url("subscribe.url", s.Url, "http", "https"), headers, null, null, [], null, null, null, null);
-                case "signalr":
+                case TargetKind.SignalR:
                     if (s.Event is null)
                     {
                         throw Fail("subscribe.event", "required: the client method events arrive on (as in connection.On(\"ReceiveMessage\", …))");
@@ -181,6 +181,15 @@ public sealed partial record TargetFile(
         [GeneratedRegex(@"^[A-Za-z0-9._-]{1,40}$")]
         private static partial Regex NamePattern();
     }
+}
+
+/// <summary>How a target file's system delivers events to subscribers: its <c>transport</c> field.</summary>
+public enum TargetKind
+{
+    WebSocket,
+    Sse,
+    SignalR,
+    Webhook,
 }
 
 /// <summary>An HTTP request with placeholders.</summary>

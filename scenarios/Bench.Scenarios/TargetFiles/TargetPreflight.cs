@@ -25,7 +25,7 @@ public static class TargetPreflight
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var subscriberName = file.Subscribe.Receiver is null ? "preflight" : "s0";
         var accounting = new DeliveryAccounting(recorder, [subscriberName]) { OnDistinctArrival = (_, _) => arrived.TrySetResult() };
-        if (file.Transport == "webhook")
+        if (file.Transport == TargetKind.Webhook)
         {
             await CheckWebhookAsync(file, values, accounting, arrived.Task, subscriberName, Field, ct).ConfigureAwait(false);
             return;
@@ -70,7 +70,7 @@ public static class TargetPreflight
             {
                 throw new TargetFileException(FileSubscribers.LastUnreadable(subscriber) is { } unreadable
                     ? Field("envelope.json", $"a message arrived, but {unreadable} with Bench's envelope in it")
-                    : Field("subscribe", $"no event arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the system accepted: check subscribe.url{(file.Transport == "signalr" ? ", subscribe.method, subscribe.args and subscribe.event" : file.Transport == "websocket" ? " and subscribe.message" : "")}, and that publish.http reaches the same {{stream}}"));
+                    : Field("subscribe", $"no event arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the system accepted: check {SubscribeFields(file.Transport)}, and that publish.http reaches the same {{stream}}"));
             }
         }
 
@@ -133,6 +133,13 @@ public static class TargetPreflight
             throw new TargetFileException($"{file.Path}: {field}: the round trip failed: {Reason(e)}");
         }
     }
+
+    private static string SubscribeFields(TargetKind kind) => kind switch
+    {
+        TargetKind.SignalR => "subscribe.url, subscribe.method, subscribe.args and subscribe.event",
+        TargetKind.WebSocket => "subscribe.url and subscribe.message",
+        _ => "subscribe.url",
+    };
 
     /// <summary>A URL without its query string, which may carry a secret.</summary>
     private static string Redacted(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Path) : "the URL";

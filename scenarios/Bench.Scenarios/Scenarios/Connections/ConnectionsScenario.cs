@@ -175,7 +175,7 @@ public sealed class ConnectionsScenario : IScenario
                 held.TimesConnects && connectUs.Count > 0 ? Percentile(connectUs, 50) : null,
                 held.TimesConnects && connectUs.Count > 0 ? Percentile(connectUs, 99) : null,
                 Math.Round(openedPerSec, 1), held.SourceAddresses, idle.TotalSeconds, target.ResourcesMeasured ? Math.Round(idlePercent, 2) : null,
-                held.KeepAliveSeconds, memory, fanOut);
+                held.KeepAliveSeconds, memory, fanOut, transport.SubscriberNoun);
             var deliveries = recorder.Delivered;
             return new ScenarioResult
             {
