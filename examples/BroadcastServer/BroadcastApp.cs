@@ -228,7 +228,8 @@ public static class BroadcastApp
         public async Task SendAsync(string message)
         {
             var id = "msg_" + JsonDocument.Parse(message).RootElement.GetProperty("id").GetInt64();
-            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Standard Webhooks signs the wall-clock time of sending: the receiver checks it against its own clock.
+            var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(message, Encoding.UTF8, "application/json") };
             request.Headers.Add("webhook-id", id);
             request.Headers.Add("webhook-timestamp", timestamp);

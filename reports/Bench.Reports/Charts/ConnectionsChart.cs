@@ -22,8 +22,9 @@ public static class ConnectionsChart
             var what = c.SubscriberNoun ?? "subscriber";
             if (c.Memory.Count > 0)
             {
-                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)}: RSS per {what}");
-                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)}: managed heap per {what}");
+                var label = MarkdownReport.Label(r);
+                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], r.Transport, LinePattern.Solid, $"{label}: RSS per {what}");
+                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], r.Transport, LinePattern.Dashed, $"{label}: managed heap per {what}");
             }
             AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)} p50");
             AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P99Us, 1) / 1000.0)))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)} p99");

@@ -25,7 +25,8 @@ public static class FaultTimelineChart
             var color = ChartTheme.ColorOf(r.Transport);
             var pattern = r.Variant == "default" ? LinePattern.Solid : LinePattern.Dashed;
             figure.Cover(r.Timeline.Max(t => t.Second) + 1);
-            figure.AddLatency([.. r.Timeline.Where(t => t.Delivered > 0).Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0))], color, pattern, 2.5f, MarkdownReport.Label(r), ChartTheme.MarkerOf(r.Transport));
+            var p99 = r.Timeline.Where(t => t.Delivered > 0).Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0));
+            figure.AddLatency([.. p99], color, pattern, 2.5f, MarkdownReport.Label(r), ChartTheme.MarkerOf(r.Transport));
             figure.AddDeliveries([.. r.Timeline.Select(t => (t.Second + 0.5, (double)t.Delivered))], color, pattern, MarkdownReport.Label(r), ChartTheme.MarkerOf(r.Transport));
         }
 

@@ -13,7 +13,8 @@ public static class SaturationChart
 {
     public static void Render(string mode, IReadOnlyList<ScenarioResult> results, string path)
     {
-        var plot = ChartTheme.NewPlot($"saturation ({mode}): latency against achieved throughput", $"achieved ({(mode == "push" ? "events" : "requests")} per second, log scale)", "latency (ms, log scale)");
+        var unit = mode == "push" ? "events" : "requests";
+        var plot = ChartTheme.NewPlot($"saturation ({mode}): latency against achieved throughput", $"achieved ({unit} per second, log scale)", "latency (ms, log scale)");
         double minMs = double.MaxValue, maxMs = 0, minRate = double.MaxValue, maxRate = 0;
         var slo = 0L;
         var ringed = false;

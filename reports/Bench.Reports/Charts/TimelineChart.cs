@@ -30,8 +30,9 @@ public static class TimelineChart
             // Each second's figures are plotted at the middle of that second.
             var color = ChartTheme.ColorOf(r.Transport);
             var delivered = r.Timeline.Where(t => t.Delivered > 0).ToList();
-            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0))], color, LinePattern.Solid, 2.5f, $"{MarkdownReport.Label(r)} p99", ChartTheme.MarkerOf(r.Transport));
-            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P50Us, 1) / 1000.0))], color, LinePattern.Dashed, 2f, $"{MarkdownReport.Label(r)} p50", ChartTheme.MarkerOf(r.Transport));
+            var (label, marker) = (MarkdownReport.Label(r), ChartTheme.MarkerOf(r.Transport));
+            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0))], color, LinePattern.Solid, 2.5f, $"{label} p99", marker);
+            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P50Us, 1) / 1000.0))], color, LinePattern.Dashed, 2f, $"{label} p50", marker);
             figure.AddDeliveries([.. r.Timeline.Select(t => (t.Second + 0.5, (double)t.Delivered))], color, LinePattern.Solid, MarkdownReport.Label(r), ChartTheme.MarkerOf(r.Transport));
             if (r.Timeline.Count > 0)
             {

@@ -92,5 +92,7 @@ internal sealed class GlanceTable
     /// <summary>The sentence under the table: what the ratio is against and what a tie means.</summary>
     public string Legend() => transports.Count < 2
         ? ""
-        : $"Ratios in brackets are against {reference} (the reference, `--reference`); the best figure is in bold. One run is one sample: a runner-up within {TieBand * 100:0} % of the best is shown as a tie, and `bench compare` (repeated launches) is the tool for deciding small differences.";
+        : $"Ratios in brackets are against {reference} (the reference, `--reference`); the best figure is in bold. "
+            + $"One run is one sample: a runner-up within {TieBand * 100:0} % of the best is shown as a tie, "
+            + "and `bench compare` (repeated launches) is the tool for deciding small differences.";
 }

@@ -44,6 +44,11 @@ public sealed class ExternalTarget : ITargetHandle, IDisposable
 
     public bool ResourcesMeasured => process is not null;
 
+    /// <summary>The warning a result carries when this target's CPU and memory could not be read, or null.</summary>
+    public string? NotMeasuredWarning(TargetFile file) => process is not null
+        ? null
+        : $"target CPU and memory not measured: {Path.GetFileName(file.Path)} names no process.pid on this machine.";
+
     public TimeSpan CpuTime() => process is null ? TimeSpan.Zero : ProcessReadings.CpuTime(process);
 
     public double PeakRssMiB() => process is null ? 0 : ProcessReadings.PeakRssMiB(process);

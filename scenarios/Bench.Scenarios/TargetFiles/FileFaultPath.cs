@@ -86,17 +86,8 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, Faul
 
     public Task RestartAsync(TimeSpan down, CancellationToken ct) => throw new NotSupportedException("a target file's system is not Bench's to restart");
 
-    public Task<PathCounters> CountersAsync(CancellationToken ct)
-    {
-        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
-        var disconnects = subscribers.Sum(s => s.Detections.Count);
-        if (disconnects > 0)
-        {
-            errors["subscriber_disconnected"] = disconnects;
-        }
-
-        return Task.FromResult(new PathCounters(0, 0, 0, errors, null));
-    }
+    public Task<PathCounters> CountersAsync(CancellationToken ct) =>
+        Task.FromResult(new PathCounters(0, 0, 0, SubscriberHealth.Errors(subscribers), null));
 
     public async ValueTask DisposeAsync()
     {

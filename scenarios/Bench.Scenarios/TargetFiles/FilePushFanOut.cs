@@ -51,23 +51,13 @@ internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, str
     public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
         Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock, target));
 
-    public Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
-    {
-        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
-        var disconnects = subscribers.Sum(s => s.Detections.Count);
-        if (disconnects > 0)
-        {
-            errors["subscriber_disconnected"] = disconnects;
-        }
-
-        return Task.FromResult(errors);
-    }
+    public Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct) => Task.FromResult(SubscriberHealth.Errors(subscribers));
 
     public IEnumerable<string> Warnings()
     {
-        if (!target.ResourcesMeasured)
+        if (target.NotMeasuredWarning(file) is { } notMeasured)
         {
-            yield return $"target CPU and memory not measured: {Path.GetFileName(file.Path)} names no process.pid on this machine.";
+            yield return notMeasured;
         }
 
         if (subscribers.Select(FileSubscribers.LastUnreadable).FirstOrDefault(u => u is not null) is { } unreadable)
@@ -75,9 +65,9 @@ internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, str
             yield return $"some messages held no readable event at envelope.json {file.Envelope.Text}: {unreadable}";
         }
 
-        foreach (var s in subscribers.Where(s => s.Detections.Count > 0).Take(3))
+        foreach (var warning in SubscriberHealth.Warnings(subscribers))
         {
-            yield return $"subscriber {s.Stream} lost its connection {s.Detections.Count} time(s) and made {s.ReconnectAttempts} reconnect attempt(s)";
+            yield return warning;
         }
     }
 

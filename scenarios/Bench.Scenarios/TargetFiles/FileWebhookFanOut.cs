@@ -86,9 +86,9 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
 
     public IEnumerable<string> Warnings()
     {
-        if (!target.ResourcesMeasured)
+        if (target.NotMeasuredWarning(file) is { } notMeasured)
         {
-            yield return $"target CPU and memory not measured: {Path.GetFileName(file.Path)} names no process.pid on this machine.";
+            yield return notMeasured;
         }
 
         if (receivers.LastUnreadable is { } unreadable)

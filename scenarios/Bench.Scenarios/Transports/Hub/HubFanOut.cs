@@ -49,24 +49,17 @@ internal sealed class HubFanOut(TargetProcess target, string token, IReadOnlyLis
 
     public async Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
     {
-        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
+        var errors = SubscriberHealth.Errors(subscribers);
         var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false);
         if (stats.Dropped > 0)
         {
             errors["hub_queue_full"] = stats.Dropped;
         }
 
-        var disconnects = subscribers.Sum(s => s.Detections.Count);
-        if (disconnects > 0)
-        {
-            errors["subscriber_disconnected"] = disconnects;
-        }
-
         return errors;
     }
 
-    public IEnumerable<string> Warnings() =>
-        subscribers.Where(s => s.Detections.Count > 0).Take(3).Select(s => $"subscriber {s.Stream} lost its connection {s.Detections.Count} time(s) and made {s.ReconnectAttempts} reconnect attempt(s)");
+    public IEnumerable<string> Warnings() => SubscriberHealth.Warnings(subscribers);
 
     public async ValueTask DisposeAsync()
     {
