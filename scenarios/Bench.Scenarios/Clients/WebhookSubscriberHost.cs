@@ -19,7 +19,19 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
 
     public ReceiverStats Stats() => receiver.Services.GetRequiredService<ReceiverCounters>().Snapshot();
 
+    /// <summary>An endpoint on the receiver's own address: every endpoint shares one origin (the <c>one-origin</c> variant).</summary>
     public string UrlOf(string stream) => BaseUrl + "/webhook/" + Uri.EscapeDataString(stream);
+
+    /// <summary>
+    /// An endpoint with its own origin, <c>e{index}.localhost</c> on the receiver's port: the dispatcher keeps one
+    /// connection pool per origin, so each endpoint gets its own connections (and TLS sessions), as endpoints on
+    /// different hosts do in production. Every such name is loopback (RFC 6761); the dispatcher connects it there.
+    /// </summary>
+    public string UrlOf(string stream, int index, string? baseUrl = null) =>
+        new UriBuilder(baseUrl ?? BaseUrl) { Host = OriginHost(index) }.Uri.GetLeftPart(UriPartial.Authority) + "/webhook/" + Uri.EscapeDataString(stream);
+
+    /// <summary>The host name of endpoint <paramref name="index"/>'s own origin.</summary>
+    public static string OriginHost(int index) => "e" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".localhost";
 
     public static async Task<WebhookSubscriberHost> StartAsync(
         string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct, Func<string, TimeSpan>? processingTime = null, DeliveryWire? wire = null)

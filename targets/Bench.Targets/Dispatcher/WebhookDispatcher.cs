@@ -51,6 +51,7 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
             AllowAutoRedirect = false,
             UseCookies = false,
             SslOptions = this.options.TrustedCertificatePin is { } pin ? Wire.TlsIdentity.ClientOptions(pin) : new(),
+            ConnectCallback = ConnectAsync,
         };
         http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         Recover();
@@ -323,7 +324,38 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
     }
 
     private static bool IsLoopback(Uri url) =>
-        url.IsLoopback || (IPAddress.TryParse(url.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
+        url.IsLoopback || IsLocalhostName(url.DnsSafeHost) || (IPAddress.TryParse(url.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
+
+    /// <summary>
+    /// <c>NAME.localhost</c> is loopback (RFC 6761 §6.3), whatever the system resolver says. Bench gives each webhook
+    /// endpoint its own such host name, so each is its own origin with its own connection pool, as endpoints on
+    /// different hosts are in production, while every connection still goes to the one loopback receiver.
+    /// </summary>
+    public static bool IsLocalhostName(string host) => host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            var endpoint = context.DnsEndPoint;
+            if (IsLocalhostName(endpoint.Host))
+            {
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, endpoint.Port), ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
+            }
+
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

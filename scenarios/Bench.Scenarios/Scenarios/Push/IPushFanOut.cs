@@ -15,4 +15,10 @@ public interface IPushFanOut : IAsyncDisposable
     Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct);
 
     IEnumerable<string> Warnings();
+
+    /// <summary>
+    /// The delivery guarantee of this fan-out's setup, as production would have it (the transport's, unless a variant
+    /// changes it), with the topology where it matters (one origin per webhook endpoint).
+    /// </summary>
+    string? Guarantee => null;
 }

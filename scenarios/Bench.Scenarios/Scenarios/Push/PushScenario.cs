@@ -83,7 +83,7 @@ public sealed class PushScenario : IScenario
                 var counts = Count(recorder, accounting, publisher, tally.FirstMeasured);
                 var warnings = fanOut.Warnings().ToList();
                 var result = ResultBuilder.Build(Name, Description, transport.Name, s, recorder, outcome, counts, recorder.Sent, extraErrors, warnings);
-                return result with { Variant = variant, Guarantee = transport.Guarantee };
+                return result with { Variant = variant, Guarantee = fanOut.Guarantee ?? transport.Guarantee };
             }
         }
     }

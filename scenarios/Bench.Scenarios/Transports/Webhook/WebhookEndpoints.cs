@@ -10,7 +10,7 @@ using Bench.Targets.Webhooks;
 
 namespace Bench.Scenarios.Transports.Webhook;
 
-/// <summary>Webhook endpoints registered with the dispatcher for the connections scenario, on the harness's receiver.</summary>
+/// <summary>Webhook endpoints registered with the dispatcher for the connections scenario, on the harness's receiver, each its own origin.</summary>
 internal sealed class WebhookEndpoints(TargetProcess target, string token, string secret, WebhookSubscriberHost receivers, TempOutbox outbox) : IHeldSubscribers
 {
     private int registered;
@@ -61,7 +61,7 @@ internal sealed class WebhookEndpoints(TargetProcess target, string token, strin
         {
             var batch = Enumerable.Range(registered, Math.Min(16, total - registered));
             await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions",
-                new SubscriptionRequest(receivers.UrlOf(streams[i]), secret, streams[i]), TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
+                new SubscriptionRequest(receivers.UrlOf(streams[i], i), secret, streams[i]), TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
             registered = Math.Min(total, registered + 16);
         }
 

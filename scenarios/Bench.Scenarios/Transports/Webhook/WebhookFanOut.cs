@@ -11,11 +11,14 @@ namespace Bench.Scenarios.Transports.Webhook;
 
 /// <summary>
 /// The dispatcher in its own process, and the subscribers' endpoints hosted by the harness: one receiver on loopback,
-/// one <c>/webhook/{stream}</c> endpoint registered with the dispatcher per subscriber.
+/// one <c>/webhook/{stream}</c> endpoint registered with the dispatcher per subscriber, each on its own origin
+/// (<c>eN.localhost</c>) unless the variant is <c>one-origin</c>.
 /// </summary>
-internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookSubscriberHost receivers, WanLink? wan, TempOutbox outbox) : IPushFanOut
+internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookSubscriberHost receivers, WanLink? wan, TempOutbox outbox, string guarantee) : IPushFanOut
 {
     public ITargetHandle Target => target;
+
+    public string Guarantee => guarantee;
 
     public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
         await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
@@ -27,23 +30,31 @@ internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookS
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, wire: wire).ConfigureAwait(false);
         TargetProcess? target = null;
         var wan = viaWan ? WanLink.To(receivers.BaseUrl) : null;
-        var outbox = new TempOutbox();
+        var durable = !Plan.VariantName.Has(setup.Variant, WebhookTransport.MemoryOutbox);
+        var oneOrigin = Plan.VariantName.Has(setup.Variant, WebhookTransport.OneOrigin);
+        var outbox = new TempOutbox(durable ? ".db" : ".endpoints");
         try
         {
-            // The dispatcher as production senders run it: every accepted event written to a durable (SQLite) outbox first.
+            // The dispatcher as production senders run it: every accepted event written to a durable (SQLite) outbox
+            // first; the memory-outbox variant keeps the queue in memory, to tell the cost of durability apart.
             var (wireArguments, environment) = wire.DispatcherStart();
-            string[] args = viaWan ? ["--outbox", outbox.Path, "--max-in-flight", WebhookTransport.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--outbox", outbox.Path];
+            string[] storage = durable ? ["--outbox", outbox.Path] : ["--outbox", "memory", "--endpoints-file", outbox.Path];
+            string[] args = viaWan ? [.. storage, "--max-in-flight", WebhookTransport.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : storage;
             target = await TargetProcess.StartAsync(TargetRole.Dispatcher, [.. args, .. wireArguments],
                 new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
-            var scheme = new Uri(receivers.BaseUrl).Scheme;
-            foreach (var stream in streams)
+            var baseUrl = wan is null ? receivers.BaseUrl : new Uri(receivers.BaseUrl).Scheme + "://" + new Uri(wan.Url).Authority;
+            for (var i = 0; i < streams.Count; i++)
             {
-                var url = wan is null ? receivers.UrlOf(stream) : scheme + "://" + new Uri(wan.Url).Authority + "/webhook/" + Uri.EscapeDataString(stream);
-                await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(url, secret, stream),
+                var url = oneOrigin ? baseUrl + "/webhook/" + Uri.EscapeDataString(streams[i]) : receivers.UrlOf(streams[i], i, baseUrl);
+                await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(url, secret, streams[i]),
                     TargetsJson.Default.SubscriptionRequest, token, ct).ConfigureAwait(false);
             }
 
-            return new WebhookFanOut(target, token, receivers, wan, outbox);
+            var topology = oneOrigin
+                ? "every endpoint a path on one receiver origin, so one connection pool serves them all (not production's topology)"
+                : "each endpoint its own origin (host name), so its own connections, as endpoints on different hosts have";
+            var guarantee = (durable ? WebhookTransport.DurableGuarantee : WebhookTransport.MemoryGuarantee) + "; " + topology;
+            return new WebhookFanOut(target, token, receivers, wan, outbox, guarantee);
         }
         catch
         {

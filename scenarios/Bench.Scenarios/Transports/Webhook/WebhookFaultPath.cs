@@ -88,9 +88,9 @@ internal sealed class WebhookFaultPath : IFaultPath
     private async Task RegisterAsync(CancellationToken ct)
     {
         var viaProxy = $"http://127.0.0.1:{proxy.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
-        foreach (var stream in streams)
+        for (var i = 0; i < streams.Count; i++)
         {
-            await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(viaProxy + "/webhook/" + stream, secret, stream),
+            await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(receivers.UrlOf(streams[i], i, viaProxy), secret, streams[i]),
                 TargetsJson.Default.SubscriptionRequest, token, ct).ConfigureAwait(false);
         }
     }
