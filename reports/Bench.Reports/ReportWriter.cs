@@ -2,7 +2,6 @@ using Bench.Reports.Charts;
 using Bench.Reports.Histograms;
 using Bench.Reports.Markdown;
 using Bench.Reports.Model;
-using HdrHistogram;
 
 namespace Bench.Reports;
 
@@ -25,11 +24,7 @@ public static class ReportWriter
         Directory.CreateDirectory(directory);
         foreach (var r in run.Results.Where(r => r.LatencyUs.Histogram.Length > 0))
         {
-            var histogram = HistogramCodec.Decode(r.LatencyUs.Histogram);
-            histogram.Tag = $"{r.Scenario}/{r.Transport}/{r.Variant}";
-            var name = $"{r.Scenario}-{r.Transport}-{r.Variant}.hlog";
-            using var file = File.Create(Path.Combine(directory, name));
-            HistogramLogWriter.Write(file, run.StartedAt.UtcDateTime, histogram);
+            File.WriteAllText(Path.Combine(directory, HistogramLog.FileName(r)), HistogramLog.Render(r, run.StartedAt), System.Text.Encoding.ASCII);
         }
     }
 }

@@ -1,23 +1,49 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
 using HdrHistogram;
 using HdrHistogram.Utilities;
 
 namespace Bench.Reports.Histograms;
 
-/// <summary>HdrHistogram V2 compressed encoding as base64, the form histograms take in <c>results.json</c>.</summary>
+/// <summary>
+/// HdrHistogram V2 compressed encoding as base64, the form histograms take in <c>results.json</c> and the
+/// <c>.hlog</c> files: the V2 cookie and length, then the V2 encoding as one complete zlib stream (header, deflate,
+/// Adler-32), as the Java reference writes it and every HdrHistogram port reads it.
+/// </summary>
 public static class HistogramCodec
 {
-    public static string Encode(HistogramBase histogram)
+    /// <summary>The V2 compressed cookie (0x1c849304) with the word-size nibble the Java reference sets.</summary>
+    private const int CompressedCookie = 0x1c849314;
+
+    public static string Encode(HistogramBase histogram) => Convert.ToBase64String(EncodeBytes(histogram));
+
+    /// <summary>
+    /// The compressed form. HdrHistogram.NET's own compressed encoder leaves its zlib stream unterminated (no final
+    /// block, no checksum), which other readers refuse; so Bench takes its uncompressed V2 encoding and compresses
+    /// that itself.
+    /// </summary>
+    public static byte[] EncodeBytes(HistogramBase histogram)
     {
         var buffer = ByteBuffer.Allocate(histogram.GetNeededByteBufferCapacity());
-        var length = histogram.EncodeIntoCompressedByteBuffer(buffer);
-        var bytes = new byte[length];
+        var length = histogram.Encode(buffer, HdrHistogram.Encoding.HistogramEncoderV2.Instance);
+        var raw = new byte[length];
         buffer.Position = 0;
         for (var i = 0; i < length; i++)
         {
-            bytes[i] = buffer.Get();
+            raw[i] = buffer.Get();
         }
 
-        return Convert.ToBase64String(bytes);
+        using var output = new MemoryStream();
+        output.Write(new byte[8]);
+        using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(raw);
+        }
+
+        var bytes = output.ToArray();
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(0, 4), CompressedCookie);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4, 4), bytes.Length - 8);
+        return bytes;
     }
 
     public static HistogramBase Decode(string base64)
@@ -35,11 +61,36 @@ public static class HistogramCodec
             histogram.TotalCount,
             empty ? 0 : histogram.LowestEquivalentValue(histogram.RecordedValues().First().ValueIteratedTo),
             empty ? 0 : Math.Round(histogram.GetMean(), 1),
-            empty ? 0 : histogram.GetValueAtPercentile(50),
-            empty ? 0 : histogram.GetValueAtPercentile(90),
-            empty ? 0 : histogram.GetValueAtPercentile(99),
-            empty ? 0 : histogram.GetValueAtPercentile(99.9),
+            ValueAtPercentile(histogram, 50),
+            ValueAtPercentile(histogram, 90),
+            ValueAtPercentile(histogram, 99),
+            ValueAtPercentile(histogram, 99.9),
             empty ? 0 : histogram.GetMaxValue(),
             Encode(histogram));
+    }
+
+    /// <summary>
+    /// The value at a percentile as the HdrHistogram reference (Java, and its ports) computes it: the count rounded up
+    /// (so p99.9 of 750 values is the 750th), the bucket's highest equivalent value. HdrHistogram.NET rounds the count
+    /// to nearest instead, which differs on small counts; Bench reports the reference's figure. 0 when empty.
+    /// </summary>
+    public static long ValueAtPercentile(HistogramBase histogram, double percentile)
+    {
+        if (histogram.TotalCount == 0)
+        {
+            return 0;
+        }
+
+        var fpCount = Math.Min(percentile, 100) / 100.0 * histogram.TotalCount;
+        var count = Math.Max((long)Math.Ceiling(fpCount - (Math.BitIncrement(fpCount) - fpCount)), 1);
+        foreach (var v in histogram.RecordedValues())
+        {
+            if (v.TotalCountToThisValue >= count)
+            {
+                return histogram.HighestEquivalentValue(v.ValueIteratedTo);
+            }
+        }
+
+        return histogram.GetMaxValue();
     }
 }

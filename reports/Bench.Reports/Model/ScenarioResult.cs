@@ -24,6 +24,16 @@ public sealed record ScenarioResult
 
     public List<TimelineEntry> Timeline { get; init; } = [];
 
+    /// <summary>
+    /// Latency (µs) of each second, by the events' intended time: second 0 starts the measured window, warm-up seconds
+    /// are negative. The seconds from 0 on sum to <see cref="LatencyUs"/>'s histogram exactly; they are the blocks the
+    /// at-a-glance intervals resample, and the warm-up seconds give the cold start. Empty where not recorded.
+    /// </summary>
+    public List<SecondLatency> LatencyBySecond { get; init; } = [];
+
+    /// <summary>When the measured window began (UTC); null in files written before it was recorded.</summary>
+    public DateTimeOffset? MeasuredFrom { get; init; }
+
     public required GeneratorStats Generator { get; init; }
 
     public required TargetStats Target { get; init; }
@@ -147,6 +157,9 @@ public sealed record ThroughputSummary(double OfferedPerSec, double AchievedPerS
 /// not counted as lost, which is only ever what a target accepted and did not deliver.
 /// </summary>
 public sealed record DeliveryCounts(long Sent, long Delivered, long Lost, long Duplicated, long OutOfOrder, long Errors, long Rejected = 0);
+
+/// <summary>One second's latency by intended time (see <see cref="ScenarioResult.LatencyBySecond"/>): its count, p50, p99 and histogram.</summary>
+public sealed record SecondLatency(int Second, long Count, long P50Us, long P99Us, string Histogram);
 
 /// <summary>One second of the run (warm-up included; <c>second</c> 0 is the start of warm-up).</summary>
 public sealed record TimelineEntry(int Second, long Sent, long Delivered, long P50Us, long P99Us, long Errors);

@@ -19,6 +19,12 @@ public sealed class RunRecorder
     private readonly TimeSpan warmup;
     private Timeline? timeline;
 
+    // Latency by intended second, counted from the start of the measured window (warm-up seconds are negative):
+    // the measured ones sum to the summary histogram exactly; they are the blocks intervals resample, and the
+    // warm-up ones show the cold start.
+    private LongConcurrentHistogram?[] bySecond = [];
+    private int warmupSlots;
+
     /// <summary>A recorder whose run starts at <paramref name="runStartTimestamp"/>.</summary>
     public RunRecorder(TimeProvider timeProvider, long runStartTimestamp, TimeSpan warmup, int timelineSeconds)
         : this(timeProvider, warmup, timelineSeconds)
@@ -56,6 +62,8 @@ public sealed class RunRecorder
         RunStart = runStartTimestamp;
         MeasureStart = runStartTimestamp + (long)(warmup.TotalSeconds * TimeProvider.TimestampFrequency);
         timeline = new Timeline(runStartTimestamp, TimeProvider.TimestampFrequency, timelineSeconds);
+        warmupSlots = (int)Math.Ceiling(warmup.TotalSeconds);
+        bySecond = new LongConcurrentHistogram?[warmupSlots + timelineSeconds];
     }
 
     public ErrorCounts ErrorsByKind { get; } = new();
@@ -82,6 +90,7 @@ public sealed class RunRecorder
     {
         var latencyUs = (long)((arrivalTimestamp - intendedTimestamp) / ticksPerMicro);
         Timeline.Delivered(arrivalTimestamp, latencyUs);
+        Histograms.RecordClamped(SecondOf(intendedTimestamp), latencyUs);
         if (IsMeasured(intendedTimestamp))
         {
             Interlocked.Increment(ref delivered);
@@ -103,4 +112,33 @@ public sealed class RunRecorder
 
     /// <summary>A copy of the measured latency histogram (µs).</summary>
     public HistogramBase LatencySnapshot() => measured.Copy();
+
+    /// <summary>
+    /// Latency (µs) of each second with deliveries, by intended time: second 0 starts the measured window, warm-up
+    /// seconds are negative. The seconds from 0 on sum to <see cref="LatencySnapshot"/>.
+    /// </summary>
+    public IReadOnlyList<(int Second, HistogramBase Latency)> LatencyBySecond()
+    {
+        var seconds = new List<(int, HistogramBase)>();
+        for (var i = 0; i < bySecond.Length; i++)
+        {
+            if (Volatile.Read(ref bySecond[i]) is { } h)
+            {
+                seconds.Add((i - warmupSlots, h.Copy()));
+            }
+        }
+
+        return seconds;
+    }
+
+    private LongConcurrentHistogram SecondOf(long intendedTimestamp)
+    {
+        var frequency = TimeProvider.TimestampFrequency;
+        var offset = intendedTimestamp - MeasureStart;
+        var second = offset >= 0 ? offset / frequency : -((-offset + frequency - 1) / frequency);
+        var index = (int)Math.Clamp(second + warmupSlots, 0, bySecond.Length - 1);
+        return Volatile.Read(ref bySecond[index])
+            ?? Interlocked.CompareExchange(ref bySecond[index], Histograms.CreateConcurrent(), null)
+            ?? bySecond[index]!;
+    }
 }

@@ -43,6 +43,8 @@ public static class ResultBuilder
             Counts = counts with { Errors = counts.Errors + extraErrors.Values.Sum() },
             ErrorsByKind = errors,
             Timeline = [.. recorder.Timeline.Snapshot().Select(t => new TimelineEntry(t.Second, t.Sent, t.Delivered, t.P50Us, t.P99Us, t.Errors))],
+            LatencyBySecond = BySecond(recorder),
+            MeasuredFrom = recorder.TimeProvider.GetUtcNow() - recorder.TimeProvider.GetElapsedTime(recorder.MeasureStart),
             Generator = new GeneratorStats(
                 outcome.Load.ScheduleLagUs.TotalCount == 0 ? 0 : outcome.Load.ScheduleLagUs.GetValueAtPercentile(99),
                 outcome.Load.Dropped,
@@ -54,6 +56,11 @@ public static class ResultBuilder
         };
         return result with { Warnings = [.. Warnings(result, outcome), .. extraWarnings] };
     }
+
+    /// <summary>Each second's latency by intended time, as results.json keeps it.</summary>
+    public static List<SecondLatency> BySecond(RunRecorder recorder) =>
+        [.. recorder.LatencyBySecond().Select(s => new SecondLatency(s.Second, s.Latency.TotalCount,
+            HistogramCodec.ValueAtPercentile(s.Latency, 50), HistogramCodec.ValueAtPercentile(s.Latency, 99), HistogramCodec.Encode(s.Latency)))];
 
     private static IEnumerable<string> Warnings(ScenarioResult r, LoadOutcome outcome)
     {

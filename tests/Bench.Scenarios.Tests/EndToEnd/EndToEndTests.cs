@@ -46,6 +46,29 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_hlog_of_a_run_reads_in_an_independent_HdrHistogram_implementation_with_the_percentiles_of_results_json()
+    {
+        var plan = harness.Plan("push", p => p with { RatePerSec = 50, Subscribers = 5, Duration = TimeSpan.FromSeconds(3) });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var logs = IndependentHdrReader.Read(Path.Combine(harness.Directory, "histograms"));
+        Assert.Equal(run.Results.Count, logs.Count);
+        foreach (var r in run.Results)
+        {
+            var log = Assert.Single(logs, l => l.File == Bench.Reports.Histograms.HistogramLog.FileName(r));
+            var l = r.LatencyUs;
+            Assert.Equal((l.Count, l.P50, l.P90, l.P99, l.P999, l.Max), (log.Count, log.P50, log.P90, log.P99, log.P999, log.Max));
+
+            // One interval a measured second, starting where the measured window did.
+            Assert.Equal(3, log.Intervals);
+            Assert.Equal(r.MeasuredFrom!.Value.ToUnixTimeMilliseconds(), log.FirstStartMs, 1.0);
+            Assert.Equal(log.FirstStartMs + 3_000, log.LastEndMs, 1.0);
+        }
+    }
+
+    [Fact]
     public async Task Rtt_answers_every_request_over_both_transports()
     {
         var plan = harness.Plan("rtt", p => p with { RatePerSec = 200, Connections = 2 });
