@@ -9,13 +9,13 @@ namespace Bench.Reports;
 public static class ReportWriter
 {
     /// <summary>Writes everything into <paramref name="directory"/>; returns the path of report.md.</summary>
-    public static string Write(RunResults run, string directory)
+    public static string Write(RunResults run, string directory, Sizing.Workload? sizing = null)
     {
         Directory.CreateDirectory(directory);
         ChartSet.Render(run, Path.Combine(directory, "charts"));
         WriteHistogramLogs(run, Path.Combine(directory, "histograms"));
         var report = Path.Combine(directory, "report.md");
-        File.WriteAllText(report, MarkdownReport.Render(run));
+        File.WriteAllText(report, MarkdownReport.Render(run, sizing: sizing));
         return report;
     }
 

@@ -61,6 +61,7 @@ public static class Program
             RunCommand.Create(() => cancel.Token),
             ServeCommand.Create(() => cancel.Token),
             ReportCommand.Create(),
+            SizeCommand.Create(),
             CompareCommand.Create(),
             AbCommand.Create(() => cancel.Token),
             CalibrateCommand.Create(),

@@ -18,6 +18,19 @@ internal static class Fixtures
         return h;
     }
 
+    /// <summary>Ten measured seconds whose histograms sum to <see cref="Histogram"/>(from, step, count): value i falls in second i % 10.</summary>
+    public static List<SecondLatency> Seconds(long from, long step, int count) =>
+        [.. Enumerable.Range(0, 10).Select(second =>
+        {
+            var h = new LongHistogram(1, 3_600_000_000, 3);
+            for (var i = second; i < count; i += 10)
+            {
+                h.RecordValue(from + (i * step));
+            }
+
+            return new SecondLatency(second, h.TotalCount, HistogramCodec.ValueAtPercentile(h, 50), HistogramCodec.ValueAtPercentile(h, 99), HistogramCodec.Encode(h));
+        })];
+
     public static ScenarioResult Result(string scenario, string transport, long baseUs, IReadOnlyList<string>? warnings = null)
     {
         var histogram = Histogram(baseUs, baseUs / 100 + 1, 1000);
@@ -35,6 +48,7 @@ internal static class Fixtures
             Generator = new GeneratorStats(250, 0, 12.5),
             Target = new TargetStats(1.25, 80.5, 6.25),
             Warnings = [.. warnings ?? []],
+            LatencyBySecond = Seconds(baseUs, baseUs / 100 + 1, 1000),
         };
     }
 

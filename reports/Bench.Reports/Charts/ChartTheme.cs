@@ -40,6 +40,47 @@ public static class ChartTheme
     public static MarkerShape MarkerOf(string transport) =>
         TransportMarkers.TryGetValue(transport, out var m) ? m : MarkerShape.OpenCircle;
 
+    /// <summary>
+    /// The colour of a result: its transport's, or for a variant a lighter shade of it (lighter by the variant's name, so
+    /// two variants of one transport differ). The line-style convention of every chart: solid is the headline figure
+    /// (p99, RSS, deliveries), dashed its companion in the same colour (p50, managed heap), dotted a reference line (end
+    /// of load, SLO, envelope size); variants differ by shade and an open marker, never by dash.
+    /// </summary>
+    public static Color ColorOf(Model.ScenarioResult r)
+    {
+        var c = ColorOf(r.Transport);
+        if (r.Variant == "default")
+        {
+            return c;
+        }
+
+        var amount = 0.3 + (0.15 * (Math.Abs(StableHash(r.Variant)) % 3));
+        return Color.FromARGB((uint)((0xFF << 24) | (Mix(c.R, amount) << 16) | (Mix(c.G, amount) << 8) | Mix(c.B, amount)));
+    }
+
+    /// <summary>The marker of a result: its transport's, open for a variant.</summary>
+    public static MarkerShape MarkerOf(Model.ScenarioResult r) => r.Variant == "default" ? MarkerOf(r.Transport) : MarkerOf(r.Transport) switch
+    {
+        MarkerShape.FilledCircle => MarkerShape.OpenCircle,
+        MarkerShape.FilledSquare => MarkerShape.OpenSquare,
+        MarkerShape.FilledTriangleUp => MarkerShape.OpenTriangleUp,
+        MarkerShape.FilledDiamond => MarkerShape.OpenDiamond,
+        var other => other,
+    };
+
+    private static int Mix(byte channel, double toWhite) => (int)Math.Round(channel + ((255 - channel) * toWhite));
+
+    private static int StableHash(string s)
+    {
+        var h = 17;
+        foreach (var ch in s)
+        {
+            h = unchecked((h * 31) + ch);
+        }
+
+        return h;
+    }
+
     /// <summary>A legend entry showing a transport's line (in <paramref name="pattern"/>) and its marker.</summary>
     public static LegendItem LegendEntry(string transport, string label, LinePattern pattern) => new()
     {
@@ -50,6 +91,19 @@ public static class ChartTheme
         MarkerShape = MarkerOf(transport),
         MarkerFillColor = ColorOf(transport),
         MarkerLineColor = ColorOf(transport),
+        MarkerSize = 9,
+    };
+
+    /// <summary>A legend entry showing a result's line and marker (a variant's shade and open marker).</summary>
+    public static LegendItem LegendEntry(Model.ScenarioResult r, string label, LinePattern pattern) => new()
+    {
+        LabelText = label,
+        LineColor = ColorOf(r),
+        LineWidth = 2.5f,
+        LinePattern = pattern,
+        MarkerShape = MarkerOf(r),
+        MarkerFillColor = ColorOf(r),
+        MarkerLineColor = ColorOf(r),
         MarkerSize = 9,
     };
 

@@ -26,8 +26,8 @@ public static class ConnectionsChart
                 AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], r.Transport, LinePattern.Solid, $"{label}: RSS per {what}");
                 AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], r.Transport, LinePattern.Dashed, $"{label}: managed heap per {what}");
             }
-            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)} p50");
-            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P99Us, 1) / 1000.0)))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)} p99");
+            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)} p50");
+            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P99Us, 1) / 1000.0)))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)} p99");
             minN = Math.Min(minN, c.FanOut.Min(f => f.Subscribers));
             maxN = Math.Max(maxN, c.FanOut.Max(f => f.Subscribers));
             maxKiB = Math.Max(maxKiB, c.Memory.Select(m => Math.Max(m.RssKiBPerSubscriber, m.ManagedKiBPerSubscriber)).DefaultIfEmpty(1).Max());

@@ -11,29 +11,37 @@ namespace Bench.Reports.Charts;
 public static class TimelineChart
 {
     private static readonly Color WarmupShade = Color.FromHex("#999999").WithAlpha(0.18);
+    private static readonly Color ProbeShade = Color.FromHex("#E6AB02").WithAlpha(0.14);
 
     public static void Render(string scenario, IReadOnlyList<ScenarioResult> results, string path)
     {
         var figure = new TimelineFigure($"{scenario}: latency and throughput over time", "latency (ms, log scale)");
         var warmup = results.Count == 0 ? 0 : results.Max(r => r.Parameters.WarmupSec);
-        var loadEnd = results.Count == 0 ? 0 : results.Max(r => r.Parameters.WarmupSec + r.Parameters.DurationSec);
+        var loadEnd = results.Count == 0 ? 0 : results.Max(r => r.CostProbe?.ToSec ?? r.Parameters.WarmupSec + r.Parameters.DurationSec);
         figure.Shade(0, warmup, WarmupShade, "warm-up (excluded)");
+        if (results.Select(r => r.CostProbe).FirstOrDefault(p => p is not null) is { } probe)
+        {
+            figure.Shade(probe.FromSec, probe.ToSec, ProbeShade, "cost probe at half rate (excluded)");
+        }
         foreach (var plot in new[] { figure.Latency, figure.Throughput })
         {
             var end = plot.Add.VerticalLine(loadEnd, 1.5f, Color.FromHex("#555555"), LinePattern.Dotted);
-            end.LegendText = plot == figure.Throughput ? "load ends (later: deliveries still in flight)" : "";
+            end.LegendText = plot == figure.Throughput ? "load ends (the drain after it is not plotted as a rate)" : "";
         }
 
         figure.Cover(loadEnd + 1);
         foreach (var r in results)
         {
             // Each second's figures are plotted at the middle of that second.
-            var color = ChartTheme.ColorOf(r.Transport);
+            var color = ChartTheme.ColorOf(r);
             var delivered = r.Timeline.Where(t => t.Delivered > 0).ToList();
-            var (label, marker) = (MarkdownReport.Label(r), ChartTheme.MarkerOf(r.Transport));
+            var (label, marker) = (MarkdownReport.Label(r), ChartTheme.MarkerOf(r));
             figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0))], color, LinePattern.Solid, 2.5f, $"{label} p99", marker);
             figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P50Us, 1) / 1000.0))], color, LinePattern.Dashed, 2f, $"{label} p50", marker);
-            figure.AddDeliveries([.. r.Timeline.Select(t => (t.Second + 0.5, (double)t.Delivered))], color, LinePattern.Solid, MarkdownReport.Label(r), ChartTheme.MarkerOf(r.Transport));
+            // Deliveries a second, over whole seconds of load only: a second after the load ended holds only the
+            // stragglers of the drain, and plotting it as a rate would draw a collapse that did not happen.
+            var loaded = r.CostProbe?.ToSec ?? r.Parameters.WarmupSec + r.Parameters.DurationSec;
+            figure.AddDeliveries([.. r.Timeline.Where(t => t.Second + 1 <= loaded + 1e-9).Select(t => (t.Second + 0.5, (double)t.Delivered))], color, LinePattern.Solid, label, marker);
             if (r.Timeline.Count > 0)
             {
                 figure.Cover(r.Timeline.Max(t => t.Second) + 1);

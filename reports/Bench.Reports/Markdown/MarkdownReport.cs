@@ -10,19 +10,26 @@ namespace Bench.Reports.Markdown;
 public static class MarkdownReport
 {
     /// <summary>Renders the report; ratios are against <paramref name="reference"/> (the run's own, or websocket).</summary>
-    public static string Render(RunResults run, string? reference = null)
+    public static string Render(RunResults run, string? reference = null, Sizing.Workload? sizing = null)
     {
         reference ??= run.Reference ?? "websocket";
+        var glance = new StringBuilder();
+        var outcomes = WriteAtAGlance(glance, run, reference);
+        WriteNotApplicable(glance, run);
+
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"# Bench report: run {run.RunId}");
         sb.AppendLine();
         sb.AppendLine("WebSocket, SignalR, Server-Sent Events or webhooks? Every figure below was measured in this run, on this machine.");
         sb.AppendLine();
-        WriteEnvironment(sb, run);
-        WriteAtAGlance(sb, run, reference);
-        WriteNotApplicable(sb, run);
 
-        // Sections, warnings and charts are of measured results; an n/a has no figures.
+        // The answer first, then what could make it wrong, then the figures it rests on.
+        VerdictSection.Write(sb, run, outcomes);
+        ValiditySection.Write(sb, run);
+        sb.Append(glance);
+        WriteEnvironment(sb, run);
+
+        // Sections and charts are of measured results; an n/a has no figures.
         run = run with { Results = [.. run.Results.Where(r => r.IsMeasured)] };
         foreach (var group in run.Results.Where(r => !r.HasOwnSection).GroupBy(r => r.Scenario))
         {
@@ -31,11 +38,16 @@ public static class MarkdownReport
 
         ScaleSections.WriteSaturation(sb, [.. run.Results.Where(r => r.Saturation is not null)]);
         ScaleSections.WriteConnections(sb, [.. run.Results.Where(r => r.Connections is not null)]);
-        ScaleSections.WriteWire(sb, [.. run.Results.Where(r => r.Wire is not null)]);
+        ScaleSections.WriteWire(sb, [.. run.Results.Where(r => r.Wire is not null)], [.. run.Results.Where(r => r.Scenario == "push")]);
         ScaleSections.WriteMicro(sb, run.Micro);
         ResilienceSection.Write(sb, [.. run.Results.Where(r => r.Resilience is not null)]);
 
-        WriteWarnings(sb, run);
+        if (sizing is not null)
+        {
+            sb.Append(Sizing.SizingText.Render(sizing, Sizing.SizingModel.Size(run, sizing), "this run"));
+            sb.AppendLine();
+        }
+
         WriteMethod(sb, run.Results.Any(r => r.Resilience is not null));
         return sb.ToString().ReplaceLineEndings("\n");
     }
@@ -45,6 +57,8 @@ public static class MarkdownReport
 
     private static void WriteEnvironment(StringBuilder sb, RunResults run)
     {
+        sb.AppendLine("## The run");
+        sb.AppendLine();
         var e = run.Environment;
         var table = new MarkdownTable("", "") { Numeric = false }
             .Row("Started", run.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))
@@ -60,13 +74,13 @@ public static class MarkdownReport
         table.WriteTo(sb);
     }
 
-    private static void WriteAtAGlance(StringBuilder sb, RunResults run, string reference)
+    private static List<RowOutcome> WriteAtAGlance(StringBuilder sb, RunResults run, string reference)
     {
         sb.AppendLine("## At a glance");
         sb.AppendLine();
         if (!run.Results.Any(r => !r.HasOwnSection))
         {
-            ScaleSections.WriteAtAGlance(sb, run.Results, reference);
+            var scale = ScaleSections.WriteAtAGlance(sb, run.Results, reference);
             sb.AppendLine(run.Results.Count switch
             {
                 0 => run.Micro.Count > 0 ? "Micro-benchmarks only: see Per-message cost." : "No scenario completed in this run.",
@@ -74,7 +88,7 @@ public static class MarkdownReport
                 _ => "Each scenario's own section follows.",
             });
             sb.AppendLine();
-            return;
+            return [.. scale];
         }
 
         var compared = run.Results.Where(r => !r.HasOwnSection).ToList();
@@ -85,14 +99,42 @@ public static class MarkdownReport
             var rows = compared.Where(r => r.Scenario == group.Key.Scenario && (r.Variant == group.Key.Item2 || r.NotApplicable is not null)).ToList();
             foreach (var metric in MetricCatalog.AtAGlance)
             {
-                table.Row(name, metric.Header + " latency", rows, _ => true, r => metric.Value(r) is var v && double.IsFinite(v) ? v : null, metric.FormatValue, metric.Better == Better.Higher);
+                table.Row(name, metric.Header + " latency", rows, _ => true, r => metric.Value(r) is var v && double.IsFinite(v) ? v : null, metric.FormatValue, metric.Better == Better.Higher,
+                    metric.Percentile is { } p ? r => Stats.BlockBootstrap.Percentile(r, p, $"{r.Scenario}/{r.Transport}/{r.Variant}") : null);
             }
         }
 
         table.WriteTo(sb);
         sb.AppendLine(table.Legend());
         sb.AppendLine();
-        ScaleSections.WriteAtAGlance(sb, run.Results, reference);
+        var outcomes = table.Outcomes.ToList();
+        outcomes.AddRange(ScaleSections.WriteAtAGlance(sb, run.Results, reference));
+        WriteColdStart(sb, compared, reference);
+        return outcomes;
+    }
+
+    /// <summary>The cold start every deploy pays: each case's first-second p99 and how long until it was steady.</summary>
+    private static void WriteColdStart(StringBuilder sb, IReadOnlyList<ScenarioResult> compared, string reference)
+    {
+        var cold = compared.Where(r => r.IsMeasured && r.Variant == "default" && Stats.ColdStart.Of(r) is not null).ToList();
+        if (cold.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine("### Cold start");
+        sb.AppendLine();
+        var table = new GlanceTable(GlanceTable.TransportsOf(compared), reference);
+        foreach (var scenario in cold.Select(r => r.Scenario).Distinct())
+        {
+            table.Row(scenario, "first-second p99", cold, r => r.Scenario == scenario, r => Stats.ColdStart.Of(r)?.FirstSecondP99Us, Formats.Milliseconds, higherIsBetter: false);
+            table.Row(scenario, "steady after", cold, r => r.Scenario == scenario, r => Stats.ColdStart.Of(r)?.SteadyAfterSec, v => v.ToString("0", CultureInfo.InvariantCulture) + " s", higherIsBetter: false);
+        }
+
+        table.WriteTo(sb);
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Each case starts on a fresh target, so its first second (of warm-up) is what a deploy pays. Steady: the first of {Stats.ColdStart.SteadyRun} seconds in a row whose p99 is at most {Stats.ColdStart.SteadyFactor}× the median per-second p99 of the measured window, counted from the start of warm-up (by intended time). Single measurements: no interval."));
+        sb.AppendLine();
     }
 
     private static void WriteNotApplicable(StringBuilder sb, RunResults run)
@@ -144,6 +186,10 @@ public static class MarkdownReport
         }
 
         WriteMetricTable(sb, "Latency, from the intended send time", MetricCatalog.LatencyTable, results);
+        var fewest = results.Min(r => r.LatencyUs.Count);
+        var what = p.Subscribers > 1 ? string.Create(CultureInfo.InvariantCulture, $"deliveries (each event at each of {p.Subscribers:N0} subscribers, so one slow event counts {p.Subscribers:N0} times)") : "requests (one answer each)";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Samples are {what}.{(fewest < 10_000 ? string.Create(CultureInfo.InvariantCulture, $" The p99.9 of {fewest:N0} samples rests on its top {Math.Max(1, fewest / 1000):N0}: read it as an anecdote, not a figure.") : "")}");
+        sb.AppendLine();
         WriteMetricTable(sb, "Throughput and accounting", MetricCatalog.DeliveryTable, results);
         foreach (var r in results.Where(r => r.ErrorsByKind.Count > 0))
         {
@@ -153,6 +199,7 @@ public static class MarkdownReport
         }
 
         WriteMetricTable(sb, "Harness and target", MetricCatalog.HarnessTable, results);
+        ScaleSections.WriteMarginalCost(sb, results);
         sb.AppendLine(CultureInfo.InvariantCulture, $"![{scenario}: latency by percentile](charts/{ChartNames.Percentiles(scenario)})");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"![{scenario}: latency and throughput over time](charts/{ChartNames.Timeline(scenario)})");
@@ -170,41 +217,6 @@ public static class MarkdownReport
         }
 
         table.WriteTo(sb);
-    }
-
-    private static void WriteWarnings(StringBuilder sb, RunResults run)
-    {
-        sb.AppendLine("## Warnings");
-        sb.AppendLine();
-        var any = false;
-        foreach (var r in run.Results)
-        {
-            foreach (var w in r.Warnings)
-            {
-                var scenario = r switch
-                {
-                    { Resilience: { } x } => $"{r.Scenario} {x.Fault}",
-                    { Saturation: { } x } => $"{r.Scenario} {x.Mode}",
-                    { Wire: { } x } => $"{r.Scenario} {x.PayloadBytes.ToString("N0", CultureInfo.InvariantCulture)} B",
-                    _ => r.Scenario,
-                };
-                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{scenario} / {Label(r)}**: {w}");
-                any = true;
-            }
-        }
-
-        if (run.Status != "complete")
-        {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"- **run**: the run is {run.Status}{(run.StatusMessage is null ? "" : ": " + run.StatusMessage)}; only the scenarios above completed.");
-            any = true;
-        }
-
-        if (!any)
-        {
-            sb.AppendLine("None: every scenario reached its offered rate, the generator kept its schedule, and every event was accounted for.");
-        }
-
-        sb.AppendLine();
     }
 
     private static void WriteMethod(StringBuilder sb, bool faults)

@@ -12,43 +12,81 @@ internal static class ScaleSections
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The headline figures of the scale scenarios, per transport, with which is better.</summary>
-    public static void WriteAtAGlance(StringBuilder sb, IReadOnlyList<ScenarioResult> results, string reference)
+    public static IReadOnlyList<RowOutcome> WriteAtAGlance(StringBuilder sb, IReadOnlyList<ScenarioResult> results, string reference)
     {
-        var rows = new List<(string Name, string Metric, Func<ScenarioResult, double?> Value, Func<double, string> Format, bool HigherIsBetter, Func<ScenarioResult, bool> Pick)>();
+        var rows = new List<(string Name, string Metric, Func<ScenarioResult, double?> Value, Func<double, string> Format, bool HigherIsBetter, Func<ScenarioResult, bool> Pick, Func<ScenarioResult, double[]?>? Replicates)>();
+        if (results.Any(r => r.Scenario == "push" && r.Variant == "default" && Stats.MarginalCost.Of(r) is not null))
+        {
+            rows.Add(("push", "target CPU per delivery (marginal)", r => Stats.MarginalCost.Of(r)?.CpuUsPerDelivery, Micros, false, r => r.Scenario == "push" && r.Variant == "default", Stats.MarginalCost.Replicates));
+        }
+
         foreach (var mode in results.Where(r => r.Saturation is not null).Select(r => r.Saturation!.Mode).Distinct())
         {
-            rows.Add(($"saturation ({mode})", "max sustainable rate", r => r.Saturation!.MaxSustainablePerSec, v => v.ToString("N0", Inv) + "/s", true, r => r.Saturation?.Mode == mode && r.Variant == "default"));
+            rows.Add(($"saturation ({mode})", "max sustainable rate", r => r.Saturation!.MaxSustainablePerSec, v => v.ToString("N0", Inv) + "/s", true, r => r.Saturation?.Mode == mode && r.Variant == "default", null));
         }
 
         if (results.Any(r => r.Connections is not null))
         {
-            rows.Add(("connections", "target RSS per subscriber", r => r.Connections!.Memory.Count > 0 ? r.Connections.Memory[^1].RssKiBPerSubscriber : null, v => v.ToString("N1", Inv) + " KiB", false, r => r.Connections is not null));
-            rows.Add(("connections", "idle target CPU", r => r.Connections!.IdleCpuPercent, v => v.ToString("0.00", Inv) + " %", false, r => r.Connections is not null));
-            rows.Add(("connections", "fan-out to all, p50", r => r.Connections!.FanOut[^1].P50Us, Formats.Milliseconds, false, r => r.Connections is not null));
+            rows.Add(("connections", "target RSS per subscriber", r => r.Connections!.Memory.Count > 0 ? r.Connections.Memory[^1].RssKiBPerSubscriber : null, v => v.ToString("N1", Inv) + " KiB", false, r => r.Connections is not null, null));
+            rows.Add(("connections", "idle target CPU", r => r.Connections!.IdleCpuPercent, v => v.ToString("0.00", Inv) + " %", false, r => r.Connections is not null, null));
+            rows.Add(("connections", "fan-out to all, p50", r => r.Connections!.FanOut[^1].P50Us, Formats.Milliseconds, false, r => r.Connections is not null, null));
         }
 
         var size = results.Where(r => r.Wire is not null).Select(r => r.Wire!.PayloadBytes).OrderBy(b => Math.Abs(b - 1024)).FirstOrDefault();
         if (size > 0)
         {
             var sizeText = size.ToString("N0", Inv) + " B payload";
-            rows.Add(("overhead", $"bytes per event ({sizeText})", r => r.Wire!.ToSubscriberBytesPerEvent + r.Wire.FromSubscriberBytesPerEvent, v => v.ToString("N0", Inv) + " B", false, r => r.Wire?.PayloadBytes == size && r.Variant == "default"));
-            rows.Add(("overhead", $"target CPU per event ({sizeText})", r => r.Wire!.TargetCpuUsPerEvent, v => v.ToString("N0", Inv) + " µs", false, r => r.Wire?.PayloadBytes == size && r.Variant == "default"));
+            rows.Add(("overhead", $"bytes per event ({sizeText})", r => r.Wire!.ToSubscriberBytesPerEvent + r.Wire.FromSubscriberBytesPerEvent, v => v.ToString("N0", Inv) + " B", false, r => r.Wire?.PayloadBytes == size && r.Variant == "default", null));
+            rows.Add(("overhead", $"target CPU per event ({sizeText})", r => r.Wire!.TargetCpuUsPerEvent, Micros, false, r => r.Wire?.PayloadBytes == size && r.Variant == "default", Stats.MarginalCost.Replicates));
         }
 
         if (rows.Count == 0)
         {
-            return;
+            return [];
         }
 
-        var table = new GlanceTable(GlanceTable.TransportsOf(results.Where(r => r.HasOwnSection && r.Resilience is null)), reference);
+        var table = new GlanceTable(GlanceTable.TransportsOf(results.Where(r => r.Resilience is null)), reference);
         foreach (var row in rows)
         {
-            table.Row(row.Name, row.Metric, results, row.Pick, row.Value, row.Format, row.HigherIsBetter);
+            table.Row(row.Name, row.Metric, results, row.Pick, row.Value, row.Format, row.HigherIsBetter, row.Replicates);
         }
 
         sb.AppendLine("### Scale and cost");
         sb.AppendLine();
         table.WriteTo(sb);
+        sb.AppendLine("CPU per delivery is marginal: the slope between the half-rate cost probe and the measured window, with a 95 % interval over their seconds (see the push and wire sections); the other rows are single measurements.");
+        sb.AppendLine();
+        return table.Outcomes;
+    }
+
+    private static string Micros(double v) => v.ToString(v < 10 ? "N1" : "N0", Inv) + " µs";
+
+    /// <summary>
+    /// Push's cost table: each transport's marginal CPU per delivery with its interval, the target's fixed CPU, and the
+    /// plain average (CPU ÷ deliveries) that start-up and idle work inflate at low rates.
+    /// </summary>
+    public static void WriteMarginalCost(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
+    {
+        var costed = results.Select(r => (Result: r, Cost: Stats.MarginalCost.Of(r))).Where(x => x.Cost is not null).ToList();
+        if (costed.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine("### Target CPU per delivery");
+        sb.AppendLine();
+        var table = new MarkdownTable("transport", "marginal", "95 % interval", "fixed CPU", "loads compared", "average (CPU ÷ deliveries)");
+        foreach (var (r, c) in costed)
+        {
+            table.Row(MarkdownReport.Label(r), Micros(c!.CpuUsPerDelivery), c.Low is { } lo && c.High is { } hi ? $"{Micros(lo)} – {Micros(hi)}" : "too few seconds",
+                c.FixedCorePercent.ToString("0.0", Inv) + " % of a core",
+                string.Create(Inv, $"{c.LowDeliveriesPerSec:N0}/s ({c.LowSeconds} s) vs {c.HighDeliveriesPerSec:N0}/s ({c.HighSeconds} s)"),
+                r.Target.Measured && r.Counts.Delivered > 0 ? Micros(r.Target.CpuSeconds * 1e6 / r.Counts.Delivered) : "–");
+        }
+
+        table.WriteTo(sb);
+        sb.AppendLine("Marginal: the target's extra CPU per extra delivery between the half-rate cost probe and the measured window (each load's first second left out). Fixed: what the target burns at this load beyond that — timers, keep-alives, idle thread-pool spinning, the connections it holds — so the average, which divides everything by the deliveries, overstates the cost of an event at low rates.");
+        sb.AppendLine();
     }
 
     public static void WriteSaturation(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
@@ -158,7 +196,7 @@ internal static class ScaleSections
         sb.AppendLine();
     }
 
-    public static void WriteWire(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
+    public static void WriteWire(StringBuilder sb, IReadOnlyList<ScenarioResult> results, IReadOnlyList<ScenarioResult> push)
     {
         if (results.Count == 0)
         {
@@ -184,10 +222,36 @@ internal static class ScaleSections
         }
 
         table.WriteTo(sb);
+        WriteCostAgreement(sb, results, push);
         sb.AppendLine("To subscriber: the target's bytes per delivered event (WebSocket frames, or the HTTP request with its headers); from subscriber: what comes back (HTTP responses; pongs). Handshakes — TLS, and the WebSocket upgrade — are counted apart; a TCP handshake is invisible to a stream. Total per event includes handshakes, so `cold` (a new connection per delivery) pays its connections there. Compression ratio: bytes to the subscriber without compression ÷ with it, same transport, payload and other variants. CPU is per delivered event: the target process's, and the harness's (which hosts the subscribers).");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"![bytes on the wire per delivered event](charts/{ChartNames.Wire})");
         sb.AppendLine();
+    }
+
+    /// <summary>Whether overhead's marginal CPU per event agrees with push's per delivery, transport by transport (intervals overlap).</summary>
+    private static void WriteCostAgreement(StringBuilder sb, IReadOnlyList<ScenarioResult> wire, IReadOnlyList<ScenarioResult> pushResults)
+    {
+        var lines = new List<string>();
+        foreach (var r in wire.Where(r => r.Variant == "default"))
+        {
+            var pushed = pushResults.FirstOrDefault(p => p.Transport == r.Transport && p.Variant == "default");
+            if (pushed is null || Stats.MarginalCost.Of(pushed) is not { Low: { } pushLow, High: { } pushHigh } push
+                || Stats.MarginalCost.Of(r) is not { Low: { } lo, High: { } hi } mine)
+            {
+                continue;
+            }
+
+            var agree = pushLow <= hi && lo <= pushHigh;
+            lines.Add(string.Create(Inv,
+                $"{r.Transport} ({r.Wire!.PayloadBytes:N0} B): {Micros(mine.CpuUsPerDelivery)} [{Micros(lo)} – {Micros(hi)}] here, {Micros(push.CpuUsPerDelivery)} [{Micros(pushLow)} – {Micros(pushHigh)}] in push — {(agree ? "they agree (the intervals overlap)" : "they disagree (the intervals do not overlap)")}"));
+        }
+
+        if (lines.Count > 0)
+        {
+            sb.AppendLine("Target CPU here is marginal, as in push; the two scenarios measure it at different rates, fan-outs and payloads, so agreement is a check on the method: " + string.Join("; ", lines) + ".");
+            sb.AppendLine();
+        }
     }
 
     private static double? CompressionRatio(ScenarioResult r, IReadOnlyList<ScenarioResult> all)

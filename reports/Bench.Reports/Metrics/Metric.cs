@@ -31,6 +31,9 @@ public enum MetricUnit
 /// <summary>A metric declared once: its key, its column header, its unit, which way is better and how to read it from a result.</summary>
 public sealed record Metric(string Key, string Header, MetricUnit Unit, Better Better, Func<ScenarioResult, double> Value)
 {
+    /// <summary>For a latency percentile, which one: the bootstrap recomputes it from the measured seconds.</summary>
+    public double? Percentile { get; init; }
+
     public string Format(ScenarioResult result) => FormatValue(Value(result));
 
     public string FormatValue(double v) => double.IsNaN(v) ? "–" : Unit switch

@@ -4,10 +4,10 @@ namespace Bench.Reports.Metrics;
 public static class MetricCatalog
 {
     public static readonly Metric Count = new("latency.count", "samples", MetricUnit.Count, Better.Neither, r => r.LatencyUs.Count);
-    public static readonly Metric P50 = new("latency.p50", "p50", MetricUnit.Microseconds, Better.Lower, r => r.LatencyUs.P50);
-    public static readonly Metric P90 = new("latency.p90", "p90", MetricUnit.Microseconds, Better.Lower, r => r.LatencyUs.P90);
-    public static readonly Metric P99 = new("latency.p99", "p99", MetricUnit.Microseconds, Better.Lower, r => r.LatencyUs.P99);
-    public static readonly Metric P999 = new("latency.p999", "p99.9", MetricUnit.Microseconds, Better.Lower, r => r.LatencyUs.P999);
+    public static readonly Metric P50 = new("latency.p50", "p50", MetricUnit.Microseconds, Better.Lower, r => r.LatencyUs.P50) { Percentile = 50 };
+    public static readonly Metric P90 = new("latency.p90", "p90", MetricUnit.Microseconds, Better.Lower, r => r.LatencyUs.P90) { Percentile = 90 };
+    public static readonly Metric P99 = new("latency.p99", "p99", MetricUnit.Microseconds, Better.Lower, r => r.LatencyUs.P99) { Percentile = 99 };
+    public static readonly Metric P999 = new("latency.p999", "p99.9", MetricUnit.Microseconds, Better.Lower, r => r.LatencyUs.P999) { Percentile = 99.9 };
     public static readonly Metric Max = new("latency.max", "max", MetricUnit.Microseconds, Better.Lower, r => r.LatencyUs.Max);
 
     public static readonly Metric Offered = new("throughput.offered", "offered", MetricUnit.PerSecond, Better.Neither, r => r.Throughput.OfferedPerSec);

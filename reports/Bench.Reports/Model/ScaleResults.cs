@@ -69,7 +69,8 @@ public sealed record FanOutPoint(int Subscribers, int Broadcasts, long P50Us, lo
 /// and the WebSocket upgrade together; the TCP handshake itself is not visible to a stream). <c>totalBytesPerEvent</c>
 /// includes handshakes. <c>envelopeBytes</c>: the mean event body as the application saw it (after any decompression). CPU per delivered event from
 /// the target process's CPU time (null when it could not be read: a target file without a process id) and the
-/// harness's own (the harness includes the subscribers).
+/// harness's own (the harness includes the subscribers). <c>targetCpuMethod</c>: <c>marginal</c> (the slope between
+/// the cost probe and the measured window) or <c>average</c> (CPU ÷ deliveries, when no probe ran).
 /// </summary>
 public sealed record WireSummary(
     int PayloadBytes,
@@ -82,7 +83,8 @@ public sealed record WireSummary(
     double TotalBytesPerEvent,
     double? TargetCpuUsPerEvent,
     double HarnessCpuUsPerEvent,
-    string CountedAt);
+    string CountedAt,
+    string? TargetCpuMethod = null);
 
 /// <summary>One BenchmarkDotNet result of <c>bench micro</c>: mean and spread in nanoseconds, bytes allocated per operation.</summary>
 public sealed record MicroBenchmark(

@@ -31,6 +31,9 @@ public sealed record ScenarioResult
     /// </summary>
     public List<SecondLatency> LatencyBySecond { get; init; } = [];
 
+    /// <summary>The half-rate stretch the marginal cost is measured against (push, overhead); null where none ran.</summary>
+    public CostProbe? CostProbe { get; init; }
+
     /// <summary>When the measured window began (UTC); null in files written before it was recorded.</summary>
     public DateTimeOffset? MeasuredFrom { get; init; }
 
@@ -161,8 +164,14 @@ public sealed record DeliveryCounts(long Sent, long Delivered, long Lost, long D
 /// <summary>One second's latency by intended time (see <see cref="ScenarioResult.LatencyBySecond"/>): its count, p50, p99 and histogram.</summary>
 public sealed record SecondLatency(int Second, long Count, long P50Us, long P99Us, string Histogram);
 
-/// <summary>One second of the run (warm-up included; <c>second</c> 0 is the start of warm-up).</summary>
-public sealed record TimelineEntry(int Second, long Sent, long Delivered, long P50Us, long P99Us, long Errors);
+/// <summary>One second of the run (warm-up included; <c>second</c> 0 is the start of warm-up); <c>targetCpuMs</c>, the target's CPU in that second (null when not measured).</summary>
+public sealed record TimelineEntry(int Second, long Sent, long Delivered, long P50Us, long P99Us, long Errors, double? TargetCpuMs = null);
+
+/// <summary>
+/// The stretch at half the rate after the measured window (push, overhead), in timeline seconds: the second load the
+/// marginal cost's slope is taken against.
+/// </summary>
+public sealed record CostProbe(double RatePerSec, double FromSec, double ToSec);
 
 /// <summary>How the load generator itself fared.</summary>
 public sealed record GeneratorStats(long ScheduleLagP99Us, long DroppedIterations, double CpuPercent);

@@ -17,6 +17,7 @@ public sealed class RunRecorder
 
     private readonly int timelineSeconds;
     private readonly TimeSpan warmup;
+    private readonly TimeSpan? measuredLength;
     private Timeline? timeline;
 
     // Latency by intended second, counted from the start of the measured window (warm-up seconds are negative):
@@ -32,11 +33,16 @@ public sealed class RunRecorder
         Begin(runStartTimestamp);
     }
 
-    /// <summary>A recorder whose start is set later by <see cref="Begin"/>, when the load is about to start.</summary>
-    public RunRecorder(TimeProvider timeProvider, TimeSpan warmup, int timelineSeconds)
+    /// <summary>
+    /// A recorder whose start is set later by <see cref="Begin"/>, when the load is about to start. With
+    /// <paramref name="measured"/>, the measured window ends that long after warm-up (what follows — a cost probe — is
+    /// on the timeline only); without, it runs to the end.
+    /// </summary>
+    public RunRecorder(TimeProvider timeProvider, TimeSpan warmup, int timelineSeconds, TimeSpan? measured = null)
     {
         TimeProvider = timeProvider;
         this.warmup = warmup;
+        measuredLength = measured;
         this.timelineSeconds = timelineSeconds;
         ticksPerMicro = timeProvider.TimestampFrequency / 1e6;
     }
@@ -48,6 +54,9 @@ public sealed class RunRecorder
 
     /// <summary>The first intended timestamp that counts in the summary.</summary>
     public long MeasureStart { get; private set; } = long.MaxValue;
+
+    /// <summary>The first intended timestamp after the measured window (<see cref="long.MaxValue"/> when it runs to the end).</summary>
+    public long MeasureEnd { get; private set; } = long.MaxValue;
 
     public Timeline Timeline => timeline ?? throw new InvalidOperationException("the recorder has not begun");
 
@@ -61,6 +70,7 @@ public sealed class RunRecorder
 
         RunStart = runStartTimestamp;
         MeasureStart = runStartTimestamp + (long)(warmup.TotalSeconds * TimeProvider.TimestampFrequency);
+        MeasureEnd = measuredLength is { } m ? MeasureStart + (long)(m.TotalSeconds * TimeProvider.TimestampFrequency) : long.MaxValue;
         timeline = new Timeline(runStartTimestamp, TimeProvider.TimestampFrequency, timelineSeconds);
         warmupSlots = (int)Math.Ceiling(warmup.TotalSeconds);
         bySecond = new LongConcurrentHistogram?[warmupSlots + timelineSeconds];
@@ -74,7 +84,7 @@ public sealed class RunRecorder
 
     public long Errors => Interlocked.Read(ref errors);
 
-    public bool IsMeasured(long intendedTimestamp) => intendedTimestamp >= MeasureStart;
+    public bool IsMeasured(long intendedTimestamp) => intendedTimestamp >= MeasureStart && intendedTimestamp < MeasureEnd;
 
     public void RecordSent(long intendedTimestamp)
     {
@@ -90,7 +100,11 @@ public sealed class RunRecorder
     {
         var latencyUs = (long)((arrivalTimestamp - intendedTimestamp) / ticksPerMicro);
         Timeline.Delivered(arrivalTimestamp, latencyUs);
-        Histograms.RecordClamped(SecondOf(intendedTimestamp), latencyUs);
+        if (intendedTimestamp < MeasureEnd)
+        {
+            Histograms.RecordClamped(SecondOf(intendedTimestamp), latencyUs);
+        }
+
         if (IsMeasured(intendedTimestamp))
         {
             Interlocked.Increment(ref delivered);

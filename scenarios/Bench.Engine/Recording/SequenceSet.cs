@@ -49,10 +49,16 @@ public sealed class SequenceSet
     {
         long missing = 0;
         var first = Math.Max(1, from);
-        for (var word = (int)((first - 1) >> 6); word < bits.Length; word++)
+        var firstWord = (first - 1) >> 6;
+        if (firstWord >= bits.Length)
+        {
+            return 0; // from lies past every number held (as when nothing was measured: from is long.MaxValue)
+        }
+
+        for (var word = (int)firstWord; word < bits.Length; word++)
         {
             var mine = bits[word] & ~(word < other.bits.Length ? other.bits[word] : 0UL);
-            if (word == (int)((first - 1) >> 6))
+            if (word == (int)firstWord)
             {
                 mine &= ulong.MaxValue << (int)((first - 1) & 63);
             }

@@ -12,7 +12,11 @@ internal static class ReportCommand
         var results = new Argument<string>("results") { Description = "A results.json file, or a run folder holding one." };
         var output = new Option<string?>("--out") { Description = "Where to write report.md, charts/ and histograms/. The default is the results file's folder." };
         var reference = new Option<string?>("--reference") { Description = "The transport the ratios are against. The default is the run's own (websocket unless bench run was given --reference)." };
-        var command = new Command("report", "Re-render report.md and charts from a results.json.") { results, output, reference };
+        var sizeRate = CliOptions.PositiveDouble("--size-rate", "Add a Sizing section for this many events a second (with --size-subscribers; see bench size).");
+        var sizeSubscribers = CliOptions.PositiveInt("--size-subscribers", "The Sizing section's subscribers each event goes to.");
+        var sizePayload = CliOptions.PositiveInt("--size-payload", "The Sizing section's payload bytes. The default is 1024.");
+        var sizeRtt = CliOptions.Duration("--size-rtt", "The Sizing section's round trip to subscribers, e.g. 80ms. The default is 0.");
+        var command = new Command("report", "Re-render report.md and charts from a results.json.") { results, output, reference, sizeRate, sizeSubscribers, sizePayload, sizeRtt };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(results)!;
@@ -46,8 +50,23 @@ internal static class ReportCommand
                 }
             }
 
+            Reports.Sizing.Workload? sizing = null;
+            if (parse.GetValue(sizeRate) is { } perSec)
+            {
+                if (parse.GetValue(sizeSubscribers) is not { } count)
+                {
+                    return Program.UsageError(["--size-subscribers is required with --size-rate"]);
+                }
+
+                sizing = new Reports.Sizing.Workload(perSec, count, parse.GetValue(sizePayload) ?? 1024, (parse.GetValue(sizeRtt) ?? TimeSpan.Zero).TotalMilliseconds);
+            }
+            else if (parse.GetValue(sizeSubscribers) is not null)
+            {
+                return Program.UsageError(["--size-rate is required with --size-subscribers"]);
+            }
+
             var directory = parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
-            var report = ReportWriter.Write(run, directory);
+            var report = ReportWriter.Write(run, directory, sizing);
             Console.Out.WriteLine($"Report: {Path.GetFullPath(report)}");
             return ExitCodes.Ok;
         });

@@ -20,11 +20,12 @@ internal static class RunCommand
         var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", TransportCatalog.All.Select(t => t.Name)) + " (the default: all four).", AllowMultipleArgumentsPerToken = false };
         var target = new Option<string[]>("--target") { Description = "What to measure instead of the transports: a target file (YAML or JSON) describing your own server, or builtin:websocket|signalr|sse|webhook for a reference target; repeat to compare several side by side. Load goes only to the hosts the file names. See docs/targets.md." };
         var reference = new Option<string?>("--reference") { Description = $"The transport (or --target name) the report's ratios are against. The default is {TransportCatalog.DefaultReference.Name}, or with --target and no websocket, the first target." };
-        var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), stateful (signalr) and memory-outbox (webhook) in faults. A feature a transport lacks is left out for it. The default: each scenario's own." };
+        var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), stateful (signalr) in faults; memory-outbox and one-origin (webhook) in push and overhead, memory-outbox also in faults. A feature a transport lacks is left out for it. The default: each scenario's own." };
         var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow. The default: all." };
         var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
         var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default).");
         var warmup = CliOptions.Duration("--warmup", "Warm-up before measuring, excluded from results, e.g. 3s (profile default).");
+        var costProbe = CliOptions.Duration("--cost-probe", "Push and overhead: how long to run at half the rate before measuring, so CPU per delivery is a marginal cost (the slope between the two loads). The default is 5s (none in the ci profile); 0s turns it off.");
         var rate = CliOptions.PositiveDouble("--rate", "Requests (rtt) or published events (push) a second.");
         var subscribers = CliOptions.PositiveInt("--subscribers", "Subscribers each event is delivered to (push).");
         var payload = CliOptions.PositiveInt("--payload", "Payload bytes of each event or request.");
@@ -40,7 +41,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout,
+            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -100,6 +101,7 @@ internal static class RunCommand
                 OutputDirectory = parse.GetValue(output),
                 Duration = parse.GetValue(duration),
                 Warmup = parse.GetValue(warmup),
+                CostProbe = parse.GetValue(costProbe),
                 RatePerSec = parse.GetValue(rate),
                 Subscribers = parse.GetValue(subscribers),
                 PayloadBytes = parse.GetValue(payload),

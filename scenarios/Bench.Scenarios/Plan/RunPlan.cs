@@ -67,6 +67,9 @@ public sealed record RunPlan
     /// <summary>The saturation scenario's p99 objective; null is its default (50 ms).</summary>
     public TimeSpan? SloP99 { get; init; }
 
+    /// <summary>The half-rate stretch before measuring for the marginal cost (push, overhead); null keeps each scenario's own, zero turns it off.</summary>
+    public TimeSpan? CostProbe { get; init; }
+
     /// <summary>How long a target may take to print its ready line. The default is 20 seconds.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
@@ -85,6 +88,7 @@ public sealed record RunPlan
             Connections = Connections ?? (Brief && d.BriefConnections is { } brief ? brief : scenario.ConnectionsFollowSubscribers ? subscribers : d.Connections),
             Duration = Duration ?? d.Duration,
             Warmup = Warmup ?? d.Warmup,
+            CostProbe = d.CostProbe > TimeSpan.Zero && CostProbe is { } probe ? probe : d.CostProbe,
             Brief = Brief,
             Probe = Profile == Profile.Ci,
         };

@@ -28,6 +28,14 @@ public sealed record ScenarioSettings
     /// <summary>Measure the loopback echo probe beside the measured window (the ci profile), for a gate's <c>--normalize</c>.</summary>
     public bool Probe { get; init; }
 
+    /// <summary>
+    /// A stretch at half the rate after the measured window (push, overhead), so that the target's CPU per delivery is
+    /// a marginal cost — the slope between two loads — not start-up and idle work divided by a few deliveries. After,
+    /// not before, so that the target is past its start-up work (JIT, first connections) by then. Zero for none.
+    /// Excluded from the summary figures, like warm-up.
+    /// </summary>
+    public TimeSpan CostProbe { get; init; }
+
     /// <summary>How long to wait after the last publish for deliveries still in flight.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -20,8 +20,8 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
     public RunRecorder NewRecorder()
     {
         var s = context.Settings;
-        var seconds = (int)Math.Ceiling(s.Warmup.TotalSeconds + s.Duration.TotalSeconds + s.DrainTimeout.TotalSeconds + LeadSeconds) + 15;
-        return new RunRecorder(Clock, s.Warmup, seconds);
+        var seconds = (int)Math.Ceiling(s.Warmup.TotalSeconds + s.Duration.TotalSeconds + s.CostProbe.TotalSeconds + s.DrainTimeout.TotalSeconds + LeadSeconds) + 15;
+        return new RunRecorder(Clock, s.Warmup, seconds, s.CostProbe > TimeSpan.Zero ? s.Duration : null);
     }
 
     /// <summary>
@@ -50,6 +50,10 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
         }
 
         phases.Add(Simulation.Inject(s.RatePerSec, s.Duration));
+        if (s.CostProbe > TimeSpan.Zero)
+        {
+            phases.Add(Simulation.Inject(s.RatePerSec / 2, s.CostProbe));
+        }
         var runner = new LoadRunner(new LoadRunnerOptions
         {
             Simulations = phases,
@@ -63,6 +67,8 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
         var targetCpuAtStart = target.CpuTime();
         using var progressStop = new CancellationTokenSource();
         var progress = ProgressLoopAsync(recorder, iterationRecorder, progressStop.Token);
+        var cpuBySecond = new List<double>();
+        var cpuSampler = SampleCpuAsync(target, runStart, cpuBySecond, progressStop.Token);
 
         // CPU is read over the measured window: from the end of warm-up to the end of the load. The probe, when asked
         // for, runs over the same window.
@@ -81,6 +87,15 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
             {
                 probe = EchoProbe.Start(s.PayloadBytes);
             }
+        }, stop.Token);
+
+        // With a cost probe after it, the measured window ends before the load does: CPU is read there.
+        (TimeSpan Target, double GeneratorPercent, long At)? windowEnd = null;
+        var windowEndTask = recorder.MeasureEnd == long.MaxValue ? Task.CompletedTask : Task.Run(async () =>
+        {
+            await WaitUntilAsync(recorder.MeasureEnd, stop.Token).ConfigureAwait(false);
+            var (_, percent) = generatorCpu.Read();
+            windowEnd = (target.CpuTime(), percent, Clock.GetTimestamp());
         }, stop.Token);
 
         // Scripted events (faults) run beside the load, timed from the run's start.
@@ -103,11 +118,20 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
         {
             // Stopped before warm-up ended: there is no measured window to read.
         }
-        var loadEnd = Clock.GetTimestamp();
+        try
+        {
+            await windowEndTask.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped before the measured window ended.
+        }
+
+        var loadEnd = windowEnd?.At ?? Clock.GetTimestamp();
         var probed = probe?.Stop();
         probe?.Dispose();
-        var (_, generatorPercent) = generatorCpu.Read();
-        var targetCpuSeconds = (target.CpuTime() - targetCpuAtStart).TotalSeconds;
+        var generatorPercent = windowEnd?.GeneratorPercent ?? generatorCpu.Read().PercentOfMachine;
+        var targetCpuSeconds = ((windowEnd?.Target ?? target.CpuTime()) - targetCpuAtStart).TotalSeconds;
         var measuredWall = Math.Max(0.001, Clock.GetElapsedTime(recorder.MeasureStart, loadEnd).TotalSeconds);
         var targetPercent = 100.0 * targetCpuSeconds / (measuredWall * Environment.ProcessorCount);
 
@@ -127,9 +151,10 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
             }
         }
 
-        var deliveryWall = Math.Max(measuredWall, Clock.GetElapsedTime(recorder.MeasureStart).TotalSeconds);
+        var deliveryWall = windowEnd is null ? Math.Max(measuredWall, Clock.GetElapsedTime(recorder.MeasureStart).TotalSeconds) : measuredWall;
         await progressStop.CancelAsync().ConfigureAwait(false);
         await progress.ConfigureAwait(false);
+        await cpuSampler.ConfigureAwait(false);
 
         if (target.HasExited)
         {
@@ -138,13 +163,56 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
 
         return new LoadOutcome(load, measuredWall, drained is null ? measuredWall : deliveryWall, generatorPercent,
             targetCpuSeconds, targetPercent, target.PeakRssMiB(), drainTimedOut, ct.IsCancellationRequested, probed)
-        { TargetMeasured = target.ResourcesMeasured };
+        { TargetMeasured = target.ResourcesMeasured, TargetCpuMsBySecond = cpuBySecond };
+    }
+
+    /// <summary>
+    /// The target's CPU in each whole second of the run (ms, second 0 from the run's start), read at each second's
+    /// end until <paramref name="ct"/> stops it; the partial last second is left out. Nothing for a target Bench cannot see.
+    /// </summary>
+    private async Task SampleCpuAsync(ITargetHandle target, long runStart, List<double> samples, CancellationToken ct)
+    {
+        if (!target.ResourcesMeasured)
+        {
+            return;
+        }
+
+        try
+        {
+            await WaitUntilAsync(runStart, ct).ConfigureAwait(false);
+            var last = target.CpuTime();
+            for (var k = 1; !ct.IsCancellationRequested; k++)
+            {
+                await WaitUntilAsync(runStart + (k * Clock.TimestampFrequency), ct).ConfigureAwait(false);
+                if (target.HasExited)
+                {
+                    return;
+                }
+
+                var now = target.CpuTime();
+                samples.Add((now - last).TotalMilliseconds);
+                last = now;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Sampling stops with the load.
+        }
+    }
+
+    private async Task WaitUntilAsync(long timestamp, CancellationToken ct)
+    {
+        var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), timestamp);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, Clock, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task ProgressLoopAsync(RunRecorder recorder, RunRecorder sentRecorder, CancellationToken ct)
     {
         var s = context.Settings;
-        var total = s.Warmup.TotalSeconds + s.Duration.TotalSeconds;
+        var total = s.Warmup.TotalSeconds + s.Duration.TotalSeconds + s.CostProbe.TotalSeconds;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -179,4 +247,7 @@ public sealed record LoadOutcome(
 {
     /// <summary>Whether the target's CPU and memory were read; false for a target file without a process id.</summary>
     public bool TargetMeasured { get; init; } = true;
+
+    /// <summary>The target's CPU (ms) in each whole second of the run, from its start; empty when not measured.</summary>
+    public IReadOnlyList<double> TargetCpuMsBySecond { get; init; } = [];
 }

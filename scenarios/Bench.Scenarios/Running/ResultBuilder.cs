@@ -42,7 +42,12 @@ public static class ResultBuilder
             Throughput = new ThroughputSummary(settings.RatePerSec, Round(achieved), Round(counts.Delivered / outcome.DeliverySeconds)),
             Counts = counts with { Errors = counts.Errors + extraErrors.Values.Sum() },
             ErrorsByKind = errors,
-            Timeline = [.. recorder.Timeline.Snapshot().Select(t => new TimelineEntry(t.Second, t.Sent, t.Delivered, t.P50Us, t.P99Us, t.Errors))],
+            Timeline = [.. recorder.Timeline.Snapshot().Select(t => new TimelineEntry(t.Second, t.Sent, t.Delivered, t.P50Us, t.P99Us, t.Errors,
+                t.Second < outcome.TargetCpuMsBySecond.Count ? Math.Round(outcome.TargetCpuMsBySecond[t.Second], 1) : null))],
+            CostProbe = settings.CostProbe > TimeSpan.Zero
+                ? new CostProbe(settings.RatePerSec / 2, settings.Warmup.TotalSeconds + settings.Duration.TotalSeconds,
+                    settings.Warmup.TotalSeconds + settings.Duration.TotalSeconds + settings.CostProbe.TotalSeconds)
+                : null,
             LatencyBySecond = BySecond(recorder),
             MeasuredFrom = recorder.TimeProvider.GetUtcNow() - recorder.TimeProvider.GetElapsedTime(recorder.MeasureStart),
             Generator = new GeneratorStats(
@@ -56,6 +61,15 @@ public static class ResultBuilder
         };
         return result with { Warnings = [.. Warnings(result, outcome), .. extraWarnings] };
     }
+
+    /// <summary>A late generator matters when its lag is both over the limit and at least this share of the case's p99.</summary>
+    public const double ScheduleLagShareLimit = 0.05;
+
+    /// <summary>The generator's schedule lag p99 as a share of the case's latency p99, when it is large enough to warn of; else null.</summary>
+    public static double? GeneratorLateShare(ScenarioResult r) =>
+        r.Generator.ScheduleLagP99Us > ScheduleLagLimitUs && r.LatencyUs.P99 > 0 && r.Generator.ScheduleLagP99Us >= ScheduleLagShareLimit * r.LatencyUs.P99
+            ? (double)r.Generator.ScheduleLagP99Us / r.LatencyUs.P99
+            : null;
 
     /// <summary>Each second's latency by intended time, as results.json keeps it.</summary>
     public static List<SecondLatency> BySecond(RunRecorder recorder) =>
@@ -79,9 +93,9 @@ public static class ResultBuilder
             yield return string.Create(inv, $"offered load not achieved: {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N1}/s ({100 * r.Throughput.AchievedPerSec / r.Throughput.OfferedPerSec:0.0} %). The figures describe an overloaded system, not the offered rate.");
         }
 
-        if (r.Generator.ScheduleLagP99Us > ScheduleLagLimitUs)
+        if (GeneratorLateShare(r) is { } share)
         {
-            yield return $"the generator ran late: schedule lag p99 {Formats.Milliseconds(r.Generator.ScheduleLagP99Us)} (latency p99 {Formats.Milliseconds(r.LatencyUs.P99)}). Latency counts from the intended time, so this lateness is inside the latency figures: part of the tail is the generator's, not the transport's.";
+            yield return string.Create(inv, $"the generator ran late: schedule lag p99 {Formats.Milliseconds(r.Generator.ScheduleLagP99Us)}, {share * 100:0} % of this case's latency p99 ({Formats.Milliseconds(r.LatencyUs.P99)}). Latency counts from the intended time, so up to that much of the tail is the generator's, not the transport's.");
         }
 
         if (r.Generator.DroppedIterations > 0)

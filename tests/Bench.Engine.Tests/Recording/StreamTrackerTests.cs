@@ -52,6 +52,10 @@ public class SequenceSetTests
         Assert.Equal(33, accepted.CountMissingFrom(seen, from: 101));
         Assert.Equal(1, accepted.CountMissingFrom(seen, from: 198));
 
+        // From past every number (a run cancelled in warm-up measured nothing: from is long.MaxValue).
+        Assert.Equal(0, accepted.CountMissingFrom(seen, from: 1_000));
+        Assert.Equal(0, accepted.CountMissingFrom(seen, from: long.MaxValue));
+
         seen.UnionWith(accepted);
 
         Assert.Equal(200, seen.Count);

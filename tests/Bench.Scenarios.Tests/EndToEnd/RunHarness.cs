@@ -22,6 +22,7 @@ internal sealed class RunHarness : IDisposable
             OutputDirectory = Directory,
             Warmup = TimeSpan.FromSeconds(0.5),
             Duration = TimeSpan.FromSeconds(2),
+            CostProbe = TimeSpan.Zero,
             CommandLine = "bench run (test)",
         };
         return change is null ? plan : change(plan);

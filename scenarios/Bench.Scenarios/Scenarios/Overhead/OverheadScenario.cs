@@ -22,7 +22,7 @@ public sealed class OverheadScenario : IScenario
     public string Description =>
         "Cost per delivered event: bytes on the wire in each direction (counted on the subscribers' sockets, connection handshakes apart) and CPU time in the target and the harness, for 64 B, 1 KiB and 16 KiB payloads.";
 
-    public string SettingsNote => "Payloads 64 B, 1 KiB and 16 KiB unless --payload; variants default, tls, compression and (webhook) cold unless --variant (the default suite: 1 KiB over the default wire only, 0.5 s + 2 s).";
+    public string SettingsNote => "Payloads 64 B, 1 KiB and 16 KiB unless --payload; variants default, tls, compression and (webhook) cold unless --variant (the default suite: 1 KiB over the default wire only).";
 
     public bool ConnectionsFollowSubscribers => true;
 
@@ -32,8 +32,9 @@ public sealed class OverheadScenario : IScenario
         Subscribers = 10,
         PayloadBytes = PayloadSizes[0],
         Connections = 10,
-        Duration = profile == Profile.Full ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(3),
-        Warmup = TimeSpan.FromSeconds(1),
+        Duration = profile == Profile.Full ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(5),
+        Warmup = TimeSpan.FromSeconds(3),
+        CostProbe = PushScenario.CostProbeLength,
     };
 
     public IReadOnlyList<string> Variants(ITransport transport) => [.. transport.DeliveryVariants.Where(v => v != WanLink.Variant)];
@@ -66,10 +67,8 @@ public sealed class OverheadScenario : IScenario
         }
     }
 
-    /// <summary>The settings for one payload size; the default suite's short version measures 2 s after 0.5 s of warm-up.</summary>
-    private static ScenarioSettings Sized(ScenarioSettings s, int size) => s.Brief
-        ? s with { PayloadBytes = size, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(0.5) }
-        : s with { PayloadBytes = size };
+    /// <summary>The settings for one payload size.</summary>
+    private static ScenarioSettings Sized(ScenarioSettings s, int size) => s with { PayloadBytes = size };
 
     private static string Formats(int bytes) => bytes >= 1024 ? (bytes / 1024).ToString(CultureInfo.InvariantCulture) + "KiB" : bytes.ToString(CultureInfo.InvariantCulture) + "B";
 
@@ -104,12 +103,21 @@ public sealed class OverheadScenario : IScenario
             totals.Connections,
             Round(totals.Connections == 0 ? 0 : handshake / (double)totals.Connections),
             Round((toSubscriber + fromSubscriber + handshake) / (double)Math.Max(1, events)),
-            o.TargetMeasured ? Round(o.TargetCpuSeconds * 1e6 / measured) : null,
+            null,
             Round(o.GeneratorCpuPercent / 100 * cores * o.MeasuredSeconds * 1e6 / measured),
             transport.WireCountedOn);
         // Schedule lag only distorts latency, which this scenario does not report; its bytes and CPU are unaffected.
         var warnings = result.Warnings.Where(w => !w.StartsWith("the generator ran late", StringComparison.Ordinal)).ToList();
-        return result with { Scenario = Name, Description = Description, Wire = summary, Warnings = warnings };
+
+        // CPU per event is marginal (the slope between the cost probe and the measured window) where the probe ran;
+        // else, and for a target Bench cannot see, the plain average or nothing.
+        var average = o.TargetMeasured ? Round(o.TargetCpuSeconds * 1e6 / measured) : (double?)null;
+        var costed = result with { Scenario = Name, Description = Description, Warnings = warnings };
+        var marginal = Bench.Reports.Stats.MarginalCost.Of(costed);
+        return costed with
+        {
+            Wire = summary with { TargetCpuUsPerEvent = marginal?.CpuUsPerDelivery ?? average, TargetCpuMethod = marginal is null ? "average" : "marginal" },
+        };
     }
 
     private static double Round(double v) => Math.Round(v, 2);

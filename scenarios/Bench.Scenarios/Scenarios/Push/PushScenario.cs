@@ -31,7 +31,11 @@ public sealed class PushScenario : IScenario
         Connections = profile == Profile.Ci ? 10 : 50,
         Duration = profile.Duration,
         Warmup = profile.Warmup,
+        CostProbe = profile == Profile.Ci ? TimeSpan.Zero : CostProbeLength,
     };
+
+    /// <summary>The half-rate stretch before the measured window that the marginal cost is measured against.</summary>
+    public static readonly TimeSpan CostProbeLength = TimeSpan.FromSeconds(5);
 
     public IReadOnlyList<string> Variants(ITransport transport) => transport.DeliveryVariants;
 

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using Bench.Reports.Metrics;
+using Bench.Reports.Model;
+using Bench.Reports.Stats;
+
+namespace Bench.Reports.Markdown;
+
+/// <summary>
+/// The report's opening: a few generated sentences — what differs, by how much and how surely (the at-a-glance rows
+/// with a clear winner, largest first), where no clear difference was found, what the transports' guarantees are,
+/// and the caveats of this run — all from this run's figures.
+/// </summary>
+internal static class VerdictSection
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Write(StringBuilder sb, RunResults run, IReadOnlyList<RowOutcome> outcomes)
+    {
+        sb.AppendLine("## Verdict");
+        sb.AppendLine();
+        sb.AppendLine(string.Create(Inv, $"Ratios are worse over best, with their {BlockBootstrap.Level * 100:0} % interval in brackets; a difference is clear when the whole interval lies above {1 + GlanceTable.TieBand:0.00}×."));
+        sb.AppendLine();
+        var measured = run.Results.Where(r => r.IsMeasured).ToList();
+        var transports = measured.Select(r => r.Transport).Distinct().ToList();
+        if (transports.Count < 2 || outcomes.Count == 0)
+        {
+            sb.AppendLine(measured.Count == 0
+                ? "No case was measured in this run, so there is nothing to compare."
+                : $"Only {string.Join(", ", transports)} was measured here: there is no comparison to make. Its figures follow.");
+            sb.AppendLine();
+            return;
+        }
+
+        var sentences = new List<string>();
+        var withIntervals = outcomes.Where(o => o.Low is not null).ToList();
+        var differing = withIntervals.Where(o => o.ClearlyBehind.Any()).OrderByDescending(o => o.ClearlyBehind.Max(b => b.Ratio)).ToList();
+        foreach (var o in differing.Take(4))
+        {
+            var word = o.HigherIsBetter ? "lower" : "higher";
+            var behind = string.Join(", ", o.ClearlyBehind.Select(b => string.Create(Inv, $"{b.Transport} {Formats.Ratio(b.Ratio)} {word} [{Range(b.Low, b.High)}]")));
+            sentences.Add(o.Clear
+                ? $"**{o.Scenario} {o.Metric}: {o.Best} is best**; {behind}."
+                : $"**{o.Scenario} {o.Metric}: no clear difference between {o.Best} and {o.RunnerUp}**; behind them {behind}.");
+        }
+
+        var flat = withIntervals.Where(o => !o.ClearlyBehind.Any()).ToList();
+        if (flat.Count > 0)
+        {
+            sentences.Add(string.Create(Inv, $"No clear difference at all on {string.Join(", ", flat.Select(o => $"{o.Scenario} {o.Metric}"))}: every interval reaches into the {GlanceTable.TieBand * 100:0} % tie band."));
+        }
+
+        if (differing.Count > 4)
+        {
+            sentences.Add(string.Create(Inv, $"{differing.Count - 4} more row(s) with a clear difference are in At a glance."));
+        }
+
+        var single = outcomes.Where(o => o.Low is null && o.Clear).OrderByDescending(o => o.Ratio).Take(2).ToList();
+        if (single.Count > 0)
+        {
+            sentences.Add("From single measurements, without an interval: " + string.Join("; ", single.Select(o => string.Create(Inv,
+                $"{o.Best} is best on {o.Scenario} {o.Metric} ({o.RunnerUp} {Formats.Ratio(o.Ratio)} {(o.HigherIsBetter ? "lower" : "higher")})"))) + ".");
+        }
+
+        var guarantees = measured.Where(r => r.Guarantee is not null && r.Variant == "default")
+            .GroupBy(r => r.Transport).Select(g => (Transport: g.Key, Short: g.First().Guarantee!.Split(':')[0])).ToList();
+        if (guarantees.Select(g => g.Short).Distinct().Count() > 1)
+        {
+            sentences.Add("The guarantees differ, and the figures are of each as production runs it: "
+                + string.Join("; ", guarantees.Select(g => $"{g.Transport} {g.Short}")) + ".");
+        }
+
+        var e = run.Environment;
+        sentences.Add(string.Create(Inv,
+            $"Caveats: one machine ({e.LogicalCores} logical cores) shared by the load generator, the targets and every subscriber, over loopback (no network delay or bandwidth limit unless a wan variant says so); intervals cover variation {(measured.Any(r => r.Launches.Count >= BlockBootstrap.MinLaunches) ? "across this run's launches" : "within this one launch")}, and launch-to-launch noise on a shared machine is 15–25 % (docs/ci.md)."));
+        foreach (var sentence in sentences)
+        {
+            sb.AppendLine("- " + sentence);
+        }
+
+        sb.AppendLine();
+    }
+
+    private static string Range(double low, double high) => Formats.Ratio(low).TrimEnd('×') + "–" + Formats.Ratio(high);
+}

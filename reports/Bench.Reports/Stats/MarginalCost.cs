@@ -1,0 +1,90 @@
+using Bench.Reports.Model;
+
+namespace Bench.Reports.Stats;
+
+/// <summary>
+/// The target's CPU per delivery as a marginal cost: the slope between two loads of one run — the last seconds of the
+/// measured window and the half-rate cost probe right after it — from the target's CPU and the deliveries of each whole
+/// second (the probe's first second left out as a transition). What the target spends whatever the load (timers, keep-alives, idle spinning, the
+/// connections it holds) falls out of the slope and is reported apart as its fixed CPU. The interval resamples the
+/// seconds of each load independently.
+/// </summary>
+public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? High, double FixedCorePercent, double LowDeliveriesPerSec, double HighDeliveriesPerSec, int LowSeconds, int HighSeconds)
+{
+    /// <summary>Whole seconds of each load needed for a slope; an interval needs <see cref="MinSecondsForInterval"/>.</summary>
+    public const int MinSeconds = 2;
+
+    public const int MinSecondsForInterval = 3;
+
+    /// <summary>How many of the measured window's last whole seconds stand for the full load.</summary>
+    public const int TailSeconds = 5;
+
+    /// <summary>Null when the result has no cost probe or too few seconds with the target's CPU.</summary>
+    public static MarginalCost? Of(ScenarioResult r)
+    {
+        if (Blocks(r) is not var (low, high))
+        {
+            return null;
+        }
+
+        var slope = Slope(low, high);
+        if (!double.IsFinite(slope))
+        {
+            return null;
+        }
+
+        var (lo, hi) = Replicates(r) is { } reps ? BlockBootstrap.Interval(reps) : (double.NaN, double.NaN);
+        var meanCpuHigh = high.Average(b => b.CpuMs);
+        var meanDelHigh = high.Average(b => b.Delivered);
+        var fixedMs = meanCpuHigh - (slope / 1000 * meanDelHigh);
+        return new MarginalCost(Math.Round(slope, 2), double.IsFinite(lo) ? Math.Round(lo, 2) : null, double.IsFinite(hi) ? Math.Round(hi, 2) : null,
+            Math.Round(fixedMs / 10, 2), low.Average(b => b.Delivered), meanDelHigh, low.Count, high.Count);
+    }
+
+    /// <summary>Bootstrap replicates of the slope (µs per delivery), or null with too few seconds.</summary>
+    public static double[]? Replicates(ScenarioResult r)
+    {
+        if (Blocks(r) is not var (low, high) || low.Count < MinSecondsForInterval || high.Count < MinSecondsForInterval)
+        {
+            return null;
+        }
+
+        var random = new Random(BlockBootstrap.Seed($"{r.Scenario}/{r.Transport}/{r.Variant}/{r.Parameters.PayloadBytes}/cost"));
+        var replicates = new double[BlockBootstrap.Replicates];
+        for (var k = 0; k < replicates.Length; k++)
+        {
+            replicates[k] = Slope(Draw(random, low), Draw(random, high));
+        }
+
+        return replicates;
+    }
+
+    private static List<(double CpuMs, double Delivered)> Draw(Random random, List<(double CpuMs, double Delivered)> blocks) =>
+        [.. Enumerable.Range(0, blocks.Count).Select(_ => blocks[random.Next(blocks.Count)])];
+
+    /// <summary>µs of target CPU per extra delivery, from the mean CPU and deliveries a second of each load.</summary>
+    private static double Slope(List<(double CpuMs, double Delivered)> low, List<(double CpuMs, double Delivered)> high)
+    {
+        var deliveries = high.Average(b => b.Delivered) - low.Average(b => b.Delivered);
+        return deliveries > 0 ? (high.Average(b => b.CpuMs) - low.Average(b => b.CpuMs)) * 1000 / deliveries : double.NaN;
+    }
+
+    private static (List<(double CpuMs, double Delivered)> Low, List<(double CpuMs, double Delivered)> High)? Blocks(ScenarioResult r)
+    {
+        if (r.CostProbe is not { } probe || !r.IsMeasured)
+        {
+            return null;
+        }
+
+        var measuredStart = r.Parameters.WarmupSec;
+        List<(double, double)> Within(double from, double to) =>
+            [.. r.Timeline.Where(t => t.TargetCpuMs is not null && t.Second >= Math.Ceiling(from) + 1 && t.Second + 1 <= Math.Floor(to))
+                .Select(t => (t.TargetCpuMs!.Value, (double)t.Delivered))];
+        var low = Within(probe.FromSec, probe.ToSec);
+        // The measured window's last seconds, right before the probe: the target is past its start-up by then (a
+        // dispatcher's JIT and first connections can take longer than warm-up), and the two loads are adjacent.
+        var measuredEnd = measuredStart + r.Parameters.DurationSec;
+        var high = Within(Math.Max(measuredStart, measuredEnd - TailSeconds - 1), measuredEnd);
+        return low.Count >= MinSeconds && high.Count >= MinSeconds ? (low, high) : null;
+    }
+}
