@@ -14,4 +14,6 @@ public static class ChartNames
     public const string Wire = "overhead-bytes.png";
 
     public static string FaultTimeline(string fault) => $"faults-{fault}-timeline.png";
+
+    public const string Storm = "faults-storm-subscribers.png";
 }

@@ -19,6 +19,13 @@ public static class ChartSet
             written.Add(timeline);
         }
 
+        if (run.Results.Any(r => r.Resilience?.Storm is not null))
+        {
+            var storm = Path.Combine(chartsDirectory, ChartNames.Storm);
+            StormChart.Render(run.Results, storm);
+            written.Add(storm);
+        }
+
         foreach (var group in run.Results.Where(r => r.Saturation is not null).GroupBy(r => r.Saturation!.Mode))
         {
             var path = Path.Combine(chartsDirectory, ChartNames.Saturation(group.Key));

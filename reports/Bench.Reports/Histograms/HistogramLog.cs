@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using HdrHistogram;
 using Bench.Reports.Model;
+using HdrHistogram;
 
 namespace Bench.Reports.Histograms;
 

@@ -25,6 +25,11 @@ public static class MarkdownReport
 
         // The answer first, then what could make it wrong, then the figures it rests on.
         VerdictSection.Write(sb, run, outcomes);
+        if (run.Suite == "claims")
+        {
+            ClaimsSection.Write(sb, run);
+        }
+
         ValiditySection.Write(sb, run);
         sb.Append(glance);
         WriteEnvironment(sb, run);

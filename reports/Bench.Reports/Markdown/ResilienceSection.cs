@@ -56,8 +56,37 @@ internal static class ResilienceSection
             }
 
             sb.AppendLine();
+            WriteStorm(sb, [.. group.Where(r => r.Resilience!.Storm is not null)]);
             sb.AppendLine(CultureInfo.InvariantCulture, $"![fault {group.Key}: p99 latency and deliveries over time](charts/{ChartNames.FaultTimeline(group.Key)})");
             sb.AppendLine();
         }
+    }
+
+    /// <summary>The storm's own table and chart: how long until everyone was back, how hard they came back, what it cost the target.</summary>
+    private static void WriteStorm(StringBuilder sb, IReadOnlyList<ScenarioResult> storms)
+    {
+        if (storms.Count == 0)
+        {
+            return;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var table = new MarkdownTable("transport", "subscribers", "watched", "all back after", "peak reconnects or retries", "lost", "redelivered", "peak target CPU", "peak target RSS");
+        foreach (var r in storms)
+        {
+            var s = r.Resilience!.Storm!;
+            table.Row(MarkdownReport.Label(r), s.Subscribers.ToString("N0", inv),
+                s.Watched == "pending" ? "deliveries pending" : "subscribers connected",
+                s.AllBackMs is { } back ? Formats.Milliseconds(back * 1000) : "not within the run",
+                s.PeakAttemptsPerSec.ToString("N0", inv) + "/s",
+                r.Resilience.Lost.ToString("N0", inv), r.Resilience.Duplicated.ToString("N0", inv),
+                s.PeakTargetCpuPercent.ToString("0.0", inv) + " %", s.PeakRssMiB.ToString("N0", inv) + " MiB");
+        }
+
+        table.WriteTo(sb);
+        sb.AppendLine("All back: from the end of the fault (the target up again, or the receivers back) until the target held every subscriber again — or, for webhooks, until the dispatcher had nothing pending. Reconnects or retries: attempts a second, the peak of 200 ms samples. CPU: the peak second, as a share of the machine; RSS: the target's peak.");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"![reconnect storm: subscribers connected and deliveries pending over time](charts/{ChartNames.Storm})");
+        sb.AppendLine();
     }
 }

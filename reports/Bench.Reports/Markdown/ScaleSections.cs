@@ -54,7 +54,7 @@ internal static class ScaleSections
         sb.AppendLine("### Scale and cost");
         sb.AppendLine();
         table.WriteTo(sb);
-        sb.AppendLine("CPU per delivery is marginal: the slope between the half-rate cost probe and the measured window, with a 95 % interval over their seconds (see the push and wire sections); the other rows are single measurements.");
+        sb.AppendLine("CPU per delivery is marginal: the slope between the measured window and the half-rate cost probe after it, at the scenario's fan-out, with a 95 % interval over their seconds (see the push and wire sections); the other rows are single measurements.");
         sb.AppendLine();
         return table.Outcomes;
     }
@@ -68,7 +68,8 @@ internal static class ScaleSections
     public static void WriteMarginalCost(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
     {
         var costed = results.Select(r => (Result: r, Cost: Stats.MarginalCost.Of(r))).Where(x => x.Cost is not null).ToList();
-        if (costed.Count == 0)
+        var failed = results.Select(r => (Result: r, Problem: Stats.MarginalCost.Problem(r))).Where(x => x.Problem is not null).ToList();
+        if (costed.Count == 0 && failed.Count == 0)
         {
             return;
         }
@@ -84,8 +85,13 @@ internal static class ScaleSections
                 r.Target.Measured && r.Counts.Delivered > 0 ? Micros(r.Target.CpuSeconds * 1e6 / r.Counts.Delivered) : "–");
         }
 
+        foreach (var (r, problem) in failed)
+        {
+            table.Row(MarkdownReport.Label(r), "–", problem!, "–", "–", r.Target.Measured && r.Counts.Delivered > 0 ? Micros(r.Target.CpuSeconds * 1e6 / r.Counts.Delivered) : "–");
+        }
+
         table.WriteTo(sb);
-        sb.AppendLine("Marginal: the target's extra CPU per extra delivery between the half-rate cost probe and the measured window (each load's first second left out). Fixed: what the target burns at this load beyond that — timers, keep-alives, idle thread-pool spinning, the connections it holds — so the average, which divides everything by the deliveries, overstates the cost of an event at low rates.");
+        sb.AppendLine("Marginal: the target's extra CPU per extra delivery between the last seconds of the measured window and the half-rate cost probe after it (the probe's first second left out). It is a cost per delivery at this fan-out: what each published event costs (receiving it, the broadcast) is shared among its subscribers. Fixed: what the target burns at this load beyond that — timers, keep-alives, idle thread-pool spinning, the connections it holds — so the average, which divides everything by the deliveries, overstates the cost of an event at low rates.");
         sb.AppendLine();
     }
 

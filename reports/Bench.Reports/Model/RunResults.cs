@@ -27,6 +27,9 @@ public sealed record RunResults
     /// <summary>The transport the report's ratios are against (<c>--reference</c>); null in files written before it existed (websocket).</summary>
     public string? Reference { get; init; }
 
+    /// <summary>The named suite the run was (<c>claims</c>), which adds its own section to the report; null for any other run.</summary>
+    public string? Suite { get; init; }
+
     /// <summary>Micro-benchmark results (<c>bench micro</c>); empty when none were run.</summary>
     public List<MicroBenchmark> Micro { get; set; } = [];
 }

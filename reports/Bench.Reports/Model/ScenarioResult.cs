@@ -129,7 +129,20 @@ public sealed record ResilienceSummary(
     long? TargetCountedUndelivered = null,
     string FaultDescription = "",
     long? PublishedWhileAway = null,
-    long? PendingAtKill = null);
+    long? PendingAtKill = null,
+    StormSummary? Storm = null);
+
+/// <summary>
+/// A reconnect storm (the <c>storm</c> fault): <c>subscribers</c> held when it struck; what was watched —
+/// <c>connected</c> (subscribers the target holds, for streaming transports) or <c>pending</c> (deliveries waiting
+/// at the dispatcher, for webhooks); <c>allBackMs</c>, from the fault's end until every subscriber was connected again
+/// or the backlog was drained (null if never, within the run); the peak rate of reconnect attempts or retries a second;
+/// the target's peak CPU (% of the machine, over a second) and peak RSS; and the samples, every 200 ms.
+/// </summary>
+public sealed record StormSummary(int Subscribers, string Watched, double? AllBackMs, double PeakAttemptsPerSec, double PeakTargetCpuPercent, double PeakRssMiB, List<StormPoint> Points);
+
+/// <summary>One storm sample: seconds from the start of warm-up, the watched figure (connected or pending), and reconnect attempts or retries a second since the last sample.</summary>
+public sealed record StormPoint(double Sec, long Value, double AttemptsPerSec);
 
 /// <summary>The load a scenario ran under. <c>connections</c> is the number of client connections used.</summary>
 public sealed record ScenarioParameters(

@@ -1,6 +1,6 @@
 using Bench.Reports.Histograms;
-using HdrHistogram;
 using Bench.Reports.Model;
+using HdrHistogram;
 
 namespace Bench.Reports.Stats;
 

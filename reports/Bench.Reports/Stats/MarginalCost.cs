@@ -19,10 +19,13 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
     /// <summary>How many of the measured window's last whole seconds stand for the full load.</summary>
     public const int TailSeconds = 5;
 
-    /// <summary>Null when the result has no cost probe or too few seconds with the target's CPU.</summary>
+    /// <summary>The two loads must differ by at least this factor in deliveries a second for a slope to mean anything.</summary>
+    public const double MinLoadRatio = 1.5;
+
+    /// <summary>Null when the result has no cost probe, too few seconds with the target's CPU, or loads that did not differ.</summary>
     public static MarginalCost? Of(ScenarioResult r)
     {
-        if (Blocks(r) is not var (low, high))
+        if (Blocks(r) is not var (low, high) || Problem(r) is not null)
         {
             return null;
         }
@@ -41,10 +44,28 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
             Math.Round(fixedMs / 10, 2), low.Average(b => b.Delivered), meanDelHigh, low.Count, high.Count);
     }
 
+    /// <summary>
+    /// Why a result with a cost probe has no marginal cost, or null: the target did not follow the change of load (it
+    /// was working off a backlog, so it delivered about as much in the probe as before it).
+    /// </summary>
+    public static string? Problem(ScenarioResult r)
+    {
+        if (Blocks(r) is not var (low, high))
+        {
+            return null;
+        }
+
+        var (lowRate, highRate) = (low.Average(b => b.Delivered), high.Average(b => b.Delivered));
+        return highRate < MinLoadRatio * lowRate
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"no marginal cost: the target delivered {highRate:N0}/s at full load and {lowRate:N0}/s at half, so it did not follow the change of load (a backlog, or a saturated target)")
+            : null;
+    }
+
     /// <summary>Bootstrap replicates of the slope (µs per delivery), or null with too few seconds.</summary>
     public static double[]? Replicates(ScenarioResult r)
     {
-        if (Blocks(r) is not var (low, high) || low.Count < MinSecondsForInterval || high.Count < MinSecondsForInterval)
+        if (Blocks(r) is not var (low, high) || low.Count < MinSecondsForInterval || high.Count < MinSecondsForInterval || Problem(r) is not null)
         {
             return null;
         }

@@ -51,7 +51,7 @@ internal static class ListCommand
             }
 
             o.WriteLine();
-            o.WriteLine("Faults (--fault, faults scenario): " + string.Join(", ", Scenarios.Faults.Fault.All.Select(f => $"{f.Name} ({f.Description})")));
+            o.WriteLine("Faults (--fault, faults scenario; all but storm when none is named): " + string.Join(", ", Scenarios.Faults.Fault.Named.Select(f => $"{f.Name} ({f.Description})")));
             o.WriteLine("The faults scenario times itself: 1 s warm-up, the fault 5 s in, 3 s after it ends; --duration does not apply.");
             o.WriteLine();
             o.WriteLine("Profiles:");

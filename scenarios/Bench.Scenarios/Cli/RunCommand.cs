@@ -13,7 +13,7 @@ internal static class RunCommand
     {
         var scenarios = new Argument<string[]>("scenario")
         {
-            Description = $"Scenarios to run: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}. None named runs the comparison: {string.Join(", ", ScenarioCatalog.DefaultSuite.Select(s => s.Name))} (short forms of the last two).",
+            Description = $"Scenarios to run: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}. None named runs the comparison: {string.Join(", ", ScenarioCatalog.DefaultSuite.Select(s => s.Name))} (short forms of the last two). The suite claims (alone) checks common claims about the transports: every scenario in short form, default variants, faults restart, outage and overload (under 10 minutes).",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
@@ -21,11 +21,11 @@ internal static class RunCommand
         var target = new Option<string[]>("--target") { Description = "What to measure instead of the transports: a target file (YAML or JSON) describing your own server, or builtin:websocket|signalr|sse|webhook for a reference target; repeat to compare several side by side. Load goes only to the hosts the file names. See docs/targets.md." };
         var reference = new Option<string?>("--reference") { Description = $"The transport (or --target name) the report's ratios are against. The default is {TransportCatalog.DefaultReference.Name}, or with --target and no websocket, the first target." };
         var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), stateful (signalr) in faults; memory-outbox and one-origin (webhook) in push and overhead, memory-outbox also in faults. A feature a transport lacks is left out for it. The default: each scenario's own." };
-        var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow. The default: all." };
+        var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow, overload (webhooks: 503 with Retry-After), storm (a restart under 5,000 subscribers a transport). The default: all but storm." };
         var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
         var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default).");
-        var warmup = CliOptions.Duration("--warmup", "Warm-up before measuring, excluded from results, e.g. 3s (profile default).");
-        var costProbe = CliOptions.Duration("--cost-probe", "Push and overhead: how long to run at half the rate before measuring, so CPU per delivery is a marginal cost (the slope between the two loads). The default is 5s (none in the ci profile); 0s turns it off.");
+        var warmup = CliOptions.Duration("--warmup", "Warm-up before measuring, excluded from results, e.g. 5s (profile default).");
+        var costProbe = CliOptions.Duration("--cost-probe", "Push and overhead: how long to run on at half the rate after the measured window, so CPU per delivery is a marginal cost (the slope between the two loads). The default is 5s (none in the ci profile); 0s turns it off.");
         var rate = CliOptions.PositiveDouble("--rate", "Requests (rtt) or published events (push) a second.");
         var subscribers = CliOptions.PositiveInt("--subscribers", "Subscribers each event is delivered to (push).");
         var payload = CliOptions.PositiveInt("--payload", "Payload bytes of each event or request.");
@@ -47,7 +47,14 @@ internal static class RunCommand
         {
             var problems = new List<string>();
             var chosen = new List<IScenario>();
-            foreach (var name in CliOptions.SplitList(parse.GetValue(scenarios)))
+            var names = CliOptions.SplitList(parse.GetValue(scenarios));
+            var claims = names.Contains(ScenarioCatalog.ClaimsSuite, StringComparer.OrdinalIgnoreCase);
+            if (claims && names.Count > 1)
+            {
+                problems.Add("claims is a suite of its own: run it alone (bench run claims)");
+            }
+
+            foreach (var name in names.Where(n => !string.Equals(n, ScenarioCatalog.ClaimsSuite, StringComparison.OrdinalIgnoreCase)))
             {
                 if (ScenarioCatalog.Find(name) is { } s)
                 {
@@ -55,7 +62,7 @@ internal static class RunCommand
                 }
                 else
                 {
-                    problems.Add($"unknown scenario '{name}'; valid scenarios: {string.Join(", ", ScenarioCatalog.All.Select(x => x.Name))}");
+                    problems.Add($"unknown scenario '{name}'; valid scenarios: {string.Join(", ", ScenarioCatalog.All.Select(x => x.Name))}, or the suite claims");
                 }
             }
 
@@ -84,8 +91,10 @@ internal static class RunCommand
             var ci = chosenProfile == Profile.Ci;
             var plan = new RunPlan
             {
-                Scenarios = chosen.Count > 0 ? chosen : ci ? ScenarioCatalog.CiSuite : ScenarioCatalog.DefaultSuite,
-                Brief = chosen.Count == 0 && !ci,
+                Scenarios = claims ? ScenarioCatalog.All : chosen.Count > 0 ? chosen : ci ? ScenarioCatalog.CiSuite : ScenarioCatalog.DefaultSuite,
+                Brief = claims || (chosen.Count == 0 && !ci),
+                Suite = claims ? ScenarioCatalog.ClaimsSuite : null,
+                SaturationModes = claims ? ["push"] : [],
                 Repeat = parse.GetValue(repeat),
                 SaveBaseline = parse.GetValue(saveBaseline),
                 Baseline = baselineRun,
@@ -95,12 +104,12 @@ internal static class RunCommand
                 SloP99 = parse.GetValue(slo),
                 Transports = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All,
                 Reference = referenceTransport,
-                Variants = [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
-                Faults = CliOptions.SplitList(parse.GetValue(fault)),
+                Variants = claims && (parse.GetValue(variant) ?? []).Length == 0 ? [VariantName.Default] : [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
+                Faults = claims && CliOptions.SplitList(parse.GetValue(fault)).Count == 0 ? ScenarioCatalog.ClaimsFaults : CliOptions.SplitList(parse.GetValue(fault)),
                 Profile = chosenProfile!,
                 OutputDirectory = parse.GetValue(output),
-                Duration = parse.GetValue(duration),
-                Warmup = parse.GetValue(warmup),
+                Duration = parse.GetValue(duration) ?? (claims ? TimeSpan.FromSeconds(6) : null),
+                Warmup = parse.GetValue(warmup) ?? (claims ? TimeSpan.FromSeconds(3) : null),
                 CostProbe = parse.GetValue(costProbe),
                 RatePerSec = parse.GetValue(rate),
                 Subscribers = parse.GetValue(subscribers),

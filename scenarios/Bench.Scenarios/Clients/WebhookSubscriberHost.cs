@@ -34,7 +34,8 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
     public static string OriginHost(int index) => "e" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".localhost";
 
     public static async Task<WebhookSubscriberHost> StartAsync(
-        string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct, Func<string, TimeSpan>? processingTime = null, DeliveryWire? wire = null)
+        string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct, Func<string, TimeSpan>? processingTime = null, DeliveryWire? wire = null,
+        Func<string, (int Status, int RetryAfterSeconds)?>? refusal = null)
     {
         var receiver = await TargetHost.StartReceiverAsync(
             o =>
@@ -43,7 +44,7 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
                 o.MaxBodyBytes = maxBodyBytes;
                 o.MaxDecompressedBytes = maxBodyBytes;
             },
-            services: s => s.AddSingleton<IWebhookObserver>(new AccountingObserver(accounting, processingTime)),
+            services: s => s.AddSingleton<IWebhookObserver>(new AccountingObserver(accounting, processingTime, refusal)),
             ct: ct,
             listen: wire?.ReceiverListen()).ConfigureAwait(false);
         return new WebhookSubscriberHost(receiver);
@@ -51,10 +52,12 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => receiver.DisposeAsync();
 
-    private sealed class AccountingObserver(DeliveryAccounting accounting, Func<string, TimeSpan>? processingTime) : IWebhookObserver
+    private sealed class AccountingObserver(DeliveryAccounting accounting, Func<string, TimeSpan>? processingTime, Func<string, (int, int)?>? refusal) : IWebhookObserver
     {
         public void OnAccepted(ReadOnlySpan<byte> body, long arrivalTimestamp) => _ = accounting.OnArrival(body, arrivalTimestamp);
 
         public TimeSpan ProcessingTime(string path) => processingTime?.Invoke(path) ?? TimeSpan.Zero;
+
+        public (int Status, int RetryAfterSeconds)? Refusal(string path) => refusal?.Invoke(path);
     }
 }

@@ -28,6 +28,12 @@ public sealed record RunPlan
     /// <summary>True for the default suite (no scenario named): the scale scenarios run their short versions.</summary>
     public bool Brief { get; init; }
 
+    /// <summary>The named suite this plan runs (<c>claims</c>), recorded in results.json; null for any other run.</summary>
+    public string? Suite { get; init; }
+
+    /// <summary>The saturation modes to search (push, rtt); empty for both.</summary>
+    public IReadOnlyList<string> SaturationModes { get; init; } = [];
+
     /// <summary>The run folder; null means <c>results/&lt;run-id&gt;</c>.</summary>
     public string? OutputDirectory { get; init; }
 
@@ -195,7 +201,7 @@ public sealed record RunPlan
 
         foreach (var f in Faults.Where(f => FaultCatalog.Find(f) is null))
         {
-            problems.Add($"--fault: unknown fault '{f}'; valid faults: {string.Join(", ", FaultCatalog.All.Select(x => x.Name))}");
+            problems.Add($"--fault: unknown fault '{f}'; valid faults: {string.Join(", ", FaultCatalog.Named.Select(x => x.Name))}");
         }
 
         return problems;

@@ -31,6 +31,7 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             Profile = plan.Profile.Name,
             Environment = EnvironmentProbe.Describe(plan.CommandLine),
             Reference = plan.Reference.Name,
+            Suite = plan.Suite,
         };
         ResultsJson.Write(run, resultsPath);
         progress.Message($"Bench run {runId} ({plan.Profile.Name} profile) -> {directory}");

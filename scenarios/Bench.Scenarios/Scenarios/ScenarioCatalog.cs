@@ -22,5 +22,13 @@ public static class ScenarioCatalog
     /// <summary>The ci profile's fixed suite: rtt and push, every transport, small sizes.</summary>
     public static IReadOnlyList<IScenario> CiSuite => [.. All.Where(s => s.Name is "rtt" or "push")];
 
+    /// <summary>
+    /// The claims check (<c>bench run claims</c>): every scenario in its short version, default variants only,
+    /// saturation over push only, and the faults the claims need (restart, outage, overload).
+    /// </summary>
+    public const string ClaimsSuite = "claims";
+
+    public static readonly IReadOnlyList<string> ClaimsFaults = ["restart", "outage", "overload"];
+
     public static IScenario? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -89,6 +89,10 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, Faul
     public Task<PathCounters> CountersAsync(CancellationToken ct) =>
         Task.FromResult(new PathCounters(0, 0, 0, SubscriberHealth.Errors(subscribers), null));
 
+    /// <summary>Never asked: a target file declares the storm n/a (Bench cannot restart a system it did not start).</summary>
+    public Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct) =>
+        throw new NotSupportedException("a target file has no storm");
+
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);

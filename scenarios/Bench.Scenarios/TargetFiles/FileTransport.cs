@@ -34,7 +34,8 @@ public sealed class FileTransport(TargetFile file) : ITransport
     public string? Unsupported(string scenario) => scenario switch
     {
         "rtt" when file.Rtt is null => $"{Path.GetFileName(file.Path)} gives no rtt endpoint",
-        "faults/restart" => "a system Bench did not start is not Bench's to restart",
+        "faults/restart" or "faults/storm" => "a system Bench did not start is not Bench's to restart",
+        "faults/overload" when file.Transport != TargetKind.Webhook => Transports.Hub.HubTransport.OverloadNotApplicable,
         "faults" when file.Transport == TargetKind.Webhook =>
             "faults against a webhook target file are not measured by this version of Bench (the proxy would sit between its sender and Bench's receivers)",
         "overhead" when file.Subscribe.Url is { } url && (url.StartsWith("https", StringComparison.Ordinal) || url.StartsWith("wss", StringComparison.Ordinal)) =>

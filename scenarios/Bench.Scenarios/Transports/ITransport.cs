@@ -72,6 +72,9 @@ public sealed record RttSetup(int Connections, int MaxMessage, string Variant, D
 /// </summary>
 public sealed record FaultSetup(string Token, IReadOnlyList<string> Streams, DeliveryAccounting Accounting, int MaxMessage, string Variant, Fault Fault, Func<string, TimeSpan> ProcessingTime)
 {
+    /// <summary>True while the subscribers are to answer as an overloaded receiver does (the overload fault: 503 with Retry-After).</summary>
+    public Func<bool> Overloaded { get; init; } = () => false;
+
     public bool Wan => Plan.VariantName.Has(Variant, WanLink.Variant);
 }
 

@@ -113,6 +113,15 @@ public static class ReceiverEndpoints
                 Verdict.MissingHeaders => StatusCodes.Status400BadRequest,
                 _ => StatusCodes.Status401Unauthorized,
             };
+            if (verdict == Verdict.Valid && observer.Refusal(context.Request.Path.Value ?? "") is { } refusal)
+            {
+                // Overloaded: refused before processing, with how long to wait; the sender is to try again later.
+                counters.Reject(refusal.Status);
+                context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.StatusCode = refusal.Status;
+                return;
+            }
+
             if (verdict == Verdict.Valid)
             {
                 var key = context.Request.Path.Value + "|" + headers[WebhookSignature.IdHeader];

@@ -70,6 +70,17 @@ public class MarkdownReportTests
     }
 
     [Fact]
+    public void The_report_opens_with_the_verdict_then_run_validity_then_at_a_glance()
+    {
+        var report = MarkdownReport.Render(Fixtures.Run());
+
+        var order = new[] { "## Verdict", "## Run validity", "## At a glance", "## The run", "## rtt" }.Select(h => report.IndexOf(h, StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(-1, order);
+        Assert.Equal(order.Order(), order);
+        Assert.Contains("- **rtt p50 latency: websocket is best**; webhook 1.35× higher [1.35–1.36×].", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_warning_and_error_kind_is_in_the_report()
     {
         var report = MarkdownReport.Render(Fixtures.Run());

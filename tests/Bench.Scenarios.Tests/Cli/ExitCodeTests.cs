@@ -27,6 +27,13 @@ public class ExitCodeTests
     [InlineData("run --target /no/such/target.yaml", "--target: no such file: /no/such/target.yaml")]
     [InlineData("run --reference pigeon", "--reference: unknown transport or target 'pigeon'")]
     [InlineData("serve --role receiver", "--secret: the receiver needs")]
+    [InlineData("size --results /no/such/results.json --rate 10 --subscribers 5", "--results: no such file: /no/such/results.json")]
+    [InlineData("size --subscribers 5", "--rate is required")]
+    [InlineData("size --rate 10", "--subscribers is required")]
+    [InlineData("size --rate 10 --subscribers 5 --guarantee eventually", "--guarantee 'eventually' is not one of any, resumable, durable")]
+    [InlineData("run claims push", "claims is a suite of its own")]
+    [InlineData("run faults --fault hurricane", "--fault: unknown fault 'hurricane'; valid faults: drop, restart, outage, blackhole, slow, overload, storm")]
+    [InlineData("report /no/such/results.json --size-rate 10", "no such file")]
     public async Task Bad_input_exits_2_naming_the_problem(string args, string message)
     {
         var (code, stderr) = await ConsoleCapture.RunAsync(args.Split(' '));

@@ -80,4 +80,46 @@ public sealed class FaultTests : IDisposable
         Assert.True(r.Counts.Delivered + (r.Counts.Rejected * 4) >= r.Counts.Sent * 4);
         Assert.Empty(TargetProcesses.Children());
     }
+
+    [Fact]
+    public async Task An_overloaded_receiver_answering_503_with_retry_after_loses_nothing_and_streaming_transports_declare_it_n_a()
+    {
+        var results = await RunFaultAsync("overload", "default");
+
+        var webhook = Of(results, "webhook", "default");
+        Assert.Equal(0, webhook.Counts.Lost);
+        Assert.Equal(webhook.Counts.Sent * 4, webhook.Counts.Delivered);
+        Assert.True(webhook.Resilience!.WebhookRetries > 0, "every 503 is retried");
+        Assert.True(webhook.ErrorsByKind.Where(kv => kv.Key.Contains("503", StringComparison.Ordinal)).Sum(kv => kv.Value) > 0, "the receivers answered 503");
+        Assert.Contains("no status code", Of(results, "websocket", "default").NotApplicable, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_storm_watches_every_subscriber_come_back_and_the_backlog_drain()
+    {
+        // 40 subscribers, not 5,000: the mechanics, not the scale, at test speed.
+        var plan = harness.Plan("faults", p => p with { Faults = ["storm"], Subscribers = 40, Variants = ["default"], Warmup = null, Duration = null });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        foreach (var r in run.Results)
+        {
+            var storm = r.Resilience!.Storm!;
+            Assert.Equal(40, storm.Subscribers);
+            Assert.NotNull(storm.AllBackMs);
+            Assert.True(storm.Points.Count > 50, "sampled every 200 ms over the run");
+            Assert.True(storm.PeakAttemptsPerSec > 0, "reconnects or retries were seen");
+        }
+
+        var ws = Of(run.Results, "websocket", "default").Resilience!.Storm!;
+        Assert.Equal("connected", ws.Watched);
+        Assert.Contains(ws.Points, p => p.Value == 0);
+        Assert.Equal(40, ws.Points[^1].Value);
+        var webhook = Of(run.Results, "webhook", "default");
+        Assert.Equal("pending", webhook.Resilience!.Storm!.Watched);
+        Assert.Equal(0, webhook.Counts.Lost);
+        Assert.True(File.Exists(Path.Combine(harness.Directory, "charts", "faults-storm-subscribers.png")));
+        Assert.Empty(TargetProcesses.Children());
+    }
 }

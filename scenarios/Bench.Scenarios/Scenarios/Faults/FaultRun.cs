@@ -18,7 +18,13 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
     private static readonly TimeSpan SlowProcessing = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentQueue<(long Intended, long Arrival)> arrivals = new();
+    private readonly List<(double Sec, long Value, long Attempts)> stormSamples = [];
+    private string stormWatched = "connected";
+
+    /// <summary>How often a storm's watched figure is read.</summary>
+    private static readonly TimeSpan StormSampling = TimeSpan.FromMilliseconds(200);
     private volatile bool slow;
+    private volatile bool overloaded;
     private Toxics baseline = Toxics.None;
 
     private string Label => $"{fault.Name}/{transport.Name}{VariantName.Suffix(variant)}";
@@ -41,7 +47,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         var accounting = new DeliveryAccounting(recorder, streams) { OnDistinctArrival = (f, at) => arrivals.Enqueue((f.IntendedTimestamp, at)) };
         TimeSpan Processing(string stream) => slow && stream == streams[0] ? SlowProcessing : TimeSpan.Zero;
 
-        var path = await transport.StartFaultPathAsync(ctx, new FaultSetup(token, streams, accounting, maxMessage, variant, fault, Processing), ct).ConfigureAwait(false);
+        var path = await transport.StartFaultPathAsync(ctx, new FaultSetup(token, streams, accounting, maxMessage, variant, fault, Processing) { Overloaded = () => overloaded }, ct).ConfigureAwait(false);
         path.Proxy.Toxics = baseline;
         await using (path.ConfigureAwait(false))
         {
@@ -58,7 +64,9 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                     },
                     () => tally.Drained(publisher, accounting, ctx.Clock) || (pending.Quiet(accounting, ctx.Clock) && times.Injected),
                     ct,
-                    (runStart, token) => InjectAsync(runStart, path, accounting, affected, times, token)).ConfigureAwait(false);
+                    (runStart, token) => fault == Fault.Storm
+                        ? Task.WhenAll(InjectAsync(runStart, path, accounting, affected, times, token), SampleStormAsync(runStart, settings.Warmup + settings.Duration, path, token))
+                        : InjectAsync(runStart, path, accounting, affected, times, token)).ConfigureAwait(false);
                 await pending.DisposeAsync().ConfigureAwait(false);
 
                 var counters = await path.CountersAsync(CancellationToken.None).ConfigureAwait(false);
@@ -82,6 +90,16 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                 if (!times.Injected)
                 {
                     warnings.Add("the fault was not injected: the run ended before its time came.");
+                }
+
+                if (fault == Fault.Storm)
+                {
+                    resilience = resilience with { Storm = StormOf(settings, times, tally.RunStart, outcome) };
+                    if (resilience.Storm.AllBackMs is null)
+                    {
+                        warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                            $"not every subscriber was back by the end of the run: {(stormWatched == "pending" ? "deliveries were still pending" : "the target held fewer than all")} {fault.AftermathLength.TotalSeconds:0} s after the storm."));
+                    }
                 }
 
                 var result = ResultBuilder.Build(scenario.Name, scenario.Description, transport.Name, settings, recorder, outcome, counts, recorder.Sent, errors, warnings);
@@ -122,6 +140,14 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                 await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
                 path.Proxy.Toxics = baseline;
                 break;
+            case "overload":
+                overloaded = true;
+                await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
+                overloaded = false;
+                break;
+            case "storm":
+                await path.StormAsync(fault.Duration, ct).ConfigureAwait(false);
+                break;
             case "slow":
                 slow = true;
                 await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
@@ -136,6 +162,76 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         {
             accounting[stream].WatchFirstArrivalAfter(times.End);
         }
+    }
+
+    /// <summary>Reads what the storm watches every 200 ms, from the start of the run to the end of the load.</summary>
+    private async Task SampleStormAsync(long runStart, TimeSpan end, IFaultPath path, CancellationToken ct)
+    {
+        var clock = context.Clock;
+        try
+        {
+            for (var k = 0; ; k++)
+            {
+                var at = runStart + (long)(k * StormSampling.TotalSeconds * clock.TimestampFrequency);
+                var wait = clock.GetElapsedTime(clock.GetTimestamp(), at);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, clock, ct).ConfigureAwait(false);
+                }
+
+                var sec = clock.GetElapsedTime(runStart).TotalSeconds;
+                if (sec > end.TotalSeconds)
+                {
+                    return;
+                }
+
+                try
+                {
+                    var (watched, value, attempts) = await path.StormSampleAsync(ct).ConfigureAwait(false);
+                    stormWatched = watched;
+                    lock (stormSamples)
+                    {
+                        stormSamples.Add((Math.Round(sec, 2), value, attempts));
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or InvalidDataException or (TaskCanceledException and not OperationCanceledException { CancellationToken.IsCancellationRequested: true }))
+                {
+                    // The target did not answer this time (it is busy with the storm): no sample, not a failure.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The run stopped.
+        }
+    }
+
+    /// <summary>
+    /// The storm's figures: when everyone was back after the fault ended (every subscriber connected, or nothing
+    /// pending), the peak rate of reconnect attempts or retries, and the target's peak CPU (a second's) and RSS.
+    /// </summary>
+    private StormSummary StormOf(ScenarioSettings settings, FaultTimes times, long runStart, LoadOutcome outcome)
+    {
+        var clock = context.Clock;
+        List<(double Sec, long Value, long Attempts)> samples;
+        lock (stormSamples)
+        {
+            samples = [.. stormSamples];
+        }
+
+        var endSec = times.Injected ? (times.End - runStart) / (double)clock.TimestampFrequency : double.MaxValue;
+        var back = samples.FirstOrDefault(p => p.Sec >= endSec && (stormWatched == "pending" ? p.Value == 0 : p.Value >= settings.Subscribers));
+        double? allBack = back == default ? null : Math.Round(Math.Max(0, back.Sec - endSec) * 1000, 0);
+        var points = new List<StormPoint>();
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var rate = i == 0 ? 0 : (samples[i].Attempts - samples[i - 1].Attempts) / Math.Max(0.001, samples[i].Sec - samples[i - 1].Sec);
+            points.Add(new StormPoint(samples[i].Sec, samples[i].Value, Math.Round(rate, 1)));
+        }
+
+        var peakCpu = outcome.TargetCpuMsBySecond.Count == 0 ? 0 : outcome.TargetCpuMsBySecond.Max() / 10.0 / Environment.ProcessorCount;
+        return new StormSummary(settings.Subscribers, stormWatched, allBack, points.Count == 0 ? 0 : points.Max(p => p.AttemptsPerSec),
+            Math.Round(peakCpu, 1), Math.Round(outcome.TargetPeakRssMiB, 1), points);
     }
 
     private ResilienceSummary Measure(

@@ -31,6 +31,18 @@ public sealed class FaultsScenario : IScenario
 
     public IReadOnlyList<string> Variants(ITransport transport) => transport.FaultVariants;
 
+    /// <summary>A fault's own subscribers and rate (the storm's 5,000 at 1 event/s), unless the command line set them.</summary>
+    private static ScenarioSettings ForFault(ScenarioSettings s, Fault fault, RunPlan plan)
+    {
+        var subscribers = plan.Subscribers is null && fault.Subscribers is { } n ? n : s.Subscribers;
+        return s with
+        {
+            Subscribers = subscribers,
+            Connections = plan.Connections ?? subscribers,
+            RatePerSec = plan.RatePerSec is null && fault.RatePerSec is { } rate ? rate : s.RatePerSec,
+        };
+    }
+
     /// <summary>
     /// Every fault for every transport, each with the variants its transport runs by default (resume, stateful
     /// reconnect; the in-memory outbox only where it differs from the durable one, a restart). <c>--variant</c> narrows
@@ -61,7 +73,7 @@ public sealed class FaultsScenario : IScenario
                 foreach (var variant in variants)
                 {
                     yield return new ScenarioCase(transport, variant, $"faults/{fault.Name}/{transport.Name}{VariantName.Suffix(variant)}",
-                        (context, ct) => new FaultRun(this, fault, transport, variant, context).RunAsync(ct));
+                        (context, ct) => new FaultRun(this, fault, transport, variant, context with { Settings = ForFault(context.Settings, fault, plan) }).RunAsync(ct));
                 }
             }
         }

@@ -27,6 +27,18 @@ public interface IFaultPath : IAsyncDisposable
     /// <summary>One sentence: how this transport and variant behave under faults.</summary>
     string Behaviour { get; }
 
+    /// <summary>
+    /// A reconnect storm: by default the target restarts under every subscriber (they all reconnect at once); a path
+    /// whose subscribers are the servers (webhooks) takes them away instead, and they come back to a backlog.
+    /// </summary>
+    Task StormAsync(TimeSpan down, CancellationToken ct) => RestartAsync(down, ct);
+
+    /// <summary>
+    /// What a storm watches, read now: subscribers the target holds (<c>connected</c>), or deliveries waiting at the
+    /// dispatcher (<c>pending</c>); and reconnect attempts (or retries) so far. A target that cannot answer (down) holds none.
+    /// </summary>
+    Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct);
+
     /// <summary>Redeliveries the subscribers answered without processing again (webhook receivers de-duplicate): duplicates all the same.</summary>
     long SilentDuplicates => 0;
 }

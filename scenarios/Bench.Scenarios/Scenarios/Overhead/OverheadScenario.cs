@@ -28,10 +28,12 @@ public sealed class OverheadScenario : IScenario
 
     public ScenarioSettings Defaults(Profile profile) => new()
     {
-        RatePerSec = 200,
-        Subscribers = 10,
+        // Push's load (100 events/s to 50 subscribers), so that CPU per delivery is at the same fan-out: what each
+        // event costs is shared among its subscribers, and a different fan-out would give a different figure.
+        RatePerSec = 100,
+        Subscribers = 50,
         PayloadBytes = PayloadSizes[0],
-        Connections = 10,
+        Connections = 50,
         Duration = profile == Profile.Full ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(5),
         Warmup = TimeSpan.FromSeconds(3),
         CostProbe = PushScenario.CostProbeLength,

@@ -47,7 +47,7 @@ public sealed class SaturationScenario : IScenario
 
     /// <summary>Push for every transport, then rtt for those that have it (n/a for the others).</summary>
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
-        new[] { Push, Rtt }.SelectMany(mode => ScenarioCase.PerTransport(this, plan, mode, $"{Name}/{mode}",
+        new[] { Push, Rtt }.Where(mode => plan.SaturationModes.Count == 0 || plan.SaturationModes.Contains(mode)).SelectMany(mode => ScenarioCase.PerTransport(this, plan, mode, $"{Name}/{mode}",
             (transport, variant) => (context, ct) => RunAsync(Brief(context), mode, transport, variant, plan.SloP99 ?? DefaultSlo, ct))
             .Select(c => c.Transport.Unsupported(mode) is null ? c : c with { RunAsync = WithMode(c.RunAsync, mode) }));
 

@@ -13,6 +13,9 @@ namespace Bench.Scenarios.Transports.Hub;
 /// <summary>The hub (restartable), a fault proxy, and reconnecting subscribers of one hub-based transport that connect through the proxy.</summary>
 internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers, string behaviour) : IFaultPath
 {
+    /// <summary>Subscribers opened at once.</summary>
+    private const int ConnectBatch = 32;
+
     public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
         await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
 
@@ -28,7 +31,8 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
 
     public static async Task<HubFaultPath> StartAsync(ScenarioContext context, FaultSetup setup, HubTransport transport, CancellationToken ct)
     {
-        var target = await TargetSlot.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, transport.ServerKeepAlive, []),
+        var keepAlive = setup.Fault.KeepAlive;
+        var target = await TargetSlot.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, keepAlive is null ? transport.ServerKeepAlive : transport.ServerKeepAlive is null ? null : keepAlive, []),
             new Dictionary<string, string> { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
         var hub = new Uri(target.Url);
         var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, hub.Port));
@@ -38,10 +42,20 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
         try
         {
             var viaProxy = $"http://127.0.0.1:{proxy.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
-            foreach (var stream in setup.Streams)
+
+            // Connected a batch at a time: thousands one by one (a storm's) would take longer than the run.
+            foreach (var batch in setup.Streams.Chunk(ConnectBatch))
             {
-                var options = new SubscriberOptions { Resume = resume, Variant = setup.Variant, ProcessingTime = () => setup.ProcessingTime(stream) };
-                subscribers.Add(await transport.Connect(viaProxy, setup.Token, stream, options, ct).ConfigureAwait(false));
+                subscribers.AddRange(await Task.WhenAll(batch.Select(stream =>
+                {
+                    var options = new SubscriberOptions { Resume = resume, Variant = setup.Variant, ProcessingTime = () => setup.ProcessingTime(stream) };
+                    if (keepAlive is { } ka)
+                    {
+                        options = options with { KeepAliveInterval = ka, KeepAliveTimeout = ka };
+                    }
+
+                    return transport.Connect(viaProxy, setup.Token, stream, options, ct);
+                })).ConfigureAwait(false));
             }
 
             foreach (var subscriber in subscribers)
@@ -49,7 +63,7 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
                 subscriber.Start(setup.Accounting, context.Clock, setup.MaxMessage);
             }
 
-            await HubTarget.WaitForSubscribersAsync(target, setup.Streams.Count, TimeSpan.FromSeconds(10), context, ct).ConfigureAwait(false);
+            await HubTarget.WaitForSubscribersAsync(target, setup.Streams.Count, TimeSpan.FromSeconds(10 + (setup.Streams.Count / 200)), context, ct).ConfigureAwait(false);
             return path;
         }
         catch
@@ -64,6 +78,24 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
         await target.KillAsync().ConfigureAwait(false);
         await Task.Delay(down, ct).ConfigureAwait(false);
         await target.StartAgainAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct)
+    {
+        long connected = 0;
+        if (!target.HasExited)
+        {
+            try
+            {
+                connected = (await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+            {
+                connected = 0; // down, or not yet up: it holds no one
+            }
+        }
+
+        return ("connected", connected, ReconnectAttempts);
     }
 
     public async Task<PathCounters> CountersAsync(CancellationToken ct)

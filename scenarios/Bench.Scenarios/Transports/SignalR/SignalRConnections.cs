@@ -7,7 +7,7 @@ namespace Bench.Scenarios.Transports.SignalR;
 
 /// <summary>
 /// Builds SignalR client connections to the hub's <c>/signalr</c> as an application would (negotiate, then
-/// WebSockets), with the run's wire: its handler for negotiate and its own WebSocket (TLS by pin, bytes counted, the
+/// WebSockets), with the run's wire: its handler for negotiate (its connection closed a second after) and its own WebSocket (TLS by pin, bytes counted, the
 /// bearer token) for the transport. <c>messagepack</c> picks the MessagePack hub protocol instead of JSON.
 /// </summary>
 public static class SignalRConnections
@@ -24,7 +24,14 @@ public static class SignalRConnections
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                o.HttpMessageHandlerFactory = _ => wire.Handler(options.Source);
+                o.HttpMessageHandlerFactory = _ =>
+                {
+                    // Negotiate is one request per connect: its HTTP connection is let go a second later instead of
+                    // idling a minute in the pool, so thousands of clients (a storm's) hold one socket each, not two.
+                    var handler = wire.Handler(options.Source);
+                    handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(1);
+                    return handler;
+                };
                 o.WebSocketFactory = async (context, ct) =>
                     await WebSocketClients.ConnectAsync(context.Uri, token, ct, wire: wire, source: options.Source).ConfigureAwait(false);
             });

@@ -27,7 +27,7 @@ public sealed class SseTransport : HubTransport
 
     public override string? Unsupported(string scenario) => scenario == "rtt"
         ? "Server-Sent Events flow one way, server to client: a request needs a second HTTP request, which is what the webhook rtt measures"
-        : null;
+        : base.Unsupported(scenario);
 
     public override Task<IStreamSubscriber> Connect(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct) =>
         SseSubscriber.ConnectAsync(hubUrl, token, stream, options, ct);

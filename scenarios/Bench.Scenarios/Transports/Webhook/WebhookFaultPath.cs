@@ -63,7 +63,9 @@ internal sealed class WebhookFaultPath : IFaultPath
         var deliveryTimeout = setup.Fault == Fault.Slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2);
         var maxInFlight = setup.Wan ? WebhookTransport.WanDispatcherConcurrency : 1;
         var secret = WebhookSignature.NewSecret();
-        var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..])).ConfigureAwait(false);
+        var overloaded = setup.Overloaded;
+        var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..]),
+            refusal: _ => overloaded() ? (503, Fault.OverloadRetryAfterSeconds) : null).ConfigureAwait(false);
         var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, new Uri(receivers.BaseUrl).Port));
         var outbox = new TempOutbox(durable ? ".db" : ".endpoints");
         var timeout = deliveryTimeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms";
@@ -88,11 +90,20 @@ internal sealed class WebhookFaultPath : IFaultPath
     private async Task RegisterAsync(CancellationToken ct)
     {
         var viaProxy = $"http://127.0.0.1:{proxy.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
-        for (var i = 0; i < streams.Count; i++)
+        foreach (var batch in Enumerable.Range(0, streams.Count).Chunk(16))
         {
-            await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(receivers.UrlOf(streams[i], i, viaProxy), secret, streams[i]),
-                TargetsJson.Default.SubscriptionRequest, token, ct).ConfigureAwait(false);
+            await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(receivers.UrlOf(streams[i], i, viaProxy), secret, streams[i]),
+                TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The receivers go away (every endpoint refuses and resets) and come back to what piled up meanwhile.</summary>
+    public Task StormAsync(TimeSpan down, CancellationToken ct) => proxy.DownAsync(down, ct);
+
+    public async Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct)
+    {
+        var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
+        return ("pending", stats.Pending, stats.Retries);
     }
 
     public async Task RestartAsync(TimeSpan down, CancellationToken ct)
