@@ -32,7 +32,17 @@ internal static class IndependentHdrReader
             info.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(info)!;
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"this test reads the .hlog files with hdr-histogram-js and needs Node.js and npm on PATH ({file}: {e.Message})", e);
+        }
+
+        using var _ = process;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))

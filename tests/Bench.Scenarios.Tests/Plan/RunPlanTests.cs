@@ -13,7 +13,7 @@ public class RunPlanTests
     }
 
     [Fact]
-    public void Quick_push_defaults_to_50_subscribers_at_100_events_a_second_for_3_plus_10_seconds()
+    public void Quick_push_defaults_to_50_subscribers_at_100_events_a_second_for_5_plus_10_seconds_and_a_5_second_cost_probe()
     {
         var s = Plan().SettingsFor(ScenarioCatalog.Find("push")!);
 
@@ -21,8 +21,9 @@ public class RunPlanTests
         Assert.Equal(50, s.Subscribers);
         Assert.Equal(50, s.Connections);
         Assert.Equal(256, s.PayloadBytes);
-        Assert.Equal(TimeSpan.FromSeconds(3), s.Warmup);
+        Assert.Equal(TimeSpan.FromSeconds(5), s.Warmup);
         Assert.Equal(TimeSpan.FromSeconds(10), s.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(5), s.CostProbe);
     }
 
     [Fact]
