@@ -11,6 +11,7 @@ namespace Bench.Targets;
 [JsonSerializable(typeof(DispatcherStats))]
 [JsonSerializable(typeof(ReceiverStats))]
 [JsonSerializable(typeof(SubscriptionRequest))]
+[JsonSerializable(typeof(EndpointRecord))]
 [JsonSerializable(typeof(Hosting.MemoryStats))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(Dictionary<string, long[]>))]

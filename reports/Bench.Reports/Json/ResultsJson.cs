@@ -17,18 +17,33 @@ public static class ResultsJson
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>Reads a results file; throws <see cref="InvalidDataException"/> with a reason when it is not one.</summary>
+    /// <summary>The largest results file read: a default run writes well under 1 MB, a long full run a few MB.</summary>
+    public const long MaxBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Reads a results file and checks it (<see cref="ResultsValidator"/>); throws <see cref="InvalidDataException"/>
+    /// with a reason naming the field when it is not one Bench can render.
+    /// </summary>
     public static RunResults Read(string path)
     {
         RunResults? results;
         try
         {
             using var stream = File.OpenRead(path);
+            if (stream.Length > MaxBytes)
+            {
+                throw new InvalidDataException($"{path} is {stream.Length / (1024 * 1024)} MB; Bench reads results files of up to {MaxBytes / (1024 * 1024)} MB");
+            }
+
             results = JsonSerializer.Deserialize(stream, ResultsJsonContext.Default.RunResults);
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path} is not a Bench results file: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path} cannot be read: {e.Message}", e);
         }
 
         if (results is null)
@@ -41,10 +56,17 @@ public static class ResultsJson
             throw new InvalidDataException($"{path} has schema '{results.Schema}'; this Bench reads '{RunResults.CurrentSchema}'");
         }
 
+        if (ResultsValidator.Problem(results) is { } problem)
+        {
+            throw new InvalidDataException($"{path}: {problem}");
+        }
+
         return results;
     }
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, RespectRequiredConstructorParameters = true)]
+// Nullable annotations are respected: a JSON null where the model has no "?" (results, timeline, warnings) is refused
+// as the file is read, not met as a crash while rendering.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(RunResults))]
 internal sealed partial class ResultsJsonContext : JsonSerializerContext;

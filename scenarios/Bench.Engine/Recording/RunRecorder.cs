@@ -23,7 +23,10 @@ public sealed class RunRecorder
     // Latency by intended second, counted from the start of the measured window (warm-up seconds are negative):
     // the measured ones sum to the summary histogram exactly; they are the blocks intervals resample, and the
     // warm-up ones show the cold start.
-    private LongConcurrentHistogram?[] bySecond = [];
+    private SecondSlot?[] bySecond = [];
+
+    /// <summary>How far behind the newest second a second is packed (see <see cref="SecondSlot"/>): later deliveries are rare.</summary>
+    private const int PackAfterSeconds = 10;
     private int warmupSlots;
 
     /// <summary>A recorder whose run starts at <paramref name="runStartTimestamp"/>.</summary>
@@ -73,7 +76,7 @@ public sealed class RunRecorder
         MeasureEnd = measuredLength is { } m ? MeasureStart + (long)(m.TotalSeconds * TimeProvider.TimestampFrequency) : long.MaxValue;
         timeline = new Timeline(runStartTimestamp, TimeProvider.TimestampFrequency, timelineSeconds);
         warmupSlots = (int)Math.Ceiling(warmup.TotalSeconds);
-        bySecond = new LongConcurrentHistogram?[warmupSlots + timelineSeconds];
+        bySecond = new SecondSlot?[warmupSlots + timelineSeconds];
     }
 
     public ErrorCounts ErrorsByKind { get; } = new();
@@ -102,7 +105,7 @@ public sealed class RunRecorder
         Timeline.Delivered(arrivalTimestamp, latencyUs);
         if (intendedTimestamp < MeasureEnd)
         {
-            Histograms.RecordClamped(SecondOf(intendedTimestamp), latencyUs);
+            SecondOf(intendedTimestamp).Record(latencyUs);
         }
 
         if (IsMeasured(intendedTimestamp))
@@ -136,23 +139,38 @@ public sealed class RunRecorder
         var seconds = new List<(int, HistogramBase)>();
         for (var i = 0; i < bySecond.Length; i++)
         {
-            if (Volatile.Read(ref bySecond[i]) is { } h)
+            if (Volatile.Read(ref bySecond[i]) is { } slot)
             {
-                seconds.Add((i - warmupSlots, h.Copy()));
+                seconds.Add((i - warmupSlots, slot.Snapshot()));
             }
         }
 
         return seconds;
     }
 
-    private LongConcurrentHistogram SecondOf(long intendedTimestamp)
+    private SecondSlot SecondOf(long intendedTimestamp)
     {
         var frequency = TimeProvider.TimestampFrequency;
         var offset = intendedTimestamp - MeasureStart;
         var second = offset >= 0 ? offset / frequency : -((-offset + frequency - 1) / frequency);
         var index = (int)Math.Clamp(second + warmupSlots, 0, bySecond.Length - 1);
-        return Volatile.Read(ref bySecond[index])
-            ?? Interlocked.CompareExchange(ref bySecond[index], Histograms.CreateConcurrent(), null)
-            ?? bySecond[index]!;
+        if (Volatile.Read(ref bySecond[index]) is { } existing)
+        {
+            return existing;
+        }
+
+        var fresh = new SecondSlot();
+        if (Interlocked.CompareExchange(ref bySecond[index], fresh, null) is { } raced)
+        {
+            return raced;
+        }
+
+        // A new second has begun: the one well behind it is done with, bar stragglers, and is packed.
+        if (index >= PackAfterSeconds && Volatile.Read(ref bySecond[index - PackAfterSeconds]) is { } old)
+        {
+            old.Pack();
+        }
+
+        return fresh;
     }
 }

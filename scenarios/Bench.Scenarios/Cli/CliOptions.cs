@@ -6,8 +6,15 @@ namespace Bench.Scenarios.Cli;
 /// <summary>Option builders shared by the commands, each reporting bad values with the option's name.</summary>
 internal static class CliOptions
 {
+    /// <summary>A duration of 0 or more (<c>500ms</c>, <c>10s</c>, <c>2m</c>, <c>1h</c>).</summary>
     public static Option<TimeSpan?> Duration(string name, string description) =>
-        Parsed<TimeSpan>(name, description, Durations.TryParse, "is not a duration (write it as 500ms, 10s, 2m or 1h)");
+        Parsed(name, description, (string text, out TimeSpan value) => Durations.TryParse(text, out value) && value >= TimeSpan.Zero,
+            "is not a duration of 0 or more (write it as 500ms, 10s, 2m or 1h)");
+
+    /// <summary>A duration of more than 0: a timeout or an interval.</summary>
+    public static Option<TimeSpan?> PositiveDuration(string name, string description) =>
+        Parsed(name, description, (string text, out TimeSpan value) => Durations.TryParse(text, out value) && value > TimeSpan.Zero,
+            "is not a duration of more than 0 (write it as 500ms, 10s, 2m or 1h)");
 
     public static Option<double?> PositiveDouble(string name, string description) =>
         Parsed(name, description, (string text, out double value) =>

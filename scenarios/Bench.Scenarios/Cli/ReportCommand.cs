@@ -66,7 +66,16 @@ internal static class ReportCommand
             }
 
             var directory = parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
-            var report = ReportWriter.Write(run, directory, sizing);
+            string report;
+            try
+            {
+                report = ReportWriter.Write(run, directory, sizing);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Program.UsageError([$"--out: cannot write the report to {directory}: {e.Message}"]);
+            }
+
             Console.Out.WriteLine($"Report: {Path.GetFullPath(report)}");
             return ExitCodes.Ok;
         });

@@ -37,7 +37,7 @@ internal static class RunCommand
         var normalize = CliOptions.Normalize();
         var confirm = CliOptions.NonNegativeInt("--confirm", "With --baseline: when the gate finds a regression, run this many more launches and gate again on all of them, so a fluke does not fail the build. The default is 5; 0 believes the first verdict.");
         var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json: metrics, thresholds, significance). The default is built in; see docs/ci.md." };
-        var readyTimeout = CliOptions.Duration("--ready-timeout", "How long a target may take to start. The default is 20s.");
+        var readyTimeout = CliOptions.PositiveDuration("--ready-timeout", "How long a target may take to start. The default is 20s.");
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {

@@ -12,11 +12,11 @@ internal static class ServeCommand
     {
         var role = new Option<string>("--role") { Description = "hub (WebSocket, SSE and SignalR server), dispatcher (webhook sender) or receiver (webhook endpoint).", Required = true };
         var urls = new Option<string[]>("--urls") { Description = $"URLs to bind, comma-separated. The default is {TargetHost.DefaultUrl} (loopback, a free port)." };
-        var token = new Option<string?>("--token") { Description = "Bearer token required by the hub and the dispatcher's control routes (or BENCH_TOKEN). Without one, any client is accepted." };
+        var token = new Option<string?>("--token") { Description = "Bearer token required by the hub and the dispatcher's control routes (or BENCH_TOKEN). Without one, any client is accepted on loopback; bound beyond loopback, one is made up and printed ('token …')." };
         var secret = new Option<string?>("--secret") { Description = "The receiver's whsec_ signing secret (or BENCH_SECRET). Required for the receiver." };
         var maxMessage = CliOptions.PositiveInt("--max-message-bytes", "Hub: largest message; larger closes with 1009. The default is 65536.");
         var maxBody = CliOptions.PositiveInt("--max-body-bytes", "Receiver: largest body; larger gets 413. The default is 1048576.");
-        var timeout = CliOptions.Duration("--delivery-timeout", "Dispatcher: time one delivery may take. The default is 10s.");
+        var timeout = CliOptions.PositiveDuration("--delivery-timeout", "Dispatcher: time one delivery may take. The default is 10s.");
         var outbox = new Option<string?>("--outbox") { Description = "Dispatcher: the durable outbox file (SQLite), or 'memory' to keep pending deliveries in memory only. The default is dispatcher-outbox.db in the current folder." };
         var endpointsFile = new Option<string?>("--endpoints-file") { Description = "Dispatcher with --outbox memory: a file that keeps registered endpoints across restarts. The default is none." };
         var inFlight = CliOptions.PositiveInt("--max-in-flight", "Dispatcher: deliveries in flight to one endpoint at once (1 keeps order). The default is 1.");
@@ -24,7 +24,7 @@ internal static class ServeCommand
         var origins = new Option<string[]>("--allowed-origin") { Description = "Hub: an Origin allowed to connect (repeatable). Without any, every Origin is allowed." };
         var tls = new Option<bool>("--tls") { Description = $"Hub and receiver: also listen with HTTPS on a second loopback port, with the certificate in {TlsIdentity.PfxVariable} (PKCS#12, base64) or, without it, one made in memory at start-up (its SHA-256 pin is printed)." };
         var compression = new Option<bool>("--allow-compression") { Description = "Hub: agree to permessage-deflate when a WebSocket client offers it, and gzip an SSE stream for a client that accepts it. The default is off." };
-        var keepAlive = CliOptions.Duration("--keep-alive", "Hub: interval of keep-alive traffic (WebSocket pings, SSE comment lines, SignalR pings). The default is 15s.");
+        var keepAlive = CliOptions.PositiveDuration("--keep-alive", "Hub: interval of keep-alive traffic (WebSocket pings, SSE comment lines, SignalR pings). The default is 15s.");
         var gzip = new Option<bool>("--gzip") { Description = "Dispatcher: send request bodies gzip-compressed. The default is off." };
         var cold = new Option<bool>("--cold") { Description = "Dispatcher: open a new connection for every delivery (Connection: close). The default keeps connections alive." };
         var trustPin = new Option<string?>("--trust-pin") { Description = $"Dispatcher: the SHA-256 pin (hex) of the one HTTPS certificate to trust (or {TlsIdentity.PinVariable}). The default is the machine's trust store." };
@@ -50,6 +50,25 @@ internal static class ServeCommand
             if (chosen == TargetRole.Receiver && secretValue is null)
             {
                 return Program.UsageError(["--secret: the receiver needs a whsec_ secret (or set BENCH_SECRET)"]);
+            }
+
+            if (chosen == TargetRole.Receiver && Bench.Targets.Webhooks.WebhookSignature.Problem(secretValue) is { } badSecret)
+            {
+                return Program.UsageError([$"--secret: {badSecret}"]);
+            }
+
+            if (bind.FirstOrDefault(u => !TargetHost.BindsLoopback(u)) is { } exposed && chosen != TargetRole.Receiver && tokenValue is null)
+            {
+                // Beyond loopback, nobody may publish, subscribe or read stats without the token: one is made up.
+                tokenValue = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+                await Console.Error.WriteLineAsync($"warning: {exposed} is reachable beyond loopback and no --token was given; clients must send 'Authorization: Bearer {tokenValue}'").ConfigureAwait(false);
+                Console.Out.WriteLine($"token {tokenValue}");
+            }
+
+            var outboxValue = parse.GetValue(outbox) ?? "dispatcher-outbox.db";
+            if (chosen == TargetRole.Dispatcher && OutboxProblem(outboxValue, parse.GetValue(endpointsFile)) is { } badOutbox)
+            {
+                return Program.UsageError([badOutbox]);
             }
 
             var ct = cancellation();
@@ -80,8 +99,7 @@ internal static class ServeCommand
                         o.DeliveryTimeout = parse.GetValue(timeout) ?? o.DeliveryTimeout;
                         o.RetryTimeScale = parse.GetValue(retryScale) ?? o.RetryTimeScale;
                         o.MaxInFlightPerEndpoint = parse.GetValue(inFlight) ?? o.MaxInFlightPerEndpoint;
-                        var box = parse.GetValue(outbox) ?? "dispatcher-outbox.db";
-                        o.OutboxPath = box == "memory" ? null : box;
+                        o.OutboxPath = outboxValue == "memory" ? null : outboxValue;
                         o.EndpointsPath = parse.GetValue(endpointsFile);
                         o.GzipBodies = parse.GetValue(gzip);
                         o.NewConnectionPerDelivery = parse.GetValue(cold);
@@ -97,7 +115,12 @@ internal static class ServeCommand
                     }, bind, ct: ct, listen: listen).ConfigureAwait(false),
                 };
             }
-            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException or Microsoft.Extensions.Options.OptionsValidationException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                // The file exists and is writable but is not an outbox (or is locked by another dispatcher).
+                return Program.UsageError([$"--outbox: {outboxValue} cannot be used as the outbox: {e.Message}"]);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException or Microsoft.Extensions.Options.OptionsValidationException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"error: {roleName} could not start: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.RunFailed;
@@ -114,6 +137,47 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Why the outbox (or the endpoints file) cannot be used, naming the option, or null: checked before "ready".</summary>
+    private static string? OutboxProblem(string outbox, string? endpointsFile)
+    {
+        var (option, path) = outbox == "memory" ? ("--endpoints-file", endpointsFile) : ("--outbox", outbox);
+        if (path is null)
+        {
+            return null;
+        }
+
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            return $"{option}: {path} is a folder; give a file";
+        }
+
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+        {
+            return $"{option}: the folder {folder} does not exist";
+        }
+
+        try
+        {
+            // Opened for writing as the dispatcher will; created owner-only when new (and left for it).
+            Bench.Targets.Dispatcher.PrivateFiles.Ensure(full);
+            using var probe = new FileStream(full, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{option}: cannot write {path}: {e.Message}";
+        }
+
+        if (Environment.GetEnvironmentVariable(Bench.Targets.Dispatcher.SecretBox.KeyVariable) is { Length: > 0 } key
+            && (!Convert.TryFromBase64String(key, new byte[33], out var written) || written != 32))
+        {
+            return $"{Bench.Targets.Dispatcher.SecretBox.KeyVariable}: must be the base64 of 32 bytes";
+        }
+
+        return null;
     }
 
     private static TlsIdentity LoadIdentity() =>

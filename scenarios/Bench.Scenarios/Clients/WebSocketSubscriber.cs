@@ -25,7 +25,8 @@ public sealed class WebSocketSubscriber : ReconnectingSubscriber
     public static Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct) =>
         ConnectAsync((resumeFrom, c) =>
         {
-            var path = "/ws/subscribe?stream=" + Uri.EscapeDataString(stream)
+            // takeover=1: a subscriber coming back replaces its old connection, which the hub may not have seen go yet.
+            var path = "/ws/subscribe?takeover=1&stream=" + Uri.EscapeDataString(stream)
                 + (resumeFrom is { } r ? "&resumeFrom=" + r.ToString(CultureInfo.InvariantCulture) : "");
             return WebSocketClients.ConnectAsync(hubUrl, path, token, c, options.KeepAliveInterval, options.KeepAliveTimeout, options.Wire, options.Source);
         }, stream, options, ct);

@@ -8,6 +8,9 @@ public interface ITargetHandle
     /// <summary>The URL the target listens on.</summary>
     string Url { get; }
 
+    /// <summary>The bearer token its control routes (<c>/stats</c>, <c>/memory</c>) ask for; null for none. The default is null.</summary>
+    string? Token => null;
+
     /// <summary>Cancelled when the target dies unexpectedly (a restart the scenario made on purpose is not).</summary>
     CancellationToken ExitedToken { get; }
 

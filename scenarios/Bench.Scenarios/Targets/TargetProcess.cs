@@ -51,6 +51,9 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
 
     public int ProcessId => process.Id;
 
+    /// <summary>The bearer token the target was started with (<c>BENCH_TOKEN</c>), sent on its control routes; null for none.</summary>
+    public string? Token { get; private set; }
+
     /// <summary>Completes with the exit code when the process exits.</summary>
     public Task<int> Exited => exited.Task;
 
@@ -102,7 +105,7 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var target = new TargetProcess(role, process);
+        var target = new TargetProcess(role, process) { Token = environment.GetValueOrDefault("BENCH_TOKEN") };
         var ready = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {

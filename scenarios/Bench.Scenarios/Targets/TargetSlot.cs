@@ -33,6 +33,8 @@ public sealed class TargetSlot : ITargetHandle, IAsyncDisposable
 
     public string Url => current.Url;
 
+    public string? Token => current.Token;
+
     public CancellationToken ExitedToken => died.Token;
 
     public bool HasExited => died.IsCancellationRequested;

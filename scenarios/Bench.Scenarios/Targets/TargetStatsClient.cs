@@ -8,11 +8,19 @@ public static class TargetStatsClient
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
 
-    /// <summary>GETs <c>/stats</c> of a target's base URL, or the URL itself when it names a route (<c>/stats/streams</c>, <c>/memory</c>).</summary>
-    public static async Task<T> GetAsync<T>(string targetUrl, JsonTypeInfo<T> type, CancellationToken ct)
+    /// <summary>GETs one of a target's control routes (<c>/stats</c>, <c>/stats/streams</c>, <c>/memory</c>) with its token.</summary>
+    public static async Task<T> GetAsync<T>(ITargetHandle target, string route, JsonTypeInfo<T> type, CancellationToken ct)
     {
-        var url = new Uri(targetUrl).AbsolutePath.Length > 1 ? targetUrl : targetUrl + "/stats";
-        return await Http.GetFromJsonAsync(url, type, ct).ConfigureAwait(false) ?? throw new InvalidDataException($"{url} returned nothing");
+        var url = target.Url + route;
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (target.Token is { } token)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await Http.SendAsync(request, ct).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false) ?? throw new InvalidDataException($"{url} returned nothing");
     }
 
     public static async Task PostAsync<T>(string url, T body, JsonTypeInfo<T> type, string token, CancellationToken ct)

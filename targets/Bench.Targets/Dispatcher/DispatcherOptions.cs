@@ -21,6 +21,15 @@ public sealed class DispatcherOptions
     /// </summary>
     public bool AllowNonLoopbackEndpoints { get; set; }
 
+    /// <summary>Endpoints that may be registered; beyond this registration is refused with 429. The default is 50,000.</summary>
+    public int MaxEndpoints { get; set; } = 50_000;
+
+    /// <summary>
+    /// Bytes the pending deliveries may hold (payload plus 256 a delivery); an event that would pass it is refused for
+    /// every endpoint and counted (<c>refused</c> in <c>/stats</c>). The default is 256 MiB.
+    /// </summary>
+    public long MaxPendingBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Largest publish frame accepted on <c>/publish</c>. The default is 1 MiB.</summary>
     public int MaxEventBytes { get; set; } = 1024 * 1024;
 

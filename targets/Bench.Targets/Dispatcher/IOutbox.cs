@@ -25,10 +25,12 @@ public interface IOutbox : IDisposable
 
 /// <summary>
 /// The <c>memory-outbox</c> variant: pending deliveries die with the process. Endpoints are configuration, not queue:
-/// given a file, they are kept there (as a production sender keeps them in its database whatever its queue is).
+/// given a file, they are kept there (as a production sender keeps them in its database whatever its queue is), one
+/// JSON object a line, each secret sealed, the file readable by its owner only.
 /// </summary>
 public sealed class MemoryOutbox(string? endpointsFile = null) : IOutbox
 {
+    private readonly SecretBox? box = endpointsFile is null ? null : SecretBox.ForStore(endpointsFile);
     private readonly object gate = new();
     private readonly Dictionary<long, Delivery> pending = [];
     private readonly Dictionary<string, EndpointRecord> endpoints = new(StringComparer.Ordinal);
@@ -61,14 +63,42 @@ public sealed class MemoryOutbox(string? endpointsFile = null) : IOutbox
             endpoints[endpoint.Stream] = endpoint;
             if (endpointsFile is not null)
             {
-                File.WriteAllLines(endpointsFile, endpoints.Values.Select(e => string.Join('\t', e.Stream, e.Url, e.Secret)));
+                // JSON escapes whatever a field holds, so no value can start a line of its own.
+                PrivateFiles.WriteAllLines(endpointsFile, endpoints.Values.Select(e =>
+                    System.Text.Json.JsonSerializer.Serialize(e with { Secret = box!.Seal(e.Secret) }, TargetsJson.Default.EndpointRecord)));
             }
         }
     }
 
-    public IReadOnlyList<EndpointRecord> LoadEndpoints() => endpointsFile is null || !File.Exists(endpointsFile)
-        ? []
-        : [.. File.ReadAllLines(endpointsFile).Select(l => l.Split('\t')).Where(p => p.Length == 3).Select(p => new EndpointRecord(p[0], p[1], p[2]))];
+    /// <summary>The endpoints the file kept; a line that is not one (or whose secret this key did not seal) comes back with an empty secret, for the dispatcher to refuse.</summary>
+    public IReadOnlyList<EndpointRecord> LoadEndpoints()
+    {
+        if (endpointsFile is null || !File.Exists(endpointsFile))
+        {
+            return [];
+        }
+
+        PrivateFiles.Restrict(endpointsFile);
+        var list = new List<EndpointRecord>();
+        foreach (var line in File.ReadLines(endpointsFile).Where(l => l.Length > 0))
+        {
+            EndpointRecord? record;
+            try
+            {
+                record = System.Text.Json.JsonSerializer.Deserialize(line, TargetsJson.Default.EndpointRecord);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                record = null;
+            }
+
+            list.Add(record is { Stream: not null, Url: not null, Secret: not null }
+                ? record with { Secret = box!.Open(record.Secret) ?? "" }
+                : new EndpointRecord("", "", ""));
+        }
+
+        return list;
+    }
 
     public IReadOnlyList<Delivery> LoadPending() => [];
 

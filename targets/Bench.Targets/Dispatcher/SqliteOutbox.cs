@@ -16,9 +16,13 @@ public sealed class SqliteOutbox : IOutbox
     private readonly System.Collections.Concurrent.ConcurrentQueue<long> completed = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly Task flusher;
+    private readonly SecretBox box;
 
+    /// <summary>Opens (or creates, readable by its owner only) the outbox at <paramref name="path"/>; secrets are sealed with its key.</summary>
     public SqliteOutbox(string path)
     {
+        PrivateFiles.Ensure(path);
+        box = SecretBox.ForStore(path);
         connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
@@ -114,7 +118,7 @@ public sealed class SqliteOutbox : IOutbox
             upsert.CommandText = "INSERT OR REPLACE INTO endpoints (stream, url, secret) VALUES ($stream, $url, $secret)";
             upsert.Parameters.AddWithValue("$stream", endpoint.Stream);
             upsert.Parameters.AddWithValue("$url", endpoint.Url);
-            upsert.Parameters.AddWithValue("$secret", endpoint.Secret);
+            upsert.Parameters.AddWithValue("$secret", box.Seal(endpoint.Secret));
             upsert.ExecuteNonQuery();
         }
     }
@@ -129,7 +133,8 @@ public sealed class SqliteOutbox : IOutbox
             var list = new List<EndpointRecord>();
             while (reader.Read())
             {
-                list.Add(new EndpointRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+                // A secret this key did not seal comes back empty: the dispatcher refuses the endpoint rather than sign with it.
+                list.Add(new EndpointRecord(reader.GetString(0), reader.GetString(1), box.Open(reader.GetString(2)) ?? ""));
             }
 
             return list;

@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using Bench.Targets.Events;
 using Bench.Targets.Publishing;
 using Bench.Targets.Webhooks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bench.Targets.Dispatcher;
@@ -35,18 +36,27 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
     private long retries;
     private long gaveUp;
     private long pending;
+    private long pendingBytes;
+    private long refused;
+    private long refusedOnRecovery;
     private long firstFailure;
+    private readonly ILogger? logger;
 
-    public WebhookDispatcher(IOptions<DispatcherOptions> options, TimeProvider clock)
+    /// <summary>What one pending delivery costs beyond its payload: the record, its queue entry, its outbox row.</summary>
+    internal const int DeliveryOverhead = 256;
+
+    public WebhookDispatcher(IOptions<DispatcherOptions> options, TimeProvider clock, ILogger<WebhookDispatcher>? logger = null)
     {
         this.options = options.Value;
         this.clock = clock;
+        this.logger = logger;
         outbox = this.options.OutboxPath is { } path ? new SqliteOutbox(path) : new MemoryOutbox(this.options.EndpointsPath);
         schedule = new RetrySchedule(this.options.RetrySchedule, this.options.RetryTimeScale, this.options.RetryJitter);
         var handler = this.options.CreateHandler?.Invoke() ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            // Under the receiver's one-minute keep-alive, so the sender closes an idle connection before the receiver does.
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(50),
             UseProxy = false,
             AllowAutoRedirect = false,
             UseCookies = false,
@@ -59,31 +69,21 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
 
     public int EndpointCount => endpoints.Count;
 
-    /// <summary>Registers an endpoint (again: the same stream name replaces it) and starts its workers; false with a reason when refused.</summary>
-    public bool TryRegister(SubscriptionRequest request, out string? problem)
+    /// <summary>Publishing connections (<c>/publish</c>) open; beyond the limit they are refused with 503.</summary>
+    public ConnectionLimiter Publishers { get; } = new(PublishEndpoint.DefaultMaxConnections);
+
+    /// <summary>
+    /// Registers an endpoint (again: the same stream name replaces it) and starts its workers. Refused with a reason and
+    /// a status: 400 a field that is not valid, 429 the endpoint limit reached.
+    /// </summary>
+    public bool TryRegister(SubscriptionRequest request, out string? problem, out int status)
     {
-        problem = null;
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-        {
-            problem = "url must be an absolute http(s) URL";
-            return false;
-        }
-
-        if (!options.AllowNonLoopbackEndpoints && !IsLoopback(url))
-        {
-            problem = "only loopback endpoints (127.0.0.0/8, ::1, localhost) may be registered";
-            return false;
-        }
-
+        status = StatusCodes.BadRequest;
         var stream = string.IsNullOrEmpty(request.Stream) ? "e" + endpoints.Count.ToString(CultureInfo.InvariantCulture) : request.Stream;
-        var record = new EndpointRecord(stream, request.Url, request.Secret);
-        try
+        var record = new EndpointRecord(stream, request.Url ?? "", request.Secret ?? "");
+        problem = EndpointRules.Problem(record, options.AllowNonLoopbackEndpoints);
+        if (problem is not null)
         {
-            _ = new WebhookSignature(request.Secret);
-        }
-        catch (ArgumentException e)
-        {
-            problem = e.Message;
             return false;
         }
 
@@ -92,9 +92,24 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
             return true; // registered already, as it is
         }
 
+        if (existing is null && endpoints.Count >= options.MaxEndpoints)
+        {
+            status = StatusCodes.TooMany;
+            problem = $"the dispatcher holds its limit of {options.MaxEndpoints} endpoints";
+            return false;
+        }
+
         outbox.SaveEndpoint(record);
         Start(new Endpoint(record, options.EndpointQueueCapacity));
         return true;
+    }
+
+    /// <summary>Registers an endpoint; false with a reason when refused.</summary>
+    public bool TryRegister(SubscriptionRequest request, out string? problem) => TryRegister(request, out problem, out _);
+
+    private static class StatusCodes
+    {
+        public const int BadRequest = 400, TooMany = 429;
     }
 
     public void Publish(PublishedEvent evt)
@@ -102,8 +117,18 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
         lock (publishGate)
         {
             Interlocked.Increment(ref published);
-            var batch = new List<(Endpoint Endpoint, Delivery Delivery)>(endpoints.Count);
-            foreach (var endpoint in endpoints.Values.Where(e => !e.Disabled))
+            var live = endpoints.Values.Where(e => !e.Disabled).ToList();
+            var cost = (long)live.Count * (evt.Payload.Length + DeliveryOverhead);
+            if (Interlocked.Add(ref pendingBytes, cost) > options.MaxPendingBytes)
+            {
+                // Full: the event is refused for every endpoint and counted, rather than growing without bound.
+                Interlocked.Add(ref pendingBytes, -cost);
+                Interlocked.Add(ref refused, live.Count);
+                return;
+            }
+
+            var batch = new List<(Endpoint Endpoint, Delivery Delivery)>(live.Count);
+            foreach (var endpoint in live)
             {
                 batch.Add((endpoint, new Delivery(++nextId, endpoint.Stream, evt.Number, endpoint.NextSeq(), evt.IntendedTimestamp, evt.Payload.ToArray())));
             }
@@ -132,13 +157,29 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
         Interlocked.Read(ref pending),
         Interlocked.Read(ref firstFailure),
         endpoints.Values.Count(e => e.Disabled),
-        outbox.IsDurable ? "sqlite" : "memory");
+        outbox.IsDurable ? "sqlite" : "memory")
+    {
+        PendingBytes = Interlocked.Read(ref pendingBytes),
+        Refused = Interlocked.Read(ref refused),
+        RefusedOnRecovery = Interlocked.Read(ref refusedOnRecovery),
+    };
 
-    /// <summary>After a restart: the endpoints and pending deliveries the outbox kept.</summary>
+    /// <summary>
+    /// After a restart: the endpoints and pending deliveries the outbox kept. Every endpoint is checked again as at
+    /// registration (a file edited or written by an older version must not bring back what would be refused now).
+    /// </summary>
     private void Recover()
     {
         foreach (var record in outbox.LoadEndpoints())
         {
+            var problem = EndpointRules.Problem(record, options.AllowNonLoopbackEndpoints);
+            if (problem is not null || endpoints.Count >= options.MaxEndpoints)
+            {
+                refusedOnRecovery++;
+                logger?.LogWarning("outbox endpoint '{Stream}' not restored: {Problem}", Printable(record.Stream), problem ?? "endpoint limit reached");
+                continue;
+            }
+
             Start(new Endpoint(record, options.EndpointQueueCapacity));
         }
 
@@ -149,6 +190,7 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
             {
                 endpoint.ContinueSeqAfter(delivery.Seq);
                 Interlocked.Increment(ref pending);
+                Interlocked.Add(ref pendingBytes, delivery.Payload.Length + DeliveryOverhead);
                 if (!endpoint.TryQueue(delivery))
                 {
                     Complete(delivery);
@@ -253,7 +295,12 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
     {
         outbox.Remove(delivery.Id);
         Interlocked.Decrement(ref pending);
+        Interlocked.Add(ref pendingBytes, -(delivery.Payload.Length + DeliveryOverhead));
     }
+
+    /// <summary>A name as it may be logged: at most 64 characters, nothing that could start a new log line.</summary>
+    private static string Printable(string value) =>
+        new([.. value.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
 
     /// <summary>
     /// A body gzip-compressed at the default level, as most senders do. (The fastest level uses fixed Huffman codes,
@@ -323,7 +370,7 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
         }
     }
 
-    private static bool IsLoopback(Uri url) =>
+    internal static bool IsLoopback(Uri url) =>
         url.IsLoopback || IsLocalhostName(url.DnsSafeHost) || (IPAddress.TryParse(url.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
 
     /// <summary>
@@ -386,8 +433,17 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
 /// <summary>
 /// The dispatcher's counters at <c>/stats</c>: events published; endpoints; deliveries that got a 2xx; deliveries dropped
 /// on full queues; failed attempts by kind; retries scheduled; deliveries given up (schedule spent or 410); deliveries
-/// still pending; the timestamp of the first failed attempt (0 if none); endpoints disabled by 410; the outbox kind.
+/// still pending; the timestamp of the first failed attempt (0 if none); endpoints disabled by 410; the outbox kind;
+/// bytes the pending deliveries hold; deliveries refused because pending bytes reached their limit; endpoints the
+/// outbox held that were not restored at start-up because they are no longer valid.
 /// </summary>
 public sealed record DispatcherStats(
     long Published, int Endpoints, long Delivered, long Dropped, Dictionary<string, long> Failures,
-    long Retries, long GaveUp, long Pending, long FirstFailureTimestamp, int DisabledEndpoints, string Outbox);
+    long Retries, long GaveUp, long Pending, long FirstFailureTimestamp, int DisabledEndpoints, string Outbox)
+{
+    public long PendingBytes { get; init; }
+
+    public long Refused { get; init; }
+
+    public long RefusedOnRecovery { get; init; }
+}

@@ -29,8 +29,20 @@ public static class EventEnvelope
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads the accounting fields of a delivered body.</summary>
+    /// <summary>Reads the accounting fields of a delivered body; anything that is not an envelope throws <see cref="FormatException"/>.</summary>
     public static EnvelopeFields Read(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return ReadFields(json);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new FormatException("not an event envelope: " + e.Message, e);
+        }
+    }
+
+    private static EnvelopeFields ReadFields(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         long seq = 0, ts = 0;

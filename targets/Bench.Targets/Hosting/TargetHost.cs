@@ -1,6 +1,7 @@
 using System.Net;
 using Bench.Targets.Dispatcher;
 using Bench.Targets.Hub;
+using Bench.Targets.Publishing;
 using Bench.Targets.Receiver;
 using Bench.Targets.Wire;
 using Microsoft.AspNetCore.Builder;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +21,24 @@ public static class TargetHost
 {
     /// <summary>The URL a target binds when none is given: loopback, a port chosen by the OS.</summary>
     public const string DefaultUrl = "http://127.0.0.1:0";
+
+    /// <summary>The largest request body any route takes unless it says otherwise (<c>/subscriptions</c> bodies). 64 KiB.</summary>
+    public const int ControlBodyLimit = 64 * 1024;
+
+    /// <summary>
+    /// Whether a URL to bind keeps the target on loopback (127.0.0.0/8, ::1, localhost); a wildcard (<c>*</c>, <c>+</c>,
+    /// <c>0.0.0.0</c>, <c>[::]</c>) or any other address does not.
+    /// </summary>
+    public static bool BindsLoopback(string url)
+    {
+        var normal = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+        if (!Uri.TryCreate(normal, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    }
 
     public static Task<RunningTarget> StartHubAsync(Action<HubOptions>? configure = null, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default, TargetListen? listen = null) =>
         StartAsync(TargetRole.Hub, Listen(urls, listen), s =>
@@ -91,7 +111,15 @@ public static class TargetHost
             }
 
             k.AddServerHeader = false;
-            k.Limits.MinRequestBodyDataRate = null;
+
+            // A body must keep coming: below 240 bytes a second (after a 5 s grace) the request is cut off, so a client
+            // trickling a body, or sending a few bytes and falling silent, cannot hold a connection and its buffers.
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(5));
+            // Control bodies are small; the receiver raises this per request to its own --max-body-bytes.
+            k.Limits.MaxRequestBodySize = ControlBodyLimit;
+
+            // An idle kept-alive HTTP connection is closed after a minute (senders pool for less: the dispatcher 50 s).
+            k.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(1);
 
             // Slowloris: a client trickling headers is cut off rather than holding a connection open.
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
@@ -109,6 +137,8 @@ public static class TargetHost
                 app.MapHub();
                 break;
             case TargetRole.Dispatcher:
+                // Opened now, so a bad outbox fails the start (before "ready") rather than the first request.
+                _ = app.Services.GetRequiredService<WebhookDispatcher>();
                 app.MapDispatcher();
                 break;
             case TargetRole.Receiver:
@@ -120,9 +150,17 @@ public static class TargetHost
         }
 
         // Every role: its memory after a full collection (the connections scenario's per-subscriber figures).
-        app.MapGet("/memory", () => Results.Json(MemoryStats.Measure(), TargetsJson.Default.MemoryStats));
+        app.MapGet("/memory", () => Results.Json(MemoryStats.Measure(), TargetsJson.Default.MemoryStats)).RequireToken(services => role switch
+        {
+            TargetRole.Hub => HubEndpoints.Token(services),
+            TargetRole.Dispatcher => DispatcherEndpoints.Token(services),
+            _ => null,
+        });
         await app.StartAsync(ct).ConfigureAwait(false);
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
+        // An in-memory server (TestHost, in tests) binds no address.
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() is { Count: > 0 } addresses
+            ? addresses
+            : ["http://localhost"];
         return new RunningTarget(role, app, bound);
     }
 }

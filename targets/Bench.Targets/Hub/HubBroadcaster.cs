@@ -9,11 +9,15 @@ namespace Bench.Targets.Hub;
 public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider clock) : IEventSink
 {
     private readonly HubOptions o = options.Value;
+    private readonly ByteBudget queued = new(options.Value.MaxQueuedBytes);
     private readonly ConcurrentDictionary<string, HubStream> streams = new(StringComparer.Ordinal);
     private long published;
     private int connections;
 
     public long Published => Interlocked.Read(ref published);
+
+    /// <summary>Publishing connections (<c>/publish</c>) open; beyond the limit they are refused with 503.</summary>
+    public ConnectionLimiter Publishers { get; } = new(PublishEndpoint.DefaultMaxConnections);
 
     /// <summary>Streams with a subscriber connected now.</summary>
     public int SubscriberCount => streams.Values.Count(s => s.IsConnected);
@@ -43,10 +47,21 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
 
     public void CloseConnection() => Interlocked.Decrement(ref connections);
 
-    internal HubStream Attach(Subscriber subscriber, long? resumeFrom)
+    /// <summary>What each new subscriber may queue: the per-subscriber limits and the hub-wide byte budget.</summary>
+    internal SubscriberLimits Limits => new(o.SubscriberQueueCapacity, o.SubscriberQueueBytes, queued);
+
+    /// <summary>Whether a subscriber may attach to <paramref name="name"/> now: nobody holds it, or it asks to take over.</summary>
+    internal bool CanAttach(string name, bool takeOver) => !streams.TryGetValue(name, out var stream) || stream.CanAttach(takeOver);
+
+    /// <summary>Attaches the subscriber to its stream; null when another connection holds the stream and it did not ask to take over.</summary>
+    internal HubStream? Attach(Subscriber subscriber, long? resumeFrom, bool takeOver)
     {
-        var stream = streams.GetOrAdd(subscriber.Stream, name => new HubStream(name, new ReplayBuffer(o.ReplayBufferEvents, o.ReplayBufferAge, clock)));
-        stream.Attach(subscriber, resumeFrom, clock.GetTimestamp());
+        var stream = streams.GetOrAdd(subscriber.Stream, name => new HubStream(name, new ReplayBuffer(o.ReplayBufferEvents, o.ReplayBufferBytes, o.ReplayBufferAge, clock)));
+        if (!stream.Attach(subscriber, resumeFrom, takeOver, clock.GetTimestamp()))
+        {
+            return null;
+        }
+
         ForgetIdleStreams();
         return stream;
     }
@@ -55,7 +70,7 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
 
     public HubStats Stats()
     {
-        long away = 0, undelivered = 0, replayed = 0, replayMissed = 0, dropped = 0;
+        long away = 0, undelivered = 0, replayed = 0, replayMissed = 0, dropped = 0, takenOver = 0, evicted = 0, replayBytes = 0;
         foreach (var s in streams.Values)
         {
             var c = s.Counters();
@@ -64,9 +79,19 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
             dropped += c.Dropped;
             replayed += c.Replayed;
             replayMissed += c.ReplayMissed;
+            takenOver += c.TakenOver;
+            evicted += c.ReplayEvictedForSize;
+            replayBytes += c.ReplayBytes;
         }
 
-        return new HubStats(Published, SubscriberCount, dropped, away, undelivered, replayed, replayMissed, Connections);
+        return new HubStats(Published, SubscriberCount, dropped, away, undelivered, replayed, replayMissed, Connections)
+        {
+            TakenOver = takenOver,
+            ReplayEvictedForSize = evicted,
+            ReplayBytes = replayBytes,
+            QueuedBytes = queued.Held,
+            Streams = streams.Count,
+        };
     }
 
     /// <summary>Per stream, its sequence number at each attach (<c>/stats/streams</c>).</summary>
@@ -89,6 +114,19 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
 /// <summary>
 /// The hub's counters at <c>/stats</c>: events published; streams connected; events dropped on full queues; events
 /// published while a stream had no connection; events queued for, or being written to, a connection when it broke;
-/// events replayed on resume; events a resume asked for that the buffer no longer held; WebSocket connections open.
+/// events replayed on resume; events a resume asked for that the buffer no longer held; connections open (WebSocket, SSE,
+/// SignalR); subscribers replaced by a takeover; events the replay buffers pushed out for their byte limit; bytes held by
+/// the replay buffers (an event shared by several streams counts in each) and by the subscriber queues; streams known.
 /// </summary>
-public sealed record HubStats(long Published, int Subscribers, long Dropped, long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed, int Connections);
+public sealed record HubStats(long Published, int Subscribers, long Dropped, long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed, int Connections)
+{
+    public long TakenOver { get; init; }
+
+    public long ReplayEvictedForSize { get; init; }
+
+    public long ReplayBytes { get; init; }
+
+    public long QueuedBytes { get; init; }
+
+    public int Streams { get; init; }
+}

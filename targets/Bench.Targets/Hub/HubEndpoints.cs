@@ -39,10 +39,13 @@ public static class HubEndpoints
         app.Map(PublishEndpoint.Path, PublishAsync);
         app.MapGet(Sse.SseEndpoint.Path, Sse.SseEndpoint.SubscribeAsync);
         app.MapHub<SignalR.EventsHub>(SignalR.EventsHub.Path, o => o.AllowStatefulReconnects = true).Add(GateSignalR);
-        app.MapGet("/stats", (HubBroadcaster hub) => Results.Json(hub.Stats(), TargetsJson.Default.HubStats));
-        app.MapGet("/stats/streams", (HubBroadcaster hub) => Results.Json(hub.StreamAttachSeqs(), TargetsJson.Default.DictionaryStringInt64Array));
+        app.MapGet("/stats", (HubBroadcaster hub) => Results.Json(hub.Stats(), TargetsJson.Default.HubStats)).RequireToken(Token);
+        app.MapGet("/stats/streams", (HubBroadcaster hub) => Results.Json(hub.StreamAttachSeqs(), TargetsJson.Default.DictionaryStringInt64Array)).RequireToken(Token);
         return app;
     }
+
+    /// <summary>The hub's bearer token, or null when it has none.</summary>
+    internal static string? Token(IServiceProvider services) => services.GetRequiredService<IOptions<HubOptions>>().Value.Token;
 
     private static async Task EchoAsync(HttpContext context, IOptions<HubOptions> options, HubBroadcaster hub)
     {
@@ -65,7 +68,9 @@ public static class HubEndpoints
     private static async Task EchoLoopAsync(HttpContext context, HubOptions o)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
-        var buffer = new byte[o.MaxMessageBytes];
+
+        // Small until a message needs more: an idle echo connection costs a few KiB, not the largest message.
+        var buffer = new byte[Math.Min(4096, o.MaxMessageBytes)];
         var ct = context.RequestAborted;
         try
         {
@@ -77,8 +82,13 @@ public static class HubEndpoints
                 {
                     if (length == buffer.Length)
                     {
-                        await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {o.MaxMessageBytes} bytes", ct).ConfigureAwait(false);
-                        return;
+                        if (length >= o.MaxMessageBytes)
+                        {
+                            await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {o.MaxMessageBytes} bytes", ct).ConfigureAwait(false);
+                            return;
+                        }
+
+                        Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, o.MaxMessageBytes));
                     }
 
                     result = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
@@ -96,9 +106,10 @@ public static class HubEndpoints
                 await socket.SendAsync(buffer.AsMemory(0, length), result.MessageType, true, ct).ConfigureAwait(false);
             }
         }
-        catch (WebSocketException) when (socket.State is WebSocketState.Aborted or WebSocketState.Closed)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            // The client went away without a close handshake: nothing left to answer.
+            // A broken frame (unmasked, bad opcode, invalid UTF-8) or a client gone without a close handshake: the
+            // runtime has already answered what the protocol allows; the connection ends here, not the hub.
         }
     }
 
@@ -112,6 +123,11 @@ public static class HubEndpoints
 
         try
         {
+            if (!await CheckSubscriptionAsync(context, hub, context.Request.Query["resumeFrom"]).ConfigureAwait(false))
+            {
+                return;
+            }
+
             await SubscriptionAsync(context, o, hub).ConfigureAwait(false);
         }
         finally
@@ -124,12 +140,20 @@ public static class HubEndpoints
     {
         var query = context.Request.Query;
         var name = StreamName(context);
+        var takeOver = TakesOver(context);
         long? resumeFrom = ParseSeq(query["resumeFrom"]);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
-        var subscriber = new Subscriber(name, new WebSocketEventWriter(socket), o.SubscriberQueueCapacity, o.InjectDelay);
+        var subscriber = new Subscriber(name, new WebSocketEventWriter(socket), hub.Limits, o.InjectDelay);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var stream = hub.Attach(subscriber, resumeFrom);
+        if (hub.Attach(subscriber, resumeFrom, takeOver) is not { } stream)
+        {
+            // Another connection took the stream between the check before the upgrade and now.
+            await CloseQuietlyAsync(socket, WebSocketCloseStatus.PolicyViolation, StreamTakenMessage(name)).ConfigureAwait(false);
+            return;
+        }
+
         var sending = subscriber.SendLoopAsync(stop.Token);
+        var closing = CloseWhenTakenOverAsync(socket, subscriber, sending, stop);
         try
         {
             // Subscribers only listen; a read loop notices the close handshake or a dead peer.
@@ -162,19 +186,71 @@ public static class HubEndpoints
             // The send loop ends with the connection.
         }
 
+        await closing.ConfigureAwait(false);
         if (socket.State == WebSocketState.CloseReceived)
         {
             // Complete the close handshake the subscriber began.
-            try
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (WebSocketException)
-            {
-                // The subscriber left without waiting for the answer.
-            }
+            await CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// When another connection takes the stream: lets the send loop finish what it was writing, then starts the close
+    /// handshake with 1008 and the reason (a receive is never cancelled: that would abort the socket without a word),
+    /// and gives the client 5 seconds to answer.
+    /// </summary>
+    private static async Task CloseWhenTakenOverAsync(WebSocket socket, Subscriber subscriber, Task sending, CancellationTokenSource stop)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(subscriber.TakenOver, stop.Token);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Taken over, or the connection ended.
+        }
+
+        if (!subscriber.WasTakenOver || stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The send loop ended with the connection; the close below fails quietly too.
+        }
+
+        await CloseQuietlyAsync(socket, WebSocketCloseStatus.PolicyViolation, "another connection took this stream over").ConfigureAwait(false);
+        try
+        {
+            stop.CancelAfter(TimeSpan.FromSeconds(5));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The subscription ended first.
+        }
+    }
+
+    private static async Task CloseQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string? reason)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The subscriber left without waiting for the answer.
+        }
+    }
+
+    internal static string StreamTakenMessage(string name) =>
+        $"stream '{name}' has a subscriber; reconnect with takeover=1 to replace it";
 
     /// <summary>SignalR's negotiate and connect routes check the token and Origin as the WebSocket upgrade does.</summary>
     private static void GateSignalR(EndpointBuilder endpoint)
@@ -197,6 +273,39 @@ public static class HubEndpoints
     internal static string StreamName(HttpContext context) =>
         context.Request.Query["stream"].ToString() is { Length: > 0 } name ? name : "s" + context.Connection.Id;
 
+    /// <summary>Whether the subscription asks to replace a subscriber already on its stream (<c>?takeover=1</c>).</summary>
+    internal static bool TakesOver(HttpContext context) => context.Request.Query["takeover"].ToString() is "1" or "true";
+
+    /// <summary>
+    /// Answers a subscription that cannot be served (400 a bad stream name or resumeFrom; 409 its stream has a subscriber
+    /// and it did not ask to take over) and returns false; true when it may go on.
+    /// </summary>
+    internal static async Task<bool> CheckSubscriptionAsync(HttpContext context, HubBroadcaster hub, string? resumeFrom)
+    {
+        var name = StreamName(context);
+        var problem = StreamNames.Problem(name);
+        if (problem is null && !string.IsNullOrEmpty(resumeFrom) && ParseSeq(resumeFrom) is null)
+        {
+            problem = "resumeFrom (or Last-Event-ID) must be a whole number of 0 or more";
+        }
+
+        if (problem is not null)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync(problem + "\n").ConfigureAwait(false);
+            return false;
+        }
+
+        if (!hub.CanAttach(name, TakesOver(context)))
+        {
+            context.Response.StatusCode = StatusCodes.Status409Conflict;
+            await context.Response.WriteAsync(StreamTakenMessage(name) + "\n").ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>A sequence number to resume after, or null when absent or not a number.</summary>
     internal static long? ParseSeq(string? value) =>
         long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq) ? seq : null;
@@ -211,7 +320,7 @@ public static class HubEndpoints
 
         try
         {
-            await PublishEndpoint.HandleAsync(context, hub, o.MaxMessageBytes).ConfigureAwait(false);
+            await PublishEndpoint.HandleAsync(context, hub, o.MaxMessageBytes, hub.Publishers).ConfigureAwait(false);
         }
         finally
         {

@@ -21,11 +21,26 @@ public sealed class HubOptions
     /// <summary>Events that may wait for one subscriber; beyond this they are dropped and counted. The default is 100,000.</summary>
     public int SubscriberQueueCapacity { get; set; } = 100_000;
 
-    /// <summary>WebSocket connections open at once; more are refused with 503 before the upgrade. The default is 100,000.</summary>
-    public int MaxConnections { get; set; } = 100_000;
+    /// <summary>
+    /// Bytes that may wait for one subscriber (payloads plus 64 bytes an event); beyond this events are dropped and
+    /// counted. The default is 16 MiB.
+    /// </summary>
+    public long SubscriberQueueBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Bytes that may wait for all subscribers together; beyond this events are dropped and counted. The default is 1 GiB.</summary>
+    public long MaxQueuedBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>
+    /// Connections open at once (WebSocket, SSE and SignalR together); more are refused with 503 and Retry-After before
+    /// the upgrade. The default is 50,000 (the connections scenario's largest).
+    /// </summary>
+    public int MaxConnections { get; set; } = 50_000;
 
     /// <summary>Events kept per stream for subscribers that resume; older ones are gone for good. The default is 10,000.</summary>
     public int ReplayBufferEvents { get; set; } = 10_000;
+
+    /// <summary>Bytes kept per stream for subscribers that resume; beyond this the oldest go first, counted. The default is 8 MiB.</summary>
+    public long ReplayBufferBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>How long an event stays in a stream's replay buffer. The default is 60 seconds.</summary>
     public TimeSpan ReplayBufferAge { get; set; } = TimeSpan.FromSeconds(60);

@@ -16,6 +16,7 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
     private long replayMissed;
     private long undelivered;
     private long dropped;
+    private long takenOver;
     private readonly List<long> attachSeqs = [];
 
     public string Name { get; } = name;
@@ -34,11 +35,12 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
     }
 
     /// <summary>The stream's counters; <c>Dropped</c> includes the connected subscriber's, not only those of connections gone.</summary>
-    public (long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed, long Dropped) Counters()
+    public StreamCounters Counters()
     {
         lock (gate)
         {
-            return (missedWhileAway, undelivered, replayed, replayMissed, dropped + (connection?.Dropped ?? 0));
+            return new(missedWhileAway, undelivered, replayed, replayMissed, dropped + (connection?.Dropped ?? 0), takenOver,
+                buffer.EvictedForSize, buffer.Bytes, connection?.QueuedBytes ?? 0);
         }
     }
 
@@ -68,12 +70,25 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
         }
     }
 
-    /// <summary>Makes <paramref name="subscriber"/> this stream's connection, first replaying what followed <paramref name="resumeFrom"/>.</summary>
-    public void Attach(Subscriber subscriber, long? resumeFrom, long now)
+    /// <summary>
+    /// Makes <paramref name="subscriber"/> this stream's connection, first replaying what followed <paramref name="resumeFrom"/>.
+    /// A stream has one subscriber: while one is connected, another is refused (false) unless it asks to take over, and
+    /// then the one it replaces is told and counted, never silently starved.
+    /// </summary>
+    public bool Attach(Subscriber subscriber, long? resumeFrom, bool takeOver, long now)
     {
         lock (gate)
         {
-            connection?.Complete();
+            if (connection is { } current)
+            {
+                if (!takeOver)
+                {
+                    return false;
+                }
+
+                current.TakeOver();
+                takenOver++;
+            }
             if (resumeFrom is { } last && last <= nextSeq)
             {
                 var (events, missed) = buffer.After(last, nextSeq);
@@ -91,6 +106,17 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
             {
                 attachSeqs.Add(nextSeq);
             }
+
+            return true;
+        }
+    }
+
+    /// <summary>Whether a subscriber could attach now (no one connected, or it takes over).</summary>
+    public bool CanAttach(bool takeOver)
+    {
+        lock (gate)
+        {
+            return connection is null || takeOver;
         }
     }
 
@@ -104,9 +130,18 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
             }
 
             subscriber.Complete();
-            undelivered += subscriber.Unsent + subscriber.FailedSends;
+            undelivered += subscriber.DrainUnsent() + subscriber.FailedSends;
             dropped += subscriber.Dropped;
             LastActive = now;
         }
     }
 }
+
+/// <summary>
+/// One stream's counters: events published while away, lost with a connection, replayed, asked for but gone, dropped on
+/// a full queue; connections replaced by a takeover; events the replay buffer pushed out for its byte limit; bytes the
+/// replay buffer and the connected subscriber's queue hold now.
+/// </summary>
+internal readonly record struct StreamCounters(
+    long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed, long Dropped, long TakenOver,
+    long ReplayEvictedForSize, long ReplayBytes, long QueuedBytes);

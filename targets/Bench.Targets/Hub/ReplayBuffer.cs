@@ -3,18 +3,26 @@ using Bench.Targets.Events;
 namespace Bench.Targets.Hub;
 
 /// <summary>
-/// The last events of one stream, bounded by count and age, for subscribers that resume after a disconnect. Kept in
-/// memory, as SignalR's and Socket.IO's are: a hub restart loses it. Not thread-safe; its stream locks.
+/// The last events of one stream, bounded by count, bytes and age, for subscribers that resume after a disconnect; when
+/// full, the oldest go first (counted). Kept in memory, as SignalR's and Socket.IO's are: a hub restart loses it. Not
+/// thread-safe; its stream locks.
 /// </summary>
-internal sealed class ReplayBuffer(int maxEvents, TimeSpan maxAge, TimeProvider clock)
+internal sealed class ReplayBuffer(int maxEvents, long maxBytes, TimeSpan maxAge, TimeProvider clock)
 {
     private readonly Queue<(long Seq, PublishedEvent Event, long At)> events = new();
     private readonly long maxAgeTicks = (long)(maxAge.TotalSeconds * clock.TimestampFrequency);
+    private long bytes;
+
+    /// <summary>Events pushed out early because the buffer reached its byte limit.</summary>
+    public long EvictedForSize { get; private set; }
+
+    public long Bytes => bytes;
 
     public void Add(long seq, PublishedEvent evt)
     {
         var now = clock.GetTimestamp();
         events.Enqueue((seq, evt, now));
+        bytes += ByteBudget.CostOf(evt);
         Evict(now);
     }
 
@@ -31,9 +39,22 @@ internal sealed class ReplayBuffer(int maxEvents, TimeSpan maxAge, TimeProvider 
 
     private void Evict(long now)
     {
-        while (events.Count > maxEvents || (events.Count > 0 && now - events.Peek().At > maxAgeTicks))
+        while (events.Count > 0)
         {
+            var oldest = events.Peek();
+            var tooBig = bytes > maxBytes;
+            if (events.Count <= maxEvents && !tooBig && now - oldest.At <= maxAgeTicks)
+            {
+                break;
+            }
+
+            if (tooBig && events.Count <= maxEvents)
+            {
+                EvictedForSize++;
+            }
+
             events.Dequeue();
+            bytes -= ByteBudget.CostOf(oldest.Event);
         }
     }
 }

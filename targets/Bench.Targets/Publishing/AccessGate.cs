@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace Bench.Targets.Publishing;
@@ -26,6 +27,17 @@ public static class AccessGate
 
         return null;
     }
+
+    /// <summary>
+    /// Requires the role's bearer token (when it has one) on a control route such as <c>/stats</c> or <c>/memory</c>:
+    /// 401 before the handler runs or any body is read.
+    /// </summary>
+    public static TBuilder RequireToken<TBuilder>(this TBuilder builder, Func<IServiceProvider, string?> token)
+        where TBuilder : IEndpointConventionBuilder => builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            return Check(http.Request, token(http.RequestServices), []) is { } status ? Results.StatusCode(status) : await next(context).ConfigureAwait(false);
+        });
 
     private static bool FixedTimeEquals(string a, string b) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(

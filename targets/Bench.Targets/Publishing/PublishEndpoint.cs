@@ -14,12 +14,43 @@ public static class PublishEndpoint
 {
     public const string Path = "/publish";
 
-    public static async Task HandleAsync(HttpContext context, IEventSink sink, int maxFrameBytes)
+    /// <summary>Publishing connections open at once, on either target, unless its options say otherwise. 16.</summary>
+    public const int DefaultMaxConnections = 16;
+
+    /// <summary>
+    /// Serves one publishing connection. A frame too short to hold an event, or longer than
+    /// <paramref name="maxFrameBytes"/> plus its header, closes the connection with a reason (1007, 1009); a publisher
+    /// that goes away ends it quietly. Beyond <paramref name="limiter"/>'s count, the upgrade is refused with 503.
+    /// </summary>
+    public static async Task HandleAsync(HttpContext context, IEventSink sink, int maxFrameBytes, ConnectionLimiter limiter)
     {
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var buffer = new byte[maxFrameBytes + PublishedEvent.HeaderBytes];
+        if (!limiter.TryEnter())
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            return;
+        }
+
+        try
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            await ServeAsync(socket, sink, maxFrameBytes, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The publisher went away mid-frame or without a close handshake: the end of its connection, nothing more.
+        }
+        finally
+        {
+            limiter.Exit();
+        }
+    }
+
+    private static async Task ServeAsync(WebSocket socket, IEventSink sink, int maxFrameBytes, CancellationToken ct)
+    {
+        var buffer = new byte[Math.Min(maxFrameBytes + PublishedEvent.HeaderBytes, 64 * 1024)];
+        var limit = maxFrameBytes + PublishedEvent.HeaderBytes;
         var ack = new byte[8];
-        var ct = context.RequestAborted;
         while (socket.State == WebSocketState.Open)
         {
             var length = 0;
@@ -28,8 +59,13 @@ public static class PublishEndpoint
             {
                 if (length == buffer.Length)
                 {
-                    await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, "publish frame too large", ct).ConfigureAwait(false);
-                    return;
+                    if (length >= limit)
+                    {
+                        await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, "publish frame too large", ct).ConfigureAwait(false);
+                        return;
+                    }
+
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, limit));
                 }
 
                 result = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
@@ -43,10 +79,38 @@ public static class PublishEndpoint
                 return;
             }
 
+            if (length < PublishedEvent.HeaderBytes || result.MessageType != WebSocketMessageType.Binary)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.InvalidPayloadData,
+                    $"a publish frame is binary, {PublishedEvent.HeaderBytes} bytes of header then the payload", ct).ConfigureAwait(false);
+                return;
+            }
+
             var evt = PublishedEvent.ReadFrame(buffer.AsSpan(0, length));
             sink.Publish(evt);
             System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(ack, evt.Number);
             await socket.SendAsync(ack, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
         }
     }
+}
+
+/// <summary>Counts connections of one kind against a limit. Thread-safe.</summary>
+public sealed class ConnectionLimiter(int max)
+{
+    private int open;
+
+    public int Open => Volatile.Read(ref open);
+
+    public bool TryEnter()
+    {
+        if (Interlocked.Increment(ref open) > max)
+        {
+            Interlocked.Decrement(ref open);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Exit() => Interlocked.Decrement(ref open);
 }

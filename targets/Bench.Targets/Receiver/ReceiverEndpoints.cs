@@ -20,7 +20,7 @@ public static class ReceiverEndpoints
 {
     public static IServiceCollection AddReceiver(this IServiceCollection services, Action<ReceiverOptions> configure)
     {
-        services.AddOptions<ReceiverOptions>().Configure(configure).Validate(o => o.Secret.Length > 0, "the receiver needs a secret");
+        services.AddOptions<ReceiverOptions>().Configure(configure).Validate(o => Webhooks.WebhookSignature.Problem(o.Secret) is null, "the receiver needs a whsec_ secret of a 24- to 64-byte key");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWebhookObserver, NullWebhookObserver>();
         services.AddSingleton<ReceiverCounters>();
@@ -40,8 +40,20 @@ public static class ReceiverEndpoints
         // A plain sink (no verification, 204) for measuring load generators themselves.
         app.MapPost("/sink", async (HttpContext context) =>
         {
-            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
-            Hosting.InjectedDelay.Spend(context.RequestServices.GetRequiredService<IOptions<ReceiverOptions>>().Value.InjectDelay);
+            var o = context.RequestServices.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+            AllowBody(context, o.MaxBodyBytes);
+            try
+            {
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e)
+            {
+                // Too large, or too slow: answered here, not logged as a failure of the receiver.
+                context.Response.StatusCode = e.StatusCode;
+                return;
+            }
+
+            Hosting.InjectedDelay.Spend(o.InjectDelay);
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         });
         app.MapPost("/webhook/{stream}", ReceiveAsync);
@@ -54,6 +66,7 @@ public static class ReceiverEndpoints
         ReceiverCounters counters, Deduplicator deduplicator, TimeProvider clock)
     {
         var max = options.Value.MaxBodyBytes;
+        AllowBody(context, max);
         if (context.Request.ContentLength > max)
         {
             counters.Reject(StatusCodes.Status413PayloadTooLarge);
@@ -70,35 +83,13 @@ public static class ReceiverEndpoints
             return;
         }
 
-        // A gzip body is limited by what it expands to, so a small "zip bomb" cannot make the receiver inflate gigabytes.
-        var limit = gzip ? options.Value.MaxDecompressedBytes : max;
-        var source = gzip ? new GZipStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true) : context.Request.Body;
-        byte[]? buffer = null;
+        var (buffer, length, refused) = await ReadBodyAsync(context, gzip, max, options.Value.MaxDecompressedBytes).ConfigureAwait(false);
         try
         {
-            int length;
-            try
+            if (refused is { } code)
             {
-                (buffer, length) = await ReadLimitedAsync(source, limit, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (InvalidDataException)
-            {
-                counters.Reject(StatusCodes.Status400BadRequest);
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                return;
-            }
-            finally
-            {
-                if (gzip)
-                {
-                    await source.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-
-            if (length > limit)
-            {
-                counters.Reject(StatusCodes.Status413PayloadTooLarge);
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                counters.Reject(code);
+                context.Response.StatusCode = code;
                 return;
             }
 
@@ -154,6 +145,69 @@ public static class ReceiverEndpoints
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the body, inflating it when gzip: at most <paramref name="max"/> bytes on the wire and
+    /// <paramref name="maxInflated"/> once inflated (so a small "zip bomb" cannot make the receiver inflate gigabytes).
+    /// Returns the buffer (rented; the caller returns it) and its length, or the status to refuse with: 413 too large,
+    /// 400 a corrupt or truncated gzip body (its trailer's length and CRC-32 must match what inflated), 408 too slow.
+    /// </summary>
+    private static async Task<(byte[]? Buffer, int Length, int? Refused)> ReadBodyAsync(HttpContext context, bool gzip, int max, int maxInflated)
+    {
+        var ct = context.RequestAborted;
+        byte[]? raw = null;
+        try
+        {
+            (raw, var rawLength) = await ReadLimitedAsync(context.Request.Body, max, ct).ConfigureAwait(false);
+            if (rawLength > max)
+            {
+                return (null, 0, StatusCodes.Status413PayloadTooLarge);
+            }
+
+            if (!gzip)
+            {
+                var body = raw;
+                raw = null;
+                return (body, rawLength, null);
+            }
+
+            using var compressed = new MemoryStream(raw, 0, rawLength, writable: false);
+            await using var inflate = new GZipStream(compressed, CompressionMode.Decompress);
+            var (inflated, length) = await ReadLimitedAsync(inflate, maxInflated, ct).ConfigureAwait(false);
+            if (length > maxInflated || !GzipTrailer.Matches(raw.AsSpan(0, rawLength), inflated.AsSpan(0, length)))
+            {
+                ArrayPool<byte>.Shared.Return(inflated);
+                return (null, 0, length > maxInflated ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest);
+            }
+
+            return (inflated, length, null);
+        }
+        catch (InvalidDataException)
+        {
+            return (null, 0, StatusCodes.Status400BadRequest);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limits (body size, minimum data rate): answered, not logged as a receiver failure.
+            return (null, 0, e.StatusCode);
+        }
+        finally
+        {
+            if (raw is not null)
+            {
+                ArrayPool<byte>.Shared.Return(raw);
+            }
+        }
+    }
+
+    /// <summary>Lets this request's body be as large as the receiver's limit (one byte more, so "too large" is seen and answered 413).</summary>
+    private static void AllowBody(HttpContext context, int max)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = (long)max + 1;
         }
     }
 

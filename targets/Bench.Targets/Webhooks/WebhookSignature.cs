@@ -31,6 +31,29 @@ public sealed class WebhookSignature
         }
     }
 
+    /// <summary>The key sizes Standard Webhooks allows, in bytes.</summary>
+    public const int MinKeyBytes = 24, MaxKeyBytes = 64;
+
+    /// <summary>Why <paramref name="secret"/> is not a Standard Webhooks secret (<c>whsec_</c>, then base64 of a 24- to 64-byte key), or null.</summary>
+    public static string? Problem(string? secret)
+    {
+        if (secret is null || !secret.StartsWith(SecretPrefix, StringComparison.Ordinal))
+        {
+            return "a webhook secret starts with whsec_";
+        }
+
+        var encoded = secret[SecretPrefix.Length..];
+        Span<byte> key = stackalloc byte[MaxKeyBytes + 3];
+        if (encoded.Length > (MaxKeyBytes + 3) / 3 * 4 || !Convert.TryFromBase64String(encoded, key, out var written))
+        {
+            return $"a webhook secret is whsec_ followed by the base64 of a {MinKeyBytes}- to {MaxKeyBytes}-byte key";
+        }
+
+        return written is < MinKeyBytes or > MaxKeyBytes
+            ? $"a webhook secret's key is {MinKeyBytes} to {MaxKeyBytes} bytes; this one has {written}"
+            : null;
+    }
+
     /// <summary>A new random secret (24 bytes), in <c>whsec_</c> form.</summary>
     public static string NewSecret() => SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
 

@@ -16,7 +16,7 @@ public class ExitCodeTests
     [InlineData("run --payload 12.5", "--payload: '12.5' is not a positive whole number")]
     [InlineData("run --duration soon", "--duration: 'soon' is not a duration")]
     [InlineData("run --duration 0s", "--duration must be positive")]
-    [InlineData("run --warmup -1s", "--warmup must not be negative")]
+    [InlineData("run --warmup -1s", "--warmup: '-1s' is not a duration of 0 or more")]
     [InlineData("run --rate 2000000", "--rate must be a positive number")]
     [InlineData("run --bogus", "--bogus")]
     [InlineData("report /no/such/results.json", "no such file")]
@@ -34,12 +34,20 @@ public class ExitCodeTests
     [InlineData("run claims push", "claims is a suite of its own")]
     [InlineData("run faults --fault hurricane", "--fault: unknown fault 'hurricane'; valid faults: drop, restart, outage, blackhole, slow, overload, storm")]
     [InlineData("report /no/such/results.json --size-rate 10", "no such file")]
+    [InlineData("serve --role receiver --secret not-base64!", "--secret: a webhook secret starts with whsec_")]
+    [InlineData("serve --role receiver --secret whsec_AA==", "--secret: a webhook secret's key is 24 to 64 bytes; this one has 1")]
+    [InlineData("serve --role dispatcher --outbox /no/such/folder/outbox.db", "--outbox: the folder /no/such/folder does not exist")]
+    [InlineData("serve --role dispatcher --outbox memory --endpoints-file /no/such/folder/endpoints", "--endpoints-file: the folder /no/such/folder does not exist")]
+    [InlineData("serve --role hub --keep-alive 0s", "--keep-alive: '0s' is not a duration of more than 0")]
+    [InlineData("run --ready-timeout -1s", "--ready-timeout: '-1s' is not a duration of more than 0")]
+    [InlineData("run --cost-probe -2s", "--cost-probe: '-2s' is not a duration of 0 or more")]
     public async Task Bad_input_exits_2_naming_the_problem(string args, string message)
     {
         var (code, stderr) = await ConsoleCapture.RunAsync(args.Split(' '));
 
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

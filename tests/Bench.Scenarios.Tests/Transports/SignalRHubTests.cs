@@ -50,6 +50,45 @@ public sealed class SignalRHubTests
         Assert.Equal("payload", answer);
     }
 
+    [Fact]
+    public async Task A_second_Subscribe_to_a_held_stream_is_refused_and_TakeOver_tells_the_first_and_closes_it()
+    {
+        await using var hub = await TargetHost.StartHubAsync();
+        await using var first = SignalRConnections.Build(hub.Url, "", new SubscriberOptions(), reconnect: null);
+        await using var second = SignalRConnections.Build(hub.Url, "", new SubscriberOptions(), reconnect: null);
+        var told = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.On<string>("takenOver", reason => told.TrySetResult(reason));
+        first.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await first.StartAsync();
+        await second.StartAsync();
+        await first.InvokeAsync("Subscribe", "mine", (long?)null);
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => second.InvokeAsync("Subscribe", "mine", (long?)null));
+        await second.InvokeAsync("TakeOver", "mine", (long?)0);
+
+        Assert.Contains("has a subscriber", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("took this stream over", await told.Task.WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, hub.Services.GetRequiredService<HubBroadcaster>().Stats().TakenOver);
+    }
+
+    [Fact]
+    public async Task A_stream_name_that_could_break_a_line_is_refused()
+    {
+        await using var hub = await TargetHost.StartHubAsync();
+        await using var connection = SignalRConnections.Build(hub.Url, "", new SubscriberOptions(), reconnect: null);
+        await connection.StartAsync();
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => connection.InvokeAsync("Subscribe", "a\nb", (long?)null));
+
+        Assert.Contains("stream may hold only", refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Subscribes one client on a counted wire, publishes one event, and returns the bytes it cost the client to receive.</summary>
     private static async Task<(long Received, EnvelopeFields Fields)> OneEventAsync(string variant, PublishedEvent evt)
     {

@@ -39,6 +39,7 @@ public sealed class HardeningTests : IAsyncLifetime
     private static async Task AssertServesAsync(RunningTarget target)
     {
         using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "t");
         var response = await http.GetAsync(target.Url + "/stats");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

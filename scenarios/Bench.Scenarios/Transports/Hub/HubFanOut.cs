@@ -50,7 +50,7 @@ internal sealed class HubFanOut(TargetProcess target, string token, IReadOnlyLis
     public async Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
     {
         var errors = SubscriberHealth.Errors(subscribers);
-        var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false);
+        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false);
         if (stats.Dropped > 0)
         {
             errors["hub_queue_full"] = stats.Dropped;

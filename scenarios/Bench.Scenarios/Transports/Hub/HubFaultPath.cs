@@ -87,7 +87,7 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
         {
             try
             {
-                connected = (await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers;
+                connected = (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
             {
@@ -100,7 +100,7 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
 
     public async Task<PathCounters> CountersAsync(CancellationToken ct)
     {
-        var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false);
+        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false);
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
         if (stats.Dropped > 0)
         {
@@ -112,7 +112,7 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
         long? away = null;
         if (target.Restarts == 0)
         {
-            var attaches = await TargetStatsClient.GetAsync(target.Url + "/stats/streams", TargetsJson.Default.DictionaryStringInt64Array, ct).ConfigureAwait(false);
+            var attaches = await TargetStatsClient.GetAsync(target, "/stats/streams", TargetsJson.Default.DictionaryStringInt64Array, ct).ConfigureAwait(false);
             away = 0;
             foreach (var subscriber in subscribers)
             {

@@ -19,7 +19,7 @@ internal static class HubTarget
     public static async Task WaitForSubscribersAsync(ITargetHandle target, int count, TimeSpan timeout, ScenarioContext context, CancellationToken ct)
     {
         var deadline = context.Clock.GetTimestamp() + (long)(timeout.TotalSeconds * context.Clock.TimestampFrequency);
-        while ((await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers < count)
+        while ((await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers < count)
         {
             if (target.HasExited)
             {

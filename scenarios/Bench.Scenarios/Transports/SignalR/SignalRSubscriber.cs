@@ -75,21 +75,22 @@ public sealed class SignalRSubscriber : IStreamSubscriber
         };
 
         // A new connection (stateful reconnect did not hold, or was not asked for) has no subscription yet.
-        connection.Reconnected += _ => SubscribeAsync();
+        // TakeOver: the hub may not have seen the old connection go yet.
+        connection.Reconnected += _ => SubscribeAsync("TakeOver");
         connection.Closed += e =>
         {
             log.Disconnected(clock.GetTimestamp(), Interlocked.Read(ref lastSeq));
             Failure = e ?? new IOException("the SignalR connection closed");
             return Task.CompletedTask;
         };
-        _ = SubscribeAsync();
+        _ = SubscribeAsync("Subscribe");
     }
 
-    private async Task SubscribeAsync()
+    private async Task SubscribeAsync(string method)
     {
         try
         {
-            await connection.InvokeAsync("Subscribe", Stream, (long?)null).ConfigureAwait(false);
+            await connection.InvokeAsync(method, Stream, (long?)null).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.SignalR.HubException
             or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException)

@@ -29,7 +29,8 @@ public sealed class SseSubscriber : ReconnectingSubscriber
 
     /// <summary>A subscriber of the hub's stream <paramref name="stream"/>.</summary>
     public static Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct) =>
-        ConnectAsync(new Uri(hubUrl.TrimEnd('/') + "/sse/subscribe?stream=" + Uri.EscapeDataString(stream)),
+        // takeover=1 in the URL, as an EventSource must (it reconnects to the same URL): coming back replaces the old connection.
+        ConnectAsync(new Uri(hubUrl.TrimEnd('/') + "/sse/subscribe?takeover=1&stream=" + Uri.EscapeDataString(stream)),
             new Dictionary<string, string> { ["Authorization"] = "Bearer " + token }, stream, options, ct);
 
     /// <summary>

@@ -18,7 +18,7 @@ internal sealed class WebhookEndpoints(TargetProcess target, string token, strin
     public ITargetHandle Target => target;
 
     public async Task<MemoryStats?> MemoryAsync(CancellationToken ct) =>
-        await TargetStatsClient.GetAsync(target.Url + "/memory", Bench.Targets.TargetsJson.Default.MemoryStats, ct).ConfigureAwait(false);
+        await TargetStatsClient.GetAsync(target, "/memory", Bench.Targets.TargetsJson.Default.MemoryStats, ct).ConfigureAwait(false);
 
     public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
         await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);

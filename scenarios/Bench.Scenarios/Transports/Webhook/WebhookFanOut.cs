@@ -78,7 +78,7 @@ internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookS
 
     public async Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
     {
-        var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
+        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
         pendingAtEnd = stats.Pending;
         return WebhookCounters.Errors(stats, receivers.Stats());
     }

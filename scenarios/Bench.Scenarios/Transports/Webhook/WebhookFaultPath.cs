@@ -102,7 +102,7 @@ internal sealed class WebhookFaultPath : IFaultPath
 
     public async Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct)
     {
-        var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
+        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
         return ("pending", stats.Pending, stats.Retries);
     }
 
@@ -119,7 +119,7 @@ internal sealed class WebhookFaultPath : IFaultPath
 
     public async Task<PathCounters> CountersAsync(CancellationToken ct)
     {
-        var stats = await TargetStatsClient.GetAsync(target.Url, TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
+        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
         var errors = WebhookCounters.Errors(stats, receivers.Stats());
 
         var before = beforeRestart;

@@ -31,17 +31,62 @@ internal sealed class EventsHub(HubBroadcaster hub, IHubContext<EventsHub> conte
         return Task.CompletedTask;
     }
 
-    /// <summary>Makes this connection the subscriber of <paramref name="stream"/>, replaying what followed <paramref name="resumeFrom"/>.</summary>
-    public Task Subscribe(string stream, long? resumeFrom)
+    /// <summary>
+    /// Makes this connection the subscriber of <paramref name="stream"/>, replaying what followed <paramref name="resumeFrom"/>;
+    /// refused (a hub error) while another connection holds the stream.
+    /// </summary>
+    public Task Subscribe(string stream, long? resumeFrom) => SubscribeCore(stream, resumeFrom, takeOver: false);
+
+    /// <summary>As <see cref="Subscribe"/>, replacing the connection that holds the stream (a client coming back); that one is told and closed.</summary>
+    public Task TakeOver(string stream, long? resumeFrom) => SubscribeCore(stream, resumeFrom, takeOver: true);
+
+    private Task SubscribeCore(string stream, long? resumeFrom, bool takeOver)
     {
+        if (Publishing.StreamNames.Problem(stream ?? "") is { } problem)
+        {
+            throw new HubException(problem);
+        }
+
+        if (resumeFrom < 0)
+        {
+            throw new HubException("resumeFrom must be 0 or more");
+        }
+
         var o = options.Value;
         Unsubscribe();
-        var subscriber = new Subscriber(stream, new SignalREventWriter(context, Context.ConnectionId), o.SubscriberQueueCapacity, o.InjectDelay);
-        var attached = hub.Attach(subscriber, resumeFrom);
+        var connectionId = Context.ConnectionId;
+        var subscriber = new Subscriber(stream!, new SignalREventWriter(context, connectionId), hub.Limits, o.InjectDelay);
+        if (hub.Attach(subscriber, resumeFrom, takeOver) is not { } attached)
+        {
+            throw new HubException(HubEndpoints.StreamTakenMessage(stream!).Replace("reconnect with takeover=1", "call TakeOver", StringComparison.Ordinal));
+        }
+
         var stop = new CancellationTokenSource();
         var sending = subscriber.SendLoopAsync(stop.Token);
+
+        // Taken over: tell the client why, then end its connection (never a silent stop).
+        var abort = Context.Abort;
+        subscriber.TakenOver.Register(() => _ = TellTakenOverAsync(context, connectionId, abort));
         Context.Items[SubscriptionKey] = new Subscription(attached, subscriber, stop, sending);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The client method told that another connection took its stream.</summary>
+    public const string TakenOverMethod = "takenOver";
+
+    private static async Task TellTakenOverAsync(IHubContext<EventsHub> hubs, string connectionId, Action abort)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await hubs.Clients.Client(connectionId).SendAsync(TakenOverMethod, "another connection took this stream over", timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Gone already: nothing to tell.
+        }
+
+        abort();
     }
 
     /// <summary>The rtt exchange: the payload comes back as the invocation's result.</summary>

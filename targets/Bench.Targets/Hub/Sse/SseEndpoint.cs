@@ -34,7 +34,10 @@ internal static class SseEndpoint
 
         try
         {
-            await StreamAsync(context, o, hub).ConfigureAwait(false);
+            if (await HubEndpoints.CheckSubscriptionAsync(context, hub, context.Request.Headers["Last-Event-ID"].ToString()).ConfigureAwait(false))
+            {
+                await StreamAsync(context, o, hub).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -60,8 +63,8 @@ internal static class SseEndpoint
         await response.StartAsync(ct).ConfigureAwait(false);
         var body = gzip ? new GZipStream(response.Body, CompressionLevel.Optimal, leaveOpen: true) : response.Body;
         using var writer = new SseEventWriter(body);
-        var subscriber = new Subscriber(name, writer, o.SubscriberQueueCapacity, o.InjectDelay);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var subscriber = new Subscriber(name, writer, hub.Limits, o.InjectDelay);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, subscriber.TakenOver);
         try
         {
             await writer.WriteRetryAsync(o.SseRetry, ct).ConfigureAwait(false);
@@ -71,7 +74,13 @@ internal static class SseEndpoint
             return;
         }
 
-        var stream = hub.Attach(subscriber, resumeFrom);
+        if (hub.Attach(subscriber, resumeFrom, HubEndpoints.TakesOver(context)) is not { } stream)
+        {
+            // Another connection took the stream after the check: say so as an event, then end the response.
+            await TryWriteAsync(writer.WriteNoticeAsync("refused", HubEndpoints.StreamTakenMessage(name), ct)).ConfigureAwait(false);
+            return;
+        }
+
         var sending = subscriber.SendLoopAsync(stop.Token);
         var beating = HeartbeatAsync(writer, o.KeepAliveInterval, stop.Token);
         try
@@ -101,6 +110,11 @@ internal static class SseEndpoint
             }
         }
 
+        if (subscriber.WasTakenOver)
+        {
+            await TryWriteAsync(writer.WriteNoticeAsync("takeover", "another connection took this stream over", ct)).ConfigureAwait(false);
+        }
+
         if (gzip)
         {
             try
@@ -111,6 +125,18 @@ internal static class SseEndpoint
             {
                 // The gzip trailer cannot reach a client that has gone.
             }
+        }
+    }
+
+    private static async Task TryWriteAsync(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client is gone: nothing to tell it.
         }
     }
 

@@ -37,6 +37,10 @@ public sealed class SseEventWriter : IEventWriter, IDisposable
 
     internal Task WriteHeartbeatAsync(CancellationToken ct) => WriteLockedAsync(Heartbeat, ct);
 
+    /// <summary>A named event that is not one of the stream's (<c>event: takeover</c>), telling the client why its stream ends.</summary>
+    internal ValueTask WriteNoticeAsync(string name, string text, CancellationToken ct) =>
+        new(WriteLockedAsync(Encoding.UTF8.GetBytes("event: " + name + "\ndata: " + text.ReplaceLineEndings(" ") + "\n\n"), ct));
+
     async ValueTask IEventWriter.WriteAsync(PublishedEvent evt, string stream, long seq, CancellationToken ct)
     {
         await gate.WaitAsync(ct).ConfigureAwait(false);

@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+
+namespace Bench.Targets.Dispatcher;
+
+/// <summary>
+/// Seals endpoint secrets before they are written to the outbox or the endpoints file (AES-256-GCM, a fresh nonce
+/// each), so a copied outbox does not give away the keys that sign deliveries. The key comes from
+/// <c>BENCH_OUTBOX_KEY</c> (base64 of 32 bytes) or from a key file beside the store, made on first use, readable by
+/// its owner only. Whoever can read the key file can open the secrets: keep it where the outbox's readers cannot.
+/// </summary>
+public sealed class SecretBox
+{
+    /// <summary>The environment variable that may hold the key, base64 of 32 bytes.</summary>
+    public const string KeyVariable = "BENCH_OUTBOX_KEY";
+
+    private const string Prefix = "v1:";
+    private const int NonceBytes = 12, TagBytes = 16;
+    private readonly byte[] key;
+
+    public SecretBox(byte[] key)
+    {
+        if (key.Length != 32)
+        {
+            throw new ArgumentException("the outbox key is 32 bytes", nameof(key));
+        }
+
+        this.key = key;
+    }
+
+    /// <summary>The box for a store at <paramref name="storePath"/>: the key from the environment, or from <c>STORE.key</c>.</summary>
+    public static SecretBox ForStore(string storePath)
+    {
+        if (Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } encoded)
+        {
+            var bytes = new byte[33];
+            if (!Convert.TryFromBase64String(encoded, bytes, out var written) || written != 32)
+            {
+                throw new ArgumentException($"{KeyVariable} must be the base64 of 32 bytes");
+            }
+
+            return new SecretBox(bytes[..32]);
+        }
+
+        var keyPath = storePath + ".key";
+        if (File.Exists(keyPath))
+        {
+            PrivateFiles.Restrict(keyPath);
+            var existing = File.ReadAllBytes(keyPath);
+            return existing.Length == 32 ? new SecretBox(existing) : throw new ArgumentException($"{keyPath} must hold 32 bytes (the outbox key)");
+        }
+
+        var fresh = RandomNumberGenerator.GetBytes(32);
+        PrivateFiles.WriteAllBytes(keyPath, fresh);
+        return new SecretBox(fresh);
+    }
+
+    public string Seal(string secret)
+    {
+        var plain = System.Text.Encoding.UTF8.GetBytes(secret);
+        var sealedBytes = new byte[NonceBytes + plain.Length + TagBytes];
+        var nonce = sealedBytes.AsSpan(0, NonceBytes);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, TagBytes);
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes, plain.Length), sealedBytes.AsSpan(NonceBytes + plain.Length));
+        return Prefix + Convert.ToBase64String(sealedBytes);
+    }
+
+    /// <summary>The secret sealed in <paramref name="sealedSecret"/>, or null when it is not one this key sealed.</summary>
+    public string? Open(string sealedSecret)
+    {
+        if (!sealedSecret.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(sealedSecret[Prefix.Length..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        if (bytes.Length < NonceBytes + TagBytes)
+        {
+            return null;
+        }
+
+        var plainLength = bytes.Length - NonceBytes - TagBytes;
+        var plain = new byte[plainLength];
+        try
+        {
+            using var aes = new AesGcm(key, TagBytes);
+            aes.Decrypt(bytes.AsSpan(0, NonceBytes), bytes.AsSpan(NonceBytes, plainLength), bytes.AsSpan(NonceBytes + plainLength), plain);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+
+        return System.Text.Encoding.UTF8.GetString(plain);
+    }
+}
+
+/// <summary>Files only their owner may read or write (0600 on Unix): the outbox, its key, the endpoints file.</summary>
+public static class PrivateFiles
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Creates <paramref name="path"/> empty and owner-only if it does not exist; narrows it to owner-only if it does.</summary>
+    public static void Ensure(string path)
+    {
+        if (!File.Exists(path))
+        {
+            using var created = new FileStream(path, Options(FileMode.CreateNew));
+        }
+
+        Restrict(path);
+    }
+
+    public static void Restrict(string path)
+    {
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly) != 0)
+        {
+            File.SetUnixFileMode(path, OwnerOnly);
+        }
+    }
+
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        Ensure(path);
+        using var file = new FileStream(path, Options(FileMode.Truncate));
+        file.Write(bytes);
+    }
+
+    public static void WriteAllLines(string path, IEnumerable<string> lines)
+    {
+        Ensure(path);
+        using var file = new FileStream(path, Options(FileMode.Truncate));
+        using var writer = new StreamWriter(file);
+        foreach (var line in lines)
+        {
+            writer.Write(line);
+            writer.Write('\n');
+        }
+    }
+
+    private static FileStreamOptions Options(FileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.Read };
+        if (!OperatingSystem.IsWindows() && mode != FileMode.Truncate)
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        return options;
+    }
+}
