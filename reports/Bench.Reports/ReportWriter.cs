@@ -5,7 +5,10 @@ using Bench.Reports.Model;
 
 namespace Bench.Reports;
 
-/// <summary>Writes a run's report: <c>report.md</c>, <c>charts/*.png</c> and <c>histograms/*.hlog</c>, from results alone.</summary>
+/// <summary>
+/// Writes a run's report from results alone: <c>report.md</c> (the reference), <c>report.html</c> (the same, one
+/// self-contained page), <c>charts/*.png</c> and <c>*.svg</c>, and <c>histograms/*.hlog</c>.
+/// </summary>
 public static class ReportWriter
 {
     /// <summary>Writes everything into <paramref name="directory"/>; returns the path of report.md.</summary>
@@ -15,7 +18,9 @@ public static class ReportWriter
         ChartSet.Render(run, Path.Combine(directory, "charts"));
         WriteHistogramLogs(run, Path.Combine(directory, "histograms"));
         var report = Path.Combine(directory, "report.md");
-        File.WriteAllText(report, MarkdownReport.Render(run, sizing: sizing));
+        var markdown = MarkdownReport.Render(run, sizing: sizing);
+        File.WriteAllText(report, markdown);
+        File.WriteAllText(Path.Combine(directory, "report.html"), Html.HtmlReport.Render(markdown, directory));
         return report;
     }
 

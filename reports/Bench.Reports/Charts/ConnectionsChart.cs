@@ -53,7 +53,7 @@ public static class ConnectionsChart
 
         var figure = new Multiplot(memory) { Layout = new ScottPlot.MultiplotLayouts.Rows() };
         figure.AddPlot(fanOut);
-        figure.SavePng(path, ChartTheme.Width, 1000);
+        ChartFile.Save(figure, path, ChartTheme.Width, 1000);
     }
 
     private static void AddLine(Plot plot, IReadOnlyList<(double X, double Y)> points, string transport, LinePattern pattern, string legend)

@@ -66,6 +66,6 @@ public static class PercentileChart
         // To the last curve's end (its max), not just the last whole nine.
         plot.Axes.SetLimitsX(0, Math.Max(maxX, 2) + 0.05);
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        plot.SavePng(path, ChartTheme.Width, ChartTheme.Height);
+        ChartFile.Save(plot, path, ChartTheme.Width, ChartTheme.Height);
     }
 }

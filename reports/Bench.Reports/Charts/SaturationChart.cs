@@ -69,6 +69,6 @@ public static class SaturationChart
         }
 
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(path, ChartTheme.Width, ChartTheme.Height);
+        ChartFile.Save(plot, path, ChartTheme.Width, ChartTheme.Height);
     }
 }

@@ -57,13 +57,13 @@ public static class StormChart
 
         if (plots.Count == 1)
         {
-            plots[0].SavePng(path, ChartTheme.Width, ChartTheme.Height);
+            ChartFile.Save(plots[0], path, ChartTheme.Width, ChartTheme.Height);
             return;
         }
 
         var figure = new Multiplot(plots[0]) { Layout = new ScottPlot.MultiplotLayouts.Rows() };
         figure.AddPlot(plots[1]);
-        figure.SavePng(path, ChartTheme.Width, 900);
+        ChartFile.Save(figure, path, ChartTheme.Width, 900);
     }
 
     private static void Shade(Plot plot, IReadOnlyList<ScenarioResult> storms)

@@ -81,6 +81,6 @@ internal sealed class TimelineFigure
         Throughput.ShowLegend(throughputLegend);
         var figure = new Multiplot(Latency) { Layout = new ScottPlot.MultiplotLayouts.Rows() };
         figure.AddPlot(Throughput);
-        figure.SavePng(path, ChartTheme.Width, 900);
+        ChartFile.Save(figure, path, ChartTheme.Width, 900);
     }
 }

@@ -68,7 +68,10 @@ public static class WireChart
             }
         }
 
-        figure?.SavePng(path, Math.Max(ChartTheme.Width, 500 * sizes.Count), ChartTheme.Height);
+        if (figure is not null)
+        {
+            ChartFile.Save(figure, path, Math.Max(ChartTheme.Width, 500 * sizes.Count), ChartTheme.Height);
+        }
     }
 
     private static string Size(int bytes) => bytes >= 1024 && bytes % 1024 == 0

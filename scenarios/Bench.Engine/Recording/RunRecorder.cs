@@ -81,6 +81,9 @@ public sealed class RunRecorder
 
     public ErrorCounts ErrorsByKind { get; } = new();
 
+    /// <summary>Told each measured latency (µs) as it is recorded, for live metrics; null for none.</summary>
+    public Action<long>? LatencyObserver { get; set; }
+
     public long Sent => Interlocked.Read(ref sent);
 
     public long Delivered => Interlocked.Read(ref delivered);
@@ -112,6 +115,7 @@ public sealed class RunRecorder
         {
             Interlocked.Increment(ref delivered);
             Histograms.RecordClamped(measured, latencyUs);
+            LatencyObserver?.Invoke(latencyUs);
         }
 
         return latencyUs;

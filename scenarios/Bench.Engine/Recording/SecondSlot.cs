@@ -75,6 +75,16 @@ internal sealed class SecondSlot
         }
     }
 
+    /// <summary>The value at <paramref name="percentile"/> of what this second holds (0 when empty), for live progress.</summary>
+    public long ValueAtPercentile(double percentile)
+    {
+        lock (gate)
+        {
+            HistogramBase h = !closing ? live! : Snapshot();
+            return h.TotalCount == 0 ? 0 : h.GetValueAtPercentile(percentile);
+        }
+    }
+
     /// <summary>A copy of everything recorded for this second.</summary>
     public HistogramBase Snapshot()
     {

@@ -1,10 +1,16 @@
-using HdrHistogram;
-
 namespace Bench.Engine.Recording;
 
-/// <summary>Per-second counters and latency histograms, seconds counted from the start of the run (warm-up included).</summary>
+/// <summary>
+/// Per-second counters and latency histograms, seconds counted from the start of the run (warm-up included). A second's
+/// histogram is made when its first delivery arrives and packed a few seconds after (arrivals are timed "now", so
+/// only stragglers delayed in the process itself still land in it): a long run holds a few live histograms, not one a
+/// second.
+/// </summary>
 public sealed class Timeline
 {
+    /// <summary>How far behind the newest second a second's histogram is packed.</summary>
+    private const int PackAfterSeconds = 3;
+
     private readonly Slot[] slots;
     private readonly long runStart;
     private readonly long frequency;
@@ -17,7 +23,7 @@ public sealed class Timeline
         slots = new Slot[seconds];
         for (var i = 0; i < slots.Length; i++)
         {
-            slots[i] = new Slot();
+            slots[i] = new Slot(i);
         }
     }
 
@@ -39,7 +45,7 @@ public sealed class Timeline
         if (SlotAt(timestamp) is { } slot)
         {
             Interlocked.Increment(ref slot.Delivered);
-            Histograms.RecordClamped(slot.Latency, latencyUs);
+            LatencyOf(slot).Record(latencyUs);
         }
     }
 
@@ -60,7 +66,7 @@ public sealed class Timeline
         }
 
         var slot = slots[second];
-        return (Interlocked.Read(ref slot.Delivered), slot.Latency.TotalCount == 0 ? 0 : slot.Latency.GetValueAtPercentile(99));
+        return (Interlocked.Read(ref slot.Delivered), Volatile.Read(ref slot.Latency)?.ValueAtPercentile(99) ?? 0);
     }
 
     /// <summary>Sent count of one second (for live progress).</summary>
@@ -82,17 +88,41 @@ public sealed class Timeline
         for (var i = 0; i <= last; i++)
         {
             var s = slots[i];
-            var empty = s.Latency.TotalCount == 0;
+            var latency = Volatile.Read(ref s.Latency)?.Snapshot();
+            var empty = latency is null || latency.TotalCount == 0;
             points.Add(new TimelinePoint(
                 i,
                 s.Sent,
                 s.Delivered,
-                empty ? 0 : s.Latency.GetValueAtPercentile(50),
-                empty ? 0 : s.Latency.GetValueAtPercentile(99),
+                empty ? 0 : latency!.GetValueAtPercentile(50),
+                empty ? 0 : latency!.GetValueAtPercentile(99),
                 s.Errors));
         }
 
         return points;
+    }
+
+    private SecondSlot LatencyOf(Slot slot)
+    {
+        if (Volatile.Read(ref slot.Latency) is { } existing)
+        {
+            return existing;
+        }
+
+        var fresh = new SecondSlot();
+        if (Interlocked.CompareExchange(ref slot.Latency, fresh, null) is { } raced)
+        {
+            return raced;
+        }
+
+        // A new second has its first delivery: the one a few seconds behind it is done with and is packed.
+        var index = slot.Index;
+        if (index >= PackAfterSeconds && Volatile.Read(ref slots[index - PackAfterSeconds].Latency) is { } old)
+        {
+            old.Pack();
+        }
+
+        return fresh;
     }
 
     private Slot? SlotAt(long timestamp)
@@ -112,9 +142,10 @@ public sealed class Timeline
         return slots[second];
     }
 
-    private sealed class Slot
+    private sealed class Slot(int index)
     {
-        public readonly LongConcurrentHistogram Latency = Histograms.CreateConcurrent();
+        public readonly int Index = index;
+        public SecondSlot? Latency;
         public long Sent;
         public long Delivered;
         public long Errors;

@@ -38,10 +38,12 @@ internal static class RunCommand
         var confirm = CliOptions.NonNegativeInt("--confirm", "With --baseline: when the gate finds a regression, run this many more launches and gate again on all of them, so a fluke does not fail the build. The default is 5; 0 believes the first verdict.");
         var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json: metrics, thresholds, significance). The default is built in; see docs/ci.md." };
         var readyTimeout = CliOptions.PositiveDuration("--ready-timeout", "How long a target may take to start. The default is 20s.");
+        var otlp = new Option<string?>("--otlp-endpoint") { Description = "Push live metrics (sent, delivered, lost, errors, rates, latency) over OTLP to this URL every second: gRPC (http://HOST:4317), or HTTP when the path ends in /v1/metrics. The default is none." };
+        var metricsPort = CliOptions.PositiveInt("--metrics-port", "Serve live metrics in the Prometheus text format on http://127.0.0.1:PORT/metrics while the run goes. The default is none.");
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout,
+            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -117,7 +119,18 @@ internal static class RunCommand
                 Connections = parse.GetValue(connections),
                 ReadyTimeout = parse.GetValue(readyTimeout) ?? TimeSpan.FromSeconds(20),
                 CommandLine = Program.CommandLine,
+                OtlpEndpoint = parse.GetValue(otlp) is { } url ? Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null : null,
+                MetricsPort = parse.GetValue(metricsPort),
             };
+            if (parse.GetValue(otlp) is { } given && plan.OtlpEndpoint is null)
+            {
+                return Program.UsageError([$"--otlp-endpoint: '{given}' is not an absolute http(s) URL"]);
+            }
+
+            if (plan.MetricsPort is > 65535)
+            {
+                return Program.UsageError([$"--metrics-port: {plan.MetricsPort} is not a port (1 to 65535)"]);
+            }
             if (plan.Validate() is { Count: > 0 } invalid)
             {
                 return Program.UsageError(invalid);

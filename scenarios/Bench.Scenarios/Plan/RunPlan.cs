@@ -81,6 +81,12 @@ public sealed record RunPlan
 
     public string CommandLine { get; init; } = "";
 
+    /// <summary>Where live metrics are pushed over OTLP (<c>--otlp-endpoint</c>); null for nowhere.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>The loopback port live metrics are served on for Prometheus to scrape (<c>--metrics-port</c>); null for none.</summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>The settings a scenario runs with: its defaults for the profile, then every override given.</summary>
     public ScenarioSettings SettingsFor(IScenario scenario)
     {

@@ -21,7 +21,9 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
     {
         var s = context.Settings;
         var seconds = (int)Math.Ceiling(s.Warmup.TotalSeconds + s.Duration.TotalSeconds + s.CostProbe.TotalSeconds + s.DrainTimeout.TotalSeconds + LeadSeconds) + 15;
-        return new RunRecorder(Clock, s.Warmup, seconds, s.CostProbe > TimeSpan.Zero ? s.Duration : null);
+        var recorder = new RunRecorder(Clock, s.Warmup, seconds, s.CostProbe > TimeSpan.Zero ? s.Duration : null);
+        context.Metrics?.Track(recorder);
+        return recorder;
     }
 
     /// <summary>

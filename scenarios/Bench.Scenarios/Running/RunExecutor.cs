@@ -1,3 +1,4 @@
+using Bench.Engine.Metrics;
 using System.Globalization;
 using Bench.Reports;
 using Bench.Reports.Json;
@@ -35,6 +36,8 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         };
         ResultsJson.Write(run, resultsPath);
         progress.Message($"Bench run {runId} ({plan.Profile.Name} profile) -> {directory}");
+        using var metrics = new LiveMetrics(clock);
+        using var export = MetricsExport.Start(plan, progress);
 
         // With --repeat the whole suite runs again, each launch with fresh targets; a case's result is then the merge of
         // its launches so far (medians, summed counts, every launch kept).
@@ -61,7 +64,9 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                             progress.Message($"{@case.Label}: starting target");
                         }
 
-                        var result = await @case.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock }, ct).ConfigureAwait(false);
+                        metrics.BeginCase(scenario.Name, @case.Transport.Name, @case.Variant, settings.RatePerSec);
+                        var result = await @case.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock, Metrics = metrics }, ct).ConfigureAwait(false);
+                        metrics.EndCase(result.Counts.Sent, result.Counts.Delivered, result.Counts.Errors, result.Counts.Lost, result.Counts.Duplicated);
                         if (launch == 1)
                         {
                             launches.Add((@case.Label, [result]));

@@ -7,4 +7,7 @@ namespace Bench.Scenarios.Scenarios;
 public sealed record ScenarioContext(ScenarioSettings Settings, TimeSpan ReadyTimeout, IProgressSink Progress)
 {
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The run's live instruments; the scenario's recorders are tracked by them. Null: none.</summary>
+    public Bench.Engine.Metrics.LiveMetrics? Metrics { get; init; }
 }
