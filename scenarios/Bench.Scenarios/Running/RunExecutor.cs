@@ -1,5 +1,5 @@
-using Bench.Engine.Metrics;
 using System.Globalization;
+using Bench.Engine.Metrics;
 using Bench.Reports;
 using Bench.Reports.Json;
 using Bench.Reports.Metrics;
