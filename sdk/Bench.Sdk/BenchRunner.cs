@@ -1,0 +1,213 @@
+using System.Globalization;
+using Bench.Engine.Load;
+using Bench.Engine.Recording;
+using Bench.Reports;
+using Bench.Reports.Histograms;
+using Bench.Reports.Json;
+using Bench.Reports.Model;
+
+namespace Bench.Sdk;
+
+/// <summary>
+/// Runs registered scenarios one after another and writes what Bench's own runs write — <c>results.json</c>,
+/// <c>report.md</c>, <c>report.html</c>, charts and <c>.hlog</c> files — into one run folder. The results file is the
+/// same schema, so <c>bench report</c>, <c>bench compare</c> and the CI gate read it as they read any run.
+/// </summary>
+public sealed record BenchRunner
+{
+    private BenchRunner(IReadOnlyList<BenchScenario> scenarios) => Scenarios = scenarios;
+
+    public IReadOnlyList<BenchScenario> Scenarios { get; }
+
+    /// <summary>The run folder. The default is <c>results/RUN-ID</c> under the current folder.</summary>
+    public string? Folder { get; init; }
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Told one line at a time what the run is doing. The default writes to the console.</summary>
+    public Action<string> Progress { get; init; } = Console.WriteLine;
+
+    public static BenchRunner RegisterScenarios(params BenchScenario[] scenarios) => new(scenarios);
+
+    public BenchRunner WithReportFolder(string folder) => this with { Folder = folder };
+
+    public BenchRunner WithProgress(Action<string> progress) => this with { Progress = progress };
+
+    /// <summary>Runs every scenario, then writes the report; returns the results (also in <see cref="RunOutcome.Folder"/>).</summary>
+    public async Task<RunOutcome> RunAsync(CancellationToken ct = default)
+    {
+        if (Scenarios.Count == 0)
+        {
+            throw new ArgumentException("register at least one scenario");
+        }
+
+        if (Scenarios.Select(s => s.Problem() is { } p ? $"{s.Name}: {p}" : null).FirstOrDefault(p => p is not null) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
+        var started = Clock.GetUtcNow();
+        var runId = EnvironmentProbe.RunId(started);
+        var folder = Folder ?? Path.Combine("results", runId);
+        Directory.CreateDirectory(folder);
+        var results = new List<ScenarioResult>();
+        var status = "complete";
+        string? message = null;
+        try
+        {
+            foreach (var scenario in Scenarios)
+            {
+                Progress($"{scenario.Name}/{scenario.Target}: running");
+                var result = await RunOneAsync(scenario, ct).ConfigureAwait(false);
+                results.Add(result);
+                Progress(string.Create(CultureInfo.InvariantCulture,
+                    $"{scenario.Name}/{scenario.Target}: p50 {result.LatencyUs.P50 / 1000.0:0.###} ms, p99 {result.LatencyUs.P99 / 1000.0:0.###} ms, delivered {result.Counts.Delivered:N0}, lost {result.Counts.Lost:N0}, errors {result.Counts.Errors:N0}"));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            status = "cancelled";
+            message = "stopped before every scenario ran";
+        }
+
+        var run = new RunResults
+        {
+            RunId = runId,
+            StartedAt = started,
+            Profile = "custom",
+            Status = status,
+            StatusMessage = message,
+            Environment = EnvironmentProbe.Describe(Environment.CommandLine),
+            Results = results,
+            Reference = results.FirstOrDefault()?.Transport,
+        };
+        ResultsJson.Write(run, Path.Combine(folder, "results.json"));
+        var report = ReportWriter.Write(run, folder);
+        Progress($"Report: {Path.GetFullPath(report)}");
+        return new RunOutcome(run, Path.GetFullPath(folder));
+    }
+
+    private async Task<ScenarioResult> RunOneAsync(BenchScenario scenario, CancellationToken ct)
+    {
+        var push = scenario.Subscribers > 0 ? new PushAccounting(scenario.Subscribers) : null;
+        var phases = new List<LoadSimulation>();
+        if (scenario.WarmUp > TimeSpan.Zero)
+        {
+            phases.Add(scenario.Simulations[0] with { During = scenario.WarmUp });
+        }
+
+        phases.AddRange(scenario.Simulations);
+        var measured = TimeSpan.FromTicks(scenario.Simulations.Sum(s => s.During.Ticks));
+        var seconds = (int)Math.Ceiling((scenario.WarmUp + measured + scenario.Drain).TotalSeconds) + 15;
+
+        // Push: the step's own completion is the publish, not a delivery; deliveries come through the accounting.
+        var deliveries = new RunRecorder(Clock, scenario.WarmUp, seconds);
+        var steps = push is null ? deliveries : new RunRecorder(Clock, scenario.WarmUp, seconds);
+        var runStart = Clock.GetTimestamp() + (long)(0.1 * Clock.TimestampFrequency);
+        deliveries.Begin(runStart);
+        if (!ReferenceEquals(steps, deliveries))
+        {
+            steps.Begin(runStart);
+        }
+
+        push?.Begin(deliveries);
+        if (scenario.Init is { } init)
+        {
+            await init(push, ct).ConfigureAwait(false);
+        }
+
+        LoadRunResult outcome;
+        try
+        {
+            var runner = new LoadRunner(new LoadRunnerOptions { Simulations = phases, VirtualUsers = scenario.VirtualUsers, TimeProvider = Clock });
+            outcome = await runner.RunAsync(async (it, token) =>
+            {
+                push?.Intend(it.Number, it.IntendedTimestamp);
+                try
+                {
+                    await scenario.Step(new StepContext(it.Number, it.IntendedTimestamp, it.VirtualUser, Clock, push, token)).ConfigureAwait(false);
+                }
+                catch (StepFailedException e)
+                {
+                    throw new IterationFailedException(e.Kind, e.Message, e);
+                }
+
+                if (push is not null)
+                {
+                    deliveries.RecordSent(it.IntendedTimestamp);
+                    push.Published(it.Number);
+                }
+            }, steps, ct).ConfigureAwait(false);
+
+            if (push is not null)
+            {
+                var until = Clock.GetTimestamp() + (long)(scenario.Drain.TotalSeconds * Clock.TimestampFrequency);
+                while (!push.Complete() && Clock.GetTimestamp() < until && !ct.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), Clock, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (scenario.Clean is { } clean)
+            {
+                await clean().ConfigureAwait(false);
+            }
+        }
+
+        return Result(scenario, push, steps, deliveries, outcome, measured);
+    }
+
+    private ScenarioResult Result(BenchScenario scenario, PushAccounting? push, RunRecorder steps, RunRecorder deliveries, LoadRunResult outcome, TimeSpan measured)
+    {
+        var latency = HistogramCodec.Summarize(deliveries.LatencySnapshot());
+        var offered = scenario.Simulations.Sum(s => OpenSchedule.Count([s])) / Math.Max(measured.TotalSeconds, 1e-9);
+        DeliveryCounts counts;
+        if (push is null)
+        {
+            counts = new DeliveryCounts(steps.Sent, steps.Delivered, Math.Max(0, steps.Sent - steps.Delivered - steps.Errors), 0, 0, steps.Errors);
+        }
+        else
+        {
+            var (published, delivered, lost, duplicated) = push.MeasuredCounts();
+            counts = new DeliveryCounts(published, delivered, lost, duplicated, 0, steps.Errors);
+        }
+
+        var warnings = new List<string>();
+        if (counts.Lost > 0 || counts.Duplicated > 0)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"events not delivered exactly once: {counts.Lost:N0} lost, {counts.Duplicated:N0} duplicated."));
+        }
+
+        if (outcome.Dropped > 0)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the generator dropped {outcome.Dropped:N0} iterations: every virtual user was busy and the backlog was full."));
+        }
+
+        var lagP99 = outcome.ScheduleLagUs.TotalCount == 0 ? 0 : outcome.ScheduleLagUs.GetValueAtPercentile(99);
+        return new ScenarioResult
+        {
+            Scenario = scenario.Name,
+            Transport = scenario.Target,
+            Description = push is null ? "custom request/response scenario (Bench.Sdk)" : $"custom push scenario (Bench.Sdk), {scenario.Subscribers} subscribers",
+            Parameters = new ScenarioParameters(offered, scenario.Subscribers, 0, measured.TotalSeconds, scenario.WarmUp.TotalSeconds, scenario.VirtualUsers),
+            LatencyUs = latency,
+            Throughput = new ThroughputSummary(offered, steps.Sent / Math.Max(measured.TotalSeconds, 1e-9), counts.Delivered / Math.Max(measured.TotalSeconds, 1e-9)),
+            Counts = counts,
+            ErrorsByKind = new SortedDictionary<string, long>(steps.ErrorsByKind.Snapshot(), StringComparer.Ordinal),
+            Timeline = [.. deliveries.Timeline.Snapshot().Select(t => new TimelineEntry(t.Second, t.Sent, t.Delivered, t.P50Us, t.P99Us, t.Errors))],
+            LatencyBySecond = [.. deliveries.LatencyBySecond().Select(s => new SecondLatency(s.Second, s.Latency.TotalCount,
+                s.Latency.TotalCount == 0 ? 0 : HistogramCodec.ValueAtPercentile(s.Latency, 50),
+                s.Latency.TotalCount == 0 ? 0 : HistogramCodec.ValueAtPercentile(s.Latency, 99), HistogramCodec.Encode(s.Latency)))],
+            MeasuredFrom = Clock.GetUtcNow() - Clock.GetElapsedTime(deliveries.MeasureStart),
+            Generator = new GeneratorStats(lagP99, outcome.Dropped, 0),
+            Target = new TargetStats(0, 0, 0, Measured: false),
+            Warnings = warnings,
+            Guarantee = "as the scenario's own system provides it",
+        };
+    }
+}
+
+/// <summary>What a run produced: its results (as written to results.json) and the folder holding them and the report.</summary>
+public sealed record RunOutcome(RunResults Results, string Folder);
