@@ -46,11 +46,30 @@ public static class HistogramCodec
         return bytes;
     }
 
+    /// <summary>
+    /// Reads a compressed V2 histogram. The zlib stream is inflated here, whole, and the library decodes the plain V2
+    /// bytes: its own compressed decoder asks its inflater for the whole payload in one read, and a large histogram
+    /// (millions of counts over a wide range) comes back in several, which it takes for a truncated buffer.
+    /// </summary>
     public static HistogramBase Decode(string base64)
     {
         var bytes = Convert.FromBase64String(base64);
-        var buffer = ByteBuffer.Allocate(bytes);
-        return HistogramEncoding.DecodeFromCompressedByteBuffer(buffer, 0);
+        if (bytes.Length < 8 || (BinaryPrimitives.ReadInt32BigEndian(bytes) & ~0xf0) != (CompressedCookie & ~0xf0))
+        {
+            throw new FormatException("not a compressed HdrHistogram (its cookie is not 0x1c849304)");
+        }
+
+        var length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
+        if (length < 0 || length > bytes.Length - 8)
+        {
+            throw new FormatException($"the compressed histogram says {length} bytes follow; {bytes.Length - 8} do");
+        }
+
+        using var compressed = new MemoryStream(bytes, 8, length, writable: false);
+        using var zlib = new ZLibStream(compressed, CompressionMode.Decompress);
+        using var raw = new MemoryStream();
+        zlib.CopyTo(raw);
+        return HistogramEncoding.DecodeFromByteBuffer(ByteBuffer.Allocate(raw.ToArray()), 0);
     }
 
     /// <summary>Summary figures of a histogram of microseconds.</summary>
