@@ -44,36 +44,6 @@ public sealed class HardeningTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static async Task<Socket> ConnectAsync(RunningTarget target)
-    {
-        var uri = new Uri(target.Url);
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, uri.Port);
-        return socket;
-    }
-
-    private static async Task<bool> ClosedWithinAsync(Socket socket, TimeSpan within)
-    {
-        var buffer = new byte[4096];
-        using var cts = new CancellationTokenSource(within);
-        try
-        {
-            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token) > 0)
-            {
-            }
-
-            return true;
-        }
-        catch (SocketException)
-        {
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
     public static TheoryData<string> Targets => new() { "hub", "receiver", "dispatcher" };
 
     private RunningTarget Pick(string name) => name switch { "hub" => hub, "receiver" => receiver, _ => dispatcher };
@@ -86,7 +56,7 @@ public sealed class HardeningTests : IAsyncLifetime
         var random = new Random(42);
         for (var i = 0; i < 20; i++)
         {
-            using var socket = await ConnectAsync(target);
+            using var socket = await HostileClient.ConnectAsync(target);
             var junk = new byte[random.Next(1, 8192)];
             random.NextBytes(junk);
             try
@@ -98,7 +68,7 @@ public sealed class HardeningTests : IAsyncLifetime
                 // The server may hang up while junk is still being sent.
             }
 
-            Assert.True(await ClosedWithinAsync(socket, TimeSpan.FromSeconds(10)), "the target closes a connection that speaks nonsense");
+            Assert.True(await HostileClient.ClosedWithinAsync(socket, TimeSpan.FromSeconds(10)), "the target closes a connection that speaks nonsense");
         }
 
         await AssertServesAsync(target);
@@ -110,7 +80,7 @@ public sealed class HardeningTests : IAsyncLifetime
     {
         var target = Pick(name);
         var watch = Stopwatch.StartNew();
-        using var socket = await ConnectAsync(target);
+        using var socket = await HostileClient.ConnectAsync(target);
         await socket.SendAsync(Encoding.ASCII.GetBytes("GET /stats HTTP/1.1\r\nHost: x\r\n"));
         var trickle = Task.Run(async () =>
         {
@@ -128,7 +98,7 @@ public sealed class HardeningTests : IAsyncLifetime
             }
         });
 
-        Assert.True(await ClosedWithinAsync(socket, TimeSpan.FromSeconds(9)), "a connection trickling headers is closed");
+        Assert.True(await HostileClient.ClosedWithinAsync(socket, TimeSpan.FromSeconds(9)), "a connection trickling headers is closed");
         Assert.InRange(watch.Elapsed.TotalSeconds, 1.5, 9);
         await trickle;
         await AssertServesAsync(target);
