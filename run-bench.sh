@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Bench in Release and runs `bench run` with the arguments given.
-#   ./run-bench.sh                      the quick suite: rtt, push, connections, overhead over all four transports (about 2½ minutes)
+#   ./run-bench.sh                      the quick suite: rtt, push, connections, overhead over all four transports (about 4 minutes)
 #   ./run-bench.sh push --rate 200      one scenario with options; see ./run-bench.sh --help
 #   ./run-bench.sh micro                the per-message micro-benchmarks (BenchmarkDotNet, under a minute)
 # Results land in results/<run-id>/ (results/latest points at the newest); the exit code is bench's.
