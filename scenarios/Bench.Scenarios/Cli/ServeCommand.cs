@@ -12,7 +12,7 @@ internal static class ServeCommand
     {
         var role = new Option<string>("--role") { Description = "hub (WebSocket, SSE and SignalR server), dispatcher (webhook sender) or receiver (webhook endpoint).", Required = true };
         var urls = new Option<string[]>("--urls") { Description = $"URLs to bind, comma-separated. The default is {TargetHost.DefaultUrl} (loopback, a free port)." };
-        var token = new Option<string?>("--token") { Description = "Bearer token required by the hub and the dispatcher's control routes (or BENCH_TOKEN). Without one, any client is accepted on loopback; bound beyond loopback, one is made up and printed ('token …')." };
+        var token = new Option<string?>("--token") { Description = "Bearer token required by the hub and the dispatcher, and by the receiver's control routes (/stats, /memory, /sink) (or BENCH_TOKEN). Without one, any client is accepted on loopback; bound beyond loopback, one is made up and printed ('token …')." };
         var secret = new Option<string?>("--secret") { Description = "The receiver's whsec_ signing secret (or BENCH_SECRET). Required for the receiver." };
         var maxMessage = CliOptions.PositiveInt("--max-message-bytes", "Hub: largest message; larger closes with 1009. The default is 65536.");
         var maxBody = CliOptions.PositiveInt("--max-body-bytes", "Receiver: largest body; larger gets 413. The default is 1048576.");
@@ -57,7 +57,7 @@ internal static class ServeCommand
                 return Program.UsageError([$"--secret: {badSecret}"]);
             }
 
-            if (bind.FirstOrDefault(u => !TargetHost.BindsLoopback(u)) is { } exposed && chosen != TargetRole.Receiver && tokenValue is null)
+            if (bind.FirstOrDefault(u => !TargetHost.BindsLoopback(u)) is { } exposed && tokenValue is null)
             {
                 // Beyond loopback, nobody may publish, subscribe or read stats without the token: one is made up.
                 tokenValue = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
@@ -109,6 +109,7 @@ internal static class ServeCommand
                     _ => await TargetHost.StartReceiverAsync(o =>
                     {
                         o.Secret = secretValue!;
+                        o.Token = tokenValue;
                         o.MaxBodyBytes = parse.GetValue(maxBody) ?? o.MaxBodyBytes;
                         o.MaxDecompressedBytes = parse.GetValue(maxInflated) ?? o.MaxDecompressedBytes;
                         o.InjectDelay = parse.GetValue(injectDelay) ?? TimeSpan.Zero;

@@ -154,7 +154,7 @@ public static class TargetHost
         {
             TargetRole.Hub => HubEndpoints.Token(services),
             TargetRole.Dispatcher => DispatcherEndpoints.Token(services),
-            _ => null,
+            _ => ReceiverEndpoints.Token(services),
         });
         await app.StartAsync(ct).ConfigureAwait(false);
         // An in-memory server (TestHost, in tests) binds no address.

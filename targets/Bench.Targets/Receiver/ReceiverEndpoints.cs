@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Compression;
+using Bench.Targets.Publishing;
 using Bench.Targets.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -55,11 +56,14 @@ public static class ReceiverEndpoints
 
             Hosting.InjectedDelay.Spend(o.InjectDelay);
             context.Response.StatusCode = StatusCodes.Status204NoContent;
-        });
+        }).RequireToken(Token);
         app.MapPost("/webhook/{stream}", ReceiveAsync);
-        app.MapGet("/stats", (ReceiverCounters c) => Results.Json(c.Snapshot(), TargetsJson.Default.ReceiverStats));
+        app.MapGet("/stats", (ReceiverCounters c) => Results.Json(c.Snapshot(), TargetsJson.Default.ReceiverStats)).RequireToken(Token);
         return app;
     }
+
+    /// <summary>The receiver's bearer token for its control routes, or null when it has none.</summary>
+    internal static string? Token(IServiceProvider services) => services.GetRequiredService<IOptions<ReceiverOptions>>().Value.Token;
 
     private static async Task ReceiveAsync(
         HttpContext context, IOptions<ReceiverOptions> options, WebhookVerifier verifier, IWebhookObserver observer,

@@ -3,6 +3,12 @@ namespace Bench.Targets.Receiver;
 /// <summary>Options of the webhook receiver.</summary>
 public sealed class ReceiverOptions
 {
+    /// <summary>
+    /// Bearer token required on the receiver's control routes (<c>/stats</c>, <c>/memory</c>, <c>/sink</c>); deliveries
+    /// are signed instead. Null leaves them open. The default is null.
+    /// </summary>
+    public string? Token { get; set; }
+
     /// <summary>The endpoint's <c>whsec_</c> signing secret. Required.</summary>
     public string Secret { get; set; } = "";
 

@@ -75,6 +75,25 @@ public sealed class HttpValidationTests : IAsyncLifetime
         Assert.Equal(expected, (await client.GetAsync(path)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_receiver_given_a_token_asks_for_it_on_its_control_routes_but_not_on_signed_deliveries()
+    {
+        await using var guarded = await TargetHost.StartReceiverAsync(o =>
+        {
+            o.Secret = Secret;
+            o.Token = Token;
+        }, services: s => s.AddSingleton<IServer, TestServer>());
+        using var anonymous = Client(guarded, withToken: false);
+        using var authorised = Client(guarded, withToken: true);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/stats")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/memory")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/sink", new StringContent("x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await authorised.GetAsync("/stats")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await authorised.PostAsync("/sink", new StringContent("x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsync("/webhook/s", new StringContent("{}"))).StatusCode);
+    }
+
     private static readonly string LongUrl = "http://127.0.0.1:9/" + new string('u', 3000);
 
     public static TheoryData<string, string> BadSubscriptions => new()
