@@ -131,6 +131,11 @@ internal static class RunCommand
             {
                 return Program.UsageError([$"--metrics-port: {plan.MetricsPort} is not a port (1 to 65535)"]);
             }
+
+            if (plan.MetricsPort is { } port && !PortFree(port))
+            {
+                return Program.UsageError([$"--metrics-port: 127.0.0.1:{port} is in use; choose another port"]);
+            }
             if (plan.Validate() is { Count: > 0 } invalid)
             {
                 return Program.UsageError(invalid);
@@ -149,5 +154,20 @@ internal static class RunCommand
             return await new RunExecutor(plan, new ConsoleProgress(), Console.Out, TimeProvider.System).ExecuteAsync(cancellation()).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>Whether <paramref name="port"/> on 127.0.0.1 can be listened on now (checked before the run, not during it).</summary>
+    private static bool PortFree(int port)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 }

@@ -51,6 +51,19 @@ public class ExitCodeTests
     }
 
     [Fact]
+    public async Task A_metrics_port_in_use_exits_2_before_anything_starts()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, stderr) = await ConsoleCapture.RunAsync(["run", "rtt", "--metrics-port", port]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains($"--metrics-port: 127.0.0.1:{port} is in use", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_results_exits_2()
     {
         var path = Path.GetTempFileName();
