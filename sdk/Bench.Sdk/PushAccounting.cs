@@ -15,7 +15,6 @@ public sealed class PushAccounting
     private RunRecorder? recorder;
     private long published;
     private long measuredPublished;
-    private long measuredDelivered;
     private long duplicated;
     private long unknown;
 
@@ -79,14 +78,10 @@ public sealed class PushAccounting
 
                 return;
             }
-
-            if (recorder!.IsMeasured(at))
-            {
-                measuredDelivered++;
-            }
         }
 
-        recorder.RecordDelivered(at, arrivalTimestamp);
+        // The recorder counts first arrivals in the measured window: that count is the deliveries.
+        recorder!.RecordDelivered(at, arrivalTimestamp);
     }
 
     /// <summary>Every published event has reached every subscriber.</summary>
@@ -102,7 +97,8 @@ public sealed class PushAccounting
     {
         lock (gate)
         {
-            return (measuredPublished, measuredDelivered, (measuredPublished * Subscribers) - measuredDelivered, duplicated);
+            var delivered = recorder!.Delivered;
+            return (measuredPublished, delivered, (measuredPublished * Subscribers) - delivered, duplicated);
         }
     }
 }

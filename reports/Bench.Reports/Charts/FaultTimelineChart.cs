@@ -27,8 +27,7 @@ public static class FaultTimelineChart
             figure.Cover(r.Timeline.Max(t => t.Second) + 1);
             var p99 = r.Timeline.Where(t => t.Delivered > 0).Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0));
             figure.AddLatency([.. p99], color, pattern, 2.5f, MarkdownReport.Label(r), ChartTheme.MarkerOf(r));
-            var loaded = r.Parameters.WarmupSec + r.Parameters.DurationSec;
-            figure.AddDeliveries([.. r.Timeline.Where(t => t.Second + 1 <= loaded + 1e-9).Select(t => (t.Second + 0.5, (double)t.Delivered))], color, pattern, MarkdownReport.Label(r), ChartTheme.MarkerOf(r));
+            figure.AddDeliveries(r, color, pattern, MarkdownReport.Label(r), ChartTheme.MarkerOf(r));
         }
 
         figure.Save(path, Alignment.LowerLeft);

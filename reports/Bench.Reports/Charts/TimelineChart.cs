@@ -38,10 +38,7 @@ public static class TimelineChart
             var (label, marker) = (MarkdownReport.Label(r), ChartTheme.MarkerOf(r));
             figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0))], color, LinePattern.Solid, 2.5f, $"{label} p99", marker);
             figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P50Us, 1) / 1000.0))], color, LinePattern.Dashed, 2f, $"{label} p50", marker);
-            // Deliveries a second, over whole seconds of load only: a second after the load ended holds only the
-            // stragglers of the drain, and plotting it as a rate would draw a collapse that did not happen.
-            var loaded = r.CostProbe?.ToSec ?? r.Parameters.WarmupSec + r.Parameters.DurationSec;
-            figure.AddDeliveries([.. r.Timeline.Where(t => t.Second + 1 <= loaded + 1e-9).Select(t => (t.Second + 0.5, (double)t.Delivered))], color, LinePattern.Solid, label, marker);
+            figure.AddDeliveries(r, color, LinePattern.Solid, label, marker);
             if (r.Timeline.Count > 0)
             {
                 figure.Cover(r.Timeline.Max(t => t.Second) + 1);

@@ -43,6 +43,17 @@ internal sealed class TimelineFigure
         Segments.Add(Latency, [.. points.Select(p => (p.Second, Math.Log10(p.Ms)))], color, pattern, width, legend, marker);
     }
 
+    /// <summary>
+    /// A result's deliveries a second, over whole seconds of load only: a second after the load ended (cost probe
+    /// included) holds only the stragglers of the drain, and plotting it as a rate would draw a collapse that did not
+    /// happen.
+    /// </summary>
+    public void AddDeliveries(Model.ScenarioResult r, Color color, LinePattern pattern, string legend, MarkerShape marker)
+    {
+        var loaded = r.CostProbe?.ToSec ?? r.Parameters.WarmupSec + r.Parameters.DurationSec;
+        AddDeliveries([.. r.Timeline.Where(t => t.Second + 1 <= loaded + 1e-9).Select(t => (t.Second + 0.5, (double)t.Delivered))], color, pattern, legend, marker);
+    }
+
     public void AddDeliveries(IReadOnlyList<(double Second, double PerSec)> points, Color color, LinePattern pattern, string legend, MarkerShape marker = MarkerShape.FilledCircle)
     {
         if (points.Count == 0)

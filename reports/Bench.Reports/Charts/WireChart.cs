@@ -36,11 +36,12 @@ public static class WireChart
                 var color = ChartTheme.ColorOf(r.Transport);
                 var to = plot.Add.Bar(new Bar { Position = i, ValueBase = 0, Value = w.ToSubscriberBytesPerEvent, FillColor = color, Size = 0.7 });
                 to.LegendText = "";
-                plot.Add.Bar(new Bar { Position = i, ValueBase = w.ToSubscriberBytesPerEvent, Value = w.ToSubscriberBytesPerEvent + w.FromSubscriberBytesPerEvent, FillColor = color.WithAlpha(0.4), Size = 0.7 });
-                var text = plot.Add.Text(w.ToSubscriberBytesPerEvent.ToString("N0", CultureInfo.InvariantCulture), i, w.ToSubscriberBytesPerEvent + w.FromSubscriberBytesPerEvent);
+                var total = w.ToSubscriberBytesPerEvent + w.FromSubscriberBytesPerEvent;
+                plot.Add.Bar(new Bar { Position = i, ValueBase = w.ToSubscriberBytesPerEvent, Value = total, FillColor = color.WithAlpha(0.4), Size = 0.7 });
+                var text = plot.Add.Text(w.ToSubscriberBytesPerEvent.ToString("N0", CultureInfo.InvariantCulture), i, total);
                 text.LabelFontSize = 12;
                 text.LabelAlignment = Alignment.LowerCenter;
-                max = Math.Max(max, w.ToSubscriberBytesPerEvent + w.FromSubscriberBytesPerEvent);
+                max = Math.Max(max, total);
                 ticks.AddMajor(i, labels[i].Replace(" (", "\n(", StringComparison.Ordinal));
             }
 

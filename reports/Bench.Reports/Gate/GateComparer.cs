@@ -170,7 +170,9 @@ public static class GateComparer
         }
         else if (MannWhitney.SmallestP(baseline.Count, current.Count) >= gate.Alpha)
         {
-            tooFew = string.Create(inv, $"too few launches: with {baseline.Count} against {current.Count} the test cannot reach p < {gate.Alpha} (its smallest p is {MannWhitney.SmallestP(baseline.Count, current.Count):0.000})");
+            var smallest = MannWhitney.SmallestP(baseline.Count, current.Count);
+            tooFew = string.Create(inv,
+                $"too few launches: with {baseline.Count} against {current.Count} the test cannot reach p < {gate.Alpha} (its smallest p is {smallest:0.000})");
         }
 
         var p = MannWhitney.TwoSidedP(baseline, current);
@@ -205,7 +207,9 @@ public static class GateComparer
         }
         else if (WilcoxonSignedRank.SmallestP(ratios.Count) >= gate.Alpha)
         {
-            tooFew = string.Create(inv, $"too few pairs: with {ratios.Count} the test cannot reach p < {gate.Alpha} (its smallest p is {WilcoxonSignedRank.SmallestP(ratios.Count):0.000}); run 6 or more launches of each build");
+            var smallest = WilcoxonSignedRank.SmallestP(ratios.Count);
+            tooFew = string.Create(inv,
+                $"too few pairs: with {ratios.Count} the test cannot reach p < {gate.Alpha} (its smallest p is {smallest:0.000}); run 6 or more launches of each build");
         }
 
         var (verdict, reason) = Judge(metric, gate, ratio, low, high, p, noise, tooFew, "pair-to-pair noise");
@@ -244,7 +248,8 @@ public static class GateComparer
             (true, true, true) => (worse ? Verdicts.Slower : Verdicts.Faster,
                 string.Create(inv, $"moved {change:+0.0%;-0.0%} ({interval}), beyond the {metric.Threshold:0%} threshold and the ±{noise:0.0%} {noiseName}, p = {p:0.000}")),
             (true, true, false) when worse => (Verdicts.Inconclusive,
-                string.Create(inv, $"moved {change:+0.0%;-0.0%} (p = {p:0.000}; {interval}), beyond the {metric.Threshold:0%} threshold but not clear of the ±{noise:0.0%} {noiseName}: too noisy to decide")),
+                string.Create(inv,
+                    $"moved {change:+0.0%;-0.0%} (p = {p:0.000}; {interval}), beyond the {metric.Threshold:0%} threshold but not clear of the ±{noise:0.0%} {noiseName}: too noisy to decide")),
             (false, true, _) => (Verdicts.Same,
                 string.Create(inv, $"moved {change:+0.0%;-0.0%}, but not significantly (p = {p:0.000} ≥ {gate.Alpha}): {noiseName}")),
             _ => (Verdicts.Same, string.Create(inv, $"moved {change:+0.0%;-0.0%}, within {(beyondThreshold ? $"the ±{noise:0.0%} {noiseName}" : $"the {metric.Threshold:0%} threshold")}")),

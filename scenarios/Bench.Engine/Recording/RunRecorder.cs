@@ -23,7 +23,7 @@ public sealed class RunRecorder
     // Latency by intended second, counted from the start of the measured window (warm-up seconds are negative):
     // the measured ones sum to the summary histogram exactly; they are the blocks intervals resample, and the
     // warm-up ones show the cold start.
-    private SecondSlot?[] bySecond = [];
+    private SecondSlots bySecond = new(0, PackAfterSeconds);
 
     /// <summary>How far behind the newest second a second is packed (see <see cref="SecondSlot"/>): later deliveries are rare.</summary>
     private const int PackAfterSeconds = 10;
@@ -76,7 +76,7 @@ public sealed class RunRecorder
         MeasureEnd = measuredLength is { } m ? MeasureStart + (long)(m.TotalSeconds * TimeProvider.TimestampFrequency) : long.MaxValue;
         timeline = new Timeline(runStartTimestamp, TimeProvider.TimestampFrequency, timelineSeconds);
         warmupSlots = (int)Math.Ceiling(warmup.TotalSeconds);
-        bySecond = new SecondSlot?[warmupSlots + timelineSeconds];
+        bySecond = new SecondSlots(warmupSlots + timelineSeconds, PackAfterSeconds);
     }
 
     public ErrorCounts ErrorsByKind { get; } = new();
@@ -141,9 +141,9 @@ public sealed class RunRecorder
     public IReadOnlyList<(int Second, HistogramBase Latency)> LatencyBySecond()
     {
         var seconds = new List<(int, HistogramBase)>();
-        for (var i = 0; i < bySecond.Length; i++)
+        for (var i = 0; i < bySecond.Count; i++)
         {
-            if (Volatile.Read(ref bySecond[i]) is { } slot)
+            if (bySecond.Peek(i) is { } slot)
             {
                 seconds.Add((i - warmupSlots, slot.Snapshot()));
             }
@@ -157,24 +157,6 @@ public sealed class RunRecorder
         var frequency = TimeProvider.TimestampFrequency;
         var offset = intendedTimestamp - MeasureStart;
         var second = offset >= 0 ? offset / frequency : -((-offset + frequency - 1) / frequency);
-        var index = (int)Math.Clamp(second + warmupSlots, 0, bySecond.Length - 1);
-        if (Volatile.Read(ref bySecond[index]) is { } existing)
-        {
-            return existing;
-        }
-
-        var fresh = new SecondSlot();
-        if (Interlocked.CompareExchange(ref bySecond[index], fresh, null) is { } raced)
-        {
-            return raced;
-        }
-
-        // A new second has begun: the one well behind it is done with, bar stragglers, and is packed.
-        if (index >= PackAfterSeconds && Volatile.Read(ref bySecond[index - PackAfterSeconds]) is { } old)
-        {
-            old.Pack();
-        }
-
-        return fresh;
+        return bySecond.At((int)Math.Clamp(second + warmupSlots, 0, bySecond.Count - 1));
     }
 }

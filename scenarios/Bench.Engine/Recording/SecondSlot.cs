@@ -106,3 +106,39 @@ internal sealed class SecondSlot
         }
     }
 }
+
+/// <summary>
+/// One <see cref="SecondSlot"/> per second of a run, each made when its second is first recorded; when a new one is
+/// made, the one <c>packAfter</c> seconds behind it is packed (done with, bar stragglers). Thread-safe.
+/// </summary>
+internal sealed class SecondSlots(int count, int packAfter)
+{
+    private readonly SecondSlot?[] slots = new SecondSlot?[count];
+
+    public int Count => slots.Length;
+
+    /// <summary>The slot of second <paramref name="index"/>, or null when nothing was recorded in it.</summary>
+    public SecondSlot? Peek(int index) => Volatile.Read(ref slots[index]);
+
+    /// <summary>The slot of second <paramref name="index"/>, made if it is the first record of that second.</summary>
+    public SecondSlot At(int index)
+    {
+        if (Volatile.Read(ref slots[index]) is { } existing)
+        {
+            return existing;
+        }
+
+        var fresh = new SecondSlot();
+        if (Interlocked.CompareExchange(ref slots[index], fresh, null) is { } raced)
+        {
+            return raced;
+        }
+
+        if (index >= packAfter && Volatile.Read(ref slots[index - packAfter]) is { } old)
+        {
+            old.Pack();
+        }
+
+        return fresh;
+    }
+}

@@ -12,6 +12,7 @@ public sealed class Timeline
     private const int PackAfterSeconds = 3;
 
     private readonly Slot[] slots;
+    private readonly SecondSlots latencies;
     private readonly long runStart;
     private readonly long frequency;
 
@@ -21,6 +22,7 @@ public sealed class Timeline
         runStart = runStartTimestamp;
         frequency = timestampFrequency;
         slots = new Slot[seconds];
+        latencies = new SecondSlots(seconds, PackAfterSeconds);
         for (var i = 0; i < slots.Length; i++)
         {
             slots[i] = new Slot(i);
@@ -45,7 +47,7 @@ public sealed class Timeline
         if (SlotAt(timestamp) is { } slot)
         {
             Interlocked.Increment(ref slot.Delivered);
-            LatencyOf(slot).Record(latencyUs);
+            latencies.At(slot.Index).Record(latencyUs);
         }
     }
 
@@ -66,7 +68,7 @@ public sealed class Timeline
         }
 
         var slot = slots[second];
-        return (Interlocked.Read(ref slot.Delivered), Volatile.Read(ref slot.Latency)?.ValueAtPercentile(99) ?? 0);
+        return (Interlocked.Read(ref slot.Delivered), latencies.Peek(second)?.ValueAtPercentile(99) ?? 0);
     }
 
     /// <summary>Sent count of one second (for live progress).</summary>
@@ -88,7 +90,7 @@ public sealed class Timeline
         for (var i = 0; i <= last; i++)
         {
             var s = slots[i];
-            var latency = Volatile.Read(ref s.Latency)?.Snapshot();
+            var latency = latencies.Peek(i)?.Snapshot();
             var empty = latency is null || latency.TotalCount == 0;
             points.Add(new TimelinePoint(
                 i,
@@ -100,29 +102,6 @@ public sealed class Timeline
         }
 
         return points;
-    }
-
-    private SecondSlot LatencyOf(Slot slot)
-    {
-        if (Volatile.Read(ref slot.Latency) is { } existing)
-        {
-            return existing;
-        }
-
-        var fresh = new SecondSlot();
-        if (Interlocked.CompareExchange(ref slot.Latency, fresh, null) is { } raced)
-        {
-            return raced;
-        }
-
-        // A new second has its first delivery: the one a few seconds behind it is done with and is packed.
-        var index = slot.Index;
-        if (index >= PackAfterSeconds && Volatile.Read(ref slots[index - PackAfterSeconds].Latency) is { } old)
-        {
-            old.Pack();
-        }
-
-        return fresh;
     }
 
     private Slot? SlotAt(long timestamp)
@@ -145,7 +124,6 @@ public sealed class Timeline
     private sealed class Slot(int index)
     {
         public readonly int Index = index;
-        public SecondSlot? Latency;
         public long Sent;
         public long Delivered;
         public long Errors;

@@ -172,10 +172,13 @@ internal static class ServeCommand
             return $"{option}: cannot write {path}: {e.Message}";
         }
 
-        if (Environment.GetEnvironmentVariable(Bench.Targets.Dispatcher.SecretBox.KeyVariable) is { Length: > 0 } key
-            && (!Convert.TryFromBase64String(key, new byte[33], out var written) || written != 32))
+        try
         {
-            return $"{Bench.Targets.Dispatcher.SecretBox.KeyVariable}: must be the base64 of 32 bytes";
+            _ = Bench.Targets.Dispatcher.SecretBox.EnvironmentKey();
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
         }
 
         return null;

@@ -27,18 +27,26 @@ public sealed class SecretBox
         this.key = key;
     }
 
+    /// <summary>The key given in <c>BENCH_OUTBOX_KEY</c>, null when none is; throws naming the variable when it is not a key.</summary>
+    public static byte[]? EnvironmentKey()
+    {
+        if (Environment.GetEnvironmentVariable(KeyVariable) is not { Length: > 0 } encoded)
+        {
+            return null;
+        }
+
+        var bytes = new byte[33];
+        return Convert.TryFromBase64String(encoded, bytes, out var written) && written == 32
+            ? bytes[..32]
+            : throw new ArgumentException($"{KeyVariable}: must be the base64 of 32 bytes");
+    }
+
     /// <summary>The box for a store at <paramref name="storePath"/>: the key from the environment, or from <c>STORE.key</c>.</summary>
     public static SecretBox ForStore(string storePath)
     {
-        if (Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } encoded)
+        if (EnvironmentKey() is { } given)
         {
-            var bytes = new byte[33];
-            if (!Convert.TryFromBase64String(encoded, bytes, out var written) || written != 32)
-            {
-                throw new ArgumentException($"{KeyVariable} must be the base64 of 32 bytes");
-            }
-
-            return new SecretBox(bytes[..32]);
+            return new SecretBox(given);
         }
 
         var keyPath = storePath + ".key";

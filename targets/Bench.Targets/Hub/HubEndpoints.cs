@@ -249,8 +249,8 @@ public static class HubEndpoints
         }
     }
 
-    internal static string StreamTakenMessage(string name) =>
-        $"stream '{name}' has a subscriber; reconnect with takeover=1 to replace it";
+    internal static string StreamTakenMessage(string name, string remedy = "reconnect with takeover=1") =>
+        $"stream '{name}' has a subscriber; {remedy} to replace it";
 
     /// <summary>SignalR's negotiate and connect routes check the token and Origin as the WebSocket upgrade does.</summary>
     private static void GateSignalR(EndpointBuilder endpoint)

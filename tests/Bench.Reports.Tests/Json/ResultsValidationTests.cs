@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bench.Reports.Json;
 using FsCheck.Xunit;
 
@@ -32,7 +31,8 @@ public sealed class ResultsValidationTests : IDisposable
     [MemberData(nameof(Damage))]
     public void A_damaged_field_is_refused_with_its_path(string path, string value, string message)
     {
-        var file = Write(Set(JsonNode.Parse(ResultsJson.Serialize(Fixtures.Run()))!, path, value));
+        var file = Path.Combine(dir, Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(file, JsonDamage.Of(path, value));
 
         var e = Assert.Throws<InvalidDataException>(() => ResultsJson.Read(file));
 
@@ -95,35 +95,5 @@ public sealed class ResultsValidationTests : IDisposable
         }
 
         ReportWriter.Write(run, Path.Combine(dir, $"out-{seed}"));
-    }
-
-    private string Write(JsonNode json)
-    {
-        var file = Path.Combine(dir, Guid.NewGuid().ToString("N") + ".json");
-        File.WriteAllText(file, json.ToJsonString());
-        return file;
-    }
-
-    private static JsonNode Set(JsonNode root, string path, string value)
-    {
-        var parts = path.Split('.');
-        var node = root;
-        foreach (var part in parts[..^1])
-        {
-            node = int.TryParse(part, out var index) ? node[index]! : node[part]!;
-        }
-
-        var last = parts[^1];
-        var replacement = JsonNode.Parse(value);
-        if (int.TryParse(last, out var i))
-        {
-            node[i] = replacement;
-        }
-        else
-        {
-            node[last] = replacement;
-        }
-
-        return root;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bench.Reports.Gate;
 using Bench.Reports.Json;
 using Bench.Scenarios.Cli;
@@ -38,17 +37,8 @@ public sealed class DamagedInputTests : IDisposable
     [MemberData(nameof(Damage))]
     public async Task Report_refuses_a_damaged_results_file_with_exit_2_and_one_line(string path, string value, string message)
     {
-        var json = JsonNode.Parse(ResultsJson.Serialize(Bench.Reports.Tests.Fixtures.Run()))!;
-        var parts = path.Split('.');
-        var node = json;
-        foreach (var part in parts[..^1])
-        {
-            node = int.TryParse(part, out var index) ? node[index]! : node[part]!;
-        }
-
-        node[parts[^1]] = JsonNode.Parse(value);
         var file = Path.Combine(dir, "results.json");
-        await File.WriteAllTextAsync(file, json.ToJsonString());
+        await File.WriteAllTextAsync(file, Bench.Reports.Tests.Json.JsonDamage.Of(path, value));
 
         var (code, stderr) = await ConsoleCapture.RunAsync(["report", file, "--out", Path.Combine(dir, "out")]);
 

@@ -58,7 +58,7 @@ internal sealed class EventsHub(HubBroadcaster hub, IHubContext<EventsHub> conte
         var subscriber = new Subscriber(stream!, new SignalREventWriter(context, connectionId), hub.Limits, o.InjectDelay);
         if (hub.Attach(subscriber, resumeFrom, takeOver) is not { } attached)
         {
-            throw new HubException(HubEndpoints.StreamTakenMessage(stream!).Replace("reconnect with takeover=1", "call TakeOver", StringComparison.Ordinal));
+            throw new HubException(HubEndpoints.StreamTakenMessage(stream!, remedy: "call TakeOver"));
         }
 
         var stop = new CancellationTokenSource();
