@@ -10,6 +10,12 @@ namespace Bench.Reports.Charts;
 public static class ChartTheme
 {
     public const int Width = 1200;
+
+    /// <summary>
+    /// The line of the second figure of a pair (p50 beside p99, managed heap beside RSS): densely dashed, so that the
+    /// short sample line in a legend shows its dashes too (plain dashes came out as a bare marker there).
+    /// </summary>
+    public static readonly LinePattern Secondary = LinePattern.DenselyDashed;
     public const int Height = 700;
     public const string FontName = "Bench DejaVu Sans";
 

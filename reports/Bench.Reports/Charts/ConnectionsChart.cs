@@ -6,7 +6,7 @@ namespace Bench.Reports.Charts;
 
 /// <summary>
 /// The connections scenario in two panels against the number of subscribers (log scale): the target's memory per
-/// subscriber (resident solid, managed dashed), and the time for one event to reach them all (p50 solid, p99 dashed,
+/// subscriber (resident solid, managed dashed), and the time for one event to reach them all (p99 solid, p50 dashed,
 /// log scale).
 /// </summary>
 public static class ConnectionsChart
@@ -24,9 +24,9 @@ public static class ConnectionsChart
             {
                 var label = MarkdownReport.Label(r);
                 AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], r.Transport, LinePattern.Solid, $"{label}: RSS per {what}");
-                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], r.Transport, LinePattern.Dashed, $"{label}: managed heap per {what}");
+                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], r.Transport, ChartTheme.Secondary, $"{label}: managed heap per {what}");
             }
-            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))], r.Transport, LinePattern.Dashed, $"{MarkdownReport.Label(r)} p50");
+            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))], r.Transport, ChartTheme.Secondary, $"{MarkdownReport.Label(r)} p50");
             AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P99Us, 1) / 1000.0)))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)} p99");
             minN = Math.Min(minN, c.FanOut.Min(f => f.Subscribers));
             maxN = Math.Max(maxN, c.FanOut.Max(f => f.Subscribers));
@@ -48,7 +48,7 @@ public static class ConnectionsChart
         {
             fanOut.Axes.Left.TickGenerator = LogAxis.MillisecondTicks(minMs, maxMs);
             fanOut.Axes.SetLimitsY(Math.Log10(minMs) - 0.15, Math.Log10(maxMs) + 0.15);
-            fanOut.ShowLegend(Alignment.UpperLeft);
+            fanOut.ShowLegend(Alignment.LowerRight); // lines rise to the right: the corner below them is free
         }
 
         var figure = new Multiplot(memory) { Layout = new ScottPlot.MultiplotLayouts.Rows() };

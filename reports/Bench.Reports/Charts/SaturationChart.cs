@@ -28,7 +28,7 @@ public static class SaturationChart
                 continue;
             }
 
-            foreach (var (pick, pattern, name) in new (Func<SaturationStep, long>, LinePattern, string)[] { (s => s.P99Us, LinePattern.Solid, "p99"), (s => s.P50Us, LinePattern.Dashed, "p50") })
+            foreach (var (pick, pattern, name) in new (Func<SaturationStep, long>, LinePattern, string)[] { (s => s.P99Us, LinePattern.Solid, "p99"), (s => s.P50Us, ChartTheme.Secondary, "p50") })
             {
                 var xs = steps.Select(s => Math.Log10(s.AchievedPerSec)).ToArray();
                 var ys = steps.Select(s => Math.Log10(Math.Max(pick(s), 1) / 1000.0)).ToArray();

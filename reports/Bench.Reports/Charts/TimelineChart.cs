@@ -37,7 +37,7 @@ public static class TimelineChart
             var delivered = r.Timeline.Where(t => t.Delivered > 0).ToList();
             var (label, marker) = (MarkdownReport.Label(r), ChartTheme.MarkerOf(r));
             figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0))], color, LinePattern.Solid, 2.5f, $"{label} p99", marker);
-            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P50Us, 1) / 1000.0))], color, LinePattern.Dashed, 2f, $"{label} p50", marker);
+            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P50Us, 1) / 1000.0))], color, ChartTheme.Secondary, 2f, $"{label} p50", marker);
             figure.AddDeliveries(r, color, LinePattern.Solid, label, marker);
             if (r.Timeline.Count > 0)
             {
