@@ -12,7 +12,7 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
     private readonly ByteBudget queued = new(options.Value.MaxQueuedBytes);
     private readonly ConcurrentDictionary<string, HubStream> streams = new(StringComparer.Ordinal);
     private long published;
-    private int connections;
+    private readonly ConnectionLimiter connections = new(options.Value.MaxConnections);
 
     public long Published => Interlocked.Read(ref published);
 
@@ -22,7 +22,7 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
     /// <summary>Streams with a subscriber connected now.</summary>
     public int SubscriberCount => streams.Values.Count(s => s.IsConnected);
 
-    public int Connections => Volatile.Read(ref connections);
+    public int Connections => connections.Open;
 
     public void Publish(PublishedEvent evt)
     {
@@ -33,19 +33,10 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
         }
     }
 
-    /// <summary>Counts a WebSocket connection; false when the limit is reached (the caller refuses it).</summary>
-    public bool TryOpenConnection()
-    {
-        if (Interlocked.Increment(ref connections) > o.MaxConnections)
-        {
-            Interlocked.Decrement(ref connections);
-            return false;
-        }
+    /// <summary>Counts a connection (WebSocket, SSE or SignalR); false when the limit is reached (the caller refuses it).</summary>
+    public bool TryOpenConnection() => connections.TryEnter();
 
-        return true;
-    }
-
-    public void CloseConnection() => Interlocked.Decrement(ref connections);
+    public void CloseConnection() => connections.Exit();
 
     /// <summary>What each new subscriber may queue: the per-subscriber limits and the hub-wide byte budget.</summary>
     internal SubscriberLimits Limits => new(o.SubscriberQueueCapacity, o.SubscriberQueueBytes, queued);
