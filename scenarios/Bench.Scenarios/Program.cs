@@ -59,6 +59,8 @@ public static class Program
         var root = new RootCommand("Bench: WebSocket, SignalR, Server-Sent Events or webhooks? Measures each (or your own server, --target) under the same load and reports latency, throughput, cost and every event's fate.")
         {
             RunCommand.Create(() => cancel.Token),
+            AgentCommand.Create(() => cancel.Token),
+            MergeCommand.Create(),
             ServeCommand.Create(() => cancel.Token),
             ReportCommand.Create(),
             SizeCommand.Create(),

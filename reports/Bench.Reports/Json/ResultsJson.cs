@@ -9,6 +9,60 @@ public static class ResultsJson
 {
     public static string Serialize(RunResults results) => JsonSerializer.Serialize(results, ResultsJsonContext.Default.RunResults);
 
+    /// <summary>Writes an agent's shard atomically, as <see cref="Write(RunResults, string)"/>.</summary>
+    public static void WriteShard(ShardResult shard, string path)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(shard, ResultsJsonContext.Default.ShardResult));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Reads an agent's shard; throws <see cref="InvalidDataException"/> naming the file and what is wrong.</summary>
+    public static ShardResult ReadShard(string path)
+    {
+        ShardResult? shard;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            if (stream.Length > MaxBytes)
+            {
+                throw new InvalidDataException($"{path} is {stream.Length / (1024 * 1024)} MB; Bench reads shards of up to {MaxBytes / (1024 * 1024)} MB");
+            }
+
+            shard = JsonSerializer.Deserialize(stream, ResultsJsonContext.Default.ShardResult);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a Bench shard: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path} cannot be read: {e.Message}", e);
+        }
+
+        if (shard is null)
+        {
+            throw new InvalidDataException($"{path} is empty");
+        }
+
+        if (shard.Schema != ShardResult.CurrentSchema)
+        {
+            throw new InvalidDataException($"{path} has schema '{shard.Schema}'; this Bench reads '{ShardResult.CurrentSchema}'");
+        }
+
+        if (shard.Count < 1 || shard.Index < 0 || shard.Index >= shard.Count)
+        {
+            throw new InvalidDataException($"{path}: index {shard.Index} of count {shard.Count} is not a shard of a job");
+        }
+
+        if (ResultsValidator.Problem(new RunResults { RunId = shard.RunId, StartedAt = DateTimeOffset.UnixEpoch, Profile = "shard", Environment = new EnvironmentInfo("", "", 1, 0, "", "", null, ""), Results = [shard.Result] }) is { } problem)
+        {
+            throw new InvalidDataException($"{path}: {problem}");
+        }
+
+        return shard;
+    }
+
     /// <summary>Writes atomically (a temporary file renamed over the old one), so a crash never leaves half a file.</summary>
     public static void Write(RunResults results, string path)
     {
@@ -69,4 +123,5 @@ public static class ResultsJson
 // as the file is read, not met as a crash while rendering.
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(RunResults))]
+[JsonSerializable(typeof(ShardResult))]
 internal sealed partial class ResultsJsonContext : JsonSerializerContext;

@@ -204,11 +204,45 @@ public static class MarkdownReport
         }
 
         WriteMetricTable(sb, "Harness and target", MetricCatalog.HarnessTable, results);
+        WriteAgents(sb, results);
         ScaleSections.WriteMarginalCost(sb, results);
         sb.AppendLine(CultureInfo.InvariantCulture, $"![{scenario}: latency by percentile](charts/{ChartNames.Percentiles(scenario)})");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"![{scenario}: latency and throughput over time](charts/{ChartNames.Timeline(scenario)})");
         sb.AppendLine();
+    }
+
+    /// <summary>Each agent's share and health, for cases spread over agents, with how latency was timed across their clocks.</summary>
+    internal static void WriteAgents(StringBuilder sb, IReadOnlyList<ScenarioResult> results)
+    {
+        var spread = results.Where(r => r.Distribution is not null).ToList();
+        if (spread.Count == 0)
+        {
+            return;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine("### Agents");
+        sb.AppendLine();
+        foreach (var r in spread)
+        {
+            var d = r.Distribution!;
+            sb.AppendLine(CultureInfo.InvariantCulture, $"**{Label(r)}** over {d.Agents} agents{(d.MissingShards.Count > 0 ? $" — **shard {string.Join(", ", d.MissingShards)} missing**: the figures above are the other agents' only" : "")}. Clock: {d.ClockMethod}");
+            sb.AppendLine();
+            var table = new MarkdownTable("agent", "host", "subscribers", "published", "delivered", "timed", "schedule lag p99", "CPU (machine)", "errors", "status");
+            foreach (var a in r.Agents)
+            {
+                table.Row(a.Index.ToString(inv), a.Host, a.Subscribers.ToString("N0", inv), a.Published.ToString("N0", inv), a.Delivered.ToString("N0", inv),
+                    a.Timed.ToString("N0", inv), Formats.Milliseconds(a.ScheduleLagP99Us), a.CpuPercent.ToString("0.0", inv) + " %", a.Errors.ToString("N0", inv), a.Status);
+            }
+
+            foreach (var gone in d.MissingShards)
+            {
+                table.Row(gone.ToString(inv), "–", "–", "–", "–", "–", "–", "–", "–", "missing: no shard");
+            }
+
+            table.WriteTo(sb);
+        }
     }
 
     internal static void WriteMetricTable(StringBuilder sb, string title, IReadOnlyList<Metric> metrics, IReadOnlyList<ScenarioResult> results)

@@ -26,6 +26,16 @@ internal static class ValiditySection
             summary.Add($"**The run is {run.Status}**{(run.StatusMessage is null ? "" : ": " + run.StatusMessage)}; only the cases below completed.");
         }
 
+        foreach (var r in results.Where(r => r.Distribution is { MissingShards.Count: > 0 }))
+        {
+            summary.Add(string.Create(Inv, $"**{Case(r)}: shard {string.Join(", ", r.Distribution!.MissingShards)} of {r.Distribution.Agents} missing** — its agent did not finish; the case's figures are the other agents' shards."));
+        }
+
+        if (results.FirstOrDefault(r => r.Distribution is not null) is { Distribution: { } spread })
+        {
+            summary.Add($"Agents: {results.Count(r => r.Distribution is not null)} case(s) ran over {spread.Agents} agents and were merged exactly (histograms added, event sets united). Clock: {spread.ClockMethod}");
+        }
+
         var late = results.Where(r => r.Generator.ScheduleLagP99Us > 1_000 && r.LatencyUs.P99 > 0)
             .Select(r => (Result: r, Share: (double)r.Generator.ScheduleLagP99Us / r.LatencyUs.P99)).OrderByDescending(x => x.Share).ToList();
         if (late.Count > 0)

@@ -64,6 +64,12 @@ public sealed record ScenarioResult
     /// </summary>
     public List<LaunchFigures> Launches { get; set; } = [];
 
+    /// <summary>How the load was spread over agents and timed across their clocks; null for one process.</summary>
+    public DistributionInfo? Distribution { get; init; }
+
+    /// <summary>Each agent's share and health, in index order; empty for one process.</summary>
+    public List<AgentHealth> Agents { get; init; } = [];
+
     /// <summary>The delivery guarantee of the transport's setup in this case (push, faults), as the transport states it; null where none applies.</summary>
     public string? Guarantee { get; init; }
 

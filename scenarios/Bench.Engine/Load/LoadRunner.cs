@@ -44,7 +44,7 @@ public sealed class LoadRunner(LoadRunnerOptions options)
         }
 
         var pacer = options.Pacer ?? new PrecisePacer(clock);
-        var phaseStart = recorder.RunStart;
+        var phaseStart = recorder.RunStart + (long)(options.ScheduleOffset.TotalSeconds * clock.TimestampFrequency);
         var cancelled = false;
         try
         {

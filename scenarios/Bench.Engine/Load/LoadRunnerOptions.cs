@@ -23,6 +23,12 @@ public sealed record LoadRunnerOptions
     /// <summary>The number of the first iteration; later ones count up from it. The default is 1.</summary>
     public long FirstNumber { get; init; } = 1;
 
+    /// <summary>
+    /// How far after the recorder's start the schedule begins (an agent's share of a rate, interleaved with the other
+    /// agents' shares). The default is none.
+    /// </summary>
+    public TimeSpan ScheduleOffset { get; init; }
+
     /// <summary>The clock. The default is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

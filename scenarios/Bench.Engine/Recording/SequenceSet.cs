@@ -94,4 +94,144 @@ public sealed class SequenceSet
 
     /// <summary>A copy, safe to read while the original changes.</summary>
     public SequenceSet Clone() => new() { bits = (ulong[])bits.Clone(), Count = Count, Highest = Highest };
+
+    /// <summary>How many numbers this set and <paramref name="other"/> both hold.</summary>
+    public long CountCommon(SequenceSet other)
+    {
+        long common = 0;
+        for (var word = 0; word < Math.Min(bits.Length, other.bits.Length); word++)
+        {
+            common += System.Numerics.BitOperations.PopCount(bits[word] & other.bits[word]);
+        }
+
+        return common;
+    }
+
+    /// <summary>The numbers held, as runs of consecutive numbers in ascending order.</summary>
+    public IEnumerable<(long From, long To)> Ranges()
+    {
+        long from = 0, last = 0;
+        foreach (var n in Numbers())
+        {
+            if (from != 0 && n == last + 1)
+            {
+                last = n;
+                continue;
+            }
+
+            if (from != 0)
+            {
+                yield return (from, last);
+            }
+
+            (from, last) = (n, n);
+        }
+
+        if (from != 0)
+        {
+            yield return (from, last);
+        }
+    }
+
+    /// <summary>The numbers held, in ascending order.</summary>
+    public IEnumerable<long> Numbers()
+    {
+        for (var word = 0; word < bits.Length; word++)
+        {
+            var w = bits[word];
+            while (w != 0)
+            {
+                var bit = System.Numerics.BitOperations.TrailingZeroCount(w);
+                yield return ((long)word << 6) + bit + 1;
+                w &= w - 1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The set as text: runs joined by commas, each a number, <c>a-b</c> (every number from a to b) or <c>a-b/k</c>
+    /// (a, a+k, …, b: one agent's share of interleaved numbers) — <c>1-2500,2502,2504-5000/3</c>; empty for an empty set.
+    /// </summary>
+    public string ToRangeText()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        long from = 0, last = 0, step = 0;
+        void Flush()
+        {
+            if (from == 0)
+            {
+                return;
+            }
+
+            text.Append(text.Length > 0 ? "," : "");
+            if (from == last)
+            {
+                text.Append(from.ToString(inv));
+            }
+            else if (step == 1)
+            {
+                text.Append(inv, $"{from}-{last}");
+            }
+            else if (last - from == step)
+            {
+                text.Append(inv, $"{from},{last}");
+            }
+            else
+            {
+                text.Append(inv, $"{from}-{last}/{step}");
+            }
+        }
+
+        foreach (var n in Numbers())
+        {
+            if (from != 0 && (step == 0 || n - last == step))
+            {
+                step = n - last;
+                last = n;
+                continue;
+            }
+
+            Flush();
+            (from, last, step) = (n, n, 0);
+        }
+
+        Flush();
+        return text.ToString();
+    }
+
+    /// <summary>Reads <see cref="ToRangeText"/>'s text; throws <see cref="FormatException"/> for anything else.</summary>
+    public static SequenceSet FromRangeText(string text)
+    {
+        const System.Globalization.NumberStyles plain = System.Globalization.NumberStyles.None;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var set = new SequenceSet();
+        long last = 0;
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var slash = part.IndexOf('/', StringComparison.Ordinal);
+            var range = slash < 0 ? part : part[..slash];
+            var dash = range.IndexOf('-', StringComparison.Ordinal);
+            long step = 1;
+            if (!long.TryParse(dash < 0 ? range : range[..dash], plain, inv, out var from)
+                || !long.TryParse(dash < 0 ? range : range[(dash + 1)..], plain, inv, out var to)
+                || (slash >= 0 && (!long.TryParse(part.AsSpan(slash + 1), plain, inv, out step) || step < 1 || (to - from) % step != 0))
+                || from <= last || to < from || to > MaxRange)
+            {
+                throw new FormatException($"'{(part.Length > 40 ? part[..40] + "…" : part)}' is not an ascending run of event numbers");
+            }
+
+            for (var n = from; n <= to; n += step)
+            {
+                set.Add(n);
+            }
+
+            last = to;
+        }
+
+        return set;
+    }
+
+    /// <summary>The highest number read from text: far more events than any run publishes, far less than a bitmap that would exhaust memory.</summary>
+    public const long MaxRange = 1_000_000_000;
 }

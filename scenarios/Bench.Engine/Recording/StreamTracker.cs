@@ -5,7 +5,7 @@ namespace Bench.Engine.Recording;
 /// restarts): distinct arrivals, duplicates and out-of-order arrivals. What is lost is what the target accepted minus
 /// what arrived at least once. Thread-safe; arrivals of one stream may come on different threads.
 /// </summary>
-public sealed class StreamTracker(string stream)
+public sealed class StreamTracker(string stream, int publishers = 1)
 {
     private readonly object gate = new();
     private readonly SequenceSet seen = new();
@@ -14,6 +14,7 @@ public sealed class StreamTracker(string stream)
     private long outOfOrder;
     private long firstArrivalAfter = long.MaxValue;
     private long watchFrom = long.MaxValue;
+    private readonly long[] highestByPublisher = new long[Math.Max(1, publishers)];
 
     public string Stream { get; } = stream;
 
@@ -33,9 +34,16 @@ public sealed class StreamTracker(string stream)
                 distinctMeasured++;
             }
 
-            if (number < seen.Highest)
+            // With several publishers (agents) numbers interleave (publisher k sends k+1, k+1+P, …): order is only
+            // promised within one publisher's events, so an arrival is out of order against its own publisher's highest.
+            var publisher = (int)((number - 1) % highestByPublisher.Length);
+            if (number < highestByPublisher[publisher])
             {
                 outOfOrder++;
+            }
+            else
+            {
+                highestByPublisher[publisher] = number;
             }
 
             if (arrivalTimestamp >= watchFrom && arrivalTimestamp < firstArrivalAfter)

@@ -39,11 +39,12 @@ internal static class RunCommand
         var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json: metrics, thresholds, significance). The default is built in; see docs/ci.md." };
         var readyTimeout = CliOptions.PositiveDuration("--ready-timeout", "How long a target may take to start. The default is 20s.");
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "Push live metrics (sent, delivered, lost, errors, rates, latency) over OTLP to this URL every second: gRPC (http://HOST:4317), or HTTP when the path ends in /v1/metrics. The default is none." };
+        var agents = CliOptions.PositiveInt("--agents", "Spread push (subscribers and publish rate) or connections (subscribers) over this many agent processes on this machine, started as a Kubernetes Indexed Job's pods would be, and merge their shards exactly (see docs/distributed.md). The default is one process.");
         var metricsPort = CliOptions.PositiveInt("--metrics-port", "Serve live metrics in the Prometheus text format on http://127.0.0.1:PORT/metrics while the run goes. The default is none.");
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort,
+            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort, agents,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -121,6 +122,7 @@ internal static class RunCommand
                 CommandLine = Program.CommandLine,
                 OtlpEndpoint = parse.GetValue(otlp) is { } url ? Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null : null,
                 MetricsPort = parse.GetValue(metricsPort),
+                Agents = parse.GetValue(agents),
             };
             if (parse.GetValue(otlp) is { } given && plan.OtlpEndpoint is null)
             {

@@ -209,7 +209,7 @@ internal static class ServeCommand
         }
     }
 
-    private static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid)
     {
         try
         {

@@ -8,14 +8,16 @@ namespace Bench.Scenarios.Clients;
 /// The subscriber side's bookkeeping, shared by every transport: each arriving body is parsed, checked against its
 /// stream's record by event number, and — unless it is a duplicate — recorded as a delivery with its end-to-end latency.
 /// </summary>
-public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string> streams)
+public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string> streams, int publishers = 1)
 {
     private volatile RunRecorder recorder = recorder;
-    private readonly Dictionary<string, StreamTracker> trackers = streams.ToDictionary(s => s, s => new StreamTracker(s), StringComparer.Ordinal);
+    private readonly Dictionary<string, StreamTracker> trackers = streams.ToDictionary(s => s, s => new StreamTracker(s, publishers), StringComparer.Ordinal);
     private long unknownStream;
     private long bodyBytes;
     private long bodies;
     private long malformed;
+    private long lastArrival;
+    private volatile bool frozen;
 
     public IReadOnlyCollection<StreamTracker> Trackers => trackers.Values;
 
@@ -33,6 +35,12 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
     /// carry on, so event numbers must keep counting up across recorders.
     /// </summary>
     public void RecordInto(RunRecorder next) => recorder = next;
+
+    /// <summary>
+    /// Which events' latency this process can time (an agent whose clock is its own times only the events it published);
+    /// the others are accounted for but not timed. Null: every event.
+    /// </summary>
+    public Func<long, bool>? Timed { get; init; }
 
     /// <summary>Called with each arrival; extra observers (fault measurements) see every distinct arrival too.</summary>
     public Action<EnvelopeFields, long>? OnDistinctArrival { get; set; }
@@ -60,6 +68,12 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
     /// </summary>
     public EnvelopeFields? OnArrival(EnvelopeFields fields, int bodyBytes, long arrivalTimestamp)
     {
+        if (frozen)
+        {
+            return fields;
+        }
+
+        Interlocked.Exchange(ref lastArrival, arrivalTimestamp);
         var recorder = this.recorder;
         long number;
         try
@@ -82,6 +96,12 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
             return fields;
         }
 
+        if (Timed is { } timed && !timed(number))
+        {
+            tracker.Observe(number, false, arrivalTimestamp);
+            return fields;
+        }
+
         if (tracker.Observe(number, recorder.IsMeasured(fields.IntendedTimestamp), arrivalTimestamp))
         {
             recorder.RecordDelivered(fields.IntendedTimestamp, arrivalTimestamp);
@@ -90,6 +110,15 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
 
         return fields;
     }
+
+    /// <summary>The timestamp of the latest arrival, or 0.</summary>
+    public long LastArrival => Interlocked.Read(ref lastArrival);
+
+    /// <summary>
+    /// Stops counting: later arrivals are neither recorded nor timed, so the streams' records and the recorder's
+    /// histogram describe the same arrivals (an agent freezes both before writing its shard).
+    /// </summary>
+    public void Freeze() => frozen = true;
 
     /// <summary>Counts a message that held no readable event (<c>malformed_event</c>).</summary>
     public void OnUnreadable(int bodyBytes, long arrivalTimestamp) => CountMalformed(bodyBytes, arrivalTimestamp);

@@ -53,6 +53,12 @@ public sealed record RunPlan
     public int? Repeat { get; init; }
 
     /// <summary>The launches this plan runs.</summary>
+    /// <summary>Agent processes the push load is spread over (<c>--agents</c>); null: this process drives it.</summary>
+    public int? Agents { get; init; }
+
+    /// <summary>How agents time latency across their clocks; on one machine, shared.</summary>
+    public Distributed.ClockMethod Clock { get; init; } = Distributed.ClockMethod.Shared;
+
     public int Launches => Repeat ?? (Profile == Profile.Ci ? 5 : 1);
 
     /// <summary>Launches to add when the gate against <see cref="Baseline"/> finds a regression, before it is believed (0: none).</summary>
@@ -198,6 +204,34 @@ public sealed record RunPlan
         if (Scenarios.FirstOrDefault(s => s.Name == "connections") is { } held && Bench.Scenarios.Scenarios.Connections.ConnectionsScenario.CheckLimits(SettingsFor(held).Connections) is { } limit)
         {
             problems.Add(limit);
+        }
+
+        if (Agents is { } agents)
+        {
+            if (agents is < 1 or > 64)
+            {
+                problems.Add("--agents must be between 1 and 64");
+            }
+
+            if (Scenarios.FirstOrDefault(s => s.Name is not ("push" or "connections")) is { } other)
+            {
+                problems.Add($"--agents: push and connections spread over agents; {other.Name} runs in one process (leave --agents out for it)");
+            }
+
+            if (Variants.Any(v => v != VariantName.Default))
+            {
+                problems.Add("--agents: agents run the default variant only (leave --variant out)");
+            }
+
+            if (Transports.Any(t => t is Bench.Scenarios.TargetFiles.FileTransport))
+            {
+                problems.Add("--agents: agents attach to Bench's reference targets; a --target file runs in one process");
+            }
+
+            if (Scenarios.Any(s => s.Name == "push") && Subscribers is { } few && few < agents)
+            {
+                problems.Add($"--subscribers: {few} subscribers cannot be shared by {agents} agents (at least one each)");
+            }
         }
 
         if (Faults.Count > 0 && !Scenarios.Any(s => s.Name == "faults"))

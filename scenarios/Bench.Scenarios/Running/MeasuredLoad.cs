@@ -37,8 +37,11 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
     {
         var s = context.Settings;
 
-        // The run starts a moment from now so that the first intended times are not already late.
-        var runStart = Clock.GetTimestamp() + (long)(LeadSeconds * Clock.TimestampFrequency);
+        // The run starts a moment from now so that the first intended times are not already late; an agent's run starts
+        // when every agent's does (it is told the moment once all are ready).
+        var runStart = context.Agent is { } agent
+            ? await agent.WaitForStartAsync(ct).ConfigureAwait(false)
+            : Clock.GetTimestamp() + (long)(LeadSeconds * Clock.TimestampFrequency);
         recorder.Begin(runStart);
         if (!ReferenceEquals(recorder, iterationRecorder))
         {
@@ -62,6 +65,7 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
             VirtualUsers = virtualUsers,
             TimeProvider = Clock,
             FirstNumber = firstNumber,
+            ScheduleOffset = context.Agent?.ScheduleOffset ?? TimeSpan.Zero,
         });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, target.ExitedToken);

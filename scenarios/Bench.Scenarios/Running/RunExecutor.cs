@@ -65,7 +65,20 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                         }
 
                         metrics.BeginCase(scenario.Name, @case.Transport.Name, @case.Variant, settings.RatePerSec);
-                        var result = await @case.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock, Metrics = metrics }, ct).ConfigureAwait(false);
+                        var fleet = plan.Agents is { } agents ? new Distributed.FleetOptions(agents, runId, directory, plan.Clock) : null;
+                        ScenarioResult result;
+                        try
+                        {
+                            result = await @case.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock, Metrics = metrics, Fleet = fleet }, ct).ConfigureAwait(false);
+                        }
+                        catch (Distributed.AgentsFailedException e)
+                        {
+                            // The agents that finished are kept; the run then stops as when a target dies.
+                            run.Results.Add(e.Partial);
+                            ResultsJson.Write(run, resultsPath);
+                            throw;
+                        }
+
                         metrics.EndCase(result.Counts.Sent, result.Counts.Delivered, result.Counts.Errors, result.Counts.Lost, result.Counts.Duplicated);
                         if (launch == 1)
                         {

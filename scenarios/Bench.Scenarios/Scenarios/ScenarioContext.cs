@@ -10,4 +10,10 @@ public sealed record ScenarioContext(ScenarioSettings Settings, TimeSpan ReadyTi
 
     /// <summary>The run's live instruments; the scenario's recorders are tracked by them. Null: none.</summary>
     public Bench.Engine.Metrics.LiveMetrics? Metrics { get; init; }
+
+    /// <summary>This process's share when it is one of several agents (<c>bench agent</c>); null for the whole load.</summary>
+    public Distributed.AgentShare? Agent { get; init; }
+
+    /// <summary>Spread the load over agent processes (<c>bench run --agents N</c>); null: this process drives it all.</summary>
+    public Distributed.FleetOptions? Fleet { get; init; }
 }

@@ -38,6 +38,9 @@ public sealed class ExternalTarget : ITargetHandle, IDisposable
 
     public string Url { get; }
 
+    /// <summary>The bearer token of the target's control routes, when it is a reference target; null for none.</summary>
+    public string? Token { get; init; }
+
     public CancellationToken ExitedToken => exited.Token;
 
     public bool HasExited => exited.IsCancellationRequested;

@@ -1,4 +1,4 @@
 namespace Bench.Scenarios.Targets;
 
 /// <summary>A target would not start, or died while it was being measured. The run stops with exit code 4.</summary>
-public sealed class TargetFailedException(string message, Exception? inner = null) : Exception(message, inner);
+public class TargetFailedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -60,8 +60,20 @@ public interface ITransport
 /// <summary>What a push run gives its transport: the token, the streams (one per subscriber), the accounting, the largest message, the variant and its wire.</summary>
 public sealed record PushSetup(string Token, IReadOnlyList<string> Streams, DeliveryAccounting Accounting, int MaxMessage, string Variant, DeliveryWire Wire)
 {
+    /// <summary>
+    /// A target another process started and keeps (an agent's run): the subscribers of <see cref="Streams"/> join it,
+    /// and the run begins once it counts every agent's. Null: the transport starts its own reference target.
+    /// </summary>
+    public AttachedTarget? Attached { get; init; }
+
+    /// <summary>The index of the first of <see cref="Streams"/> among all subscribers of the run (each webhook endpoint's own origin).</summary>
+    public int FirstStreamIndex { get; init; }
+
     public bool Wan => Plan.VariantName.Has(Variant, WanLink.Variant);
 }
+
+/// <summary>A running reference target (its URL, token and, on this machine, process) and how many subscribers all agents together hold.</summary>
+public sealed record AttachedTarget(TargetFiles.ExternalTarget Handle, string Token, int TotalSubscribers);
 
 /// <summary>What an rtt session needs: connections (one per virtual user), the largest message, the variant and its wire.</summary>
 public sealed record RttSetup(int Connections, int MaxMessage, string Variant, DeliveryWire Wire, bool Wan);

@@ -15,6 +15,7 @@ public sealed class PublishTally(RunRecorder recorder)
     private long lastAcceptedCount = -1;
     private long acceptedSteadySince;
     private readonly List<long> intended = [];
+    private readonly SequenceSet measured = new();
 
     /// <summary>The number of the first event intended in the measured window.</summary>
     public long FirstMeasured => Interlocked.Read(ref firstMeasured);
@@ -24,22 +25,39 @@ public sealed class PublishTally(RunRecorder recorder)
     /// <summary>The run's start (timeline second 0).</summary>
     public long RunStart => recorder.RunStart;
 
-    public void Published(IterationContext it)
+    public void Published(IterationContext it) => Published(it.Number, it.IntendedTimestamp);
+
+    /// <summary>Counts event <paramref name="number"/>, intended at <paramref name="intendedTimestamp"/>.</summary>
+    public void Published(long number, long intendedTimestamp)
     {
-        recorder.RecordSent(it.IntendedTimestamp);
+        recorder.RecordSent(intendedTimestamp);
         Interlocked.Increment(ref published);
         lock (intended)
         {
-            intended.Add(it.IntendedTimestamp);
+            intended.Add(intendedTimestamp);
         }
 
-        if (recorder.IsMeasured(it.IntendedTimestamp))
+        if (recorder.IsMeasured(intendedTimestamp))
         {
+            lock (measured)
+            {
+                measured.Add(number);
+            }
+
             // Iterations are numbered in schedule order, so the smallest measured number is the first.
             long current;
-            while (it.Number < (current = Interlocked.Read(ref firstMeasured)) && Interlocked.CompareExchange(ref firstMeasured, it.Number, current) != current)
+            while (number < (current = Interlocked.Read(ref firstMeasured)) && Interlocked.CompareExchange(ref firstMeasured, number, current) != current)
             {
             }
+        }
+    }
+
+    /// <summary>A copy of the numbers published in the measured window (an agent's shard carries them to the merge).</summary>
+    public SequenceSet Measured()
+    {
+        lock (measured)
+        {
+            return measured.Clone();
         }
     }
 

@@ -43,7 +43,9 @@ public sealed class PushScenario : IScenario
         ScenarioCase.PerTransport(this, plan, Name, Name, (transport, variant) => (context, ct) => RunAsync(context, transport, variant, ct));
 
     public Task<ScenarioResult> RunAsync(ScenarioContext context, ITransport transport, string variant, CancellationToken ct) =>
-        RunAsync(context, transport, variant, null, null, ct);
+        context.Fleet is { } fleet && context.Agent is null
+            ? Distributed.AgentFleet.RunPushAsync(context, transport, fleet, ct)
+            : RunAsync(context, transport, variant, null, null, ct);
 
     /// <summary>
     /// A push run over <paramref name="givenWire"/> (the overhead scenario counts it; null makes one for the variant);
@@ -55,15 +57,17 @@ public sealed class PushScenario : IScenario
         var s = context.Settings;
         using var ownWire = givenWire is null ? DeliveryWire.For(variant) : null;
         var wire = givenWire ?? ownWire!;
-        var streams = Enumerable.Range(0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var agent = context.Agent;
+        var streams = Enumerable.Range(agent?.FirstStream ?? 0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
         var token = Secrets.NewToken();
         var load = new MeasuredLoad(context, Name, transport.Name);
         var recorder = load.NewRecorder();
         var publishRecorder = load.NewRecorder();
-        var accounting = new DeliveryAccounting(recorder, streams);
+        var accounting = agent is null ? new DeliveryAccounting(recorder, streams) : new DeliveryAccounting(recorder, streams, agent.Count) { Timed = agent.Times };
+        var setup = new PushSetup(agent?.Target.Token ?? token, streams, accounting, maxMessage, variant, wire) { Attached = agent?.Target, FirstStreamIndex = agent?.FirstStream ?? 0 };
 
-        var fanOut = await transport.StartPushAsync(context, new PushSetup(token, streams, accounting, maxMessage, variant, wire), ct).ConfigureAwait(false);
+        var fanOut = await transport.StartPushAsync(context, setup, ct).ConfigureAwait(false);
         await using (fanOut.ConfigureAwait(false))
         {
             var publisher = await fanOut.ConnectPublisherAsync(new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
@@ -72,8 +76,10 @@ public sealed class PushScenario : IScenario
                 var tally = new PublishTally(recorder);
                 var outcome = await load.RunAsync(fanOut.Target, recorder, publishRecorder, 1, async (it, token) =>
                 {
-                    await publisher.PublishAsync(it.Number, it.IntendedTimestamp, token).ConfigureAwait(false);
-                    tally.Published(it);
+                    // An agent's events are numbered apart from the other agents': agent k of n publishes k+1, k+1+n, …
+                    var number = agent?.EventNumber(it.Number) ?? it.Number;
+                    await publisher.PublishAsync(number, it.IntendedTimestamp, token).ConfigureAwait(false);
+                    tally.Published(number, it.IntendedTimestamp);
                 }, () => tally.Drained(publisher, accounting, context.Clock), ct).ConfigureAwait(false);
 
                 // Read even when the run was cancelled: the partial result keeps what the target counted.
@@ -84,6 +90,15 @@ public sealed class PushScenario : IScenario
                 }
 
                 inspect?.Invoke(accounting, outcome);
+                if (agent is not null)
+                {
+                    // The other agents' last events may still be on their way: wait until arrivals stop, then freeze
+                    // the accounting so that the shard's event sets and its histogram cover the same arrivals.
+                    await SettleAsync(accounting, context.Clock, s.DrainTimeout, ct).ConfigureAwait(false);
+                    accounting.Freeze();
+                    agent.Evidence?.Invoke(new PushEvidence(publisher.Accepted(), tally.Measured(), tally.FirstMeasured, accounting));
+                }
+
                 var counts = Count(recorder, accounting, publisher, tally.FirstMeasured);
                 var warnings = fanOut.Warnings().ToList();
                 var result = ResultBuilder.Build(Name, Description, transport.Name, s, recorder, outcome, counts, recorder.Sent, extraErrors, warnings);
@@ -103,6 +118,42 @@ public sealed class PushScenario : IScenario
         var lost = accounting.Trackers.Sum(t => t.LostOf(accepted, firstMeasured));
         return new DeliveryCounts(recorder.Sent, recorder.Delivered, lost, streams.Sum(t => t.Duplicated), streams.Sum(t => t.OutOfOrder), recorder.Errors, publisher.Rejected);
     }
+
+    /// <summary>How long without an arrival, with every stream holding the same events, counts as settled.</summary>
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Waits until every stream holds the same events and nothing has arrived for <see cref="Quiet"/>, or
+    /// <paramref name="limit"/> passes: what an agent can know of the other agents' events is what its own streams saw.
+    /// </summary>
+    private static async Task SettleAsync(DeliveryAccounting accounting, TimeProvider clock, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = clock.GetTimestamp() + (long)(limit.TotalSeconds * clock.TimestampFrequency);
+        while (clock.GetTimestamp() < deadline && !ct.IsCancellationRequested)
+        {
+            var quiet = accounting.LastArrival == 0 || clock.GetElapsedTime(accounting.LastArrival) >= Quiet;
+            if (quiet && SameEverywhere(accounting))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), clock, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static bool SameEverywhere(DeliveryAccounting accounting)
+    {
+        var union = new Engine.Recording.SequenceSet();
+        foreach (var tracker in accounting.Trackers)
+        {
+            union.UnionWith(tracker.Seen());
+        }
+
+        return accounting.AllArrived(union);
+    }
+
+    /// <summary>What an agent's shard carries to the merge besides its result: the exact event sets.</summary>
+    public sealed record PushEvidence(Engine.Recording.SequenceSet Accepted, Engine.Recording.SequenceSet Measured, long FirstMeasured, DeliveryAccounting Accounting);
 
     public static Engine.Recording.SequenceSet AcceptedOrReceived(IEventPublisher publisher, DeliveryAccounting accounting)
     {

@@ -8,7 +8,7 @@ using Bench.Targets.Hosting;
 namespace Bench.Scenarios.Transports.Hub;
 
 /// <summary>The hub in its own process and one subscriber per stream (WebSocket, SSE or SignalR), all registered before the first publish.</summary>
-internal sealed class HubFanOut(TargetProcess target, string token, IReadOnlyList<IStreamSubscriber> subscribers, WanLink? wan) : IPushFanOut
+internal sealed class HubFanOut(ITargetHandle target, string token, IReadOnlyList<IStreamSubscriber> subscribers, WanLink? wan) : IPushFanOut
 {
     public ITargetHandle Target => target;
 
@@ -17,12 +17,25 @@ internal sealed class HubFanOut(TargetProcess target, string token, IReadOnlyLis
 
     public static async Task<HubFanOut> StartAsync(ScenarioContext context, PushSetup setup, HubTransport transport, CancellationToken ct)
     {
-        var (arguments, environment) = setup.Wire.HubStart();
-        var target = await TargetProcess.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, transport.ServerKeepAlive, arguments),
-            new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+        ITargetHandle target;
+        string url;
+        WanLink? wan = null;
+        if (setup.Attached is { } attached)
+        {
+            target = attached.Handle;
+            url = target.Url;
+        }
+        else
+        {
+            var (arguments, environment) = setup.Wire.HubStart();
+            var started = await TargetProcess.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, transport.ServerKeepAlive, arguments),
+                new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+            wan = setup.Wan ? WanLink.To(started.SecureUrl ?? started.Url) : null;
+            url = wan?.Url ?? setup.Wire.ClientUrl(started);
+            target = started;
+        }
+
         var subscribers = new List<IStreamSubscriber>();
-        var wan = setup.Wan ? WanLink.To(target.SecureUrl ?? target.Url) : null;
-        var url = wan?.Url ?? setup.Wire.ClientUrl(target);
         var options = new SubscriberOptions { Wire = setup.Wire, Variant = setup.Variant };
         try
         {
@@ -37,7 +50,7 @@ internal sealed class HubFanOut(TargetProcess target, string token, IReadOnlyLis
                 subscriber.Start(setup.Accounting, context.Clock, setup.MaxMessage);
             }
 
-            await HubTarget.WaitForSubscribersAsync(target, setup.Streams.Count, context.ReadyTimeout, context, ct).ConfigureAwait(false);
+            await HubTarget.WaitForSubscribersAsync(target, setup.Attached?.TotalSubscribers ?? setup.Streams.Count, context.ReadyTimeout, context, ct).ConfigureAwait(false);
             return new HubFanOut(target, setup.Token, subscribers, wan);
         }
         catch
@@ -69,6 +82,10 @@ internal sealed class HubFanOut(TargetProcess target, string token, IReadOnlyLis
             await wan.DisposeAsync().ConfigureAwait(false);
         }
 
-        await target.DisposeAsync().ConfigureAwait(false);
+        // An attached target belongs to whoever started it; only the hub this fan-out started is stopped here.
+        if (target is TargetProcess own)
+        {
+            await own.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -14,7 +14,7 @@ namespace Bench.Scenarios.Transports.Webhook;
 /// one <c>/webhook/{stream}</c> endpoint registered with the dispatcher per subscriber, each on its own origin
 /// (<c>eN.localhost</c>) unless the variant is <c>one-origin</c>.
 /// </summary>
-internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookSubscriberHost receivers, WanLink? wan, TempOutbox outbox, string guarantee) : IPushFanOut
+internal sealed class WebhookFanOut(ITargetHandle target, string token, WebhookSubscriberHost receivers, WanLink? wan, TempOutbox outbox, string guarantee) : IPushFanOut
 {
     public ITargetHandle Target => target;
 
@@ -28,7 +28,7 @@ internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookS
         var (token, streams, accounting, maxMessage, viaWan, wire) = (setup.Token, setup.Streams, setup.Accounting, setup.MaxMessage, setup.Wan, setup.Wire);
         var secret = WebhookSignature.NewSecret();
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, wire: wire).ConfigureAwait(false);
-        TargetProcess? target = null;
+        ITargetHandle? target = setup.Attached?.Handle;
         var wan = viaWan ? WanLink.To(receivers.BaseUrl) : null;
         var durable = !Plan.VariantName.Has(setup.Variant, WebhookTransport.MemoryOutbox);
         var oneOrigin = Plan.VariantName.Has(setup.Variant, WebhookTransport.OneOrigin);
@@ -40,14 +40,19 @@ internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookS
             var (wireArguments, environment) = wire.DispatcherStart();
             string[] storage = durable ? ["--outbox", outbox.Path] : ["--outbox", "memory", "--endpoints-file", outbox.Path];
             string[] args = viaWan ? [.. storage, "--max-in-flight", WebhookTransport.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : storage;
-            target = await TargetProcess.StartAsync(TargetRole.Dispatcher, [.. args, .. wireArguments],
+            target ??= await TargetProcess.StartAsync(TargetRole.Dispatcher, [.. args, .. wireArguments],
                 new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
             var baseUrl = wan is null ? receivers.BaseUrl : new Uri(receivers.BaseUrl).Scheme + "://" + new Uri(wan.Url).Authority;
             for (var i = 0; i < streams.Count; i++)
             {
-                var url = oneOrigin ? baseUrl + "/webhook/" + Uri.EscapeDataString(streams[i]) : receivers.UrlOf(streams[i], i, baseUrl);
+                var url = oneOrigin ? baseUrl + "/webhook/" + Uri.EscapeDataString(streams[i]) : receivers.UrlOf(streams[i], setup.FirstStreamIndex + i, baseUrl);
                 await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(url, secret, streams[i]),
                     TargetsJson.Default.SubscriptionRequest, token, ct).ConfigureAwait(false);
+            }
+
+            if (setup.Attached is { } attached)
+            {
+                await WaitForEndpointsAsync(target, attached.TotalSubscribers, context, ct).ConfigureAwait(false);
             }
 
             var topology = oneOrigin
@@ -58,9 +63,9 @@ internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookS
         }
         catch
         {
-            if (target is not null)
+            if (target is TargetProcess own)
             {
-                await target.DisposeAsync().ConfigureAwait(false);
+                await own.DisposeAsync().ConfigureAwait(false);
             }
 
             if (wan is not null)
@@ -97,9 +102,29 @@ internal sealed class WebhookFanOut(TargetProcess target, string token, WebhookS
         }
     }
 
+    /// <summary>An agent's run begins once the dispatcher counts every agent's endpoints.</summary>
+    private static async Task WaitForEndpointsAsync(ITargetHandle target, int count, ScenarioContext context, CancellationToken ct)
+    {
+        var deadline = context.Clock.GetTimestamp() + (long)(context.ReadyTimeout.TotalSeconds * context.Clock.TimestampFrequency);
+        while ((await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false)).Endpoints < count)
+        {
+            if (context.Clock.GetTimestamp() > deadline)
+            {
+                throw new TargetFailedException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the dispatcher did not count {count:N0} endpoints within {context.ReadyTimeout.TotalSeconds:0} s"));
+            }
+
+            await Task.Delay(20, ct).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await target.DisposeAsync().ConfigureAwait(false);
+        if (target is TargetProcess own)
+        {
+            await own.DisposeAsync().ConfigureAwait(false);
+        }
+
         outbox.Dispose();
         if (wan is not null)
         {

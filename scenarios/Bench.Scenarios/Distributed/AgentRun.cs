@@ -1,0 +1,108 @@
+using System.Globalization;
+using Bench.Reports.Json;
+using Bench.Reports.Model;
+using Bench.Scenarios.Cli;
+using Bench.Scenarios.Plan;
+using Bench.Scenarios.Running;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.TargetFiles;
+using Bench.Scenarios.Targets;
+using Bench.Scenarios.Transports;
+
+namespace Bench.Scenarios.Distributed;
+
+/// <summary>
+/// One agent: its share of a push run against a reference target another process started — its subscribers, its
+/// share of the rate — started at the moment every agent starts, and written as <c>shard-INDEX.json</c>. It prints
+/// <c>ready</c> once its subscribers are counted by the target, and <c>shard PATH</c> when the shard is written.
+/// </summary>
+public sealed record AgentRun(
+    ITransport Transport, int Index, int Count, string RunId, ClockMethod Clock, string TargetUrl, string Token, int? TargetPid,
+    string OutDirectory, string Start, ScenarioSettings Total, TimeSpan ReadyTimeout)
+{
+    /// <summary>The file agent <paramref name="index"/> writes.</summary>
+    public static string ShardFile(int index) => "shard-" + index.ToString(CultureInfo.InvariantCulture) + ".json";
+
+    /// <summary>This agent's settings: its share of the subscribers and of the rate.</summary>
+    public ScenarioSettings Share()
+    {
+        var (_, size) = AgentShare.Split(Total.Subscribers, Index, Count);
+        return Total with { Subscribers = size, Connections = size, RatePerSec = Total.RatePerSec / Count };
+    }
+
+    public async Task<int> ExecuteAsync(IProgressSink progress, TextWriter output, TextReader input, TimeProvider clock, CancellationToken ct)
+    {
+        var share = Share();
+        var (firstStream, _) = AgentShare.Split(Total.Subscribers, Index, Count);
+        using var target = new ExternalTarget(Transport.Name, TargetUrl.TrimEnd('/'), TargetPid) { Token = Token };
+        PushScenario.PushEvidence? evidence = null;
+        var agent = new AgentShare(Index, Count, Clock, new AttachedTarget(target, Token, Total.Subscribers), firstStream,
+            TimeSpan.FromSeconds((Index + 0.5) / Total.RatePerSec), token => WaitForStartAsync(output, input, clock, token))
+        {
+            Evidence = e => evidence = e,
+        };
+        var context = new ScenarioContext(share, ReadyTimeout, progress) { Clock = clock, Agent = agent };
+        ScenarioResult result;
+        try
+        {
+            result = await new PushScenario().RunAsync(context, Transport, VariantName.Default, ct).ConfigureAwait(false);
+        }
+        catch (TargetFailedException e)
+        {
+            progress.Message($"error: agent {Index}: {e.Message}");
+            return ExitCodes.RunFailed;
+        }
+
+        var shard = new ShardResult
+        {
+            RunId = RunId,
+            Index = Index,
+            Count = Count,
+            Host = Environment.MachineName,
+            Clock = ClockMethods.Name(Clock),
+            Result = result,
+            Accepted = evidence?.Accepted.ToRangeText() ?? "",
+            Measured = evidence?.Measured.ToRangeText() ?? "",
+            FirstMeasured = evidence?.FirstMeasured ?? 0,
+            Streams = evidence is null ? [] : [.. evidence.Accounting.Trackers.Select(t => (Tracker: t, Counts: t.Snapshot()))
+                .Select(x => new ShardStream(x.Tracker.Stream, x.Tracker.Seen().ToRangeText(), x.Counts.Duplicated, x.Counts.OutOfOrder))],
+        };
+        Directory.CreateDirectory(OutDirectory);
+        var path = Path.Combine(OutDirectory, ShardFile(Index));
+        ResultsJson.WriteShard(shard, path);
+        await output.WriteLineAsync("shard " + Path.GetFullPath(path)).ConfigureAwait(false);
+        await output.FlushAsync(ct).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Says <c>ready</c>, then waits for the start: a line <c>start TIMESTAMP</c> on standard input (this machine's
+    /// monotonic clock, from <c>bench run --agents</c>), or the UTC time <see cref="Start"/> names (a Kubernetes job).
+    /// </summary>
+    private async Task<long> WaitForStartAsync(TextWriter output, TextReader input, TimeProvider clock, CancellationToken ct)
+    {
+        await output.WriteLineAsync("ready").ConfigureAwait(false);
+        await output.FlushAsync(ct).ConfigureAwait(false);
+        if (Start == "stdin")
+        {
+            var line = await input.ReadLineAsync(ct).ConfigureAwait(false);
+            if (line is null || !line.StartsWith("start ", StringComparison.Ordinal) || !long.TryParse(line.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var at))
+            {
+                throw new TargetFailedException($"agent {Index}: expected 'start TIMESTAMP' on standard input, got '{line}'");
+            }
+
+            return at;
+        }
+
+        var startAt = DateTimeOffset.Parse(Start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var wait = startAt - clock.GetUtcNow();
+        if (wait < TimeSpan.Zero)
+        {
+            throw new TargetFailedException(string.Create(CultureInfo.InvariantCulture,
+                $"agent {Index}: the start time {startAt:O} passed {-wait.TotalSeconds:0.0} s before its subscribers were ready; set BENCH_START_AT later"));
+        }
+
+        return clock.GetTimestamp() + (long)(wait.TotalSeconds * clock.TimestampFrequency);
+    }
+}

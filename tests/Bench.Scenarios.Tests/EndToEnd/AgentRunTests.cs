@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bench.Reports.Json;
+using Bench.Scenarios.Cli;
+using Bench.Scenarios.Tests.Cli;
+using Bench.Scenarios.Transports;
+
+namespace Bench.Scenarios.Tests.EndToEnd;
+
+/// <summary>
+/// <c>--agents</c> over real processes on loopback: agent processes started as a Kubernetes job's pods would be,
+/// started together, their shards merged exactly; one killed mid-run leaves a report naming its shard, and exit 4.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class AgentRunTests : IDisposable
+{
+    private readonly RunHarness harness = new();
+
+    public void Dispose() => harness.Dispose();
+
+    [Fact]
+    public async Task Push_over_three_agents_accounts_for_every_delivery_and_its_histogram_is_the_sum_of_the_shards()
+    {
+        var plan = harness.Plan("push", p => p with { Transports = [TransportCatalog.WebSocket], RatePerSec = 60, Subscribers = 7, Agents = 3 });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var r = Assert.Single(run.Results);
+
+        // 60/s for 2 s: 120 events, 40 from each agent, each due at all 7 subscribers (3 + 2 + 2 over the agents).
+        Assert.Equal(new Reports.Model.DeliveryCounts(120, 840, 0, 0, 0, 0), r.Counts);
+        Assert.Equal(840, r.LatencyUs.Count);
+        Assert.Equal([3, 2, 2], r.Agents.Select(a => a.Subscribers));
+        Assert.Equal([40L, 40, 40], r.Agents.Select(a => a.Published));
+        Assert.Equal(("shared", 3), (r.Distribution!.Clock, r.Distribution.Agents));
+
+        var folder = Path.Combine(harness.Directory, "agents", "push-websocket");
+        var shards = Directory.GetFiles(folder, "shard-*.json").Order(StringComparer.Ordinal).Select(ResultsJson.ReadShard).ToList();
+        Assert.Equal([0, 1, 2], shards.Select(s => s.Index));
+        Assert.Equal(r.LatencyUs.Count, shards.Sum(s => s.Result.LatencyUs.Count));
+        Assert.Equal(Reports.Histograms.HistogramCodec.Decode(r.LatencyUs.Histogram).TotalCount, shards.Sum(s => Reports.Histograms.HistogramCodec.Decode(s.Result.LatencyUs.Histogram).TotalCount));
+
+        // bench merge of the same shards gives the same result.
+        var merged = Path.Combine(harness.Directory, "merged");
+        var (mergeCode, stderr) = await ConsoleCapture.RunAsync(["merge", folder, "--out", merged]);
+        Assert.True(mergeCode == ExitCodes.Ok, stderr);
+        var again = Assert.Single(ResultsJson.Read(Path.Combine(merged, "results.json")).Results);
+        Assert.Equal((r.Counts, r.LatencyUs), (again.Counts, again.LatencyUs));
+        Assert.True(File.Exists(Path.Combine(merged, "report.md")));
+        Assert.Empty(AgentProcesses());
+        Assert.Empty(TargetProcesses.Children());
+    }
+
+    [Fact]
+    public async Task An_agent_killed_mid_run_gives_exit_4_a_report_naming_its_shard_and_the_others_kept()
+    {
+        var plan = harness.Plan("push", p => p with { Transports = [TransportCatalog.WebSocket], RatePerSec = 60, Subscribers = 6, Agents = 3, Duration = TimeSpan.FromSeconds(6) });
+        var running = harness.RunAsync(plan);
+
+        // Kill agent 1 once all three are running the load.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        int? victim = null;
+        while (victim is null && DateTime.UtcNow < deadline && !running.IsCompleted)
+        {
+            var agents = AgentProcesses();
+            if (agents.Count == 3)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                victim = agents.FirstOrDefault(a => a.Index == 1).Pid;
+            }
+            else
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.NotNull(victim);
+        using (var p = Process.GetProcessById(victim.Value))
+        {
+            p.Kill();
+        }
+
+        var (code, run) = await running;
+
+        Assert.Equal(ExitCodes.RunFailed, code);
+        Assert.Equal("failed", run.Status);
+        Assert.Contains("agent 1 (shard-1.json)", run.StatusMessage, StringComparison.Ordinal);
+        var r = Assert.Single(run.Results);
+        Assert.Equal([1], r.Distribution!.MissingShards);
+        Assert.Equal([0, 2], r.Agents.Select(a => a.Index));
+        Assert.Equal(0, r.Counts.Lost);
+        Assert.Contains("shard 1 missing", File.ReadAllText(Path.Combine(harness.Directory, "report.md")), StringComparison.Ordinal);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(harness.Directory, "agents", "push-websocket"), "shard-*.json").Length);
+        Assert.Empty(AgentProcesses());
+    }
+
+    /// <summary>The agent processes this test process started (their index from the environment a pod would get).</summary>
+    private static List<(int Pid, int Index)> AgentProcesses()
+    {
+        var marker = "--parent-pid\0" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\0";
+        var found = new List<(int, int)>();
+        foreach (var pid in TargetProcesses.ChildrenOf(Environment.ProcessId))
+        {
+            try
+            {
+                var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+                if (!cmdline.Contains("agent\0push\0", StringComparison.Ordinal) || !cmdline.Contains(marker, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var index = File.ReadAllText($"/proc/{pid}/environ").Split('\0').First(e => e.StartsWith("JOB_COMPLETION_INDEX=", StringComparison.Ordinal))["JOB_COMPLETION_INDEX=".Length..];
+                found.Add((pid, int.Parse(index, CultureInfo.InvariantCulture)));
+            }
+            catch (IOException)
+            {
+                // It ended while being read.
+            }
+        }
+
+        return found;
+    }
+}
