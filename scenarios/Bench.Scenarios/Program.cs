@@ -56,22 +56,7 @@ public static class Program
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
-        var root = new RootCommand("Bench: WebSocket, SignalR, Server-Sent Events or webhooks? Measures each (or your own server, --target) under the same load and reports latency, throughput, cost and every event's fate.")
-        {
-            RunCommand.Create(() => cancel.Token),
-            AgentCommand.Create(() => cancel.Token),
-            MergeCommand.Create(),
-            ServeCommand.Create(() => cancel.Token),
-            ReportCommand.Create(),
-            SizeCommand.Create(),
-            CompareCommand.Create(),
-            AbCommand.Create(() => cancel.Token),
-            CalibrateCommand.Create(),
-            ListCommand.Create(),
-            EngineProbeCommand.Create(() => cancel.Token),
-            ProxyCommand.Create(() => cancel.Token),
-            GeneratorProbeCommand.Create(() => cancel.Token),
-        };
+        var root = Root(() => cancel.Token);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -80,6 +65,25 @@ public static class Program
 
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
+
+    /// <summary>Every command of <c>bench</c>; <paramref name="token"/> is the run's cancellation.</summary>
+    public static RootCommand Root(Func<CancellationToken> token) =>
+            new RootCommand("Bench: WebSocket, SignalR, Server-Sent Events or webhooks? Measures each (or your own server, --target) under the same load and reports latency, throughput, cost and every event's fate.")
+            {
+                RunCommand.Create(token),
+                AgentCommand.Create(token),
+                MergeCommand.Create(),
+                ServeCommand.Create(token),
+                ReportCommand.Create(),
+                SizeCommand.Create(),
+                CompareCommand.Create(),
+                AbCommand.Create(token),
+                CalibrateCommand.Create(),
+                ListCommand.Create(),
+                EngineProbeCommand.Create(token),
+                ProxyCommand.Create(token),
+                GeneratorProbeCommand.Create(token),
+            };
 
     /// <summary>Prints each problem and a pointer to --help; returns exit code 2.</summary>
     internal static int UsageError(IEnumerable<string> problems)

@@ -8,8 +8,9 @@ public sealed record DistributionInfo(int Agents, string Clock, string ClockMeth
 
 /// <summary>
 /// One agent's share and health in a merged case: its subscribers and published events, deliveries it accounted for,
-/// latency samples it timed, how late its schedule ran, its CPU, its errors and its status — kept so that one
-/// overloaded or failed agent is visible beside the merged figures.
+/// latency samples it timed, how late its schedule ran, its CPU, its errors (connections: subscribers it could not
+/// open) and its status, and in the connections scenario its own memory — kept so that one overloaded or failed agent
+/// is visible beside the merged figures.
 /// </summary>
 public sealed record AgentHealth(
     int Index,
@@ -21,7 +22,8 @@ public sealed record AgentHealth(
     long ScheduleLagP99Us,
     double CpuPercent,
     long Errors,
-    string Status);
+    string Status,
+    double? RssMiB = null);
 
 /// <summary>
 /// What one agent writes (<c>shard-N.json</c>): its part of the run, with the full histograms and the exact event

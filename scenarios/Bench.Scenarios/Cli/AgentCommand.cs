@@ -43,9 +43,10 @@ internal static class AgentCommand
         command.SetAction(async (parse, unused) =>
         {
             var problems = new List<string>();
-            if (!string.Equals(parse.GetValue(scenario), "push", StringComparison.OrdinalIgnoreCase))
+            var scenarioName = parse.GetValue(scenario)?.ToLowerInvariant();
+            if (scenarioName is not ("push" or "connections"))
             {
-                problems.Add($"scenario: agents run push shards; '{parse.GetValue(scenario)}' is not one (connections spreads over agents with bench run --agents)");
+                problems.Add($"scenario: agents run push (or, driven by bench run --agents, connections); '{parse.GetValue(scenario)}' is neither");
             }
 
             var transports = TransportOptions.Parse("--transport", CliOptions.SplitList([parse.GetValue(transport) ?? ""]), problems);
@@ -115,14 +116,28 @@ internal static class AgentCommand
                 return Program.UsageError([$"--subscribers: {total.Subscribers} subscribers cannot be shared by {count} agents (at least one each)"]);
             }
 
-            var agent = new AgentRun(transports[0], at!.Value, count!.Value, run!, method!.Value, url!, secret!, parse.GetValue(pid),
-                parse.GetValue(output) ?? Environment.GetEnvironmentVariable("BENCH_OUT") ?? ".", startAt!, total, parse.GetValue(readyTimeout) ?? TimeSpan.FromSeconds(60));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation());
             if (parse.GetValue(parent) is { } parentPid)
             {
                 _ = WatchParentAsync(parentPid, stop);
             }
 
+            if (scenarioName == "connections")
+            {
+                // Driven line by line over standard input by bench run --agents (see AgentHold).
+                var hold = new AgentHold(transports[0], at!.Value, count!.Value, url!, secret!, parse.GetValue(pid), total.Subscribers, parse.GetValue(readyTimeout) ?? TimeSpan.FromSeconds(60));
+                try
+                {
+                    return await hold.ExecuteAsync(new ConsoleProgress(), Console.Out, Console.In, TimeProvider.System, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return ExitCodes.Cancelled;
+                }
+            }
+
+            var agent = new AgentRun(transports[0], at!.Value, count!.Value, run!, method!.Value, url!, secret!, parse.GetValue(pid),
+                parse.GetValue(output) ?? Environment.GetEnvironmentVariable("BENCH_OUT") ?? ".", startAt!, total, parse.GetValue(readyTimeout) ?? TimeSpan.FromSeconds(60));
             try
             {
                 return await agent.ExecuteAsync(new ConsoleProgress(), Console.Out, Console.In, TimeProvider.System, stop.Token).ConfigureAwait(false);

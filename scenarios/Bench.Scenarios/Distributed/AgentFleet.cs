@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Bench.Reports.Json;
@@ -52,7 +51,7 @@ public static class AgentFleet
         {
             for (var k = 0; k < fleet.Agents; k++)
             {
-                agents.Add(AgentProcess.Start(k, fleet, transport, target, token, folder, s, context.ReadyTimeout));
+                agents.Add(AgentProcess.Start(k, fleet, "push", transport, target, token, folder, s, context.ReadyTimeout));
             }
 
             context.Progress.Message(string.Create(CultureInfo.InvariantCulture,
@@ -127,159 +126,12 @@ public static class AgentFleet
         }
     }
 
-    private static string Describe(int code) => code switch
+    internal static string Describe(int code) => code switch
     {
         137 => "code 137 (killed)",
         143 => "code 143 (terminated)",
         _ => "code " + code.ToString(CultureInfo.InvariantCulture),
     };
-
-    /// <summary>One <c>bench agent</c> process: its ready line, its shard line, its exit and the tail of its errors.</summary>
-    private sealed class AgentProcess : IDisposable
-    {
-        private readonly Process process;
-        private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly ConcurrentQueue<string> stderr = new();
-
-        private AgentProcess(int index, Process process, string share)
-        {
-            Index = index;
-            this.process = process;
-            Share = share;
-        }
-
-        public int Index { get; }
-
-        public string Share { get; }
-
-        public Task Ready => ready.Task;
-
-        public Task<int> Exited => exited.Task;
-
-        public static AgentProcess Start(int index, FleetOptions fleet, ITransport transport, TargetProcess target, string token, string folder, Plan.ScenarioSettings s, TimeSpan readyTimeout)
-        {
-            var inv = CultureInfo.InvariantCulture;
-            var (fileName, prefix) = ServeCommandLocator.Locate();
-            var info = new ProcessStartInfo(fileName)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var a in prefix)
-            {
-                info.ArgumentList.Add(a);
-            }
-
-            string[] args =
-            [
-                "agent", "push", "--transport", transport.Name, "--clock", ClockMethods.Name(fleet.Clock), "--target-pid", target.ProcessId.ToString(inv), "--parent-pid", Environment.ProcessId.ToString(inv),
-                "--rate", s.RatePerSec.ToString("R", inv), "--subscribers", s.Subscribers.ToString(inv), "--payload", s.PayloadBytes.ToString(inv),
-                "--duration", Ms(s.Duration), "--warmup", Ms(s.Warmup), "--cost-probe", Ms(s.CostProbe), "--ready-timeout", Ms(readyTimeout + TimeSpan.FromSeconds(30)),
-            ];
-            foreach (var a in args)
-            {
-                info.ArgumentList.Add(a);
-            }
-
-            // The environment a pod of the Indexed Job gets (deploy/k8s/agents-job.yaml).
-            info.Environment["JOB_COMPLETION_INDEX"] = index.ToString(inv);
-            info.Environment["BENCH_AGENTS"] = fleet.Agents.ToString(inv);
-            info.Environment["BENCH_TARGET_URL"] = target.Url;
-            info.Environment["BENCH_TOKEN"] = token;
-            info.Environment["BENCH_RUN_ID"] = fleet.RunId;
-            info.Environment["BENCH_START_AT"] = "stdin";
-            info.Environment["BENCH_OUT"] = folder;
-            var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-            var (first, size) = AgentShare.Split(s.Subscribers, index, fleet.Agents);
-            var agent = new AgentProcess(index, process, string.Create(inv, $"agent {index}: {first:N0}–{first + size - 1:N0}"));
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data == "ready")
-                {
-                    agent.ready.TrySetResult();
-                }
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is { } line && line.Length > 0 && !line.StartsWith('\r'))
-                {
-                    agent.stderr.Enqueue(line);
-                    while (agent.stderr.Count > 10)
-                    {
-                        agent.stderr.TryDequeue(out string? _);
-                    }
-                }
-            };
-            process.Exited += (_, _) => agent.exited.TrySetResult(SafeExitCode(process));
-            try
-            {
-                process.Start();
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                throw new TargetFailedException($"agent {index} did not start: {e.Message}", e);
-            }
-
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return agent;
-        }
-
-        /// <summary>Tells the agent when its load starts (this machine's monotonic clock).</summary>
-        public void Start(long timestamp)
-        {
-            try
-            {
-                process.StandardInput.WriteLine("start " + timestamp.ToString(CultureInfo.InvariantCulture));
-                process.StandardInput.Flush();
-            }
-            catch (IOException)
-            {
-                // It has exited; its exit is reported with the others'.
-            }
-        }
-
-        public string StderrTail()
-        {
-            var lines = stderr.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).TakeLast(3).ToList();
-            return lines.Count == 0 ? "" : ": " + string.Join(" | ", lines);
-        }
-
-        private static int SafeExitCode(Process p)
-        {
-            try
-            {
-                return p.ExitCode;
-            }
-            catch (InvalidOperationException)
-            {
-                return -1;
-            }
-        }
-
-        private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
-
-        public void Dispose()
-        {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit(5_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited between the check and the kill.
-            }
-
-            process.Dispose();
-        }
-    }
 }
 
 /// <summary>Some agents did not finish: the merged result of the others is kept and the run fails (exit 4).</summary>

@@ -77,6 +77,13 @@ public sealed record AgentRun(
     }
 
     /// <summary>
+    /// Reads a line on a thread of its own: the console's asynchronous read blocks the pool thread that calls it, and
+    /// an agent's subscribers need every pool thread (a blocked one stalled half of them in a test).
+    /// </summary>
+    public static Task<string?> ReadLineAsync(TextReader input, CancellationToken ct) =>
+        Task.Factory.StartNew(input.ReadLine, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>
     /// Says <c>ready</c>, then waits for the start: a line <c>start TIMESTAMP</c> on standard input (this machine's
     /// monotonic clock, from <c>bench run --agents</c>), or the UTC time <see cref="Start"/> names (a Kubernetes job).
     /// </summary>
@@ -86,7 +93,7 @@ public sealed record AgentRun(
         await output.FlushAsync(ct).ConfigureAwait(false);
         if (Start == "stdin")
         {
-            var line = await input.ReadLineAsync(ct).ConfigureAwait(false);
+            var line = await ReadLineAsync(input, ct).ConfigureAwait(false);
             if (line is null || !line.StartsWith("start ", StringComparison.Ordinal) || !long.TryParse(line.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var at))
             {
                 throw new TargetFailedException($"agent {Index}: expected 'start TIMESTAMP' on standard input, got '{line}'");

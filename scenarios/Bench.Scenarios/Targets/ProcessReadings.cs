@@ -44,4 +44,25 @@ public static class ProcessReadings
             return 0;
         }
     }
+
+    /// <summary>The open-file limit (soft) of a target process on this machine, or null where it cannot be read.</summary>
+    public static long? OpenFileLimit(ITargetHandle target)
+    {
+        if (target is not TargetProcess p)
+        {
+            return null;
+        }
+
+        var limits = $"/proc/{p.ProcessId}/limits";
+        try
+        {
+            var line = File.ReadLines(limits).FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+            var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            return soft is null ? null : soft == "unlimited" ? long.MaxValue : long.Parse(soft, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 }

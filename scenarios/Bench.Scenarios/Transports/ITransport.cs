@@ -91,4 +91,8 @@ public sealed record FaultSetup(string Token, IReadOnlyList<string> Streams, Del
 }
 
 /// <summary>What the connections scenario gives: the accounting, the largest message, the keep-alive interval of idle subscribers.</summary>
-public sealed record HeldSetup(DeliveryAccounting Accounting, int MaxMessage, TimeSpan KeepAlive);
+public sealed record HeldSetup(DeliveryAccounting Accounting, int MaxMessage, TimeSpan KeepAlive)
+{
+    /// <summary>A target another process started (an agent's share of the subscribers); null: the transport starts its own.</summary>
+    public AttachedTarget? Attached { get; init; }
+}

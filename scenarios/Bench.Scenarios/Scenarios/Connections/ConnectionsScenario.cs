@@ -97,7 +97,10 @@ public sealed class ConnectionsScenario : IScenario
         var accounting = new DeliveryAccounting(recorder, streams);
         var meter = new FanOutMeter();
         accounting.OnDistinctArrival = (fields, arrival) => meter.Arrived(DeliveryAccounting.EventNumber(fields.Id), arrival);
-        await using var held = await transport.StartHeldAsync(context, new HeldSetup(accounting, MaxMessage, KeepAlive), ct).ConfigureAwait(false);
+        await using var held = context.Fleet is { } fleet
+            ? await Distributed.AgentHeldSubscribers.StartAsync(context, transport, fleet, meter, ct).ConfigureAwait(false)
+            : await transport.StartHeldAsync(context, new HeldSetup(accounting, MaxMessage, KeepAlive), ct).ConfigureAwait(false);
+        var spread = held as Distributed.AgentHeldSubscribers;
         var target = held.Target;
         var baseline = await held.MemoryAsync(ct).ConfigureAwait(false);
         var publisher = await held.ConnectPublisherAsync(new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
@@ -159,10 +162,20 @@ public sealed class ConnectionsScenario : IScenario
             // Idle: every subscriber held, nothing published; keep-alive is all that moves.
             context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport.Name}: holding {held.Count:N0} idle for {idle.TotalSeconds:0} s"));
             var harness = CpuMeter.ForCurrentProcess(context.Clock);
+            if (spread is not null)
+            {
+                await spread.CpuAsync(ct).ConfigureAwait(false);
+            }
+
             var cpuBefore = target.CpuTime();
             await Task.Delay(idle, ct).ConfigureAwait(false);
             var idleCpuSeconds = (target.CpuTime() - cpuBefore).TotalSeconds;
             var (_, harnessPercent) = harness.Read();
+            if (spread is not null)
+            {
+                // The harness is the agents: their CPU over the idle window, added up.
+                harnessPercent = (await spread.CpuAsync(ct).ConfigureAwait(false)).Sum();
+            }
             var idlePercent = 100 * idleCpuSeconds / (idle.TotalSeconds * Environment.ProcessorCount);
             if (target.HasExited)
             {
@@ -191,9 +204,22 @@ public sealed class ConnectionsScenario : IScenario
                     ? new TargetStats(Math.Round(idleCpuSeconds, 2), Math.Round(target.PeakRssMiB(), 2), Math.Round(idlePercent, 2))
                     : new TargetStats(0, 0, 0, Measured: false),
                 Connections = summary,
-                Warnings = failed > 0 ? [string.Create(CultureInfo.InvariantCulture, $"{failed:N0} of {n:N0} subscribers could not be opened; figures are for the {held.Count:N0} that were.")] : [],
+                Warnings = failed > 0 ? [string.Create(CultureInfo.InvariantCulture, $"{failed:N0} of {n:N0} subscribers could not be opened; figures are for the {held.Count:N0} that were.{(spread is null ? "" : " " + Limits(spread, n))}")] : [],
+                Agents = spread?.Health() ?? [],
+                Distribution = spread?.Distribution(context.Fleet!.Clock),
             };
         }
+    }
+
+    /// <summary>Which side's limit stood in the way: the agents' (each holds its share) or the target's (it holds them all).</summary>
+    private static string Limits(Distributed.AgentHeldSubscribers spread, int n)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var agentLimit = OpenFileLimit();
+        var targetLimit = Targets.ProcessReadings.OpenFileLimit(spread.Target);
+        var worst = spread.Health().MaxBy(a => a.Errors)!;
+        return string.Create(inv,
+            $"Each agent held at most {spread.Health().Max(a => a.Subscribers):N0} (open-file limit {agentLimit:N0}; agent {worst.Index} could not open {worst.Errors:N0}); the target held {spread.Count:N0} of {n:N0} (its open-file limit {(targetLimit is { } t ? t.ToString("N0", inv) : "unknown")}).");
     }
 
     private static long Percentile(List<long> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];

@@ -4,7 +4,7 @@ namespace Bench.Scenarios.Scenarios.Connections;
 /// Times one broadcast at a time: how many of the expected subscribers have the event, and when the last of them got
 /// it. Arrivals of any other event are ignored.
 /// </summary>
-internal sealed class FanOutMeter
+public sealed class FanOutMeter
 {
     private long current = -1;
     private int expected;
@@ -26,7 +26,10 @@ internal sealed class FanOutMeter
         }
     }
 
-    public void Arrived(long number, long arrivalTimestamp)
+    public void Arrived(long number, long arrivalTimestamp) => Arrived(number, 1, arrivalTimestamp);
+
+    /// <summary><paramref name="count"/> subscribers (an agent's share) have event <paramref name="number"/>, the last at <paramref name="lastArrival"/>.</summary>
+    public void Arrived(long number, int count, long lastArrival)
     {
         lock (this)
         {
@@ -35,8 +38,8 @@ internal sealed class FanOutMeter
                 return;
             }
 
-            arrived++;
-            lastArrival = Math.Max(lastArrival, arrivalTimestamp);
+            arrived += count;
+            this.lastArrival = Math.Max(this.lastArrival, lastArrival);
             if (arrived == expected)
             {
                 done.TrySetResult();

@@ -9,7 +9,7 @@ using Bench.Targets.Hosting;
 namespace Bench.Scenarios.Transports.Hub;
 
 /// <summary>Idle subscribers of one hub-based transport, opened in batches (spread over 127.0.0.x past one address's ports) and held.</summary>
-internal sealed class HubHeldSubscribers(TargetProcess target, string token, HeldSetup setup, HubTransport transport, ScenarioContext context) : IHeldSubscribers
+internal sealed class HubHeldSubscribers(ITargetHandle target, string token, HeldSetup setup, HubTransport transport, ScenarioContext context) : IHeldSubscribers
 {
     private readonly List<IStreamSubscriber> subscribers = [];
     private readonly HashSet<int> addresses = [];
@@ -36,6 +36,11 @@ internal sealed class HubHeldSubscribers(TargetProcess target, string token, Hel
 
     public static async Task<HubHeldSubscribers> StartAsync(ScenarioContext context, HeldSetup setup, HubTransport transport, CancellationToken ct)
     {
+        if (setup.Attached is { } attached)
+        {
+            return new HubHeldSubscribers(attached.Handle, attached.Token, setup, transport, context);
+        }
+
         var token = Secrets.NewToken();
 
         // The hub's own keep-alive at the same interval as the subscribers': SSE comments and SignalR pings come from it.
@@ -85,14 +90,23 @@ internal sealed class HubHeldSubscribers(TargetProcess target, string token, Hel
         }
 
         OpeningSeconds += watch.Elapsed.TotalSeconds;
-        await HubTarget.WaitForSubscribersAsync(target, subscribers.Count, TimeSpan.FromSeconds(60), context, ct).ConfigureAwait(false);
+
+        // An agent's share is one of several: whoever started the hub waits for all of them.
+        if (setup.Attached is null)
+        {
+            await HubTarget.WaitForSubscribersAsync(target, subscribers.Count, TimeSpan.FromSeconds(60), context, ct).ConfigureAwait(false);
+        }
         return failed;
     }
 
     public async ValueTask DisposeAsync()
     {
         // Closing thousands politely takes a while and measures nothing: stop the target, then drop the connections.
-        await target.DisposeAsync().ConfigureAwait(false);
+        if (target is TargetProcess own)
+        {
+            await own.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 }

@@ -11,7 +11,7 @@ using Bench.Targets.Webhooks;
 namespace Bench.Scenarios.Transports.Webhook;
 
 /// <summary>Webhook endpoints registered with the dispatcher for the connections scenario, on the harness's receiver, each its own origin.</summary>
-internal sealed class WebhookEndpoints(TargetProcess target, string token, string secret, WebhookSubscriberHost receivers, TempOutbox outbox) : IHeldSubscribers
+internal sealed class WebhookEndpoints(ITargetHandle target, string token, string secret, WebhookSubscriberHost receivers, TempOutbox outbox) : IHeldSubscribers
 {
     private int registered;
 
@@ -36,10 +36,15 @@ internal sealed class WebhookEndpoints(TargetProcess target, string token, strin
     public static async Task<WebhookEndpoints> StartAsync(ScenarioContext context, HeldSetup setup, CancellationToken ct)
     {
         var (accounting, MaxMessage) = (setup.Accounting, setup.MaxMessage);
-        var token = Secrets.NewToken();
+        var token = setup.Attached?.Token ?? Secrets.NewToken();
         var secret = WebhookSignature.NewSecret();
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, MaxMessage, ct).ConfigureAwait(false);
         var outbox = new TempOutbox();
+        if (setup.Attached is { } attached)
+        {
+            return new WebhookEndpoints(attached.Handle, token, secret, receivers, outbox);
+        }
+
         try
         {
             var target = await TargetProcess.StartAsync(TargetRole.Dispatcher, ["--outbox", outbox.Path],
@@ -71,7 +76,11 @@ internal sealed class WebhookEndpoints(TargetProcess target, string token, strin
 
     public async ValueTask DisposeAsync()
     {
-        await target.DisposeAsync().ConfigureAwait(false);
+        if (target is TargetProcess own)
+        {
+            await own.DisposeAsync().ConfigureAwait(false);
+        }
+
         outbox.Dispose();
         await receivers.DisposeAsync().ConfigureAwait(false);
     }
