@@ -55,7 +55,16 @@ public static class ResultsJson
             throw new InvalidDataException($"{path}: index {shard.Index} of count {shard.Count} is not a shard of a job");
         }
 
-        if (ResultsValidator.Problem(new RunResults { RunId = shard.RunId, StartedAt = DateTimeOffset.UnixEpoch, Profile = "shard", Environment = new EnvironmentInfo("", "", 1, 0, "", "", null, ""), Results = [shard.Result] }) is { } problem)
+        // The shard's case is checked as a results file's would be: one result in a run of its own.
+        var asRun = new RunResults
+        {
+            RunId = shard.RunId,
+            StartedAt = DateTimeOffset.UnixEpoch,
+            Profile = "shard",
+            Environment = new EnvironmentInfo("", "", 1, 0, "", "", null, ""),
+            Results = [shard.Result],
+        };
+        if (ResultsValidator.Problem(asRun) is { } problem)
         {
             throw new InvalidDataException($"{path}: {problem}");
         }

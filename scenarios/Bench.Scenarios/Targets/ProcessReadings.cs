@@ -46,14 +46,12 @@ public static class ProcessReadings
     }
 
     /// <summary>The open-file limit (soft) of a target process on this machine, or null where it cannot be read.</summary>
-    public static long? OpenFileLimit(ITargetHandle target)
-    {
-        if (target is not TargetProcess p)
-        {
-            return null;
-        }
+    public static long? OpenFileLimit(ITargetHandle target) =>
+        target is TargetProcess p ? OpenFileLimit($"/proc/{p.ProcessId}/limits") : null;
 
-        var limits = $"/proc/{p.ProcessId}/limits";
+    /// <summary>The soft "Max open files" of a <c>/proc/PID/limits</c> file, or null where it cannot be read.</summary>
+    public static long? OpenFileLimit(string limits)
+    {
         try
         {
             var line = File.ReadLines(limits).FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));

@@ -55,18 +55,7 @@ public sealed class ConnectionsScenario : IScenario
     public static IReadOnlyList<int> Tiers(int n) => [.. new[] { 100, 1_000 }.Where(t => t < n).Append(n)];
 
     /// <summary>The open-file limit (soft) of this process, or null where it cannot be read.</summary>
-    public static long? OpenFileLimit()
-    {
-        const string limits = "/proc/self/limits";
-        if (!File.Exists(limits))
-        {
-            return null;
-        }
-
-        var line = File.ReadLines(limits).FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
-        var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        return soft is null ? null : soft == "unlimited" ? long.MaxValue : long.Parse(soft, CultureInfo.InvariantCulture);
-    }
+    public static long? OpenFileLimit() => Targets.ProcessReadings.OpenFileLimit("/proc/self/limits");
 
     /// <summary>A problem with holding <paramref name="connections"/> open on this machine, naming the option; null when it can.</summary>
     public static string? CheckLimits(int connections) => CheckLimits(connections, OpenFileLimit());
