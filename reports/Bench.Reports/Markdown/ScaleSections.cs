@@ -180,7 +180,7 @@ internal static class ScaleSections
 
         sb.AppendLine("### Memory and fan-out by size");
         sb.AppendLine();
-        var sizes = new MarkdownTable("transport", "subscribers", "target RSS", "managed heap", "RSS per subscriber", "managed per subscriber", "fan-out p50", "fan-out p99", "fan-out max", "broadcasts", "incomplete");
+        var sizes = new MarkdownTable("transport", "subscribers", "target RSS", "managed heap", "RSS per subscriber", "managed per subscriber", "harness RSS per subscriber", "fan-out p50", "fan-out p99", "fan-out max", "broadcasts", "incomplete");
         foreach (var r in results)
         {
             var c = r.Connections!;
@@ -191,12 +191,13 @@ internal static class ScaleSections
                 const string none = "not measured";
                 sizes.Row(MarkdownReport.Label(r), f.Subscribers.ToString("N0", Inv), m is null ? none : m.RssMiB.ToString("N1", Inv) + " MiB", m is null ? none : m.ManagedMiB.ToString("N1", Inv) + " MiB",
                     m is null ? none : m.RssKiBPerSubscriber.ToString("N1", Inv) + " KiB", m is null ? none : m.ManagedKiBPerSubscriber.ToString("N1", Inv) + " KiB",
+                    m?.HarnessRssKiBPerSubscriber is { } h ? h.ToString("N1", Inv) + " KiB" : r.Distribution is not null ? "in agents" : none,
                     Formats.Milliseconds(f.P50Us), Formats.Milliseconds(f.P99Us), Formats.Milliseconds(f.MaxUs), f.Broadcasts.ToString(Inv), f.Incomplete.ToString(Inv));
             }
         }
 
         sizes.WriteTo(sb);
-        sb.AppendLine("Memory per subscriber is the target's growth over the same target with none, after a full garbage collection, divided by the subscribers; at 100 the process's own fluctuations weigh as much as the subscribers. Fan-out time runs from an event's publish until the last subscriber has read it; with few broadcasts, p99 is close to their maximum.");
+        sb.AppendLine("Memory per subscriber is the target's growth over the same target with none, after a full garbage collection, divided by the subscribers; at 100 the process's own fluctuations weigh as much as the subscribers. Harness RSS per subscriber is the same reading of Bench's own process, the side that holds the subscribers (with `--agents`, the Agents table gives each agent's RSS instead). Fan-out time runs from an event's publish until the last subscriber has read it; with few broadcasts, p99 is close to their maximum.");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"![connections: memory per subscriber and fan-out time against subscribers](charts/{ChartNames.Connections})");
         sb.AppendLine();

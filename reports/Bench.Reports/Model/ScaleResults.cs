@@ -56,7 +56,14 @@ public sealed record ConnectionsSummary(
     string? SubscriberNoun = null);
 
 /// <summary>The target's memory with N subscribers: totals and per-subscriber growth over the target with none (KiB).</summary>
-public sealed record MemoryPoint(int Subscribers, double RssMiB, double ManagedMiB, double RssKiBPerSubscriber, double ManagedKiBPerSubscriber);
+public sealed record MemoryPoint(int Subscribers, double RssMiB, double ManagedMiB, double RssKiBPerSubscriber, double ManagedKiBPerSubscriber)
+{
+    /// <summary>
+    /// The harness's own RSS growth per subscriber it holds (the subscribing side: what one agent needs), after a full
+    /// collection; null when the subscribers were held by agent processes or not measured.
+    /// </summary>
+    public double? HarnessRssKiBPerSubscriber { get; init; }
+}
 
 /// <summary>Fan-out completion with N subscribers: from an event's intended publish time until the last of the N had it.</summary>
 public sealed record FanOutPoint(int Subscribers, int Broadcasts, long P50Us, long P99Us, long MaxUs, long Incomplete);
@@ -112,7 +119,12 @@ public sealed record LaunchFigures(
     long Duplicated,
     long Errors,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Position = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ProbeP50Us = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ProbeP50Us = null)
+{
+    /// <summary>p90 latency, kept for interleaved blocks (<c>bench ab</c>), whose few hundred samples make p99 a maximum.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? P90Us { get; init; }
+}
 
 /// <summary>
 /// The loopback echo probe measured beside a case's measured window (the ci profile): a raw TCP round trip of the

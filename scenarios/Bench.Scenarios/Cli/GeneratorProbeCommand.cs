@@ -41,7 +41,7 @@ internal static class GeneratorProbeCommand
                 var sink = new Uri(receiver.Url + "/sink");
                 // An invoker, not an HttpClient: no per-request timeout and header merging, as a generator needs none.
                 var clients = Enumerable.Range(0, n).Select(_ => new HttpMessageInvoker(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, UseCookies = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })).ToArray();
-                var (rate, p50, p99) = await MeasureAsync(n, during, async (it, token) =>
+                var (rate, p50, p99, cpu) = await MeasureAsync(n, during, receiver, async (it, token) =>
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, sink) { Content = new ByteArrayContent(body) };
                     using var response = await clients[it.VirtualUser].SendAsync(request, token).ConfigureAwait(false);
@@ -50,7 +50,7 @@ internal static class GeneratorProbeCommand
                         throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
                     }
                 }, ct).ConfigureAwait(false);
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http POST {sink}: {rate:N0} requests/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)})"));
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http POST {sink}: {rate:N0} requests/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu}"));
                 foreach (var c in clients)
                 {
                     c.Dispose();
@@ -58,7 +58,7 @@ internal static class GeneratorProbeCommand
 
                 if (parse.GetValue(hold))
                 {
-                    o.WriteLine($"holding the receiver: {sink} (Ctrl-C to stop)");
+                    o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding the receiver (pid {receiver.ProcessId}): {sink} (Ctrl-C to stop)"));
                     o.Flush();
                     try
                     {
@@ -75,7 +75,7 @@ internal static class GeneratorProbeCommand
             {
                 var sockets = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => WebSocketClients.ConnectAsync(hub.Url, "/ws/echo", null, ct))).ConfigureAwait(false);
                 var buffers = sockets.Select(_ => new byte[64 * 1024]).ToArray();
-                var (rate, p50, p99) = await MeasureAsync(n, during, async (it, token) =>
+                var (rate, p50, p99, cpu) = await MeasureAsync(n, during, hub, async (it, token) =>
                 {
                     var socket = sockets[it.VirtualUser];
                     await socket.SendAsync(body, WebSocketMessageType.Binary, true, token).ConfigureAwait(false);
@@ -84,7 +84,7 @@ internal static class GeneratorProbeCommand
                         throw new IterationFailedException("echo_mismatch");
                     }
                 }, ct).ConfigureAwait(false);
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"websocket echo {hub.Url}/ws/echo: {rate:N0} round trips/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)})"));
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"websocket echo {hub.Url}/ws/echo: {rate:N0} round trips/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu})"));
                 foreach (var s in sockets)
                 {
                     await WebSocketClients.CloseQuietlyAsync(s).ConfigureAwait(false);
@@ -96,14 +96,33 @@ internal static class GeneratorProbeCommand
         return command;
     }
 
-    private static async Task<(double Rate, long P50, long P99)> MeasureAsync(int connections, TimeSpan during, IterationAction action, CancellationToken ct)
+    /// <summary>
+    /// The closed-model rate over <paramref name="during"/> after a 2 s warm-up, its latency, and the CPU time per
+    /// request of this process (the generator) and of <paramref name="target"/> over the same measured window.
+    /// </summary>
+    private static async Task<(double Rate, long P50, long P99, string Cpu)> MeasureAsync(int connections, TimeSpan during, TargetProcess target, IterationAction action, CancellationToken ct)
     {
         var clock = TimeProvider.System;
         var warmup = TimeSpan.FromSeconds(2);
         var recorder = new RunRecorder(clock, clock.GetTimestamp(), warmup, (int)(warmup + during).TotalSeconds + 30);
-        await new LoadRunner(new LoadRunnerOptions { Simulations = [Simulation.KeepConstant(connections, warmup), Simulation.KeepConstant(connections, during)] })
-            .RunAsync(action, recorder, ct).ConfigureAwait(false);
+        long done = 0;
+        var self = System.Diagnostics.Process.GetCurrentProcess();
+        var running = new LoadRunner(new LoadRunnerOptions { Simulations = [Simulation.KeepConstant(connections, warmup), Simulation.KeepConstant(connections, during)] })
+            .RunAsync(async (it, token) =>
+            {
+                await action(it, token).ConfigureAwait(false);
+                Interlocked.Increment(ref done);
+            }, recorder, ct);
+        await Task.Delay(warmup, ct).ConfigureAwait(false);
+        self.Refresh();
+        var (ownFrom, targetFrom, doneFrom) = (self.TotalProcessorTime, target.CpuTime(), Interlocked.Read(ref done));
+        await running.ConfigureAwait(false);
+        self.Refresh();
+        var requests = Math.Max(1, Interlocked.Read(ref done) - doneFrom);
+        var ownUs = (self.TotalProcessorTime - ownFrom).TotalMicroseconds / requests;
+        var targetUs = (target.CpuTime() - targetFrom).TotalMicroseconds / requests;
         var latency = recorder.LatencySnapshot();
-        return (recorder.Delivered / during.TotalSeconds, latency.GetValueAtPercentile(50), latency.GetValueAtPercentile(99));
+        return (recorder.Delivered / during.TotalSeconds, latency.GetValueAtPercentile(50), latency.GetValueAtPercentile(99),
+            string.Create(CultureInfo.InvariantCulture, $"CPU per request: generator {ownUs:N1} µs, target {targetUs:N1} µs"));
     }
 }

@@ -99,6 +99,13 @@ public sealed class DeliveryWire : IDisposable
         ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, source, opened, handshakeUntilTold, ct),
     };
 
+    /// <summary>
+    /// A connection to <paramref name="endpoint"/> as this wire opens it for HTTP (loopback or an allowed host, TLS with
+    /// the run's pin, bytes counted), for a client that speaks the protocol itself.
+    /// </summary>
+    public ValueTask<Stream> OpenStreamAsync(DnsEndPoint endpoint, IPAddress? source, Action<WireMeter.Connection>? opened, bool handshakeUntilTold, CancellationToken ct) =>
+        ConnectAsync(endpoint, source, opened, handshakeUntilTold, ct);
+
     private async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, IPAddress? source, Action<WireMeter.Connection>? opened, bool handshakeUntilTold, CancellationToken ct)
     {
         IPAddress address;

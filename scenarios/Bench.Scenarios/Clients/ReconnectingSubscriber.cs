@@ -41,8 +41,20 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
     /// <summary>Opens the connection again, resuming after <paramref name="resumeFrom"/> when given.</summary>
     protected abstract Task ReopenAsync(long? resumeFrom, CancellationToken ct);
 
-    /// <summary>Reads the next event's body into <paramref name="buffer"/>; its length, or -1 when the connection closed.</summary>
-    protected abstract ValueTask<int> ReceiveAsync(byte[] buffer, CancellationToken ct);
+    /// <summary>
+    /// Reads the next event's body into <paramref name="buffer"/>, at most <paramref name="limit"/> bytes (the buffer may be
+    /// longer: a borrowed one); its length, or -1 when the connection closed.
+    /// </summary>
+    protected abstract ValueTask<int> ReceiveAsync(byte[] buffer, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// Whether this subscriber can wait for the next message without a buffer (<see cref="WaitForMessageAsync"/>): it
+    /// then borrows one from the shared pool only while a message is read, and an idle subscriber holds none.
+    /// </summary>
+    protected virtual bool BorrowsBuffer => false;
+
+    /// <summary>Waits until a message begins to arrive, holding no buffer; false when the connection closed instead.</summary>
+    protected virtual ValueTask<bool> WaitForMessageAsync(CancellationToken ct) => ValueTask.FromResult(true);
 
     /// <summary>Closes the connection now (politely if it can); called when the subscriber stops.</summary>
     protected abstract ValueTask CloseAsync();
@@ -90,7 +102,7 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
 
     private async Task RunAsync(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes)
     {
-        var buffer = new byte[maxMessageBytes];
+        var owned = BorrowsBuffer ? null : new byte[maxMessageBytes];
         while (!stop.IsCancellationRequested)
         {
             Exception? ended = null;
@@ -98,15 +110,34 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
             {
                 while (true)
                 {
-                    var length = await ReceiveAsync(buffer, stop.Token).ConfigureAwait(false);
-                    if (length < 0)
+                    if (owned is null && !await WaitForMessageAsync(stop.Token).ConfigureAwait(false))
                     {
                         break;
                     }
 
-                    if (Account(accounting, buffer.AsSpan(0, length), clock.GetTimestamp()) is { } fields && fields.Stream == Stream)
+                    var buffer = owned ?? System.Buffers.ArrayPool<byte>.Shared.Rent(maxMessageBytes);
+                    Bench.Targets.Events.EnvelopeFields? fields;
+                    try
                     {
-                        Interlocked.Exchange(ref lastSeq, fields.Seq);
+                        var length = await ReceiveAsync(buffer, maxMessageBytes, stop.Token).ConfigureAwait(false);
+                        if (length < 0)
+                        {
+                            break;
+                        }
+
+                        fields = Account(accounting, buffer.AsSpan(0, length), clock.GetTimestamp());
+                    }
+                    finally
+                    {
+                        if (owned is null)
+                        {
+                            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                        }
+                    }
+
+                    if (fields is { } f && f.Stream == Stream)
+                    {
+                        Interlocked.Exchange(ref lastSeq, f.Seq);
                     }
 
                     if (Options.ProcessingTime?.Invoke() is { } busy && busy > TimeSpan.Zero)

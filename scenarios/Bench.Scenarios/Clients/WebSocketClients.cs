@@ -81,7 +81,10 @@ public static class WebSocketClients
     }
 
     /// <summary>Reads one whole message into <paramref name="buffer"/>; returns its length, or -1 on close.</summary>
-    public static async ValueTask<int> ReceiveMessageAsync(WebSocket socket, byte[] buffer, CancellationToken ct)
+    public static ValueTask<int> ReceiveMessageAsync(WebSocket socket, byte[] buffer, CancellationToken ct) => ReceiveMessageAsync(socket, buffer.AsMemory(), ct);
+
+    /// <summary>Reads one whole message into <paramref name="buffer"/> (at most its length); returns its length, or -1 on close.</summary>
+    public static async ValueTask<int> ReceiveMessageAsync(WebSocket socket, Memory<byte> buffer, CancellationToken ct)
     {
         var length = 0;
         while (true)
@@ -91,7 +94,7 @@ public static class WebSocketClients
                 throw new InvalidDataException($"a message exceeded the client's {buffer.Length}-byte buffer");
             }
 
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+            var result = await socket.ReceiveAsync(buffer[length..], ct).ConfigureAwait(false);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return -1;
@@ -103,6 +106,16 @@ public static class WebSocketClients
                 return length;
             }
         }
+    }
+
+    /// <summary>
+    /// Waits until a message begins to arrive without holding a buffer (a zero-byte receive): an idle subscriber then
+    /// costs no receive buffer. False when the peer closed instead.
+    /// </summary>
+    public static async ValueTask<bool> WaitForMessageAsync(WebSocket socket, CancellationToken ct)
+    {
+        var result = await socket.ReceiveAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
+        return result.MessageType != WebSocketMessageType.Close;
     }
 
     /// <summary>Closes politely when the socket is still open; a failure to close is not a measurement error.</summary>

@@ -92,6 +92,9 @@ public sealed class ConnectionsScenario : IScenario
         var spread = held as Distributed.AgentHeldSubscribers;
         var target = held.Target;
         var baseline = await held.MemoryAsync(ct).ConfigureAwait(false);
+        // The subscribing side's own memory, measured the same way as the target's (after a full compacting collection),
+        // when this process holds the subscribers; agents report theirs in the Agents table.
+        var harnessBaseline = spread is null ? Bench.Targets.Hosting.MemoryStats.Measure() : null;
         var publisher = await held.ConnectPublisherAsync(new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
         await using (publisher.ConfigureAwait(false))
         {
@@ -110,8 +113,12 @@ public sealed class ConnectionsScenario : IScenario
                 var count = held.Count;
                 if (now is not null && baseline is not null)
                 {
+                    var harnessNow = harnessBaseline is null ? null : Bench.Targets.Hosting.MemoryStats.Measure();
                     memory.Add(new MemoryPoint(count, Math.Round(now.RssBytes / 1048576.0, 1), Math.Round(now.ManagedBytes / 1048576.0, 1),
-                        Math.Round((now.RssBytes - baseline.RssBytes) / 1024.0 / count, 2), Math.Round((now.ManagedBytes - baseline.ManagedBytes) / 1024.0 / count, 2)));
+                        Math.Round((now.RssBytes - baseline.RssBytes) / 1024.0 / count, 2), Math.Round((now.ManagedBytes - baseline.ManagedBytes) / 1024.0 / count, 2))
+                    {
+                        HarnessRssKiBPerSubscriber = harnessNow is null ? null : Math.Round((harnessNow.RssBytes - harnessBaseline!.RssBytes) / 1024.0 / count, 2),
+                    });
                 }
 
                 var completion = Histograms.Create();
@@ -143,7 +150,7 @@ public sealed class ConnectionsScenario : IScenario
                 fanOut.Add(new FanOutPoint(count, broadcasts, completion.GetValueAtPercentile(50), completion.GetValueAtPercentile(99), completion.GetValueAtPercentile(100), incomplete));
                 lastFanOut = HistogramCodec.Summarize(completion);
                 context.Progress.Message(string.Create(CultureInfo.InvariantCulture,
-                    $"  {Name}/{transport.Name}: {count:N0} subscribers, {(memory.Count > 0 ? memory[^1].RssKiBPerSubscriber.ToString("N1", CultureInfo.InvariantCulture) + " KiB RSS each" : "memory not measured")}; fan-out p50 {Bench.Reports.Metrics.Formats.Milliseconds(fanOut[^1].P50Us)}"));
+                    $"  {Name}/{transport.Name}: {count:N0} subscribers, {(memory.Count > 0 ? memory[^1].RssKiBPerSubscriber.ToString("N1", CultureInfo.InvariantCulture) + " KiB RSS each" : "memory not measured")}{(memory.Count > 0 && memory[^1].HarnessRssKiBPerSubscriber is { } h ? " (harness " + h.ToString("N1", CultureInfo.InvariantCulture) + " KiB each)" : "")}; fan-out p50 {Bench.Reports.Metrics.Formats.Milliseconds(fanOut[^1].P50Us)}"));
             }
 
             var openedPerSec = held.Count / Math.Max(0.001, held.OpeningSeconds);

@@ -58,6 +58,13 @@ public sealed class PushScenario : IScenario
         using var ownWire = givenWire is null ? DeliveryWire.For(variant) : null;
         var wire = givenWire ?? ownWire!;
         var agent = context.Agent;
+        if (agent is not null)
+        {
+            // An agent connects to the target it was given (a Service name on Kubernetes), as a target file's hosts are
+            // allowed; everything else stays loopback only. The wrapper shares the wire's meter and identity.
+            wire = wire.WithHosts([new Uri(agent.Target.Handle.Url).Host]);
+        }
+
         var streams = Enumerable.Range(agent?.FirstStream ?? 0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
         var token = Secrets.NewToken();

@@ -97,7 +97,7 @@ public sealed class SseSubscriber : ReconnectingSubscriber
         }
     }
 
-    protected override async ValueTask<int> ReceiveAsync(byte[] buffer, CancellationToken ct)
+    protected override async ValueTask<int> ReceiveAsync(byte[] buffer, int limit, CancellationToken ct)
     {
         var current = reader ?? throw new InvalidOperationException("not connected");
         var silence = Options.KeepAliveInterval > TimeSpan.Zero && Options.KeepAliveTimeout > TimeSpan.Zero
