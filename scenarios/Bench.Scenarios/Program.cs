@@ -79,6 +79,7 @@ public static class Program
                 CompareCommand.Create(),
                 AbCommand.Create(token),
                 CalibrateCommand.Create(),
+                TrendCommand.Create(),
                 ListCommand.Create(),
                 EngineProbeCommand.Create(token),
                 ProxyCommand.Create(token),

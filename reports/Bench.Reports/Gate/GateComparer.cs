@@ -283,6 +283,7 @@ public static class GateComparer
         {
             "latency.p50" => l.P50Us,
             "latency.p99" => l.P99Us,
+            "latency.p90" => l.P90Us ?? double.NaN,
             "throughput.achieved" => l.AchievedPerSec,
             "target.cpuUsPerEvent" => l.TargetCpuUsPerEvent,
             _ => double.NaN,

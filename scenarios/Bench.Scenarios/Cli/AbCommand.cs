@@ -35,9 +35,17 @@ internal static class AbCommand
         var confirm = CliOptions.NonNegativeInt("--confirm", "When the gate finds a regression, run this many more pairs and gate again on all of them, so a fluke does not fail the build. The default is 4; 0 believes the first verdict.");
         var transport = new Option<string?>("--transport") { Description = "Transports the launches measure, comma-separated (passed to each launch's bench run). The default is all four; websocket,webhook halves the job." };
         var baseEnv = new Option<string[]>("--base-env") { Description = "NAME=VALUE set for the base's launches only. Repeatable." };
-        var command = new Command("ab", "Gate a head build against a base build with alternating ci launches on this machine: exit 0, 1 regression, 3 inconclusive, 2 bad usage, 4 a launch failed.")
+        var mode = new Option<string>("--mode")
         {
-            baseDir, headDir, baseTarget, headTarget, launches, output, gate, headEnv, baseEnv, normalize, confirm, transport,
+            Description = "interleaved (the default): both builds' targets run at once and this bench alternates short blocks of load between them, in random order within each pair, gating the pairs of blocks; launches: whole ci launches of each build one after another (for changes that need fresh processes: start-up, memory, the harness itself). See docs/ci.md.",
+            DefaultValueFactory = _ => "interleaved",
+        };
+        var pairsOption = CliOptions.PositiveInt("--pairs", "Interleaved mode: pairs of blocks per case. The default is 20.");
+        var blockOption = CliOptions.Duration("--block", "Interleaved mode: the length of one block of load. The default is 1s.");
+        var seedOption = CliOptions.PositiveInt("--seed", "Interleaved mode: the seed of each pair's random order. The default is 1.");
+        var command = new Command("ab", "Gate a head build against a base build on this machine, interleaving short blocks of load between their targets (or whole ci launches with --mode launches): exit 0, 1 regression, 3 inconclusive, 2 bad usage, 4 a launch or target failed.")
+        {
+            baseDir, headDir, baseTarget, headTarget, launches, output, gate, headEnv, baseEnv, normalize, confirm, transport, mode, pairsOption, blockOption, seedOption,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -56,6 +64,49 @@ internal static class AbCommand
             }
 
             var builds = new[] { ("base", sides[0], Env(parse.GetValue(baseEnv), "--base-env", problems)), ("head", sides[1], Env(parse.GetValue(headEnv), "--head-env", problems)) };
+            var interleaved = parse.GetValue(mode) switch
+            {
+                "interleaved" => true,
+                "launches" => false,
+                var other => Problem(problems, $"--mode: '{other}' is not interleaved or launches"),
+            };
+            if (interleaved && sides[0].Arguments.Contains("--target"))
+            {
+                problems.Add("--mode interleaved measures two builds' reference targets; with --base-target and --head-target use --mode launches");
+            }
+
+            if (!interleaved && (parse.GetValue(pairsOption) is not null || parse.GetValue(blockOption) is not null || parse.GetValue(seedOption) is not null))
+            {
+                problems.Add("--pairs, --block and --seed go with --mode interleaved");
+            }
+
+            if (interleaved && parse.GetValue(launches) is not null)
+            {
+                problems.Add("--launches goes with --mode launches; interleaved mode takes --pairs");
+            }
+
+            if (interleaved)
+            {
+                var pairCount = parse.GetValue(pairsOption) ?? 20;
+                var fewestPairs = Enumerable.Range(1, 60).First(k => k >= gateFile.MinLaunches && WilcoxonSignedRank.SmallestP(k) < gateFile.Alpha);
+                if (pairCount < fewestPairs)
+                {
+                    problems.Add($"--pairs: the gate needs at least {fewestPairs} pairs to reach p < {gateFile.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                }
+
+                if (parse.GetValue(blockOption) is { } b && (b < TimeSpan.FromMilliseconds(200) || b > TimeSpan.FromSeconds(60)))
+                {
+                    problems.Add("--block: between 200ms and 60s");
+                }
+
+                if (problems.Count > 0)
+                {
+                    return Program.UsageError(problems);
+                }
+
+                return await RunInterleavedAsync(parse.GetValue(gate) is null ? GateFile.Interleaved : gateFile with { Normalize = false }, builds.Select(b => (b.Item2.Label, b.Item3)).ToArray(), parse.GetValue(transport),
+                    pairCount, parse.GetValue(blockOption) ?? TimeSpan.FromSeconds(1), parse.GetValue(seedOption) ?? 1, parse.GetValue(output), cancellation()).ConfigureAwait(false);
+            }
 
             var n = parse.GetValue(launches) ?? 6;
             var fewest = Enumerable.Range(1, 60).First(k => k >= gateFile.MinLaunches && WilcoxonSignedRank.SmallestP(k) < gateFile.Alpha);
@@ -141,9 +192,54 @@ internal static class AbCommand
         return command;
     }
 
+    private static bool Problem(List<string> problems, string problem)
+    {
+        problems.Add(problem);
+        return false;
+    }
+
+    private static async Task<int> RunInterleavedAsync(GateFile gateFile, (string Folder, Dictionary<string, string> Env)[] builds, string? only, int pairs, TimeSpan block, int seed, string? output, CancellationToken ct)
+    {
+        var directory = output ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
+        Directory.CreateDirectory(directory);
+        var transports = only is null ? TransportCatalog.All : TransportCatalog.Named(CliOptions.SplitList([only]).ToArray());
+        var options = new Interleaved.InterleavedOptions(Targets.TargetBuild.In(builds[0].Folder, builds[0].Env), Targets.TargetBuild.In(builds[1].Folder, builds[1].Env), builds[0].Folder, builds[1].Folder, transports)
+        {
+            Pairs = pairs,
+            Block = block,
+            Seed = seed,
+        };
+        var cases = Interleaved.InterleavedJob.Cases(transports).Count;
+        Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"interleaved: {cases} cases × {pairs} pairs of {block.TotalSeconds:0.#} s blocks, base {builds[0].Folder} and head {builds[1].Folder} side by side (about {cases * (pairs * 2 * (block.TotalSeconds + 0.1) + 10) / 60:0.#} min)"));
+        RunResults baseRun, headRun;
+        try
+        {
+            (baseRun, headRun) = await Interleaved.InterleavedJob.RunAsync(options, Environment.CommandLine, Console.Out, TimeProvider.System, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+        catch (Targets.TargetFailedException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.RunFailed;
+        }
+
+        foreach (var (name, run) in new[] { ("base", baseRun), ("head", headRun) })
+        {
+            Directory.CreateDirectory(Path.Combine(directory, name));
+            ResultsJson.Write(run, Path.Combine(directory, name, "results.json"));
+        }
+
+        return CompareCommand.Gate(baseRun, "base " + builds[0].Folder, headRun, directory, gateFile, Console.Out);
+    }
+
     /// <summary>
     /// Reads a finished job's launch folders (<c>01-base</c>, <c>02-head</c>, …) back into both builds' merged runs, with
-    /// positions from the folder numbers. Null when <paramref name="directory"/> holds no launches of both builds.
+    /// positions from the folder numbers; an interleaved job's <c>base/</c> and <c>head/results.json</c> as they are.
+    /// Null when <paramref name="directory"/> holds no launches of both builds.
     /// </summary>
     public static (RunResults Base, RunResults Head)? ReadJob(string directory)
     {
@@ -159,6 +255,13 @@ internal static class AbCommand
             .Select(d => (Position: int.Parse(d.Name[..d.Dash], System.Globalization.CultureInfo.InvariantCulture), Build: d.Name[(d.Dash + 1)..], d.Path))
             .OrderBy(d => d.Position)
             .ToList();
+        if (launches.Count == 0)
+        {
+            // An interleaved job has no launch folders: its blocks are the launches of base/ and head/results.json.
+            var (baseFile, headFile) = (Path.Combine(directory, "base", "results.json"), Path.Combine(directory, "head", "results.json"));
+            return File.Exists(baseFile) && File.Exists(headFile) ? (ResultsJson.Read(baseFile), ResultsJson.Read(headFile)) : null;
+        }
+
         var read = launches.Select(l => (l.Position, l.Build, Run: ResultsJson.Read(Path.Combine(l.Path, "results.json")))).ToList();
         // Only whole pairs of finished launches: a job stopped part-way leaves a launch with fewer results, or a pair
         // with one side.

@@ -66,7 +66,8 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
     public static async Task<TargetProcess> StartAsync(
         TargetRole role, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout, CancellationToken ct)
     {
-        var (fileName, prefix) = ServeCommandLocator.Locate();
+        var build = TargetBuild.Current;
+        var (fileName, prefix) = build is null ? ServeCommandLocator.Locate() : (build.FileName, build.PrefixArguments);
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
@@ -90,7 +91,7 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         }
 
         // Test only: BENCH_INJECT_DELAY slows every target this harness starts (the regression gate's proof).
-        if (Environment.GetEnvironmentVariable(InjectDelayVariable) is { Length: > 0 } delay)
+        if ((build is null ? Environment.GetEnvironmentVariable(InjectDelayVariable) : build.InjectDelay) is { Length: > 0 } delay)
         {
             info.ArgumentList.Add("--inject-delay");
             info.ArgumentList.Add(delay);
@@ -99,7 +100,7 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         // Targets run with the runtime's socket defaults, whatever the harness chose for itself.
         Program.StartsAsLaunchedByHand(info);
 
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in (build?.Environment ?? new Dictionary<string, string>()).Concat(environment))
         {
             info.Environment[key] = value;
         }

@@ -1,0 +1,263 @@
+using Bench.Engine.Load;
+using Bench.Engine.Recording;
+using Bench.Reports.Histograms;
+using Bench.Scenarios.Clients;
+using Bench.Scenarios.Scenarios;
+using Bench.Scenarios.Scenarios.Push;
+using Bench.Scenarios.Scenarios.Rtt;
+using Bench.Scenarios.Targets;
+using Bench.Scenarios.Transports;
+using HdrHistogram;
+
+namespace Bench.Scenarios.Interleaved;
+
+/// <summary>
+/// One side (base or head) of an interleaved case: its target, started from its own build and kept running, and its
+/// clients, connected once. Each block is a short open-model load against it; a block's figures are its own.
+/// </summary>
+internal abstract class BlockSide : IAsyncDisposable
+{
+    protected BlockSide(ScenarioContext context) => Context = context;
+
+    protected ScenarioContext Context { get; }
+
+    public abstract ITargetHandle Target { get; }
+
+    /// <summary>Every latency of this side's blocks, for the case's summary.</summary>
+    public HistogramBase Latency { get; } = Histograms.Create();
+
+    public long Sent { get; protected set; }
+
+    public long Delivered { get; protected set; }
+
+    public long Lost { get; protected set; }
+
+    public long Duplicated { get; protected set; }
+
+    public long Errors { get; protected set; }
+
+    public double CpuSeconds { get; protected set; }
+
+    /// <summary>Blocks whose CPU came from the coarse 10 ms counter because a target thread exited during them.</summary>
+    public int CoarseCpuBlocks { get; protected set; }
+
+    /// <summary>Runs one block of <paramref name="length"/>; <paramref name="record"/> false for warm-up (nothing is kept).</summary>
+    public abstract Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct);
+
+    public abstract ValueTask DisposeAsync();
+
+    protected (TimeSpan Cpu, HashSet<int>? Threads) ReadCpu() =>
+        Target is TargetProcess p && ProcessReadings.ThreadCpuTime(p.ProcessId) is { } exact ? (exact.Cpu, exact.Threads) : (Target.CpuTime(), null);
+
+    /// <summary>
+    /// The target's CPU over a block: exact from the threads' scheduler time when no thread came or went between the
+    /// two readings' sets in a way that loses time (one that exited); else the process counter, in 10 ms ticks.
+    /// </summary>
+    protected double CpuUsBetween((TimeSpan Cpu, HashSet<int>? Threads) before, TimeSpan coarseBefore, bool record)
+    {
+        var after = ReadCpu();
+        double us;
+        if (before.Threads is not null && after.Threads is not null && before.Threads.IsSubsetOf(after.Threads))
+        {
+            us = (after.Cpu - before.Cpu).TotalMicroseconds;
+        }
+        else
+        {
+            us = (Target.CpuTime() - coarseBefore).TotalMicroseconds;
+            if (record)
+            {
+                CoarseCpuBlocks++;
+            }
+        }
+
+        if (record)
+        {
+            CpuSeconds += us / 1e6;
+        }
+
+        return us;
+    }
+
+    protected BlockResult Keep(int side, int pair, int position, RunRecorder recorder, long sent, long delivered, long lost, long duplicated, double cpuUs, TimeSpan length, bool record)
+    {
+        var latency = recorder.LatencySnapshot();
+        if (record)
+        {
+            Latency.Add(latency);
+            Sent += sent;
+            Delivered += delivered;
+            Lost += lost;
+            Duplicated += duplicated;
+            Errors += recorder.Errors;
+        }
+
+        return new BlockResult(side, pair, position, HistogramCodec.ValueAtPercentile(latency, 50), HistogramCodec.ValueAtPercentile(latency, 90), HistogramCodec.ValueAtPercentile(latency, 99),
+            sent, delivered, recorder.Errors, cpuUs, length.TotalSeconds)
+        { Lost = lost, Duplicated = duplicated };
+    }
+
+    protected static LoadRunner Runner(double rate, TimeSpan length, int virtualUsers, TimeProvider clock) =>
+        new(new LoadRunnerOptions { Simulations = [Simulation.Inject(rate, length)], VirtualUsers = virtualUsers, TimeProvider = clock, DrainTimeout = TimeSpan.FromSeconds(5) });
+}
+
+/// <summary>rtt: request and answer over the transport's echo, on kept-alive connections, at a fixed rate.</summary>
+internal sealed class RttBlockSide : BlockSide
+{
+    private readonly IRttSession session;
+    private readonly DeliveryWire wire;
+    private readonly Payloads payload;
+
+    private RttBlockSide(ScenarioContext context, IRttSession session, DeliveryWire wire) : base(context)
+    {
+        this.session = session;
+        this.wire = wire;
+        payload = new Payloads(context.Settings.PayloadBytes);
+    }
+
+    public override ITargetHandle Target => session.Target;
+
+    public static async Task<BlockSide> StartAsync(ScenarioContext context, ITransport transport, CancellationToken ct)
+    {
+        var wire = DeliveryWire.For("default");
+        try
+        {
+            var maxMessage = Math.Max(64 * 1024, context.Settings.PayloadBytes * 2 + 1024);
+            var session = await transport.StartRttAsync(context, new RttSetup(context.Settings.Connections, maxMessage, "default", wire, false), ct).ConfigureAwait(false);
+            return new RttBlockSide(context, session, wire);
+        }
+        catch
+        {
+            wire.Dispose();
+            throw;
+        }
+    }
+
+    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct)
+    {
+        var s = Context.Settings;
+        var clock = Context.Clock;
+        var cpu = ReadCpu();
+        var coarse = Target.CpuTime();
+        var recorder = new RunRecorder(clock, clock.GetTimestamp(), TimeSpan.Zero, (int)Math.Ceiling(length.TotalSeconds) + 10);
+        await Runner(s.RatePerSec, length, s.Connections, clock).RunAsync((it, token) => session.ExchangeAsync(it, payload, token), recorder, ct).ConfigureAwait(false);
+        var cpuUs = CpuUsBetween(cpu, coarse, record);
+        var lost = Math.Max(0, recorder.Sent - recorder.Delivered - recorder.Errors);
+        return Keep(side, pair, position, recorder, recorder.Sent, recorder.Delivered, lost, 0, cpuUs, length, record);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await session.DisposeAsync().ConfigureAwait(false);
+        wire.Dispose();
+    }
+}
+
+/// <summary>
+/// push: events published at a fixed rate, each delivered to every subscriber. A block ends when every subscriber
+/// holds every event the block's publishes had accepted (or 5 s pass), so each block's deliveries, losses and CPU
+/// are its own.
+/// </summary>
+internal sealed class PushBlockSide : BlockSide
+{
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+    private readonly IPushFanOut fanOut;
+    private readonly IEventPublisher publisher;
+    private readonly DeliveryAccounting accounting;
+    private readonly DeliveryWire wire;
+    private long nextNumber = 1;
+    private long duplicatedBefore;
+
+    private PushBlockSide(ScenarioContext context, IPushFanOut fanOut, IEventPublisher publisher, DeliveryAccounting accounting, DeliveryWire wire) : base(context)
+    {
+        this.fanOut = fanOut;
+        this.publisher = publisher;
+        this.accounting = accounting;
+        this.wire = wire;
+    }
+
+    public override ITargetHandle Target => fanOut.Target;
+
+    public static async Task<BlockSide> StartAsync(ScenarioContext context, ITransport transport, CancellationToken ct)
+    {
+        var s = context.Settings;
+        var wire = DeliveryWire.For("default");
+        IPushFanOut? fanOut = null;
+        try
+        {
+            var streams = Enumerable.Range(0, s.Subscribers).Select(i => "s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var accounting = new DeliveryAccounting(new RunRecorder(context.Clock, context.Clock.GetTimestamp(), TimeSpan.Zero, 10), streams);
+            var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
+            fanOut = await transport.StartPushAsync(context, new PushSetup(Secrets.NewToken(), streams, accounting, maxMessage, "default", wire), ct).ConfigureAwait(false);
+            var publisher = await fanOut.ConnectPublisherAsync(new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
+            return new PushBlockSide(context, fanOut, publisher, accounting, wire);
+        }
+        catch
+        {
+            if (fanOut is not null)
+            {
+                await fanOut.DisposeAsync().ConfigureAwait(false);
+            }
+
+            wire.Dispose();
+            throw;
+        }
+    }
+
+    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct)
+    {
+        var s = Context.Settings;
+        var clock = Context.Clock;
+        var cpu = ReadCpu();
+        var coarse = Target.CpuTime();
+        var deliveries = new RunRecorder(clock, clock.GetTimestamp(), TimeSpan.Zero, (int)Math.Ceiling(length.TotalSeconds) + 10);
+        var publishes = new RunRecorder(clock, clock.GetTimestamp(), TimeSpan.Zero, (int)Math.Ceiling(length.TotalSeconds) + 10);
+        accounting.RecordInto(deliveries);
+        var first = nextNumber;
+        var runner = new LoadRunner(new LoadRunnerOptions
+        {
+            Simulations = [Simulation.Inject(s.RatePerSec, length)],
+            TimeProvider = clock,
+            FirstNumber = first,
+            DrainTimeout = TimeSpan.FromSeconds(5),
+        });
+        long published = 0;
+        await runner.RunAsync(async (it, token) =>
+        {
+            await publisher.PublishAsync(it.Number, it.IntendedTimestamp, token).ConfigureAwait(false);
+            Interlocked.Exchange(ref published, Math.Max(Interlocked.Read(ref published), it.Number));
+        }, publishes, ct).ConfigureAwait(false);
+        nextNumber = Math.Max(first + publishes.Sent, Interlocked.Read(ref published) + 1);
+
+        // This block's accepted events, and the wait until every subscriber holds them.
+        var accepted = publisher.Accepted();
+        var block = new SequenceSet();
+        for (var n = first; n < nextNumber; n++)
+        {
+            if (accepted.Contains(n))
+            {
+                block.Add(n);
+            }
+        }
+
+        var deadline = clock.GetTimestamp() + (long)(DrainLimit.TotalSeconds * clock.TimestampFrequency);
+        while (!accounting.AllArrived(block) && clock.GetTimestamp() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), ct).ConfigureAwait(false);
+        }
+
+        var cpuUs = CpuUsBetween(cpu, coarse, record);
+        var lost = accounting.Trackers.Sum(t => block.Count - t.Seen().CountCommon(block));
+        var duplicated = accounting.Trackers.Sum(t => t.Snapshot().Duplicated);
+        var newDuplicates = duplicated - duplicatedBefore;
+        duplicatedBefore = duplicated;
+        var sent = block.Count * accounting.Trackers.Count + publishes.Errors * accounting.Trackers.Count;
+        return Keep(side, pair, position, deliveries, sent, deliveries.Delivered, lost, newDuplicates, cpuUs, length, record);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await publisher.DisposeAsync().ConfigureAwait(false);
+        await fanOut.DisposeAsync().ConfigureAwait(false);
+        wire.Dispose();
+    }
+}
