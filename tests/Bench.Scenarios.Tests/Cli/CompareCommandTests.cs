@@ -129,12 +129,19 @@ public sealed class CompareCommandTests : IDisposable
         Directory.CreateDirectory(build);
         await File.WriteAllTextAsync(Path.Combine(build, "bench"), "");
 
-        var fewPairs = await ConsoleCapture.RunAsync(["ab", "--base", build, "--head", build, "--launches", "5"]);
+        var fewPairs = await ConsoleCapture.RunAsync(["ab", "--mode", "launches", "--base", build, "--head", build, "--launches", "5"]);
+        var fewBlocks = await ConsoleCapture.RunAsync(["ab", "--base", build, "--head", build, "--pairs", "5"]);
+        var mixed = await ConsoleCapture.RunAsync(["ab", "--base", build, "--head", build, "--launches", "8"]);
+        var badMode = await ConsoleCapture.RunAsync(["ab", "--base", build, "--head", build, "--mode", "sideways"]);
         var noBench = await ConsoleCapture.RunAsync(["ab", "--base", dir, "--head", build]);
         var badConfirm = await ConsoleCapture.RunAsync(["ab", "--base", build, "--head", build, "--confirm", "-1"]);
 
         Assert.Equal(ExitCodes.Usage, fewPairs.Code);
         Assert.Contains("--launches: the gate needs at least 6 pairs to reach p < 0.05", fewPairs.Stderr, StringComparison.Ordinal);
+        Assert.Equal((ExitCodes.Usage, ExitCodes.Usage, ExitCodes.Usage), (fewBlocks.Code, mixed.Code, badMode.Code));
+        Assert.Contains("--pairs: the gate needs at least 6 pairs to reach p < 0.05", fewBlocks.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--launches goes with --mode launches", mixed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--mode: 'sideways' is not interleaved or launches", badMode.Stderr, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Usage, noBench.Code);
         Assert.Contains("--base: ", noBench.Stderr, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Usage, badConfirm.Code);
