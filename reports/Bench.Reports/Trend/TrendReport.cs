@@ -73,7 +73,9 @@ public static class TrendReport
         var sb = new StringBuilder();
         sb.AppendLine("# Bench trend");
         sb.AppendLine();
-        sb.AppendLine(string.Create(Inv, $"{runs.Count} runs, oldest first, from {runs[0].StartedAt:yyyy-MM-dd HH:mm} to {runs[^1].StartedAt:yyyy-MM-dd HH:mm} UTC. Each value is the median over the run's launches (or blocks); {FlagMark} marks a value its run's gate called slower. A run without a gate beside it (no compare.junit.xml) is \"not gated\"."));
+        sb.AppendLine(string.Create(Inv, $"{runs.Count} runs, oldest first, from {runs[0].StartedAt:yyyy-MM-dd HH:mm} to {runs[^1].StartedAt:yyyy-MM-dd HH:mm} UTC.")
+            + string.Create(Inv, $" Each value is the median over the run's launches (or blocks); {FlagMark} marks a value its run's gate called slower.")
+            + " A run without a gate beside it (no compare.junit.xml) is \"not gated\".");
         sb.AppendLine();
         if (chartFile is not null)
         {
@@ -85,7 +87,8 @@ public static class TrendReport
         for (var i = 0; i < runs.Count; i++)
         {
             var r = runs[i];
-            var gate = r.Flagged is null ? "not gated" : r.Flagged.Count == 0 ? "no regression" : string.Create(Inv, $"flagged {r.Flagged.Count}: {string.Join(", ", r.Flagged.Order(StringComparer.Ordinal).Select(f => f.Replace('|', ' ')))}");
+            var flags = string.Join(", ", (r.Flagged ?? new HashSet<string>()).Order(StringComparer.Ordinal).Select(f => f.Replace('|', ' ')));
+            var gate = r.Flagged is null ? "not gated" : r.Flagged.Count == 0 ? "no regression" : string.Create(Inv, $"flagged {r.Flagged.Count}: {flags}");
             runTable.Row((i + 1).ToString(Inv), r.Source, r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", Inv), r.Label, gate);
         }
 

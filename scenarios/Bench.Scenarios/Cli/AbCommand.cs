@@ -23,17 +23,17 @@ internal static class AbCommand
         var headDir = new Option<string?>("--head") { Description = "The head build: a folder holding its bench executable." };
         var baseTarget = new Option<string?>("--base-target") { Description = "Instead of two builds, two deployments of your service: the base's target file (this bench measures both)." };
         var headTarget = new Option<string?>("--head-target") { Description = "The head deployment's target file, with --base-target." };
-        var launches = CliOptions.PositiveInt("--launches", "Launches of each build, run as pairs. The default is 6: the fewest pairs whose signed-rank test can reach p < 0.05, half of them base first.");
+        var launches = CliOptions.PositiveInt("--launches", "--mode launches: launches of each build, run as pairs. The default is 6: the fewest pairs whose signed-rank test can reach p < 0.05, half of them base first.");
         var output = new Option<string?>("--out") { Description = "Where the launches, both merged results and the gate's table go. The default is results/ab-<time>." };
         var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json). The default is built in." };
         var headEnv = new Option<string[]>("--head-env") { Description = "NAME=VALUE set for the head's launches only (e.g. BENCH_INJECT_DELAY=200us to prove the gate). Repeatable." };
         var normalize = new Option<bool>("--normalize")
         {
-            Description = "Adjust latencies for each launch's loopback echo probe before gating (on by default here: both builds run the ci profile, which measures it). --normalize false gates without it, e.g. against a base too old to have the probe.",
+            Description = "--mode launches: adjust latencies for each launch's loopback echo probe before gating (on by default there: both builds run the ci profile, which measures it). --normalize false gates without it, e.g. against a base too old to have the probe.",
             DefaultValueFactory = _ => true,
         };
-        var confirm = CliOptions.NonNegativeInt("--confirm", "When the gate finds a regression, run this many more pairs and gate again on all of them, so a fluke does not fail the build. The default is 4; 0 believes the first verdict.");
-        var transport = new Option<string?>("--transport") { Description = "Transports the launches measure, comma-separated (passed to each launch's bench run). The default is all four; websocket,webhook halves the job." };
+        var confirm = CliOptions.NonNegativeInt("--confirm", "--mode launches: when the gate finds a regression, run this many more pairs and gate again on all of them, so a fluke does not fail the build. The default is 4; 0 believes the first verdict. (Interleaved mode gates its blocks once.)");
+        var transport = new Option<string?>("--transport") { Description = "Transports to measure, comma-separated (interleaved: the cases run; launches: passed to each launch's bench run). The default is all four; websocket,webhook halves the job." };
         var baseEnv = new Option<string[]>("--base-env") { Description = "NAME=VALUE set for the base's launches only. Repeatable." };
         var mode = new Option<string>("--mode")
         {
@@ -104,7 +104,8 @@ internal static class AbCommand
                     return Program.UsageError(problems);
                 }
 
-                return await RunInterleavedAsync(parse.GetValue(gate) is null ? GateFile.Interleaved : gateFile with { Normalize = false }, builds.Select(b => (b.Item2.Label, b.Item3)).ToArray(), parse.GetValue(transport),
+                var blockGate = parse.GetValue(gate) is null ? GateFile.Interleaved : gateFile with { Normalize = false };
+                return await RunInterleavedAsync(blockGate, [.. builds.Select(b => (b.Item2.Label, b.Item3))], parse.GetValue(transport),
                     pairCount, parse.GetValue(blockOption) ?? TimeSpan.FromSeconds(1), parse.GetValue(seedOption) ?? 1, parse.GetValue(output), cancellation()).ConfigureAwait(false);
             }
 
@@ -198,12 +199,14 @@ internal static class AbCommand
         return false;
     }
 
-    private static async Task<int> RunInterleavedAsync(GateFile gateFile, (string Folder, Dictionary<string, string> Env)[] builds, string? only, int pairs, TimeSpan block, int seed, string? output, CancellationToken ct)
+    private static async Task<int> RunInterleavedAsync(
+        GateFile gateFile, (string Folder, Dictionary<string, string> Env)[] builds, string? only, int pairs, TimeSpan block, int seed, string? output, CancellationToken ct)
     {
         var directory = output ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
         Directory.CreateDirectory(directory);
         var transports = only is null ? TransportCatalog.All : TransportCatalog.Named(CliOptions.SplitList([only]).ToArray());
-        var options = new Interleaved.InterleavedOptions(Targets.TargetBuild.In(builds[0].Folder, builds[0].Env), Targets.TargetBuild.In(builds[1].Folder, builds[1].Env), builds[0].Folder, builds[1].Folder, transports)
+        var (baseBuild, headBuild) = (Targets.TargetBuild.In(builds[0].Folder, builds[0].Env), Targets.TargetBuild.In(builds[1].Folder, builds[1].Env));
+        var options = new Interleaved.InterleavedOptions(baseBuild, headBuild, builds[0].Folder, builds[1].Folder, transports)
         {
             Pairs = pairs,
             Block = block,
@@ -211,7 +214,8 @@ internal static class AbCommand
         };
         var cases = Interleaved.InterleavedJob.Cases(transports).Count;
         Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"interleaved: {cases} cases × {pairs} pairs of {block.TotalSeconds:0.#} s blocks, base {builds[0].Folder} and head {builds[1].Folder} side by side (about {cases * (pairs * 2 * (block.TotalSeconds + 0.1) + 10) / 60:0.#} min)"));
+            $"interleaved: {cases} cases × {pairs} pairs of {block.TotalSeconds:0.#} s blocks, base {builds[0].Folder} and head {builds[1].Folder} side by side")
+            + string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (about {cases * ((pairs * 2 * (block.TotalSeconds + 0.1)) + 10) / 60:0.#} min)"));
         RunResults baseRun, headRun;
         try
         {

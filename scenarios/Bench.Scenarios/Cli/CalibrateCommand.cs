@@ -57,6 +57,12 @@ internal static class CalibrateCommand
                 (_, poolB, _) = CompareCommand.LoadInputs(null, against, problems);
             }
 
+            // An interleaved bench ab job's blocks are gated by the rules for blocks, as bench ab gated them.
+            if (parse.GetValue(gate) is null && poolA is not null && poolA.Results.All(r => r.Launches.Count > 0 && r.Launches.All(l => l.P90Us is not null)))
+            {
+                gateFile = GateFile.Interleaved with { Normalize = gateFile.Normalize };
+            }
+
             var isPaired = parse.GetValue(paired);
             var isSame = parse.GetValue(sameBuild);
             if (isSame && !isAb)
@@ -156,7 +162,7 @@ internal static class CalibrateCommand
 
             if (poolB is not null)
             {
-                o.WriteLine("The pools' p50 (median over all their launches):");
+                o.WriteLine("The pools' p50 and target CPU per event (medians over all their launches):");
                 foreach (var r in poolA!.Results)
                 {
                     var other = poolB.Results.FirstOrDefault(x => GateComparer.CaseKey(x) == GateComparer.CaseKey(r));
@@ -164,7 +170,9 @@ internal static class CalibrateCommand
                     {
                         var a = GateComparer.Median([.. r.Launches.Select(l => (double)l.P50Us)]);
                         var b = GateComparer.Median([.. other.Launches.Select(l => (double)l.P50Us)]);
-                        o.WriteLine(string.Create(inv, $"  {GateComparer.CaseKey(r)}: {a / 1000:0.000} ms → {b / 1000:0.000} ms ({b / a - 1:+0%;-0%})"));
+                        var cpuA = GateComparer.Median([.. GateComparer.Values(r, "target.cpuUsPerEvent")]);
+                        var cpuB = GateComparer.Median([.. GateComparer.Values(other, "target.cpuUsPerEvent")]);
+                        o.WriteLine(string.Create(inv, $"  {GateComparer.CaseKey(r)}: {a / 1000:0.000} ms → {b / 1000:0.000} ms ({b / a - 1:+0%;-0%}); target CPU per event {cpuA:0.0} µs → {cpuB:0.0} µs ({cpuB / cpuA - 1:+0%;-0%})"));
                     }
                 }
             }

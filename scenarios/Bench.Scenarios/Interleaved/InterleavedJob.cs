@@ -130,7 +130,8 @@ public static class InterleavedJob
         var warnings = new List<string>();
         if (side.CoarseCpuBlocks > 0)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{side.CoarseCpuBlocks} of {launches.Count} blocks' target CPU came from the 10 ms process counter (a target thread exited during them)"));
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{side.CoarseCpuBlocks} of {launches.Count} blocks' target CPU came from the 10 ms process counter")
+                + " (a target thread exited during them)");
         }
 
         return new ScenarioResult
