@@ -35,16 +35,17 @@ public sealed record GateFile
 
     /// <summary>
     /// The rules for interleaved blocks (<c>bench ab</c>'s default mode): the target's CPU per event (exact per block,
-    /// the least noisy), p50 and p90. Not p99 (a block holds a few hundred samples, so its p99 is nearly its maximum)
-    /// and not throughput (the load is open at a fixed rate, so throughput follows the schedule).
+    /// the least noisy) at 15 %, and p50 at 20 %: at 10 % one second's p50 made 1 false alarm and 6.7 % inconclusive
+    /// A/A verdicts in 300 draws on the 2-core test machine (docs/ci.md). Not p90 or p99 (a block holds a few hundred
+    /// samples; gated at 15 % beside CPU, p90 gave 1 false alarm and 12 % inconclusive A/A draws) and not throughput
+    /// (the load is open at a fixed rate, so throughput follows the schedule). The blocks keep p90 for <c>bench trend</c> and a <c>--gate</c> file.
     /// </summary>
     public static readonly GateFile Interleaved = new()
     {
         Metrics =
         [
             new("target.cpuUsPerEvent", "µs", "lower", 0.15),
-            new("latency.p50", "µs", "lower", 0.10),
-            new("latency.p90", "µs", "lower", 0.15),
+            new("latency.p50", "µs", "lower", 0.20),
         ],
     };
 
