@@ -96,7 +96,7 @@ public static class TrendReport
         var cases = Cases(runs);
         foreach (var metric in metrics)
         {
-            sb.AppendLine($"## {metric.Name} ({(metric.Better == "lower" ? "lower is better" : "higher is better")}; the gate's threshold: {metric.Threshold * 100:0.#} %)");
+            sb.AppendLine($"## {metric.Name} ({(metric.Better == "lower" ? "lower is better" : "higher is better")})");
             sb.AppendLine();
             var table = new MarkdownTable(["#", "commit or run", .. cases]);
             for (var i = 0; i < runs.Count; i++)
@@ -161,7 +161,7 @@ public static class TrendReport
             plot.Axes.Bottom.SetTicks(positions, labels);
             plot.Axes.SetLimitsX(-0.5, runs.Count - 0.5);
             plot.Axes.Left.MinimumSize = 110;
-            plot.ShowLegend(Alignment.UpperLeft);
+            plot.ShowLegend(Edge.Right);
             if (figure is null)
             {
                 figure = new Multiplot(plot) { Layout = new ScottPlot.MultiplotLayouts.Rows() };

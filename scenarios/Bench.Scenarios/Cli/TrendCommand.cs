@@ -52,10 +52,11 @@ internal static class TrendCommand
         return command;
     }
 
-    /// <summary>The built-in gate's metrics that the runs carry, and p90 when a run has it (interleaved blocks).</summary>
+    /// <summary>The built-in gates' metrics that the runs carry, and p90 when a run has it (interleaved blocks keep it).</summary>
     private static List<GateMetric> Metrics(IReadOnlyList<TrendRun> runs)
     {
-        var metrics = GateFile.Default.Metrics.Concat(GateFile.Interleaved.Metrics).DistinctBy(m => m.Name).ToList();
+        var p90 = new GateMetric("latency.p90", "µs", "lower", 0.15);
+        var metrics = GateFile.Default.Metrics.Concat(GateFile.Interleaved.Metrics).Append(p90).DistinctBy(m => m.Name).ToList();
         return [.. metrics.Where(m => runs.Any(r => TrendReport.Cases([r]).Any(c => TrendReport.Value(r, c, m.Name) is not null)))];
     }
 

@@ -96,8 +96,23 @@ internal abstract class BlockSide : IAsyncDisposable
         { Lost = lost, Duplicated = duplicated };
     }
 
-    protected static LoadRunner Runner(double rate, TimeSpan length, int virtualUsers, TimeProvider clock) =>
-        new(new LoadRunnerOptions { Simulations = [Simulation.Inject(rate, length)], VirtualUsers = virtualUsers, TimeProvider = clock, DrainTimeout = TimeSpan.FromSeconds(5) });
+    /// <summary>An open-model load of one block: <paramref name="rate"/> a second for <paramref name="length"/>, numbered from <paramref name="first"/>.</summary>
+    protected LoadRunner Runner(double rate, TimeSpan length, int virtualUsers, long first = 1) =>
+        new(new LoadRunnerOptions
+        {
+            Simulations = [Simulation.Inject(rate, length)],
+            VirtualUsers = virtualUsers,
+            TimeProvider = Context.Clock,
+            FirstNumber = first,
+            DrainTimeout = TimeSpan.FromSeconds(5),
+        });
+
+    /// <summary>A recorder for one block, starting now, nothing of it warm-up.</summary>
+    protected RunRecorder NewRecorder(TimeSpan length) =>
+        new(Context.Clock, Context.Clock.GetTimestamp(), TimeSpan.Zero, (int)Math.Ceiling(length.TotalSeconds) + 10);
+
+    /// <summary>The target's CPU readings at a block's start: exact (with its threads) and coarse.</summary>
+    protected ((TimeSpan Cpu, HashSet<int>? Threads) Exact, TimeSpan Coarse) CpuAtStart() => (ReadCpu(), Target.CpuTime());
 }
 
 /// <summary>rtt: request and answer over the transport's echo, on kept-alive connections, at a fixed rate.</summary>
@@ -135,11 +150,9 @@ internal sealed class RttBlockSide : BlockSide
     public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct)
     {
         var s = Context.Settings;
-        var clock = Context.Clock;
-        var cpu = ReadCpu();
-        var coarse = Target.CpuTime();
-        var recorder = new RunRecorder(clock, clock.GetTimestamp(), TimeSpan.Zero, (int)Math.Ceiling(length.TotalSeconds) + 10);
-        await Runner(s.RatePerSec, length, s.Connections, clock).RunAsync((it, token) => session.ExchangeAsync(it, payload, token), recorder, ct).ConfigureAwait(false);
+        var (cpu, coarse) = CpuAtStart();
+        var recorder = NewRecorder(length);
+        await Runner(s.RatePerSec, length, s.Connections).RunAsync((it, token) => session.ExchangeAsync(it, payload, token), recorder, ct).ConfigureAwait(false);
         var cpuUs = CpuUsBetween(cpu, coarse, record);
         var lost = Math.Max(0, recorder.Sent - recorder.Delivered - recorder.Errors);
         return Keep(side, pair, position, recorder, recorder.Sent, recorder.Delivered, lost, 0, cpuUs, length, record);
@@ -207,21 +220,13 @@ internal sealed class PushBlockSide : BlockSide
     {
         var s = Context.Settings;
         var clock = Context.Clock;
-        var cpu = ReadCpu();
-        var coarse = Target.CpuTime();
-        var deliveries = new RunRecorder(clock, clock.GetTimestamp(), TimeSpan.Zero, (int)Math.Ceiling(length.TotalSeconds) + 10);
-        var publishes = new RunRecorder(clock, clock.GetTimestamp(), TimeSpan.Zero, (int)Math.Ceiling(length.TotalSeconds) + 10);
+        var (cpu, coarse) = CpuAtStart();
+        var deliveries = NewRecorder(length);
+        var publishes = NewRecorder(length);
         accounting.RecordInto(deliveries);
         var first = nextNumber;
-        var runner = new LoadRunner(new LoadRunnerOptions
-        {
-            Simulations = [Simulation.Inject(s.RatePerSec, length)],
-            TimeProvider = clock,
-            FirstNumber = first,
-            DrainTimeout = TimeSpan.FromSeconds(5),
-        });
         long published = 0;
-        await runner.RunAsync(async (it, token) =>
+        await Runner(s.RatePerSec, length, 1, first).RunAsync(async (it, token) =>
         {
             await publisher.PublishAsync(it.Number, it.IntendedTimestamp, token).ConfigureAwait(false);
             Interlocked.Exchange(ref published, Math.Max(Interlocked.Read(ref published), it.Number));

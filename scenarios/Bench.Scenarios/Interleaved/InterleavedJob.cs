@@ -110,16 +110,16 @@ public static class InterleavedJob
         }
 
         progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{cases.Count} cases measured in {watch.Elapsed.TotalSeconds:0} s"));
-        return (Run(baseResults, o.BaseLabel, started, commandLine), Run(headResults, o.HeadLabel, started, commandLine));
+        return (Run(baseResults, "base", o, started, commandLine), Run(headResults, "head", o, started, commandLine));
     }
 
-    private static RunResults Run(List<ScenarioResult> results, string label, DateTimeOffset started, string commandLine) => new()
+    private static RunResults Run(List<ScenarioResult> results, string side, InterleavedOptions o, DateTimeOffset started, string commandLine) => new()
     {
-        RunId = "ab-" + EnvironmentProbe.RunId(started) + "-" + label,
+        RunId = "ab-" + EnvironmentProbe.RunId(started) + "-" + side,
         StartedAt = started,
         Profile = "ci",
         Status = "complete",
-        StatusMessage = "interleaved blocks: each launch is one block, paired with the other build's neighbouring block",
+        StatusMessage = $"interleaved blocks of base {o.BaseLabel} and head {o.HeadLabel}: each launch is one block, paired with the other build's neighbouring block",
         Environment = EnvironmentProbe.Describe(commandLine),
         Results = results,
     };
