@@ -17,6 +17,8 @@ public static class ResultsValidator
         "Second", "FromSec", "ToSec", "DeltaPct", "Delta", "Slope", "Intercept", "LowerUs", "UpperUs", "Lower", "Upper",
         "Effect", "MarginalUs", "MarginalLowerUs", "MarginalUpperUs", "ChangePct", "OffsetSec", "AtSec", "StartSec",
         "EndSec", "Seconds", "Correlation", "ZScore", "Shift",
+        // Memory growth per subscriber: a process can give back more (earlier cases' memory) than its subscribers take.
+        "RssKiBPerSubscriber", "ManagedKiBPerSubscriber", "HarnessRssKiBPerSubscriber",
     };
 
     /// <summary>The first problem found, as "path: what is wrong", or null when the results may be rendered.</summary>

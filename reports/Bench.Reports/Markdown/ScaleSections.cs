@@ -191,13 +191,13 @@ internal static class ScaleSections
                 const string none = "not measured";
                 sizes.Row(MarkdownReport.Label(r), f.Subscribers.ToString("N0", Inv), m is null ? none : m.RssMiB.ToString("N1", Inv) + " MiB", m is null ? none : m.ManagedMiB.ToString("N1", Inv) + " MiB",
                     m is null ? none : m.RssKiBPerSubscriber.ToString("N1", Inv) + " KiB", m is null ? none : m.ManagedKiBPerSubscriber.ToString("N1", Inv) + " KiB",
-                    m?.HarnessRssKiBPerSubscriber is { } h ? h.ToString("N1", Inv) + " KiB" : r.Distribution is not null ? "in agents" : none,
+                    m?.HarnessRssKiBPerSubscriber is { } h ? (h >= 0 ? h.ToString("N1", Inv) + " KiB" : "below its start") : r.Distribution is not null ? "in agents" : none,
                     Formats.Milliseconds(f.P50Us), Formats.Milliseconds(f.P99Us), Formats.Milliseconds(f.MaxUs), f.Broadcasts.ToString(Inv), f.Incomplete.ToString(Inv));
             }
         }
 
         sizes.WriteTo(sb);
-        sb.AppendLine("Memory per subscriber is the target's growth over the same target with none, after a full garbage collection, divided by the subscribers; at 100 the process's own fluctuations weigh as much as the subscribers. Harness RSS per subscriber is the same reading of Bench's own process, the side that holds the subscribers (with `--agents`, the Agents table gives each agent's RSS instead). Fan-out time runs from an event's publish until the last subscriber has read it; with few broadcasts, p99 is close to their maximum.");
+        sb.AppendLine("Memory per subscriber is the target's growth over the same target with none, after a full garbage collection, divided by the subscribers; at 100 the process's own fluctuations weigh as much as the subscribers. Harness RSS per subscriber is the same reading of Bench's own process, the side that holds the subscribers (with `--agents`, the Agents table gives each agent's RSS instead); \"below its start\" means the process gave back more memory from earlier cases than the subscribers took, so the reading says nothing per subscriber. Fan-out time runs from an event's publish until the last subscriber has read it; with few broadcasts, p99 is close to their maximum.");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"![connections: memory per subscriber and fan-out time against subscribers](charts/{ChartNames.Connections})");
         sb.AppendLine();

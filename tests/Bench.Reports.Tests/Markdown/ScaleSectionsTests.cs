@@ -77,4 +77,24 @@ public sealed class ScaleSectionsTests : IDisposable
         Assert.Equal(["saturation-push.png", "connections.png", "overhead-bytes.png"], written.Select(Path.GetFileName));
         Assert.All(written, f => Assert.True(new FileInfo(f).Length > 10_000, $"{f} has a plot"));
     }
+
+    [Fact]
+    public void A_harness_that_gave_back_memory_is_said_so_not_printed_as_a_negative_size_and_its_results_still_validate()
+    {
+        var held = Held("sse", 21.8, 30_000);
+        var memory = held.Connections!.Memory;
+        var grown = held with
+        {
+            Connections = held.Connections with
+            {
+                Memory = [memory[0] with { HarnessRssKiBPerSubscriber = -23.76 }, memory[1] with { HarnessRssKiBPerSubscriber = 10.04 }],
+            },
+        };
+        var text = MarkdownReport.Render(Fixtures.Run() with { Results = [grown] });
+        Assert.Contains("| sse | 100 |", text, StringComparison.Ordinal);
+        Assert.Contains("below its start", text, StringComparison.Ordinal);
+        Assert.Contains("10.0 KiB", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("-23.8", text, StringComparison.Ordinal);
+        Assert.Null(Bench.Reports.Json.ResultsValidator.Problem(Fixtures.Run() with { Results = [grown] }));
+    }
 }
