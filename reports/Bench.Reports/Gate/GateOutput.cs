@@ -44,14 +44,23 @@ public static class GateOutput
         var gate = report.Gate;
         if (gate.Normalize)
         {
-            sb.AppendLine("Latencies are adjusted for each launch's loopback echo probe (`--normalize`): a raw TCP round trip of the same payload measured beside the case. Each launch is moved to the typical probe of all launches, by the slope of log latency on log probe fitted within each side, so the noise the probe explains is removed; slower code that also slows the probe loses part of its change with it.");
+            sb.AppendLine("Latencies are adjusted for each launch's loopback echo probe (`--normalize`): a raw TCP round trip of the same payload"
+                + " measured beside the case. Each launch is moved to the typical probe of all launches, by the slope of log latency on log probe"
+                + " fitted within each side, so the noise the probe explains is removed; slower code that also slows the probe loses part of its"
+                + " change with it.");
             sb.AppendLine();
         }
 
         var thresholds = string.Join(", ", gate.Metrics.Select(m => string.Create(Inv, $"{m.Name} {m.Threshold:0%}")));
-        sb.AppendLine(report.Paired
-            ? string.Create(Inv, $"The launches are paired — each baseline launch ran next to a current one in the same job — and the ratio is the median of the pair ratios. A metric is slower or faster only when the Wilcoxon signed-rank test on the pair ratios gives p < {gate.Alpha}, the median ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}), and the move exceeds the spread of the pair ratios (1.4826 × their median absolute deviation). Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults.")
-            : string.Create(Inv, $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha} over the launches, the median ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}), and the move exceeds the launch-to-launch noise of the noisier side (1.4826 × its median absolute deviation). Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults."));
+        var rule = report.Paired
+            ? string.Create(Inv, $"The launches are paired — each baseline launch ran next to a current one in the same job — and the ratio is the median of the pair ratios.")
+                + string.Create(Inv, $" A metric is slower or faster only when the Wilcoxon signed-rank test on the pair ratios gives p < {gate.Alpha},")
+                + string.Create(Inv, $" the median ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}),")
+                + " and the move exceeds the spread of the pair ratios (1.4826 × their median absolute deviation)."
+            : string.Create(Inv, $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha} over the launches,")
+                + string.Create(Inv, $" the median ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}),")
+                + " and the move exceeds the launch-to-launch noise of the noisier side (1.4826 × its median absolute deviation).";
+        sb.AppendLine(rule + $" Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults.");
         sb.AppendLine();
         foreach (var r in report.Rows.Where(r => r.Verdict != Verdicts.Same && r.Verdict != Verdicts.Ok))
         {

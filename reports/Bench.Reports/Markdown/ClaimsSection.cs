@@ -51,7 +51,9 @@ public static class ClaimsSection
         var checks = Evaluate(run);
         sb.AppendLine("## Claims");
         sb.AppendLine();
-        sb.AppendLine("Claims commonly made about WebSocket and webhooks, each judged from this run's own figures (WebSocket against webhooks, as the claims are made). A latency or CPU difference counts only when its 95 % interval lies wholly beyond the 5 % tie band; other figures are single measurements and say so.");
+        sb.AppendLine("Claims commonly made about WebSocket and webhooks, each judged from this run's own figures (WebSocket against webhooks, as the"
+            + " claims are made). A latency or CPU difference counts only when its 95 % interval lies wholly beyond the 5 % tie band; other figures"
+            + " are single measurements and say so.");
         sb.AppendLine();
         var table = new MarkdownTable("claim", "verdict", "because (this run's figures)", "see") { Numeric = false };
         foreach (var c in checks)
@@ -112,7 +114,8 @@ public static class ClaimsSection
                 var sign = low > 1.05 ? 1 : high < 0.95 ? -1 : 0;
                 var wsUs = p == 50 ? ws.LatencyUs.P50 : ws.LatencyUs.P99;
                 var whUs = p == 50 ? wh.LatencyUs.P50 : wh.LatencyUs.P99;
-                parts.Add(($"{scenario} p{p:0}", sign, string.Create(Inv, $"{scenario} p{p:0} {Formats.Milliseconds(wsUs)} vs {Formats.Milliseconds(whUs)} (webhook {Formats.Ratio(ratio)} [{Range(low, high)}])")));
+                var said = string.Create(Inv, $"{scenario} p{p:0} {Formats.Milliseconds(wsUs)} vs {Formats.Milliseconds(whUs)} (webhook {Formats.Ratio(ratio)} [{Range(low, high)}])");
+                parts.Add(($"{scenario} p{p:0}", sign, said));
             }
         }
 

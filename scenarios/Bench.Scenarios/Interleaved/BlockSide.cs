@@ -26,16 +26,6 @@ internal abstract class BlockSide : IAsyncDisposable
     /// <summary>Every latency of this side's blocks, for the case's summary.</summary>
     public HistogramBase Latency { get; } = Histograms.Create();
 
-    public long Sent { get; protected set; }
-
-    public long Delivered { get; protected set; }
-
-    public long Lost { get; protected set; }
-
-    public long Duplicated { get; protected set; }
-
-    public long Errors { get; protected set; }
-
     public double CpuSeconds { get; protected set; }
 
     /// <summary>Blocks whose CPU came from the coarse 10 ms counter because a target thread exited during them.</summary>
@@ -78,21 +68,17 @@ internal abstract class BlockSide : IAsyncDisposable
         return us;
     }
 
-    protected BlockResult Keep(int side, int pair, int position, RunRecorder recorder, long sent, long delivered, long lost, long duplicated, double cpuUs, TimeSpan length, bool record)
+    protected BlockResult Keep(
+        int side, int pair, int position, RunRecorder recorder, long sent, long delivered, long lost, long duplicated, long errors, double cpuUs, TimeSpan length, bool record)
     {
         var latency = recorder.LatencySnapshot();
         if (record)
         {
             Latency.Add(latency);
-            Sent += sent;
-            Delivered += delivered;
-            Lost += lost;
-            Duplicated += duplicated;
-            Errors += recorder.Errors;
         }
 
         return new BlockResult(side, pair, position, HistogramCodec.ValueAtPercentile(latency, 50), HistogramCodec.ValueAtPercentile(latency, 90), HistogramCodec.ValueAtPercentile(latency, 99),
-            sent, delivered, recorder.Errors, cpuUs, length.TotalSeconds)
+            sent, delivered, errors, cpuUs, length.TotalSeconds)
         { Lost = lost, Duplicated = duplicated };
     }
 
@@ -155,7 +141,7 @@ internal sealed class RttBlockSide : BlockSide
         await Runner(s.RatePerSec, length, s.Connections).RunAsync((it, token) => session.ExchangeAsync(it, payload, token), recorder, ct).ConfigureAwait(false);
         var cpuUs = CpuUsBetween(cpu, coarse, record);
         var lost = Math.Max(0, recorder.Sent - recorder.Delivered - recorder.Errors);
-        return Keep(side, pair, position, recorder, recorder.Sent, recorder.Delivered, lost, 0, cpuUs, length, record);
+        return Keep(side, pair, position, recorder, recorder.Sent, recorder.Delivered, lost, 0, recorder.Errors, cpuUs, length, record);
     }
 
     public override async ValueTask DisposeAsync()
@@ -256,7 +242,8 @@ internal sealed class PushBlockSide : BlockSide
         var newDuplicates = duplicated - duplicatedBefore;
         duplicatedBefore = duplicated;
         var sent = block.Count * accounting.Trackers.Count + publishes.Errors * accounting.Trackers.Count;
-        return Keep(side, pair, position, deliveries, sent, deliveries.Delivered, lost, newDuplicates, cpuUs, length, record);
+        // A publish that failed is an error of the block, as a delivery that failed is.
+        return Keep(side, pair, position, deliveries, sent, deliveries.Delivered, lost, newDuplicates, deliveries.Errors + publishes.Errors, cpuUs, length, record);
     }
 
     public override async ValueTask DisposeAsync()

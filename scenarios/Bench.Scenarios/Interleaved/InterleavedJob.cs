@@ -127,6 +127,7 @@ public static class InterleavedJob
     private static ScenarioResult Result(string scenario, ITransport transport, ScenarioSettings s, BlockSide side, IReadOnlyList<LaunchFigures> launches, InterleavedOptions o)
     {
         var seconds = launches.Count * o.Block.TotalSeconds;
+        var delivered = launches.Sum(l => l.Delivered);
         var warnings = new List<string>();
         if (side.CoarseCpuBlocks > 0)
         {
@@ -142,8 +143,9 @@ public static class InterleavedJob
             Parameters = new ScenarioParameters(s.RatePerSec, s.Subscribers, s.PayloadBytes, seconds, o.Warmup.TotalSeconds, s.Connections),
             LatencyUs = HistogramCodec.Summarize(side.Latency),
             Throughput = new ThroughputSummary(s.RatePerSec, seconds > 0 ? Math.Round(launches.Sum(l => l.Sent) / seconds / Math.Max(1, scenario == "push" ? s.Subscribers : 1), 1) : 0,
-                seconds > 0 ? Math.Round(side.Delivered / seconds, 1) : 0),
-            Counts = new DeliveryCounts(side.Sent, side.Delivered, side.Lost, side.Duplicated, 0, side.Errors),
+                seconds > 0 ? Math.Round(delivered / seconds, 1) : 0),
+            // The blocks' own counts, summed: each block accounts for exactly the events it published.
+            Counts = new DeliveryCounts(launches.Sum(l => l.Sent), delivered, launches.Sum(l => l.Lost), launches.Sum(l => l.Duplicated), 0, launches.Sum(l => l.Errors)),
             Generator = new GeneratorStats(0, 0, 0),
             Target = new TargetStats(Math.Round(side.CpuSeconds, 3), Math.Round(side.Target.PeakRssMiB(), 1), seconds > 0 ? Math.Round(side.CpuSeconds / seconds * 100, 2) : 0),
             Warnings = warnings,
