@@ -78,6 +78,7 @@ public static class Program
                 SizeCommand.Create(),
                 CompareCommand.Create(),
                 AbCommand.Create(token),
+                ReproduceCommand.Create(token),
                 CalibrateCommand.Create(),
                 TrendCommand.Create(),
                 ListCommand.Create(),

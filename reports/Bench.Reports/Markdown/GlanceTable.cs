@@ -53,6 +53,7 @@ internal sealed class GlanceTable
         var ordered = higherIsBetter ? present.OrderByDescending(x => x.Value).ToList() : present.OrderBy(x => x.Value).ToList();
         var best = ordered.Count > 0 ? ordered[0] : ((double Value, int Index)?)null;
         var cells = new List<string> { scenario, metric };
+        var vsReference = new List<(string Transport, double Ratio, double Low, double High)>();
         for (var i = 0; i < transports.Count; i++)
         {
             if (picked[i] is { NotApplicable: not null })
@@ -75,6 +76,7 @@ internal sealed class GlanceTable
                 {
                     var (low, high) = BlockBootstrap.Interval(BlockBootstrap.Ratio(mine, theirs));
                     text += " [" + Formats.Ratio(low).TrimEnd('×') + "–" + Formats.Ratio(high) + "]";
+                    vsReference.Add((transports[i], v / r, low, high));
                 }
 
                 text += ")";
@@ -86,7 +88,7 @@ internal sealed class GlanceTable
         var outcome = Decide(scenario, metric, ordered, draws, values, higherIsBetter);
         if (outcome is not null)
         {
-            Outcomes.Add(outcome);
+            Outcomes.Add(outcome with { Reference = reference, VsReference = vsReference });
         }
 
         cells.Add(outcome?.Text ?? "–");
@@ -130,7 +132,7 @@ internal sealed class GlanceTable
 
         var apart = ratio > 1 + TieBand;
         var single = apart
-            ? $"{bestName} (one measurement, no interval)"
+            ? $"{(higherIsBetter ? "highest" : "lowest")}: {bestName} (one measurement, no verdict)"
             : string.Create(inv, $"tie: {bestName}, {secondName} (within {TieBand * 100:0} %, one measurement)");
         return new RowOutcome(scenario, metric, bestName, secondName, ratio, null, null, apart, higherIsBetter, single);
     }
@@ -141,8 +143,9 @@ internal sealed class GlanceTable
     public string Legend() => transports.Count < 2
         ? ""
         : string.Create(CultureInfo.InvariantCulture, $"Ratios in brackets are against {reference} (the reference, `--reference`), with their {BlockBootstrap.Level * 100:0} % interval in square brackets; the best figure is in bold. ")
-            + string.Create(CultureInfo.InvariantCulture, $"Intervals come from a block bootstrap ({BlockBootstrap.Replicates:N0} replicates) over the measured seconds — or over launches with `--repeat` {BlockBootstrap.MinLaunches} or more — ")
-            + "so within one launch they show how steady the run was, not the 15–25 % launch-to-launch noise of a shared machine (docs/ci.md). "
+            + string.Create(CultureInfo.InvariantCulture, $"Intervals come from a bootstrap ({BlockBootstrap.Replicates:N0} replicates): for interleaved scenarios a hierarchical one that ")
+            + "draws target launches, then rounds within them, alike for every transport (so a ratio is over the same stretches of time); "
+            + "for scenarios run one transport after another, over the measured seconds (or launches with `--repeat` 3 or more), which shows how steady one launch was, not launch-to-launch noise. "
             + string.Create(CultureInfo.InvariantCulture, $"The last column names the best only when the runner-up's ratio to it lies wholly above {1 + TieBand:0.00}× (the tie band, {TieBand * 100:0} %); otherwise it says \"no clear difference\".");
 }
 
@@ -150,11 +153,20 @@ internal sealed class GlanceTable
 /// What one at-a-glance row decided: the best and the runner-up, the runner-up's ratio to the best (worse over better,
 /// so ≥ 1) and its interval (null without one), and whether the best is a clear winner.
 /// </summary>
-internal sealed record RowOutcome(string Scenario, string Metric, string Best, string RunnerUp, double Ratio, double? Low, double? High, bool Clear, bool HigherIsBetter, string Text)
+public sealed record RowOutcome(string Scenario, string Metric, string Best, string RunnerUp, double Ratio, double? Low, double? High, bool Clear, bool HigherIsBetter, string Text)
 {
     /// <summary>Every transport behind the best, with its ratio to the best (worse over better) and that ratio's interval.</summary>
     public IReadOnlyList<(string Transport, double Ratio, double Low, double High)> Others { get; init; } = [];
 
     /// <summary>The others whose interval lies wholly beyond the tie band: clearly behind the best.</summary>
     public IEnumerable<(string Transport, double Ratio, double Low, double High)> ClearlyBehind => Others.Where(o => o.Low > 1 + GlanceTable.TieBand);
+
+    /// <summary>The transport the table's ratios are against; null when none.</summary>
+    public string? Reference { get; init; }
+
+    /// <summary>Every other transport's ratio to <see cref="Reference"/> (its figure over the reference's) and that ratio's interval.</summary>
+    public IReadOnlyList<(string Transport, double Ratio, double Low, double High)> VsReference { get; init; } = [];
+
+    /// <summary>Whether a difference is clear: the whole interval lies beyond the tie band.</summary>
+    public static bool IsClear(double low) => low > 1 + GlanceTable.TieBand;
 }

@@ -22,6 +22,15 @@ public static class MarkdownReport
         sb.AppendLine();
         sb.AppendLine("WebSocket, SignalR, Server-Sent Events or webhooks? Every figure below was measured in this run, on this machine.");
         sb.AppendLine();
+        if (run.Results.FirstOrDefault(r => r.Interleaved is not null)?.Interleaved is { } il)
+        {
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"**Method.** The transports were measured interleaved: every target up at once, each in its own process, and each round ran one {il.BlockSec:0.#} s block per transport in seeded random order, so whatever the machine did at a moment fell on all of them alike. ")
+                + string.Create(CultureInfo.InvariantCulture,
+                    $"Each target was launched {il.TargetLaunches} times afresh ({il.RoundsPerLaunch} rounds each), and every interval resamples launches first, then rounds, so it covers launch-to-launch noise too (docs/method.md)."));
+            sb.AppendLine();
+        }
+
 
         // The answer first, then what could make it wrong, then the figures it rests on.
         VerdictSection.Write(sb, run, outcomes);
@@ -56,6 +65,13 @@ public static class MarkdownReport
         WriteMethod(sb, run.Results.Any(r => r.Resilience is not null));
         return sb.ToString().ReplaceLineEndings("\n");
     }
+
+    /// <summary>
+    /// What the at-a-glance tables decide for <paramref name="run"/> — each row's best, the others' ratios and intervals —
+    /// without rendering (<c>bench reproduce</c> compares these across launches).
+    /// </summary>
+    public static IReadOnlyList<RowOutcome> Decisions(RunResults run, string? reference = null) =>
+        WriteAtAGlance(new StringBuilder(), run, reference ?? run.Reference ?? "websocket");
 
     /// <summary>The label of a result in tables and legends: its transport, and its variant unless default.</summary>
     public static string Label(ScenarioResult r) => r.Variant == "default" ? r.Transport : $"{r.Transport} ({r.Variant})";

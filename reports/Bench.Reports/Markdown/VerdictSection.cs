@@ -55,11 +55,10 @@ internal static class VerdictSection
             sentences.Add(string.Create(Inv, $"{differing.Count - 4} more row(s) with a clear difference are in At a glance."));
         }
 
-        var single = outcomes.Where(o => o.Low is null && o.Clear).OrderByDescending(o => o.Ratio).Take(2).ToList();
+        var single = outcomes.Where(o => o.Low is null).Select(o => $"{o.Scenario} {o.Metric}").Distinct().ToList();
         if (single.Count > 0)
         {
-            sentences.Add("From single measurements, without an interval: " + string.Join("; ", single.Select(o => string.Create(Inv,
-                $"{o.Best} is best on {o.Scenario} {o.Metric} ({o.RunnerUp} {Formats.Ratio(o.Ratio)} {(o.HigherIsBetter ? "lower" : "higher")})"))) + ".");
+            sentences.Add($"Single measurements, so no winner is named from them (their figures are in At a glance): {string.Join(", ", single)}.");
         }
 
         var guarantees = measured.Where(r => r.Guarantee is not null && r.Variant == "default")
@@ -71,14 +70,41 @@ internal static class VerdictSection
         }
 
         var e = run.Environment;
-        sentences.Add(string.Create(Inv,
-            $"Caveats: one machine ({e.LogicalCores} logical cores) shared by the load generator, the targets and every subscriber, over loopback (no network delay or bandwidth limit unless a wan variant says so); intervals cover variation {(measured.Any(r => r.Launches.Count >= BlockBootstrap.MinLaunches) ? "across this run's launches" : "within this one launch")}, and launch-to-launch noise on a shared machine is 15–25 % (docs/ci.md)."));
+        var machine = string.Create(Inv, $"Caveats: one machine ({e.LogicalCores} logical cores) shared by the load generator, the targets and every subscriber, ")
+            + "over loopback (no network delay or bandwidth limit unless a wan variant says so)";
+        sentences.Add(machine + "; " + NoiseStatement(run, measured) + ".");
         foreach (var sentence in sentences)
         {
             sb.AppendLine("- " + sentence);
         }
 
         sb.AppendLine();
+    }
+
+    /// <summary>What the intervals cover, and how much the ratios moved between this run's target launches — measured, not assumed.</summary>
+    private static string NoiseStatement(RunResults run, IReadOnlyList<ScenarioResult> measured)
+    {
+        var interleaved = measured.Where(r => r.Interleaved is not null).ToList();
+        if (interleaved.Count == 0)
+        {
+            return measured.Any(r => r.Launches.Count >= BlockBootstrap.MinLaunches)
+                ? "intervals cover variation across this run's launches"
+                : "these transports ran one after another, so the intervals cover variation within one launch only, not what changes between launches";
+        }
+
+        var il = interleaved[0].Interleaved!;
+        var text = string.Create(Inv, $"intervals resample {il.TargetLaunches} target launch(es), then {il.RoundsPerLaunch} interleaved rounds within each");
+        var spreads = LaunchSpread.Of(measured, run.Reference ?? "websocket");
+        if (spreads.Count == 0)
+        {
+            return text;
+        }
+
+        var largest = spreads.MaxBy(x => x.ChangePercent)!;
+        var median = spreads.Select(x => x.ChangePercent).Order().ElementAt(spreads.Count / 2);
+        return text + string.Create(Inv,
+            $"; between this run's launches, a transport's ratio to {run.Reference ?? "websocket"} moved by {median:0} % (median of {spreads.Count}) and at most {largest.ChangePercent:0} % ")
+            + $"({largest.Scenario} {largest.Figure}, {largest.Transport}: {string.Join(" → ", largest.Ratios.Select(Formats.Ratio))})";
     }
 
     private static string Range(double low, double high) => Formats.Ratio(low).TrimEnd('×') + "–" + Formats.Ratio(high);

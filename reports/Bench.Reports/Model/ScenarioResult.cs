@@ -64,6 +64,13 @@ public sealed record ScenarioResult
     /// </summary>
     public List<LaunchFigures> Launches { get; set; } = [];
 
+    /// <summary>How an interleaved comparison ran this case; null for a case run on its own (one transport at a time).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public InterleavedInfo? Interleaved { get; init; }
+
+    /// <summary>An interleaved case's blocks, in the order they ran; empty otherwise. Its intervals resample these.</summary>
+    public List<BlockFigures> Blocks { get; init; } = [];
+
     /// <summary>How the load was spread over agents and timed across their clocks; null for one process.</summary>
     public DistributionInfo? Distribution { get; init; }
 

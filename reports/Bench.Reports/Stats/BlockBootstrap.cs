@@ -30,6 +30,12 @@ public static class BlockBootstrap
     /// </summary>
     public static double[]? Percentile(ScenarioResult r, double percentile, string name)
     {
+        if (HierarchicalBootstrap.Applies(r))
+        {
+            // Interleaved: launches, then rounds, drawn alike for every transport of the comparison.
+            return HierarchicalBootstrap.Percentile(r, percentile);
+        }
+
         var random = new Random(Seed(name + "/" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (r.Launches.Count >= MinLaunches && (percentile == 50 || percentile == 99))
         {
@@ -113,14 +119,14 @@ public static class BlockBootstrap
         return replicates;
     }
 
-    private static (long Value, long Count)[] Sparse(string histogram)
+    internal static (long Value, long Count)[] Sparse(string histogram)
     {
         var h = HistogramCodec.Decode(histogram);
         return [.. h.RecordedValues().Select(v => (h.HighestEquivalentValue(v.ValueIteratedTo), v.CountAddedInThisIterationStep))];
     }
 
     /// <summary>The percentile of the drawn seconds together, by the reference's rule (count rounded up).</summary>
-    private static double ValueAt(long[] values, long[] counts, IEnumerable<(int Index, long Count)[]> drawn, double percentile)
+    internal static double ValueAt(long[] values, long[] counts, IEnumerable<(int Index, long Count)[]> drawn, double percentile)
     {
         Array.Clear(counts);
         long total = 0;

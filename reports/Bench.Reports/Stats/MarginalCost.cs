@@ -25,6 +25,11 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
     /// <summary>Null when the result has no cost probe, too few seconds with the target's CPU, or loads that did not differ.</summary>
     public static MarginalCost? Of(ScenarioResult r)
     {
+        if (r.Blocks.Any(b => b.Load == BlockFigures.Half))
+        {
+            return OfBlocks(r);
+        }
+
         if (Blocks(r) is not var (low, high) || Problem(r) is not null)
         {
             return null;
@@ -50,12 +55,25 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
     /// </summary>
     public static string? Problem(ScenarioResult r)
     {
-        if (Blocks(r) is not var (low, high))
+        double lowRate, highRate;
+        if (r.Blocks.Any(b => b.Load == BlockFigures.Half))
+        {
+            (lowRate, highRate) = (RateOf(r, BlockFigures.Half), RateOf(r, BlockFigures.Full));
+            if (highRate >= MinLoadRatio * lowRate && !(HierarchicalBootstrap.Slope(r.Blocks) > 0))
+            {
+                return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"no marginal cost: the target's CPU a second did not rise from {lowRate:N0} to {highRate:N0} deliveries a second (noise larger than the cost)");
+            }
+        }
+        else if (Blocks(r) is var (low, high))
+        {
+            (lowRate, highRate) = (low.Average(b => b.Delivered), high.Average(b => b.Delivered));
+        }
+        else
         {
             return null;
         }
 
-        var (lowRate, highRate) = (low.Average(b => b.Delivered), high.Average(b => b.Delivered));
         return highRate < MinLoadRatio * lowRate
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"no marginal cost: the target delivered {highRate:N0}/s at full load and {lowRate:N0}/s at half, so it did not follow the change of load (a backlog, or a saturated target)")
@@ -65,6 +83,11 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
     /// <summary>Bootstrap replicates of the slope (µs per delivery), or null with too few seconds.</summary>
     public static double[]? Replicates(ScenarioResult r)
     {
+        if (r.Blocks.Any(b => b.Load == BlockFigures.Half))
+        {
+            return Problem(r) is null ? HierarchicalBootstrap.MarginalCost(r) : null;
+        }
+
         if (Blocks(r) is not var (low, high) || low.Count < MinSecondsForInterval || high.Count < MinSecondsForInterval || Problem(r) is not null)
         {
             return null;
@@ -78,6 +101,36 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
         }
 
         return replicates;
+    }
+
+    /// <summary>
+    /// The marginal cost of an interleaved case: the slope between its full-rate and half-rate blocks, which ran in the
+    /// same rounds, with the target's CPU from its threads' scheduler time.
+    /// </summary>
+    private static MarginalCost? OfBlocks(ScenarioResult r)
+    {
+        var slope = HierarchicalBootstrap.Slope(r.Blocks);
+        if (!double.IsFinite(slope) || Problem(r) is not null)
+        {
+            return null;
+        }
+
+        var (lo, hi) = HierarchicalBootstrap.MarginalCost(r) is { } reps ? BlockBootstrap.Interval(reps) : (double.NaN, double.NaN);
+        var full = r.Blocks.Where(b => b.Load == BlockFigures.Full).ToList();
+        var half = r.Blocks.Where(b => b.Load == BlockFigures.Half).ToList();
+        var cpuUsPerSec = full.Sum(b => b.TargetCpuUs) / full.Sum(b => b.Seconds);
+        var fixedUsPerSec = cpuUsPerSec - (slope * RateOf(r, BlockFigures.Full));
+        return new MarginalCost(Math.Round(slope, 2), double.IsFinite(lo) ? Math.Round(lo, 2) : null, double.IsFinite(hi) ? Math.Round(hi, 2) : null,
+            Math.Round(fixedUsPerSec / 1e4, 2), RateOf(r, BlockFigures.Half), RateOf(r, BlockFigures.Full),
+            (int)Math.Round(half.Sum(b => b.Seconds)), (int)Math.Round(full.Sum(b => b.Seconds)));
+    }
+
+    /// <summary>Deliveries a second over an interleaved case's blocks of one load.</summary>
+    private static double RateOf(ScenarioResult r, string load)
+    {
+        var blocks = r.Blocks.Where(b => b.Load == load).ToList();
+        var seconds = blocks.Sum(b => b.Seconds);
+        return seconds > 0 ? blocks.Sum(b => b.Delivered) / seconds : 0;
     }
 
     private static List<(double CpuMs, double Delivered)> Draw(Random random, List<(double CpuMs, double Delivered)> blocks) =>

@@ -23,7 +23,7 @@ internal static class RunCommand
         var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), stateful (signalr) in faults; memory-outbox and one-origin (webhook) in push and overhead, memory-outbox also in faults. A feature a transport lacks is left out for it. The default: each scenario's own." };
         var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow, overload (webhooks: 503 with Retry-After), storm (a restart under 5,000 subscribers a transport, or as many as the open-file limit allows). The default: all but storm." };
         var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
-        var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default).");
+        var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default); interleaved, it is cut into 1 s blocks shared among the target launches.");
         var warmup = CliOptions.Duration("--warmup", "Warm-up before measuring, excluded from results, e.g. 5s (profile default).");
         var costProbe = CliOptions.Duration("--cost-probe", "Push and overhead: how long to run on at half the rate after the measured window, so CPU per delivery is a marginal cost (the slope between the two loads). The default is 5s (none in the ci profile); 0s turns it off.");
         var rate = CliOptions.PositiveDouble("--rate", "Requests (rtt) or published events (push) a second.");
@@ -40,11 +40,20 @@ internal static class RunCommand
         var readyTimeout = CliOptions.PositiveDuration("--ready-timeout", "How long a target may take to start. The default is 20s.");
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "Push live metrics (sent, delivered, lost, errors, rates, latency) over OTLP to this URL every second: gRPC (http://HOST:4317), or HTTP when the path ends in /v1/metrics. The default is none." };
         var agents = CliOptions.PositiveInt("--agents", "Spread push (subscribers and publish rate) or connections (subscribers) over this many agent processes on this machine, started as a Kubernetes Indexed Job's pods would be, and merge their shards exactly (see docs/distributed.md). The default is one process.");
+        var sequential = new Option<bool>("--sequential")
+        {
+            Description = "Run the transports one after another, each on its own target launch, instead of interleaved. By default rtt, push and "
+                + "overhead compare two or more transports interleaved: every target up at once, the measured time cut into 1 s blocks, "
+                + "each round one block per transport in seeded random order, on --target-launches fresh launches (see docs/method.md).",
+        };
+        var targetLaunches = CliOptions.PositiveInt("--target-launches",
+            "Interleaved comparisons: fresh launches of every transport's target, whose blocks the intervals resample first. The default is 2.");
         var metricsPort = CliOptions.PositiveInt("--metrics-port", "Serve live metrics in the Prometheus text format on http://127.0.0.1:PORT/metrics while the run goes. The default is none.");
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
             scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort, agents,
+            sequential, targetLaunches,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -123,6 +132,8 @@ internal static class RunCommand
                 OtlpEndpoint = parse.GetValue(otlp) is { } url ? Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null : null,
                 MetricsPort = parse.GetValue(metricsPort),
                 Agents = parse.GetValue(agents),
+                Sequential = parse.GetValue(sequential),
+                TargetLaunches = parse.GetValue(targetLaunches) ?? 2,
             };
             if (parse.GetValue(otlp) is { } given && plan.OtlpEndpoint is null)
             {

@@ -31,8 +31,21 @@ internal abstract class BlockSide : IAsyncDisposable
     /// <summary>Blocks whose CPU came from the coarse 10 ms counter because a target thread exited during them.</summary>
     public int CoarseCpuBlocks { get; protected set; }
 
-    /// <summary>Runs one block of <paramref name="length"/>; <paramref name="record"/> false for warm-up (nothing is kept).</summary>
-    public abstract Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct);
+    /// <summary>
+    /// Runs one block of <paramref name="length"/> at <paramref name="rateFactor"/> times the scenario's rate;
+    /// <paramref name="record"/> false for warm-up (nothing is kept).
+    /// </summary>
+    public abstract Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct, double rateFactor = 1);
+
+    /// <summary>The delivery guarantee of this side's setup, where the transport states one.</summary>
+    public virtual string? Guarantee => null;
+
+    /// <summary>Whether the last block's target CPU came from the threads' scheduler time (else the 10 ms counter).</summary>
+    protected bool LastCpuExact { get; private set; }
+
+    /// <summary>The harness's own CPU over a block, from its threads' scheduler time (µs), or NaN when unreadable.</summary>
+    protected static (TimeSpan Cpu, HashSet<int>? Threads) HarnessCpu() =>
+        ProcessReadings.ThreadCpuTime(Environment.ProcessId) is { } exact ? (exact.Cpu, exact.Threads) : (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime, null);
 
     public abstract ValueTask DisposeAsync();
 
@@ -47,7 +60,8 @@ internal abstract class BlockSide : IAsyncDisposable
     {
         var after = ReadCpu();
         double us;
-        if (before.Threads is not null && after.Threads is not null && before.Threads.IsSubsetOf(after.Threads))
+        LastCpuExact = before.Threads is not null && after.Threads is not null && before.Threads.IsSubsetOf(after.Threads);
+        if (LastCpuExact)
         {
             us = (after.Cpu - before.Cpu).TotalMicroseconds;
         }
@@ -79,7 +93,7 @@ internal abstract class BlockSide : IAsyncDisposable
 
         return new BlockResult(side, pair, position, HistogramCodec.ValueAtPercentile(latency, 50), HistogramCodec.ValueAtPercentile(latency, 90), HistogramCodec.ValueAtPercentile(latency, 99),
             sent, delivered, errors, cpuUs, length.TotalSeconds)
-        { Lost = lost, Duplicated = duplicated };
+        { Lost = lost, Duplicated = duplicated, Latency = latency, CpuExact = LastCpuExact };
     }
 
     /// <summary>An open-model load of one block: <paramref name="rate"/> a second for <paramref name="length"/>, numbered from <paramref name="first"/>.</summary>
@@ -133,15 +147,17 @@ internal sealed class RttBlockSide : BlockSide
         }
     }
 
-    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct)
+    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct, double rateFactor = 1)
     {
         var s = Context.Settings;
         var (cpu, coarse) = CpuAtStart();
         var recorder = NewRecorder(length);
-        await Runner(s.RatePerSec, length, s.Connections).RunAsync((it, token) => session.ExchangeAsync(it, payload, token), recorder, ct).ConfigureAwait(false);
+        var run = await Runner(s.RatePerSec * rateFactor, length, s.Connections).RunAsync((it, token) => session.ExchangeAsync(it, payload, token), recorder, ct).ConfigureAwait(false);
         var cpuUs = CpuUsBetween(cpu, coarse, record);
         var lost = Math.Max(0, recorder.Sent - recorder.Delivered - recorder.Errors);
-        return Keep(side, pair, position, recorder, recorder.Sent, recorder.Delivered, lost, 0, recorder.Errors, cpuUs, length, record);
+        return Keep(side, pair, position, recorder, recorder.Sent, recorder.Delivered, lost, 0, recorder.Errors, cpuUs, length, record)
+            with
+        { ScheduleLag = run.ScheduleLagUs, Dropped = run.Dropped };
     }
 
     public override async ValueTask DisposeAsync()
@@ -176,10 +192,21 @@ internal sealed class PushBlockSide : BlockSide
 
     public override ITargetHandle Target => fanOut.Target;
 
-    public static async Task<BlockSide> StartAsync(ScenarioContext context, ITransport transport, CancellationToken ct)
+    public override string? Guarantee => fanOut.Guarantee;
+
+    /// <summary>Every subscriber's stream, warm-up included (the overhead scenario divides its bytes by these events).</summary>
+    public DeliveryAccounting Accounting => accounting;
+
+    /// <summary>The wire the subscribers' connections go over; counting, for the overhead scenario.</summary>
+    public DeliveryWire Wire => wire;
+
+    public static async Task<BlockSide> StartAsync(ScenarioContext context, ITransport transport, CancellationToken ct) =>
+        await StartAsync(context, transport, DeliveryWire.For("default"), ct).ConfigureAwait(false);
+
+    /// <summary>A push side over <paramref name="wire"/> (a counting wire for the overhead scenario), which it owns from here.</summary>
+    public static async Task<PushBlockSide> StartAsync(ScenarioContext context, ITransport transport, DeliveryWire wire, CancellationToken ct)
     {
         var s = context.Settings;
-        var wire = DeliveryWire.For("default");
         IPushFanOut? fanOut = null;
         try
         {
@@ -202,7 +229,7 @@ internal sealed class PushBlockSide : BlockSide
         }
     }
 
-    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct)
+    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct, double rateFactor = 1)
     {
         var s = Context.Settings;
         var clock = Context.Clock;
@@ -212,7 +239,7 @@ internal sealed class PushBlockSide : BlockSide
         accounting.RecordInto(deliveries);
         var first = nextNumber;
         long published = 0;
-        await Runner(s.RatePerSec, length, 1, first).RunAsync(async (it, token) =>
+        var run = await Runner(s.RatePerSec * rateFactor, length, 1, first).RunAsync(async (it, token) =>
         {
             await publisher.PublishAsync(it.Number, it.IntendedTimestamp, token).ConfigureAwait(false);
             Interlocked.Exchange(ref published, Math.Max(Interlocked.Read(ref published), it.Number));
@@ -243,7 +270,9 @@ internal sealed class PushBlockSide : BlockSide
         duplicatedBefore = duplicated;
         var sent = block.Count * accounting.Trackers.Count + publishes.Errors * accounting.Trackers.Count;
         // A publish that failed is an error of the block, as a delivery that failed is.
-        return Keep(side, pair, position, deliveries, sent, deliveries.Delivered, lost, newDuplicates, deliveries.Errors + publishes.Errors, cpuUs, length, record);
+        return Keep(side, pair, position, deliveries, sent, deliveries.Delivered, lost, newDuplicates, deliveries.Errors + publishes.Errors, cpuUs, length, record)
+            with
+        { ScheduleLag = run.ScheduleLagUs, Dropped = run.Dropped };
     }
 
     public override async ValueTask DisposeAsync()

@@ -22,6 +22,17 @@ public sealed record BlockResult(int Side, int Pair, int Position, long P50Us, l
     public long Duplicated { get; init; }
 
     public double CpuUsPerEvent => Delivered == 0 ? double.NaN : TargetCpuUs / Delivered;
+
+    /// <summary>The block's latency histogram (µs).</summary>
+    public HdrHistogram.HistogramBase? Latency { get; init; }
+
+    /// <summary>Whether <see cref="TargetCpuUs"/> came from the threads' scheduler time (else the 10 ms process counter).</summary>
+    public bool CpuExact { get; init; }
+
+    /// <summary>How late the block's load ran against its schedule (µs), and iterations it dropped.</summary>
+    public HdrHistogram.HistogramBase? ScheduleLag { get; init; }
+
+    public long Dropped { get; init; }
 }
 
 /// <summary>
@@ -42,6 +53,34 @@ public static class Interleaving
         var order = Enumerable.Range(0, pairs).Select(i => i % 2).ToArray();
         random.Shuffle(order);
         return order;
+    }
+
+    /// <summary>
+    /// The order of <paramref name="sides"/> sides in each of <paramref name="rounds"/> rounds, seeded and balanced:
+    /// rounds come in groups of one per side, each group the rotations of a random order of the sides (run forwards or
+    /// backwards, drawn per group) in a random order, so that over the rounds every side holds every place in a round
+    /// equally often (within one, when the rounds are not a whole number of groups) and no side always follows another.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<int>> RoundOrders(int sides, int rounds, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sides, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(rounds);
+        var random = new Random(seed);
+        var orders = new List<IReadOnlyList<int>>(rounds);
+        while (orders.Count < rounds)
+        {
+            var order = Enumerable.Range(0, sides).ToArray();
+            random.Shuffle(order);
+            var backwards = random.Next(2) == 1;
+            var shifts = Enumerable.Range(0, sides).ToArray();
+            random.Shuffle(shifts);
+            foreach (var shift in shifts.Take(rounds - orders.Count))
+            {
+                orders.Add([.. Enumerable.Range(0, sides).Select(i => order[(backwards ? shift - i + sides : shift + i) % sides])]);
+            }
+        }
+
+        return orders;
     }
 
     /// <summary>The blocks in the order they run: pair by pair, each pair's first side first.</summary>

@@ -61,6 +61,24 @@ public sealed record RunPlan
 
     public int Launches => Repeat ?? (Profile == Profile.Ci ? 5 : 1);
 
+    /// <summary>
+    /// Run the transports one after another, each case on its own target launch, instead of interleaved (the ci profile,
+    /// agents, variants and a gate always do). The default is false.
+    /// </summary>
+    public bool Sequential { get; init; }
+
+    /// <summary>Fresh launches of every transport's target in an interleaved comparison. The default is 2.</summary>
+    public int TargetLaunches { get; init; } = 2;
+
+    /// <summary>
+    /// Whether <paramref name="scenario"/> compares its transports interleaved in this plan: not sequential, two or more
+    /// transports that run it, the default variant only, one process, and no gate (the ci profile gates whole launches).
+    /// </summary>
+    public bool Interleaves(IScenario scenario) =>
+        !Sequential && Agents is null && Profile != Profile.Ci && Baseline is null && SaveBaseline is null
+        && Variants.All(v => v == VariantName.Default)
+        && Transports.Count(t => t.Unsupported(scenario.Name) is null) >= 2;
+
     /// <summary>Launches to add when the gate against <see cref="Baseline"/> finds a regression, before it is believed (0: none).</summary>
     public int Confirm { get; init; }
 
@@ -159,6 +177,11 @@ public sealed record RunPlan
         if (RatePerSec is { } r && !(r > 0 && r <= 1_000_000))
         {
             problems.Add("--rate must be a positive number of events a second (at most 1,000,000)");
+        }
+
+        if (TargetLaunches is < 1 or > 20)
+        {
+            problems.Add("--target-launches must be between 1 and 20");
         }
 
         if (Repeat is { } n && n is < 1 or > 100)

@@ -56,10 +56,15 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                 foreach (var scenario in plan.Scenarios)
                 {
                     var settings = plan.SettingsFor(scenario);
+                    var comparison = plan.Interleaves(scenario) && scenario is Interleaved.IInterleavedScenario interleaved
+                        ? interleaved.Comparison(plan, settings, [.. plan.Transports.Where(t => t.Unsupported(scenario.Name) is null)])
+                        : null;
+                    Dictionary<Transports.ITransport, ScenarioResult>? compared = null;
                     foreach (var @case in scenario.Cases(plan))
                     {
                         ct.ThrowIfCancellationRequested();
-                        if (@case.Transport.Unsupported(scenario.Name) is null)
+                        var inComparison = comparison is not null && @case.Variant == VariantName.Default && comparison.Transports.Contains(@case.Transport);
+                        if (@case.Transport.Unsupported(scenario.Name) is null && !inComparison)
                         {
                             progress.Message($"{@case.Label}: starting target");
                         }
@@ -69,7 +74,17 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                         ScenarioResult result;
                         try
                         {
-                            result = await @case.RunAsync(new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock, Metrics = metrics, Fleet = fleet }, ct).ConfigureAwait(false);
+                            var context = new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock, Metrics = metrics, Fleet = fleet };
+                            if (inComparison)
+                            {
+                                // Every transport of the comparison is measured at once, on the first of their cases.
+                                compared ??= await CompareAsync(context, comparison!, ct).ConfigureAwait(false);
+                                result = compared[@case.Transport];
+                            }
+                            else
+                            {
+                                result = await @case.RunAsync(context, ct).ConfigureAwait(false);
+                            }
                         }
                         catch (Distributed.AgentsFailedException e)
                         {
@@ -179,6 +194,16 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
 
             return written;
         }
+    }
+
+    private async Task<Dictionary<Transports.ITransport, ScenarioResult>> CompareAsync(
+        ScenarioContext context, Interleaved.ComparisonPlan comparison, CancellationToken ct)
+    {
+        progress.Message(string.Create(CultureInfo.InvariantCulture,
+            $"{comparison.Scenario}: interleaved comparison of {string.Join(", ", comparison.Transports.Select(t => t.Name))} — {comparison.TargetLaunches} target launches × "
+            + $"{comparison.RoundsPerLaunch} rounds of {comparison.Block.TotalSeconds:0.#} s blocks{(comparison.HalfBlock > TimeSpan.Zero ? $" (+ {comparison.HalfBlock.TotalSeconds:0.##} s at half rate)" : "")}"));
+        var results = await Interleaved.TransportComparison.RunAsync(context, comparison, ct).ConfigureAwait(false);
+        return comparison.Transports.Select((t, i) => (t, results[i])).ToDictionary(x => x.t, x => x.Item2);
     }
 
     private static string Summary(ScenarioResult r)

@@ -24,6 +24,7 @@ internal sealed class RunHarness : IDisposable
             Duration = TimeSpan.FromSeconds(2),
             CostProbe = TimeSpan.Zero,
             CommandLine = "bench run (test)",
+            Sequential = true,
         };
         return change is null ? plan : change(plan);
     }

@@ -5,6 +5,7 @@ using Bench.Scenarios.Plan;
 using Bench.Scenarios.Running;
 using Bench.Scenarios.Scenarios.Push;
 using Bench.Scenarios.Transports;
+using Bench.Targets.Wire;
 
 namespace Bench.Scenarios.Scenarios.Overhead;
 
@@ -13,7 +14,7 @@ namespace Bench.Scenarios.Scenarios.Overhead;
 /// handshakes apart, and CPU time in the target and in the harness — for payloads of 64 B, 1 KiB and 16 KiB, per
 /// transport and variant. The load is the push scenario's, at a modest rate so that nothing queues.
 /// </summary>
-public sealed class OverheadScenario : IScenario
+public sealed class OverheadScenario : Interleaved.IInterleavedScenario
 {
     public static readonly IReadOnlyList<int> PayloadSizes = [64, 1024, 16 * 1024];
 
@@ -67,6 +68,57 @@ public sealed class OverheadScenario : IScenario
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Interleaved when one payload size is measured (the default suite's 1 KiB, or --payload): each transport's side
+    /// goes over a counting wire, whose bytes over the side's whole life (warm-up too) are divided by the events its
+    /// subscribers received over it; CPU per event is the marginal cost from the full- and half-rate blocks.
+    /// </summary>
+    Interleaved.ComparisonPlan? Interleaved.IInterleavedScenario.Comparison(RunPlan plan, ScenarioSettings settings, IReadOnlyList<ITransport> transports)
+    {
+        // One size over the default wire only: the default suite, or --payload with no other variant asked for.
+        int? size = plan.PayloadBytes ?? (plan.Brief ? 1024 : null);
+        if (size is not { } bytes || !(plan.Brief || plan.Variants.Count > 0))
+        {
+            return null;
+        }
+
+        var sized = Sized(settings, bytes);
+        var wires = new (WireTotals Totals, long Events, double EnvelopeSum)[transports.Count];
+        var comparison = new Interleaved.ComparisonPlan(Name, Description, transports,
+            async (context, transport, ct) => await Interleaved.PushBlockSide.StartAsync(context, transport, DeliveryWire.For(VariantName.Default, count: true), ct)
+                .ConfigureAwait(false))
+        {
+            Collect = (i, side) =>
+            {
+                var push = (Interleaved.PushBlockSide)side;
+                var events = push.Accounting.Trackers.Sum(t => t.Snapshot().Distinct);
+                var (t, e, env) = wires[i];
+                var r = push.Wire.Meter!.Read();
+                var sum = new WireTotals(t.Sent + r.Sent, t.Received + r.Received, t.HandshakeSent + r.HandshakeSent, t.HandshakeReceived + r.HandshakeReceived,
+                    t.Connections + r.Connections);
+                wires[i] = (sum, e + events, env + (push.Accounting.MeanBodyBytes * events));
+            },
+            Finish = (i, result) => WithWire(result, transports[i], bytes, wires[i]),
+        };
+        return Interleaved.ComparisonShape.Shape(comparison, plan, sized);
+    }
+
+    private ScenarioResult WithWire(ScenarioResult result, ITransport transport, int payload, (WireTotals Totals, long Events, double EnvelopeSum) w)
+    {
+        var events = Math.Max(1, w.Events);
+        var totals = w.Totals;
+        var handshake = totals.HandshakeSent + totals.HandshakeReceived;
+        var marginal = Bench.Reports.Stats.MarginalCost.Of(result);
+        var seconds = result.Blocks.Sum(b => b.Seconds);
+        var delivered = Math.Max(1, result.Blocks.Sum(b => b.Delivered));
+        var harnessUs = result.Generator.CpuPercent / 100 * Environment.ProcessorCount * seconds * 1e6;
+        var summary = new WireSummary(payload, (int)Math.Round(w.EnvelopeSum / events), w.Events, Round(totals.Received / (double)events),
+            Round(totals.Sent / (double)events), totals.Connections, Round(totals.Connections == 0 ? 0 : handshake / (double)totals.Connections),
+            Round((totals.Received + totals.Sent + handshake) / (double)events), marginal?.CpuUsPerDelivery, Round(harnessUs / delivered), transport.WireCountedOn,
+            marginal is null ? null : "marginal");
+        return result with { Wire = summary };
     }
 
     /// <summary>The settings for one payload size.</summary>

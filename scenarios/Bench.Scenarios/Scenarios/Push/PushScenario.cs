@@ -14,7 +14,7 @@ namespace Bench.Scenarios.Scenarios.Push;
 /// endpoints (hosted by the harness) of the dispatcher. Latency is arrival minus intended publish time, per subscriber; every (subscriber, seq)
 /// is accounted for.
 /// </summary>
-public sealed class PushScenario : IScenario
+public sealed class PushScenario : Interleaved.IInterleavedScenario
 {
     public string Name => "push";
 
@@ -41,6 +41,9 @@ public sealed class PushScenario : IScenario
 
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
         ScenarioCase.PerTransport(this, plan, Name, Name, (transport, variant) => (context, ct) => RunAsync(context, transport, variant, ct));
+
+    Interleaved.ComparisonPlan? Interleaved.IInterleavedScenario.Comparison(RunPlan plan, ScenarioSettings settings, IReadOnlyList<ITransport> transports) =>
+        Interleaved.ComparisonShape.Shape(new(Name, Description, transports, Interleaved.PushBlockSide.StartAsync), plan, settings);
 
     public Task<ScenarioResult> RunAsync(ScenarioContext context, ITransport transport, string variant, CancellationToken ct) =>
         context.Fleet is { } fleet && context.Agent is null

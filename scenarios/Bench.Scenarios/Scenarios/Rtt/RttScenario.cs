@@ -10,7 +10,7 @@ namespace Bench.Scenarios.Scenarios.Rtt;
 /// Request/response round trip over one kept-alive connection per virtual user: a WebSocket echo against an HTTP
 /// POST of the same signed webhook body to the receiver. Open model; latency from each request's intended time.
 /// </summary>
-public sealed class RttScenario : IScenario
+public sealed class RttScenario : Interleaved.IInterleavedScenario
 {
     public string Name => "rtt";
 
@@ -54,6 +54,9 @@ public sealed class RttScenario : IScenario
             return result with { Variant = variant };
         }
     }
+
+    Interleaved.ComparisonPlan? Interleaved.IInterleavedScenario.Comparison(RunPlan plan, ScenarioSettings settings, IReadOnlyList<ITransport> transports) =>
+        Interleaved.ComparisonShape.Shape(new(Name, Description, transports, Interleaved.RttBlockSide.StartAsync), plan, settings with { CostProbe = TimeSpan.Zero });
 
     /// <summary>Starts the target and opens the connections of one rtt session (also the saturation scenario's).</summary>
     internal static Task<IRttSession> StartSessionAsync(ScenarioContext context, ITransport transport, string variant, DeliveryWire wire, bool wan, CancellationToken ct)
