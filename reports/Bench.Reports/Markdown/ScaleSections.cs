@@ -54,7 +54,11 @@ internal static class ScaleSections
         sb.AppendLine("### Scale and cost");
         sb.AppendLine();
         table.WriteTo(sb);
-        sb.AppendLine("CPU per delivery is marginal: the slope between the measured window and the half-rate cost probe after it, at the scenario's fan-out, with a 95 % interval over their seconds (see the push and wire sections); the other rows are single measurements.");
+        sb.AppendLine(results.Any(r => r.Blocks.Any(b => b.Load == BlockFigures.Half))
+            ? "CPU per delivery is marginal: the slope between the full-rate blocks and the half-rate blocks of the same rounds, at the scenario's fan-out, "
+                + "from the target threads' scheduler time, with a 95 % interval over launches and rounds (see the push and wire sections); the other rows are single measurements."
+            : "CPU per delivery is marginal: the slope between the measured window and the half-rate cost probe after it, at the scenario's fan-out, "
+                + "with a 95 % interval over their seconds (see the push and wire sections); the other rows are single measurements.");
         sb.AppendLine();
         return table.Outcomes;
     }
@@ -91,7 +95,10 @@ internal static class ScaleSections
         }
 
         table.WriteTo(sb);
-        sb.AppendLine("Marginal: the target's extra CPU per extra delivery between the last seconds of the measured window and the half-rate cost probe after it (the probe's first second left out). It is a cost per delivery at this fan-out: what each published event costs (receiving it, the broadcast) is shared among its subscribers. Fixed: what the target burns at this load beyond that — timers, keep-alives, idle thread-pool spinning, the connections it holds — so the average, which divides everything by the deliveries, overstates the cost of an event at low rates.");
+        sb.AppendLine((results.Any(r => r.Blocks.Any(b => b.Load == BlockFigures.Half))
+            ? "Marginal: the target's extra CPU per extra delivery between the full-rate blocks and the half-rate blocks run beside them in the same rounds. "
+            : "Marginal: the target's extra CPU per extra delivery between the last seconds of the measured window and the half-rate cost probe after it (the probe's first second left out). ")
+            + "It is a cost per delivery at this fan-out: what each published event costs (receiving it, the broadcast) is shared among its subscribers. Fixed: what the target burns at this load beyond that — timers, keep-alives, idle thread-pool spinning, the connections it holds — so the average, which divides everything by the deliveries, overstates the cost of an event at low rates.");
         sb.AppendLine();
     }
 

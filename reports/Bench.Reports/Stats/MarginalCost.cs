@@ -85,7 +85,9 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
     {
         if (r.Blocks.Any(b => b.Load == BlockFigures.Half))
         {
-            return Problem(r) is null ? HierarchicalBootstrap.MarginalCost(r) : null;
+            // A slope at or below zero in more than the interval's tail means the noise is as large as the cost: no interval.
+            return Problem(r) is null && HierarchicalBootstrap.MarginalCost(r) is { } reps
+                && reps.Count(x => !(x > 0)) <= (1 - BlockBootstrap.Level) / 2 * reps.Length ? reps : null;
         }
 
         if (Blocks(r) is not var (low, high) || low.Count < MinSecondsForInterval || high.Count < MinSecondsForInterval || Problem(r) is not null)

@@ -29,6 +29,6 @@ internal static class ComparisonShape
         var rounds = Math.Max(2, (int)Math.Ceiling(total / (double)launches));
         var warmup = s.Warmup <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(1, s.Warmup.TotalSeconds / (2 * launches)));
         var half = s.CostProbe <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(0.5, s.CostProbe.TotalSeconds / (rounds * launches)));
-        return comparison with { TargetLaunches = launches, RoundsPerLaunch = rounds, Block = Block, Warmup = warmup, HalfBlock = half };
+        return comparison with { TargetLaunches = launches, RoundsPerLaunch = rounds, Block = Block, Warmup = warmup, HalfBlock = half, Settings = s };
     }
 }

@@ -33,6 +33,9 @@ internal sealed record ComparisonPlan(
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>The load of every block (the scenario's settings for this comparison, e.g. overhead's payload size); null keeps the context's.</summary>
+    public Plan.ScenarioSettings? Settings { get; init; }
+
     /// <summary>Called for each side at the end of each launch, before it stops (the overhead scenario reads its wire).</summary>
     public Action<int, BlockSide>? Collect { get; init; }
 
@@ -52,6 +55,7 @@ internal static class TransportComparison
 {
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(ScenarioContext context, ComparisonPlan plan, CancellationToken ct)
     {
+        context = context with { Settings = plan.Settings ?? context.Settings };
         var n = plan.Transports.Count;
         var blocks = Enumerable.Range(0, n).Select(_ => new List<BlockFigures>()).ToArray();
         var latency = Enumerable.Range(0, n).Select(_ => Histograms.Create()).ToArray();
@@ -76,7 +80,7 @@ internal static class TransportComparison
                 }
 
                 // Each side warms up apart, so that one's JIT and first connections do not fall in another's blocks.
-                foreach (var side in sides)
+                foreach (var side in sides.Where(_ => plan.Warmup > TimeSpan.Zero))
                 {
                     await side!.RunBlockAsync(0, -1, 0, plan.Warmup, record: false, ct).ConfigureAwait(false);
                 }
