@@ -42,6 +42,19 @@ public sealed class HubOptions
     /// <summary>Bytes kept per stream for subscribers that resume; beyond this the oldest go first, counted. The default is 8 MiB.</summary>
     public long ReplayBufferBytes { get; set; } = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes kept by the replay buffers of all streams together (payloads plus 64 bytes an event, counted in each stream
+    /// that keeps it); when spent, a stream makes room from its own oldest events, or keeps none. The default is 512 MiB.
+    /// </summary>
+    public long MaxReplayBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Streams one connection may subscribe to over its life (a SignalR connection can call <c>Subscribe</c> again with
+    /// other names; a WebSocket or SSE connection has one): each is a stream every event is buffered for. Beyond this the
+    /// call is refused with a hub error. The default is 16.
+    /// </summary>
+    public int MaxStreamsPerConnection { get; set; } = 16;
+
     /// <summary>How long an event stays in a stream's replay buffer. The default is 60 seconds.</summary>
     public TimeSpan ReplayBufferAge { get; set; } = TimeSpan.FromSeconds(60);
 

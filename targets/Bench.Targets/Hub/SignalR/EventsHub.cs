@@ -18,6 +18,7 @@ internal sealed class EventsHub(HubBroadcaster hub, IHubContext<EventsHub> conte
 
     private const string SubscriptionKey = "bench.subscription";
     private const string CountedKey = "bench.counted";
+    private const string StreamsKey = "bench.streams";
 
     public override Task OnConnectedAsync()
     {
@@ -53,6 +54,19 @@ internal sealed class EventsHub(HubBroadcaster hub, IHubContext<EventsHub> conte
         }
 
         var o = options.Value;
+        if (Context.Items.TryGetValue(StreamsKey, out var known) is false || known is not HashSet<string> names)
+        {
+            names = new HashSet<string>(StringComparer.Ordinal);
+            Context.Items[StreamsKey] = names;
+        }
+
+        // Every stream a connection names is one more buffer every event is written to: a connection gets a few.
+        if (!names.Contains(stream!) && names.Count >= o.MaxStreamsPerConnection)
+        {
+            throw new HubException($"this connection has subscribed to its limit of {o.MaxStreamsPerConnection} streams; open another connection");
+        }
+
+        names.Add(stream!);
         Unsubscribe();
         var connectionId = Context.ConnectionId;
         var subscriber = new Subscriber(stream!, new SignalREventWriter(context, connectionId), hub.Limits, o.InjectDelay);
