@@ -73,7 +73,7 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
     {
         lock (registry)
         {
-            var stream = streams.GetOrAdd(subscriber.Stream, name => new HubStream(name, new ReplayBuffer(o.ReplayBufferEvents, o.ReplayBufferBytes, o.ReplayBufferAge, clock, replay)));
+            var stream = streams.GetOrAdd(subscriber.Stream, NewStream);
             if (!stream.Attach(subscriber, resumeFrom, takeOver, clock.GetTimestamp()))
             {
                 return null;
@@ -90,12 +90,16 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
         }
     }
 
+    private HubStream NewStream(string name) =>
+        new(name, new ReplayBuffer(o.ReplayBufferEvents, o.ReplayBufferBytes, o.ReplayBufferAge, clock, replay));
+
     internal void Detach(HubStream stream, Subscriber subscriber)
     {
         lock (registry)
         {
             stream.Detach(subscriber, clock.GetTimestamp());
-            if (!stream.IsConnected && stream.IdleNode is null && streams.TryGetValue(stream.Name, out var known) && ReferenceEquals(known, stream))
+            var known = streams.TryGetValue(stream.Name, out var current) && ReferenceEquals(current, stream);
+            if (known && !stream.IsConnected && stream.IdleNode is null)
             {
                 stream.IdleNode = idle.AddLast(stream);
             }

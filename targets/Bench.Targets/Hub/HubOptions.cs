@@ -3,7 +3,10 @@ namespace Bench.Targets.Hub;
 /// <summary>Options of the WebSocket hub.</summary>
 public sealed class HubOptions
 {
-    /// <summary>The largest message accepted on <c>/ws/echo</c>; larger closes with 1009. The default is 64 KiB.</summary>
+    /// <summary>
+    /// The largest message accepted on <c>/ws/echo</c> (larger closes with 1009) and from a SignalR client (larger ends
+    /// the connection with SignalR's close message). The default is 64 KiB.
+    /// </summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 
     /// <summary>The bearer token required on upgrade; null accepts any client. The default is null.</summary>
@@ -75,4 +78,11 @@ public sealed class HubOptions
 
     /// <summary>SignalR: bytes buffered per connection for a client that reconnects statefully. The default is 1 MiB.</summary>
     public long StatefulReconnectBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// SignalR: bytes all stateful reconnect buffers may hold together, counting each connection at twice
+    /// <see cref="StatefulReconnectBufferBytes"/> (what a full one costs). Beyond it a client that asks for stateful
+    /// reconnect is negotiated without it. The default is 256 MiB (128 connections at 1 MiB).
+    /// </summary>
+    public long MaxStatefulReconnectBytes { get; set; } = 256L * 1024 * 1024;
 }
