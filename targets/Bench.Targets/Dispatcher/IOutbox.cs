@@ -119,7 +119,8 @@ public sealed class MemoryOutbox(string? endpointsFile = null) : IOutbox
 
     // JSON escapes whatever a field holds, so no value can start a line of its own.
     private string Line(EndpointRecord endpoint) =>
-        System.Text.Json.JsonSerializer.Serialize(endpoint with { Secret = box!.Seal(endpoint.Secret) }, TargetsJson.Default.EndpointRecord);
+        System.Text.Json.JsonSerializer.Serialize(
+            endpoint with { Secret = box!.Seal(endpoint.Secret) }, TargetsJson.Default.EndpointRecord);
 
     public IReadOnlyList<Delivery> LoadPending() => [];
 

@@ -69,7 +69,7 @@ public sealed class SecretBox
     /// <summary>The key file beside a store.</summary>
     public static string KeyPath(string storePath) => storePath + ".key";
 
-    /// <summary>Why the key file beside <paramref name="storePath"/> cannot be used (a link, not 32 bytes), or null (also when absent).</summary>
+    /// <summary>Why the key file beside <paramref name="storePath"/> cannot be used (a link, not 32 bytes), or null (also absent).</summary>
     public static string? KeyFileProblem(string storePath)
     {
         var keyPath = KeyPath(storePath);
@@ -215,7 +215,7 @@ public static class PrivateFiles
     }
 
     private static string TempBeside(string path) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
 
     private static FileStreamOptions Options(FileMode mode)
     {

@@ -248,7 +248,8 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
 
                 body.ResetWrittenCount();
                 EventEnvelope.Write(body, new PublishedEvent(delivery.EventNumber, delivery.IntendedTimestamp, delivery.Payload), endpoint.Stream, delivery.Seq);
-                var (kind, retryAfter) = await DeliverOnceAsync(endpoint, delivery.WebhookId is { Length: > 0 } webhookId ? webhookId : WebhookId(delivery.Id), body.WrittenMemory, ct).ConfigureAwait(false);
+                var webhookId = delivery.WebhookId is { Length: > 0 } kept ? kept : WebhookId(delivery.Id);
+                var (kind, retryAfter) = await DeliverOnceAsync(endpoint, webhookId, body.WrittenMemory, ct).ConfigureAwait(false);
                 delivery.Attempt++;
                 if (kind is null)
                 {

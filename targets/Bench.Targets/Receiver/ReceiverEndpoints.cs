@@ -14,8 +14,9 @@ namespace Bench.Targets.Receiver;
 
 /// <summary>
 /// The receiver's routes: <c>POST /webhook</c> and <c>POST /webhook/{stream}</c> verify and accept deliveries
-/// (204; 400 missing headers or a corrupt gzip body; 401 bad signature or stale timestamp; 413 body too large, or a gzip body that inflates past its limit; 415 an encoding other than gzip;
-/// 503 the de-duplication budget is full); <c>/stats</c> counts them;
+/// (204; 400 missing headers or a corrupt gzip body; 401 bad signature or stale timestamp; 413 body too large, or a gzip
+/// body that inflates past its limit; 415 an encoding other than gzip; 503 the de-duplication budget is full);
+/// <c>/stats</c> counts them;
 /// <c>POST /sink</c> answers 204 without looking (for measuring generators).
 /// </summary>
 public static class ReceiverEndpoints
@@ -130,7 +131,8 @@ public static class ReceiverEndpoints
                 {
                     // Forgetting an id still inside the tolerance would let its replay through: refuse, to be sent again.
                     counters.Reject(StatusCodes.Status503ServiceUnavailable);
-                    context.Response.Headers.RetryAfter = deduplicator.SecondsUntilRoom().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    var wait = deduplicator.SecondsUntilRoom();
+                    context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     return;
                 }
@@ -169,7 +171,8 @@ public static class ReceiverEndpoints
 
     /// <summary>The signed <c>webhook-timestamp</c> of a delivery the verifier accepted (so it parses).</summary>
     private static long SignedSeconds(IHeaderDictionary headers) =>
-        long.Parse(headers[WebhookSignature.TimestampHeader].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+        long.Parse(
+            headers[WebhookSignature.TimestampHeader].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Reads the body, inflating it when gzip: at most <paramref name="max"/> bytes on the wire and

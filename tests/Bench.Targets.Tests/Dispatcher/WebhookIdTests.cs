@@ -25,10 +25,12 @@ public sealed class WebhookIdTests : IDisposable
 
         for (var launch = 1; launch <= 2; launch++)
         {
-            await using var dispatcher = new WebhookDispatcher(Options.Create(new DispatcherOptions { EndpointsPath = endpoints }), TimeProvider.System);
+            var options = Options.Create(new DispatcherOptions { EndpointsPath = endpoints });
+            await using var dispatcher = new WebhookDispatcher(options, TimeProvider.System);
             if (launch == 1)
             {
-                Assert.True(dispatcher.TryRegister(new SubscriptionRequest(receiver.Url + "/webhook/a", secret, "a"), out var problem), problem);
+                var registered = dispatcher.TryRegister(new SubscriptionRequest(receiver.Url + "/webhook/a", secret, "a"), out var problem);
+                Assert.True(registered, problem);
             }
 
             // The same event again, as a run started over would publish it: a new message all the same.

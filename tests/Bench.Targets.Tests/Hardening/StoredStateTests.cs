@@ -91,9 +91,10 @@ public sealed class StoredStateTests : IDisposable
     {
         var target = Path.Combine(dir, "elsewhere.txt");
         await File.WriteAllTextAsync(target, "keep me\n");
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            File.SetUnixFileMode(target, readable);
         }
 
         var link = Path.Combine(dir, "endpoints");
@@ -105,7 +106,7 @@ public sealed class StoredStateTests : IDisposable
         Assert.Equal("keep me\n", await File.ReadAllTextAsync(target));
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(target));
+            Assert.Equal(readable, File.GetUnixFileMode(target));
         }
     }
 
