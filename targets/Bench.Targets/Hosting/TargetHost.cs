@@ -71,6 +71,10 @@ public static class TargetHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 
+        // A hub method refusing a call (a HubException: stream taken, too many streams) answers the client; SignalR would
+        // also log it as an error with its stack, so one client could fill the log at will.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
+
         // Logs go to stderr: stdout carries the lines a launcher reads ("token …", "ready …"), nothing else.
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             o => o.LogToStandardErrorThreshold = LogLevel.Trace);
