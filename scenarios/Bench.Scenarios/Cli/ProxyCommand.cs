@@ -19,15 +19,32 @@ internal static class ProxyCommand
         var resetAfter = CliOptions.Duration("--reset-peer-after", "reset_peer: reset every open connection once, after this long.");
         var downAfter = CliOptions.Duration("--down-after", "down: refuse and reset connections after this long, for --down-for.");
         var downFor = CliOptions.Duration("--down-for", "How long down lasts. The default is 3s.");
+        var exposed = new Option<bool>("--allow-non-loopback-listen")
+        {
+            Description = "Listen beyond loopback (e.g. 0.0.0.0): whoever reaches the port reaches the target, which may trust loopback. "
+                + "The default refuses.",
+        };
         var command = new Command("proxy", "Run the fault proxy (Toxiproxy's toxics: latency, bandwidth, timeout, reset_peer, down) between a client and a target on loopback.")
         {
-            listen, upstream, latency, jitter, bandwidth, blackhole, blackholeFor, resetAfter, downAfter, downFor,
+            listen, upstream, latency, jitter, bandwidth, blackhole, blackholeFor, resetAfter, downAfter, downFor, exposed,
         };
         command.SetAction(async (parse, _) =>
         {
             if (!IPEndPoint.TryParse(parse.GetValue(listen)!, out var at))
             {
                 return Program.UsageError([$"--listen: '{parse.GetValue(listen)}' is not an address such as 127.0.0.1:9000"]);
+            }
+
+            if (!IPAddress.IsLoopback(at.Address))
+            {
+                if (!parse.GetValue(exposed))
+                {
+                    return Program.UsageError(
+                        [$"--listen: {at} is beyond loopback; it would expose the target to the network (add --allow-non-loopback-listen to mean it)"]);
+                }
+
+                await Console.Error.WriteLineAsync($"warning: listening on {at}, beyond loopback: anyone who reaches it reaches the target")
+                    .ConfigureAwait(false);
             }
 
             if (!IPEndPoint.TryParse(parse.GetValue(upstream)!, out var to) || to.Port == 0)

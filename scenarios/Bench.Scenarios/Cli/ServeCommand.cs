@@ -14,7 +14,8 @@ internal static class ServeCommand
         var urls = new Option<string[]>("--urls") { Description = $"URLs to bind, comma-separated. The default is {TargetHost.DefaultUrl} (loopback, a free port)." };
         var token = new Option<string?>("--token") { Description = "Bearer token required by the hub and the dispatcher, and by the receiver's control routes (/stats, /memory, /sink) (or BENCH_TOKEN). Without one, any client is accepted on loopback; bound beyond loopback, one is made up and printed ('token …')." };
         var secret = new Option<string?>("--secret") { Description = "The receiver's whsec_ signing secret (or BENCH_SECRET). Required for the receiver." };
-        var maxMessage = CliOptions.PositiveInt("--max-message-bytes", "Hub: largest message; larger closes with 1009. The default is 65536.");
+        var maxMessage = CliOptions.PositiveInt("--max-message-bytes",
+            "Hub: largest message; larger closes /ws/echo with 1009, a SignalR connection with SignalR's close message. The default is 65536.");
         var maxBody = CliOptions.PositiveInt("--max-body-bytes", "Receiver: largest body; larger gets 413. The default is 1048576.");
         var timeout = CliOptions.PositiveDuration("--delivery-timeout", "Dispatcher: time one delivery may take. The default is 10s.");
         var outbox = new Option<string?>("--outbox") { Description = "Dispatcher: the durable outbox file (SQLite), or 'memory' to keep pending deliveries in memory only. The default is dispatcher-outbox.db in the current folder." };
@@ -129,6 +130,16 @@ internal static class ServeCommand
 
             await using (target.ConfigureAwait(false))
             {
+                if (target.MadeUpToken is { } madeUp)
+                {
+                    // Configuration (Kestrel__Endpoints__…__Url, appsettings.json) bound it beyond loopback: a token was made up.
+                    var exposedUrl = target.Urls.FirstOrDefault(u => !TargetHost.BindsLoopback(u)) ?? string.Join(' ', target.Urls);
+                    await Console.Error.WriteLineAsync(
+                        $"warning: {exposedUrl} is reachable beyond loopback (set in configuration) and no --token was given; " +
+                        $"clients must send 'Authorization: Bearer {madeUp}'").ConfigureAwait(false);
+                    Console.Out.WriteLine($"token {madeUp}");
+                }
+
                 // Every URL bound, plain HTTP first: "ready hub http://127.0.0.1:41234 https://127.0.0.1:41235".
                 Console.Out.WriteLine($"ready {roleName.ToLowerInvariant()} {string.Join(' ', target.Urls.OrderBy(u => u.StartsWith("https:", StringComparison.Ordinal)))}");
                 Console.Out.Flush();
@@ -159,6 +170,13 @@ internal static class ServeCommand
         if (!Directory.Exists(folder))
         {
             return $"{option}: the folder {folder} does not exist";
+        }
+
+        // Checked before anything is opened: a link's target must be neither narrowed to 0600 nor overwritten.
+        var unusable = Bench.Targets.Dispatcher.PrivateFiles.LinkProblem(full) ?? Bench.Targets.Dispatcher.SecretBox.KeyFileProblem(full);
+        if (unusable is not null)
+        {
+            return $"{option}: {unusable}";
         }
 
         try

@@ -63,14 +63,18 @@ public sealed class MemoryOutbox(string? endpointsFile = null) : IOutbox
             endpoints[endpoint.Stream] = endpoint;
             if (endpointsFile is not null)
             {
-                // JSON escapes whatever a field holds, so no value can start a line of its own.
-                PrivateFiles.WriteAllLines(endpointsFile, endpoints.Values.Select(e =>
-                    System.Text.Json.JsonSerializer.Serialize(e with { Secret = box!.Seal(e.Secret) }, TargetsJson.Default.EndpointRecord)));
+                // One line appended per registration (a later line for a stream replaces an earlier one when read back),
+                // not the whole file rewritten: registering the 4,000th endpoint costs what the first did.
+                PrivateFiles.AppendLine(endpointsFile, Line(endpoint));
             }
         }
     }
 
-    /// <summary>The endpoints the file kept; a line that is not one (or whose secret this key did not seal) comes back with an empty secret, for the dispatcher to refuse.</summary>
+    /// <summary>
+    /// The endpoints the file kept, the last line of each stream winning; a line that is not one (or whose secret this
+    /// key did not seal) comes back with an empty secret, for the dispatcher to refuse. A file that has grown past twice
+    /// its endpoints (streams registered again) is written back compacted.
+    /// </summary>
     public IReadOnlyList<EndpointRecord> LoadEndpoints()
     {
         if (endpointsFile is null || !File.Exists(endpointsFile))
@@ -79,9 +83,12 @@ public sealed class MemoryOutbox(string? endpointsFile = null) : IOutbox
         }
 
         PrivateFiles.Restrict(endpointsFile);
-        var list = new List<EndpointRecord>();
+        var latest = new Dictionary<string, (EndpointRecord Record, string Line)>(StringComparer.Ordinal);
+        var broken = new List<string>();
+        var lines = 0;
         foreach (var line in File.ReadLines(endpointsFile).Where(l => l.Length > 0))
         {
+            lines++;
             EndpointRecord? record;
             try
             {
@@ -92,13 +99,28 @@ public sealed class MemoryOutbox(string? endpointsFile = null) : IOutbox
                 record = null;
             }
 
-            list.Add(record is { Stream: not null, Url: not null, Secret: not null }
-                ? record with { Secret = box!.Open(record.Secret) ?? "" }
-                : new EndpointRecord("", "", ""));
+            if (record is { Stream: not null, Url: not null, Secret: not null })
+            {
+                latest[record.Stream] = (record with { Secret = box!.Open(record.Secret) ?? "" }, line);
+            }
+            else
+            {
+                broken.Add(line);
+            }
         }
 
-        return list;
+        if (lines > 2 * (latest.Count + broken.Count))
+        {
+            PrivateFiles.WriteAllLines(endpointsFile, [.. latest.Values.Select(e => e.Line), .. broken]);
+        }
+
+        return [.. latest.Values.Select(e => e.Record), .. broken.Select(_ => new EndpointRecord("", "", ""))];
     }
+
+    // JSON escapes whatever a field holds, so no value can start a line of its own.
+    private string Line(EndpointRecord endpoint) =>
+        System.Text.Json.JsonSerializer.Serialize(
+            endpoint with { Secret = box!.Seal(endpoint.Secret) }, TargetsJson.Default.EndpointRecord);
 
     public IReadOnlyList<Delivery> LoadPending() => [];
 

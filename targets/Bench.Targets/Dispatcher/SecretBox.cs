@@ -49,17 +49,36 @@ public sealed class SecretBox
             return new SecretBox(given);
         }
 
-        var keyPath = storePath + ".key";
+        var keyPath = KeyPath(storePath);
+        if (KeyFileProblem(storePath) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
         if (File.Exists(keyPath))
         {
             PrivateFiles.Restrict(keyPath);
-            var existing = File.ReadAllBytes(keyPath);
-            return existing.Length == 32 ? new SecretBox(existing) : throw new ArgumentException($"{keyPath} must hold 32 bytes (the outbox key)");
+            return new SecretBox(File.ReadAllBytes(keyPath));
         }
 
         var fresh = RandomNumberGenerator.GetBytes(32);
         PrivateFiles.WriteAllBytes(keyPath, fresh);
         return new SecretBox(fresh);
+    }
+
+    /// <summary>The key file beside a store.</summary>
+    public static string KeyPath(string storePath) => storePath + ".key";
+
+    /// <summary>Why the key file beside <paramref name="storePath"/> cannot be used (a link, not 32 bytes), or null (also absent).</summary>
+    public static string? KeyFileProblem(string storePath)
+    {
+        var keyPath = KeyPath(storePath);
+        if (PrivateFiles.LinkProblem(keyPath) is { } link)
+        {
+            return link;
+        }
+
+        return File.Exists(keyPath) && new FileInfo(keyPath).Length != 32 ? $"{keyPath} must hold 32 bytes (the outbox key)" : null;
     }
 
     public string Seal(string secret)
@@ -112,7 +131,11 @@ public sealed class SecretBox
     }
 }
 
-/// <summary>Files only their owner may read or write (0600 on Unix): the outbox, its key, the endpoints file.</summary>
+/// <summary>
+/// Files only their owner may read or write (0600 on Unix): the outbox, its key, the endpoints file. A path that is a
+/// symbolic link is refused, never followed: a link planted where the file is expected must not get its target narrowed
+/// or overwritten. Whole files are written to a temporary file beside them and renamed over them.
+/// </summary>
 public static class PrivateFiles
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -120,6 +143,7 @@ public static class PrivateFiles
     /// <summary>Creates <paramref name="path"/> empty and owner-only if it does not exist; narrows it to owner-only if it does.</summary>
     public static void Ensure(string path)
     {
+        RefuseLink(path);
         if (!File.Exists(path))
         {
             using var created = new FileStream(path, Options(FileMode.CreateNew));
@@ -130,35 +154,73 @@ public static class PrivateFiles
 
     public static void Restrict(string path)
     {
+        RefuseLink(path);
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly) != 0)
         {
             File.SetUnixFileMode(path, OwnerOnly);
         }
     }
 
+    /// <summary>Throws <see cref="IOException"/> naming <paramref name="path"/> when it is a symbolic link.</summary>
+    public static void RefuseLink(string path)
+    {
+        if (LinkProblem(path) is { } problem)
+        {
+            throw new IOException(problem);
+        }
+    }
+
+    /// <summary>Why <paramref name="path"/> may not be written (it is a symbolic link), or null.</summary>
+    public static string? LinkProblem(string path) =>
+        new FileInfo(path).LinkTarget is not null ? $"{path} is a symbolic link; Bench does not write through links" : null;
+
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
-        Ensure(path);
-        using var file = new FileStream(path, Options(FileMode.Truncate));
-        file.Write(bytes);
+        RefuseLink(path);
+        var temp = TempBeside(path);
+        using (var file = new FileStream(temp, Options(FileMode.CreateNew)))
+        {
+            file.Write(bytes);
+        }
+
+        // rename(2) replaces the name itself: were a link put there since the check, the link goes, not its target.
+        File.Move(temp, path, overwrite: true);
     }
 
     public static void WriteAllLines(string path, IEnumerable<string> lines)
     {
-        Ensure(path);
-        using var file = new FileStream(path, Options(FileMode.Truncate));
-        using var writer = new StreamWriter(file);
-        foreach (var line in lines)
+        RefuseLink(path);
+        var temp = TempBeside(path);
+        using (var file = new FileStream(temp, Options(FileMode.CreateNew)))
+        using (var writer = new StreamWriter(file))
         {
-            writer.Write(line);
-            writer.Write('\n');
+            foreach (var line in lines)
+            {
+                writer.Write(line);
+                writer.Write('\n');
+            }
         }
+
+        File.Move(temp, path, overwrite: true);
     }
+
+    /// <summary>Adds one line at the end of <paramref name="path"/> (created owner-only when new).</summary>
+    public static void AppendLine(string path, string line)
+    {
+        Ensure(path);
+        using var file = new FileStream(path, Options(FileMode.Append));
+        using var writer = new StreamWriter(file);
+        writer.Write(line);
+        writer.Write('\n');
+    }
+
+    private static string TempBeside(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
 
     private static FileStreamOptions Options(FileMode mode)
     {
         var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.Read };
-        if (!OperatingSystem.IsWindows() && mode != FileMode.Truncate)
+        if (!OperatingSystem.IsWindows() && mode is FileMode.CreateNew or FileMode.Append)
         {
             options.UnixCreateMode = OwnerOnly;
         }

@@ -29,8 +29,10 @@ public sealed class SqliteOutbox : IOutbox
         Execute("""
             CREATE TABLE IF NOT EXISTS endpoints (stream TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY, stream TEXT NOT NULL, event INTEGER NOT NULL,
-                seq INTEGER NOT NULL, intended INTEGER NOT NULL, payload BLOB NOT NULL, attempt INTEGER NOT NULL);
+                seq INTEGER NOT NULL, intended INTEGER NOT NULL, payload BLOB NOT NULL, attempt INTEGER NOT NULL,
+                webhook_id TEXT);
             """);
+        AddWebhookIdColumn();
         flusher = Task.Run(FlushLoopAsync);
     }
 
@@ -43,13 +45,15 @@ public sealed class SqliteOutbox : IOutbox
             using var tx = connection.BeginTransaction();
             using var insert = connection.CreateCommand();
             insert.Transaction = tx;
-            insert.CommandText = "INSERT INTO deliveries (id, stream, event, seq, intended, payload, attempt) VALUES ($id, $stream, $event, $seq, $intended, $payload, 0)";
+            insert.CommandText = "INSERT INTO deliveries (id, stream, event, seq, intended, payload, attempt, webhook_id) "
+                + "VALUES ($id, $stream, $event, $seq, $intended, $payload, 0, $webhookId)";
             var id = insert.Parameters.Add("$id", SqliteType.Integer);
             var stream = insert.Parameters.Add("$stream", SqliteType.Text);
             var evt = insert.Parameters.Add("$event", SqliteType.Integer);
             var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
             var intended = insert.Parameters.Add("$intended", SqliteType.Integer);
             var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+            var webhookId = insert.Parameters.Add("$webhookId", SqliteType.Text);
             foreach (var d in deliveries)
             {
                 id.Value = d.Id;
@@ -58,6 +62,7 @@ public sealed class SqliteOutbox : IOutbox
                 seq.Value = d.Seq;
                 intended.Value = d.IntendedTimestamp;
                 payload.Value = d.Payload;
+                webhookId.Value = d.WebhookId;
                 insert.ExecuteNonQuery();
             }
 
@@ -146,7 +151,7 @@ public sealed class SqliteOutbox : IOutbox
         lock (gate)
         {
             using var query = connection.CreateCommand();
-            query.CommandText = "SELECT id, stream, event, seq, intended, payload, attempt FROM deliveries ORDER BY id";
+            query.CommandText = "SELECT id, stream, event, seq, intended, payload, attempt, webhook_id FROM deliveries ORDER BY id";
             Flush();
             using var reader = query.ExecuteReader();
             var list = new List<Delivery>();
@@ -155,6 +160,7 @@ public sealed class SqliteOutbox : IOutbox
                 list.Add(new Delivery(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), (byte[])reader[5])
                 {
                     Attempt = reader.GetInt32(6),
+                    WebhookId = reader.IsDBNull(7) ? "" : reader.GetString(7),
                 });
             }
 
@@ -169,6 +175,17 @@ public sealed class SqliteOutbox : IOutbox
             using var query = connection.CreateCommand();
             query.CommandText = "SELECT COALESCE(MAX(id), 0) FROM deliveries";
             return (long)query.ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>An outbox written before deliveries kept their webhook-id gets the column (its old rows hold none).</summary>
+    private void AddWebhookIdColumn()
+    {
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('deliveries') WHERE name = 'webhook_id'";
+        if ((long)columns.ExecuteScalar()! == 0)
+        {
+            Execute("ALTER TABLE deliveries ADD COLUMN webhook_id TEXT");
         }
     }
 

@@ -31,6 +31,10 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly object publishGate = new();
     private long nextId;
+
+    // Delivery ids start again from what the outbox holds (from 1 when it is empty, or in memory): the launch's own
+    // random prefix keeps webhook-ids unique across restarts, so a receiver never takes a new message for a replay.
+    private readonly string launch = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
     private long published;
     private long delivered;
     private long retries;
@@ -130,7 +134,7 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
             var batch = new List<(Endpoint Endpoint, Delivery Delivery)>(live.Count);
             foreach (var endpoint in live)
             {
-                batch.Add((endpoint, new Delivery(++nextId, endpoint.Stream, evt.Number, endpoint.NextSeq(), evt.IntendedTimestamp, evt.Payload.ToArray())));
+                batch.Add((endpoint, NewDelivery(endpoint, evt)));
             }
 
             // Written before the publisher is told the event was accepted, and before any attempt.
@@ -145,6 +149,18 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
             }
         }
     }
+
+    private Delivery NewDelivery(Endpoint endpoint, PublishedEvent evt)
+    {
+        var id = ++nextId;
+        return new Delivery(id, endpoint.Stream, evt.Number, endpoint.NextSeq(), evt.IntendedTimestamp, evt.Payload.ToArray())
+        {
+            WebhookId = WebhookId(id),
+        };
+    }
+
+    /// <summary>The webhook-id of delivery <paramref name="id"/> made in this launch: <c>msg_</c>, the launch's prefix, the id.</summary>
+    private string WebhookId(long id) => "msg_" + launch + "_" + id.ToString(CultureInfo.InvariantCulture);
 
     public DispatcherStats Stats() => new(
         Interlocked.Read(ref published),
@@ -232,7 +248,8 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
 
                 body.ResetWrittenCount();
                 EventEnvelope.Write(body, new PublishedEvent(delivery.EventNumber, delivery.IntendedTimestamp, delivery.Payload), endpoint.Stream, delivery.Seq);
-                var (kind, retryAfter) = await DeliverOnceAsync(endpoint, PublishedEvent.EventId(delivery.EventNumber), body.WrittenMemory, ct).ConfigureAwait(false);
+                var webhookId = delivery.WebhookId is { Length: > 0 } kept ? kept : WebhookId(delivery.Id);
+                var (kind, retryAfter) = await DeliverOnceAsync(endpoint, webhookId, body.WrittenMemory, ct).ConfigureAwait(false);
                 delivery.Attempt++;
                 if (kind is null)
                 {

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Bench.Targets.Events;
 
 /// <summary>
-/// An event as the harness publishes it to a target: its number (the webhook-id is derived from it), its intended
+/// An event as the harness publishes it to a target: its number (its id in the envelope is derived from it), its intended
 /// publish time (a monotonic <c>Stopwatch</c> timestamp, comparable across processes on one Linux host) and its payload.
 /// </summary>
 public sealed record PublishedEvent(long Number, long IntendedTimestamp, ReadOnlyMemory<byte> Payload)
@@ -11,7 +11,7 @@ public sealed record PublishedEvent(long Number, long IntendedTimestamp, ReadOnl
     /// <summary>Bytes before the payload in a publish frame: number, then intended timestamp, little-endian.</summary>
     public const int HeaderBytes = 16;
 
-    /// <summary>The event's unique id, used as <c>webhook-id</c>.</summary>
+    /// <summary>The event's unique id, written in the envelope (a webhook delivery has a <c>webhook-id</c> of its own).</summary>
     public string Id => EventId(Number);
 
     public static string EventId(long number) => "evt_" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -19,6 +19,12 @@ public sealed class RunningTarget(TargetRole role, WebApplication app, IReadOnly
 
     public IServiceProvider Services => App.Services;
 
+    /// <summary>
+    /// The token made up at start-up because configuration bound the target beyond loopback without one (clients must
+    /// send it; the launcher prints it); null when none was.
+    /// </summary>
+    public string? MadeUpToken { get; init; }
+
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync(CancellationToken.None).ConfigureAwait(false);

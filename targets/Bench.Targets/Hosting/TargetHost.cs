@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -69,6 +70,19 @@ public static class TargetHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+
+        // A hub method refusing a call (a HubException: stream taken, too many streams) answers the client; SignalR would
+        // also log it as an error with its stack, so one client could fill the log at will.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
+
+        // Logs go to stderr: stdout carries the lines a launcher reads ("token …", "ready …"), nothing else.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (listen.Settings.Count > 0)
+        {
+            builder.Configuration.AddInMemoryCollection(listen.Settings);
+        }
+
         var explicitEndpoints = listen.Urls.Count == 0 && (listen.Certificate is not null || listen.Meter is not null);
         if (!explicitEndpoints)
         {
@@ -127,6 +141,7 @@ public static class TargetHost
         });
         services(builder.Services);
         var app = builder.Build();
+        var madeUpToken = GuardConfiguredEndpoints(role, app);
         var keepAlive = role == TargetRole.Hub
             ? app.Services.GetRequiredService<IOptions<HubOptions>>().Value.KeepAliveInterval
             : TimeSpan.FromSeconds(30);
@@ -150,17 +165,58 @@ public static class TargetHost
         }
 
         // Every role: its memory after a full collection (the connections scenario's per-subscriber figures).
-        app.MapGet("/memory", () => Results.Json(MemoryStats.Measure(), TargetsJson.Default.MemoryStats)).RequireToken(services => role switch
-        {
-            TargetRole.Hub => HubEndpoints.Token(services),
-            TargetRole.Dispatcher => DispatcherEndpoints.Token(services),
-            _ => ReceiverEndpoints.Token(services),
-        });
+        app.MapGet("/memory", () => Results.Json(MemoryStats.Measure(), TargetsJson.Default.MemoryStats))
+            .RequireToken(services => Token(role, services));
         await app.StartAsync(ct).ConfigureAwait(false);
         // An in-memory server (TestHost, in tests) binds no address.
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() is { Count: > 0 } addresses
             ? addresses
             : ["http://localhost"];
-        return new RunningTarget(role, app, bound);
+        if (bound.FirstOrDefault(u => !BindsLoopback(u)) is { } exposed && Token(role, app.Services) is null)
+        {
+            // Bound beyond loopback by a way not foreseen above: refused rather than left open without a token.
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"bound to {exposed}, beyond loopback, without a token; give --token (or BENCH_TOKEN)");
+        }
+
+        return new RunningTarget(role, app, bound) { MadeUpToken = madeUpToken };
     }
+
+    /// <summary>
+    /// Endpoints set in configuration (<c>Kestrel__Endpoints__NAME__Url</c>, appsettings.json) are bound whatever URLs
+    /// were asked for. When one reaches beyond loopback and the role has no token, a token is made up before anything
+    /// listens (as <c>bench serve</c> does for <c>--urls</c>) and returned, for the caller to print.
+    /// </summary>
+    private static string? GuardConfiguredEndpoints(TargetRole role, WebApplication app)
+    {
+        var configured = app.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>();
+        if (!configured.Any(u => !BindsLoopback(u)) || Token(role, app.Services) is not null)
+        {
+            return null;
+        }
+
+        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        switch (role)
+        {
+            case TargetRole.Hub:
+                app.Services.GetRequiredService<IOptions<HubOptions>>().Value.Token = token;
+                break;
+            case TargetRole.Dispatcher:
+                app.Services.GetRequiredService<IOptions<DispatcherOptions>>().Value.Token = token;
+                break;
+            default:
+                app.Services.GetRequiredService<IOptions<ReceiverOptions>>().Value.Token = token;
+                break;
+        }
+
+        return token;
+    }
+
+    private static string? Token(TargetRole role, IServiceProvider services) => role switch
+    {
+        TargetRole.Hub => HubEndpoints.Token(services),
+        TargetRole.Dispatcher => DispatcherEndpoints.Token(services),
+        _ => ReceiverEndpoints.Token(services),
+    };
 }

@@ -16,5 +16,8 @@ public sealed record TargetListen
 
     public WireMeter? Meter { get; init; }
 
+    /// <summary>Configuration read after the environment's (e.g. <c>Kestrel:Endpoints:E:Url</c>); for tests. The default is none.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     public static readonly TargetListen Default = new();
 }

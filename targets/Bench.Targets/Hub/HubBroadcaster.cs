@@ -5,14 +5,37 @@ using Microsoft.Extensions.Options;
 
 namespace Bench.Targets.Hub;
 
-/// <summary>Fans each published event out to every stream, connected or not (a disconnected stream keeps counting).</summary>
-public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider clock) : IEventSink
+/// <summary>
+/// Fans each published event out to every stream, connected or not (a disconnected stream keeps counting). Streams are
+/// created, attached, detached and forgotten under one registry lock; publishing takes none of it.
+/// </summary>
+public sealed class HubBroadcaster : IEventSink, IDisposable
 {
-    private readonly HubOptions o = options.Value;
-    private readonly ByteBudget queued = new(options.Value.MaxQueuedBytes);
+    private readonly HubOptions o;
+    private readonly TimeProvider clock;
+    private readonly ByteBudget queued;
+    private readonly ByteBudget replay;
     private readonly ConcurrentDictionary<string, HubStream> streams = new(StringComparer.Ordinal);
+    private readonly object registry = new();
+
+    // Streams nobody is subscribed to, the longest idle first: forgetting one is O(1), not a sort of every stream.
+    private readonly LinkedList<HubStream> idle = new();
+    private readonly ITimer sweeper;
     private long published;
-    private readonly ConnectionLimiter connections = new(options.Value.MaxConnections);
+    private readonly ConnectionLimiter connections;
+
+    public HubBroadcaster(IOptions<HubOptions> options, TimeProvider clock)
+    {
+        o = options.Value;
+        this.clock = clock;
+        queued = new(o.MaxQueuedBytes);
+        replay = new(o.MaxReplayBytes);
+        connections = new(o.MaxConnections);
+
+        // Replayed events past their age go even when no new event arrives to push them out.
+        var period = TimeSpan.FromTicks(Math.Clamp(o.ReplayBufferAge.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        sweeper = clock.CreateTimer(_ => ExpireReplays(), null, period, period);
+    }
 
     public long Published => Interlocked.Read(ref published);
 
@@ -27,7 +50,8 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
     public void Publish(PublishedEvent evt)
     {
         Interlocked.Increment(ref published);
-        foreach (var stream in streams.Values)
+        // Enumerating the dictionary itself takes no lock and copies nothing (Values would copy every stream).
+        foreach (var (_, stream) in streams)
         {
             stream.Publish(evt);
         }
@@ -47,17 +71,45 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
     /// <summary>Attaches the subscriber to its stream; null when another connection holds the stream and it did not ask to take over.</summary>
     internal HubStream? Attach(Subscriber subscriber, long? resumeFrom, bool takeOver)
     {
-        var stream = streams.GetOrAdd(subscriber.Stream, name => new HubStream(name, new ReplayBuffer(o.ReplayBufferEvents, o.ReplayBufferBytes, o.ReplayBufferAge, clock)));
-        if (!stream.Attach(subscriber, resumeFrom, takeOver, clock.GetTimestamp()))
+        lock (registry)
         {
-            return null;
-        }
+            var stream = streams.GetOrAdd(subscriber.Stream, NewStream);
+            if (!stream.Attach(subscriber, resumeFrom, takeOver, clock.GetTimestamp()))
+            {
+                return null;
+            }
 
-        ForgetIdleStreams();
-        return stream;
+            if (stream.IdleNode is { } node)
+            {
+                idle.Remove(node);
+                stream.IdleNode = null;
+            }
+
+            ForgetIdleStreams();
+            return stream;
+        }
     }
 
-    internal void Detach(HubStream stream, Subscriber subscriber) => stream.Detach(subscriber, clock.GetTimestamp());
+    private HubStream NewStream(string name) =>
+        new(name, new ReplayBuffer(o.ReplayBufferEvents, o.ReplayBufferBytes, o.ReplayBufferAge, clock, replay));
+
+    internal void Detach(HubStream stream, Subscriber subscriber)
+    {
+        lock (registry)
+        {
+            stream.Detach(subscriber, clock.GetTimestamp());
+            var known = streams.TryGetValue(stream.Name, out var current) && ReferenceEquals(current, stream);
+            if (known && !stream.IsConnected && stream.IdleNode is null)
+            {
+                stream.IdleNode = idle.AddLast(stream);
+            }
+
+            ForgetIdleStreams();
+        }
+    }
+
+    /// <summary>Bytes the replay buffers of all streams hold together (their shared budget).</summary>
+    internal long ReplayBytesHeld => replay.Held;
 
     public HubStats Stats()
     {
@@ -88,18 +140,27 @@ public sealed class HubBroadcaster(IOptions<HubOptions> options, TimeProvider cl
     /// <summary>Per stream, its sequence number at each attach (<c>/stats/streams</c>).</summary>
     public Dictionary<string, long[]> StreamAttachSeqs() => streams.Values.ToDictionary(s => s.Name, s => s.AttachSeqs(), StringComparer.Ordinal);
 
+    /// <summary>Past <see cref="HubOptions.MaxStreams"/>, forgets the longest-idle streams (the registry lock is held).</summary>
     private void ForgetIdleStreams()
     {
-        if (streams.Count <= o.MaxStreams)
+        while (streams.Count > o.MaxStreams && idle.First is { } oldest)
         {
-            return;
-        }
-
-        foreach (var idle in streams.Values.Where(s => !s.IsConnected).OrderBy(s => s.LastActive).Take(streams.Count - o.MaxStreams))
-        {
-            streams.TryRemove(idle.Name, out _);
+            idle.RemoveFirst();
+            oldest.Value.IdleNode = null;
+            streams.TryRemove(oldest.Value.Name, out _);
+            oldest.Value.Forget();
         }
     }
+
+    private void ExpireReplays()
+    {
+        foreach (var (_, stream) in streams)
+        {
+            stream.ExpireReplay();
+        }
+    }
+
+    public void Dispose() => sweeper.Dispose();
 }
 
 /// <summary>

@@ -21,6 +21,8 @@ public static class HubEndpoints
         services.AddOptions<HubOptions>().Configure(o => configure?.Invoke(o));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HubBroadcaster>();
+        services.AddSingleton(sp =>
+            new SignalR.SignalRAdmission(sp.GetRequiredService<IOptions<HubOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSignalR().AddMessagePackProtocol();
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions>().Configure<IOptions<HubOptions>>((signalR, hub) =>
         {
@@ -252,7 +254,11 @@ public static class HubEndpoints
     internal static string StreamTakenMessage(string name, string remedy = "reconnect with takeover=1") =>
         $"stream '{name}' has a subscriber; {remedy} to replace it";
 
-    /// <summary>SignalR's negotiate and connect routes check the token and Origin as the WebSocket upgrade does.</summary>
+    /// <summary>
+    /// SignalR's negotiate and connect routes check the token and Origin as the WebSocket upgrade does. A negotiation
+    /// counts as a connection until it connects or expires (503 and Retry-After past the limit), and stateful reconnect
+    /// is agreed only while the stateful buffers' budget has room.
+    /// </summary>
     private static void GateSignalR(EndpointBuilder endpoint)
     {
         var next = endpoint.RequestDelegate!;
@@ -265,8 +271,37 @@ public static class HubEndpoints
                 return;
             }
 
+            if (context.Request.Path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true && !Admit(context))
+            {
+                return;
+            }
+
             await next(context).ConfigureAwait(false);
         };
+    }
+
+    private const string StatefulQuery = "useStatefulReconnect";
+
+    private static bool Admit(HttpContext context)
+    {
+        var hub = context.RequestServices.GetRequiredService<HubBroadcaster>();
+        var admission = context.RequestServices.GetRequiredService<SignalR.SignalRAdmission>();
+        var wantsStateful = context.Request.Query.Any(q => q.Key.Equals(StatefulQuery, StringComparison.OrdinalIgnoreCase));
+        if (!admission.TryNegotiate(hub.Connections, wantsStateful, out var statefulAllowed))
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            return false;
+        }
+
+        if (wantsStateful && !statefulAllowed)
+        {
+            // Without the query parameter SignalR negotiates a plain connection; the client goes on without stateful reconnect.
+            var kept = context.Request.Query.Where(q => !q.Key.Equals(StatefulQuery, StringComparison.OrdinalIgnoreCase));
+            context.Request.QueryString = new Microsoft.AspNetCore.Http.Extensions.QueryBuilder(kept).ToQueryString();
+        }
+
+        return true;
     }
 
     /// <summary>The stream a subscription asks for (<c>?stream=</c>), or one of its own named after the connection.</summary>

@@ -3,7 +3,10 @@ namespace Bench.Targets.Hub;
 /// <summary>Options of the WebSocket hub.</summary>
 public sealed class HubOptions
 {
-    /// <summary>The largest message accepted on <c>/ws/echo</c>; larger closes with 1009. The default is 64 KiB.</summary>
+    /// <summary>
+    /// The largest message accepted on <c>/ws/echo</c> (larger closes with 1009) and from a SignalR client (larger ends
+    /// the connection with SignalR's close message). The default is 64 KiB.
+    /// </summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 
     /// <summary>The bearer token required on upgrade; null accepts any client. The default is null.</summary>
@@ -42,6 +45,19 @@ public sealed class HubOptions
     /// <summary>Bytes kept per stream for subscribers that resume; beyond this the oldest go first, counted. The default is 8 MiB.</summary>
     public long ReplayBufferBytes { get; set; } = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes kept by the replay buffers of all streams together (payloads plus 64 bytes an event, counted in each stream
+    /// that keeps it); when spent, a stream makes room from its own oldest events, or keeps none. The default is 512 MiB.
+    /// </summary>
+    public long MaxReplayBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Streams one connection may subscribe to over its life (a SignalR connection can call <c>Subscribe</c> again with
+    /// other names; a WebSocket or SSE connection has one): each is a stream every event is buffered for. Beyond this the
+    /// call is refused with a hub error. The default is 16.
+    /// </summary>
+    public int MaxStreamsPerConnection { get; set; } = 16;
+
     /// <summary>How long an event stays in a stream's replay buffer. The default is 60 seconds.</summary>
     public TimeSpan ReplayBufferAge { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -62,4 +78,11 @@ public sealed class HubOptions
 
     /// <summary>SignalR: bytes buffered per connection for a client that reconnects statefully. The default is 1 MiB.</summary>
     public long StatefulReconnectBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// SignalR: bytes all stateful reconnect buffers may hold together, counting each connection at twice
+    /// <see cref="StatefulReconnectBufferBytes"/> (what a full one costs). Beyond it a client that asks for stateful
+    /// reconnect is negotiated without it. The default is 256 MiB (128 connections at 1 MiB).
+    /// </summary>
+    public long MaxStatefulReconnectBytes { get; set; } = 256L * 1024 * 1024;
 }

@@ -18,6 +18,10 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
     private long dropped;
     private long takenOver;
     private readonly List<long> attachSeqs = [];
+    private bool forgotten;
+
+    /// <summary>Its place among the streams nobody is subscribed to, oldest first (the hub's registry lock guards it).</summary>
+    public LinkedListNode<HubStream>? IdleNode { get; set; }
 
     public string Name { get; } = name;
 
@@ -57,6 +61,11 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
     {
         lock (gate)
         {
+            if (forgotten)
+            {
+                return;
+            }
+
             var seq = ++nextSeq;
             buffer.Add(seq, evt);
             if (connection is null)
@@ -117,6 +126,25 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
         lock (gate)
         {
             return connection is null || takeOver;
+        }
+    }
+
+    /// <summary>Lets go of replayed events past their age now, rather than when the next event arrives.</summary>
+    public void ExpireReplay()
+    {
+        lock (gate)
+        {
+            buffer.Expire();
+        }
+    }
+
+    /// <summary>The hub no longer knows this stream: its replay buffer's bytes go back, and nothing more is buffered.</summary>
+    public void Forget()
+    {
+        lock (gate)
+        {
+            forgotten = true;
+            buffer.Clear();
         }
     }
 

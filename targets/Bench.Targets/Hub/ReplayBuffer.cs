@@ -4,10 +4,11 @@ namespace Bench.Targets.Hub;
 
 /// <summary>
 /// The last events of one stream, bounded by count, bytes and age, for subscribers that resume after a disconnect; when
-/// full, the oldest go first (counted). Kept in memory, as SignalR's and Socket.IO's are: a hub restart loses it. Not
-/// thread-safe; its stream locks.
+/// full, the oldest go first (counted). Its bytes also come from a budget every stream shares: when that is spent, this
+/// stream's oldest go to make room, and with none left the event is not kept (a resume sees it missed). Kept in memory,
+/// as SignalR's and Socket.IO's are: a hub restart loses it. Not thread-safe; its stream locks.
 /// </summary>
-internal sealed class ReplayBuffer(int maxEvents, long maxBytes, TimeSpan maxAge, TimeProvider clock)
+internal sealed class ReplayBuffer(int maxEvents, long maxBytes, TimeSpan maxAge, TimeProvider clock, ByteBudget? shared = null)
 {
     private readonly Queue<(long Seq, PublishedEvent Event, long At)> events = new();
     private readonly long maxAgeTicks = (long)(maxAge.TotalSeconds * clock.TimestampFrequency);
@@ -21,9 +22,41 @@ internal sealed class ReplayBuffer(int maxEvents, long maxBytes, TimeSpan maxAge
     public void Add(long seq, PublishedEvent evt)
     {
         var now = clock.GetTimestamp();
+        var cost = ByteBudget.CostOf(evt);
+        while (shared is not null && !shared.TryTake(cost))
+        {
+            EvictedForSize++;
+            if (events.Count == 0)
+            {
+                return;
+            }
+
+            DropOldest();
+        }
+
         events.Enqueue((seq, evt, now));
-        bytes += ByteBudget.CostOf(evt);
+        bytes += cost;
         Evict(now);
+    }
+
+    /// <summary>Lets go of events older than the age limit without waiting for the next event to arrive.</summary>
+    public void Expire() => Evict(clock.GetTimestamp());
+
+    /// <summary>Lets go of every event (the stream is forgotten), giving their bytes back to the shared budget.</summary>
+    public void Clear()
+    {
+        while (events.Count > 0)
+        {
+            DropOldest();
+        }
+    }
+
+    private void DropOldest()
+    {
+        var oldest = events.Dequeue();
+        var cost = ByteBudget.CostOf(oldest.Event);
+        bytes -= cost;
+        shared?.Return(cost);
     }
 
     /// <summary>The buffered events after <paramref name="lastSeq"/>, and how many after it are no longer buffered.</summary>
@@ -53,8 +86,7 @@ internal sealed class ReplayBuffer(int maxEvents, long maxBytes, TimeSpan maxAge
                 EvictedForSize++;
             }
 
-            events.Dequeue();
-            bytes -= ByteBudget.CostOf(oldest.Event);
+            DropOldest();
         }
     }
 }

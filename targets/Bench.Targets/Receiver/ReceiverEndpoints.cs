@@ -14,7 +14,9 @@ namespace Bench.Targets.Receiver;
 
 /// <summary>
 /// The receiver's routes: <c>POST /webhook</c> and <c>POST /webhook/{stream}</c> verify and accept deliveries
-/// (204; 400 missing headers or a corrupt gzip body; 401 bad signature or stale timestamp; 413 body too large, or a gzip body that inflates past its limit; 415 an encoding other than gzip); <c>/stats</c> counts them;
+/// (204; 400 missing headers or a corrupt gzip body; 401 bad signature or stale timestamp; 413 body too large, or a gzip
+/// body that inflates past its limit; 415 an encoding other than gzip; 503 the de-duplication budget is full);
+/// <c>/stats</c> counts them;
 /// <c>POST /sink</c> answers 204 without looking (for measuring generators).
 /// </summary>
 public static class ReceiverEndpoints
@@ -25,7 +27,11 @@ public static class ReceiverEndpoints
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWebhookObserver, NullWebhookObserver>();
         services.AddSingleton<ReceiverCounters>();
-        services.AddSingleton(sp => new Deduplicator(sp.GetRequiredService<IOptions<ReceiverOptions>>().Value.DeduplicationWindow));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
+            return new Deduplicator(o.DeduplicationBytes, o.TimestampTolerance, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ReceiverOptions>>().Value;
@@ -119,8 +125,19 @@ public static class ReceiverEndpoints
 
             if (verdict == Verdict.Valid)
             {
-                var key = context.Request.Path.Value + "|" + headers[WebhookSignature.IdHeader];
-                if (deduplicator.FirstTime(key))
+                // Standard Webhooks de-duplicates on webhook-id alone: the path a replay is sent to does not make it new.
+                var seen = deduplicator.Check(headers[WebhookSignature.IdHeader].ToString(), SignedSeconds(headers));
+                if (seen == Seen.Full)
+                {
+                    // Forgetting an id still inside the tolerance would let its replay through: refuse, to be sent again.
+                    counters.Reject(StatusCodes.Status503ServiceUnavailable);
+                    var wait = deduplicator.SecondsUntilRoom();
+                    context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
+
+                if (seen == Seen.First)
                 {
                     observer.OnAccepted(buffer.AsSpan(0, length), arrival);
                     counters.Accept();
@@ -151,6 +168,11 @@ public static class ReceiverEndpoints
             }
         }
     }
+
+    /// <summary>The signed <c>webhook-timestamp</c> of a delivery the verifier accepted (so it parses).</summary>
+    private static long SignedSeconds(IHeaderDictionary headers) =>
+        long.Parse(
+            headers[WebhookSignature.TimestampHeader].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Reads the body, inflating it when gzip: at most <paramref name="max"/> bytes on the wire and

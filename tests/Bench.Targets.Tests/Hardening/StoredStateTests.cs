@@ -85,4 +85,69 @@ public sealed class StoredStateTests : IDisposable
         Assert.Equal(0, again.EndpointCount);
         Assert.Equal(1, again.Stats().RefusedOnRecovery);
     }
+
+    [Fact]
+    public async Task An_endpoints_file_that_is_a_symbolic_link_is_refused_and_its_target_left_alone()
+    {
+        var target = Path.Combine(dir, "elsewhere.txt");
+        await File.WriteAllTextAsync(target, "keep me\n");
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(target, readable);
+        }
+
+        var link = Path.Combine(dir, "endpoints");
+        File.CreateSymbolicLink(link, target);
+
+        var refused = Assert.Throws<IOException>(() => Dispatcher(new DispatcherOptions { EndpointsPath = link }));
+
+        Assert.Contains("symbolic link", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("keep me\n", await File.ReadAllTextAsync(target));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(readable, File.GetUnixFileMode(target));
+        }
+    }
+
+    [Fact]
+    public async Task A_registration_appends_its_line_and_leaves_the_lines_before_it_as_they_were()
+    {
+        var file = Path.Combine(dir, "endpoints");
+        await using var dispatcher = Dispatcher(new DispatcherOptions { EndpointsPath = file });
+        Assert.True(dispatcher.TryRegister(new SubscriptionRequest("http://127.0.0.1:9/w", WebhookSignature.NewSecret(), "s1"), out _));
+        var firstLine = (await File.ReadAllLinesAsync(file))[0];
+
+        Assert.True(dispatcher.TryRegister(new SubscriptionRequest("http://127.0.0.1:9/w", WebhookSignature.NewSecret(), "s2"), out _));
+
+        var lines = await File.ReadAllLinesAsync(file);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(firstLine, lines[0]);
+    }
+
+    [Fact]
+    public async Task A_stream_registered_again_comes_back_with_its_last_url()
+    {
+        var file = Path.Combine(dir, "endpoints");
+        var secret = WebhookSignature.NewSecret();
+        await using (var first = Dispatcher(new DispatcherOptions { EndpointsPath = file }))
+        {
+            Assert.True(first.TryRegister(new SubscriptionRequest("http://127.0.0.1:9/old", secret, "s1"), out _));
+            Assert.True(first.TryRegister(new SubscriptionRequest("http://127.0.0.1:9/new", secret, "s1"), out _));
+        }
+
+        await using var second = Dispatcher(new DispatcherOptions { EndpointsPath = file });
+
+        Assert.Equal(1, second.EndpointCount);
+        Assert.Equal(0, second.Stats().RefusedOnRecovery);
+    }
+
+    [Fact]
+    public async Task A_key_file_of_the_wrong_length_is_refused_naming_it()
+    {
+        var db = Path.Combine(dir, "outbox.db");
+        await File.WriteAllBytesAsync(db + ".key", new byte[31]);
+
+        Assert.Contains("outbox.db.key", SecretBox.KeyFileProblem(db), StringComparison.Ordinal);
+    }
 }

@@ -9,7 +9,8 @@ namespace Bench.Targets.Hub.SignalR;
 /// <c>Echo(...)</c> answers an invocation with the payload (rtt). Events come from the same broadcaster, streams and
 /// replay buffer as the WebSocket and SSE subscribers. Stateful reconnect is allowed; the client chooses it.
 /// </summary>
-internal sealed class EventsHub(HubBroadcaster hub, IHubContext<EventsHub> context, IOptions<HubOptions> options) : Microsoft.AspNetCore.SignalR.Hub
+internal sealed class EventsHub(
+    HubBroadcaster hub, IHubContext<EventsHub> context, IOptions<HubOptions> options, SignalRAdmission admission) : Microsoft.AspNetCore.SignalR.Hub
 {
     public const string Path = "/signalr";
 
@@ -18,9 +19,27 @@ internal sealed class EventsHub(HubBroadcaster hub, IHubContext<EventsHub> conte
 
     private const string SubscriptionKey = "bench.subscription";
     private const string CountedKey = "bench.counted";
+    private const string StreamsKey = "bench.streams";
+    private const string StatefulKey = "bench.stateful";
 
     public override Task OnConnectedAsync()
     {
+        // Only whether the connection has the (preview) feature is asked; none of its members is called.
+#pragma warning disable CA2252
+        var isStateful = Context.Features.Get<Microsoft.AspNetCore.Connections.Abstractions.IStatefulReconnectFeature>() is not null;
+#pragma warning restore CA2252
+        if (!admission.Connected(isStateful))
+        {
+            // More stateful connections than negotiated for (a burst of negotiations): this one is not taken.
+            Context.Abort();
+            return Task.CompletedTask;
+        }
+
+        if (isStateful)
+        {
+            Context.Items[StatefulKey] = true;
+        }
+
         if (!hub.TryOpenConnection())
         {
             Context.Abort();
@@ -53,6 +72,20 @@ internal sealed class EventsHub(HubBroadcaster hub, IHubContext<EventsHub> conte
         }
 
         var o = options.Value;
+        if (Context.Items.TryGetValue(StreamsKey, out var known) is false || known is not HashSet<string> names)
+        {
+            names = new HashSet<string>(StringComparer.Ordinal);
+            Context.Items[StreamsKey] = names;
+        }
+
+        // Every stream a connection names is one more buffer every event is written to: a connection gets a few.
+        if (!names.Contains(stream!) && names.Count >= o.MaxStreamsPerConnection)
+        {
+            throw new HubException(
+                $"this connection has subscribed to its limit of {o.MaxStreamsPerConnection} streams; open another connection");
+        }
+
+        names.Add(stream!);
         Unsubscribe();
         var connectionId = Context.ConnectionId;
         var subscriber = new Subscriber(stream!, new SignalREventWriter(context, connectionId), hub.Limits, o.InjectDelay);
@@ -102,6 +135,11 @@ internal sealed class EventsHub(HubBroadcaster hub, IHubContext<EventsHub> conte
         if (Context.Items.Remove(CountedKey))
         {
             hub.CloseConnection();
+        }
+
+        if (Context.Items.Remove(StatefulKey))
+        {
+            admission.StatefulEnded();
         }
 
         return Task.CompletedTask;
