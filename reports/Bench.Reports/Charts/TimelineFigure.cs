@@ -13,10 +13,10 @@ internal sealed class TimelineFigure
     private double maxX = 1;
     private double maxRate = 1;
 
-    public TimelineFigure(string title, string latencyLabel)
+    public TimelineFigure(string title, string latencyLabel, string xLabel = "seconds since the start of warm-up")
     {
         Latency = ChartTheme.NewPlot(title, "", latencyLabel);
-        Throughput = ChartTheme.NewPlot("", "seconds since the start of warm-up", "deliveries per second");
+        Throughput = ChartTheme.NewPlot("", xLabel, "deliveries per second");
     }
 
     public Plot Latency { get; }

@@ -224,7 +224,8 @@ public static class MarkdownReport
         ScaleSections.WriteMarginalCost(sb, results);
         sb.AppendLine(CultureInfo.InvariantCulture, $"![{scenario}: latency by percentile](charts/{ChartNames.Percentiles(scenario)})");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"![{scenario}: latency and throughput over time](charts/{ChartNames.Timeline(scenario)})");
+        var timelineTitle = results.All(r => r.Interleaved is not null) ? "latency and throughput per block, interleaved" : "latency and throughput over time";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"![{scenario}: {timelineTitle}](charts/{ChartNames.Timeline(scenario)})");
         sb.AppendLine();
     }
 
