@@ -34,6 +34,15 @@ internal sealed class HostileServer : IAsyncDisposable
     /// <summary>The heads of the requests read so far.</summary>
     public List<string> Requests { get; } = [];
 
+    /// <summary>The answer that completes a WebSocket upgrade asked for in <paramref name="head"/> (RFC 6455 §4.2.2).</summary>
+    public static string Upgrade(string head)
+    {
+        var key = head.Split("\r\n").First(l => l.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))[18..].Trim();
+        var hash = System.Security.Cryptography.SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"));
+        var accept = Convert.ToBase64String(hash);
+        return $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n";
+    }
+
     private async Task AcceptAsync()
     {
         while (!stop.IsCancellationRequested)
