@@ -133,7 +133,7 @@ public static class TargetPreflight
         catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or IterationFailedException
             or System.Net.Sockets.SocketException)
         {
-            throw new TargetFileException($"{file.Path}: {field}: the round trip failed: {Reason(e)}");
+            throw new TargetFileException($"{file.Path}: {field}: the round trip failed: {UrlText.Masked(Reason(e), file.SecretValues)}");
         }
     }
 
