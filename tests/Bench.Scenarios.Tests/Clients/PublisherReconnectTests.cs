@@ -14,8 +14,8 @@ public sealed class PublisherReconnectTests
         await using var server = new HostileServer(IPAddress.Loopback, HostileServer.Upgrade);
         var window = TimeSpan.FromSeconds(3);
 
-        var watch = Stopwatch.StartNew();
         var publisher = await Publisher.ConnectAsync(server.Url, "token", new Payloads(16), CancellationToken.None);
+        var watch = Stopwatch.StartNew();
         var (number, refused) = (0L, 0);
         while (watch.Elapsed < window)
         {
