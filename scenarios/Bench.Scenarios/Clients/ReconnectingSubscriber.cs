@@ -9,9 +9,9 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
     private readonly CancellationTokenSource stop = new();
-    private readonly Random random = new();
     private readonly DisconnectLog log = new();
     private Task? running;
+    private ReconnectBackoff? backoff;
     private long lastSeq;
 
     protected ReconnectingSubscriber(string stream, SubscriberOptions options)
@@ -35,7 +35,10 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
     /// <summary>The last sequence number received on this subscriber's own stream.</summary>
     protected long LastSeq => Interlocked.Read(ref lastSeq);
 
-    /// <summary>The least time to wait before reconnecting (SSE's <c>retry:</c>); zero leaves it to the backoff.</summary>
+    /// <summary>
+    /// The least time to wait before reconnecting (SSE's <c>retry:</c>), bounded by the backoff's cap; zero leaves it to
+    /// the backoff.
+    /// </summary>
     protected virtual TimeSpan ReconnectFloor => TimeSpan.Zero;
 
     /// <summary>Opens the connection again, resuming after <paramref name="resumeFrom"/> when given.</summary>
@@ -102,6 +105,8 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
 
     private async Task RunAsync(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes)
     {
+        backoff = new ReconnectBackoff(Options.Backoff, clock);
+        backoff.Connected();
         var owned = BorrowsBuffer ? null : new byte[maxMessageBytes];
         while (!stop.IsCancellationRequested)
         {
@@ -135,6 +140,11 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
                         }
                     }
 
+                    if (fields is not null)
+                    {
+                        backoff.Delivered();
+                    }
+
                     if (fields is { } f && f.Stream == Stream)
                     {
                         Interlocked.Exchange(ref lastSeq, f.Seq);
@@ -157,31 +167,36 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber
             }
 
             log.Disconnected(clock.GetTimestamp(), LastSeq);
+            backoff.Disconnected();
             if (!Options.Reconnect)
             {
                 Failure = ended ?? new IOException("the hub closed the connection");
                 return;
             }
 
-            await ReconnectAsync(clock).ConfigureAwait(false);
+            await ReconnectAsync(backoff, clock).ConfigureAwait(false);
         }
     }
 
-    private async Task ReconnectAsync(TimeProvider clock)
+    private async Task ReconnectAsync(ReconnectBackoff schedule, TimeProvider clock)
     {
         Abandon();
-        for (var tries = 0; !stop.IsCancellationRequested; tries++)
+        while (!stop.IsCancellationRequested)
         {
             try
             {
-                var wait = Options.Backoff.Delay(tries, random);
-                await Task.Delay(wait > ReconnectFloor ? wait : ReconnectFloor, clock, stop.Token).ConfigureAwait(false);
+                // The schedule carries over from connections that died young: a server that accepts and drops at once
+                // is retried at the policy's cap, not at its first step.
+                var wait = schedule.NextDelay();
+                var floor = Options.Backoff.Bounded(ReconnectFloor);
+                await Task.Delay(wait > floor ? wait : floor, clock, stop.Token).ConfigureAwait(false);
                 log.Attempted();
 
                 // A handshake into a half-open connection would wait forever: give each attempt a few seconds.
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 attempt.CancelAfter(ConnectTimeout);
                 await ReopenAsync(Options.Resume ? LastSeq : null, attempt.Token).ConfigureAwait(false);
+                schedule.Connected();
                 return;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

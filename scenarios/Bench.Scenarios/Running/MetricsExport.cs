@@ -33,7 +33,7 @@ public static class MetricsExport
                     : OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
                 reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)OtlpInterval.TotalMilliseconds;
             });
-            progress.Message($"metrics: OTLP to {endpoint} every {OtlpInterval.TotalSeconds:0} s");
+            progress.Message($"metrics: OTLP to {Clients.UrlText.ForMessage(endpoint)} every {OtlpInterval.TotalSeconds:0} s");
         }
 
         if (plan.MetricsPort is { } port)

@@ -45,7 +45,8 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, Faul
         {
             foreach (var name in setup.Streams)
             {
-                subscribers.Add(await FileSubscribers.ConnectAsync(viaProxy, values, name, ct, processing: () => setup.ProcessingTime(name)).ConfigureAwait(false));
+                var subscriber = FileSubscribers.ConnectOrFailAsync(viaProxy, values, name, ct, () => setup.ProcessingTime(name));
+                subscribers.Add(await subscriber.ConfigureAwait(false));
             }
 
             foreach (var subscriber in subscribers)

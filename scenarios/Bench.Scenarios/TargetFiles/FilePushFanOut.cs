@@ -28,7 +28,8 @@ internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, str
         {
             foreach (var batch in setup.Streams.Chunk(32))
             {
-                subscribers.AddRange(await Task.WhenAll(batch.Select(name => FileSubscribers.ConnectAsync(file, values, name, ct, wire: setup.Wire))).ConfigureAwait(false));
+                var connecting = batch.Select(name => FileSubscribers.ConnectOrFailAsync(file, values, name, ct, wire: setup.Wire));
+                subscribers.AddRange(await Task.WhenAll(connecting).ConfigureAwait(false));
             }
 
             foreach (var subscriber in subscribers)

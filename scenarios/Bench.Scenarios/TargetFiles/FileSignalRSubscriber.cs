@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bench.Scenarios.Clients;
+using Bench.Scenarios.Transports.SignalR;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -9,11 +10,14 @@ namespace Bench.Scenarios.TargetFiles;
 /// A SignalR client of a target file's hub: it connects (negotiate, then WebSockets), invokes
 /// <c>subscribe.method(args)</c> if the file gives one, and reads each <c>subscribe.event</c> message. The envelope
 /// path applies to the event's arguments as a JSON array: <c>$.1</c> is the second argument, and the event is taken to
-/// have as many arguments as that index needs. It reconnects with SignalR's automatic reconnect and subscribes again.
+/// have as many arguments as that index needs. It reconnects with SignalR's automatic reconnect (on Bench's backoff)
+/// and subscribes again. Negotiate may name another URL only on a host the file names: any other is refused.
 /// </summary>
-internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream, Func<TimeSpan>? processing) : IStreamSubscriber
+internal sealed class FileSignalRSubscriber(
+    HubConnection connection, SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream, Func<TimeSpan>? processing,
+    SignalRBackoff backoff, DisconnectLog log)
+    : IStreamSubscriber
 {
-    private readonly DisconnectLog log = new();
     private long lastSeq;
 
     public string Stream => stream;
@@ -29,13 +33,20 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
     /// <summary>Why the last message could not be read as an event, or null.</summary>
     public string? LastUnreadable { get; private set; }
 
+    /// <summary>Connects to <c>subscribe.url</c>; negotiate and the WebSocket may go to <paramref name="hosts"/> only.</summary>
     public static async Task<FileSignalRSubscriber> ConnectAsync(
-        SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream, CancellationToken ct, Func<TimeSpan>? processing = null, DeliveryWire? wire = null)
+        SubscribeSpec spec, IReadOnlyCollection<string> hosts, TemplateValues values, EnvelopePath envelope, string stream,
+        CancellationToken ct, Func<TimeSpan>? processing = null, DeliveryWire? wire = null)
     {
+        var log = new DisconnectLog();
+        var backoff = new SignalRBackoff(ReconnectPolicy.Default, log, TimeProvider.System);
         var connection = new HubConnectionBuilder()
             .WithUrl(TemplateText.FillUrl(spec.Url!, values), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
+
+                // A negotiate answer may send the client on to another URL (with the file's headers): only to the file's hosts.
+                o.HttpMessageHandlerFactory = inner => new AllowedHostsHandler(hosts, inner);
                 foreach (var (name, value) in spec.Headers)
                 {
                     o.Headers[name] = value;
@@ -44,16 +55,27 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
                 if (wire is not null)
                 {
                     // Counted (the overhead scenario): negotiate and the WebSocket go through the run's wire.
-                    o.HttpMessageHandlerFactory = _ => wire.Handler();
+                    o.HttpMessageHandlerFactory = _ => new AllowedHostsHandler(hosts, wire.Handler());
                     o.WebSocketFactory = async (context, ct) =>
-                        await WebSocketClients.ConnectAsync(context.Uri, null, ct, wire: wire, headers: spec.Headers).ConfigureAwait(false);
+                    {
+                        AllowedHostsHandler.Check(hosts, context.Uri);
+                        var socket = WebSocketClients.ConnectAsync(context.Uri, null, ct, wire: wire, headers: spec.Headers);
+                        return await socket.ConfigureAwait(false);
+                    };
                 }
             })
-            .WithAutomaticReconnect()
+            .WithAutomaticReconnect(backoff)
             .Build();
+        backoff.Attach(connection);
         try
         {
             await connection.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        {
+            // What answered negotiate was not a SignalR hub: a failed connection, not a fault of the harness.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new HttpRequestException($"the negotiate answer was not a SignalR hub's: {e.Message.Split('\n')[0]}", e);
         }
         catch
         {
@@ -61,7 +83,7 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
             throw;
         }
 
-        return new FileSignalRSubscriber(connection, spec, values, envelope, stream, processing);
+        return new FileSignalRSubscriber(connection, spec, values, envelope, stream, processing, backoff, log);
     }
 
     /// <summary>How many arguments the event has: enough for the envelope path's index (<c>$.1</c>: two), else one.</summary>
@@ -74,6 +96,7 @@ internal sealed class FileSignalRSubscriber(HubConnection connection, SubscribeS
         connection.On(spec.Event!, [.. Enumerable.Repeat(typeof(JsonElement), count)], async (args, _) =>
         {
             var arrival = clock.GetTimestamp();
+            backoff.Delivered();
             var array = JsonSerializer.SerializeToElement(args);
             try
             {

@@ -25,9 +25,32 @@ internal static class FileSubscribers
                 return await SseSubscriber.ConnectAsync(new Uri(TemplateText.FillUrl(s.Url!, values)), s.Headers, name,
                     new SubscriberOptions { Envelope = file.Envelope, KeepAliveTimeout = TimeSpan.Zero, Resume = true, ProcessingTime = processing, Wire = wire }, ct).ConfigureAwait(false);
             case TargetKind.SignalR:
-                return await FileSignalRSubscriber.ConnectAsync(s, values, file.Envelope, name, ct, processing, wire).ConfigureAwait(false);
+                var hub = FileSignalRSubscriber.ConnectAsync(s, file.Hosts, values, file.Envelope, name, ct, processing, wire);
+                return await hub.ConfigureAwait(false);
             default:
                 throw new NotSupportedException($"{file.Transport} subscribers connect through Bench's receiver");
+        }
+    }
+
+    /// <summary>
+    /// Connects as <see cref="ConnectAsync"/> does, for a run under way: a subscriber that cannot connect (refused, a
+    /// redirect to a host the file does not name, an answer that is not the protocol) fails the run with one line naming
+    /// the field (exit 4), not a stack trace.
+    /// </summary>
+    public static async Task<IStreamSubscriber> ConnectOrFailAsync(
+        TargetFile file, TemplateValues values, string name, CancellationToken ct, Func<TimeSpan>? processing = null,
+        DeliveryWire? wire = null)
+    {
+        try
+        {
+            return await ConnectAsync(file, values, name, ct, processing, wire).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException
+            or System.Net.Sockets.SocketException or InvalidDataException)
+        {
+            var url = UrlText.ForMessage(TemplateText.FillUrl(file.Subscribe.Url!, values), file.SecretValues);
+            var why = UrlText.Masked(e.Message.Split('\n')[0], file.SecretValues);
+            throw new Targets.TargetFailedException($"{file.Path}: subscribe.url: subscriber {name} could not connect to {url}: {why}", e);
         }
     }
 

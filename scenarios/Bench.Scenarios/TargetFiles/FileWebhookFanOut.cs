@@ -27,7 +27,8 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
             {
                 foreach (var name in setup.Streams)
                 {
-                    if (await RegisterAsync(register, new TemplateValues(stream, "", receivers.UrlOf(name), file.Subscribe.Secret ?? ""), ct).ConfigureAwait(false) is { } refused)
+                    var values = new TemplateValues(stream, "", receivers.UrlOf(name), file.Subscribe.Secret ?? "");
+                    if (await RegisterAsync(register, values, file.SecretValues, ct).ConfigureAwait(false) is { } refused)
                     {
                         throw new TargetFailedException($"{file.Path}: subscribe.register: {refused}");
                     }
@@ -44,10 +45,16 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
         }
     }
 
-    /// <summary>Sends one registration; null when the sender took it, else why not.</summary>
-    public static async Task<string?> RegisterAsync(HttpTemplate register, TemplateValues values, CancellationToken ct)
+    /// <summary>
+    /// Sends one registration; null when the sender took it, else why not (URLs written without
+    /// <paramref name="secrets"/>). A redirect is not followed: the registration carries the file's headers and secret,
+    /// which go only to the hosts the file names.
+    /// </summary>
+    public static async Task<string?> RegisterAsync(
+        HttpTemplate register, TemplateValues values, IEnumerable<string> secrets, CancellationToken ct)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false };
+        using var client = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(10) };
         using var request = new HttpRequestMessage(new HttpMethod(register.Method), TemplateText.FillUrl(register.Url, values));
         if (register.Body is { } body)
         {
@@ -62,11 +69,25 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
         try
         {
             using var response = await client.SendAsync(request, ct).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? null : $"the sender refused the registration ({((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)})";
+            var status = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            if (response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                var to = response.Headers.Location is { } location
+                    ? " to " + UrlText.ForMessage(location.IsAbsoluteUri ? location : new Uri(request.RequestUri!, location), secrets)
+                    : "";
+                return $"the sender answered {status}, a redirect{to}; Bench follows none: register at the URL that takes the request";
+            }
+
+            return $"the sender refused the registration ({status})";
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return $"could not reach {new Uri(request.RequestUri!.ToString()).GetLeftPart(UriPartial.Path)}: {e.Message.Split('\n')[0]}";
+            return $"could not reach {UrlText.ForMessage(request.RequestUri!, secrets)}: {e.Message.Split('\n')[0]}";
         }
     }
 

@@ -18,6 +18,12 @@ public sealed partial record TargetFile(
 {
     public static readonly IReadOnlyList<string> Transports = ["websocket", "sse", "signalr", "webhook"];
 
+    /// <summary>
+    /// The values the file's <c>${env:NAME}</c> references took: never printed, masked wherever a URL is
+    /// (<see cref="Clients.UrlText"/>). The default is none.
+    /// </summary>
+    public IReadOnlyList<string> SecretValues { get; init; } = [];
+
     /// <summary>Every host the file names: the only hosts Bench sends anything to for this target.</summary>
     public IReadOnlyList<string> Hosts =>
         [.. new[] { Publish.Url, Subscribe.Url, Subscribe.Register?.Url, Subscribe.Receiver, Rtt?.Url, Rtt?.Http?.Url }
@@ -70,7 +76,10 @@ public sealed partial record TargetFile(
             rtt = new RttSpec(r.Url is null ? null : v.Url("rtt.url", r.Url, "ws", "wss"), r.Http is null ? null : v.Http("rtt.http", r.Http, bodyDefault: "{event}"), v.Headers("rtt.headers", r.Headers));
         }
 
-        return new TargetFile(path, name, transport, publish, subscribe, envelope, rtt, model.Process?.Pid);
+        return new TargetFile(path, name, transport, publish, subscribe, envelope, rtt, model.Process?.Pid)
+        {
+            SecretValues = [.. v.SecretValues.Distinct()],
+        };
     }
 
     [GeneratedRegex(@"Property '([^']+)' not found on type")]
@@ -79,6 +88,9 @@ public sealed partial record TargetFile(
     /// <summary>Checks fields one at a time; each failure names its field.</summary>
     private sealed partial class Validator(string path)
     {
+        /// <summary>The values substituted for <c>${env:NAME}</c> so far.</summary>
+        public List<string> SecretValues { get; } = [];
+
         public TargetFileException Fail(string field, string problem) => new($"{path}: {field}: {problem}");
 
         public string OneOf(string field, string? value, IReadOnlyList<string> allowed) =>
@@ -173,7 +185,15 @@ public sealed partial record TargetFile(
 
         /// <summary>Replaces <c>${env:NAME}</c> with the variable's value; an unset variable is an error naming the field (never the value).</summary>
         public string Secrets(string field, string text) => EnvPattern().Replace(text, m =>
-            Environment.GetEnvironmentVariable(m.Groups[1].Value) is { Length: > 0 } value ? value : throw Fail(field, $"environment variable {m.Groups[1].Value} is not set"));
+            Environment.GetEnvironmentVariable(m.Groups[1].Value) is { Length: > 0 } value
+                ? Kept(value)
+                : throw Fail(field, $"environment variable {m.Groups[1].Value} is not set"));
+
+        private string Kept(string secret)
+        {
+            SecretValues.Add(secret);
+            return secret;
+        }
 
         [GeneratedRegex(@"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")]
         private static partial Regex EnvPattern();

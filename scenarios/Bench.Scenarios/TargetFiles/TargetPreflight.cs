@@ -17,7 +17,7 @@ public static class TargetPreflight
 
     public static async Task CheckAsync(TargetFile file, CancellationToken ct)
     {
-        string Field(string field, string problem) => $"{file.Path}: {field}: {problem}";
+        string Field(string field, string problem) => $"{file.Path}: {field}: {UrlText.Masked(problem, file.SecretValues)}";
         var stream = FilePushFanOut.NewStream();
         var values = new TemplateValues(stream);
         var recorder = new RunRecorder(TimeProvider.System, TimeSpan.Zero, 60);
@@ -39,9 +39,10 @@ public static class TargetPreflight
             subscriber = await FileSubscribers.ConnectAsync(file, values, "preflight", connect.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or InvalidOperationException
-            or System.Net.Sockets.SocketException)
+            or System.Net.Sockets.SocketException or InvalidDataException)
         {
-            throw new TargetFileException(Field("subscribe.url", $"could not connect to {Redacted(TemplateText.FillUrl(file.Subscribe.Url!, values))}: {Reason(e)}"));
+            var url = Redacted(file, TemplateText.FillUrl(file.Subscribe.Url!, values));
+            throw new TargetFileException(Field("subscribe.url", $"could not connect to {url}: {Reason(e)}"));
         }
 
         await using (subscriber.ConfigureAwait(false))
@@ -56,7 +57,7 @@ public static class TargetPreflight
             catch (IterationFailedException e)
             {
                 throw new TargetFileException(Field("publish.http", e.Kind == "unreachable"
-                    ? $"could not reach {Redacted(TemplateText.FillUrl(file.Publish.Url, values))}: {Reason(e.InnerException ?? e)}"
+                    ? $"could not reach {Redacted(file, TemplateText.FillUrl(file.Publish.Url, values))}: {Reason(e.InnerException ?? e)}"
                     : $"the publish request was refused ({e.Kind})"));
             }
 
@@ -85,7 +86,9 @@ public static class TargetPreflight
     {
         await using var receivers = await FileWebhookReceivers.StartAsync(file, accounting, TimeProvider.System, 1024 * 1024, ct).ConfigureAwait(false);
         if (file.Subscribe.Register is { } register
-            && await FileWebhookFanOut.RegisterAsync(register, values with { Receiver = receivers.UrlOf(subscriber), Secret = file.Subscribe.Secret ?? "" }, ct).ConfigureAwait(false) is { } refused)
+            && await FileWebhookFanOut.RegisterAsync(
+                register, values with { Receiver = receivers.UrlOf(subscriber), Secret = file.Subscribe.Secret ?? "" },
+                file.SecretValues, ct).ConfigureAwait(false) is { } refused)
         {
             throw new TargetFileException(field("subscribe.register", refused));
         }
@@ -98,7 +101,7 @@ public static class TargetPreflight
         catch (IterationFailedException e)
         {
             throw new TargetFileException(field("publish.http", e.Kind == "unreachable"
-                ? $"could not reach {Redacted(TemplateText.FillUrl(file.Publish.Url, values))}: {Reason(e.InnerException ?? e)}"
+                ? $"could not reach {Redacted(file, TemplateText.FillUrl(file.Publish.Url, values))}: {Reason(e.InnerException ?? e)}"
                 : $"the publish request was refused ({e.Kind})"));
         }
 
@@ -130,7 +133,7 @@ public static class TargetPreflight
         catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or IterationFailedException
             or System.Net.Sockets.SocketException)
         {
-            throw new TargetFileException($"{file.Path}: {field}: the round trip failed: {Reason(e)}");
+            throw new TargetFileException($"{file.Path}: {field}: the round trip failed: {UrlText.Masked(Reason(e), file.SecretValues)}");
         }
     }
 
@@ -141,8 +144,8 @@ public static class TargetPreflight
         _ => "subscribe.url",
     };
 
-    /// <summary>A URL without its query string, which may carry a secret.</summary>
-    private static string Redacted(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Path) : "the URL";
+    /// <summary>A URL as an error line may show it: no user info or query, none of the file's secret values.</summary>
+    private static string Redacted(TargetFile file, string url) => UrlText.ForMessage(url, file.SecretValues);
 
     private static string Reason(Exception e) => e switch
     {

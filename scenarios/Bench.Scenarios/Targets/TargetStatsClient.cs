@@ -6,7 +6,9 @@ namespace Bench.Scenarios.Targets;
 /// <summary>Reads a target's <c>/stats</c> counters.</summary>
 public static class TargetStatsClient
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+    // A redirect is not followed: the token goes to the target's own URL only.
+    private static readonly HttpClient Http =
+        new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>GETs one of a target's control routes (<c>/stats</c>, <c>/stats/streams</c>, <c>/memory</c>) with its token.</summary>
     public static async Task<T> GetAsync<T>(ITargetHandle target, string route, JsonTypeInfo<T> type, CancellationToken ct)
@@ -20,7 +22,8 @@ public static class TargetStatsClient
 
         using var response = await Http.SendAsync(request, ct).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false) ?? throw new InvalidDataException($"{url} returned nothing");
+        return await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"{Clients.UrlText.ForMessage(url)} returned nothing");
     }
 
     public static async Task PostAsync<T>(string url, T body, JsonTypeInfo<T> type, string token, CancellationToken ct)
@@ -31,7 +34,7 @@ public static class TargetStatsClient
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            throw new TargetFailedException($"POST {url} answered {(int)response.StatusCode}: {text}");
+            throw new TargetFailedException($"POST {Clients.UrlText.ForMessage(url)} answered {(int)response.StatusCode}: {text}");
         }
     }
 }

@@ -36,6 +36,17 @@ public sealed class SseReaderTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), reader.Retry);
     }
 
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("99999999999999999")]
+    [InlineData("999999999999999999999999999999")]
+    public async Task A_retry_too_long_for_any_timer_reads_as_the_cap_and_does_not_throw(string retry)
+    {
+        var reader = Reader($"retry: {retry}\ndata: x\n\n");
+        Assert.Equal(1, await reader.ReadEventAsync(new byte[64], CancellationToken.None));
+        Assert.Equal(SseReader.MaxRetry, reader.Retry);
+    }
+
     [Fact]
     public async Task An_event_larger_than_the_buffer_is_refused()
     {

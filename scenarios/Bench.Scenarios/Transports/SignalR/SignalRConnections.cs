@@ -19,6 +19,9 @@ public static class SignalRConnections
     public static HubConnection Build(string hubUrl, string token, SubscriberOptions options, IRetryPolicy? reconnect)
     {
         var wire = options.Wire ?? DeliveryWire.Plain();
+
+        // Negotiate may name another URL: the hub's own host only, so its token goes nowhere else.
+        string[] hosts = [new Uri(hubUrl).Host];
         var builder = new HubConnectionBuilder()
             .WithUrl(hubUrl.TrimEnd('/') + Path, o =>
             {
@@ -32,10 +35,14 @@ public static class SignalRConnections
                     // still reached 17,600 of the 20,000 descriptors here, and passed them after the websocket case.
                     var handler = wire.Handler(options.Source);
                     handler.PooledConnectionIdleTimeout = TimeSpan.Zero;
-                    return handler;
+                    return new AllowedHostsHandler(hosts, handler);
                 };
                 o.WebSocketFactory = async (context, ct) =>
-                    await WebSocketClients.ConnectAsync(context.Uri, token, ct, wire: wire, source: options.Source).ConfigureAwait(false);
+                {
+                    AllowedHostsHandler.Check(hosts, context.Uri);
+                    var socket = WebSocketClients.ConnectAsync(context.Uri, token, ct, wire: wire, source: options.Source);
+                    return await socket.ConfigureAwait(false);
+                };
             });
         if (Plan.VariantName.Has(options.Variant, MessagePack))
         {

@@ -15,13 +15,16 @@ public sealed class SignalRSubscriber : IStreamSubscriber
     private readonly HubConnection connection;
     private readonly DisconnectLog log;
     private readonly SubscriberOptions options;
+    private readonly SignalRBackoff? backoff;
     private long lastSeq;
 
-    private SignalRSubscriber(HubConnection connection, string stream, SubscriberOptions options, DisconnectLog log)
+    private SignalRSubscriber(
+        HubConnection connection, string stream, SubscriberOptions options, DisconnectLog log, SignalRBackoff? backoff)
     {
         this.connection = connection;
         this.options = options;
         this.log = log;
+        this.backoff = backoff;
         Stream = stream;
     }
 
@@ -38,8 +41,10 @@ public sealed class SignalRSubscriber : IStreamSubscriber
     public static async Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct)
     {
         var log = new DisconnectLog();
-        var connection = SignalRConnections.Build(hubUrl, token, options, options.Reconnect ? new Backoff(options.Backoff, log) : null);
-        var subscriber = new SignalRSubscriber(connection, stream, options, log);
+        var backoff = options.Reconnect ? new SignalRBackoff(options.Backoff, log, TimeProvider.System) : null;
+        var connection = SignalRConnections.Build(hubUrl, token, options, backoff);
+        backoff?.Attach(connection);
+        var subscriber = new SignalRSubscriber(connection, stream, options, log, backoff);
         try
         {
             await connection.StartAsync(ct).ConfigureAwait(false);
@@ -58,6 +63,7 @@ public sealed class SignalRSubscriber : IStreamSubscriber
         connection.On<string, string, long, long, string>("event", async (id, stream, seq, ts, data) =>
         {
             var size = id.Length + stream.Length + data.Length + 16;
+            backoff?.Delivered();
             if (accounting.OnArrival(new EnvelopeFields(id, stream, seq, ts), size, clock.GetTimestamp()) is { } fields && fields.Stream == Stream)
             {
                 Interlocked.Exchange(ref lastSeq, fields.Seq);
@@ -101,16 +107,4 @@ public sealed class SignalRSubscriber : IStreamSubscriber
     }
 
     public async ValueTask DisposeAsync() => await connection.DisposeAsync().ConfigureAwait(false);
-
-    /// <summary>SignalR's automatic reconnect on Bench's backoff schedule, never giving up, counting attempts.</summary>
-    private sealed class Backoff(ReconnectPolicy policy, DisconnectLog log) : IRetryPolicy
-    {
-        private readonly Random random = new();
-
-        public TimeSpan? NextRetryDelay(RetryContext retryContext)
-        {
-            log.Attempted();
-            return policy.Delay((int)retryContext.PreviousRetryCount, random);
-        }
-    }
 }

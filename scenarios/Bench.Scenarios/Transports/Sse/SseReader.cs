@@ -21,7 +21,13 @@ public sealed class SseReader(Stream stream)
     /// <summary>The last event ID: the <c>id:</c> of the last event dispatched (what <c>Last-Event-ID</c> sends back).</summary>
     public string LastEventId { get; private set; } = "";
 
-    /// <summary>The reconnection time the server asked for with <c>retry:</c>; null until it does.</summary>
+    /// <summary>
+    /// The longest reconnection time read from <c>retry:</c>: a longer one (up to any number of digits) reads as this, so
+    /// no value can overflow a timer. Clients bound it further by their own backoff cap. One hour.
+    /// </summary>
+    public static readonly TimeSpan MaxRetry = TimeSpan.FromHours(1);
+
+    /// <summary>The reconnection time the server asked for with <c>retry:</c>, at most <see cref="MaxRetry"/>; null until then.</summary>
     public TimeSpan? Retry { get; private set; }
 
     /// <summary>Carries the reconnection time over from the connection before: it lasts until the server sends another.</summary>
@@ -96,9 +102,11 @@ public sealed class SseReader(Stream stream)
                     break;
                 case "retry":
                     var value = Encoding.ASCII.GetString([.. line.GetRange(valueStart, valueLength)]);
-                    if (value.Length > 0 && value.All(char.IsAsciiDigit) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+                    if (value.Length > 0 && value.All(char.IsAsciiDigit))
                     {
-                        Retry = TimeSpan.FromMilliseconds(ms);
+                        // Digits too many for a long are a time beyond the cap too, not an error.
+                        var parsed = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms);
+                        Retry = parsed && ms < MaxRetry.TotalMilliseconds ? TimeSpan.FromMilliseconds(ms) : MaxRetry;
                     }
 
                     break;

@@ -59,7 +59,7 @@ public sealed class SseSubscriber : ReconnectingSubscriber
         }
     }
 
-    /// <summary>The server's <c>retry:</c>, the least wait before reconnecting.</summary>
+    /// <summary>The server's <c>retry:</c>, the least wait before reconnecting (bounded by the backoff's cap by the base class).</summary>
     protected override TimeSpan ReconnectFloor => reader?.Retry ?? TimeSpan.Zero;
 
     protected override async Task ReopenAsync(long? resumeFrom, CancellationToken ct)
