@@ -31,7 +31,8 @@ public static class ReportWriter
             File.WriteAllText(Path.Combine(directory, "report.html"), Html.HtmlReport.Render(markdown, directory, charts));
             return report;
         }
-        catch (Exception e) when (e is not (IOException or UnauthorizedAccessException or OutOfMemoryException or OperationCanceledException))
+        catch (Exception e)
+            when (e is not (IOException or UnauthorizedAccessException or OutOfMemoryException or OperationCanceledException))
         {
             // A fault of the renderer (a chart library, a figure no section expected): one line, not a stack trace
             // after a long run whose results.json is already on disk.

@@ -60,7 +60,8 @@ public sealed record GateFile
         GateFile? gate;
         try
         {
-            gate = JsonSerializer.Deserialize(Json.BoundedFile.ReadAllText(path, Json.BoundedFile.MaxGateBytes), GateJsonContext.Default.GateFile);
+            var text = Json.BoundedFile.ReadAllText(path, Json.BoundedFile.MaxGateBytes);
+            gate = JsonSerializer.Deserialize(text, GateJsonContext.Default.GateFile);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {

@@ -75,7 +75,8 @@ public static class HistogramCodec
             // Stop at the cap rather than after it: a zlib bomb of 1 MB inflates to gigabytes.
             if (raw.Length + read > MaxInflatedBytes)
             {
-                throw new InvalidDataException($"the histogram inflates to more than {MaxInflatedBytes / (1024 * 1024)} MiB; Bench reads histograms of up to that");
+                throw new InvalidDataException(
+                    $"the histogram inflates to more than {MaxInflatedBytes / (1024 * 1024)} MiB; Bench reads histograms of up to that");
             }
 
             raw.Write(chunk, 0, read);

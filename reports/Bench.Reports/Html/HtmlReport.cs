@@ -193,7 +193,8 @@ public static partial class HtmlReport
     {
         const string folder = "charts/";
         var name = relative.StartsWith(folder, StringComparison.Ordinal) ? relative[folder.Length..] : null;
-        if (name is null || !charts.Contains(name, StringComparer.Ordinal) || name.AsSpan().ContainsAny(['/', '\\']) || name.StartsWith('.'))
+        if (name is null || !charts.Contains(name, StringComparer.Ordinal)
+            || name.AsSpan().ContainsAny(['/', '\\']) || name.StartsWith('.'))
         {
             return $"<p class=\"missing\">not one of this run's charts: {WebUtility.HtmlEncode(relative)}</p>";
         }

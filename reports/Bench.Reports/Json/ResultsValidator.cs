@@ -20,7 +20,8 @@ public static partial class ResultsValidator
     public const int MaxTextLength = 64 * 1024;
 
     /// <summary>Properties whose value becomes part of a file name (charts, <c>.hlog</c>): <see cref="SafeName"/> only.</summary>
-    private static readonly HashSet<string> FileNameParts = new(StringComparer.Ordinal) { "Scenario", "Transport", "Variant", "Fault", "Mode" };
+    private static readonly HashSet<string> FileNameParts =
+        new(StringComparer.Ordinal) { "Scenario", "Transport", "Variant", "Fault", "Mode" };
 
     /// <summary>Properties that may hold long text: histograms (base64) and a shard's event sets (runs of numbers).</summary>
     private static readonly HashSet<string> LongText = new(StringComparer.Ordinal) { "Histogram", "Accepted", "Measured", "Seen" };
@@ -122,7 +123,8 @@ public static partial class ResultsValidator
 
             // The reader refuses an explicit null where the model has no "?", but leaves a property the file omits at
             // null when it is init-only (the source generator sets every one): refused here instead of met while rendering.
-            if (child is null && !property.PropertyType.IsValueType && new NullabilityInfoContext().Create(property).ReadState == NullabilityState.NotNull)
+            if (child is null && !property.PropertyType.IsValueType
+                && new NullabilityInfoContext().Create(property).ReadState == NullabilityState.NotNull)
             {
                 return $"{childPath} is missing or null";
             }
@@ -168,11 +170,14 @@ public static partial class ResultsValidator
             return $"{path} is '{Printable(shown)}'; a name is 1 to 64 letters, digits or . _ + , = @ - (it becomes part of a file name)";
         }
 
-        return text.Length > MaxTextLength && !LongText.Contains(name) ? $"{path} is {text.Length} characters long; at most {MaxTextLength}" : null;
+        return text.Length > MaxTextLength && !LongText.Contains(name)
+            ? $"{path} is {text.Length} characters long; at most {MaxTextLength}"
+            : null;
     }
 
     /// <summary>Text safe to print on one line: control characters shown as '?'.</summary>
-    private static string Printable(string text) => string.Concat(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? '?' : c));
+    private static string Printable(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? '?' : c));
 
     private static string? CheckHistogram(object? value, string path, string name)
     {

@@ -33,5 +33,6 @@ internal sealed class MarkdownTable(params string[] headers)
     /// report's line endings are normalised), and what followed it would be read as a line of markdown of its own.
     /// </summary>
     private static string Escape(string cell) =>
-        string.Concat(cell.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c)).Replace("|", "\\|", StringComparison.Ordinal);
+        string.Concat(cell.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c))
+            .Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -257,7 +257,8 @@ public sealed class SequenceSet
         }
     }
 
-    private static (long From, long To, long Step)? Parse(ReadOnlySpan<char> part, long last, System.Globalization.NumberStyles plain, IFormatProvider inv)
+    private static (long From, long To, long Step)? Parse(
+        ReadOnlySpan<char> part, long last, System.Globalization.NumberStyles plain, IFormatProvider inv)
     {
         var slash = part.IndexOf('/');
         var range = slash < 0 ? part : part[..slash];

@@ -19,7 +19,8 @@ public static class ShardFiles
         List<ScenarioResult> results;
         try
         {
-            results = [.. shards.GroupBy(s => (s.Shard.Result.Scenario, s.Shard.Result.Transport, s.Shard.Result.Variant)).Select(g => ShardMerge.Merge([.. g]))];
+            results = [.. shards.GroupBy(s => (s.Shard.Result.Scenario, s.Shard.Result.Transport, s.Shard.Result.Variant))
+                .Select(g => ShardMerge.Merge([.. g]))];
         }
         catch (Exception e) when (e is OverflowException or ArgumentException)
         {
