@@ -60,7 +60,8 @@ public sealed record GateFile
         GateFile? gate;
         try
         {
-            gate = JsonSerializer.Deserialize(File.ReadAllText(path), GateJsonContext.Default.GateFile);
+            var text = Json.BoundedFile.ReadAllText(path, Json.BoundedFile.MaxGateBytes);
+            gate = JsonSerializer.Deserialize(text, GateJsonContext.Default.GateFile);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {
@@ -70,6 +71,17 @@ public sealed record GateFile
         if (gate is null || gate.Metrics is null || gate.ExactCounts is null)
         {
             throw new InvalidDataException($"{path} is not a gate file: it needs an object with \"metrics\" and \"exactCounts\" (see docs/ci.md)");
+        }
+
+        // A null where a metric or a name belongs is refused here, not met as a crash while gating.
+        if (gate.Metrics.FindIndex(m => m is null || m.Name is null || m.Unit is null || m.Better is null) is var bad and >= 0)
+        {
+            throw new InvalidDataException($"{path}: metrics[{bad}] is null or lacks name, unit or better");
+        }
+
+        if (gate.ExactCounts.FindIndex(c => c is null) is var badCount and >= 0)
+        {
+            throw new InvalidDataException($"{path}: exactCounts[{badCount}] is null");
         }
 
         var problems = gate.Metrics.Where(m => !KnownMetrics.Contains(m.Name)).Select(m => $"unknown metric '{m.Name}' (known: {string.Join(", ", KnownMetrics)})")

@@ -68,9 +68,28 @@ public static class HistogramCodec
         using var compressed = new MemoryStream(bytes, 8, length, writable: false);
         using var zlib = new ZLibStream(compressed, CompressionMode.Decompress);
         using var raw = new MemoryStream();
-        zlib.CopyTo(raw);
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = zlib.Read(chunk)) > 0)
+        {
+            // Stop at the cap rather than after it: a zlib bomb of 1 MB inflates to gigabytes.
+            if (raw.Length + read > MaxInflatedBytes)
+            {
+                throw new InvalidDataException(
+                    $"the histogram inflates to more than {MaxInflatedBytes / (1024 * 1024)} MiB; Bench reads histograms of up to that");
+            }
+
+            raw.Write(chunk, 0, read);
+        }
+
         return HistogramEncoding.DecodeFromByteBuffer(ByteBuffer.Allocate(raw.ToArray()), 0);
     }
+
+    /// <summary>
+    /// The most a histogram may inflate to: the V2 encoding of a full 1 µs–1 hour histogram at 3 digits is under 250 KB
+    /// (at most 9 bytes for each of its ~27,000 counts), so 4 MiB is far above any histogram Bench writes.
+    /// </summary>
+    public const int MaxInflatedBytes = 4 * 1024 * 1024;
 
     /// <summary>Summary figures of a histogram of microseconds.</summary>
     public static Model.LatencySummary Summarize(HistogramBase histogram)

@@ -13,8 +13,12 @@ namespace Bench.Reports.Html;
 /// </summary>
 public static partial class HtmlReport
 {
-    /// <summary>Renders <paramref name="markdown"/> (Bench's report subset); images are read from <paramref name="directory"/>.</summary>
-    public static string Render(string markdown, string directory)
+    /// <summary>
+    /// Renders <paramref name="markdown"/> (Bench's report subset). An image is inlined only when it is one of the run's
+    /// own <paramref name="charts"/> (file names ChartSet wrote), linked as <c>charts/NAME</c> and read from
+    /// <paramref name="directory"/><c>/charts</c>; any other image — a path a results file smuggled in — is not read.
+    /// </summary>
+    public static string Render(string markdown, string directory, IReadOnlyCollection<string> charts)
     {
         var lines = markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var body = new StringBuilder();
@@ -76,7 +80,7 @@ public static partial class HtmlReport
             {
                 FlushParagraph();
                 CloseLists(0);
-                body.Append("<figure>").Append(Chart(directory, image.Groups[2].Value, image.Groups[1].Value))
+                body.Append("<figure>").Append(Chart(directory, charts, image.Groups[2].Value, image.Groups[1].Value))
                     .Append("<figcaption>").Append(WebUtility.HtmlEncode(image.Groups[1].Value)).Append("</figcaption></figure>\n");
                 continue;
             }
@@ -184,24 +188,40 @@ public static partial class HtmlReport
         return cells;
     }
 
-    /// <summary>A chart inlined as a PNG data URI, or a note that it is missing.</summary>
-    private static string Chart(string directory, string relative, string alt)
+    /// <summary>A chart inlined as a PNG data URI, or a note that it is missing (or not one of the run's charts).</summary>
+    private static string Chart(string directory, IReadOnlyCollection<string> charts, string relative, string alt)
     {
-        var png = Path.GetFullPath(Path.Combine(directory, relative));
-        return File.Exists(png)
+        const string folder = "charts/";
+        var name = relative.StartsWith(folder, StringComparison.Ordinal) ? relative[folder.Length..] : null;
+        if (name is null || !charts.Contains(name, StringComparer.Ordinal)
+            || name.AsSpan().ContainsAny(['/', '\\']) || name.StartsWith('.'))
+        {
+            return $"<p class=\"missing\">not one of this run's charts: {WebUtility.HtmlEncode(relative)}</p>";
+        }
+
+        var png = Path.Combine(directory, "charts", name);
+        return File.Exists(png) && !new FileInfo(png).Attributes.HasFlag(FileAttributes.ReparsePoint)
             ? $"<img alt=\"{WebUtility.HtmlEncode(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(png))}\">"
             : $"<p class=\"missing\">chart missing: {WebUtility.HtmlEncode(relative)}</p>";
     }
 
-    /// <summary>Bold, code and links of one line of markdown, everything else escaped.</summary>
+    /// <summary>Bold, code and links of one line of markdown, everything else escaped; <c>\X</c> is a literal X.</summary>
     private static string Inline(string text)
     {
+        // The markers below are control characters; text never holds them (results are read on one line), but be sure.
+        text = text.Replace('\u0001', ' ').Replace('\u0002', ' ');
         var codes = new List<string>();
-        var escaped = Code().Replace(text, m =>
+        string Mark(string literal)
         {
-            codes.Add(m.Groups[1].Value);
+            codes.Add(literal);
             return "\u0001" + (codes.Count - 1).ToString(CultureInfo.InvariantCulture) + "\u0002";
-        });
+        }
+
+        // Code spans and backslash escapes, left to right (a backslash in a code span is literal; an escaped backtick
+        // opens none), set aside before any other markup is read.
+        var escaped = CodeOrEscape().Replace(text, m => Mark(m.Groups[1].Success
+            ? WebUtility.HtmlEncode(m.Groups[1].Value)
+            : "<code>" + WebUtility.HtmlEncode(m.Groups[2].Value) + "</code>"));
         escaped = WebUtility.HtmlEncode(escaped);
         escaped = Bold().Replace(escaped, "<strong>$1</strong>");
         escaped = Link().Replace(escaped, m =>
@@ -210,7 +230,7 @@ public static partial class HtmlReport
             var safe = href.StartsWith("http://", StringComparison.Ordinal) || href.StartsWith("https://", StringComparison.Ordinal) || !href.Contains(':', StringComparison.Ordinal);
             return safe ? $"<a href=\"{WebUtility.HtmlEncode(href)}\">{m.Groups[1].Value}</a>" : m.Groups[1].Value;
         });
-        return CodeMark().Replace(escaped, m => "<code>" + WebUtility.HtmlEncode(codes[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)]) + "</code>");
+        return CodeMark().Replace(escaped, m => codes[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)]);
     }
 
     private static string Slug(string text) => Regex.Replace(text.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
@@ -279,8 +299,8 @@ public static partial class HtmlReport
     [GeneratedRegex(@"^(\s*)[-*]\s+(.*)$")]
     private static partial Regex ListItem();
 
-    [GeneratedRegex(@"`([^`]+)`")]
-    private static partial Regex Code();
+    [GeneratedRegex(@"\\([!-/:-@\[-`{-~])|`([^`]+)`")]
+    private static partial Regex CodeOrEscape();
 
     [GeneratedRegex("\u0001(\\d+)\u0002")]
     private static partial Regex CodeMark();

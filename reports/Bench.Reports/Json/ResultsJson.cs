@@ -55,16 +55,8 @@ public static class ResultsJson
             throw new InvalidDataException($"{path}: index {shard.Index} of count {shard.Count} is not a shard of a job");
         }
 
-        // The shard's case is checked as a results file's would be: one result in a run of its own.
-        var asRun = new RunResults
-        {
-            RunId = shard.RunId,
-            StartedAt = DateTimeOffset.UnixEpoch,
-            Profile = "shard",
-            Environment = new EnvironmentInfo("", "", 1, 0, "", "", null, ""),
-            Results = [shard.Result],
-        };
-        if (ResultsValidator.Problem(asRun) is { } problem)
+        // The shard is checked as a results file is (its case, and its own fields: no null, no name that is a path).
+        if (ResultsValidator.Problem(shard, "shard") is { } problem)
         {
             throw new InvalidDataException($"{path}: {problem}");
         }
@@ -130,7 +122,9 @@ public static class ResultsJson
 
 // Nullable annotations are respected: a JSON null where the model has no "?" (results, timeline, warnings) is refused
 // as the file is read, not met as a crash while rendering.
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
+// Strings are read on one line (OneLineText): text from a file never starts a markdown line of its own in a report.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true,
+    Converters = new[] { typeof(OneLineText) })]
 [JsonSerializable(typeof(RunResults))]
 [JsonSerializable(typeof(ShardResult))]
 internal sealed partial class ResultsJsonContext : JsonSerializerContext;

@@ -18,7 +18,7 @@ public static class MarkdownReport
         WriteNotApplicable(glance, run);
 
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"# Bench report: run {run.RunId}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"# Bench report: run {MarkdownText.Escape(run.RunId)}");
         sb.AppendLine();
         sb.AppendLine("WebSocket, SignalR, Server-Sent Events or webhooks? Every figure below was measured in this run, on this machine.");
         sb.AppendLine();
@@ -83,15 +83,15 @@ public static class MarkdownReport
         var e = run.Environment;
         var table = new MarkdownTable("", "") { Numeric = false }
             .Row("Started", run.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))
-            .Row("Profile", run.Profile)
-            .Row("Status", run.StatusMessage is null ? run.Status : $"{run.Status}: {run.StatusMessage}")
-            .Row("OS", e.Os)
-            .Row("CPU", $"{e.Cpu} ({e.LogicalCores.ToString(CultureInfo.InvariantCulture)} logical cores)")
+            .Row("Profile", MarkdownText.Escape(run.Profile))
+            .Row("Status", MarkdownText.Escape(run.StatusMessage is null ? run.Status : $"{run.Status}: {run.StatusMessage}"))
+            .Row("OS", MarkdownText.Escape(e.Os))
+            .Row("CPU", $"{MarkdownText.Escape(e.Cpu)} ({e.LogicalCores.ToString(CultureInfo.InvariantCulture)} logical cores)")
             .Row("Memory", e.MemoryGiB.ToString("0.0", CultureInfo.InvariantCulture) + " GiB")
-            .Row("Runtime", e.Runtime)
-            .Row("GC", e.Gc)
-            .Row("Commit", e.Commit ?? "unknown")
-            .Row("Command line", "`" + e.CommandLine + "`");
+            .Row("Runtime", MarkdownText.Escape(e.Runtime))
+            .Row("GC", MarkdownText.Escape(e.Gc))
+            .Row("Commit", MarkdownText.Escape(e.Commit ?? "unknown"))
+            .Row("Command line", MarkdownText.Code(e.CommandLine));
         table.WriteTo(sb);
     }
 
@@ -172,7 +172,7 @@ public static class MarkdownReport
         sb.AppendLine();
         foreach (var (scenario, transport, reason) in skipped)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"- **{scenario} / {transport}**: {reason}.");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- **{scenario} / {transport}**: {MarkdownText.Escape(reason)}.");
         }
 
         sb.AppendLine();
@@ -184,7 +184,7 @@ public static class MarkdownReport
         sb.AppendLine();
         if (results.FirstOrDefault(r => r.Description.Length > 0) is { } described)
         {
-            sb.AppendLine(described.Description);
+            sb.AppendLine(MarkdownText.Escape(described.Description));
             sb.AppendLine();
         }
 
@@ -200,7 +200,7 @@ public static class MarkdownReport
             sb.AppendLine();
             foreach (var (transport, guarantee) in guarantees)
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{transport}**: {guarantee}.");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{transport}**: {MarkdownText.Escape(guarantee!)}.");
             }
 
             sb.AppendLine();
@@ -215,7 +215,7 @@ public static class MarkdownReport
         foreach (var r in results.Where(r => r.ErrorsByKind.Count > 0))
         {
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"Errors of {Label(r)}: {string.Join(", ", r.ErrorsByKind.Select(kv => $"`{kv.Key}` × {kv.Value.ToString("N0", CultureInfo.InvariantCulture)}"))}.");
+                $"Errors of {Label(r)}: {string.Join(", ", r.ErrorsByKind.Select(kv => $"{MarkdownText.Code(kv.Key)} × {kv.Value.ToString("N0", CultureInfo.InvariantCulture)}"))}.");
             sb.AppendLine();
         }
 
@@ -244,13 +244,13 @@ public static class MarkdownReport
         foreach (var r in spread)
         {
             var d = r.Distribution!;
-            sb.AppendLine(CultureInfo.InvariantCulture, $"**{Label(r)}** over {d.Agents} agents{(d.MissingShards.Count > 0 ? $" — **shard {string.Join(", ", d.MissingShards)} missing**: the figures above are the other agents' only" : "")}. Clock: {d.ClockMethod}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"**{Label(r)}** over {d.Agents} agents{(d.MissingShards.Count > 0 ? $" — **shard {string.Join(", ", d.MissingShards)} missing**: the figures above are the other agents' only" : "")}. Clock: {MarkdownText.Escape(d.ClockMethod)}");
             sb.AppendLine();
             var table = new MarkdownTable("agent", "host", "subscribers", "published", "delivered", "timed", "schedule lag p99", "CPU (machine)", "errors", "status");
             foreach (var a in r.Agents)
             {
-                table.Row(a.Index.ToString(inv), a.Host, a.Subscribers.ToString("N0", inv), a.Published.ToString("N0", inv), a.Delivered.ToString("N0", inv),
-                    a.Timed.ToString("N0", inv), Formats.Milliseconds(a.ScheduleLagP99Us), a.CpuPercent.ToString("0.0", inv) + " %", a.Errors.ToString("N0", inv), a.Status);
+                table.Row(a.Index.ToString(inv), MarkdownText.Escape(a.Host), a.Subscribers.ToString("N0", inv), a.Published.ToString("N0", inv), a.Delivered.ToString("N0", inv),
+                    a.Timed.ToString("N0", inv), Formats.Milliseconds(a.ScheduleLagP99Us), a.CpuPercent.ToString("0.0", inv) + " %", a.Errors.ToString("N0", inv), MarkdownText.Escape(a.Status));
             }
 
             foreach (var gone in d.MissingShards)

@@ -28,5 +28,11 @@ internal sealed class MarkdownTable(params string[] headers)
         sb.AppendLine();
     }
 
-    private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    /// <summary>
+    /// A cell on one line with its pipes escaped: a <c>\r</c> or any other line break in a cell would end the row (the
+    /// report's line endings are normalised), and what followed it would be read as a line of markdown of its own.
+    /// </summary>
+    private static string Escape(string cell) =>
+        string.Concat(cell.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c))
+            .Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -30,7 +30,7 @@ internal static class ResilienceSection
             sb.AppendLine();
             if (first.FaultDescription.Length > 0)
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(first.FaultDescription[0])}{first.FaultDescription[1..]}, at t = {first.StartSec.ToString("0.##", CultureInfo.InvariantCulture)} s.");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{MarkdownText.Escape(char.ToUpperInvariant(first.FaultDescription[0]) + first.FaultDescription[1..])}, at t = {first.StartSec.ToString("0.##", CultureInfo.InvariantCulture)} s.");
                 sb.AppendLine();
             }
 

@@ -111,7 +111,7 @@ internal static class ScaleSections
 
         sb.AppendLine("## saturation");
         sb.AppendLine();
-        sb.AppendLine(results[0].Description);
+        sb.AppendLine(MarkdownText.Escape(results[0].Description));
         sb.AppendLine();
         var first = results[0].Saturation!;
         sb.AppendLine(string.Create(Inv,
@@ -124,7 +124,7 @@ internal static class ScaleSections
             var summary = new MarkdownTable("transport", "max sustainable", "stopped");
             foreach (var r in mode)
             {
-                summary.Row(MarkdownReport.Label(r), r.Saturation!.MaxSustainablePerSec.ToString("N0", Inv) + "/s", r.Saturation.BreachReason);
+                summary.Row(MarkdownReport.Label(r), r.Saturation!.MaxSustainablePerSec.ToString("N0", Inv) + "/s", MarkdownText.Escape(r.Saturation.BreachReason));
             }
 
             summary.WriteTo(sb);
@@ -167,7 +167,7 @@ internal static class ScaleSections
 
         sb.AppendLine("## connections");
         sb.AppendLine();
-        sb.AppendLine(results[0].Description);
+        sb.AppendLine(MarkdownText.Escape(results[0].Description));
         sb.AppendLine();
         var table = new MarkdownTable("transport", "subscribers held", "failed", "connect p50", "connect p99", "opened per second", "source addresses", "RSS per subscriber", "managed heap per subscriber", "idle target CPU", "keep-alive");
         foreach (var r in results)
@@ -219,7 +219,7 @@ internal static class ScaleSections
 
         sb.AppendLine("## wire");
         sb.AppendLine();
-        sb.AppendLine(results[0].Description);
+        sb.AppendLine(MarkdownText.Escape(results[0].Description));
         sb.AppendLine();
         var p = results[0].Parameters;
         sb.AppendLine(string.Create(Inv, $"Load: {p.RatePerSec:N0} events/s to {p.Subscribers:N0} subscribers, {p.WarmupSec:0.#} s warm-up + {p.DurationSec:0.#} s measured per row. Bytes are counted on the subscribers' sockets above TCP (IP/TCP headers and bare ACKs are not included), warm-up included, divided by every distinct delivery; CPU is over the measured window."));

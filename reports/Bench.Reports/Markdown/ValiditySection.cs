@@ -23,7 +23,7 @@ internal static class ValiditySection
         var summary = new List<string>();
         if (run.Status != "complete")
         {
-            summary.Add($"**The run is {run.Status}**{(run.StatusMessage is null ? "" : ": " + run.StatusMessage)}; only the cases below completed.");
+            summary.Add($"**The run is {run.Status}**{(run.StatusMessage is null ? "" : ": " + MarkdownText.Escape(run.StatusMessage))}; only the cases below completed.");
         }
 
         foreach (var r in results.Where(r => r.Distribution is { MissingShards.Count: > 0 }))
@@ -91,7 +91,7 @@ internal static class ValiditySection
         {
             foreach (var w in r.Warnings)
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{Case(r)}**: {w}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{Case(r)}**: {MarkdownText.Escape(w)}");
             }
         }
 

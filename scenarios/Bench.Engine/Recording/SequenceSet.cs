@@ -203,33 +203,131 @@ public sealed class SequenceSet
     /// <summary>Reads <see cref="ToRangeText"/>'s text; throws <see cref="FormatException"/> for anything else.</summary>
     public static SequenceSet FromRangeText(string text)
     {
-        const System.Globalization.NumberStyles plain = System.Globalization.NumberStyles.None;
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
         var set = new SequenceSet();
-        long last = 0;
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (from, to, step) in Runs(text))
         {
-            var slash = part.IndexOf('/', StringComparison.Ordinal);
-            var range = slash < 0 ? part : part[..slash];
-            var dash = range.IndexOf('-', StringComparison.Ordinal);
-            long step = 1;
-            if (!long.TryParse(dash < 0 ? range : range[..dash], plain, inv, out var from)
-                || !long.TryParse(dash < 0 ? range : range[(dash + 1)..], plain, inv, out var to)
-                || (slash >= 0 && (!long.TryParse(part.AsSpan(slash + 1), plain, inv, out step) || step < 1 || (to - from) % step != 0))
-                || from <= last || to < from || to > MaxRange)
-            {
-                throw new FormatException($"'{(part.Length > 40 ? part[..40] + "…" : part)}' is not an ascending run of event numbers");
-            }
-
-            for (var n = from; n <= to; n += step)
-            {
-                set.Add(n);
-            }
-
-            last = to;
+            set.AddRun(from, to, step);
         }
 
         return set;
+    }
+
+    /// <summary>
+    /// What <see cref="FromRangeText"/> would hold, read without building the set: how many numbers and the highest
+    /// (so a reader can refuse a text that names too many before it allocates them). Throws <see cref="FormatException"/>.
+    /// </summary>
+    public static (long Count, long Highest) MeasureRangeText(string text)
+    {
+        long count = 0, highest = 0;
+        foreach (var (from, to, step) in Runs(text))
+        {
+            count += ((to - from) / step) + 1;
+            highest = to;
+        }
+
+        return (count, highest);
+    }
+
+    /// <summary>The runs of a range text, checked: ascending, each a, a-b or a-b/k with b reached from a in steps of k.</summary>
+    private static IEnumerable<(long From, long To, long Step)> Runs(string text)
+    {
+        const System.Globalization.NumberStyles plain = System.Globalization.NumberStyles.None;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        long last = 0;
+        var start = 0;
+        while (start < text.Length)
+        {
+            var comma = text.IndexOf(',', start);
+            var end = comma < 0 ? text.Length : comma;
+            if (end > start)
+            {
+                var part = text.AsMemory(start, end - start);
+                var run = Parse(part.Span, last, plain, inv);
+                if (run is not { } r)
+                {
+                    var shown = part.Length > 40 ? part[..40] + "…" : part.ToString();
+                    throw new FormatException($"'{shown}' is not an ascending run of event numbers");
+                }
+
+                last = r.To;
+                yield return r;
+            }
+
+            start = end + 1;
+        }
+    }
+
+    private static (long From, long To, long Step)? Parse(
+        ReadOnlySpan<char> part, long last, System.Globalization.NumberStyles plain, IFormatProvider inv)
+    {
+        var slash = part.IndexOf('/');
+        var range = slash < 0 ? part : part[..slash];
+        var dash = range.IndexOf('-');
+        long step = 1;
+        if (!long.TryParse(dash < 0 ? range : range[..dash], plain, inv, out var from)
+            || !long.TryParse(dash < 0 ? range : range[(dash + 1)..], plain, inv, out var to)
+            || (slash >= 0 && (!long.TryParse(part[(slash + 1)..], plain, inv, out step) || step < 1 || (to - from) % step != 0))
+            || from <= last || to < from || to > MaxRange)
+        {
+            return null;
+        }
+
+        return (from, to, step);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="from"/>, from + step, …, <paramref name="to"/> a 64-bit word at a time: the pattern of an
+    /// arithmetic run repeats every <paramref name="step"/> words, so a run costs its words, not its numbers.
+    /// </summary>
+    private void AddRun(long from, long to, long step)
+    {
+        var firstWord = (from - 1) >> 6;
+        var lastWord = (to - 1) >> 6;
+        if (lastWord >= bits.Length)
+        {
+            Array.Resize(ref bits, (int)Math.Max(bits.Length * 2L, lastWord + 1));
+        }
+
+        if (step >= 64 || lastWord - firstWord < 2)
+        {
+            for (var n = from; n <= to; n += step)
+            {
+                Add(n);
+            }
+
+            return;
+        }
+
+        // The words firstWord … firstWord + step - 1 of the run extended back to the start of firstWord.
+        var pattern = new ulong[step];
+        var origin = (firstWord << 6) + 1;
+        var n0 = from - ((from - origin) / step * step);
+        for (var n = n0; n < origin + (step << 6); n += step)
+        {
+            var offset = n - origin;
+            pattern[offset >> 6] |= 1UL << (int)(offset & 63);
+        }
+
+        long added = 0;
+        for (var word = firstWord; word <= lastWord; word++)
+        {
+            var mask = pattern[(word - firstWord) % step];
+            if (word == firstWord)
+            {
+                mask &= ulong.MaxValue << (int)((from - 1) & 63);
+            }
+
+            if (word == lastWord)
+            {
+                mask &= ulong.MaxValue >> (63 - (int)((to - 1) & 63));
+            }
+
+            added += System.Numerics.BitOperations.PopCount(mask & ~bits[word]);
+            bits[word] |= mask;
+        }
+
+        Count += added;
+        Highest = Math.Max(Highest, to);
     }
 
     /// <summary>The highest number read from text: far more events than any run publishes, far less than a bitmap that would exhaust memory.</summary>

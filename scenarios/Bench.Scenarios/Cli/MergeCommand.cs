@@ -65,6 +65,15 @@ internal static class MergeCommand
             {
                 return Program.UsageError([$"--out: cannot write to {directory}: {e.Message}"]);
             }
+            catch (InvalidDataException e)
+            {
+                return Program.UsageError([e.Message]);
+            }
+            catch (ReportRenderException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.RunFailed;
+            }
 
             Console.Out.WriteLine($"Results: {Path.GetFullPath(Path.Combine(directory, "results.json"))}");
             Console.Out.WriteLine($"Report:  {Path.GetFullPath(report)}");

@@ -75,6 +75,15 @@ internal static class ReportCommand
             {
                 return Program.UsageError([$"--out: cannot write the report to {directory}: {e.Message}"]);
             }
+            catch (InvalidDataException e)
+            {
+                return Program.UsageError([e.Message]);
+            }
+            catch (ReportRenderException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.RunFailed;
+            }
 
             Console.Out.WriteLine($"Report: {Path.GetFullPath(report)}");
             return ExitCodes.Ok;

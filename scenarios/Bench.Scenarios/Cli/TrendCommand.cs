@@ -107,7 +107,12 @@ internal static class TrendCommand
         {
             try
             {
-                flagged = TrendReport.FlaggedFromJUnit(File.ReadAllText(junit));
+                flagged = TrendReport.FlaggedFromJUnit(BoundedFile.ReadAllText(junit, BoundedFile.MaxJUnitBytes));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"results: {e.Message}");
+                return null;
             }
             catch (System.Xml.XmlException e)
             {

@@ -53,6 +53,11 @@ public sealed record AgentRun(
             progress.Message($"error: agent {Index}: {e.Message}");
             return ExitCodes.RunFailed;
         }
+        catch (InvalidDataException e)
+        {
+            progress.Message($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
 
         var shard = new ShardResult
         {
@@ -81,7 +86,75 @@ public sealed record AgentRun(
     /// an agent's subscribers need every pool thread (a blocked one stalled half of them in a test).
     /// </summary>
     public static Task<string?> ReadLineAsync(TextReader input, CancellationToken ct) =>
-        Task.Factory.StartNew(input.ReadLine, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() => ReadBoundedLine(input), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>The longest line an agent reads from standard input; a command is a few dozen characters.</summary>
+    public const int MaxLineChars = 4096;
+
+    /// <summary>
+    /// A line of at most <see cref="MaxLineChars"/> characters, or null at the end of input. A longer line is read to
+    /// its end but kept only as its first characters and '…' (which no command matches): a 200 MB line once cost an agent
+    /// 2.5 GB and came back whole in its error message.
+    /// </summary>
+    public static string? ReadBoundedLine(TextReader input)
+    {
+        var line = new System.Text.StringBuilder();
+        var cut = false;
+        int c;
+        while ((c = input.Read()) >= 0)
+        {
+            if (c == '\n')
+            {
+                return Line();
+            }
+
+            if (line.Length < MaxLineChars)
+            {
+                line.Append((char)c);
+            }
+            else
+            {
+                cut = true;
+            }
+        }
+
+        return line.Length > 0 || cut ? Line() : null;
+
+        string Line()
+        {
+            if (line.Length > 0 && line[^1] == '\r' && !cut)
+            {
+                line.Length--;
+            }
+
+            return cut ? line.ToString(0, 40) + "…" : line.ToString();
+        }
+    }
+
+    /// <summary>
+    /// The start an agent was told on standard input: <c>start TIMESTAMP</c> on this machine's monotonic clock, at most
+    /// <see cref="MaxStartAhead"/> ahead. Throws <see cref="TargetFailedException"/> for another line and
+    /// <see cref="InvalidDataException"/> for a start so far ahead the agent would wait for ever.
+    /// </summary>
+    public static long ParseStart(string? line, TimeProvider clock, int index)
+    {
+        if (line is null || !line.StartsWith("start ", StringComparison.Ordinal) || !long.TryParse(line.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var at))
+        {
+            throw new TargetFailedException($"agent {index}: expected 'start TIMESTAMP' on standard input, got '{line}'");
+        }
+
+        var now = clock.GetTimestamp();
+        if ((at - now) / (double)clock.TimestampFrequency > MaxStartAhead.TotalSeconds)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"agent {index}: start {at} is more than {MaxStartAhead.TotalMinutes:0} minutes ahead of this machine's clock ({now})"));
+        }
+
+        return at;
+    }
+
+    /// <summary>How far ahead a <c>start TIMESTAMP</c> may lie: agents start within seconds of being told.</summary>
+    public static readonly TimeSpan MaxStartAhead = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Says <c>ready</c>, then waits for the start: a line <c>start TIMESTAMP</c> on standard input (this machine's
@@ -93,13 +166,7 @@ public sealed record AgentRun(
         await output.FlushAsync(ct).ConfigureAwait(false);
         if (Start == "stdin")
         {
-            var line = await ReadLineAsync(input, ct).ConfigureAwait(false);
-            if (line is null || !line.StartsWith("start ", StringComparison.Ordinal) || !long.TryParse(line.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var at))
-            {
-                throw new TargetFailedException($"agent {Index}: expected 'start TIMESTAMP' on standard input, got '{line}'");
-            }
-
-            return at;
+            return ParseStart(await ReadLineAsync(input, ct).ConfigureAwait(false), clock, Index);
         }
 
         var startAt = DateTimeOffset.Parse(Start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);

@@ -15,9 +15,19 @@ public static class ShardFiles
             throw new InvalidDataException($"{odd.Name} is from run {odd.Shard.RunId}, not {shards[0].Shard.RunId} ({shards[0].Name}'s)");
         }
 
-        var results = shards.GroupBy(s => (s.Shard.Result.Scenario, s.Shard.Result.Transport, s.Shard.Result.Variant))
-            .Select(g => ShardMerge.Merge([.. g]))
-            .ToList();
+        ShardLimits.Check(shards);
+        List<ScenarioResult> results;
+        try
+        {
+            results = [.. shards.GroupBy(s => (s.Shard.Result.Scenario, s.Shard.Result.Transport, s.Shard.Result.Variant))
+                .Select(g => ShardMerge.Merge([.. g]))];
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentException)
+        {
+            // Figures no agent could have written (sums past 2^63, a histogram wider than Bench's): refused, not a crash.
+            throw new InvalidDataException($"the shards cannot be merged: {e.Message}", e);
+        }
+
         var missing = results.Where(r => r.Distribution is { MissingShards.Count: > 0 })
             .Select(r => $"{r.Scenario}/{r.Transport}: shard {string.Join(", ", r.Distribution!.MissingShards)} of {r.Distribution.Agents} missing")
             .ToList();

@@ -61,24 +61,34 @@ public static class ShardMerge
         // by any subscriber); and of that, what counts towards loss — each publisher's events from its first measured on.
         var measured = new SequenceSet();
         var accepted = new SequenceSet();
-        var streams = new List<(ShardStream Stream, SequenceSet Seen)>();
         foreach (var s in ordered)
         {
             measured.UnionWith(Read(s.Measured, s, "measured"));
             accepted.UnionWith(Read(s.Accepted, s, "accepted"));
             foreach (var stream in s.Streams)
             {
-                var seen = Read(stream.Seen, s, $"streams[{stream.Stream}].seen");
-                accepted.UnionWith(seen);
-                streams.Add((stream, seen));
+                accepted.UnionWith(Read(stream.Seen, s, $"streams[{stream.Stream}].seen"));
             }
         }
 
+        // One stream's set at a time (read again), so a merge holds four bitmaps however many subscribers there are.
         var counted = CountedForLoss(accepted, ordered, count);
-        var delivered = streams.Sum(s => s.Seen.CountCommon(measured));
-        var lost = streams.Sum(s => counted.CountMissingFrom(s.Seen));
-        var duplicated = streams.Sum(s => s.Stream.Duplicated);
-        var outOfOrder = streams.Sum(s => s.Stream.OutOfOrder);
+        var deliveredBy = new long[ordered.Count];
+        long lost = 0;
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            foreach (var stream in ordered[i].Streams)
+            {
+                var seen = Read(stream.Seen, ordered[i], $"streams[{stream.Stream}].seen");
+                deliveredBy[i] += seen.CountCommon(measured);
+                lost += counted.CountMissingFrom(seen);
+            }
+        }
+
+        var delivered = deliveredBy.Sum();
+        var allStreams = ordered.SelectMany(s => s.Streams).ToList();
+        var duplicated = allStreams.Sum(s => s.Duplicated);
+        var outOfOrder = allStreams.Sum(s => s.OutOfOrder);
 
         var latency = Add(ordered.Select(s => s.Result.LatencyUs.Histogram));
         var bySecond = ordered.SelectMany(s => s.Result.LatencyBySecond).GroupBy(x => x.Second).OrderBy(g => g.Key)
@@ -103,9 +113,9 @@ public static class ShardMerge
         var sent = measured.Count;
         var seconds = Math.Max(0.001, template.Parameters.DurationSec);
         var offered = template.Parameters.RatePerSec * count;
-        var agents = ordered.Select(s => new AgentHealth(
+        var agents = ordered.Select((s, i) => new AgentHealth(
             s.Index, s.Host, s.Result.Parameters.Subscribers, s.Result.Counts.Sent,
-            s.Streams.Sum(st => streams.First(x => ReferenceEquals(x.Stream, st)).Seen.CountCommon(measured)),
+            deliveredBy[i],
             s.Result.LatencyUs.Count, s.Result.Generator.ScheduleLagP99Us, s.Result.Generator.CpuPercent, s.Result.Counts.Errors,
             s.Status == "complete" ? "complete" : $"{s.Status}: {s.StatusMessage}")).ToList();
         var clock = ClockMethods.Parse(first.Shard.Clock) ?? ClockMethod.Own;

@@ -118,6 +118,11 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         var exitCode = await MeasureAsync(() => RunLaunchesAsync(1)).ConfigureAwait(false);
         var report = Finish();
         await output.WriteLineAsync($"Results: {Path.GetFullPath(resultsPath)}").ConfigureAwait(false);
+        if (report is null)
+        {
+            return ExitCodes.RunFailed;
+        }
+
         await output.WriteLineAsync($"Report:  {Path.GetFullPath(report)}").ConfigureAwait(false);
         if (exitCode != ExitCodes.Ok)
         {
@@ -148,7 +153,11 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         total += plan.Confirm;
         run = run with { Status = "running" };
         exitCode = await MeasureAsync(() => RunLaunchesAsync(first)).ConfigureAwait(false);
-        Finish();
+        if (Finish() is null)
+        {
+            return ExitCodes.RunFailed;
+        }
+
         return exitCode != ExitCodes.Ok ? exitCode : CompareCommand.Gate(baseline, plan.BaselineName, run, directory, plan.Gate, output);
 
         // Runs the launches; a target that fails, a Ctrl-C or a fault of the harness keeps what was measured.
@@ -181,12 +190,23 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             }
         }
 
-        // Writes the results and renders the report; returns the report's path.
-        string Finish()
+        // Writes the results and renders the report; returns the report's path, or null (said in one line) when the
+        // report could not be rendered: results.json is kept either way.
+        string? Finish()
         {
             ResultsJson.Write(run, resultsPath);
             progress.Message("rendering report and charts");
-            var written = ReportWriter.Write(run, directory);
+            string written;
+            try
+            {
+                written = ReportWriter.Write(run, directory);
+            }
+            catch (Exception e) when (e is ReportRenderException or InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                progress.Message($"error: {e.Message}; results.json is kept: {Path.GetFullPath(resultsPath)}");
+                return null;
+            }
+
             if (plan.OutputDirectory is null && RunFolders.PointLatestAt(directory) is { } warning)
             {
                 progress.Message(warning);

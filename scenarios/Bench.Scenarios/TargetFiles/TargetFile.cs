@@ -29,6 +29,9 @@ public sealed partial record TargetFile(
         [.. new[] { Publish.Url, Subscribe.Url, Subscribe.Register?.Url, Subscribe.Receiver, Rtt?.Url, Rtt?.Http?.Url }
             .Where(u => u is not null).Select(u => new Uri(TemplateText.Fill(u!, TemplateValues.Sample)).Host).Distinct(StringComparer.OrdinalIgnoreCase)];
 
+    /// <summary>The largest target file read: a target file is a few KB of YAML.</summary>
+    public const long MaxBytes = 1024 * 1024;
+
     /// <summary>Reads and validates a target file; throws <see cref="TargetFileException"/> naming the field at fault.</summary>
     public static TargetFile Load(string path)
     {
@@ -40,8 +43,13 @@ public sealed partial record TargetFile(
         TargetFileModel? model;
         try
         {
+            var text = Bench.Reports.Json.BoundedFile.ReadAllText(path, MaxBytes);
             var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
-            model = deserializer.Deserialize<TargetFileModel>(File.ReadAllText(path));
+            model = deserializer.Deserialize<TargetFileModel>(text);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new TargetFileException($"--target: {e.Message}");
         }
         catch (YamlException e)
         {

@@ -31,7 +31,7 @@ public sealed class HtmlReportTests : IDisposable
     [Fact]
     public void Text_from_results_is_escaped_and_only_safe_links_are_kept()
     {
-        var html = HtmlReport.Render("# T\n\nA <script>alert(1)</script> and [x](javascript:alert(1)) and [docs](docs/ci.md) and **b** `c<d`\n\n| a | b |\n|---|---:|\n| 1 \\| 2 | 3 |\n", dir);
+        var html = HtmlReport.Render("# T\n\nA <script>alert(1)</script> and [x](javascript:alert(1)) and [docs](docs/ci.md) and **b** `c<d`\n\n| a | b |\n|---|---:|\n| 1 \\| 2 | 3 |\n", dir, []);
 
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
