@@ -34,6 +34,6 @@ fi
 
 case "${1:-}" in
   micro) shift; exec dotnet "$out/bench-micro.dll" "$@" ;;
-  serve|agent|merge|report|size|compare|ab|calibrate|trend|list|proxy|engine-probe|generator-probe|--help|-h|-\?|--version) exec "$out/bench" "$@" ;;
+  serve|agent|merge|report|size|compare|ab|reproduce|calibrate|trend|list|proxy|engine-probe|generator-probe|--help|-h|-\?|--version) exec "$out/bench" "$@" ;;
   *) exec "$out/bench" run "$@" ;;
 esac
