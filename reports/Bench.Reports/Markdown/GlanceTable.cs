@@ -145,7 +145,8 @@ internal sealed class GlanceTable
         : string.Create(CultureInfo.InvariantCulture, $"Ratios in brackets are against {reference} (the reference, `--reference`), with their {BlockBootstrap.Level * 100:0} % interval in square brackets; the best figure is in bold. ")
             + string.Create(CultureInfo.InvariantCulture, $"Intervals come from a bootstrap ({BlockBootstrap.Replicates:N0} replicates): for interleaved scenarios a hierarchical one that ")
             + "draws target launches, then rounds within them, alike for every transport (so a ratio is over the same stretches of time); "
-            + "for scenarios run one transport after another, over the measured seconds (or launches with `--repeat` 3 or more), which shows how steady one launch was, not launch-to-launch noise. "
+            + $"for scenarios run one transport after another, over the measured seconds (or launches with `--repeat` {BlockBootstrap.MinLaunches} or more), "
+            + "which shows how steady one launch was, not launch-to-launch noise. "
             + string.Create(CultureInfo.InvariantCulture, $"The last column names the best only when the runner-up's ratio to it lies wholly above {1 + TieBand:0.00}× (the tie band, {TieBand * 100:0} %); otherwise it says \"no clear difference\".");
 }
 

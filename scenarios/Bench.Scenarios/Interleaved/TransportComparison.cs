@@ -168,10 +168,15 @@ internal static class TransportComparison
         launch, round, b.Position, load, b.P50Us, b.P90Us, b.P99Us, b.Sent, b.Delivered, b.Lost, b.Duplicated, b.Errors, Math.Round(b.TargetCpuUs, 1), b.Seconds, b.CpuExact,
         load == BlockFigures.Full && b.Latency is { } h ? HistogramCodec.Encode(h) : null);
 
-    private static double HarnessCpuUs() =>
-        Targets.ProcessReadings.ThreadCpuTime(Environment.ProcessId) is { } exact
-            ? exact.Cpu.TotalMicroseconds
-            : Process.GetCurrentProcess().TotalProcessorTime.TotalMicroseconds;
+    /// <summary>
+    /// The harness's CPU so far: the process counter, which never goes back (summing its threads' times would, when a
+    /// thread-pool thread exits between two readings).
+    /// </summary>
+    private static double HarnessCpuUs()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalMicroseconds;
+    }
 
     private static int StableHash(string s) => s.Aggregate(17, (h, c) => unchecked((h * 31) + c)) & 0xffff;
 }

@@ -64,13 +64,21 @@ public static class ReproduceRun
                 return (code, null);
             }
 
-            runs.Add(ResultsJson.Read(Path.Combine(folder, "results.json")));
+            try
+            {
+                runs.Add(ResultsJson.Read(Path.Combine(folder, "results.json")));
+            }
+            catch (InvalidDataException e)
+            {
+                await progress.WriteLineAsync($"error: launch {launch} wrote results that cannot be read back: {e.Message}").ConfigureAwait(false);
+                return (4, null);
+            }
             notes.Add(offset is { } o2 ? string.Create(CultureInfo.InvariantCulture, $"launch {launch}: neighbour from +{o2.TotalSeconds:0} s") : "");
         }
 
         var rows = ReproducibilityTable.Compare(runs);
         var heading = string.Create(CultureInfo.InvariantCulture,
-            $"## Reproducibility: {o.Launches} launches of `bench run {string.Join(' ', o.RunArguments)}`{(o.Neighbour ? $", each with a neighbour keeping one core busy for {o.NeighbourLength.TotalSeconds:0} s" : ", no neighbour")}");
+            $"## Reproducibility: {o.Launches} launches of {(o.RunArguments.Count == 0 ? "the default comparison (`bench run`)" : $"`bench run {string.Join(' ', o.RunArguments)}`")}{(o.Neighbour ? $", each with a neighbour keeping one core busy for {o.NeighbourLength.TotalSeconds:0} s" : ", no neighbour")}");
         var text = ReproducibilityTable.Render(rows, o.Launches, heading);
         var path = Path.Combine(o.Directory, "reproduce.md");
         await File.WriteAllTextAsync(path, text + string.Join('\n', notes.Where(n => n.Length > 0).Select(n => "- " + n)) + "\n", ct).ConfigureAwait(false);
