@@ -58,7 +58,8 @@ internal static class VerdictSection
         var single = outcomes.Where(o => o.Low is null).Select(o => $"{o.Scenario} {o.Metric}").Distinct().ToList();
         if (single.Count > 0)
         {
-            sentences.Add($"Single measurements, so no winner is named from them (their figures are in At a glance): {string.Join(", ", single)}.");
+            sentences.Add("Without an interval — single measurements, or a marginal cost whose replicates fell to zero or below too often — "
+                + $"so no winner is named from them (their figures are in At a glance): {string.Join(", ", single)}.");
         }
 
         var guarantees = measured.Where(r => r.Guarantee is not null && r.Variant == "default")
