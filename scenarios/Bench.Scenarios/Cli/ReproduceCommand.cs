@@ -42,7 +42,12 @@ internal static class ReproduceCommand
             }
 
             var directory = parse.GetValue(output) ?? RunFolders.Unique("reproduce-" + EnvironmentProbe.RunId(DateTimeOffset.UtcNow));
-            var options = new ReproduceOptions(n, runArguments, directory) { Neighbour = parse.GetValue(neighbour), Seed = parse.GetValue(seed) ?? 1 };
+            var options = new ReproduceOptions(n, runArguments, directory)
+            {
+                Neighbour = parse.GetValue(neighbour),
+                Seed = parse.GetValue(seed) ?? 1,
+                Prepare = Program.StartsAsLaunchedByHand,
+            };
             var (code, table) = await ReproduceRun.RunAsync(options, Console.Out, token()).ConfigureAwait(false);
             if (table is not null)
             {

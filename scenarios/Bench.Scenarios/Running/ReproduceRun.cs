@@ -15,6 +15,9 @@ public sealed record ReproduceOptions(int Launches, IReadOnlyList<string> RunArg
     public TimeSpan NeighbourLength { get; init; } = TimeSpan.FromSeconds(20);
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>Prepares each launch's process (the CLI passes the environment a launch by hand would have). The default does nothing.</summary>
+    public Action<ProcessStartInfo> Prepare { get; init; } = _ => { };
 }
 
 /// <summary>
@@ -49,7 +52,7 @@ public static class ReproduceRun
             int code;
             try
             {
-                code = await LaunchAsync([.. o.RunArguments, "--out", folder], ct).ConfigureAwait(false);
+                code = await LaunchAsync([.. o.RunArguments, "--out", folder], o.Prepare, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -112,7 +115,7 @@ public static class ReproduceRun
     }
 
     /// <summary>One <c>bench run</c> as a process of its own: this executable again, its output passed through.</summary>
-    private static async Task<int> LaunchAsync(IReadOnlyList<string> arguments, CancellationToken ct)
+    private static async Task<int> LaunchAsync(IReadOnlyList<string> arguments, Action<ProcessStartInfo> prepare, CancellationToken ct)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this process is unknown");
         var info = new ProcessStartInfo(self) { UseShellExecute = false };
@@ -127,7 +130,7 @@ public static class ReproduceRun
             info.ArgumentList.Add(a);
         }
 
-        Program.StartsAsLaunchedByHand(info);
+        prepare(info);
         using var process = Process.Start(info) ?? throw new InvalidOperationException("bench run did not start");
         try
         {
