@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Bench.Engine.Recording;
+using HdrHistogram;
 
 namespace Bench.Engine.Metrics;
 
@@ -44,6 +45,20 @@ public sealed class LiveMetrics : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts cases measured at once, block by block (an interleaved comparison of <paramref name="transports"/>): each
+    /// one's counts are the sum of the blocks handed to its <see cref="LiveCase.AddBlock"/> until it is ended.
+    /// </summary>
+    public IReadOnlyList<LiveCase> BeginCases(string scenario, IReadOnlyList<string> transports, string variant, double offeredPerSec)
+    {
+        lock (gate)
+        {
+            var started = transports.Select(t => new CaseState([new("scenario", scenario), new("transport", t), new("variant", variant)], offeredPerSec)).ToList();
+            cases.AddRange(started);
+            return [.. started.Select(c => new LiveCase(this, c))];
+        }
+    }
+
     /// <summary>Watches <paramref name="recorder"/> as the current case's: its counts, and each measured latency.</summary>
     public void Track(RunRecorder recorder)
     {
@@ -70,13 +85,30 @@ public sealed class LiveMetrics : IDisposable
                 return;
             }
 
-            current.Final = new FinalCounts(sent, delivered, errors, lost, duplicated);
-            if (current.Recorder is { } recorder)
-            {
-                recorder.LatencyObserver = null;
-            }
-
+            End(current, new FinalCounts(sent, delivered, errors, lost, duplicated));
             current = null;
+        }
+    }
+
+    /// <summary>Ends the open case of <paramref name="transport"/> begun with <see cref="BeginCases"/>, with the counts results.json gives it.</summary>
+    public void EndCase(string scenario, string transport, string variant, long sent, long delivered, long errors, long lost, long duplicated)
+    {
+        lock (gate)
+        {
+            var open = cases.LastOrDefault(c => c.Final is null && c != current && c.Is(scenario, transport, variant));
+            if (open is not null)
+            {
+                End(open, new FinalCounts(sent, delivered, errors, lost, duplicated));
+            }
+        }
+    }
+
+    private static void End(CaseState c, FinalCounts final)
+    {
+        c.Final = final;
+        if (c.Recorder is { } recorder)
+        {
+            recorder.LatencyObserver = null;
         }
     }
 
@@ -92,12 +124,17 @@ public sealed class LiveMetrics : IDisposable
     {
         lock (gate)
         {
-            return current is null ? [] : [new Measurement<double>(pick(current), current.Tags)];
+            return [.. cases.Where(c => c.Final is null).Select(c => new Measurement<double>(pick(c), c.Tags))];
         }
     }
 
     private double Achieved(CaseState c)
     {
+        if (c.BlockSeconds > 0)
+        {
+            return c.Blocks.Delivered / c.BlockSeconds;
+        }
+
         if (c.Recorder is not { } r || r.MeasureStart == long.MaxValue)
         {
             return 0;
@@ -109,7 +146,41 @@ public sealed class LiveMetrics : IDisposable
 
     public void Dispose() => meter.Dispose();
 
-    private sealed class CaseState(KeyValuePair<string, object?>[] tags, double offered)
+    /// <summary>A case measured in blocks, among others measured at once.</summary>
+    public sealed class LiveCase
+    {
+        private readonly LiveMetrics owner;
+        private readonly CaseState state;
+
+        internal LiveCase(LiveMetrics owner, CaseState state) => (this.owner, this.state) = (owner, state);
+
+        /// <summary>Adds a measured block's counts, and each latency of <paramref name="latency"/> (in µs) to the latency instrument.</summary>
+        public void AddBlock(long sent, long delivered, long errors, double seconds, HistogramBase? latency)
+        {
+            lock (owner.gate)
+            {
+                if (state.Final is not null)
+                {
+                    return;
+                }
+
+                var b = state.Blocks;
+                state.Blocks = b with { Sent = b.Sent + sent, Delivered = b.Delivered + delivered, Errors = b.Errors + errors };
+                state.BlockSeconds += seconds;
+            }
+
+            foreach (var value in latency?.RecordedValues() ?? [])
+            {
+                var ms = latency!.HighestEquivalentValue(value.ValueIteratedTo) / 1000.0;
+                for (var i = 0L; i < value.CountAtValueIteratedTo; i++)
+                {
+                    owner.latency.Record(ms, state.Tags);
+                }
+            }
+        }
+    }
+
+    internal sealed class CaseState(KeyValuePair<string, object?>[] tags, double offered)
     {
         public KeyValuePair<string, object?>[] Tags { get; } = tags;
 
@@ -119,12 +190,20 @@ public sealed class LiveMetrics : IDisposable
 
         public FinalCounts? Final { get; set; }
 
+        /// <summary>The sum of the blocks measured so far, for a case measured in blocks.</summary>
+        public Snapshot Blocks { get; set; }
+
+        public double BlockSeconds { get; set; }
+
+        public bool Is(string scenario, string transport, string variant) =>
+            Equals(Tags[0].Value, scenario) && Equals(Tags[1].Value, transport) && Equals(Tags[2].Value, variant);
+
         public Snapshot Snapshot() => Final is { } f
             ? new(f.Sent, f.Delivered, f.Errors, f.Lost, f.Duplicated)
-            : new(Recorder?.Sent ?? 0, Recorder?.Delivered ?? 0, Recorder?.Errors ?? 0, 0, 0);
+            : new(Blocks.Sent + (Recorder?.Sent ?? 0), Blocks.Delivered + (Recorder?.Delivered ?? 0), Blocks.Errors + (Recorder?.Errors ?? 0), 0, 0);
     }
 
-    private sealed record FinalCounts(long Sent, long Delivered, long Errors, long Lost, long Duplicated);
+    internal sealed record FinalCounts(long Sent, long Delivered, long Errors, long Lost, long Duplicated);
 
-    private readonly record struct Snapshot(long Sent, long Delivered, long Errors, long Lost, long Duplicated);
+    internal readonly record struct Snapshot(long Sent, long Delivered, long Errors, long Lost, long Duplicated);
 }

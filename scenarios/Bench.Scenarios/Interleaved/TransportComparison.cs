@@ -3,6 +3,7 @@ using System.Globalization;
 using Bench.Engine.Recording;
 using Bench.Reports.Histograms;
 using Bench.Reports.Model;
+using Bench.Scenarios.Plan;
 using Bench.Scenarios.Scenarios;
 using Bench.Scenarios.Transports;
 using HdrHistogram;
@@ -66,6 +67,7 @@ internal static class TransportComparison
         var dropped = new long[n];
         var watch = Stopwatch.StartNew();
         var names = string.Join(", ", plan.Transports.Select(t => t.Name));
+        var live = context.Metrics?.BeginCases(plan.Scenario, [.. plan.Transports.Select(t => t.Name)], VariantName.Default, context.Settings.RatePerSec);
         for (var launch = 1; launch <= plan.TargetLaunches; launch++)
         {
             ct.ThrowIfCancellationRequested();
@@ -119,6 +121,7 @@ internal static class TransportComparison
                             }
 
                             dropped[index] += b.Dropped;
+                            live?[index].AddBlock(b.Sent, b.Delivered, b.Errors, b.Seconds, b.Latency);
                             blocks[index].Add(Figures(b, launch, round, load));
                         }
                     }

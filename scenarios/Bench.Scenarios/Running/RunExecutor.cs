@@ -69,7 +69,12 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                             progress.Message($"{@case.Label}: starting target");
                         }
 
-                        metrics.BeginCase(scenario.Name, @case.Transport.Name, @case.Variant, settings.RatePerSec);
+                        if (!inComparison)
+                        {
+                            // A comparison's cases are begun together, by the comparison.
+                            metrics.BeginCase(scenario.Name, @case.Transport.Name, @case.Variant, settings.RatePerSec);
+                        }
+
                         var fleet = plan.Agents is { } agents ? new Distributed.FleetOptions(agents, runId, directory, plan.Clock) : null;
                         ScenarioResult result;
                         try
@@ -94,7 +99,15 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                             throw;
                         }
 
-                        metrics.EndCase(result.Counts.Sent, result.Counts.Delivered, result.Counts.Errors, result.Counts.Lost, result.Counts.Duplicated);
+                        var c = result.Counts;
+                        if (inComparison)
+                        {
+                            metrics.EndCase(scenario.Name, @case.Transport.Name, @case.Variant, c.Sent, c.Delivered, c.Errors, c.Lost, c.Duplicated);
+                        }
+                        else
+                        {
+                            metrics.EndCase(c.Sent, c.Delivered, c.Errors, c.Lost, c.Duplicated);
+                        }
                         if (launch == 1)
                         {
                             launches.Add((@case.Label, [result]));
