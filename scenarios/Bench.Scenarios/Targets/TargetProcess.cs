@@ -228,6 +228,9 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
 
         Live.TryRemove(this, out _);
         process.Dispose();
-        exitedToken.Dispose();
+
+        // exitedToken is not disposed: the Exited event may still be raised after the wait above (it is not ordered
+        // with the end of the output streams), and cancelling a disposed source would throw on a pool thread and end
+        // the whole run. A source without a timer holds nothing that needs disposing.
     }
 }
