@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Bench.Harness;
+using Bench.Harness.Targets;
 using Bench.Scenarios.Cli;
 
 namespace Bench.Scenarios;
@@ -9,36 +11,9 @@ public static class Program
 {
     internal static string CommandLine { get; private set; } = "bench";
 
-    /// <summary>
-    /// The runtime setting that runs socket completions on the event thread that saw them rather than queueing each to
-    /// the thread pool — a hop per request that makes a closed-loop generator wait on thread wake-ups. The generator
-    /// side (everything but <c>bench serve</c>) sets it; targets are started without it unless the user set it.
-    /// </summary>
-    internal const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
-    /// <summary>Whether <see cref="InlineCompletions"/> was set by the user rather than by Bench.</summary>
-    internal static bool InlineCompletionsFromUser { get; private set; }
-
-    /// <summary>
-    /// Gives a process Bench starts (a target, or another build's bench) the socket settings it would have by hand:
-    /// the inline-completions setting Bench chose for itself is not passed on, unless the user set it.
-    /// </summary>
-    internal static void StartsAsLaunchedByHand(System.Diagnostics.ProcessStartInfo info)
-    {
-        if (!InlineCompletionsFromUser)
-        {
-            info.Environment.Remove(InlineCompletions);
-        }
-    }
-
     public static async Task<int> Main(string[] args)
     {
-        InlineCompletionsFromUser = Environment.GetEnvironmentVariable(InlineCompletions) is not null;
-        if (!InlineCompletionsFromUser && args.FirstOrDefault() != "serve")
-        {
-            // Read once, when the first socket is created: early enough here.
-            Environment.SetEnvironmentVariable(InlineCompletions, "1");
-        }
+        LaunchSettings.ForGenerator(generates: args.FirstOrDefault() != "serve");
 
         CommandLine = "bench " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
         using var cancel = new CancellationTokenSource();

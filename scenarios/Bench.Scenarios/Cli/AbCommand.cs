@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Bench.Harness;
+using Bench.Harness.Running;
+using Bench.Harness.Transports;
 using Bench.Reports;
 using Bench.Reports.Gate;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
-using Bench.Scenarios.Running;
-using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Cli;
 
@@ -50,7 +51,7 @@ internal static class AbCommand
         command.SetAction(async (parse, _) =>
         {
             var problems = new List<string>();
-            var (gateFile, _, _) = CompareCommand.LoadInputs(parse.GetValue(gate), null, problems, parse.GetValue(normalize));
+            var (gateFile, _, _) = Bench.Harness.Gate.GateRun.LoadInputs(parse.GetValue(gate), null, problems, parse.GetValue(normalize));
             var sides = Sides(parse.GetValue(baseDir), parse.GetValue(headDir), parse.GetValue(baseTarget), parse.GetValue(headTarget), problems);
             if (parse.GetValue(transport) is { } only)
             {
@@ -169,7 +170,7 @@ internal static class AbCommand
                     ResultsJson.Write(run, Path.Combine(directory, name, "results.json"));
                 }
 
-                return CompareCommand.Gate(merged["base"], "base " + builds[0].Item2.Label, merged["head"], directory, gateFile, Console.Out);
+                return Bench.Harness.Gate.GateRun.Judge(merged["base"], "base " + builds[0].Item2.Label, merged["head"], directory, gateFile, Console.Out, Console.Error.WriteLine);
             }
 
             var measured = await RunPairsAsync(n).ConfigureAwait(false);
@@ -205,27 +206,27 @@ internal static class AbCommand
         var directory = output ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
         Directory.CreateDirectory(directory);
         var transports = only is null ? TransportCatalog.All : TransportCatalog.Named(CliOptions.SplitList([only]).ToArray());
-        var (baseBuild, headBuild) = (Targets.TargetBuild.In(builds[0].Folder, builds[0].Env), Targets.TargetBuild.In(builds[1].Folder, builds[1].Env));
-        var options = new Interleaved.InterleavedOptions(baseBuild, headBuild, builds[0].Folder, builds[1].Folder, transports)
+        var (baseBuild, headBuild) = (Bench.Harness.Targets.TargetBuild.In(builds[0].Folder, builds[0].Env), Bench.Harness.Targets.TargetBuild.In(builds[1].Folder, builds[1].Env));
+        var options = new Bench.Harness.Interleaved.InterleavedOptions(baseBuild, headBuild, builds[0].Folder, builds[1].Folder, transports)
         {
             Pairs = pairs,
             Block = block,
             Seed = seed,
         };
-        var cases = Interleaved.InterleavedJob.Cases(transports).Count;
+        var cases = Bench.Harness.Interleaved.InterleavedJob.Cases(transports).Count;
         Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"interleaved: {cases} cases × {pairs} pairs of {block.TotalSeconds:0.#} s blocks, base {builds[0].Folder} and head {builds[1].Folder} side by side")
             + string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (about {cases * ((pairs * 2 * (block.TotalSeconds + 0.1)) + 10) / 60:0.#} min)"));
         RunResults baseRun, headRun;
         try
         {
-            (baseRun, headRun) = await Interleaved.InterleavedJob.RunAsync(options, Environment.CommandLine, Console.Out, TimeProvider.System, ct).ConfigureAwait(false);
+            (baseRun, headRun) = await Bench.Harness.Interleaved.InterleavedJob.RunAsync(options, Environment.CommandLine, Console.Out, TimeProvider.System, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             return ExitCodes.Cancelled;
         }
-        catch (Targets.TargetFailedException e)
+        catch (Bench.Harness.Targets.TargetFailedException e)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.RunFailed;
@@ -237,7 +238,7 @@ internal static class AbCommand
             ResultsJson.Write(run, Path.Combine(directory, name, "results.json"));
         }
 
-        return CompareCommand.Gate(baseRun, "base " + builds[0].Folder, headRun, directory, gateFile, Console.Out);
+        return Bench.Harness.Gate.GateRun.Judge(baseRun, "base " + builds[0].Folder, headRun, directory, gateFile, Console.Out, Console.Error.WriteLine);
     }
 
     /// <summary>
@@ -326,14 +327,14 @@ internal static class AbCommand
                 return [new("", "", [], []), new("", "", [], [])];
             }
 
-            var (self, prefix) = Targets.ServeCommandLocator.Locate();
+            var (self, prefix) = Bench.Harness.Targets.ServeCommandLocator.Locate();
             foreach (var (option, file) in new[] { ("--base-target", baseTarget), ("--head-target", headTarget) })
             {
                 try
                 {
-                    TargetFiles.TargetFile.Load(file);
+                    Bench.Harness.TargetFiles.TargetFile.Load(file);
                 }
-                catch (TargetFiles.TargetFileException e)
+                catch (Bench.Harness.TargetFiles.TargetFileException e)
                 {
                     problems.Add($"{option}: {e.Message}");
                 }
@@ -375,7 +376,7 @@ internal static class AbCommand
         }
 
         // The launched bench decides its own socket settings, as when run by hand.
-        Program.StartsAsLaunchedByHand(info);
+        Bench.Harness.Targets.LaunchSettings.StartsAsLaunchedByHand(info);
 
         foreach (var (key, value) in env)
         {

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Bench.Scenarios.Distributed;
-using Bench.Scenarios.Plan;
-using Bench.Scenarios.Running;
-using Bench.Scenarios.Scenarios;
+using Bench.Harness;
+using Bench.Harness.Distributed;
+using Bench.Harness.Plan;
+using Bench.Harness.Running;
+using Bench.Harness.Scenarios;
 
 namespace Bench.Scenarios.Cli;
 

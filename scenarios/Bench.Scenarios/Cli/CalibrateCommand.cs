@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Bench.Harness;
 using Bench.Reports.Gate;
 using Bench.Reports.Model;
 
@@ -42,7 +43,7 @@ internal static class CalibrateCommand
             var pool = parse.GetValue(baseline)!;
             var job = AbCommand.ReadJob(pool);
             var isAb = job is not null;
-            var (gateFile, poolA, _) = CompareCommand.LoadInputs(parse.GetValue(gate), isAb ? null : pool, problems, parse.GetValue(normalize));
+            var (gateFile, poolA, _) = Bench.Harness.Gate.GateRun.LoadInputs(parse.GetValue(gate), isAb ? null : pool, problems, parse.GetValue(normalize));
             RunResults? poolB = null;
             if (job is { } both)
             {
@@ -54,7 +55,7 @@ internal static class CalibrateCommand
             }
             else if (parse.GetValue(slower) is { } against)
             {
-                (_, poolB, _) = CompareCommand.LoadInputs(null, against, problems);
+                (_, poolB, _) = Bench.Harness.Gate.GateRun.LoadInputs(null, against, problems);
             }
 
             // An interleaved bench ab job's blocks are gated by the rules for blocks, as bench ab gated them.

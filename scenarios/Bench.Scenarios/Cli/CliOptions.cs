@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Bench.Harness;
 
 namespace Bench.Scenarios.Cli;
 

@@ -1,15 +1,9 @@
 using System.CommandLine;
-using Bench.Reports.Gate;
-using Bench.Reports.Json;
-using Bench.Reports.Model;
+using Bench.Harness.Gate;
 
 namespace Bench.Scenarios.Cli;
 
-/// <summary>
-/// <c>bench compare BASELINE CURRENT</c>: the regression gate. Writes <c>compare.md</c> and <c>compare.junit.xml</c>
-/// beside the current results, appends the table to <c>$GITHUB_STEP_SUMMARY</c> when set, and exits 0 (no
-/// regression), 1 (a regression or a broken exact count), 3 (inconclusive) or 2 (the inputs cannot be compared).
-/// </summary>
+/// <summary><c>bench compare BASELINE CURRENT</c>: the regression gate (<see cref="GateRun"/>) on two result files.</summary>
 internal static class CompareCommand
 {
     public static Command Create()
@@ -26,95 +20,16 @@ internal static class CompareCommand
         command.SetAction(parse =>
         {
             var problems = new List<string>();
-            var (gateFile, before, beforeName) = LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
-            var now = Load(parse.GetValue(current)!, "current", problems, out var nowPath);
+            var (gateFile, before, beforeName) = GateRun.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
+            var now = GateRun.Load(parse.GetValue(current)!, "current", problems, out var nowPath);
             if (problems.Count > 0)
             {
                 return Program.UsageError(problems);
             }
 
-            return Gate(before!, beforeName, now!, parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(nowPath))!, gateFile, Console.Out);
+            var folder = parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(nowPath))!;
+            return GateRun.Judge(before!, beforeName, now!, folder, gateFile, Console.Out, Console.Error.WriteLine);
         });
         return command;
-    }
-
-    /// <summary>Compares, writes the table and JUnit file, prints the verdict, and returns the gate's exit code.</summary>
-    public static int Gate(RunResults baseline, string baselineName, RunResults current, string directory, GateFile gate, TextWriter output)
-    {
-        var report = GateComparer.Compare(baseline, current, gate);
-        if (report.Problems.Count > 0)
-        {
-            return Program.UsageError(report.Problems.Select(p => "cannot compare: " + p));
-        }
-
-        Directory.CreateDirectory(directory);
-        var markdown = GateOutput.Markdown(report, baselineName, current.RunId);
-        File.WriteAllText(Path.Combine(directory, "compare.md"), markdown);
-        File.WriteAllText(Path.Combine(directory, "compare.junit.xml"), GateOutput.JUnit(report));
-        if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
-        {
-            File.AppendAllText(summary, markdown + "\n");
-        }
-
-        output.Write(markdown);
-        output.WriteLine($"Gate: {report.Summary} (exit {report.ExitCode}); table in {Path.Combine(directory, "compare.md")}");
-        return report.ExitCode;
-    }
-
-    /// <summary>Reads the gate file and a baseline, adding what is wrong with either to <paramref name="problems"/>.</summary>
-    public static (GateFile Gate, RunResults? Baseline, string BaselineName) LoadInputs(string? gatePath, string? baselinePath, List<string> problems, bool normalize = false)
-    {
-        var gate = GateFile.Default with { };
-        if (gatePath is not null)
-        {
-            try
-            {
-                gate = GateFile.Read(gatePath);
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-            {
-                problems.Add($"--gate: {e.Message}");
-            }
-        }
-
-        if (normalize)
-        {
-            gate = gate with { Normalize = true };
-        }
-
-        RunResults? baseline = null;
-        if (baselinePath is not null)
-        {
-            baseline = Load(baselinePath, "baseline", problems, out _);
-        }
-
-        return (gate, baseline, baselinePath ?? "");
-    }
-
-    private static RunResults? Load(string path, string what, List<string> problems, out string file)
-    {
-        file = Directory.Exists(path) ? Path.Combine(path, "results.json") : path;
-        if (!File.Exists(file))
-        {
-            problems.Add($"{what}: {file} does not exist");
-            return null;
-        }
-
-        try
-        {
-            var run = ResultsJson.Read(file);
-            if (run.Results.Count == 0)
-            {
-                problems.Add($"{what}: {file} holds no results");
-                return null;
-            }
-
-            return run;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            problems.Add($"{what}: {e.Message}");
-            return null;
-        }
     }
 }

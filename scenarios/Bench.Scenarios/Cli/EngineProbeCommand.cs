@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Bench.Engine.Load;
 using Bench.Engine.Recording;
+using Bench.Harness;
 using Bench.Reports.Metrics;
 
 namespace Bench.Scenarios.Cli;

@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Net.WebSockets;
 using Bench.Engine.Load;
 using Bench.Engine.Recording;
+using Bench.Harness;
+using Bench.Harness.Clients;
+using Bench.Harness.Targets;
 using Bench.Reports.Metrics;
-using Bench.Scenarios.Clients;
-using Bench.Scenarios.Targets;
 using Bench.Targets.Hosting;
 using Bench.Targets.Webhooks;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Bench.Scenarios.Plan;
-using Bench.Scenarios.Scenarios;
+using Bench.Harness;
+using Bench.Harness.Plan;
+using Bench.Harness.Scenarios;
 
 namespace Bench.Scenarios.Cli;
 
@@ -33,7 +34,7 @@ internal static class ListCommand
 
             o.WriteLine();
             o.WriteLine("Transports (--transport):");
-            foreach (var t in Transports.TransportCatalog.All)
+            foreach (var t in Bench.Harness.Transports.TransportCatalog.All)
             {
                 o.WriteLine($"  {t.Name,-10} {t.Description}");
                 o.WriteLine($"             guarantee: {t.Guarantee}");
@@ -47,11 +48,11 @@ internal static class ListCommand
             o.WriteLine("Variants (--variant):");
             foreach (var s in ScenarioCatalog.All)
             {
-                o.WriteLine($"  {s.Name,-12} " + string.Join("; ", Transports.TransportCatalog.All.Select(t => $"{t.Name}: {string.Join(", ", s.Variants(t))}")));
+                o.WriteLine($"  {s.Name,-12} " + string.Join("; ", Bench.Harness.Transports.TransportCatalog.All.Select(t => $"{t.Name}: {string.Join(", ", s.Variants(t))}")));
             }
 
             o.WriteLine();
-            o.WriteLine("Faults (--fault, faults scenario; all but storm when none is named): " + string.Join(", ", Scenarios.Faults.Fault.Named.Select(f => $"{f.Name} ({f.Description})")));
+            o.WriteLine("Faults (--fault, faults scenario; all but storm when none is named): " + string.Join(", ", Bench.Harness.Scenarios.Faults.Fault.Named.Select(f => $"{f.Name} ({f.Description})")));
             o.WriteLine("The faults scenario times itself: 1 s warm-up, the fault 5 s in, 3 s after it ends; --duration does not apply.");
             o.WriteLine();
             o.WriteLine("Profiles:");

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Bench.Harness;
+using Bench.Harness.Distributed;
 using Bench.Reports;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
-using Bench.Scenarios.Distributed;
 
 namespace Bench.Scenarios.Cli;
 

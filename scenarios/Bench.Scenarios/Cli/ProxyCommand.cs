@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Bench.Harness;
 using Bench.Targets.Faults;
 
 namespace Bench.Scenarios.Cli;

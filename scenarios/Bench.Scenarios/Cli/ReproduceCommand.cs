@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Bench.Harness.Running;
 using Bench.Reports;
-using Bench.Scenarios.Running;
 
 namespace Bench.Scenarios.Cli;
 
@@ -46,7 +46,7 @@ internal static class ReproduceCommand
             {
                 Neighbour = parse.GetValue(neighbour),
                 Seed = parse.GetValue(seed) ?? 1,
-                Prepare = Program.StartsAsLaunchedByHand,
+                Prepare = Bench.Harness.Targets.LaunchSettings.StartsAsLaunchedByHand,
             };
             var (code, table) = await ReproduceRun.RunAsync(options, Console.Out, token()).ConfigureAwait(false);
             if (table is not null)

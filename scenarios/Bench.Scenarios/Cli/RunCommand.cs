@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Bench.Scenarios.Plan;
-using Bench.Scenarios.Running;
-using Bench.Scenarios.Scenarios;
-using Bench.Scenarios.Transports;
+using Bench.Harness.Plan;
+using Bench.Harness.Running;
+using Bench.Harness.Scenarios;
+using Bench.Harness.Transports;
 
 namespace Bench.Scenarios.Cli;
 
@@ -94,7 +94,7 @@ internal static class RunCommand
 
             var referenceTransport = TransportOptions.Reference(parse.GetValue(reference), problems, targets);
 
-            var (gateFile, baselineRun, baselineName) = CompareCommand.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
+            var (gateFile, baselineRun, baselineName) = Bench.Harness.Gate.GateRun.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
             if (problems.Count > 0)
             {
                 return Program.UsageError(problems);

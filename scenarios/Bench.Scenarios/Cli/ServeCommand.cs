@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Bench.Harness;
 using Bench.Targets.Hosting;
 using Bench.Targets.Wire;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bench.Harness;
 using Bench.Reports.Json;
 using Bench.Reports.Sizing;
 

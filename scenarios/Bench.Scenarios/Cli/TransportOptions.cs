@@ -1,4 +1,4 @@
-using Bench.Scenarios.Transports;
+using Bench.Harness.Transports;
 
 namespace Bench.Scenarios.Cli;
 
@@ -55,9 +55,9 @@ internal static class TransportOptions
 
             try
             {
-                targets.Add(new TargetFiles.FileTransport(TargetFiles.TargetFile.Load(value)));
+                targets.Add(new Bench.Harness.TargetFiles.FileTransport(Bench.Harness.TargetFiles.TargetFile.Load(value)));
             }
-            catch (TargetFiles.TargetFileException e)
+            catch (Bench.Harness.TargetFiles.TargetFileException e)
             {
                 problems.Add(e.Message);
             }
@@ -72,9 +72,9 @@ internal static class TransportOptions
     }
 
     /// <summary>A webhook target file whose sender delivers to one fixed URL has one subscriber: say so if more are asked for.</summary>
-    public static string? CheckFixedReceivers(Plan.RunPlan plan)
+    public static string? CheckFixedReceivers(Bench.Harness.Plan.RunPlan plan)
     {
-        var fixedFile = plan.Transports.OfType<TargetFiles.FileTransport>().FirstOrDefault(f => f.File.Subscribe.Receiver is not null);
+        var fixedFile = plan.Transports.OfType<Bench.Harness.TargetFiles.FileTransport>().FirstOrDefault(f => f.File.Subscribe.Receiver is not null);
         var fanOut = plan.Scenarios.FirstOrDefault(s => s.Name is "push" or "saturation" or "faults");
         return fixedFile is not null && fanOut is not null && plan.SettingsFor(fanOut).Subscribers > 1
             ? $"{fixedFile.File.Path}: subscribe.receiver: a sender that delivers to one fixed URL is one subscriber: run with --subscribers 1 (or register receivers with subscribe.register)"
@@ -84,13 +84,13 @@ internal static class TransportOptions
     /// <summary>Proves each target file against its system before the run; the first failure, or null.</summary>
     public static async Task<string?> PreflightAsync(IReadOnlyList<ITransport> targets, CancellationToken ct)
     {
-        foreach (var file in targets.OfType<TargetFiles.FileTransport>())
+        foreach (var file in targets.OfType<Bench.Harness.TargetFiles.FileTransport>())
         {
             try
             {
-                await TargetFiles.TargetPreflight.CheckAsync(file.File, ct).ConfigureAwait(false);
+                await Bench.Harness.TargetFiles.TargetPreflight.CheckAsync(file.File, ct).ConfigureAwait(false);
             }
-            catch (TargetFiles.TargetFileException e)
+            catch (Bench.Harness.TargetFiles.TargetFileException e)
             {
                 return e.Message;
             }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bench.Harness;
 using Bench.Reports.Gate;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
@@ -25,7 +26,7 @@ internal static class TrendCommand
         command.SetAction(parse =>
         {
             var problems = new List<string>();
-            var (gateFile, _, _) = CompareCommand.LoadInputs(parse.GetValue(gate), null, problems);
+            var (gateFile, _, _) = Bench.Harness.Gate.GateRun.LoadInputs(parse.GetValue(gate), null, problems);
             var runs = new List<TrendRun>();
             foreach (var input in parse.GetValue(inputs) ?? [])
             {

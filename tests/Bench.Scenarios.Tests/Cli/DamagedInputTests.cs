@@ -1,7 +1,7 @@
+using Bench.Harness;
+using Bench.Harness.TargetFiles;
 using Bench.Reports.Gate;
 using Bench.Reports.Json;
-using Bench.Scenarios.Cli;
-using Bench.Scenarios.TargetFiles;
 using FsCheck.Xunit;
 
 namespace Bench.Scenarios.Tests.Cli;

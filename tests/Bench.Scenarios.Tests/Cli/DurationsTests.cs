@@ -1,4 +1,4 @@
-using Bench.Scenarios.Cli;
+using Bench.Harness;
 
 namespace Bench.Scenarios.Tests.Cli;
 

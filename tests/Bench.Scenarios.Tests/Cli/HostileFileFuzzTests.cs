@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using System.Xml;
+using Bench.Harness.Distributed;
+using Bench.Harness.TargetFiles;
+using Bench.Harness.Targets;
 using Bench.Reports.Gate;
 using Bench.Reports.Html;
 using Bench.Reports.Json;
 using Bench.Reports.Markdown;
 using Bench.Reports.Trend;
-using Bench.Scenarios.Distributed;
-using Bench.Scenarios.TargetFiles;
-using Bench.Scenarios.Targets;
 using Bench.Scenarios.Tests.Distributed;
 using FsCheck.Xunit;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
+using Bench.Harness;
+using Bench.Harness.Distributed;
+using Bench.Harness.TargetFiles;
 using Bench.Reports.Json;
-using Bench.Scenarios.Cli;
-using Bench.Scenarios.Distributed;
-using Bench.Scenarios.TargetFiles;
 using Bench.Scenarios.Tests.Distributed;
 
 namespace Bench.Scenarios.Tests.Cli;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bench.Scenarios.Cli;
+using Bench.Harness;
 
 namespace Bench.Scenarios.Tests.Cli;
 

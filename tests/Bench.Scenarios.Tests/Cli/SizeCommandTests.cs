@@ -1,6 +1,6 @@
+using Bench.Harness;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
-using Bench.Scenarios.Cli;
 
 namespace Bench.Scenarios.Tests.Cli;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Bench.Engine.Load;
-using Bench.Scenarios.Clients;
+using Bench.Harness.Clients;
 
 namespace Bench.Scenarios.Tests.Clients;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Bench.Engine.Recording;
-using Bench.Scenarios.Clients;
-using Bench.Scenarios.Transports.Sse;
+using Bench.Harness.Clients;
+using Bench.Harness.Transports.Sse;
 
 namespace Bench.Scenarios.Tests.Clients;
 

@@ -1,4 +1,4 @@
-using Bench.Scenarios.Clients;
+using Bench.Harness.Clients;
 
 namespace Bench.Scenarios.Tests.Clients;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Bench.Scenarios.Clients;
-using Bench.Scenarios.Scenarios.Connections;
+using Bench.Harness.Clients;
+using Bench.Harness.Scenarios.Connections;
 
 namespace Bench.Scenarios.Tests.Connections;
 

@@ -1,7 +1,7 @@
 using Bench.Engine.Recording;
+using Bench.Harness.Distributed;
 using Bench.Reports.Histograms;
 using Bench.Reports.Model;
-using Bench.Scenarios.Distributed;
 
 namespace Bench.Scenarios.Tests.Distributed;
 

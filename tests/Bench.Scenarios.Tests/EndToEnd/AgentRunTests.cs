@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using Bench.Harness;
+using Bench.Harness.Transports;
 using Bench.Reports.Json;
-using Bench.Scenarios.Cli;
 using Bench.Scenarios.Tests.Cli;
-using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Tests.EndToEnd;
 
@@ -56,27 +56,16 @@ public sealed class AgentRunTests : IDisposable
     public async Task An_agent_killed_mid_run_gives_exit_4_a_report_naming_its_shard_and_the_others_kept()
     {
         var plan = harness.Plan("push", p => p with { Transports = [TransportCatalog.WebSocket], RatePerSec = 60, Subscribers = 6, Agents = 3, Duration = TimeSpan.FromSeconds(6) });
-        var running = harness.RunAsync(plan);
+        var progress = new WatchedProgress();
+        var started = progress.Message(m => m.Contains("agents ready; load started", StringComparison.Ordinal));
+        var running = harness.RunAsync(plan, progress: progress);
 
-        // Kill agent 1 once all three are running the load.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        int? victim = null;
-        while (victim is null && DateTime.UtcNow < deadline && !running.IsCompleted)
-        {
-            var agents = AgentProcesses();
-            if (agents.Count == 3)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(3));
-                victim = agents.FirstOrDefault(a => a.Index == 1).Pid;
-            }
-            else
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.NotNull(victim);
-        using (var p = Process.GetProcessById(victim.Value))
+        // Kill agent 1 a second into the load (waiting for the harness to say so: a fixed wait after the agents
+        // appeared killed one still connecting on a loaded machine, which is another failure, reported otherwise).
+        await started.WaitAsync(TimeSpan.FromSeconds(90));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var victim = AgentProcesses().Single(a => a.Index == 1).Pid;
+        using (var p = Process.GetProcessById(victim))
         {
             p.Kill();
         }

@@ -1,6 +1,6 @@
+using Bench.Harness;
+using Bench.Harness.Transports;
 using Bench.Reports.Model;
-using Bench.Scenarios.Cli;
-using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Tests.EndToEnd;
 

@@ -1,6 +1,6 @@
+using Bench.Harness;
 using Bench.Reports.Gate;
 using Bench.Reports.Json;
-using Bench.Scenarios.Cli;
 using Bench.Scenarios.Tests.Cli;
 
 namespace Bench.Scenarios.Tests.EndToEnd;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Bench.Harness;
 using Bench.Reports.Json;
-using Bench.Scenarios.Cli;
 using Bench.Scenarios.Tests.Cli;
 
 namespace Bench.Scenarios.Tests.EndToEnd;

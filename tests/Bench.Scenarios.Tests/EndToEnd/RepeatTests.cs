@@ -1,6 +1,6 @@
+using Bench.Harness;
+using Bench.Harness.Transports;
 using Bench.Reports.Json;
-using Bench.Scenarios.Cli;
-using Bench.Scenarios.Transports;
 
 namespace Bench.Scenarios.Tests.EndToEnd;
 

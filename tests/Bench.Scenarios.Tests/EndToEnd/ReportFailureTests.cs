@@ -1,5 +1,5 @@
+using Bench.Harness;
 using Bench.Reports.Json;
-using Bench.Scenarios.Cli;
 using Bench.Scenarios.Tests.Cli;
 
 namespace Bench.Scenarios.Tests.EndToEnd;

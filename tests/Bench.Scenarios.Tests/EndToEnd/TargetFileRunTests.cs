@@ -1,7 +1,7 @@
-using Bench.Scenarios.Cli;
-using Bench.Scenarios.TargetFiles;
+using Bench.Harness;
+using Bench.Harness.TargetFiles;
+using Bench.Harness.Transports;
 using Bench.Scenarios.Tests.Cli;
-using Bench.Scenarios.Transports;
 using Microsoft.AspNetCore.Builder;
 
 namespace Bench.Scenarios.Tests.EndToEnd;

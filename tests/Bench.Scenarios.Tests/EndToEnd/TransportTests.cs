@@ -1,5 +1,5 @@
-using Bench.Scenarios.Cli;
-using Bench.Scenarios.Transports;
+using Bench.Harness;
+using Bench.Harness.Transports;
 
 namespace Bench.Scenarios.Tests.EndToEnd;
 

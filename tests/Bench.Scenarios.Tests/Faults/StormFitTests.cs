@@ -1,4 +1,4 @@
-using Bench.Scenarios.Scenarios.Faults;
+using Bench.Harness.Scenarios.Faults;
 
 namespace Bench.Scenarios.Tests.Faults;
 

@@ -1,6 +1,6 @@
+using Bench.Harness.Interleaved;
 using Bench.Reports.Gate;
 using Bench.Reports.Model;
-using Bench.Scenarios.Interleaved;
 
 namespace Bench.Scenarios.Tests.Interleaved;
 

@@ -1,8 +1,8 @@
+using Bench.Harness.Interleaved;
+using Bench.Harness.Plan;
 using Bench.Reports.Histograms;
 using Bench.Reports.Markdown;
 using Bench.Reports.Model;
-using Bench.Scenarios.Interleaved;
-using Bench.Scenarios.Plan;
 using HdrHistogram;
 
 namespace Bench.Scenarios.Tests.Interleaved;

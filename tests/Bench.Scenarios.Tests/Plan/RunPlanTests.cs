@@ -1,6 +1,6 @@
-using Bench.Scenarios.Plan;
-using Bench.Scenarios.Scenarios;
-using Bench.Scenarios.Transports;
+using Bench.Harness.Plan;
+using Bench.Harness.Scenarios;
+using Bench.Harness.Transports;
 
 namespace Bench.Scenarios.Tests.Plan;
 

@@ -1,4 +1,4 @@
-using Bench.Scenarios.Running;
+using Bench.Harness.Running;
 
 namespace Bench.Scenarios.Tests.Running;
 

@@ -1,5 +1,5 @@
+using Bench.Harness.Scenarios.Saturation;
 using Bench.Reports.Model;
-using Bench.Scenarios.Scenarios.Saturation;
 
 namespace Bench.Scenarios.Tests.Saturation;
 

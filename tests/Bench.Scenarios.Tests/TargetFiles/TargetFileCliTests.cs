@@ -1,4 +1,4 @@
-using Bench.Scenarios.Cli;
+using Bench.Harness;
 using Bench.Scenarios.Tests.Cli;
 
 namespace Bench.Scenarios.Tests.TargetFiles;

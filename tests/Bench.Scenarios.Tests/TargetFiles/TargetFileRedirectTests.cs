@@ -1,5 +1,5 @@
 using System.Net;
-using Bench.Scenarios.TargetFiles;
+using Bench.Harness.TargetFiles;
 using Bench.Scenarios.Tests.Clients;
 
 namespace Bench.Scenarios.Tests.TargetFiles;

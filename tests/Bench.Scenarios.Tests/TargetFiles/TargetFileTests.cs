@@ -1,4 +1,4 @@
-using Bench.Scenarios.TargetFiles;
+using Bench.Harness.TargetFiles;
 
 namespace Bench.Scenarios.Tests.TargetFiles;
 

@@ -1,5 +1,5 @@
-using Bench.Scenarios.Clients;
-using Bench.Scenarios.Transports.SignalR;
+using Bench.Harness.Clients;
+using Bench.Harness.Transports.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Bench.Scenarios.Tests.Transports;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Bench.Scenarios.Clients;
-using Bench.Scenarios.Transports.Sse;
+using Bench.Harness.Clients;
+using Bench.Harness.Transports.Sse;
 using Bench.Targets.Events;
 using Bench.Targets.Hosting;
 using Bench.Targets.Hub;

@@ -1,5 +1,5 @@
 using System.Text;
-using Bench.Scenarios.Transports.Sse;
+using Bench.Harness.Transports.Sse;
 
 namespace Bench.Scenarios.Tests.Transports;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
-using Bench.Scenarios.Clients;
+using Bench.Harness.Clients;
 using Bench.Targets.Hosting;
 
 namespace Bench.Scenarios.Tests.Wire;

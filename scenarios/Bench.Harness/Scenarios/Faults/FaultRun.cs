@@ -1,0 +1,354 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Bench.Engine.Recording;
+using Bench.Harness.Clients;
+using Bench.Harness.Plan;
+using Bench.Harness.Running;
+using Bench.Harness.Scenarios.Push;
+using Bench.Harness.Transports;
+using Bench.Reports.Model;
+using Bench.Targets.Faults;
+
+namespace Bench.Harness.Scenarios.Faults;
+
+/// <summary>One fault × transport × variant: the push load, the fault injected 5 s in, and what it did, event by event.</summary>
+internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport transport, string variant, ScenarioContext context)
+{
+    /// <summary>The slow subscriber's time per event: 10 events a second.</summary>
+    private static readonly TimeSpan SlowProcessing = TimeSpan.FromMilliseconds(100);
+
+    private readonly ConcurrentQueue<(long Intended, long Arrival)> arrivals = new();
+    private readonly List<(double Sec, long Value, long Attempts)> stormSamples = [];
+    private string stormWatched = "connected";
+
+    /// <summary>How often a storm's watched figure is read.</summary>
+    private static readonly TimeSpan StormSampling = TimeSpan.FromMilliseconds(200);
+    private volatile bool slow;
+    private volatile bool overloaded;
+    private Toxics baseline = Toxics.None;
+
+    private string Label => $"{fault.Name}/{transport.Name}{VariantName.Suffix(variant)}";
+
+    public async Task<ScenarioResult> RunAsync(CancellationToken ct)
+    {
+        var settings = context.Settings with { Duration = fault.MeasuredDuration(context.Settings.Warmup) };
+        var wan = VariantName.Has(variant, WanLink.Variant);
+
+        // Over the wan variant the fault proxy carries 40 ms ± 5 ms each way all along; the fault comes on top.
+        baseline = wan ? new Toxics { Latency = WanLink.OneWay, Jitter = WanLink.Jitter } : Toxics.None;
+        var ctx = context with { Settings = settings };
+        var streams = Enumerable.Range(0, settings.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var affected = fault == Fault.Slow ? streams.Take(1).ToList() : streams;
+        var maxMessage = Math.Max(64 * 1024, settings.PayloadBytes * 2 + 1024);
+        var token = Secrets.NewToken();
+        var load = new MeasuredLoad(ctx, "faults", Label);
+        var recorder = load.NewRecorder();
+        var publishRecorder = load.NewRecorder();
+        var accounting = new DeliveryAccounting(recorder, streams) { OnDistinctArrival = (f, at) => arrivals.Enqueue((f.IntendedTimestamp, at)) };
+        TimeSpan Processing(string stream) => slow && stream == streams[0] ? SlowProcessing : TimeSpan.Zero;
+
+        var path = await transport.StartFaultPathAsync(ctx, new FaultSetup(token, streams, accounting, maxMessage, variant, fault, Processing) { Overloaded = () => overloaded }, ct).ConfigureAwait(false);
+        path.Proxy.Toxics = baseline;
+        await using (path.ConfigureAwait(false))
+        {
+            var publisher = await path.ConnectPublisherAsync(new Payloads(settings.PayloadBytes), ct).ConfigureAwait(false);
+            await using (publisher.ConfigureAwait(false))
+            {
+                var tally = new PublishTally(recorder);
+                var times = new FaultTimes();
+                var pending = new PendingWatch(path);
+                var outcome = await load.RunAsync(path.Target, recorder, publishRecorder, 1, async (it, token) =>
+                    {
+                        await publisher.PublishAsync(it.Number, it.IntendedTimestamp, token).ConfigureAwait(false);
+                        tally.Published(it);
+                    },
+                    () => tally.Drained(publisher, accounting, ctx.Clock) || (pending.Quiet(accounting, ctx.Clock) && times.Injected),
+                    ct,
+                    (runStart, token) => fault == Fault.Storm
+                        ? Task.WhenAll(InjectAsync(runStart, path, accounting, affected, times, token), SampleStormAsync(runStart, settings.Warmup + settings.Duration, path, token))
+                        : InjectAsync(runStart, path, accounting, affected, times, token)).ConfigureAwait(false);
+                await pending.DisposeAsync().ConfigureAwait(false);
+
+                var counters = await path.CountersAsync(CancellationToken.None).ConfigureAwait(false);
+                var counts = PushScenario.Count(recorder, accounting, publisher, tally.FirstMeasured);
+                // Receivers that answered redeliveries without processing them again: duplicates all the same.
+                counts = counts with { Duplicated = counts.Duplicated + path.SilentDuplicates };
+
+                var errors = new Dictionary<string, long>(counters.Errors, StringComparer.Ordinal);
+                foreach (var (kind, count) in publishRecorder.ErrorsByKind.Snapshot())
+                {
+                    errors["publish_" + kind] = count;
+                }
+
+                var resilience = Measure(path, publisher, tally, accounting, affected, times, counts, counters);
+                var warnings = new List<string>();
+                if (counters.Pending > 0)
+                {
+                    warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the drain ended with {counters.Pending:N0} deliveries still pending at the dispatcher: their retries had not finished, so some of what is counted as lost may yet arrive."));
+                }
+
+                if (!times.Injected)
+                {
+                    warnings.Add("the fault was not injected: the run ended before its time came.");
+                }
+
+                if (fault == Fault.Storm)
+                {
+                    resilience = resilience with { Storm = StormOf(settings, times, tally.RunStart, outcome) };
+                    if (resilience.Storm.AllBackMs is null)
+                    {
+                        warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                            $"not every subscriber was back by the end of the run: {(stormWatched == "pending" ? "deliveries were still pending" : "the target held fewer than all")} {fault.AftermathLength.TotalSeconds:0} s after the storm."));
+                    }
+                }
+
+                var result = ResultBuilder.Build(scenario.Name, scenario.Description, transport.Name, settings, recorder, outcome, counts, recorder.Sent, errors, warnings);
+                return result with { Variant = variant, Resilience = resilience with { FaultDescription = fault.Description }, Warnings = [.. result.Warnings.Where(w => !w.StartsWith("events not delivered exactly once", StringComparison.Ordinal))] };
+            }
+        }
+    }
+
+    private async Task InjectAsync(long runStart, IFaultPath path, DeliveryAccounting accounting, IReadOnlyList<string> affected, FaultTimes times, CancellationToken ct)
+    {
+        var clock = context.Clock;
+
+        // Half an interval after t = 5 s: midway between two scheduled publishes, so how many events are in flight when
+        // the fault strikes is not a coincidence of the schedule (at t = 5 s exactly, every pipe holds the event just published).
+        var offset = Fault.Start.TotalSeconds + (0.5 / context.Settings.RatePerSec);
+        var at = runStart + (long)(offset * clock.TimestampFrequency);
+        var wait = clock.GetElapsedTime(clock.GetTimestamp(), at);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, clock, ct).ConfigureAwait(false);
+        }
+
+        times.Start = clock.GetTimestamp();
+        context.Progress.Message($"  {Label}: {fault.Name} now ({fault.Description})");
+        switch (fault.Name)
+        {
+            case "drop":
+                path.Proxy.ResetPeers();
+                break;
+            case "restart":
+                await path.RestartAsync(fault.Duration, ct).ConfigureAwait(false);
+                break;
+            case "outage":
+                await path.Proxy.DownAsync(fault.Duration, ct).ConfigureAwait(false);
+                break;
+            case "blackhole":
+                path.Proxy.Toxics = baseline with { Blackhole = true };
+                await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
+                path.Proxy.Toxics = baseline;
+                break;
+            case "overload":
+                overloaded = true;
+                await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
+                overloaded = false;
+                break;
+            case "storm":
+                await path.StormAsync(fault.Duration, ct).ConfigureAwait(false);
+                break;
+            case "slow":
+                slow = true;
+                await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
+                slow = false;
+                break;
+            default:
+                throw new InvalidOperationException($"no injection for fault '{fault.Name}'");
+        }
+
+        times.End = clock.GetTimestamp();
+        foreach (var stream in affected)
+        {
+            accounting[stream].WatchFirstArrivalAfter(times.End);
+        }
+    }
+
+    /// <summary>Reads what the storm watches every 200 ms, from the start of the run to the end of the load.</summary>
+    private async Task SampleStormAsync(long runStart, TimeSpan end, IFaultPath path, CancellationToken ct)
+    {
+        var clock = context.Clock;
+        try
+        {
+            for (var k = 0; ; k++)
+            {
+                var at = runStart + (long)(k * StormSampling.TotalSeconds * clock.TimestampFrequency);
+                var wait = clock.GetElapsedTime(clock.GetTimestamp(), at);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, clock, ct).ConfigureAwait(false);
+                }
+
+                var sec = clock.GetElapsedTime(runStart).TotalSeconds;
+                if (sec > end.TotalSeconds)
+                {
+                    return;
+                }
+
+                try
+                {
+                    var (watched, value, attempts) = await path.StormSampleAsync(ct).ConfigureAwait(false);
+                    stormWatched = watched;
+                    lock (stormSamples)
+                    {
+                        stormSamples.Add((Math.Round(sec, 2), value, attempts));
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or InvalidDataException or (TaskCanceledException and not OperationCanceledException { CancellationToken.IsCancellationRequested: true }))
+                {
+                    // The target did not answer this time (it is busy with the storm): no sample, not a failure.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The run stopped.
+        }
+    }
+
+    /// <summary>
+    /// The storm's figures: when everyone was back after the fault ended (every subscriber connected, or nothing
+    /// pending), the peak rate of reconnect attempts or retries, and the target's peak CPU (a second's) and RSS.
+    /// </summary>
+    private StormSummary StormOf(ScenarioSettings settings, FaultTimes times, long runStart, LoadOutcome outcome)
+    {
+        var clock = context.Clock;
+        List<(double Sec, long Value, long Attempts)> samples;
+        lock (stormSamples)
+        {
+            samples = [.. stormSamples];
+        }
+
+        var endSec = times.Injected ? (times.End - runStart) / (double)clock.TimestampFrequency : double.MaxValue;
+        var back = samples.FirstOrDefault(p => p.Sec >= endSec && (stormWatched == "pending" ? p.Value == 0 : p.Value >= settings.Subscribers));
+        double? allBack = back == default ? null : Math.Round(Math.Max(0, back.Sec - endSec) * 1000, 0);
+        var points = new List<StormPoint>();
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var rate = i == 0 ? 0 : (samples[i].Attempts - samples[i - 1].Attempts) / Math.Max(0.001, samples[i].Sec - samples[i - 1].Sec);
+            points.Add(new StormPoint(samples[i].Sec, samples[i].Value, Math.Round(rate, 1)));
+        }
+
+        var peakCpu = outcome.TargetCpuMsBySecond.Count == 0 ? 0 : outcome.TargetCpuMsBySecond.Max() / 10.0 / Environment.ProcessorCount;
+        return new StormSummary(settings.Subscribers, stormWatched, allBack, points.Count == 0 ? 0 : points.Max(p => p.AttemptsPerSec),
+            Math.Round(peakCpu, 1), Math.Round(outcome.TargetPeakRssMiB, 1), points);
+    }
+
+    private ResilienceSummary Measure(
+        IFaultPath path, IEventPublisher publisher, PublishTally tally, DeliveryAccounting accounting, IReadOnlyList<string> affected,
+        FaultTimes times, DeliveryCounts counts, PathCounters counters)
+    {
+        var clock = context.Clock;
+        double Ms(long ticks) => Math.Round(ticks * 1000.0 / clock.TimestampFrequency, 1);
+        if (!times.Injected)
+        {
+            return new ResilienceSummary(fault.Name, Fault.Start.TotalSeconds, fault.Duration.TotalSeconds, null, null, counts.Lost, counts.Duplicated, counts.OutOfOrder,
+                path.ReconnectAttempts, counters.Retries, counts.Rejected, 0, 0, 0, 0, null, counters.Pending, path.Behaviour, counters.KnownUndelivered, "", counters.PublishedWhileAway, counters.PendingAtKill);
+        }
+
+        // Detection: the first moment anything on the delivery path noticed (a subscriber, the publisher, the dispatcher).
+        var noticed = path.Detections
+            .Append(publisher.FirstRejectionTimestamp)
+            .Append(counters.FirstFailureTimestamp)
+            .Where(t => t >= times.Start)
+            .DefaultIfEmpty(0)
+            .Min();
+        double? detect = noticed == 0 ? null : Ms(noticed - times.Start);
+
+        // Recovery: every affected subscriber has had a delivery again.
+        var firsts = affected.Select(s => accounting[s].FirstArrivalAfterWatch).ToList();
+        double? recover = firsts.All(f => f is not null) ? Ms(firsts.Max(f => f!.Value) - times.End) : null;
+        var recoveredAt = recover is null ? times.End : firsts.Max(f => f!.Value);
+
+        // The events published while the fault lasted (until recovery): their delay, and how long their backlog took.
+        var window = arrivals.Where(a => a.Intended >= times.Start && a.Intended <= recoveredAt).ToList();
+        var delays = Histograms.Create();
+        foreach (var (intended, arrival) in window)
+        {
+            Histograms.RecordClamped(delays, (long)((arrival - intended) * 1e6 / clock.TimestampFrequency));
+        }
+
+        double? drain = window.Count == 0 ? null : Math.Max(0, Ms(window.Max(a => a.Arrival) - times.End));
+        var empty = delays.TotalCount == 0;
+        return new ResilienceSummary(
+            fault.Name,
+            Math.Round((times.Start - tally.RunStart) / (double)clock.TimestampFrequency, 2),
+            Math.Round((times.End - times.Start) / (double)clock.TimestampFrequency, 2),
+            detect,
+            recover,
+            counts.Lost,
+            counts.Duplicated,
+            counts.OutOfOrder,
+            path.ReconnectAttempts,
+            counters.Retries,
+            counts.Rejected,
+            tally.PublishedBetween(times.Start, recoveredAt),
+            empty ? 0 : delays.GetValueAtPercentile(50),
+            empty ? 0 : delays.GetValueAtPercentile(99),
+            empty ? 0 : delays.GetValueAtPercentile(100),
+            drain,
+            counters.Pending,
+            path.Behaviour,
+            counters.KnownUndelivered,
+            "",
+            counters.PublishedWhileAway,
+            counters.PendingAtKill);
+    }
+
+    /// <summary>
+    /// Decides when nothing more can arrive: no new delivery for 1.5 s and nothing pending at the target (read every
+    /// 250 ms in the background, as the drain's check must not block).
+    /// </summary>
+    private sealed class PendingWatch : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task polling;
+        private long pending = 1;
+        private long lastDistinct = -1;
+        private long quietSince;
+
+        public PendingWatch(IFaultPath path) => polling = PollAsync(path);
+
+        public bool Quiet(DeliveryAccounting accounting, TimeProvider clock)
+        {
+            var distinct = accounting.Trackers.Sum(t => t.Snapshot().Distinct);
+            if (distinct != lastDistinct)
+            {
+                lastDistinct = distinct;
+                quietSince = clock.GetTimestamp();
+                return false;
+            }
+
+            return Interlocked.Read(ref pending) == 0 && clock.GetElapsedTime(quietSince) > TimeSpan.FromSeconds(1.5);
+        }
+
+        private async Task PollAsync(IFaultPath path)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var counters = await path.CountersAsync(stop.Token).ConfigureAwait(false);
+                    Interlocked.Exchange(ref pending, counters.Pending);
+                    await Task.Delay(250, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException)
+                {
+                    // The target is down (restart) or slow to answer: keep the last figure and ask again.
+                    await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await polling.ConfigureAwait(false);
+            stop.Dispose();
+        }
+    }
+}

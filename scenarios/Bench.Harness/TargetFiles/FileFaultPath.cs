@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net;
+using Bench.Harness.Clients;
+using Bench.Harness.Scenarios;
+using Bench.Harness.Scenarios.Faults;
+using Bench.Harness.Targets;
+using Bench.Harness.Transports;
+using Bench.Targets.Faults;
+
+namespace Bench.Harness.TargetFiles;
+
+/// <summary>
+/// Faults against a target file's system: a fault proxy on loopback in front of the host and port its subscribers
+/// connect to (the file's host, and nowhere else), the subscribers connecting through it, and the publisher going
+/// directly. A restart is not Bench's to make on a system it did not start.
+/// </summary>
+internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, FaultProxy proxy, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IFaultPath
+{
+    public ITargetHandle Target => target;
+
+    public FaultProxy Proxy => proxy;
+
+    public IEnumerable<long> Detections => subscribers.SelectMany(s => s.Detections);
+
+    public long ReconnectAttempts => subscribers.Sum(s => (long)s.ReconnectAttempts);
+
+    public string Behaviour => file.Transport switch
+    {
+        TargetKind.Sse => "Bench's SSE client reconnects as EventSource does and sends Last-Event-ID; what the system does with it is the system's",
+        TargetKind.SignalR => "Bench's SignalR client reconnects with SignalR's automatic reconnect and subscribes again",
+        _ => "Bench's WebSocket client reconnects with backoff (100 ms doubling to 2 s) and sends subscribe.message again",
+    };
+
+    public static async Task<FileFaultPath> StartAsync(ScenarioContext context, TargetFile file, FaultSetup setup, CancellationToken ct)
+    {
+        var stream = FilePushFanOut.NewStream();
+        var values = new TemplateValues(stream);
+        var subscribeUri = new Uri(TemplateText.FillUrl(file.Subscribe.Url!, values));
+        var upstream = await ResolveAsync(subscribeUri, ct).ConfigureAwait(false);
+        var proxy = FaultProxy.Start(new IPEndPoint(upstream.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0), upstream);
+        var viaProxy = file with { Subscribe = file.Subscribe with { Url = ThroughProxy(file.Subscribe.Url!, proxy.Endpoint.Port) } };
+        var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, values), file.Pid);
+        var subscribers = new List<IStreamSubscriber>();
+        try
+        {
+            foreach (var name in setup.Streams)
+            {
+                var subscriber = FileSubscribers.ConnectOrFailAsync(viaProxy, values, name, ct, () => setup.ProcessingTime(name));
+                subscribers.Add(await subscriber.ConfigureAwait(false));
+            }
+
+            foreach (var subscriber in subscribers)
+            {
+                subscriber.Start(setup.Accounting, context.Clock, setup.MaxMessage);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(300), ct).ConfigureAwait(false);
+            return new FileFaultPath(file, target, proxy, stream, subscribers, context.Clock);
+        }
+        catch
+        {
+            await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+            await proxy.DisposeAsync().ConfigureAwait(false);
+            target.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The subscribe URL with its authority replaced by the proxy's (same scheme, path and query).</summary>
+    public static string ThroughProxy(string url, int port)
+    {
+        var uri = new Uri(TemplateText.Fill(url, TemplateValues.Sample));
+        var authority = uri.IsDefaultPort ? uri.Host : uri.Authority;
+        var start = url.IndexOf(authority, StringComparison.OrdinalIgnoreCase);
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? "[::1]" : "127.0.0.1";
+        return url[..start] + host + ":" + port.ToString(CultureInfo.InvariantCulture) + url[(start + authority.Length)..];
+    }
+
+    private static async Task<IPEndPoint> ResolveAsync(Uri uri, CancellationToken ct)
+    {
+        var addresses = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? [ip] : await Dns.GetHostAddressesAsync(uri.Host, ct).ConfigureAwait(false);
+        return new IPEndPoint(addresses[0], uri.Port);
+    }
+
+    public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock, target));
+
+    public Task RestartAsync(TimeSpan down, CancellationToken ct) => throw new NotSupportedException("a target file's system is not Bench's to restart");
+
+    public Task<PathCounters> CountersAsync(CancellationToken ct) =>
+        Task.FromResult(new PathCounters(0, 0, 0, SubscriberHealth.Errors(subscribers), null));
+
+    /// <summary>Never asked: a target file declares the storm n/a (Bench cannot restart a system it did not start).</summary>
+    public Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct) =>
+        throw new NotSupportedException("a target file has no storm");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await proxy.DisposeAsync().ConfigureAwait(false);
+        target.Dispose();
+    }
+}

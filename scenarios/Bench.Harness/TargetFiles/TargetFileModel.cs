@@ -1,0 +1,94 @@
+namespace Bench.Harness.TargetFiles;
+
+/// <summary>
+/// A target file as written (YAML or JSON): every field optional here, so that <see cref="TargetFile.Load"/> can name
+/// the one that is missing or wrong. See docs/targets.md for what each means.
+/// </summary>
+public sealed class TargetFileModel
+{
+    public string? Name { get; set; }
+
+    public string? Transport { get; set; }
+
+    public PublishModel? Publish { get; set; }
+
+    public SubscribeModel? Subscribe { get; set; }
+
+    public EnvelopeModel? Envelope { get; set; }
+
+    public RttModel? Rtt { get; set; }
+
+    public ProcessModel? Process { get; set; }
+}
+
+public sealed class HttpRequestModel
+{
+    public string? Method { get; set; }
+
+    public string? Url { get; set; }
+
+    public Dictionary<string, string>? Headers { get; set; }
+
+    public string? Body { get; set; }
+}
+
+/// <summary>A request Bench sends: <c>http</c> (publish, or a webhook registration).</summary>
+public sealed class PublishModel
+{
+    public HttpRequestModel? Http { get; set; }
+}
+
+public sealed class SubscribeModel
+{
+    /// <summary>WebSocket, SSE or SignalR hub URL.</summary>
+    public string? Url { get; set; }
+
+    public Dictionary<string, string>? Headers { get; set; }
+
+    /// <summary>WebSocket: a message sent once after connecting (to subscribe).</summary>
+    public string? Message { get; set; }
+
+    /// <summary>SignalR: the hub method invoked after connecting.</summary>
+    public string? Method { get; set; }
+
+    /// <summary>SignalR: that method's arguments.</summary>
+    public List<string>? Args { get; set; }
+
+    /// <summary>SignalR: the client method events arrive on.</summary>
+    public string? Event { get; set; }
+
+    /// <summary>Webhook: the request (<c>http</c>) that registers Bench's receiver with the user's sender.</summary>
+    public PublishModel? Register { get; set; }
+
+    /// <summary>Webhook: the URL the sender is already configured to deliver to (Bench listens there; loopback only).</summary>
+    public string? Receiver { get; set; }
+
+    /// <summary>Webhook: <c>standard-webhooks</c> (verify with <see cref="Secret"/>) or <c>none</c>.</summary>
+    public string? Signing { get; set; }
+
+    /// <summary>Webhook: the signing secret (whsec_…), by reference: <c>${env:NAME}</c>.</summary>
+    public string? Secret { get; set; }
+}
+
+public sealed class EnvelopeModel
+{
+    /// <summary>Where Bench's envelope is in what arrives: <c>$</c> (the whole message) or <c>$.a.b</c>.</summary>
+    public string? Json { get; set; }
+}
+
+public sealed class RttModel
+{
+    /// <summary>A WebSocket echo URL: each message sent is answered by one message.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Or an HTTP request whose answer ends the round trip.</summary>
+    public HttpRequestModel? Http { get; set; }
+
+    public Dictionary<string, string>? Headers { get; set; }
+}
+
+public sealed class ProcessModel
+{
+    /// <summary>A local process id: the target's CPU and memory are read from it.</summary>
+    public int? Pid { get; set; }
+}

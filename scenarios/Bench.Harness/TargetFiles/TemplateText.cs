@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Bench.Harness.TargetFiles;
+
+/// <summary>
+/// The values a target file's placeholders take: <c>{stream}</c> (the stream or topic every subscriber of a run
+/// shares), <c>{event}</c> (Bench's envelope as a JSON object), <c>{eventString}</c> (the same as a JSON string),
+/// <c>{receiver}</c> (the URL of Bench's webhook receiver), <c>{secret}</c> (the webhook signing secret).
+/// </summary>
+public sealed record TemplateValues(string Stream, string Event = "", string Receiver = "", string Secret = "")
+{
+    /// <summary>Values that make any template a well-formed URL, for validation.</summary>
+    public static readonly TemplateValues Sample = new("bench", "{}", "http://127.0.0.1:1/webhook", "whsec_");
+}
+
+/// <summary>Fills a target file's templates.</summary>
+public static class TemplateText
+{
+    public static readonly IReadOnlyList<string> Placeholders = ["{stream}", "{event}", "{eventString}", "{receiver}", "{secret}"];
+
+    public static string Fill(string template, TemplateValues values)
+    {
+        if (!template.Contains('{', StringComparison.Ordinal))
+        {
+            return template;
+        }
+
+        var sb = new StringBuilder(template);
+        sb.Replace("{stream}", values.Stream);
+        sb.Replace("{eventString}", JsonString(values.Event));
+        sb.Replace("{event}", values.Event);
+        sb.Replace("{receiver}", values.Receiver);
+        sb.Replace("{secret}", values.Secret);
+        return sb.ToString();
+    }
+
+    /// <summary>A JSON string literal of <paramref name="text"/>, escaping only what JSON requires (quotes, backslashes, controls).</summary>
+    public static string JsonString(string text)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 16);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStringValue(text);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The same, escaped for a URL (the stream in a query string).</summary>
+    public static string FillUrl(string template, TemplateValues values) =>
+        Fill(template, values with { Stream = Uri.EscapeDataString(values.Stream) });
+}

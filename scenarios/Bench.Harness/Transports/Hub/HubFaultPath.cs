@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net;
+using Bench.Harness.Clients;
+using Bench.Harness.Scenarios;
+using Bench.Harness.Scenarios.Faults;
+using Bench.Harness.Targets;
+using Bench.Targets;
+using Bench.Targets.Faults;
+using Bench.Targets.Hosting;
+
+namespace Bench.Harness.Transports.Hub;
+
+/// <summary>The hub (restartable), a fault proxy, and reconnecting subscribers of one hub-based transport that connect through the proxy.</summary>
+internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers, string behaviour) : IFaultPath
+{
+    /// <summary>Subscribers opened at once.</summary>
+    private const int ConnectBatch = 32;
+
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
+
+    public ITargetHandle Target => target;
+
+    public FaultProxy Proxy => proxy;
+
+    public IEnumerable<long> Detections => subscribers.SelectMany(s => s.Detections);
+
+    public long ReconnectAttempts => subscribers.Sum(s => (long)s.ReconnectAttempts);
+
+    public string Behaviour => behaviour;
+
+    public static async Task<HubFaultPath> StartAsync(ScenarioContext context, FaultSetup setup, HubTransport transport, CancellationToken ct)
+    {
+        var keepAlive = setup.Fault.KeepAlive;
+        var target = await TargetSlot.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, keepAlive is null ? transport.ServerKeepAlive : transport.ServerKeepAlive is null ? null : keepAlive, []),
+            new Dictionary<string, string> { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+        var hub = new Uri(target.Url);
+        var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, hub.Port));
+        var subscribers = new List<IStreamSubscriber>();
+        var resume = transport.Resumes(setup.Variant);
+        var path = new HubFaultPath(target, setup.Token, proxy, subscribers, transport.FaultBehaviour(setup.Variant));
+        try
+        {
+            var viaProxy = $"http://127.0.0.1:{proxy.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
+
+            // Connected a batch at a time: thousands one by one (a storm's) would take longer than the run.
+            foreach (var batch in setup.Streams.Chunk(ConnectBatch))
+            {
+                subscribers.AddRange(await Task.WhenAll(batch.Select(stream =>
+                {
+                    var options = new SubscriberOptions { Resume = resume, Variant = setup.Variant, ProcessingTime = () => setup.ProcessingTime(stream) };
+                    if (keepAlive is { } ka)
+                    {
+                        options = options with { KeepAliveInterval = ka, KeepAliveTimeout = ka };
+                    }
+
+                    return transport.Connect(viaProxy, setup.Token, stream, options, ct);
+                })).ConfigureAwait(false));
+            }
+
+            foreach (var subscriber in subscribers)
+            {
+                subscriber.Start(setup.Accounting, context.Clock, setup.MaxMessage);
+            }
+
+            await HubTarget.WaitForSubscribersAsync(target, setup.Streams.Count, TimeSpan.FromSeconds(10 + (setup.Streams.Count / 200)), context, ct).ConfigureAwait(false);
+            return path;
+        }
+        catch
+        {
+            await path.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task RestartAsync(TimeSpan down, CancellationToken ct)
+    {
+        await target.KillAsync().ConfigureAwait(false);
+        await Task.Delay(down, ct).ConfigureAwait(false);
+        await target.StartAgainAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct)
+    {
+        long connected = 0;
+        if (!target.HasExited)
+        {
+            try
+            {
+                connected = (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+            {
+                connected = 0; // down, or not yet up: it holds no one
+            }
+        }
+
+        return ("connected", connected, ReconnectAttempts);
+    }
+
+    public async Task<PathCounters> CountersAsync(CancellationToken ct)
+    {
+        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false);
+        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (stats.Dropped > 0)
+        {
+            errors["hub_queue_full"] = stats.Dropped;
+        }
+
+        // Across a restart the hub's own record is incomplete (what it held when killed is gone with it): no figure then.
+        long? undelivered = target.Restarts == 0 ? stats.MissedWhileAway + stats.Undelivered + stats.Dropped - stats.Replayed : null;
+        long? away = null;
+        if (target.Restarts == 0)
+        {
+            var attaches = await TargetStatsClient.GetAsync(target, "/stats/streams", TargetsJson.Default.DictionaryStringInt64Array, ct).ConfigureAwait(false);
+            away = 0;
+            foreach (var subscriber in subscribers)
+            {
+                // Reconnection k attached at attaches[k + 1]; everything after the last event received before it was published while away.
+                var seqs = attaches.GetValueOrDefault(subscriber.Stream) ?? [];
+                var lasts = subscriber.LastSeqAtDisconnect;
+                for (var k = 0; k < lasts.Count && k + 1 < seqs.Length; k++)
+                {
+                    away += Math.Max(0, seqs[k + 1] - lasts[k]);
+                }
+            }
+        }
+
+        return new PathCounters(0, 0, 0, errors, undelivered is < 0 ? 0 : undelivered, away);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await proxy.DisposeAsync().ConfigureAwait(false);
+        await target.DisposeAsync().ConfigureAwait(false);
+    }
+}

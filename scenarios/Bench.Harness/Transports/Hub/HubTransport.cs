@@ -1,0 +1,65 @@
+using Bench.Harness.Clients;
+using Bench.Harness.Scenarios;
+using Bench.Harness.Scenarios.Connections;
+using Bench.Harness.Scenarios.Faults;
+using Bench.Harness.Scenarios.Push;
+using Bench.Harness.Scenarios.Rtt;
+
+namespace Bench.Harness.Transports.Hub;
+
+/// <summary>
+/// A transport whose subscribers hold a connection to the hub (WebSocket, SSE, SignalR): push, faults and connections
+/// are the same hub, the same streams and replay buffer, and differ only in the subscriber's client.
+/// </summary>
+public abstract class HubTransport : ITransport
+{
+    /// <summary>The fault variant that resumes after a disconnect (resume, stateful reconnect).</summary>
+    public abstract string ResumeVariant { get; }
+
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    public abstract string Guarantee { get; }
+
+    public virtual string SubscriberNoun => "connection";
+
+    public virtual string WireCountedOn => "subscriber client sockets";
+
+    public abstract IReadOnlyList<string> DeliveryVariants { get; }
+
+    public IReadOnlyList<string> FaultVariants => [Plan.VariantName.Default, ResumeVariant, WanLink.Variant];
+
+    /// <summary>Each fault with and without resume; the storm, whose thousands take long to run, without only (--variant asks for resume).</summary>
+    public IReadOnlyList<string> DefaultFaultVariants(Fault fault) => fault == Fault.Storm ? [Plan.VariantName.Default] : [Plan.VariantName.Default, ResumeVariant];
+
+    /// <summary>The hub's keep-alive interval for push and fault runs (null: the hub's default), so that a dead connection is noticed in about 3 s.</summary>
+    public abstract TimeSpan? ServerKeepAlive { get; }
+
+    /// <summary>Opens one subscriber with this transport's client.</summary>
+    public abstract Task<IStreamSubscriber> Connect(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct);
+
+    /// <summary>One sentence: how this transport's subscribers behave under faults in <paramref name="variant"/>.</summary>
+    public abstract string FaultBehaviour(string variant);
+
+    public bool Resumes(string variant) => Plan.VariantName.Has(variant, ResumeVariant);
+
+    public virtual string? Unsupported(string scenario) => scenario == "faults/overload" ? OverloadNotApplicable : null;
+
+    /// <summary>Why the overload fault is n/a for a streaming transport.</summary>
+    public const string OverloadNotApplicable =
+        "a streaming subscriber has no status code to answer with (no 429 or 503 with Retry-After): its overload is the slow fault, where it reads slower than events arrive";
+
+    public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) =>
+        await HubFanOut.StartAsync(context, setup, this, ct).ConfigureAwait(false);
+
+    public abstract Task<IRttSession> StartRttAsync(ScenarioContext context, RttSetup setup, CancellationToken ct);
+
+    public async Task<IFaultPath> StartFaultPathAsync(ScenarioContext context, FaultSetup setup, CancellationToken ct) =>
+        await HubFaultPath.StartAsync(context, setup, this, ct).ConfigureAwait(false);
+
+    public async Task<IHeldSubscribers> StartHeldAsync(ScenarioContext context, HeldSetup setup, CancellationToken ct) =>
+        await HubHeldSubscribers.StartAsync(context, setup, this, ct).ConfigureAwait(false);
+
+    public override string ToString() => Name;
+}
