@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bench.Harness.Running;
 using Bench.Reports;
 using Bench.Reports.Json;
 using Bench.Reports.Model;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bench.Engine.Load;
 using Bench.Engine.Recording;
+using Bench.Harness.Running;
 using Bench.Reports;
 using Bench.Reports.Histograms;
 using Bench.Reports.Json;

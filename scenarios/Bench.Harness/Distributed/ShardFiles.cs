@@ -1,4 +1,4 @@
-using Bench.Reports;
+using Bench.Harness.Running;
 using Bench.Reports.Model;
 
 namespace Bench.Harness.Distributed;

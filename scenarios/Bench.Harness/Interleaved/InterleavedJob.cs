@@ -7,7 +7,6 @@ using Bench.Harness.Scenarios.Push;
 using Bench.Harness.Scenarios.Rtt;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
-using Bench.Reports;
 using Bench.Reports.Histograms;
 using Bench.Reports.Model;
 

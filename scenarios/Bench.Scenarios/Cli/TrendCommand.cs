@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bench.Harness;
+using Bench.Harness.Running;
 using Bench.Reports.Gate;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
@@ -43,7 +44,7 @@ internal static class TrendCommand
 
             var ordered = TrendReport.Ordered(runs);
             var metrics = parse.GetValue(gate) is not null ? gateFile.Metrics : Metrics(ordered);
-            var directory = parse.GetValue(output) ?? Reports.RunFolders.Unique("trend-" + Reports.EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
+            var directory = parse.GetValue(output) ?? Reports.RunFolders.Unique("trend-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
             Directory.CreateDirectory(directory);
             TrendReport.Chart(ordered, metrics, Path.Combine(directory, "trend.png"));
             File.WriteAllText(Path.Combine(directory, "trend.md"), TrendReport.Markdown(ordered, metrics, "trend.png"));

@@ -4,9 +4,9 @@ using System.Runtime;
 using System.Runtime.InteropServices;
 using Bench.Reports.Model;
 
-namespace Bench.Reports;
+namespace Bench.Harness.Running;
 
-/// <summary>Describes the machine and runtime a run happens on.</summary>
+/// <summary>Describes the machine and runtime a run happens on (it runs git, so it lives in the harness: Bench.Reports never runs anything).</summary>
 public static class EnvironmentProbe
 {
     public static EnvironmentInfo Describe(string commandLine) => new(
