@@ -97,4 +97,18 @@ public static class ProcessReadings
             return null;
         }
     }
+
+    /// <summary>Whether process <paramref name="pid"/> is still running (a parent a target or an agent watches).</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

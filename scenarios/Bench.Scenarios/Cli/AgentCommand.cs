@@ -157,7 +157,7 @@ internal static class AgentCommand
         while (!stop.IsCancellationRequested)
         {
             await Task.Delay(500, CancellationToken.None).ConfigureAwait(false);
-            if (!ServeCommand.IsAlive(pid))
+            if (!Bench.Harness.Targets.ProcessReadings.IsAlive(pid))
             {
                 await stop.CancelAsync().ConfigureAwait(false);
             }

@@ -41,7 +41,7 @@ internal static class CalibrateCommand
         {
             var problems = new List<string>();
             var pool = parse.GetValue(baseline)!;
-            var job = AbCommand.ReadJob(pool);
+            var job = Bench.Harness.Gate.AbJobFolder.Read(pool);
             var isAb = job is not null;
             var (gateFile, poolA, _) = Bench.Harness.Gate.GateRun.LoadInputs(parse.GetValue(gate), isAb ? null : pool, problems, parse.GetValue(normalize));
             RunResults? poolB = null;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Bench.Harness;
 using Bench.Targets.Hosting;
 using Bench.Targets.Wire;
@@ -216,7 +215,7 @@ internal static class ServeCommand
             while (!ct.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
-                if (parentPid is { } pid && !IsAlive(pid))
+                if (parentPid is { } pid && !Bench.Harness.Targets.ProcessReadings.IsAlive(pid))
                 {
                     return;
                 }
@@ -225,19 +224,6 @@ internal static class ServeCommand
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Asked to stop.
-        }
-    }
-
-    internal static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 }
