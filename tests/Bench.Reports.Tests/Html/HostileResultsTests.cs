@@ -70,6 +70,56 @@ public sealed class HostileResultsTests : IDisposable
     }
 
     [Fact]
+    public void An_image_reference_in_a_heading_or_a_table_cell_is_neither_inlined_nor_linked_as_an_image()
+    {
+        var secret = Secret();
+        Directory.CreateDirectory(Path.Combine(dir, "charts"));
+        File.Copy(secret, Path.Combine(dir, "secret.png"));
+        var markdown = $"# T ![x]({secret})\n\n## H ![y](../secret.png)\n\n| a | b |\n|---|---|\n"
+            + $"| ![x]({secret}) | ![z](charts/../secret.png) |\n| ![w](/etc/passwd) | text |\n";
+
+        var html = HtmlReport.Render(markdown, Path.Combine(dir, "charts"), ["secret.png", "passwd"]);
+
+        Assert.DoesNotContain(SecretBase64, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("src=", html, StringComparison.Ordinal);
+        Assert.Equal(5, html.Split("not one of this run's charts").Length - 1);
+        Assert.Contains(
+            "<td><span class=\"missing\">not one of this run's charts: /etc/passwd</span></td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_script_tag_in_text_from_results_is_shown_escaped_not_run()
+    {
+        var run = Fixtures.Run();
+        var hostile = run with
+        {
+            RunId = "<script>alert(1)</script>",
+            Environment = run.Environment with { Os = "Linux <script>alert(2)</script> <div onclick=x>" },
+        };
+
+        ReportWriter.Write(hostile, dir);
+
+        var html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("<td>Linux &lt;script&gt;alert(2)&lt;/script&gt; &lt;div onclick=x&gt;</td>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<div onclick", html, StringComparison.Ordinal);
+        Assert.Single(html.Split('\n'), l => l.Contains("<script", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Raw_html_and_unsafe_autolinks_in_the_markdown_stay_text()
+    {
+        var html = HtmlReport.Render(
+            "<iframe src=\"file:///etc/passwd\"></iframe>\n\nsee <javascript:alert(1)> or <https://example.org/x>\n", dir, []);
+
+        Assert.DoesNotContain("<iframe", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;iframe", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"javascript", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://example.org/x\">https://example.org/x</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Markup_in_text_from_results_is_written_as_text()
     {
         var hostile = Fixtures.Run() with { RunId = "[click](https://example.invalid) <img src=x> `code` **b**" };
