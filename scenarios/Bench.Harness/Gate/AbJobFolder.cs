@@ -1,7 +1,7 @@
 using System.Globalization;
+using Bench.Harness.Running;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
-using Bench.Harness.Running;
 
 namespace Bench.Harness.Gate;
 
