@@ -33,7 +33,7 @@ internal static class ValiditySection
 
         if (results.FirstOrDefault(r => r.Distribution is not null) is { Distribution: { } spread })
         {
-            summary.Add($"Agents: {results.Count(r => r.Distribution is not null)} case(s) ran over {spread.Agents} agents and were merged exactly (histograms added, event sets united). Clock: {spread.ClockMethod}");
+            summary.Add($"Agents: {results.Count(r => r.Distribution is not null)} case(s) ran over {spread.Agents} agents and were merged exactly (histograms added, event sets united). Clock: {MarkdownText.Escape(spread.ClockMethod)}");
         }
 
         var late = results.Where(r => r.Generator.ScheduleLagP99Us > 1_000 && r.LatencyUs.P99 > 0)
