@@ -4,11 +4,8 @@ using Bench.Harness.Clients;
 using Bench.Harness.Scenarios;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
-using Bench.Harness.Transports.Hub;
-using Bench.Harness.Transports.Webhook;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
-using Bench.Targets.Hosting;
 
 namespace Bench.Harness.Distributed;
 
@@ -32,11 +29,9 @@ public static class AgentFleet
         var token = Secrets.NewToken();
         var maxMessage = Math.Max(64 * 1024, (s.PayloadBytes * 2) + 1024);
         using var outbox = new TempOutbox(".db");
-        var webhook = transport is WebhookTransport;
-        IReadOnlyList<string> arguments = webhook
-            ? ["--outbox", outbox.Path]
-            : HubTarget.Arguments(maxMessage, (transport as HubTransport)?.ServerKeepAlive, []);
-        await using var target = await TargetProcess.StartAsync(webhook ? TargetRole.Dispatcher : TargetRole.Hub, arguments,
+        var launch = transport.SharedTarget(new SharedTargetSetup(maxMessage, KeepAlive: null, outbox.Path))
+            ?? throw new TargetFailedException($"push/{transport.Name}: agents share a reference target, and {transport.Name} has none");
+        await using var target = await TargetProcess.StartAsync(launch.Role, launch.Arguments,
             new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
 
         var folder = Path.Combine(fleet.Directory, "agents", $"push-{transport.Name}");

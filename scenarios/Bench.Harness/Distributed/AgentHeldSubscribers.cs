@@ -4,8 +4,6 @@ using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Connections;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
-using Bench.Harness.Transports.Hub;
-using Bench.Harness.Transports.Webhook;
 using Bench.Reports.Model;
 using Bench.Targets;
 using Bench.Targets.Hosting;
@@ -23,17 +21,17 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
     private readonly string token;
     private readonly List<AgentProcess> agents;
     private readonly TempOutbox outbox;
-    private readonly bool webhook;
+    private readonly bool connects;
     private readonly (int Count, int Failed, double OpeningSeconds, int Addresses, long RssBytes)[] shares;
     private double[] idleCpu;
 
-    private AgentHeldSubscribers(TargetProcess target, string token, List<AgentProcess> agents, TempOutbox outbox, bool webhook)
+    private AgentHeldSubscribers(TargetProcess target, string token, List<AgentProcess> agents, TempOutbox outbox, bool connects)
     {
         this.target = target;
         this.token = token;
         this.agents = agents;
         this.outbox = outbox;
-        this.webhook = webhook;
+        this.connects = connects;
         shares = new (int, int, double, int, long)[agents.Count];
         idleCpu = new double[agents.Count];
     }
@@ -46,21 +44,21 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
 
     public double OpeningSeconds => shares.Max(s => s.OpeningSeconds);
 
-    public double KeepAliveSeconds => webhook ? 0 : ConnectionsScenario.KeepAlive.TotalSeconds;
+    public double KeepAliveSeconds => connects ? ConnectionsScenario.KeepAlive.TotalSeconds : 0;
 
-    public bool TimesConnects => !webhook;
+    public bool TimesConnects => connects;
 
     public static async Task<AgentHeldSubscribers> StartAsync(ScenarioContext context, ITransport transport, FleetOptions fleet, FanOutMeter meter, CancellationToken ct)
     {
         var token = Secrets.NewToken();
-        var webhook = transport is WebhookTransport;
         var outbox = new TempOutbox(".db");
-        IReadOnlyList<string> arguments = webhook ? ["--outbox", outbox.Path] : HubTarget.Arguments(ConnectionsScenario.MaxMessage, ConnectionsScenario.KeepAlive, []);
+        var launch = transport.SharedTarget(new SharedTargetSetup(ConnectionsScenario.MaxMessage, ConnectionsScenario.KeepAlive, outbox.Path))
+            ?? throw new TargetFailedException($"connections/{transport.Name}: agents share a reference target, and {transport.Name} has none");
         TargetProcess? target = null;
         var agents = new List<AgentProcess>();
         try
         {
-            target = await TargetProcess.StartAsync(webhook ? TargetRole.Dispatcher : TargetRole.Hub, arguments,
+            target = await TargetProcess.StartAsync(launch.Role, launch.Arguments,
                 new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
             var folder = Path.Combine(fleet.Directory, "agents", $"connections-{transport.Name}");
             Directory.CreateDirectory(folder);
@@ -91,7 +89,7 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
             }
 
             context.Progress.Message($"  connections/{transport.Name}: {fleet.Agents} agents ready ({string.Join(", ", agents.Select(a => a.Share))})");
-            return new AgentHeldSubscribers(target, token, agents, outbox, webhook);
+            return new AgentHeldSubscribers(target, token, agents, outbox, transport.SubscribersConnect);
         }
         catch
         {
@@ -152,7 +150,8 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
         return shares.Sum(s => s.Failed) - failedBefore;
     }
 
-    private async Task<int> CountedAsync(CancellationToken ct) => webhook
+    /// <summary>What the target counts: endpoints a dispatcher has registered, or subscribers a hub holds.</summary>
+    private async Task<int> CountedAsync(CancellationToken ct) => target.Role == TargetRole.Dispatcher
         ? (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false)).Endpoints
         : (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers;
 

@@ -21,6 +21,11 @@ public sealed class FileTransport(TargetFile file) : ITransport
 
     public string Guarantee => $"whatever the system behind {Path.GetFileName(file.Path)} provides: Bench measures it from outside and does not know its guarantee";
 
+    /// <summary>None: the target file names the user's server, which agents reach by its URL.</summary>
+    public TargetLaunch? SharedTarget(SharedTargetSetup setup) => null;
+
+    public bool SubscribersConnect => file.Transport != TargetKind.Webhook;
+
     public string SubscriberNoun => file.Transport == TargetKind.Webhook ? "registered endpoint" : "connection";
 
     public string WireCountedOn => file.Transport == TargetKind.Webhook ? "Bench's webhook receiver server sockets" : "subscriber client sockets";

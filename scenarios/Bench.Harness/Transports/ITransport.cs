@@ -55,7 +55,26 @@ public interface ITransport
 
     /// <summary>Starts the target whose idle subscribers the connections scenario grows and holds.</summary>
     Task<IHeldSubscribers> StartHeldAsync(ScenarioContext context, HeldSetup setup, CancellationToken ct);
+
+    /// <summary>
+    /// The reference target that agents share, as a launch spec (the harness starts it and every agent attaches to
+    /// it); null when the transport has no reference target of Bench's own (a target file names the user's server).
+    /// </summary>
+    TargetLaunch? SharedTarget(SharedTargetSetup setup);
+
+    /// <summary>
+    /// Whether a subscriber is an open connection the target holds (true) or an endpoint the target calls (false): an
+    /// idle connection has a keep-alive and a connect time; an endpoint has neither, and an agent hosting endpoints
+    /// must run where the target can reach them on loopback.
+    /// </summary>
+    bool SubscribersConnect { get; }
 }
+
+/// <summary>A reference target to start: its role in <c>bench serve</c> and its arguments.</summary>
+public sealed record TargetLaunch(Bench.Targets.Hosting.TargetRole Role, IReadOnlyList<string> Arguments);
+
+/// <summary>What a shared target is started with: the largest message, the keep-alive of held connections, a file for a durable outbox.</summary>
+public sealed record SharedTargetSetup(int MaxMessage, TimeSpan? KeepAlive, string OutboxPath);
 
 /// <summary>What a push run gives its transport: the token, the streams (one per subscriber), the accounting, the largest message, the variant and its wire.</summary>
 public sealed record PushSetup(string Token, IReadOnlyList<string> Streams, DeliveryAccounting Accounting, int MaxMessage, string Variant, DeliveryWire Wire)

@@ -68,7 +68,7 @@ internal static class AgentCommand
             {
                 problems.Add($"--target-url: '{url}' is not an absolute http(s) URL");
             }
-            else if (url is not null && transports.Count == 1 && transports[0].Name == "webhook" && !new Uri(url).IsLoopback)
+            else if (url is not null && transports.Count == 1 && !transports[0].SubscribersConnect && !new Uri(url).IsLoopback)
             {
                 problems.Add("--target-url: a webhook agent hosts its receivers on loopback, so it runs on the dispatcher's machine; this URL is not loopback");
             }

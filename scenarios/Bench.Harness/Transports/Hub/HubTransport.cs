@@ -24,6 +24,12 @@ public abstract class HubTransport : ITransport
 
     public virtual string SubscriberNoun => "connection";
 
+    public bool SubscribersConnect => true;
+
+    /// <summary>The hub, with the setup's keep-alive or this transport's own.</summary>
+    public TargetLaunch? SharedTarget(SharedTargetSetup setup) =>
+        new(Bench.Targets.Hosting.TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, setup.KeepAlive ?? ServerKeepAlive, []));
+
     public virtual string WireCountedOn => "subscriber client sockets";
 
     public abstract IReadOnlyList<string> DeliveryVariants { get; }

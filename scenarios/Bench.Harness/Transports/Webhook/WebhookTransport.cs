@@ -37,6 +37,11 @@ public sealed class WebhookTransport : ITransport
 
     public string SubscriberNoun => "registered endpoint";
 
+    public bool SubscribersConnect => false;
+
+    /// <summary>The dispatcher, with its durable outbox in the setup's file.</summary>
+    public TargetLaunch? SharedTarget(SharedTargetSetup setup) => new(Bench.Targets.Hosting.TargetRole.Dispatcher, ["--outbox", setup.OutboxPath]);
+
     public string WireCountedOn => "webhook receiver server sockets";
 
     public IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default, MemoryOutbox, OneOrigin, WanLink.Variant, DeliveryWire.Tls, DeliveryWire.Compression, DeliveryWire.Cold];
