@@ -5,7 +5,6 @@ using Bench.Scenarios.Scenarios;
 using Bench.Scenarios.Scenarios.Faults;
 using Bench.Scenarios.Targets;
 using Bench.Scenarios.Transports;
-using Bench.Targets.Faults;
 
 namespace Bench.Scenarios.TargetFiles;
 
@@ -14,11 +13,11 @@ namespace Bench.Scenarios.TargetFiles;
 /// connect to (the file's host, and nowhere else), the subscribers connecting through it, and the publisher going
 /// directly. A restart is not Bench's to make on a system it did not start.
 /// </summary>
-internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, FaultProxy proxy, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IFaultPath
+internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, IFaultProxy proxy, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IFaultPath
 {
     public ITargetHandle Target => target;
 
-    public FaultProxy Proxy => proxy;
+    public IFaultProxy Proxy => proxy;
 
     public IEnumerable<long> Detections => subscribers.SelectMany(s => s.Detections);
 
@@ -37,8 +36,8 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, Faul
         var values = new TemplateValues(stream);
         var subscribeUri = new Uri(TemplateText.FillUrl(file.Subscribe.Url!, values));
         var upstream = await ResolveAsync(subscribeUri, ct).ConfigureAwait(false);
-        var proxy = FaultProxy.Start(new IPEndPoint(upstream.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0), upstream);
-        var viaProxy = file with { Subscribe = file.Subscribe with { Url = ThroughProxy(file.Subscribe.Url!, proxy.Endpoint.Port) } };
+        var proxy = await ProcessFaultProxy.StartAsync(upstream, context.ReadyTimeout, ct).ConfigureAwait(false);
+        var viaProxy = file with { Subscribe = file.Subscribe with { Url = ThroughProxy(file.Subscribe.Url!, proxy.Port) } };
         var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, values), file.Pid);
         var subscribers = new List<IStreamSubscriber>();
         try
