@@ -36,15 +36,15 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, IFau
         var values = new TemplateValues(stream);
         var subscribeUri = new Uri(TemplateText.FillUrl(file.Subscribe.Url!, values));
         var upstream = await ResolveAsync(subscribeUri, ct).ConfigureAwait(false);
-        var proxy = await ProcessFaultProxy.StartAsync(upstream, context.ReadyTimeout, ct).ConfigureAwait(false);
-        var viaProxy = file with { Subscribe = file.Subscribe with { Url = ThroughProxy(file.Subscribe.Url!, proxy.Port) } };
+        var proxy = await ProcessFaultProxy.StartAsync(upstream, setup.Streams.Count, context.ReadyTimeout, ct).ConfigureAwait(false);
+        TargetFile ViaProxy(int i) => file with { Subscribe = file.Subscribe with { Url = ThroughProxy(file.Subscribe.Url!, proxy.PortFor(i)) } };
         var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, values), file.Pid);
         var subscribers = new List<IStreamSubscriber>();
         try
         {
-            foreach (var name in setup.Streams)
+            foreach (var (i, name) in setup.Streams.Index())
             {
-                var subscriber = FileSubscribers.ConnectOrFailAsync(viaProxy, values, name, ct, () => setup.ProcessingTime(name));
+                var subscriber = FileSubscribers.ConnectOrFailAsync(ViaProxy(i), values, name, ct, () => setup.ProcessingTime(name));
                 subscribers.Add(await subscriber.ConfigureAwait(false));
             }
 

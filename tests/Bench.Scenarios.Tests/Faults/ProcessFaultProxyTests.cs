@@ -22,7 +22,7 @@ public sealed class ProcessFaultProxyTests : IAsyncLifetime
     {
         echo.Start();
         _ = EchoLoopAsync();
-        proxy = await ProcessFaultProxy.StartAsync((IPEndPoint)echo.LocalEndpoint, Ready, CancellationToken.None);
+        proxy = await ProcessFaultProxy.StartAsync((IPEndPoint)echo.LocalEndpoint, 4, Ready, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
@@ -143,12 +143,48 @@ public sealed class ProcessFaultProxyTests : IAsyncLifetime
         Assert.Equal(new FaultProxyCounts(0, 0, 0, false), await proxy.CountsAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Subscribers_beyond_one_process_limit_share_processes_that_every_fault_reaches_and_counts_add_up()
+    {
+        // One more subscriber than one process holds within this machine's open-file limit: two processes, ports alternating.
+        var limit = Bench.Scenarios.Scenarios.Connections.ConnectionsScenario.OpenFileLimit();
+        Assert.NotNull(limit);
+        var subscribers = ProcessFaultProxy.SubscribersPerProcess(limit) + 1;
+        await using var shared = await ProcessFaultProxy.StartAsync((IPEndPoint)echo.LocalEndpoint, subscribers, Ready, CancellationToken.None);
+        Assert.Equal(2, shared.Processes);
+        Assert.NotEqual(shared.PortFor(0), shared.PortFor(1));
+        Assert.Equal(shared.PortFor(0), shared.PortFor(shared.Processes));
+
+        using var a = await ConnectToAsync(shared.PortFor(0));
+        using var b = await ConnectToAsync(shared.PortFor(1));
+        Assert.Equal("a", await RoundTripAsync(a, "a", TimeSpan.FromSeconds(5)));
+        Assert.Equal("b", await RoundTripAsync(b, "b", TimeSpan.FromSeconds(5)));
+        Assert.Equal(new FaultProxyCounts(2, 2, 0, false), await shared.CountsAsync(CancellationToken.None));
+
+        await shared.ResetPeersAsync(CancellationToken.None);
+
+        foreach (var s in new[] { a, b })
+        {
+            var e = await Assert.ThrowsAsync<SocketException>(async () => await ReadAllAsync(s, TimeSpan.FromSeconds(5)));
+            Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
+        }
+
+        Assert.Equal(new FaultProxyCounts(0, 2, 0, false), await shared.CountsAsync(CancellationToken.None));
+    }
+
+    private static async Task<Socket> ConnectToAsync(int port)
+    {
+        var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await s.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        return s;
+    }
+
     private async Task<Socket> ConnectAsync()
     {
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await s.ConnectAsync(new IPEndPoint(IPAddress.Loopback, proxy.Port));
+            await s.ConnectAsync(new IPEndPoint(IPAddress.Loopback, proxy.PortFor(0)));
             return s;
         }
         catch

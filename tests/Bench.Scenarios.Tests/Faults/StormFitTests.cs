@@ -21,4 +21,11 @@ public sealed class StormFitTests
     [InlineData(10_000L, 3_000)]
     public void At_a_limit_of_20000_the_storm_keeps_its_5000_and_a_lower_limit_still_lowers_it(long limit, int held) =>
         Assert.Equal(held, Math.Min(Fault.Storm.Subscribers!.Value, FaultsScenario.StormFit(limit)));
+
+    [Theory]
+    [InlineData(20_000L, 3_900)]
+    [InlineData(1_024L, 104)]
+    [InlineData(null, int.MaxValue)]
+    public void A_proxy_process_holds_what_fits_its_limit_at_five_descriptors_a_subscriber(long? limit, int fits) =>
+        Assert.Equal(fits, ProcessFaultProxy.SubscribersPerProcess(limit));
 }

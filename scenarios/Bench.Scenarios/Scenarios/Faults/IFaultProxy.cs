@@ -5,12 +5,12 @@ namespace Bench.Scenarios.Scenarios.Faults;
 /// <summary>
 /// The fault proxy in front of a fault run's subscribers, as the harness drives it: where it listens, its toxics,
 /// <c>reset_peer</c>, <c>down</c> and its counts. <see cref="ProcessFaultProxy"/> runs it as a process of its own, so
-/// the sockets it holds (two a subscriber) count against its open-file limit, not the harness's.
+/// the sockets it holds (two a connection) count against its open-file limit, not the harness's.
 /// </summary>
 public interface IFaultProxy : IAsyncDisposable
 {
-    /// <summary>The loopback port subscribers connect to instead of the target's.</summary>
-    int Port { get; }
+    /// <summary>The loopback port subscriber <paramref name="subscriber"/> (0-based) connects to instead of the target's.</summary>
+    int PortFor(int subscriber);
 
     Task SetToxicsAsync(Toxics toxics, CancellationToken ct);
 

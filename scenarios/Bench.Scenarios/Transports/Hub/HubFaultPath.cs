@@ -38,7 +38,7 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
         try
         {
             var upstream = new IPEndPoint(IPAddress.Loopback, hub.Port);
-            proxy = await ProcessFaultProxy.StartAsync(upstream, context.ReadyTimeout, ct).ConfigureAwait(false);
+            proxy = await ProcessFaultProxy.StartAsync(upstream, setup.Streams.Count, context.ReadyTimeout, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -51,20 +51,21 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
         var path = new HubFaultPath(target, setup.Token, proxy, subscribers, transport.FaultBehaviour(setup.Variant));
         try
         {
-            var viaProxy = $"http://127.0.0.1:{proxy.Port.ToString(CultureInfo.InvariantCulture)}";
+            string ViaProxy(int i) => $"http://127.0.0.1:{proxy.PortFor(i).ToString(CultureInfo.InvariantCulture)}";
 
             // Connected a batch at a time: thousands one by one (a storm's) would take longer than the run.
-            foreach (var batch in setup.Streams.Chunk(ConnectBatch))
+            foreach (var batch in setup.Streams.Index().Chunk(ConnectBatch))
             {
-                subscribers.AddRange(await Task.WhenAll(batch.Select(stream =>
+                subscribers.AddRange(await Task.WhenAll(batch.Select(indexed =>
                 {
+                    var (i, stream) = indexed;
                     var options = new SubscriberOptions { Resume = resume, Variant = setup.Variant, ProcessingTime = () => setup.ProcessingTime(stream) };
                     if (keepAlive is { } ka)
                     {
                         options = options with { KeepAliveInterval = ka, KeepAliveTimeout = ka };
                     }
 
-                    return transport.Connect(viaProxy, setup.Token, stream, options, ct);
+                    return transport.Connect(ViaProxy(i), setup.Token, stream, options, ct);
                 })).ConfigureAwait(false));
             }
 

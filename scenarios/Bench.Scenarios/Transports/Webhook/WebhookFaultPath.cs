@@ -69,7 +69,7 @@ internal sealed class WebhookFaultPath : IFaultPath
         try
         {
             var upstream = new IPEndPoint(IPAddress.Loopback, new Uri(receivers.BaseUrl).Port);
-            proxy = await ProcessFaultProxy.StartAsync(upstream, context.ReadyTimeout, ct).ConfigureAwait(false);
+            proxy = await ProcessFaultProxy.StartAsync(upstream, setup.Streams.Count, context.ReadyTimeout, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -111,10 +111,10 @@ internal sealed class WebhookFaultPath : IFaultPath
     /// <summary>Registers every subscriber's endpoint, behind the proxy. Idempotent: a restart registers them again.</summary>
     private async Task RegisterAsync(CancellationToken ct)
     {
-        var viaProxy = $"http://127.0.0.1:{proxy.Port.ToString(CultureInfo.InvariantCulture)}";
+        string ViaProxy(int i) => $"http://127.0.0.1:{proxy.PortFor(i).ToString(CultureInfo.InvariantCulture)}";
         foreach (var batch in Enumerable.Range(0, streams.Count).Chunk(16))
         {
-            await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(receivers.UrlOf(streams[i], i, viaProxy), secret, streams[i]),
+            await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(receivers.UrlOf(streams[i], i, ViaProxy(i)), secret, streams[i]),
                 TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
         }
     }
