@@ -197,9 +197,10 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                         stormSamples.Add((Math.Round(sec, 2), value, attempts));
                     }
                 }
-                catch (Exception e) when (e is HttpRequestException or InvalidDataException or (TaskCanceledException and not OperationCanceledException { CancellationToken.IsCancellationRequested: true }))
+                catch (Exception e) when (e is HttpRequestException or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
-                    // The target did not answer this time (it is busy with the storm): no sample, not a failure.
+                    // The target did not answer this time (it is busy with the storm, or its client's 5 s timeout passed,
+                    // which cancels a token of the client's own): no sample, not a failure.
                 }
             }
         }

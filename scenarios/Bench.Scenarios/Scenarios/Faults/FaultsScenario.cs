@@ -34,11 +34,11 @@ public sealed class FaultsScenario : IScenario
 
     /// <summary>
     /// Open files one fault subscriber may need at the peak of a storm in whichever process holds more for it. The fault
-    /// proxy runs as a process of its own (<see cref="ProcessFaultProxy"/>), started by this one and so under the same
-    /// open-file limit: the harness holds the subscriber's socket (and a second while it reconnects before the old one
-    /// is closed), the proxy its two sockets for it (client and upstream) and one more while it reconnects. Measured
-    /// here at 5,000 subscribers a transport (docs/reading-a-report.md, Storm): the harness peaked at PEAK_HARNESS
-    /// descriptors, the proxy's process at PEAK_PROXY. (In-process, the proxy's two sockets were the harness's too: 3,800
+    /// proxy runs as processes of their own (<see cref="ProcessFaultProxy"/>), as many as its open-file limit needs, so
+    /// the harness holds only the subscriber's connections: one (SignalR: two, its negotiation's kept alive and its
+    /// WebSocket), and one more while it reconnects before the old one is closed. Measured here at 5,000 subscribers a
+    /// transport (docs/reading-a-report.md, Storm): the harness peaked at 9,798 descriptors with SignalR (1.96 each), at
+    /// 5,138 and 5,141 with WebSocket and SSE. (With the proxy in-process its sockets were the harness's too: 3,800
     /// SignalR subscribers peaked at 19,082, and 6 a subscriber were allowed.)
     /// </summary>
     public const int DescriptorsPerStormSubscriber = 3;
