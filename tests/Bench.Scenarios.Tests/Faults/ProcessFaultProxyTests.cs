@@ -91,6 +91,8 @@ public sealed class ProcessFaultProxyTests : IAsyncLifetime
             Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
         }
 
+        // A reset connection leaves the count once its pumps have ended, a moment after the reset.
+        await WaitForAsync(async () => (await proxy.CountsAsync(CancellationToken.None)).Active == 0);
         Assert.Equal(new FaultProxyCounts(0, 2, 0, false), await proxy.CountsAsync(CancellationToken.None));
     }
 
@@ -127,6 +129,7 @@ public sealed class ProcessFaultProxyTests : IAsyncLifetime
         Assert.False(down.IsCompleted, "the answer comes once the proxy is up again");
 
         await down.WaitAsync(TimeSpan.FromSeconds(15));
+        await WaitForAsync(async () => (await proxy.CountsAsync(CancellationToken.None)).Active == 0);
         Assert.Equal(new FaultProxyCounts(0, 1, 0, false), await proxy.CountsAsync(CancellationToken.None));
         using var again = await ConnectAsync();
         Assert.Equal("y", await RoundTripAsync(again, "y", TimeSpan.FromSeconds(5)));
@@ -169,6 +172,7 @@ public sealed class ProcessFaultProxyTests : IAsyncLifetime
             Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
         }
 
+        await WaitForAsync(async () => (await shared.CountsAsync(CancellationToken.None)).Active == 0);
         Assert.Equal(new FaultProxyCounts(0, 2, 0, false), await shared.CountsAsync(CancellationToken.None));
     }
 
