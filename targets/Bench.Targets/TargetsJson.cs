@@ -13,6 +13,7 @@ namespace Bench.Targets;
 [JsonSerializable(typeof(SubscriptionRequest))]
 [JsonSerializable(typeof(EndpointRecord))]
 [JsonSerializable(typeof(Hosting.MemoryStats))]
+[JsonSerializable(typeof(Faults.FaultProxyCounts))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(Dictionary<string, long[]>))]
 public sealed partial class TargetsJson : JsonSerializerContext;

@@ -7,6 +7,12 @@ namespace Bench.Harness.Clients;
 /// <summary>
 /// The <c>wan</c> variant: a fault proxy adding 40 ms ± 5 ms each way (an 80 ms round trip, as between regions) between
 /// a target and its peers, where connection set-up costs round trips and the transports differ most.
+/// <para>
+/// It stays in this process, unlike the fault runs' proxy (<see cref="Scenarios.Faults.ProcessFaultProxy"/>): it carries
+/// the rtt and push cases' connections (tens by default), never a storm's thousands, so its descriptors do not bound
+/// anything; and a fixed latency needs no control while it runs. (A faults case over <c>wan</c> puts the same latency on
+/// its own proxy process instead.)
+/// </para>
 /// </summary>
 public sealed class WanLink : IAsyncDisposable
 {

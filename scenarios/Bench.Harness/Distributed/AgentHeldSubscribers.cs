@@ -22,16 +22,18 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
     private readonly List<AgentProcess> agents;
     private readonly TempOutbox outbox;
     private readonly bool connects;
+    private readonly bool dispatcher;
     private readonly (int Count, int Failed, double OpeningSeconds, int Addresses, long RssBytes)[] shares;
     private double[] idleCpu;
 
-    private AgentHeldSubscribers(TargetProcess target, string token, List<AgentProcess> agents, TempOutbox outbox, bool connects)
+    private AgentHeldSubscribers(TargetProcess target, string token, List<AgentProcess> agents, TempOutbox outbox, bool connects, bool dispatcher)
     {
         this.target = target;
         this.token = token;
         this.agents = agents;
         this.outbox = outbox;
         this.connects = connects;
+        this.dispatcher = dispatcher;
         shares = new (int, int, double, int, long)[agents.Count];
         idleCpu = new double[agents.Count];
     }
@@ -89,7 +91,7 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
             }
 
             context.Progress.Message($"  connections/{transport.Name}: {fleet.Agents} agents ready ({string.Join(", ", agents.Select(a => a.Share))})");
-            return new AgentHeldSubscribers(target, token, agents, outbox, transport.SubscribersConnect);
+            return new AgentHeldSubscribers(target, token, agents, outbox, transport.SubscribersConnect, launch.Role == TargetRole.Dispatcher);
         }
         catch
         {
@@ -151,7 +153,7 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
     }
 
     /// <summary>What the target counts: endpoints a dispatcher has registered, or subscribers a hub holds.</summary>
-    private async Task<int> CountedAsync(CancellationToken ct) => target.Role == TargetRole.Dispatcher
+    private async Task<int> CountedAsync(CancellationToken ct) => dispatcher
         ? (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false)).Endpoints
         : (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers;
 

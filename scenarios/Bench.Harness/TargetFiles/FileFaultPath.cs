@@ -5,7 +5,6 @@ using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Faults;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
-using Bench.Targets.Faults;
 
 namespace Bench.Harness.TargetFiles;
 
@@ -14,11 +13,11 @@ namespace Bench.Harness.TargetFiles;
 /// connect to (the file's host, and nowhere else), the subscribers connecting through it, and the publisher going
 /// directly. A restart is not Bench's to make on a system it did not start.
 /// </summary>
-internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, FaultProxy proxy, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IFaultPath
+internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, IFaultProxy proxy, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IFaultPath
 {
     public ITargetHandle Target => target;
 
-    public FaultProxy Proxy => proxy;
+    public IFaultProxy Proxy => proxy;
 
     public IEnumerable<long> Detections => subscribers.SelectMany(s => s.Detections);
 
@@ -37,15 +36,15 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, Faul
         var values = new TemplateValues(stream);
         var subscribeUri = new Uri(TemplateText.FillUrl(file.Subscribe.Url!, values));
         var upstream = await ResolveAsync(subscribeUri, ct).ConfigureAwait(false);
-        var proxy = FaultProxy.Start(new IPEndPoint(upstream.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0), upstream);
-        var viaProxy = file with { Subscribe = file.Subscribe with { Url = ThroughProxy(file.Subscribe.Url!, proxy.Endpoint.Port) } };
+        var proxy = await ProcessFaultProxy.StartAsync(upstream, setup.Streams.Count, context.ReadyTimeout, ct).ConfigureAwait(false);
+        TargetFile ViaProxy(int i) => file with { Subscribe = file.Subscribe with { Url = ThroughProxy(file.Subscribe.Url!, proxy.PortFor(i)) } };
         var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, values), file.Pid);
         var subscribers = new List<IStreamSubscriber>();
         try
         {
-            foreach (var name in setup.Streams)
+            foreach (var (i, name) in setup.Streams.Index())
             {
-                var subscriber = FileSubscribers.ConnectOrFailAsync(viaProxy, values, name, ct, () => setup.ProcessingTime(name));
+                var subscriber = FileSubscribers.ConnectOrFailAsync(ViaProxy(i), values, name, ct, () => setup.ProcessingTime(name));
                 subscribers.Add(await subscriber.ConfigureAwait(false));
             }
 

@@ -30,15 +30,17 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         };
     }
 
-    private TargetProcess(TargetRole role, Process process)
+    private TargetProcess(string name, Process process)
     {
-        Role = role;
+        Name = name;
         this.process = process;
     }
 
-    public TargetRole Role { get; }
+    /// <summary>The role (<c>hub</c>, <c>dispatcher</c>, <c>receiver</c>), or <c>proxy</c> for a fault proxy's process.</summary>
+    public string Name { get; }
 
-    public string Name => Role.ToString().ToLowerInvariant();
+    /// <summary>What the ready line said after <c>ready NAME</c>, word by word.</summary>
+    public IReadOnlyList<string> ReadyFields { get; private set; } = [];
 
     /// <summary>Test only: a duration (e.g. 200us) passed to every target as <c>--inject-delay</c>.</summary>
     public const string InjectDelayVariable = "BENCH_INJECT_DELAY";
@@ -63,8 +65,20 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
     public CancellationToken ExitedToken => exitedToken.Token;
 
     /// <summary>Starts <c>bench serve --role ROLE</c> and waits for its ready line.</summary>
-    public static async Task<TargetProcess> StartAsync(
-        TargetRole role, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout, CancellationToken ct)
+    public static Task<TargetProcess> StartAsync(
+        TargetRole role, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout,
+        CancellationToken ct)
+    {
+        var name = role.ToString().ToLowerInvariant();
+        return StartCommandAsync(name, ["serve", "--role", name], extraArguments, environment, readyTimeout, ct);
+    }
+
+    /// <summary>
+    /// Starts <c>bench COMMAND…</c> (with <c>--parent-pid</c> of this process, so it exits with it) and waits for its
+    /// line <c>ready NAME …</c>; killed with this process, on Ctrl-C or failure, as every target is.
+    /// </summary>
+    public static async Task<TargetProcess> StartCommandAsync(string name, IReadOnlyList<string> command,
+        IReadOnlyList<string> extraArguments, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout, CancellationToken ct)
     {
         var build = TargetBuild.Current;
         var (fileName, prefix) = build is null ? ServeCommandLocator.Locate() : (build.FileName, build.PrefixArguments);
@@ -80,7 +94,7 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
-        foreach (var a in new[] { "serve", "--role", role.ToString().ToLowerInvariant(), "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in command.Concat(["--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]))
         {
             info.ArgumentList.Add(a);
         }
@@ -90,8 +104,9 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
-        // Test only: BENCH_INJECT_DELAY slows every target this harness starts (the regression gate's proof).
-        if ((build is null ? Environment.GetEnvironmentVariable(InjectDelayVariable) : build.InjectDelay) is { Length: > 0 } delay)
+        // Test only: BENCH_INJECT_DELAY slows every target this harness starts (the regression gate's proof); not a proxy.
+        var delay = command[0] != "serve" ? null : build is null ? Environment.GetEnvironmentVariable(InjectDelayVariable) : build.InjectDelay;
+        if (delay is { Length: > 0 })
         {
             info.ArgumentList.Add("--inject-delay");
             info.ArgumentList.Add(delay);
@@ -106,7 +121,7 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var target = new TargetProcess(role, process) { Token = environment.GetValueOrDefault("BENCH_TOKEN") };
+        var target = new TargetProcess(name, process) { Token = environment.GetValueOrDefault("BENCH_TOKEN") };
         var ready = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
@@ -161,6 +176,7 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         try
         {
             var urls = await ready.Task.WaitAsync(readyTimeout, ct).ConfigureAwait(false);
+            target.ReadyFields = urls;
             target.Url = urls[0];
             target.SecureUrl = urls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal));
             return target;

@@ -25,9 +25,19 @@ internal static class ProxyCommand
             Description = "Listen beyond loopback (e.g. 0.0.0.0): whoever reaches the port reaches the target, which may trust loopback. "
                 + "The default refuses.",
         };
+        var control = new Option<bool>("--control")
+        {
+            Description = "Also serve control routes (/counts, /toxics, /reset-peer, /down) on a free 127.0.0.1 port, behind the "
+                + "bearer token in BENCH_TOKEN (required); the ready line ends 'control URL'. Set by bench run, which drives its "
+                + "fault proxy this way.",
+        };
+        var parent = new Option<int?>("--parent-pid")
+        {
+            Description = "Exit when this process exits (set by bench run, so no proxy outlives its run).",
+        };
         var command = new Command("proxy", "Run the fault proxy (Toxiproxy's toxics: latency, bandwidth, timeout, reset_peer, down) between a client and a target on loopback.")
         {
-            listen, upstream, latency, jitter, bandwidth, blackhole, blackholeFor, resetAfter, downAfter, downFor, exposed,
+            listen, upstream, latency, jitter, bandwidth, blackhole, blackholeFor, resetAfter, downAfter, downFor, exposed, control, parent,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -53,6 +63,12 @@ internal static class ProxyCommand
                 return Program.UsageError([$"--upstream: '{parse.GetValue(upstream)}' is not an address such as 127.0.0.1:5000"]);
             }
 
+            var controlToken = Environment.GetEnvironmentVariable("BENCH_TOKEN");
+            if (parse.GetValue(control) && string.IsNullOrEmpty(controlToken))
+            {
+                return Program.UsageError(["--control: set BENCH_TOKEN to the bearer token the control routes require"]);
+            }
+
             FaultProxy proxy;
             try
             {
@@ -72,7 +88,11 @@ internal static class ProxyCommand
                 var ct = cancellation();
                 var toxics = new Toxics { Latency = parse.GetValue(latency) ?? TimeSpan.Zero, Jitter = parse.GetValue(jitter) ?? TimeSpan.Zero, BandwidthKiBPerSec = parse.GetValue(bandwidth) ?? 0 };
                 proxy.Toxics = toxics;
-                Console.Out.WriteLine($"ready proxy {proxy.Endpoint} -> {to}");
+                var controlled = parse.GetValue(control)
+                    ? await FaultProxyControl.StartAsync(proxy, controlToken!, ct).ConfigureAwait(false)
+                    : default;
+                var controlSuffix = controlled.App is null ? "" : " control " + controlled.Url;
+                Console.Out.WriteLine($"ready proxy {proxy.Endpoint} -> {to}{controlSuffix}");
                 Console.Out.Flush();
                 var scripted = new List<Task>();
                 if (parse.GetValue(resetAfter) is { } r)
@@ -103,13 +123,10 @@ internal static class ProxyCommand
                     }));
                 }
 
-                try
+                await WaitForStopAsync(parse.GetValue(parent), ct).ConfigureAwait(false);
+                if (controlled.App is { } app)
                 {
-                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Ctrl-C: stop the proxy.
+                    await app.DisposeAsync().ConfigureAwait(false);
                 }
 
                 await Console.Error.WriteLineAsync($"accepted {proxy.AcceptedConnections} connection(s), refused {proxy.RefusedConnections}").ConfigureAwait(false);
@@ -118,6 +135,26 @@ internal static class ProxyCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Waits for Ctrl-C/SIGTERM, or for the parent process to disappear (the rule targets follow).</summary>
+    private static async Task WaitForStopAsync(int? parentPid, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+                if (parentPid is { } pid && !Bench.Harness.Targets.ProcessReadings.IsAlive(pid))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl-C: stop the proxy.
+        }
     }
 
     private static void Say(string what, Action action)

@@ -122,4 +122,63 @@ public sealed class FaultTests : IDisposable
         Assert.True(File.Exists(Path.Combine(harness.Directory, "charts", "faults-storm-subscribers.png")));
         Assert.Empty(TargetProcesses.Children());
     }
+
+    [Fact]
+    public async Task A_fault_runs_its_proxy_as_a_child_process_gone_afterwards_and_the_accounting_stays_exact()
+    {
+        var plan = harness.Plan("faults", p => p with
+        {
+            Faults = ["drop"],
+            Transports = [TransportCatalog.WebSocket, TransportCatalog.Webhook],
+            Variants = ["default", "resume"],
+            Subscribers = 4,
+            Warmup = null,
+            Duration = null,
+        });
+        var proxies = new System.Collections.Concurrent.ConcurrentDictionary<int, byte>();
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!watching.IsCancellationRequested)
+            {
+                foreach (var pid in TargetProcesses.Children())
+                {
+                    try
+                    {
+                        if (File.ReadAllText($"/proc/{pid}/cmdline").Contains("\0proxy\0--control\0", StringComparison.Ordinal))
+                        {
+                            proxies.TryAdd(pid, 0);
+                        }
+                    }
+                    catch (IOException)
+                    {
+                        // It ended while being read.
+                    }
+                }
+
+                await Task.Delay(50);
+            }
+        });
+
+        var (code, run) = await harness.RunAsync(plan);
+        await watching.CancelAsync();
+        await watcher;
+
+        Assert.Equal(ExitCodes.Ok, code);
+
+        // One proxy process a case (websocket, websocket resume, webhook), none of them this process, none left.
+        Assert.Equal(3, proxies.Count);
+        Assert.DoesNotContain(Environment.ProcessId, proxies.Keys);
+        Assert.Empty(TargetProcesses.Children());
+
+        var plain = Of(run.Results, "websocket", "default");
+        Assert.True(plain.Counts.Lost > 0, "reset_peer went through the proxy's process: what is published while away is missed");
+        Assert.Equal(plain.Resilience!.PublishedWhileAway, plain.Counts.Lost);
+        var resumed = Of(run.Results, "websocket", "resume");
+        Assert.Equal(0, resumed.Counts.Lost);
+        Assert.Equal(resumed.Counts.Sent * 4, resumed.Counts.Delivered);
+        var webhook = Of(run.Results, "webhook", "default");
+        Assert.Equal(0, webhook.Counts.Lost);
+        Assert.Equal(webhook.Counts.Sent * 4, webhook.Counts.Delivered);
+    }
 }

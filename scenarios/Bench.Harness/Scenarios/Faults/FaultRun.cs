@@ -23,6 +23,9 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
 
     /// <summary>How often a storm's watched figure is read.</summary>
     private static readonly TimeSpan StormSampling = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The shortest span, in seconds, a storm's attempt rate is taken over: a sampling period less 10 ms of timer slack.</summary>
+    private const double StormRateWindow = 0.19;
     private volatile bool slow;
     private volatile bool overloaded;
     private Toxics baseline = Toxics.None;
@@ -48,9 +51,9 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         TimeSpan Processing(string stream) => slow && stream == streams[0] ? SlowProcessing : TimeSpan.Zero;
 
         var path = await transport.StartFaultPathAsync(ctx, new FaultSetup(token, streams, accounting, maxMessage, variant, fault, Processing) { Overloaded = () => overloaded }, ct).ConfigureAwait(false);
-        path.Proxy.Toxics = baseline;
         await using (path.ConfigureAwait(false))
         {
+            await path.Proxy.SetToxicsAsync(baseline, ct).ConfigureAwait(false);
             var publisher = await path.ConnectPublisherAsync(new Payloads(settings.PayloadBytes), ct).ConfigureAwait(false);
             await using (publisher.ConfigureAwait(false))
             {
@@ -127,7 +130,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         switch (fault.Name)
         {
             case "drop":
-                path.Proxy.ResetPeers();
+                await path.Proxy.ResetPeersAsync(ct).ConfigureAwait(false);
                 break;
             case "restart":
                 await path.RestartAsync(fault.Duration, ct).ConfigureAwait(false);
@@ -136,9 +139,9 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                 await path.Proxy.DownAsync(fault.Duration, ct).ConfigureAwait(false);
                 break;
             case "blackhole":
-                path.Proxy.Toxics = baseline with { Blackhole = true };
+                await path.Proxy.SetToxicsAsync(baseline with { Blackhole = true }, ct).ConfigureAwait(false);
                 await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
-                path.Proxy.Toxics = baseline;
+                await path.Proxy.SetToxicsAsync(baseline, ct).ConfigureAwait(false);
                 break;
             case "overload":
                 overloaded = true;
@@ -194,9 +197,10 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                         stormSamples.Add((Math.Round(sec, 2), value, attempts));
                     }
                 }
-                catch (Exception e) when (e is HttpRequestException or InvalidDataException or (TaskCanceledException and not OperationCanceledException { CancellationToken.IsCancellationRequested: true }))
+                catch (Exception e) when (e is HttpRequestException or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
-                    // The target did not answer this time (it is busy with the storm): no sample, not a failure.
+                    // The target did not answer this time (it is busy with the storm, or its client's 5 s timeout passed,
+                    // which cancels a token of the client's own): no sample, not a failure.
                 }
             }
         }
@@ -225,7 +229,15 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         var points = new List<StormPoint>();
         for (var i = 0; i < samples.Count; i++)
         {
-            var rate = i == 0 ? 0 : (samples[i].Attempts - samples[i - 1].Attempts) / Math.Max(0.001, samples[i].Sec - samples[i - 1].Sec);
+            // Over at least one sampling period: a sample that came late (the target was slow to answer) is followed at
+            // once by the next, and a few attempts in those milliseconds would read as a rate no backoff policy bounds.
+            var j = i - 1;
+            while (j >= 0 && samples[i].Sec - samples[j].Sec < StormRateWindow)
+            {
+                j--;
+            }
+
+            var rate = j < 0 ? 0 : (samples[i].Attempts - samples[j].Attempts) / (samples[i].Sec - samples[j].Sec);
             points.Add(new StormPoint(samples[i].Sec, samples[i].Value, Math.Round(rate, 1)));
         }
 

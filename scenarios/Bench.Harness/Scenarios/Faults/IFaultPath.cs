@@ -1,5 +1,4 @@
 using Bench.Harness.Targets;
-using Bench.Targets.Faults;
 
 namespace Bench.Harness.Scenarios.Faults;
 
@@ -8,7 +7,8 @@ public interface IFaultPath : IAsyncDisposable
 {
     ITargetHandle Target { get; }
 
-    FaultProxy Proxy { get; }
+    /// <summary>The fault proxy between the target and the subscribers, a process of its own.</summary>
+    IFaultProxy Proxy { get; }
 
     /// <summary>Opens the publishing side: what makes this target emit events.</summary>
     Task<Clients.IEventPublisher> ConnectPublisherAsync(Clients.Payloads payloads, CancellationToken ct);

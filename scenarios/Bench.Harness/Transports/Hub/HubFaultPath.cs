@@ -5,13 +5,12 @@ using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Faults;
 using Bench.Harness.Targets;
 using Bench.Targets;
-using Bench.Targets.Faults;
 using Bench.Targets.Hosting;
 
 namespace Bench.Harness.Transports.Hub;
 
 /// <summary>The hub (restartable), a fault proxy, and reconnecting subscribers of one hub-based transport that connect through the proxy.</summary>
-internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers, string behaviour) : IFaultPath
+internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers, string behaviour) : IFaultPath
 {
     /// <summary>Subscribers opened at once.</summary>
     private const int ConnectBatch = 32;
@@ -21,7 +20,7 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
 
     public ITargetHandle Target => target;
 
-    public FaultProxy Proxy => proxy;
+    public IFaultProxy Proxy => proxy;
 
     public IEnumerable<long> Detections => subscribers.SelectMany(s => s.Detections);
 
@@ -35,26 +34,38 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
         var target = await TargetSlot.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, keepAlive is null ? transport.ServerKeepAlive : transport.ServerKeepAlive is null ? null : keepAlive, []),
             new Dictionary<string, string> { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
         var hub = new Uri(target.Url);
-        var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, hub.Port));
+        ProcessFaultProxy proxy;
+        try
+        {
+            var upstream = new IPEndPoint(IPAddress.Loopback, hub.Port);
+            proxy = await ProcessFaultProxy.StartAsync(upstream, setup.Streams.Count, context.ReadyTimeout, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await target.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var subscribers = new List<IStreamSubscriber>();
         var resume = transport.Resumes(setup.Variant);
         var path = new HubFaultPath(target, setup.Token, proxy, subscribers, transport.FaultBehaviour(setup.Variant));
         try
         {
-            var viaProxy = $"http://127.0.0.1:{proxy.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
+            string ViaProxy(int i) => $"http://127.0.0.1:{proxy.PortFor(i).ToString(CultureInfo.InvariantCulture)}";
 
             // Connected a batch at a time: thousands one by one (a storm's) would take longer than the run.
-            foreach (var batch in setup.Streams.Chunk(ConnectBatch))
+            foreach (var batch in setup.Streams.Index().Chunk(ConnectBatch))
             {
-                subscribers.AddRange(await Task.WhenAll(batch.Select(stream =>
+                subscribers.AddRange(await Task.WhenAll(batch.Select(indexed =>
                 {
+                    var (i, stream) = indexed;
                     var options = new SubscriberOptions { Resume = resume, Variant = setup.Variant, ProcessingTime = () => setup.ProcessingTime(stream) };
                     if (keepAlive is { } ka)
                     {
                         options = options with { KeepAliveInterval = ka, KeepAliveTimeout = ka };
                     }
 
-                    return transport.Connect(viaProxy, setup.Token, stream, options, ct);
+                    return transport.Connect(ViaProxy(i), setup.Token, stream, options, ct);
                 })).ConfigureAwait(false));
             }
 
@@ -82,6 +93,8 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
 
     public async Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct)
     {
+        // The harness's own count, read now: the sample's time is now, however long the target takes to answer below.
+        var attempts = ReconnectAttempts;
         long connected = 0;
         if (!target.HasExited)
         {
@@ -95,7 +108,7 @@ internal sealed class HubFaultPath(TargetSlot target, string token, FaultProxy p
             }
         }
 
-        return ("connected", connected, ReconnectAttempts);
+        return ("connected", connected, attempts);
     }
 
     public async Task<PathCounters> CountersAsync(CancellationToken ct)

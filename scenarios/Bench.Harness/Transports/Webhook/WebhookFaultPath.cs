@@ -6,7 +6,6 @@ using Bench.Harness.Scenarios.Faults;
 using Bench.Harness.Targets;
 using Bench.Targets;
 using Bench.Targets.Dispatcher;
-using Bench.Targets.Faults;
 using Bench.Targets.Hosting;
 using Bench.Targets.Webhooks;
 
@@ -21,7 +20,7 @@ internal sealed class WebhookFaultPath : IFaultPath
     public const double RetryTimeScale = 0.001;
 
     private readonly TargetSlot target;
-    private readonly FaultProxy proxy;
+    private readonly IFaultProxy proxy;
     private readonly WebhookSubscriberHost receivers;
     private readonly string token;
     private readonly string secret;
@@ -29,7 +28,7 @@ internal sealed class WebhookFaultPath : IFaultPath
     private readonly TempOutbox outbox;
     private PathCounters? beforeRestart;
 
-    private WebhookFaultPath(TargetSlot target, FaultProxy proxy, WebhookSubscriberHost receivers, string token, string secret, IReadOnlyList<string> streams, TempOutbox outbox, string behaviour)
+    private WebhookFaultPath(TargetSlot target, IFaultProxy proxy, WebhookSubscriberHost receivers, string token, string secret, IReadOnlyList<string> streams, TempOutbox outbox, string behaviour)
     {
         this.target = target;
         this.proxy = proxy;
@@ -46,7 +45,7 @@ internal sealed class WebhookFaultPath : IFaultPath
     public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
         await Publisher.ConnectAsync(target.Url, token, payloads, ct).ConfigureAwait(false);
 
-    public FaultProxy Proxy => proxy;
+    public IFaultProxy Proxy => proxy;
 
     public IEnumerable<long> Detections => [];
 
@@ -66,12 +65,35 @@ internal sealed class WebhookFaultPath : IFaultPath
         var overloaded = setup.Overloaded;
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..]),
             refusal: _ => overloaded() ? (503, Fault.OverloadRetryAfterSeconds) : null).ConfigureAwait(false);
-        var proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, new Uri(receivers.BaseUrl).Port));
+        ProcessFaultProxy proxy;
+        try
+        {
+            var upstream = new IPEndPoint(IPAddress.Loopback, new Uri(receivers.BaseUrl).Port);
+            proxy = await ProcessFaultProxy.StartAsync(upstream, setup.Streams.Count, context.ReadyTimeout, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await receivers.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var outbox = new TempOutbox(durable ? ".db" : ".endpoints");
         var timeout = deliveryTimeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms";
-        var target = await TargetSlot.StartAsync(TargetRole.Dispatcher,
+        TargetSlot target;
+        try
+        {
+            target = await TargetSlot.StartAsync(TargetRole.Dispatcher,
             [.. durable ? ["--outbox", outbox.Path] : new[] { "--outbox", "memory", "--endpoints-file", outbox.Path }, "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout, "--max-in-flight", maxInFlight.ToString(CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await proxy.DisposeAsync().ConfigureAwait(false);
+            await receivers.DisposeAsync().ConfigureAwait(false);
+            outbox.Dispose();
+            throw;
+        }
+
         var behaviour = $"the dispatcher retries on the Standard Webhooks schedule × {RetryTimeScale.ToString(CultureInfo.InvariantCulture)} (± 20 % jitter) from {(durable ? "a SQLite outbox" : "an in-memory outbox")}, with a {timeout} delivery timeout{(maxInFlight > 1 ? $" and up to {maxInFlight} deliveries in flight per endpoint" : "")}; receivers de-duplicate by webhook-id";
         var path = new WebhookFaultPath(target, proxy, receivers, token, secret, streams, outbox, behaviour);
         try
@@ -89,10 +111,10 @@ internal sealed class WebhookFaultPath : IFaultPath
     /// <summary>Registers every subscriber's endpoint, behind the proxy. Idempotent: a restart registers them again.</summary>
     private async Task RegisterAsync(CancellationToken ct)
     {
-        var viaProxy = $"http://127.0.0.1:{proxy.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
+        string ViaProxy(int i) => $"http://127.0.0.1:{proxy.PortFor(i).ToString(CultureInfo.InvariantCulture)}";
         foreach (var batch in Enumerable.Range(0, streams.Count).Chunk(16))
         {
-            await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(receivers.UrlOf(streams[i], i, viaProxy), secret, streams[i]),
+            await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(receivers.UrlOf(streams[i], i, ViaProxy(i)), secret, streams[i]),
                 TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
         }
     }
