@@ -10,10 +10,35 @@ public static class TargetStatsClient
     private static readonly HttpClient Http =
         new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(5) };
 
-    /// <summary>GETs one of a target's control routes (<c>/stats</c>, <c>/stats/streams</c>, <c>/memory</c>) with its token.</summary>
-    public static async Task<T> GetAsync<T>(ITargetHandle target, string route, JsonTypeInfo<T> type, CancellationToken ct)
+    /// <summary>How many times a control read is tried: a target busy with a backlog (a storm's) may miss one 5 s read.</summary>
+    public const int ReadAttempts = 3;
+
+    /// <summary>
+    /// GETs one of a target's control routes (<c>/stats</c>, <c>/stats/streams</c>, <c>/memory</c>) with its token; a read
+    /// that times out or cannot connect is tried again (<see cref="ReadAttempts"/> in all), then fails the run in one line.
+    /// </summary>
+    public static async Task<T> GetAsync<T>(ITargetHandle target, string route, JsonTypeInfo<T> type, CancellationToken ct, int attempts = ReadAttempts)
     {
         var url = target.Url + route;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await GetOnceAsync(target, url, type, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                if (attempt >= attempts)
+                {
+                    var why = e is TaskCanceledException ? $"did not answer within {Http.Timeout.TotalSeconds:0} s" : $"failed: {e.Message}";
+                    throw new TargetFailedException($"{target.Name}: GET {Clients.UrlText.ForMessage(url)} {why}{(attempts > 1 ? $", {attempts} times" : "")}");
+                }
+            }
+        }
+    }
+
+    private static async Task<T> GetOnceAsync<T>(ITargetHandle target, string url, JsonTypeInfo<T> type, CancellationToken ct)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (target.Token is { } token)
         {

@@ -197,7 +197,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                         stormSamples.Add((Math.Round(sec, 2), value, attempts));
                     }
                 }
-                catch (Exception e) when (e is HttpRequestException or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested)
+                catch (Exception e) when (e is TargetFailedException or InvalidDataException && !ct.IsCancellationRequested)
                 {
                     // The target did not answer this time (it is busy with the storm, or its client's 5 s timeout passed,
                     // which cancels a token of the client's own): no sample, not a failure.

@@ -100,9 +100,9 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
         {
             try
             {
-                connected = (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers;
+                connected = (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct, attempts: 1).ConfigureAwait(false)).Subscribers;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is TargetFailedException or IOException && !ct.IsCancellationRequested)
             {
                 connected = 0; // down, or not yet up: it holds no one
             }

@@ -124,7 +124,7 @@ internal sealed class WebhookFaultPath : IFaultPath
 
     public async Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct)
     {
-        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false);
+        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct, attempts: 1).ConfigureAwait(false);
         return ("pending", stats.Pending, stats.Retries);
     }
 
