@@ -1,9 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using Bench.Engine.Load;
 using Bench.Engine.Recording;
+using Bench.Harness.Plan;
 using Bench.Harness.Running;
 using Bench.Reports;
-using Bench.Reports.Histograms;
 using Bench.Reports.Json;
 using Bench.Reports.Model;
 
@@ -112,6 +113,7 @@ public sealed record BenchRunner
         }
 
         push?.Begin(deliveries);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         if (scenario.Init is { } init)
         {
             await init(push, ct).ConfigureAwait(false);
@@ -157,56 +159,52 @@ public sealed record BenchRunner
             }
         }
 
-        return Result(scenario, push, steps, deliveries, outcome, measured);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var wall = Clock.GetElapsedTime(runStart).TotalSeconds;
+        var cpuPercent = wall > 0 ? Math.Round(cpu.TotalSeconds / wall / Environment.ProcessorCount * 100, 2) : 0;
+        return Result(scenario, push, steps, deliveries, outcome, measured, cpuPercent);
     }
 
-    private ScenarioResult Result(BenchScenario scenario, PushAccounting? push, RunRecorder steps, RunRecorder deliveries, LoadRunResult outcome, TimeSpan measured)
+    /// <summary>
+    /// The scenario's result through the harness's own builder (<see cref="ResultBuilder"/>), so a custom scenario's
+    /// figures and warnings are those of <c>bench run</c>: nothing here counts or warns on its own.
+    /// </summary>
+    private static ScenarioResult Result(
+        BenchScenario scenario, PushAccounting? push, RunRecorder steps, RunRecorder deliveries, LoadRunResult outcome, TimeSpan measured,
+        double generatorCpuPercent)
     {
-        var latency = HistogramCodec.Summarize(deliveries.LatencySnapshot());
         var offered = scenario.Simulations.Sum(s => OpenSchedule.Count([s])) / Math.Max(measured.TotalSeconds, 1e-9);
         DeliveryCounts counts;
+        IDictionary<string, long> stepErrors = new Dictionary<string, long>(StringComparer.Ordinal);
+        var drainTimedOut = false;
         if (push is null)
         {
             counts = new DeliveryCounts(steps.Sent, steps.Delivered, Math.Max(0, steps.Sent - steps.Delivered - steps.Errors), 0, 0, steps.Errors);
         }
         else
         {
+            // The steps' failures are the publishes'; the deliveries' recorder has none of its own.
             var (published, delivered, lost, duplicated) = push.MeasuredCounts();
-            counts = new DeliveryCounts(published, delivered, lost, duplicated, 0, steps.Errors);
+            counts = new DeliveryCounts(published, delivered, lost, duplicated, 0, 0);
+            stepErrors = steps.ErrorsByKind.Snapshot();
+            drainTimedOut = !push.Complete();
         }
 
-        var warnings = new List<string>();
-        if (counts.Lost > 0 || counts.Duplicated > 0)
+        var settings = new ScenarioSettings
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"events not delivered exactly once: {counts.Lost:N0} lost, {counts.Duplicated:N0} duplicated."));
-        }
-
-        if (outcome.Dropped > 0)
-        {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the generator dropped {outcome.Dropped:N0} iterations: every virtual user was busy and the backlog was full."));
-        }
-
-        var lagP99 = outcome.ScheduleLagUs.TotalCount == 0 ? 0 : outcome.ScheduleLagUs.GetValueAtPercentile(99);
-        return new ScenarioResult
-        {
-            Scenario = scenario.Name,
-            Transport = scenario.Target,
-            Description = push is null ? "custom request/response scenario (Bench.Sdk)" : $"custom push scenario (Bench.Sdk), {scenario.Subscribers} subscribers",
-            Parameters = new ScenarioParameters(offered, scenario.Subscribers, 0, measured.TotalSeconds, scenario.WarmUp.TotalSeconds, scenario.VirtualUsers),
-            LatencyUs = latency,
-            Throughput = new ThroughputSummary(offered, steps.Sent / Math.Max(measured.TotalSeconds, 1e-9), counts.Delivered / Math.Max(measured.TotalSeconds, 1e-9)),
-            Counts = counts,
-            ErrorsByKind = new SortedDictionary<string, long>(steps.ErrorsByKind.Snapshot(), StringComparer.Ordinal),
-            Timeline = [.. deliveries.Timeline.Snapshot().Select(t => new TimelineEntry(t.Second, t.Sent, t.Delivered, t.P50Us, t.P99Us, t.Errors))],
-            LatencyBySecond = [.. deliveries.LatencyBySecond().Select(s => new SecondLatency(s.Second, s.Latency.TotalCount,
-                s.Latency.TotalCount == 0 ? 0 : HistogramCodec.ValueAtPercentile(s.Latency, 50),
-                s.Latency.TotalCount == 0 ? 0 : HistogramCodec.ValueAtPercentile(s.Latency, 99), HistogramCodec.Encode(s.Latency)))],
-            MeasuredFrom = Clock.GetUtcNow() - Clock.GetElapsedTime(deliveries.MeasureStart),
-            Generator = new GeneratorStats(lagP99, outcome.Dropped, 0),
-            Target = new TargetStats(0, 0, 0, Measured: false),
-            Warnings = warnings,
-            Guarantee = "as the scenario's own system provides it",
+            RatePerSec = offered,
+            Subscribers = scenario.Subscribers,
+            PayloadBytes = 0,
+            Connections = scenario.VirtualUsers,
+            Duration = measured,
+            Warmup = scenario.WarmUp,
+            DrainTimeout = scenario.Drain,
         };
+        var seconds = Math.Max(measured.TotalSeconds, 1e-9);
+        var load = new LoadOutcome(outcome, seconds, seconds, generatorCpuPercent, 0, 0, 0, drainTimedOut, Cancelled: false) { TargetMeasured = false };
+        var description = push is null ? "custom request/response scenario (Bench.Sdk)" : $"custom push scenario (Bench.Sdk), {scenario.Subscribers} subscribers";
+        var result = ResultBuilder.Build(scenario.Name, description, scenario.Target, settings, deliveries, load, counts, steps.Sent, stepErrors, []);
+        return result with { Guarantee = "as the scenario's own system provides it" };
     }
 }
 

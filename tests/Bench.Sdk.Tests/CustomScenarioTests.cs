@@ -44,6 +44,36 @@ public sealed class CustomScenarioTests : IDisposable
         Assert.Equal((50L, 149L, 1L, 1L, 0L), (counts.Sent, counts.Delivered, counts.Lost, counts.Duplicated, counts.Errors));
     }
 
+    /// <summary>
+    /// A custom push result comes from the harness's builder, as <c>bench run</c>'s do: the same warnings for the same
+    /// figures (an event lost, the drain ended with it still owed), and the generator's CPU measured, not left at 0.
+    /// </summary>
+    [Fact]
+    public async Task A_push_result_is_built_by_the_harness_builder_with_its_warnings_and_measured_generator_cpu()
+    {
+        var scenario = BenchScenario.CreatePush("room", step =>
+            {
+                if (step.Number != 30)
+                {
+                    step.Push!.Delivered(0, step.Number, step.Clock.GetTimestamp());
+                }
+
+                return Task.CompletedTask;
+            }, subscribers: 1)
+            .WithWarmUp(TimeSpan.FromSeconds(0.2))
+            .WithDrain(TimeSpan.FromMilliseconds(100))
+            .WithLoadSimulations(Simulation.Inject(50, TimeSpan.FromSeconds(1)));
+
+        var outcome = await BenchRunner.RegisterScenarios(scenario).WithReportFolder(dir).WithProgress(_ => { }).RunAsync();
+
+        var r = outcome.Results.Results.Single();
+        Assert.Equal(1, r.Counts.Lost);
+        Assert.Contains("events not delivered exactly once: 1 lost, 0 duplicated.", r.Warnings);
+        Assert.Contains("the drain period ended before every published event had arrived at every subscriber.", r.Warnings);
+        Assert.True(r.Generator.CpuPercent > 0, $"generator CPU {r.Generator.CpuPercent} %");
+        Assert.False(r.Target.Measured);
+    }
+
     [Fact]
     public async Task A_request_response_scenario_counts_named_failures_and_writes_a_results_file_bench_can_read()
     {
