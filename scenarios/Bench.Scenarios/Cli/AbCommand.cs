@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Bench.Harness;
+using Bench.Harness.Gate;
 using Bench.Harness.Running;
 using Bench.Harness.Transports;
 using Bench.Reports;
@@ -52,10 +52,10 @@ internal static class AbCommand
         {
             var problems = new List<string>();
             var (gateFile, _, _) = Bench.Harness.Gate.GateRun.LoadInputs(parse.GetValue(gate), null, problems, parse.GetValue(normalize));
-            var sides = Sides(parse.GetValue(baseDir), parse.GetValue(headDir), parse.GetValue(baseTarget), parse.GetValue(headTarget), problems);
+            var sides = AbSide.Resolve(parse.GetValue(baseDir), parse.GetValue(headDir), parse.GetValue(baseTarget), parse.GetValue(headTarget), problems);
             if (parse.GetValue(transport) is { } only)
             {
-                if (sides[0].Arguments.Contains("--target"))
+                if (sides[0].MeasuresTargetFile)
                 {
                     problems.Add("--transport goes with --base and --head; with target files, the files say what is measured");
                 }
@@ -64,14 +64,15 @@ internal static class AbCommand
                 sides = [.. sides.Select(side => side with { Arguments = [.. side.Arguments, "--transport", only] })];
             }
 
-            var builds = new[] { ("base", sides[0], Env(parse.GetValue(baseEnv), "--base-env", problems)), ("head", sides[1], Env(parse.GetValue(headEnv), "--head-env", problems)) };
+            sides = [sides[0] with { Environment = Env(parse.GetValue(baseEnv), "--base-env", problems) },
+                sides[1] with { Environment = Env(parse.GetValue(headEnv), "--head-env", problems) }];
             var interleaved = parse.GetValue(mode) switch
             {
                 "interleaved" => true,
                 "launches" => false,
                 var other => Problem(problems, $"--mode: '{other}' is not interleaved or launches"),
             };
-            if (interleaved && sides[0].Arguments.Contains("--target"))
+            if (interleaved && sides[0].MeasuresTargetFile)
             {
                 problems.Add("--mode interleaved measures two builds' reference targets; with --base-target and --head-target use --mode launches");
             }
@@ -106,7 +107,7 @@ internal static class AbCommand
                 }
 
                 var blockGate = parse.GetValue(gate) is null ? GateFile.Interleaved : gateFile with { Normalize = false };
-                return await RunInterleavedAsync(blockGate, [.. builds.Select(b => (b.Item2.Label, b.Item3))], parse.GetValue(transport),
+                return await RunInterleavedAsync(blockGate, [.. sides.Select(b => (b.Label, new Dictionary<string, string>(b.Environment)))], parse.GetValue(transport),
                     pairCount, parse.GetValue(blockOption) ?? TimeSpan.FromSeconds(1), parse.GetValue(seedOption) ?? 1, parse.GetValue(output), cancellation()).ConfigureAwait(false);
             }
 
@@ -122,74 +123,9 @@ internal static class AbCommand
                 return Program.UsageError(problems);
             }
 
-            var ct = cancellation();
             var directory = parse.GetValue(output) ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
-            Directory.CreateDirectory(directory);
-            var runs = new Dictionary<string, List<RunResults>> { ["base"] = [], ["head"] = [] };
-            var positions = new Dictionary<string, List<int>> { ["base"] = [], ["head"] = [] };
-
-            // ABBA order: a trend in the machine's speed over the job affects both builds the same.
-            var pairs = 0;
-            async Task<int> RunPairsAsync(int count)
-            {
-                var last = pairs + count;
-                for (; pairs < last; pairs++)
-                {
-                    foreach (var which in pairs % 2 == 0 ? new[] { 0, 1 } : [1, 0])
-                    {
-                        var (name, side, env) = builds[which];
-                        var k = runs["base"].Count + runs["head"].Count + 1;
-                        var launchDir = Path.Combine(directory, $"{k:00}-{name}");
-                        Console.Out.WriteLine($"launch {k} of {2 * last}: {name} ({side.Label})");
-                        var code = await LaunchAsync(side, launchDir, env, ct).ConfigureAwait(false);
-                        if (ct.IsCancellationRequested)
-                        {
-                            return ExitCodes.Cancelled;
-                        }
-
-                        if (code != ExitCodes.Ok)
-                        {
-                            await Console.Error.WriteLineAsync($"error: the {name} launch {k} exited with {code}; its output is in {launchDir}").ConfigureAwait(false);
-                            return ExitCodes.RunFailed;
-                        }
-
-                        runs[name].Add(SameNames(ResultsJson.Read(Path.Combine(launchDir, "results.json"))));
-                        positions[name].Add(k);
-                    }
-                }
-
-                return ExitCodes.Ok;
-            }
-
-            int Gate()
-            {
-                var merged = runs.ToDictionary(kv => kv.Key, kv => Bench.Harness.Gate.AbJobFolder.Merge(kv.Value, positions[kv.Key]));
-                foreach (var (name, run) in merged)
-                {
-                    Directory.CreateDirectory(Path.Combine(directory, name));
-                    ResultsJson.Write(run, Path.Combine(directory, name, "results.json"));
-                }
-
-                return Bench.Harness.Gate.GateRun.Judge(merged["base"], "base " + builds[0].Item2.Label, merged["head"], directory, gateFile, Console.Out, Console.Error.WriteLine);
-            }
-
-            var measured = await RunPairsAsync(n).ConfigureAwait(false);
-            if (measured != ExitCodes.Ok)
-            {
-                return measured;
-            }
-
-            var gated = Gate();
-            var more = parse.GetValue(confirm) ?? 4;
-            if (gated != ExitCodes.Regression || more == 0)
-            {
-                return gated;
-            }
-
-            // A launch-to-launch fluke can look like a regression; a real one holds when more pairs are added.
-            Console.Out.WriteLine($"The gate found a regression: confirming it with {more} more pairs (--confirm).");
-            measured = await RunPairsAsync(more).ConfigureAwait(false);
-            return measured != ExitCodes.Ok ? measured : Gate();
+            var job = new LaunchAbJob(sides[0], sides[1], gateFile, directory);
+            return await job.RunAsync(n, parse.GetValue(confirm) ?? 4, Console.Out, Console.Error.WriteLine, cancellation()).ConfigureAwait(false);
         });
         return command;
     }
@@ -257,94 +193,5 @@ internal static class AbCommand
         }
 
         return env;
-    }
-
-    /// <summary>
-    /// One side of an ab job: a build's bench running the ci suite, or this bench running it against a target file.
-    /// </summary>
-    private sealed record Side(string Label, string FileName, IReadOnlyList<string> Prefix, IReadOnlyList<string> Arguments);
-
-    private static Side[] Sides(string? baseDir, string? headDir, string? baseTarget, string? headTarget, List<string> problems)
-    {
-        if (baseTarget is not null || headTarget is not null)
-        {
-            if (baseTarget is null || headTarget is null || baseDir is not null || headDir is not null)
-            {
-                problems.Add("--base-target and --head-target go together, instead of --base and --head");
-                return [new("", "", [], []), new("", "", [], [])];
-            }
-
-            var (self, prefix) = Bench.Harness.Targets.ServeCommandLocator.Locate();
-            foreach (var (option, file) in new[] { ("--base-target", baseTarget), ("--head-target", headTarget) })
-            {
-                try
-                {
-                    Bench.Harness.TargetFiles.TargetFile.Load(file);
-                }
-                catch (Bench.Harness.TargetFiles.TargetFileException e)
-                {
-                    problems.Add($"{option}: {e.Message}");
-                }
-            }
-
-            return [new(baseTarget, self, prefix, ["--target", Path.GetFullPath(baseTarget)]), new(headTarget, self, prefix, ["--target", Path.GetFullPath(headTarget)])];
-        }
-
-        if (baseDir is null || headDir is null)
-        {
-            problems.Add("--base and --head: two build folders to compare (or --base-target and --head-target: two target files)");
-            return [new("", "", [], []), new("", "", [], [])];
-        }
-
-        foreach (var (name, dir) in new[] { ("base", baseDir), ("head", headDir) })
-        {
-            if (!File.Exists(Path.Combine(dir, "bench")))
-            {
-                problems.Add($"--{name}: {Path.Combine(dir, "bench")} does not exist (build it first, e.g. dotnet build scenarios/Bench.Scenarios -c Release -o {dir})");
-            }
-        }
-
-        return [new(baseDir, Path.Combine(baseDir, "bench"), [], []), new(headDir, Path.Combine(headDir, "bench"), [], [])];
-    }
-
-    /// <summary>Two target files may name their targets differently: the gate compares them as one "target".</summary>
-    private static RunResults SameNames(RunResults run) =>
-        run with { Results = [.. run.Results.Select(r => r with { Transport = TargetTransportName(r.Transport) })] };
-
-    private static string TargetTransportName(string transport) =>
-        TransportCatalog.Find(transport) is null ? "target" : transport;
-
-    private static async Task<int> LaunchAsync(Side side, string directory, IReadOnlyDictionary<string, string> env, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo(side.FileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in side.Prefix.Concat(["run", "--profile", "ci", "--repeat", "1", "--out", directory]).Concat(side.Arguments))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        // The launched bench decides its own socket settings, as when run by hand.
-        Bench.Harness.Targets.LaunchSettings.StartsAsLaunchedByHand(info);
-
-        foreach (var (key, value) in env)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{side.FileName} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
-        {
-            await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-
-        Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "launch.log"), await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
-        return process.ExitCode;
     }
 }

@@ -147,4 +147,67 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, badConfirm.Code);
         Assert.Contains("--confirm", badConfirm.Stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// <c>ab --mode launches</c> over two scripted builds whose <c>bench</c> writes a fixed result (head 3× slower): the
+    /// job runs the pairs in ABBA order, merges each build's launches, gates them as pairs and confirms the regression.
+    /// </summary>
+    [Fact]
+    public async Task Ab_by_launches_runs_abba_pairs_merges_and_confirms_a_regression()
+    {
+        var slow = Bench.Reports.Tests.Fixtures.Run();
+        slow = slow with { Results = [.. slow.Results.Select(r => Bench.Reports.Tests.Fixtures.Result(r.Scenario, r.Transport, r.LatencyUs.P50 * 3))] };
+        var baseBuild = ScriptedBuild("base", Bench.Reports.Tests.Fixtures.Run());
+        var headBuild = ScriptedBuild("head", slow);
+        var job = Path.Combine(dir, "job");
+
+        var (code, stderr, stdout) = await ConsoleCapture.RunWithOutputAsync(
+            ["ab", "--mode", "launches", "--base", baseBuild, "--head", headBuild, "--normalize", "false", "--confirm", "2", "--out", job]);
+
+        Assert.True(code == ExitCodes.Regression, $"exit {code}: {stderr}");
+        var launches = Directory.GetDirectories(job).Select(Path.GetFileName).Where(n => n![0] is >= '0' and <= '9').Order().ToList();
+        Assert.Equal(16, launches.Count); // 6 pairs, then 2 more to confirm
+        Assert.Equal(["01-base", "02-head", "03-head", "04-base"], launches.Take(4));
+        Assert.Contains("confirming it with 2 more pairs", stdout, StringComparison.Ordinal);
+        Assert.Equal(8, Bench.Reports.Json.ResultsJson.Read(Path.Combine(job, "head", "results.json")).Results[0].Launches.Count);
+        Assert.True(File.Exists(Path.Combine(job, "compare.md")));
+    }
+
+    [Fact]
+    public async Task Ab_by_launches_stops_with_exit_4_naming_a_launch_that_failed()
+    {
+        var baseBuild = ScriptedBuild("base", Bench.Reports.Tests.Fixtures.Run());
+        var headBuild = Path.Combine(dir, "broken");
+        Directory.CreateDirectory(headBuild);
+        await WriteScript(Path.Combine(headBuild, "bench"), "echo the head broke >&2; exit 4");
+        var job = Path.Combine(dir, "job");
+
+        var (code, stderr) = await ConsoleCapture.RunAsync(["ab", "--mode", "launches", "--base", baseBuild, "--head", headBuild, "--out", job]);
+
+        Assert.Equal(ExitCodes.RunFailed, code);
+        Assert.Contains("error: the head launch 2 exited with 4", stderr, StringComparison.Ordinal);
+        Assert.Contains("the head broke", await File.ReadAllTextAsync(Path.Combine(job, "02-head", "launch.log")), StringComparison.Ordinal);
+    }
+
+    /// <summary>A build folder whose bench writes <paramref name="run"/> as its results into the folder given by --out.</summary>
+    private string ScriptedBuild(string name, Bench.Reports.Model.RunResults run)
+    {
+        var build = Path.Combine(dir, name);
+        Directory.CreateDirectory(build);
+        var results = Path.Combine(build, "fixed-results.json");
+        Bench.Reports.Json.ResultsJson.Write(run, results);
+        WriteScript(Path.Combine(build, "bench"),
+            $"out=\"\"; while [ $# -gt 0 ]; do [ \"$1\" = --out ] && out=\"$2\"; shift; done; mkdir -p \"$out\"; cp '{results}' \"$out/results.json\"")
+            .GetAwaiter().GetResult();
+        return build;
+    }
+
+    private static async Task WriteScript(string path, string body)
+    {
+        await File.WriteAllTextAsync(path, "#!/bin/sh\n" + body + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
 }
