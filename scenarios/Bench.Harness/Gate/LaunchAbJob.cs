@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Bench.Harness.Targets;
 using Bench.Harness.TargetFiles;
+using Bench.Harness.Targets;
 using Bench.Harness.Transports;
 using Bench.Reports.Gate;
 using Bench.Reports.Json;
