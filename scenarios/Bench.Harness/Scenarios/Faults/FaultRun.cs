@@ -316,9 +316,10 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                 {
                     return;
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException)
+                catch (Exception e) when (e is TargetFailedException or HttpRequestException or TaskCanceledException or InvalidDataException)
                 {
-                    // The target is down (restart) or slow to answer: keep the last figure and ask again.
+                    // The target is down (restart) or slow to answer: keep the last figure and ask again. Its control reads
+                    // fail with TargetFailedException once their attempts are spent, which is no failure of the run here.
                     await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
                 }
             }
