@@ -1,6 +1,6 @@
 using Bench.Harness.Scenarios;
+using Bench.Harness.Scenarios.Faults.Catalog;
 using Bench.Harness.Transports;
-using FaultCatalog = Bench.Harness.Scenarios.Faults.Fault;
 
 namespace Bench.Harness.Plan;
 
@@ -264,7 +264,7 @@ public sealed record RunPlan
 
         foreach (var f in Faults.Where(f => FaultCatalog.Find(f) is null))
         {
-            problems.Add($"--fault: unknown fault '{f}'; valid faults: {string.Join(", ", FaultCatalog.Named.Select(x => x.Name))}");
+            problems.Add($"--fault: unknown fault '{f}'; valid faults: {string.Join(", ", FaultCatalog.All.Select(x => x.Name))}");
         }
 
         return problems;

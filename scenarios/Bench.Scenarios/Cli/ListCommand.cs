@@ -52,7 +52,8 @@ internal static class ListCommand
             }
 
             o.WriteLine();
-            o.WriteLine("Faults (--fault, faults scenario; all but storm when none is named): " + string.Join(", ", Bench.Harness.Scenarios.Faults.Fault.Named.Select(f => $"{f.Name} ({f.Description})")));
+            o.WriteLine("Faults (--fault, faults scenario; all but storm when none is named): "
+                + string.Join(", ", Bench.Harness.Scenarios.Faults.Catalog.FaultCatalog.All.Select(f => $"{f.Name} ({f.Description})")));
             o.WriteLine("The faults scenario times itself: 1 s warm-up, the fault 5 s in, 3 s after it ends; --duration does not apply.");
             o.WriteLine();
             o.WriteLine("Profiles:");

@@ -1,9 +1,12 @@
 using Bench.Harness.Scenarios.Faults;
+using Bench.Harness.Scenarios.Faults.Catalog;
 
 namespace Bench.Scenarios.Tests.Faults;
 
 public sealed class StormFitTests
 {
+    private static readonly int Storm = FaultCatalog.Find("storm")!.Subscribers!.Value;
+
     [Theory]
     [InlineData(20_000L, 6_333)]
     [InlineData(65_536L, 21_512)]
@@ -14,13 +17,13 @@ public sealed class StormFitTests
 
     [Fact]
     public void An_unknown_or_unlimited_limit_leaves_the_storm_its_5000() =>
-        Assert.Equal(5_000, Math.Min(Fault.Storm.Subscribers!.Value, Math.Min(FaultsScenario.StormFit(null), FaultsScenario.StormFit(long.MaxValue))));
+        Assert.Equal(5_000, Math.Min(Storm, Math.Min(FaultsScenario.StormFit(null), FaultsScenario.StormFit(long.MaxValue))));
 
     [Theory]
     [InlineData(20_000L, 5_000)]
     [InlineData(10_000L, 3_000)]
     public void At_a_limit_of_20000_the_storm_keeps_its_5000_and_a_lower_limit_still_lowers_it(long limit, int held) =>
-        Assert.Equal(held, Math.Min(Fault.Storm.Subscribers!.Value, FaultsScenario.StormFit(limit)));
+        Assert.Equal(held, Math.Min(Storm, FaultsScenario.StormFit(limit)));
 
     [Theory]
     [InlineData(20_000L, 3_900)]

@@ -15,9 +15,6 @@ namespace Bench.Harness.Scenarios.Faults;
 /// <summary>One fault × transport × variant: the push load, the fault injected 5 s in, and what it did, event by event.</summary>
 internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport transport, string variant, ScenarioContext context)
 {
-    /// <summary>The slow subscriber's time per event: 10 events a second.</summary>
-    private static readonly TimeSpan SlowProcessing = TimeSpan.FromMilliseconds(100);
-
     private readonly ConcurrentQueue<(long Intended, long Arrival)> arrivals = new();
     private readonly List<(double Sec, long Value, long Attempts)> stormSamples = [];
     private string stormWatched = "connected";
@@ -27,9 +24,6 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
 
     /// <summary>The shortest span, in seconds, a storm's attempt rate is taken over: a sampling period less 10 ms of timer slack.</summary>
     private const double StormRateWindow = 0.19;
-    private volatile bool slow;
-    private volatile bool overloaded;
-    private Toxics baseline = Toxics.None;
 
     private string Label => $"{fault.Name}/{transport.Name}{VariantName.Suffix(variant)}";
 
@@ -39,19 +33,22 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         var wan = VariantName.Has(variant, WanLink.Variant);
 
         // Over the wan variant the fault proxy carries 40 ms ± 5 ms each way all along; the fault comes on top.
-        baseline = wan ? new Toxics { Latency = WanLink.OneWay, Jitter = WanLink.Jitter } : Toxics.None;
+        var baseline = wan ? new Toxics { Latency = WanLink.OneWay, Jitter = WanLink.Jitter } : Toxics.None;
         var ctx = context with { Settings = settings };
         var streams = Enumerable.Range(0, settings.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
-        var affected = fault == Fault.Slow ? streams.Take(1).ToList() : streams;
+        var affected = fault.Affected(streams);
+        var injection = new FaultInjection(affected, baseline, context.Clock);
         var maxMessage = Math.Max(64 * 1024, settings.PayloadBytes * 2 + 1024);
         var token = Secrets.NewToken();
         var load = new MeasuredLoad(ctx, "faults", Label);
         var recorder = load.NewRecorder();
         var publishRecorder = load.NewRecorder();
         var accounting = new DeliveryAccounting(recorder, streams) { OnDistinctArrival = (f, at) => arrivals.Enqueue((f.IntendedTimestamp, at)) };
-        TimeSpan Processing(string stream) => slow && stream == streams[0] ? SlowProcessing : TimeSpan.Zero;
-
-        var path = await transport.StartFaultPathAsync(ctx, new FaultSetup(token, streams, accounting, maxMessage, variant, fault, Processing) { Overloaded = () => overloaded }, ct).ConfigureAwait(false);
+        var setup = new FaultSetup(token, streams, accounting, maxMessage, variant, fault, s => fault.ProcessingTime(injection, s))
+        {
+            Overloaded = () => fault.Overloads(injection),
+        };
+        var path = await transport.StartFaultPathAsync(ctx, setup, ct).ConfigureAwait(false);
         await using (path.ConfigureAwait(false))
         {
             await path.Proxy.SetToxicsAsync(baseline, ct).ConfigureAwait(false);
@@ -68,9 +65,10 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                     },
                     () => tally.Drained(publisher, accounting, ctx.Clock) || (pending.Quiet(accounting, ctx.Clock) && times.Injected),
                     ct,
-                    (runStart, token) => fault == Fault.Storm
-                        ? Task.WhenAll(InjectAsync(runStart, path, accounting, affected, times, token), SampleStormAsync(runStart, settings.Warmup + settings.Duration, path, token))
-                        : InjectAsync(runStart, path, accounting, affected, times, token)).ConfigureAwait(false);
+                    (runStart, token) => fault.SamplesStorm
+                        ? Task.WhenAll(InjectAsync(runStart, path, accounting, injection, times, token),
+                            SampleStormAsync(runStart, settings.Warmup + settings.Duration, path, token))
+                        : InjectAsync(runStart, path, accounting, injection, times, token)).ConfigureAwait(false);
                 await pending.DisposeAsync().ConfigureAwait(false);
 
                 var counters = await path.CountersAsync(CancellationToken.None).ConfigureAwait(false);
@@ -96,7 +94,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                     warnings.Add("the fault was not injected: the run ended before its time came.");
                 }
 
-                if (fault == Fault.Storm)
+                if (fault.SamplesStorm)
                 {
                     resilience = resilience with { Storm = StormOf(settings, times, tally.RunStart, outcome) };
                     if (resilience.Storm.AllBackMs is null)
@@ -112,7 +110,8 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         }
     }
 
-    private async Task InjectAsync(long runStart, IFaultPath path, DeliveryAccounting accounting, IReadOnlyList<string> affected, FaultTimes times, CancellationToken ct)
+    private async Task InjectAsync(
+        long runStart, IFaultPath path, DeliveryAccounting accounting, FaultInjection injection, FaultTimes times, CancellationToken ct)
     {
         var clock = context.Clock;
 
@@ -128,41 +127,9 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
 
         times.Start = clock.GetTimestamp();
         context.Progress.Message($"  {Label}: {fault.Name} now ({fault.Description})");
-        switch (fault.Name)
-        {
-            case "drop":
-                await path.Proxy.ResetPeersAsync(ct).ConfigureAwait(false);
-                break;
-            case "restart":
-                await path.RestartAsync(fault.Duration, ct).ConfigureAwait(false);
-                break;
-            case "outage":
-                await path.Proxy.DownAsync(fault.Duration, ct).ConfigureAwait(false);
-                break;
-            case "blackhole":
-                await path.Proxy.SetToxicsAsync(baseline with { Blackhole = true }, ct).ConfigureAwait(false);
-                await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
-                await path.Proxy.SetToxicsAsync(baseline, ct).ConfigureAwait(false);
-                break;
-            case "overload":
-                overloaded = true;
-                await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
-                overloaded = false;
-                break;
-            case "storm":
-                await path.StormAsync(fault.Duration, ct).ConfigureAwait(false);
-                break;
-            case "slow":
-                slow = true;
-                await Task.Delay(fault.Duration, clock, ct).ConfigureAwait(false);
-                slow = false;
-                break;
-            default:
-                throw new InvalidOperationException($"no injection for fault '{fault.Name}'");
-        }
-
+        await fault.InjectAsync(path, injection, ct).ConfigureAwait(false);
         times.End = clock.GetTimestamp();
-        foreach (var stream in affected)
+        foreach (var stream in injection.Affected)
         {
             accounting[stream].WatchFirstArrivalAfter(times.End);
         }
@@ -349,9 +316,10 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                 {
                     return;
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException)
+                catch (Exception e) when (e is TargetFailedException or HttpRequestException or TaskCanceledException or InvalidDataException)
                 {
-                    // The target is down (restart) or slow to answer: keep the last figure and ask again.
+                    // The target is down (restart) or slow to answer: keep the last figure and ask again. Its control reads
+                    // fail with TargetFailedException once their attempts are spent, which is no failure of the run here.
                     await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
                 }
             }

@@ -1,5 +1,6 @@
 using Bench.Harness.Plan;
 using Bench.Harness.Scenarios.Connections;
+using Bench.Harness.Scenarios.Faults.Catalog;
 using Bench.Harness.Transports;
 
 namespace Bench.Harness.Scenarios.Faults;
@@ -76,7 +77,7 @@ public sealed class FaultsScenario : IScenario
     /// </summary>
     public IEnumerable<ScenarioCase> Cases(RunPlan plan)
     {
-        var faults = plan.Faults.Count == 0 ? Fault.All : [.. plan.Faults.Select(f => Fault.Find(f)!)];
+        var faults = plan.Faults.Count == 0 ? FaultCatalog.Defaults : [.. plan.Faults.Select(f => FaultCatalog.Find(f)!)];
         foreach (var fault in faults)
         {
             foreach (var transport in plan.Transports)

@@ -3,6 +3,7 @@ using System.Net;
 using Bench.Harness.Clients;
 using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Faults;
+using Bench.Harness.Scenarios.Faults.Catalog;
 using Bench.Harness.Targets;
 using Bench.Targets;
 using Bench.Targets.Dispatcher;
@@ -59,12 +60,13 @@ internal sealed class WebhookFaultPath : IFaultPath
     {
         var (token, streams, accounting, maxMessage, processingTime) = (setup.Token, setup.Streams, setup.Accounting, setup.MaxMessage, setup.ProcessingTime);
         var durable = !Plan.VariantName.Has(setup.Variant, WebhookTransport.MemoryOutbox);
-        var deliveryTimeout = setup.Fault == Fault.Slow ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2);
+        // Shorter than a slowed receiver's processing (docs/method.md): the dispatcher times out and sends again, and the duplicates show.
+        var deliveryTimeout = setup.Fault.SlowsSubscribers ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2);
         var maxInFlight = setup.Wan ? WebhookTransport.WanDispatcherConcurrency : 1;
         var secret = WebhookSignature.NewSecret();
         var overloaded = setup.Overloaded;
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..]),
-            refusal: _ => overloaded() ? (503, Fault.OverloadRetryAfterSeconds) : null).ConfigureAwait(false);
+            refusal: _ => overloaded() ? (503, OverloadFault.RetryAfterSeconds) : null).ConfigureAwait(false);
         ProcessFaultProxy proxy;
         try
         {

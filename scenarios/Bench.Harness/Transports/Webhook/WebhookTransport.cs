@@ -48,8 +48,13 @@ public sealed class WebhookTransport : ITransport
 
     public IReadOnlyList<string> FaultVariants => [Plan.VariantName.Default, MemoryOutbox, WanLink.Variant];
 
-    /// <summary>The in-memory outbox differs from the durable one only when the dispatcher restarts.</summary>
-    public IReadOnlyList<string> DefaultFaultVariants(Fault fault) => fault == Fault.Restart ? [Plan.VariantName.Default, MemoryOutbox] : [Plan.VariantName.Default];
+    /// <summary>
+    /// The in-memory outbox differs from the durable one only when the dispatcher restarts: asked of the fault
+    /// (<see cref="Fault.RestartsTarget"/>; a storm takes the receivers away instead), not of its name. A heavy fault
+    /// runs the default only, as on every transport.
+    /// </summary>
+    public IReadOnlyList<string> DefaultFaultVariants(Fault fault) =>
+        fault.RestartsTarget && !fault.Heavy ? [Plan.VariantName.Default, MemoryOutbox] : [Plan.VariantName.Default];
 
     public string? Unsupported(string scenario) => null;
 
