@@ -33,6 +33,8 @@ public static class TargetStatsClient
                     var why = e is TaskCanceledException ? $"did not answer within {Http.Timeout.TotalSeconds:0} s" : $"failed: {e.Message}";
                     throw new TargetFailedException($"{target.Name}: GET {Clients.UrlText.ForMessage(url)} {why}{(attempts > 1 ? $", {attempts} times" : "")}");
                 }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct).ConfigureAwait(false);
             }
         }
     }
