@@ -5,6 +5,7 @@ using Bench.Harness.Clients;
 using Bench.Harness.Plan;
 using Bench.Harness.Running;
 using Bench.Harness.Scenarios.Push;
+using Bench.Harness.Targets;
 using Bench.Harness.Transports;
 using Bench.Reports.Model;
 using Bench.Targets.Faults;
