@@ -25,7 +25,7 @@ public static class TargetPreflight
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var subscriberName = file.Subscribe.Receiver is null ? "preflight" : "s0";
         var accounting = new DeliveryAccounting(recorder, [subscriberName]) { OnDistinctArrival = (_, _) => arrived.TrySetResult() };
-        if (file.Transport == TargetKind.Webhook)
+        if (!file.Transport.SubscribersConnect)
         {
             await CheckWebhookAsync(file, values, accounting, arrived.Task, subscriberName, Field, ct).ConfigureAwait(false);
             return;
@@ -71,7 +71,8 @@ public static class TargetPreflight
             {
                 throw new TargetFileException(FileSubscribers.LastUnreadable(subscriber) is { } unreadable
                     ? Field("envelope.json", $"a message arrived, but {unreadable} with Bench's envelope in it")
-                    : Field("subscribe", $"no event arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the system accepted: check {SubscribeFields(file.Transport)}, and that publish.http reaches the same {{stream}}"));
+                    : Field("subscribe", $"no event arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the system accepted: "
+                        + $"check {file.Transport.SubscribeFields(file.Subscribe)}, and that publish.http reaches the same {{stream}}"));
             }
         }
 
@@ -116,7 +117,8 @@ public static class TargetPreflight
             throw new TargetFileException(
                 receivers.Rejected > 0 ? field("subscribe.secret", "a delivery arrived but failed signature verification: is it the secret the sender signs with?")
                 : receivers.LastUnreadable is { } unreadable ? field("envelope.json", $"a delivery arrived, but {unreadable} with Bench's envelope in it")
-                : field("subscribe", $"no delivery arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the sender accepted: check {(file.Subscribe.Register is null ? "subscribe.receiver" : "subscribe.register")}, and that publish.http reaches the same {{stream}}"));
+                : field("subscribe", $"no delivery arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the sender accepted: "
+                    + $"check {file.Transport.SubscribeFields(file.Subscribe)}, and that publish.http reaches the same {{stream}}"));
         }
     }
 
@@ -136,13 +138,6 @@ public static class TargetPreflight
             throw new TargetFileException($"{file.Path}: {field}: the round trip failed: {UrlText.Masked(Reason(e), file.SecretValues)}");
         }
     }
-
-    private static string SubscribeFields(TargetKind kind) => kind switch
-    {
-        TargetKind.SignalR => "subscribe.url, subscribe.method, subscribe.args and subscribe.event",
-        TargetKind.WebSocket => "subscribe.url and subscribe.message",
-        _ => "subscribe.url",
-    };
 
     /// <summary>A URL as an error line may show it: no user info or query, none of the file's secret values.</summary>
     private static string Redacted(TargetFile file, string url) => UrlText.ForMessage(url, file.SecretValues);
