@@ -49,10 +49,5 @@ internal static class FileSubscribers
             : wire.WithHosts(file.Hosts);
 
     /// <summary>Why the subscriber's last message could not be read as an event, or null.</summary>
-    public static string? LastUnreadable(IStreamSubscriber subscriber) => subscriber switch
-    {
-        ReconnectingSubscriber r => r.LastUnreadable,
-        FileSignalRSubscriber f => f.LastUnreadable,
-        _ => null,
-    };
+    public static string? LastUnreadable(IStreamSubscriber subscriber) => (subscriber as IUnreadableMessages)?.LastUnreadable;
 }

@@ -50,6 +50,12 @@ public interface ITargetFileBinding
     /// <summary>Connects (or registers) every subscriber of a push run against the file's system.</summary>
     Task<IPushFanOut> StartPushAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct);
 
+    /// <summary>
+    /// Proves the file against its system before a run (<see cref="TargetPreflight"/>): one event published must arrive
+    /// where the file says; each failure is a <see cref="TargetFileException"/> naming the field at fault.
+    /// </summary>
+    Task PreflightAsync(PreflightProbe probe, CancellationToken ct);
+
     /// <summary>The fields a preflight names when nothing arrived (<c>subscribe.url and subscribe.message</c>).</summary>
     string SubscribeFields(SubscribeSpec spec);
 

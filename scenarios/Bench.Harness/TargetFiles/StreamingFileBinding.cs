@@ -34,6 +34,9 @@ public abstract class StreamingFileBinding : ITargetFileBinding
 
     public string? Unsupported(string scenario) => scenario == "faults/overload" ? HubTransport.OverloadNotApplicable : null;
 
+    /// <summary>A subscriber connects and one event must reach it; then the rtt endpoint, if the file gives one.</summary>
+    public Task PreflightAsync(PreflightProbe probe, CancellationToken ct) => TargetPreflight.CheckSubscriberAsync(probe, ct);
+
     public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct) =>
         await FilePushFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false);
 }

@@ -70,5 +70,44 @@ public sealed class WebhookFileBinding : ITargetFileBinding
     public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct) =>
         await FileWebhookFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false);
 
+    /// <summary>
+    /// Bench's receiver listens (and is registered with the sender, if the file says how), one event is published, and
+    /// its delivery must arrive signed with the file's secret and with Bench's envelope where the file says.
+    /// </summary>
+    public async Task PreflightAsync(PreflightProbe probe, CancellationToken ct)
+    {
+        var (file, values, arrived) = (probe.File, probe.Values, probe.Arrived);
+        await using var receivers = await FileWebhookReceivers.StartAsync(file, probe.Accounting, TimeProvider.System, 1024 * 1024, ct)
+            .ConfigureAwait(false);
+        if (file.Subscribe.Register is { } register
+            && await FileWebhookFanOut.RegisterAsync(
+                register, values with { Receiver = receivers.UrlOf(probe.Subscriber), Secret = file.Subscribe.Secret ?? "" },
+                file.SecretValues, ct).ConfigureAwait(false) is { } refused)
+        {
+            throw new TargetFileException(probe.Field("subscribe.register", refused));
+        }
+
+        await probe.PublishOnceAsync(ct).ConfigureAwait(false);
+        var timeout = TargetPreflight.ArrivalTimeout;
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(timeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while (!arrived.IsCompleted && TimeProvider.System.GetTimestamp() < deadline
+            && receivers.LastUnreadable is null && receivers.Rejected == 0)
+        {
+            await Task.Delay(20, ct).ConfigureAwait(false);
+        }
+
+        if (!arrived.IsCompleted)
+        {
+            throw new TargetFileException(
+                receivers.Rejected > 0
+                    ? probe.Field(
+                        "subscribe.secret", "a delivery arrived but failed signature verification: is it the secret the sender signs with?")
+                : receivers.LastUnreadable is { } unreadable
+                    ? probe.Field("envelope.json", $"a delivery arrived, but {unreadable} with Bench's envelope in it")
+                : probe.Field("subscribe", $"no delivery arrived within {timeout.TotalSeconds:0} s of a publish the sender accepted: "
+                    + $"check {SubscribeFields(file.Subscribe)}, and that publish.http reaches the same {{stream}}"));
+        }
+    }
+
     public string SubscribeFields(SubscribeSpec spec) => spec.Register is null ? "subscribe.receiver" : "subscribe.register";
 }
