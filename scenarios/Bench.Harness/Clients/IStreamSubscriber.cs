@@ -25,6 +25,16 @@ public interface IStreamSubscriber : IAsyncDisposable
     void Start(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes);
 }
 
+/// <summary>
+/// A subscriber that can say why a message it received was not an event (a target file's <c>envelope.json</c> not
+/// finding Bench's envelope in it): the preflight and a push run name that field with it.
+/// </summary>
+public interface IUnreadableMessages
+{
+    /// <summary>Why the last message could not be read as an event, or null.</summary>
+    string? LastUnreadable { get; }
+}
+
 /// <summary>Opens one subscriber of a stream on a hub URL with a token: a transport's connect function.</summary>
 public delegate Task<IStreamSubscriber> ConnectSubscriber(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct);
 

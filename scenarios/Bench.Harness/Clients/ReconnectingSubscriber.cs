@@ -5,7 +5,7 @@ namespace Bench.Harness.Clients;
 /// reconnection Bench's client carries out as the specification says (SSE): receive until the connection ends, note the
 /// disconnect, back off, open again (resuming, if asked, after the last sequence number received).
 /// </summary>
-public abstract class ReconnectingSubscriber : IStreamSubscriber
+public abstract class ReconnectingSubscriber : IStreamSubscriber, IUnreadableMessages
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
     private readonly CancellationTokenSource stop = new();

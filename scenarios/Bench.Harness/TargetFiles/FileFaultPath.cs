@@ -23,12 +23,9 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, IFau
 
     public long ReconnectAttempts => subscribers.Sum(s => (long)s.ReconnectAttempts);
 
-    public string Behaviour => file.Transport switch
-    {
-        TargetKind.Sse => "Bench's SSE client reconnects as EventSource does and sends Last-Event-ID; what the system does with it is the system's",
-        TargetKind.SignalR => "Bench's SignalR client reconnects with SignalR's automatic reconnect and subscribes again",
-        _ => "Bench's WebSocket client reconnects with backoff (100 ms doubling to 2 s) and sends subscribe.message again",
-    };
+    public string Behaviour =>
+        file.Transport.FaultBehaviour
+        ?? throw new NotSupportedException($"faults against a {file.Transport.Name} target file are not measured");
 
     public static async Task<FileFaultPath> StartAsync(ScenarioContext context, TargetFile file, FaultSetup setup, CancellationToken ct)
     {

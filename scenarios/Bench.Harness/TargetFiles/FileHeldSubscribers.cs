@@ -26,8 +26,10 @@ internal sealed class FileHeldSubscribers(TargetFile file, ExternalTarget target
 
     public double OpeningSeconds { get; private set; }
 
-    /// <summary>WebSocket subscribers ping at the keep-alive interval; others keep what the system's protocol keeps.</summary>
-    public double KeepAliveSeconds => file.Transport == TargetKind.WebSocket ? setup.KeepAlive.TotalSeconds : 0;
+    /// <summary>
+    /// Subscribers whose client pings (WebSocket) ping at the keep-alive interval; others keep what the system's protocol keeps.
+    /// </summary>
+    public double KeepAliveSeconds => file.Transport.PingsWhenIdle ? setup.KeepAlive.TotalSeconds : 0;
 
     public bool TimesConnects => true;
 

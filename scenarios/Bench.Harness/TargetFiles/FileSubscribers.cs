@@ -1,5 +1,4 @@
 using Bench.Harness.Clients;
-using Bench.Harness.Transports.Sse;
 
 namespace Bench.Harness.TargetFiles;
 
@@ -13,23 +12,9 @@ internal static class FileSubscribers
     /// </summary>
     public static async Task<IStreamSubscriber> ConnectAsync(TargetFile file, TemplateValues values, string name, CancellationToken ct, Func<TimeSpan>? processing = null, DeliveryWire? wire = null)
     {
-        var s = file.Subscribe;
         wire = wire is null ? null : Counted(file, wire);
-        switch (file.Transport)
-        {
-            case TargetKind.WebSocket:
-                var message = s.Message is null ? null : TemplateText.Fill(s.Message, values);
-                return await WebSocketSubscriber.ConnectAsync(new Uri(TemplateText.FillUrl(s.Url!, values)), s.Headers, message, name,
-                    new SubscriberOptions { Envelope = file.Envelope, ProcessingTime = processing, Wire = wire }, ct).ConfigureAwait(false);
-            case TargetKind.Sse:
-                return await SseSubscriber.ConnectAsync(new Uri(TemplateText.FillUrl(s.Url!, values)), s.Headers, name,
-                    new SubscriberOptions { Envelope = file.Envelope, KeepAliveTimeout = TimeSpan.Zero, Resume = true, ProcessingTime = processing, Wire = wire }, ct).ConfigureAwait(false);
-            case TargetKind.SignalR:
-                var hub = FileSignalRSubscriber.ConnectAsync(s, file.Hosts, values, file.Envelope, name, ct, processing, wire);
-                return await hub.ConfigureAwait(false);
-            default:
-                throw new NotSupportedException($"{file.Transport} subscribers connect through Bench's receiver");
-        }
+        var options = new SubscriberOptions { Envelope = file.Envelope, ProcessingTime = processing, Wire = wire };
+        return await file.Transport.ConnectAsync(file, values, name, options, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -64,10 +49,5 @@ internal static class FileSubscribers
             : wire.WithHosts(file.Hosts);
 
     /// <summary>Why the subscriber's last message could not be read as an event, or null.</summary>
-    public static string? LastUnreadable(IStreamSubscriber subscriber) => subscriber switch
-    {
-        ReconnectingSubscriber r => r.LastUnreadable,
-        FileSignalRSubscriber f => f.LastUnreadable,
-        _ => null,
-    };
+    public static string? LastUnreadable(IStreamSubscriber subscriber) => (subscriber as IUnreadableMessages)?.LastUnreadable;
 }

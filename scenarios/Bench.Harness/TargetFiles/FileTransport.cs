@@ -17,18 +17,18 @@ public sealed class FileTransport(TargetFile file) : ITransport
 
     public string Name => file.Name;
 
-    public string Description => $"{file.Transport.ToString().ToLowerInvariant()} server described by {Path.GetFileName(file.Path)}";
+    public string Description => $"{file.Transport.Name} server described by {Path.GetFileName(file.Path)}";
 
     public string Guarantee => $"whatever the system behind {Path.GetFileName(file.Path)} provides: Bench measures it from outside and does not know its guarantee";
 
     /// <summary>None: the target file names the user's server, which agents reach by its URL.</summary>
     public TargetLaunch? SharedTarget(SharedTargetSetup setup) => null;
 
-    public bool SubscribersConnect => file.Transport != TargetKind.Webhook;
+    public bool SubscribersConnect => file.Transport.SubscribersConnect;
 
-    public string SubscriberNoun => file.Transport == TargetKind.Webhook ? "registered endpoint" : "connection";
+    public string SubscriberNoun => file.Transport.SubscriberNoun;
 
-    public string WireCountedOn => file.Transport == TargetKind.Webhook ? "Bench's webhook receiver server sockets" : "subscriber client sockets";
+    public string WireCountedOn => file.Transport.WireCountedOn;
 
     public IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default];
 
@@ -40,19 +40,13 @@ public sealed class FileTransport(TargetFile file) : ITransport
     {
         "rtt" when file.Rtt is null => $"{Path.GetFileName(file.Path)} gives no rtt endpoint",
         "faults/restart" or "faults/storm" => "a system Bench did not start is not Bench's to restart",
-        "faults/overload" when file.Transport != TargetKind.Webhook => Transports.Hub.HubTransport.OverloadNotApplicable,
-        "faults" when file.Transport == TargetKind.Webhook =>
-            "faults against a webhook target file are not measured by this version of Bench (the proxy would sit between its sender and Bench's receivers)",
         "overhead" when file.Subscribe.Url is { } url && (url.StartsWith("https", StringComparison.Ordinal) || url.StartsWith("wss", StringComparison.Ordinal)) =>
             "the wire meter counts plain connections; this file's subscribers connect with TLS of the system's own",
-        "connections" when file.Transport == TargetKind.Webhook =>
-            "connections of a webhook target file would be endpoints registered with its sender: not measured by this version of Bench",
-        _ => null,
+        _ => file.Transport.Unsupported(scenario),
     };
 
-    public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) => file.Transport == TargetKind.Webhook
-        ? await FileWebhookFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false)
-        : await FilePushFanOut.StartAsync(context, file, setup, ct).ConfigureAwait(false);
+    public Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) =>
+        file.Transport.StartPushAsync(context, file, setup, ct);
 
     public async Task<IRttSession> StartRttAsync(ScenarioContext context, RttSetup setup, CancellationToken ct) =>
         await FileRtt.StartAsync(file, setup, ct).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Bench.Harness.Transports;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -14,9 +15,11 @@ public sealed class TargetFileException(string message) : Exception(message);
 /// environment variables (<c>${env:NAME}</c>) when the file loads; they are never printed or written to results.
 /// </summary>
 public sealed partial record TargetFile(
-    string Path, string Name, TargetKind Transport, HttpTemplate Publish, SubscribeSpec Subscribe, EnvelopePath Envelope, RttSpec? Rtt, int? Pid)
+    string Path, string Name, ITargetFileBinding Transport, HttpTemplate Publish, SubscribeSpec Subscribe, EnvelopePath Envelope,
+    RttSpec? Rtt, int? Pid)
 {
-    public static readonly IReadOnlyList<string> Transports = ["websocket", "sse", "signalr", "webhook"];
+    /// <summary>What the <c>transport</c> field can name: each transport's binding, as the catalogue lists them.</summary>
+    public static IReadOnlyList<string> Transports => [.. TransportCatalog.FileBindings.Select(b => b.Name)];
 
     /// <summary>
     /// The values the file's <c>${env:NAME}</c> references took: never printed, masked wherever a URL is
@@ -67,11 +70,15 @@ public sealed partial record TargetFile(
             throw new TargetFileException($"{path}: the file is empty");
         }
 
-        var v = new Validator(path);
-        var transport = Enum.Parse<TargetKind>(v.OneOf("transport", model.Transport, Transports), ignoreCase: true);
+        var v = new TargetFileFields(path);
+        var named = v.OneOf("transport", model.Transport, Transports);
+        var transport = TransportCatalog.FileBindings.Single(b => b.Name == named);
         var name = model.Name is { Length: > 0 } n ? v.Name("name", n) : System.IO.Path.GetFileNameWithoutExtension(path);
         var publish = v.Http("publish.http", model.Publish?.Http, bodyDefault: "{event}");
-        var subscribe = v.Subscribe(transport, model.Subscribe);
+        var subscribe = model.Subscribe is { } s
+            ? transport.Subscribe(s, v.Headers("subscribe.headers", s.Headers), v)
+            : throw v.Fail("subscribe",
+                "required: how a subscriber connects (url), or for webhooks how Bench's receiver is registered (register or receiver)");
         var envelope = v.Envelope(model.Envelope?.Json ?? "$");
         RttSpec? rtt = null;
         if (model.Rtt is { } r)
@@ -92,132 +99,6 @@ public sealed partial record TargetFile(
 
     [GeneratedRegex(@"Property '([^']+)' not found on type")]
     private static partial Regex UnknownField();
-
-    /// <summary>Checks fields one at a time; each failure names its field.</summary>
-    private sealed partial class Validator(string path)
-    {
-        /// <summary>The values substituted for <c>${env:NAME}</c> so far.</summary>
-        public List<string> SecretValues { get; } = [];
-
-        public TargetFileException Fail(string field, string problem) => new($"{path}: {field}: {problem}");
-
-        public string OneOf(string field, string? value, IReadOnlyList<string> allowed) =>
-            value is null ? throw Fail(field, $"required; one of {string.Join(", ", allowed)}")
-            : allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase)) ?? throw Fail(field, $"'{value}' is not one of {string.Join(", ", allowed)}");
-
-        public string Name(string field, string value) =>
-            NamePattern().IsMatch(value) ? value : throw Fail(field, "letters, digits, '-', '_' and '.' only, at most 40");
-
-        public string Url(string field, string? value, params string[] schemes)
-        {
-            if (value is null)
-            {
-                throw Fail(field, "required");
-            }
-
-            var filled = Secrets(field, value);
-            if (!Uri.TryCreate(TemplateText.Fill(filled, TemplateValues.Sample), UriKind.Absolute, out var uri) || !schemes.Contains(uri.Scheme))
-            {
-                throw Fail(field, $"'{value}' is not an absolute {string.Join(" or ", schemes)} URL");
-            }
-
-            return filled;
-        }
-
-        public Dictionary<string, string> Headers(string field, Dictionary<string, string>? headers) =>
-            (headers ?? []).ToDictionary(h => h.Key, h => Secrets($"{field}.{h.Key}", h.Value), StringComparer.OrdinalIgnoreCase);
-
-        public HttpTemplate Http(string field, HttpRequestModel? http, string? bodyDefault)
-        {
-            if (http is null)
-            {
-                throw Fail(field, "required: method, url, headers and body of the request");
-            }
-
-            var method = (http.Method ?? "POST").ToUpperInvariant();
-            if (method is not ("GET" or "POST" or "PUT" or "PATCH" or "DELETE"))
-            {
-                throw Fail(field + ".method", $"'{http.Method}' is not GET, POST, PUT, PATCH or DELETE");
-            }
-
-            return new HttpTemplate(method, Url(field + ".url", http.Url, "http", "https"), Headers(field + ".headers", http.Headers),
-                http.Body is null ? (method == "GET" ? null : bodyDefault) : Secrets(field + ".body", http.Body));
-        }
-
-        public SubscribeSpec Subscribe(TargetKind transport, SubscribeModel? s)
-        {
-            if (s is null)
-            {
-                throw Fail("subscribe", "required: how a subscriber connects (url), or for webhooks how Bench's receiver is registered (register or receiver)");
-            }
-
-            var headers = Headers("subscribe.headers", s.Headers);
-            switch (transport)
-            {
-                case TargetKind.WebSocket:
-                    return new SubscribeSpec(Url("subscribe.url", s.Url, "ws", "wss"), headers, s.Message, null, [], null, null, null, null);
-                case TargetKind.Sse:
-                    return new SubscribeSpec(Url("subscribe.url", s.Url, "http", "https"), headers, null, null, [], null, null, null, null);
-                case TargetKind.SignalR:
-                    if (s.Event is null)
-                    {
-                        throw Fail("subscribe.event", "required: the client method events arrive on (as in connection.On(\"ReceiveMessage\", …))");
-                    }
-
-                    return new SubscribeSpec(Url("subscribe.url", s.Url, "http", "https"), headers, null, s.Method, s.Args ?? [], s.Event, null, null, null);
-                default:
-                    if (s.Register is null == s.Receiver is null)
-                    {
-                        throw Fail("subscribe", "webhooks: give either register (a request that registers {receiver} with your sender) or receiver (the URL your sender already delivers to)");
-                    }
-
-                    var signing = OneOf("subscribe.signing", s.Signing ?? "standard-webhooks", ["standard-webhooks", "none"]);
-                    var secret = signing == "none" ? null : s.Secret is null ? throw Fail("subscribe.secret", "required to verify standard-webhooks signatures: ${env:NAME}") : Secrets("subscribe.secret", s.Secret);
-                    if (secret is not null && !secret.StartsWith("whsec_", StringComparison.Ordinal))
-                    {
-                        throw Fail("subscribe.secret", "a Standard Webhooks secret starts with whsec_");
-                    }
-
-                    var receiver = s.Receiver is null ? null : Url("subscribe.receiver", s.Receiver, "http");
-                    if (receiver is not null && !(System.Net.IPAddress.TryParse(new Uri(receiver).Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)))
-                    {
-                        throw Fail("subscribe.receiver", "Bench's receiver listens on a loopback address given as an IP (http://127.0.0.1:PORT/...)");
-                    }
-
-                    return new SubscribeSpec(null, headers, null, null, [], null, s.Register is null ? null : Http("subscribe.register.http", s.Register.Http, bodyDefault: null), receiver, secret);
-            }
-        }
-
-        public EnvelopePath Envelope(string path) =>
-            EnvelopePath.TryParse(path, out var parsed) ? parsed : throw Fail("envelope.json", $"'{path}' is not a path such as $ or $.data or $.message.body");
-
-        /// <summary>Replaces <c>${env:NAME}</c> with the variable's value; an unset variable is an error naming the field (never the value).</summary>
-        public string Secrets(string field, string text) => EnvPattern().Replace(text, m =>
-            Environment.GetEnvironmentVariable(m.Groups[1].Value) is { Length: > 0 } value
-                ? Kept(value)
-                : throw Fail(field, $"environment variable {m.Groups[1].Value} is not set"));
-
-        private string Kept(string secret)
-        {
-            SecretValues.Add(secret);
-            return secret;
-        }
-
-        [GeneratedRegex(@"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")]
-        private static partial Regex EnvPattern();
-
-        [GeneratedRegex(@"^[A-Za-z0-9._-]{1,40}$")]
-        private static partial Regex NamePattern();
-    }
-}
-
-/// <summary>How a target file's system delivers events to subscribers: its <c>transport</c> field.</summary>
-public enum TargetKind
-{
-    WebSocket,
-    Sse,
-    SignalR,
-    Webhook,
 }
 
 /// <summary>An HTTP request with placeholders.</summary>

@@ -17,20 +17,23 @@ public static class TargetPreflight
 
     public static async Task CheckAsync(TargetFile file, CancellationToken ct)
     {
-        string Field(string field, string problem) => $"{file.Path}: {field}: {UrlText.Masked(problem, file.SecretValues)}";
-        var stream = FilePushFanOut.NewStream();
-        var values = new TemplateValues(stream);
         var recorder = new RunRecorder(TimeProvider.System, TimeSpan.Zero, 60);
         recorder.Begin(TimeProvider.System.GetTimestamp());
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var subscriberName = file.Subscribe.Receiver is null ? "preflight" : "s0";
         var accounting = new DeliveryAccounting(recorder, [subscriberName]) { OnDistinctArrival = (_, _) => arrived.TrySetResult() };
-        if (file.Transport == TargetKind.Webhook)
-        {
-            await CheckWebhookAsync(file, values, accounting, arrived.Task, subscriberName, Field, ct).ConfigureAwait(false);
-            return;
-        }
+        var probe = new PreflightProbe(file, new TemplateValues(FilePushFanOut.NewStream()), accounting, arrived.Task, subscriberName);
+        await file.Transport.PreflightAsync(probe, ct).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// The check of a transport whose subscribers connect: a subscriber connects, one event is published and must
+    /// arrive with Bench's envelope where the file says; then the rtt endpoint, if the file gives one, must answer.
+    /// </summary>
+    internal static async Task CheckSubscriberAsync(PreflightProbe probe, CancellationToken ct)
+    {
+        var (file, values, accounting, arrived) = (probe.File, probe.Values, probe.Accounting, probe.Arrived);
+        string Field(string field, string problem) => probe.Field(field, problem);
         IStreamSubscriber subscriber;
         try
         {
@@ -49,74 +52,27 @@ public static class TargetPreflight
         {
             subscriber.Start(accounting, TimeProvider.System, 16 * 1024 * 1024);
             await Task.Delay(TimeSpan.FromMilliseconds(300), ct).ConfigureAwait(false);
-            await using var publisher = new HttpEventPublisher(file.Publish, stream, new Payloads(16), TimeProvider.System);
-            try
-            {
-                await publisher.PublishAsync(1, TimeProvider.System.GetTimestamp(), ct).ConfigureAwait(false);
-            }
-            catch (IterationFailedException e)
-            {
-                throw new TargetFileException(Field("publish.http", e.Kind == "unreachable"
-                    ? $"could not reach {Redacted(file, TemplateText.FillUrl(file.Publish.Url, values))}: {Reason(e.InnerException ?? e)}"
-                    : $"the publish request was refused ({e.Kind})"));
-            }
+            await probe.PublishOnceAsync(ct).ConfigureAwait(false);
 
             var deadline = TimeProvider.System.GetTimestamp() + (long)(ArrivalTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
-            while (!arrived.Task.IsCompleted && TimeProvider.System.GetTimestamp() < deadline && FileSubscribers.LastUnreadable(subscriber) is null)
+            while (!arrived.IsCompleted && TimeProvider.System.GetTimestamp() < deadline
+                && FileSubscribers.LastUnreadable(subscriber) is null)
             {
                 await Task.Delay(20, ct).ConfigureAwait(false);
             }
 
-            if (!arrived.Task.IsCompleted)
+            if (!arrived.IsCompleted)
             {
                 throw new TargetFileException(FileSubscribers.LastUnreadable(subscriber) is { } unreadable
                     ? Field("envelope.json", $"a message arrived, but {unreadable} with Bench's envelope in it")
-                    : Field("subscribe", $"no event arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the system accepted: check {SubscribeFields(file.Transport)}, and that publish.http reaches the same {{stream}}"));
+                    : Field("subscribe", $"no event arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the system accepted: "
+                        + $"check {file.Transport.SubscribeFields(file.Subscribe)}, and that publish.http reaches the same {{stream}}"));
             }
         }
 
         if (file.Rtt is not null)
         {
             await CheckRttAsync(file, ct).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task CheckWebhookAsync(
-        TargetFile file, TemplateValues values, DeliveryAccounting accounting, Task arrived, string subscriber, Func<string, string, string> field, CancellationToken ct)
-    {
-        await using var receivers = await FileWebhookReceivers.StartAsync(file, accounting, TimeProvider.System, 1024 * 1024, ct).ConfigureAwait(false);
-        if (file.Subscribe.Register is { } register
-            && await FileWebhookFanOut.RegisterAsync(
-                register, values with { Receiver = receivers.UrlOf(subscriber), Secret = file.Subscribe.Secret ?? "" },
-                file.SecretValues, ct).ConfigureAwait(false) is { } refused)
-        {
-            throw new TargetFileException(field("subscribe.register", refused));
-        }
-
-        await using var publisher = new HttpEventPublisher(file.Publish, values.Stream, new Payloads(16), TimeProvider.System);
-        try
-        {
-            await publisher.PublishAsync(1, TimeProvider.System.GetTimestamp(), ct).ConfigureAwait(false);
-        }
-        catch (IterationFailedException e)
-        {
-            throw new TargetFileException(field("publish.http", e.Kind == "unreachable"
-                ? $"could not reach {Redacted(file, TemplateText.FillUrl(file.Publish.Url, values))}: {Reason(e.InnerException ?? e)}"
-                : $"the publish request was refused ({e.Kind})"));
-        }
-
-        var deadline = TimeProvider.System.GetTimestamp() + (long)(ArrivalTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
-        while (!arrived.IsCompleted && TimeProvider.System.GetTimestamp() < deadline && receivers.LastUnreadable is null && receivers.Rejected == 0)
-        {
-            await Task.Delay(20, ct).ConfigureAwait(false);
-        }
-
-        if (!arrived.IsCompleted)
-        {
-            throw new TargetFileException(
-                receivers.Rejected > 0 ? field("subscribe.secret", "a delivery arrived but failed signature verification: is it the secret the sender signs with?")
-                : receivers.LastUnreadable is { } unreadable ? field("envelope.json", $"a delivery arrived, but {unreadable} with Bench's envelope in it")
-                : field("subscribe", $"no delivery arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the sender accepted: check {(file.Subscribe.Register is null ? "subscribe.receiver" : "subscribe.register")}, and that publish.http reaches the same {{stream}}"));
         }
     }
 
@@ -137,20 +93,40 @@ public static class TargetPreflight
         }
     }
 
-    private static string SubscribeFields(TargetKind kind) => kind switch
-    {
-        TargetKind.SignalR => "subscribe.url, subscribe.method, subscribe.args and subscribe.event",
-        TargetKind.WebSocket => "subscribe.url and subscribe.message",
-        _ => "subscribe.url",
-    };
-
     /// <summary>A URL as an error line may show it: no user info or query, none of the file's secret values.</summary>
-    private static string Redacted(TargetFile file, string url) => UrlText.ForMessage(url, file.SecretValues);
+    internal static string Redacted(TargetFile file, string url) => UrlText.ForMessage(url, file.SecretValues);
 
-    private static string Reason(Exception e) => e switch
+    internal static string Reason(Exception e) => e switch
     {
         OperationCanceledException => $"no answer within {ArrivalTimeout.TotalSeconds:0} s",
         IterationFailedException f => f.Kind,
         _ => (e.InnerException?.Message ?? e.Message).Split('\n')[0],
     };
+}
+
+/// <summary>
+/// What a preflight gives a transport's binding to check a target file with: the file, the run's placeholder values
+/// (its own stream), the accounting of the one subscriber, and the task that completes when an event arrives there.
+/// </summary>
+public sealed record PreflightProbe(TargetFile File, TemplateValues Values, DeliveryAccounting Accounting, Task Arrived, string Subscriber)
+{
+    /// <summary>One line naming the file's field at fault, with none of its secret values.</summary>
+    public string Field(string field, string problem) => $"{File.Path}: {field}: {UrlText.Masked(problem, File.SecretValues)}";
+
+    /// <summary>Makes the system publish one event (<c>publish.http</c>); a refusal is one line naming that field.</summary>
+    public async Task PublishOnceAsync(CancellationToken ct)
+    {
+        await using var publisher = new HttpEventPublisher(File.Publish, Values.Stream, new Payloads(16), TimeProvider.System);
+        try
+        {
+            await publisher.PublishAsync(1, TimeProvider.System.GetTimestamp(), ct).ConfigureAwait(false);
+        }
+        catch (IterationFailedException e)
+        {
+            throw new TargetFileException(Field("publish.http", e.Kind == "unreachable"
+                ? $"could not reach {TargetPreflight.Redacted(File, TemplateText.FillUrl(File.Publish.Url, Values))}: "
+                    + TargetPreflight.Reason(e.InnerException ?? e)
+                : $"the publish request was refused ({e.Kind})"));
+        }
+    }
 }

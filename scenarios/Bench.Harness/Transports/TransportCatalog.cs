@@ -1,3 +1,4 @@
+using Bench.Harness.TargetFiles;
 using Bench.Harness.Transports.SignalR;
 using Bench.Harness.Transports.Sse;
 using Bench.Harness.Transports.Webhook;
@@ -14,6 +15,13 @@ public static class TransportCatalog
     public static readonly ITransport Webhook = new WebhookTransport();
 
     public static readonly IReadOnlyList<ITransport> All = [WebSocket, SignalR, Sse, Webhook];
+
+    /// <summary>
+    /// What a target file's <c>transport</c> field can name: each transport's binding (in its folder), in the order the
+    /// field's errors and docs/targets.md list them. A transport a target file cannot name has none.
+    /// </summary>
+    public static readonly IReadOnlyList<ITargetFileBinding> FileBindings =
+        [new WebSocketFileBinding(), new SseFileBinding(), new SignalRFileBinding(), new WebhookFileBinding()];
 
     /// <summary>The transport ratios are shown against unless <c>--reference</c> names another.</summary>
     public static ITransport DefaultReference => WebSocket;

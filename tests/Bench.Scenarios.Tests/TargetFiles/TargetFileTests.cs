@@ -66,7 +66,7 @@ public sealed class TargetFileTests : IDisposable
 
         var file = TargetFile.Load(path);
 
-        Assert.Equal(("target", TargetKind.Sse), (file.Name, file.Transport));
+        Assert.Equal(("target", "sse"), (file.Name, file.Transport.Name));
         Assert.Equal("Bearer s3cret", file.Publish.Headers["Authorization"]);
         Assert.Equal("{event}", file.Publish.Body);
         Assert.Equal(["127.0.0.1", "[::1]"], file.Hosts);

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Bench.Harness.Clients;
-using Bench.Harness.Transports.SignalR;
+using Bench.Harness.TargetFiles;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace Bench.Harness.TargetFiles;
+namespace Bench.Harness.Transports.SignalR;
 
 /// <summary>
 /// A SignalR client of a target file's hub: it connects (negotiate, then WebSockets), invokes
@@ -16,7 +16,7 @@ namespace Bench.Harness.TargetFiles;
 internal sealed class FileSignalRSubscriber(
     HubConnection connection, SubscribeSpec spec, TemplateValues values, EnvelopePath envelope, string stream, Func<TimeSpan>? processing,
     SignalRBackoff backoff, DisconnectLog log)
-    : IStreamSubscriber
+    : IStreamSubscriber, IUnreadableMessages
 {
     private long lastSeq;
 

@@ -1,12 +1,13 @@
 using System.Net;
 using Bench.Harness.Clients;
+using Bench.Harness.TargetFiles;
 using Bench.Targets.Receiver;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Bench.Harness.TargetFiles;
+namespace Bench.Harness.Transports.Webhook;
 
 /// <summary>
 /// Bench's webhook receivers for a target file's sender, on loopback: <c>POST /bench/{subscriber}</c>, one endpoint

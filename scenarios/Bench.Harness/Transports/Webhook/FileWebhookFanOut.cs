@@ -3,10 +3,10 @@ using System.Text;
 using Bench.Harness.Clients;
 using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Push;
+using Bench.Harness.TargetFiles;
 using Bench.Harness.Targets;
-using Bench.Harness.Transports;
 
-namespace Bench.Harness.TargetFiles;
+namespace Bench.Harness.Transports.Webhook;
 
 /// <summary>
 /// A push run against a target file's webhook sender: Bench's receivers on loopback, one endpoint per subscriber
