@@ -69,26 +69,10 @@ public sealed class DamagedInputTests : IDisposable
     public void A_randomly_damaged_target_file_loads_or_is_refused_naming_why(int seed)
     {
         var random = new Random(seed);
-        var text = File.ReadAllText(TargetSeeds[random.Next(TargetSeeds.Length)]).ToCharArray().ToList();
-        for (var i = random.Next(1, 4); i > 0 && text.Count > 0; i--)
-        {
-            var at = random.Next(text.Count);
-            switch (random.Next(3))
-            {
-                case 0:
-                    text[at] = Alphabet[random.Next(Alphabet.Length)];
-                    break;
-                case 1:
-                    text.RemoveRange(at, Math.Min(random.Next(1, 30), text.Count - at));
-                    break;
-                default:
-                    text.InsertRange(at, text.Skip(random.Next(text.Count)).Take(random.Next(1, 30)).ToList());
-                    break;
-            }
-        }
+        var text = TextDamage.Apply(File.ReadAllText(TargetSeeds[random.Next(TargetSeeds.Length)]), random, Alphabet);
 
         var file = Path.Combine(dir, $"target-{seed}.yaml");
-        File.WriteAllText(file, new string([.. text]));
+        File.WriteAllText(file, text);
         try
         {
             _ = TargetFile.Load(file);

@@ -103,7 +103,7 @@ public sealed class HostileFileFuzzTests : IDisposable
         for (var round = 0; round < Rounds; round++)
         {
             var random = new Random(unchecked((seed * 7919) + round));
-            var text = random.Next(3) == 0 ? DamageText(valid, random) : DamageStructure(valid, random);
+            var text = random.Next(3) == 0 ? TextDamage.Apply(valid, random, Alphabet) : DamageStructure(valid, random);
             var file = Path.Combine(dir, name);
             File.WriteAllText(file, text);
             GC.Collect();
@@ -126,29 +126,6 @@ public sealed class HostileFileFuzzTests : IDisposable
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.True(allocated < MemoryBudget, $"seed {seed} round {round}: {allocated / (1024 * 1024)} MiB allocated");
         }
-    }
-
-    private static string DamageText(string valid, Random random)
-    {
-        var text = valid.ToCharArray().ToList();
-        for (var i = random.Next(1, 4); i > 0 && text.Count > 0; i--)
-        {
-            var at = random.Next(text.Count);
-            switch (random.Next(3))
-            {
-                case 0:
-                    text[at] = Alphabet[random.Next(Alphabet.Length)];
-                    break;
-                case 1:
-                    text.RemoveRange(at, Math.Min(random.Next(1, 30), text.Count - at));
-                    break;
-                default:
-                    text.InsertRange(at, text.Skip(random.Next(text.Count)).Take(random.Next(1, 30)).ToList());
-                    break;
-            }
-        }
-
-        return new string([.. text]);
     }
 
     /// <summary>One value somewhere in the document (JSON) or one line (YAML, XML, text) replaced by a hostile shape.</summary>

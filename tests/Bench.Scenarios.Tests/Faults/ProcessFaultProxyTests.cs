@@ -4,6 +4,8 @@ using Bench.Harness.Scenarios.Faults;
 using Bench.Scenarios.Tests.EndToEnd;
 using Bench.Targets.Faults;
 
+using Bench.Targets.Tests.Faults;
+
 namespace Bench.Scenarios.Tests.Faults;
 
 /// <summary>
@@ -14,22 +16,18 @@ namespace Bench.Scenarios.Tests.Faults;
 public sealed class ProcessFaultProxyTests : IAsyncLifetime
 {
     private static readonly TimeSpan Ready = TimeSpan.FromSeconds(30);
-    private readonly TcpListener echo = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stop = new();
+    private readonly TcpEchoServer echo = new();
     private ProcessFaultProxy proxy = null!;
 
     public async Task InitializeAsync()
     {
-        echo.Start();
-        _ = EchoLoopAsync();
-        proxy = await ProcessFaultProxy.StartAsync((IPEndPoint)echo.LocalEndpoint, 4, Ready, CancellationToken.None);
+        proxy = await ProcessFaultProxy.StartAsync(echo.Endpoint, 4, Ready, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
-        await stop.CancelAsync();
         await proxy.DisposeAsync();
-        echo.Stop();
+        await echo.DisposeAsync();
     }
 
     [Fact]
@@ -153,7 +151,7 @@ public sealed class ProcessFaultProxyTests : IAsyncLifetime
         var limit = Bench.Harness.Scenarios.Connections.ConnectionsScenario.OpenFileLimit();
         Assert.NotNull(limit);
         var subscribers = ProcessFaultProxy.SubscribersPerProcess(limit) + 1;
-        await using var shared = await ProcessFaultProxy.StartAsync((IPEndPoint)echo.LocalEndpoint, subscribers, Ready, CancellationToken.None);
+        await using var shared = await ProcessFaultProxy.StartAsync(echo.Endpoint, subscribers, Ready, CancellationToken.None);
         Assert.Equal(2, shared.Processes);
         Assert.NotEqual(shared.PortFor(0), shared.PortFor(1));
         Assert.Equal(shared.PortFor(0), shared.PortFor(shared.Processes));
@@ -229,43 +227,6 @@ public sealed class ProcessFaultProxyTests : IAsyncLifetime
         for (var i = 0; i < 100 && !await condition(); i++)
         {
             await Task.Delay(20);
-        }
-    }
-
-    private async Task EchoLoopAsync()
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            TcpClient c;
-            try
-            {
-                c = await echo.AcceptTcpClientAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                using (c)
-                {
-                    var s = c.GetStream();
-                    var buffer = new byte[4096];
-                    try
-                    {
-                        int n;
-                        while ((n = await s.ReadAsync(buffer, stop.Token)) > 0)
-                        {
-                            await s.WriteAsync(buffer.AsMemory(0, n), stop.Token);
-                        }
-                    }
-                    catch (Exception e) when (e is IOException or OperationCanceledException)
-                    {
-                        // The client went away or was reset.
-                    }
-                }
-            });
         }
     }
 }

@@ -8,62 +8,19 @@ namespace Bench.Targets.Tests.Faults;
 /// <summary>Each toxic on a real socket pair: a TCP echo server behind the proxy, a client in front of it.</summary>
 public sealed class FaultProxyTests : IAsyncLifetime
 {
-    private readonly TcpListener echo = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stop = new();
+    private readonly TcpEchoServer echo = new();
     private FaultProxy proxy = null!;
-    private long echoedBytes;
 
     public Task InitializeAsync()
     {
-        echo.Start();
-        _ = EchoLoopAsync();
-        proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), (IPEndPoint)echo.LocalEndpoint);
+        proxy = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), echo.Endpoint);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        await stop.CancelAsync();
         await proxy.DisposeAsync();
-        echo.Stop();
-    }
-
-    private async Task EchoLoopAsync()
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            TcpClient c;
-            try
-            {
-                c = await echo.AcceptTcpClientAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                using (c)
-                {
-                    var s = c.GetStream();
-                    var buffer = new byte[65536];
-                    try
-                    {
-                        int n;
-                        while ((n = await s.ReadAsync(buffer, stop.Token)) > 0)
-                        {
-                            Interlocked.Add(ref echoedBytes, n);
-                            await s.WriteAsync(buffer.AsMemory(0, n), stop.Token);
-                        }
-                    }
-                    catch (Exception e) when (e is IOException or OperationCanceledException)
-                    {
-                        // The client went away or was reset: the test is about what the client sees.
-                    }
-                }
-            });
-        }
+        await echo.DisposeAsync();
     }
 
     private async Task<Socket> ConnectAsync()
@@ -125,7 +82,7 @@ public sealed class FaultProxyTests : IAsyncLifetime
     {
         // Fake time: the downstream delay cannot pass until the test moves the clock.
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        await using var slow = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), (IPEndPoint)echo.LocalEndpoint, clock);
+        await using var slow = FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), echo.Endpoint, clock);
         slow.Toxics = new Toxics { Latency = TimeSpan.FromSeconds(1), LatencyDirection = ToxicDirection.Downstream };
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await s.ConnectAsync(slow.Endpoint);
@@ -133,13 +90,13 @@ public sealed class FaultProxyTests : IAsyncLifetime
         await s.SendAsync(new byte[] { 7, 7, 7 });
         var buffer = new byte[3];
         var back = s.ReceiveAsync(buffer, SocketFlags.None);
-        for (var i = 0; i < 500 && Interlocked.Read(ref echoedBytes) < 3; i++)
+        for (var i = 0; i < 500 && echo.EchoedBytes < 3; i++)
         {
             await Task.Delay(10);
         }
 
         // Upstream was not delayed: the server has the bytes and echoed them; the echo waits downstream.
-        Assert.Equal(3, Interlocked.Read(ref echoedBytes));
+        Assert.Equal(3, echo.EchoedBytes);
         await Task.Delay(100);
         Assert.False(back.IsCompleted);
 
