@@ -16,6 +16,8 @@ public sealed record InterleavedInfo(int TargetLaunches, int RoundsPerLaunch, do
 /// percentiles (µs, from each request's or event's intended time), exact counts, and the target's CPU over it in µs —
 /// from the threads' scheduler time (ns) when <c>cpuExact</c>, else from the 10 ms process counter. <c>histogram</c>
 /// is the block's latency histogram (full-rate blocks), which the intervals pool when they resample blocks.
+/// <c>late</c> (push; omitted when 0): deliveries that had not arrived when the block ended (every event arrived, or its
+/// drain limit passed) but arrived before the launch ended; they count in <c>delivered</c>, not <c>lost</c>.
 /// </summary>
 public sealed record BlockFigures(
     int Launch,
@@ -37,4 +39,8 @@ public sealed record BlockFigures(
 {
     public const string Full = "full";
     public const string Half = "half";
+
+    /// <summary>Deliveries that came after the block's drain limit, before the launch ended (counted delivered).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long Late { get; init; }
 }

@@ -40,6 +40,13 @@ internal abstract class BlockSide : IAsyncDisposable
     /// <summary>The delivery guarantee of this side's setup, where the transport states one.</summary>
     public virtual string? Guarantee => null;
 
+    /// <summary>
+    /// At the end of a launch, for each block it recorded (in order): how many of the deliveries it counted lost have
+    /// arrived since, after one more wait of at most <paramref name="limit"/>. Empty where a block cannot be late (rtt).
+    /// </summary>
+    public virtual Task<IReadOnlyList<long>> LateArrivalsAsync(TimeSpan limit, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<long>>([]);
+
     /// <summary>Whether the last block's target CPU came from the threads' scheduler time (else the 10 ms counter).</summary>
     protected bool LastCpuExact { get; private set; }
 
@@ -179,6 +186,7 @@ internal sealed class PushBlockSide : BlockSide
     private readonly IEventPublisher publisher;
     private readonly DeliveryAccounting accounting;
     private readonly DeliveryWire wire;
+    private readonly List<(SequenceSet Events, long Lost)> recorded = [];
     private long nextNumber = 1;
     private long duplicatedBefore;
 
@@ -275,7 +283,7 @@ internal sealed class PushBlockSide : BlockSide
         }
 
         var cpuUs = CpuUsBetween(cpu, coarse, record);
-        var lost = accounting.Trackers.Sum(t => block.Count - t.Seen().CountCommon(block));
+        var lost = BlockLosses.Missing(block, accounting);
         var duplicated = accounting.Trackers.Sum(t => t.Snapshot().Duplicated);
         var newDuplicates = duplicated - duplicatedBefore;
         duplicatedBefore = duplicated;
@@ -284,9 +292,33 @@ internal sealed class PushBlockSide : BlockSide
         // Delivered from the event sets, not the recorder: an arrival that races the switch of recorders between blocks
         // (seen once in CI) would otherwise count in the next block.
         var delivered = (block.Count * accounting.Trackers.Count) - lost + newDuplicates;
+        if (record)
+        {
+            recorded.Add((block, lost));
+        }
+
         return Keep(side, pair, position, deliveries, sent, delivered, lost, newDuplicates, deliveries.Errors + publishes.Errors, cpuUs, length, record)
             with
         { ScheduleLag = run.ScheduleLagUs, Dropped = run.Dropped };
+    }
+
+    /// <summary>
+    /// A delivery that missed its block's drain limit (a loaded machine, a reconnecting subscriber) is late, not lost, if
+    /// it arrives before the launch ends: one more wait for every recorded block's events, then each block's losses again.
+    /// </summary>
+    public override async Task<IReadOnlyList<long>> LateArrivalsAsync(TimeSpan limit, CancellationToken ct)
+    {
+        var missing = recorded.Where(r => r.Lost > 0).ToList();
+        var clock = Context.Clock;
+        var deadline = clock.GetTimestamp() + (long)(limit.TotalSeconds * clock.TimestampFrequency);
+        while (missing.Any(r => !accounting.AllArrived(r.Events)) && clock.GetTimestamp() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct).ConfigureAwait(false);
+        }
+
+        var late = BlockLosses.Late(recorded, accounting);
+        recorded.Clear();
+        return late;
     }
 
     public override async ValueTask DisposeAsync()
