@@ -104,9 +104,14 @@ internal static class VerdictSection
         var largest = spreads.MaxBy(x => x.ChangePercent)!;
         var median = spreads.Select(x => x.ChangePercent).Order().ElementAt(spreads.Count / 2);
         return text + string.Create(Inv,
-            $"; between this run's launches, a transport's ratio to {run.Reference ?? "websocket"} moved by {median:0} % (median of {spreads.Count}) and at most {largest.ChangePercent:0} % ")
+            $"; between this run's launches, a transport's ratio to {run.Reference ?? "websocket"} moved by {Move(median)} (median of {spreads.Count})")
+            + $" and at most by {Move(largest.ChangePercent)} "
             + $"({largest.Scenario} {largest.Figure}, {largest.Transport}: {string.Join(" → ", largest.Ratios.Select(Formats.Ratio))})";
     }
+
+    /// <summary>A move between launches: in percent up to 100 %, beyond that as a factor (×3.4, not 240 %).</summary>
+    private static string Move(double percent) =>
+        percent < 100 ? string.Create(Inv, $"{percent:0} %") : "a factor of " + Formats.Ratio(1 + (percent / 100)).TrimEnd('×');
 
     private static string Range(double low, double high) => Formats.Ratio(low).TrimEnd('×') + "–" + Formats.Ratio(high);
 }
