@@ -46,7 +46,26 @@ public static partial class ResultsValidator
     };
 
     /// <summary>The first problem found, as "path: what is wrong", or null when the results may be rendered.</summary>
-    public static string? Problem(object results, string root = "results") => Walk(results, root, depth: 0);
+    public static string? Problem(object results, string root = "results") => Walk(results, root, depth: 0) ?? Thresholds(results, root);
+
+    /// <summary>A stored threshold must read as one did when the run checked it.</summary>
+    private static string? Thresholds(object results, string root)
+    {
+        var stored = (results as Model.RunResults)?.Thresholds ?? [];
+        for (var i = 0; i < stored.Count; i++)
+        {
+            try
+            {
+                Bench.Reports.Thresholds.Threshold.Parse(stored[i], scenarios: null);
+            }
+            catch (FormatException e)
+            {
+                return $"{root}.thresholds[{i}]: {e.Message}";
+            }
+        }
+
+        return null;
+    }
 
     private static string? Walk(object? value, string path, int depth)
     {

@@ -11,6 +11,7 @@ internal static class ReportSections
 {
     public static readonly IReadOnlyList<IReportSection> All =
     [
+        new ThresholdsSection(),
         new Verdict(),
         new Claims(),
         new Validity(),

@@ -24,6 +24,13 @@ public sealed record RunResults
 
     public List<ScenarioResult> Results { get; init; } = [];
 
+    /// <summary>
+    /// The run's thresholds as given (<c>push.p99 &lt; 50ms</c>), held against its cases when the report is rendered;
+    /// null or empty when it had none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Thresholds { get; init; }
+
     /// <summary>The transport the report's ratios are against (<c>--reference</c>); null in files written before it existed (websocket).</summary>
     public string? Reference { get; init; }
 
