@@ -14,7 +14,9 @@ public sealed record RunResults
 
     public required string Profile { get; init; }
 
-    /// <summary><c>running</c>, <c>complete</c>, <c>cancelled</c> or <c>failed</c>.</summary>
+    /// <summary>
+    /// <c>running</c>, <c>complete</c>, <c>cancelled</c>, <c>stopped</c> (a threshold marked abort-on-fail) or <c>failed</c>.
+    /// </summary>
     public string Status { get; init; } = "running";
 
     /// <summary>Why the run stopped early, when it did.</summary>

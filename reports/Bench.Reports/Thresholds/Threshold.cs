@@ -20,7 +20,8 @@ public enum ThresholdOperator
 /// (each transport and variant) is held to it. With <see cref="AbortOnFail"/> (<c>push.lost == 0, abort-on-fail</c>)
 /// the run stops after the first case that fails it.
 /// </summary>
-public sealed partial record Threshold(string Text, string Scenario, ThresholdMetric Metric, ThresholdOperator Operator, double Limit, bool AbortOnFail)
+public sealed partial record Threshold(
+    string Text, string Scenario, ThresholdMetric Metric, ThresholdOperator Operator, double Limit, bool AbortOnFail)
 {
     /// <summary>Whether <paramref name="value"/> holds; a value not measured never does.</summary>
     public bool Holds(double value) => !double.IsNaN(value) && Operator switch
@@ -64,9 +65,10 @@ public sealed partial record Threshold(string Text, string Scenario, ThresholdMe
             "==" => ThresholdOperator.Equal,
             _ => ThresholdOperator.NotEqual,
         };
-        if (!double.TryParse(m.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+        var given = m.Groups["value"].Value;
+        if (!double.TryParse(given, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
         {
-            throw Wrong(text, $"'{m.Groups["value"].Value}' is not a number");
+            throw Wrong(text, $"'{given}' is not a number");
         }
 
         var limit = InMetricUnit(text, metric, number, m.Groups["unit"].Value);

@@ -42,5 +42,6 @@ public sealed record ThresholdMetric(string Name, ThresholdKind Kind, string Des
         _ => value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " MiB",
     };
 
-    private static string Micro(double us) => us.ToString(us < 10 ? "0.00" : "0.0", System.Globalization.CultureInfo.InvariantCulture) + " µs";
+    private static string Micro(double us) =>
+        us.ToString(us < 10 ? "0.00" : "0.0", System.Globalization.CultureInfo.InvariantCulture) + " µs";
 }

@@ -25,7 +25,8 @@ public static class ThresholdMetrics
         {
             Interval = r => MarginalCost.Of(r) is { Low: { } low, High: { } high } ? (low, high) : null,
         },
-        new("target_cpu", ThresholdKind.Percent, "the target's CPU over the measured time, in % of one core", MetricCatalog.TargetCpu.Value),
+        new("target_cpu", ThresholdKind.Percent, "the target's CPU over the measured time, in % of one core",
+            MetricCatalog.TargetCpu.Value),
         new("target_rss", ThresholdKind.MiB, "the target's peak resident memory", MetricCatalog.TargetRss.Value),
         new("max_rate", ThresholdKind.Rate, "saturation: the highest rate held within the latency SLO",
             r => r.Saturation?.MaxSustainablePerSec ?? double.NaN),
@@ -46,7 +47,8 @@ public static class ThresholdMetrics
         };
 
     private static ThresholdMetric Count(string name, string description, Metric metric) =>
-        new(name, ThresholdKind.Count, description, r => r.Resilience is not null && name == "lost" ? MetricCatalog.FaultLost.Value(r) : metric.Value(r));
+        new(name, ThresholdKind.Count, description,
+            r => r.Resilience is not null && name == "lost" ? MetricCatalog.FaultLost.Value(r) : metric.Value(r));
 
     /// <summary>A resilience time (stored in ms) in µs, as every duration of a threshold is.</summary>
     private static double Ms(Metric metric, ScenarioResult r) => metric.Value(r) * 1000;

@@ -7,7 +7,8 @@ namespace Bench.Reports.Thresholds;
 /// measurement), and whether it held. <see cref="Case"/> is null when no case of the scenario ran: the threshold then fails
 /// (a rule about something not measured is not met).
 /// </summary>
-public sealed record ThresholdOutcome(Threshold Threshold, ScenarioResult? Case, double Value, (double Low, double High)? Interval, bool Held)
+public sealed record ThresholdOutcome(
+    Threshold Threshold, ScenarioResult? Case, double Value, (double Low, double High)? Interval, bool Held)
 {
     /// <summary>The case's name as the report writes it (<c>push/websocket</c>, <c>push/sse/resume</c>).</summary>
     public string CaseName => Case is null

@@ -34,15 +34,17 @@ public static class ThresholdOutput
         var table = new MarkdownTable("threshold", "case", "value", "95 % interval", "result");
         foreach (var o in outcomes)
         {
-            table.Row(MarkdownText.Code(o.Threshold.Describe()), MarkdownText.Escape(o.CaseName), o.Threshold.Metric.Format(o.Value),
-                o.Interval is var (low, high) ? o.Threshold.Metric.Format(low) + " – " + o.Threshold.Metric.Format(high) : "–", Result(o));
+            var metric = o.Threshold.Metric;
+            var interval = o.Interval is var (low, high) ? metric.Format(low) + " – " + metric.Format(high) : "–";
+            table.Row(
+                MarkdownText.Code(o.Threshold.Describe()), MarkdownText.Escape(o.CaseName), metric.Format(o.Value), interval, Result(o));
         }
 
         table.WriteTo(sb);
         if (outcomes.Any(o => o.Uncertain))
         {
-            sb.AppendLine("A result marked *interval crosses the limit* held or failed on the measured value, but its 95 % interval reaches the other"
-                + " side: another launch could come out the other way.");
+            sb.AppendLine("A result marked *interval crosses the limit* held or failed on the measured value, but its 95 % interval"
+                + " reaches the other side: another launch could come out the other way.");
             sb.AppendLine();
         }
 
@@ -64,7 +66,8 @@ public static class ThresholdOutput
             var what = $"{o.CaseName}: {o.Threshold.Metric.Name} = {o.Threshold.Metric.Format(o.Value)}";
             element.Add(o.Held
                 ? new XElement("system-out", "held: " + what)
-                : new XElement("failure", new XAttribute("message", $"failed: {what}, not {o.Threshold.Describe()}"), new XAttribute("type", "threshold")));
+                : new XElement("failure", new XAttribute("message", $"failed: {what}, not {o.Threshold.Describe()}"),
+                    new XAttribute("type", "threshold")));
             return element;
         }).ToList();
         var suite = new XElement("testsuite",
@@ -74,7 +77,8 @@ public static class ThresholdOutput
             new XAttribute("errors", "0"),
             new XAttribute("skipped", "0"),
             cases);
-        return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite)).ToString().ReplaceLineEndings("\n") + "\n";
+        var document = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
+        return document.ToString().ReplaceLineEndings("\n") + "\n";
     }
 
     private static string Result(ThresholdOutcome o)

@@ -103,6 +103,9 @@ public sealed record RunPlan
     /// <summary>How long a target may take to print its ready line. The default is 20 seconds.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Absolute pass/fail rules (<c>--threshold</c>): the run exits 1 when a case fails one.</summary>
+    public IReadOnlyList<Bench.Reports.Thresholds.Threshold> Thresholds { get; init; } = [];
+
     public string CommandLine { get; init; } = "";
 
     /// <summary>Where live metrics are pushed over OTLP (<c>--otlp-endpoint</c>); null for nowhere.</summary>

@@ -32,6 +32,7 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             Environment = EnvironmentProbe.Describe(plan.CommandLine),
             Reference = plan.Reference.Name,
             Suite = plan.Suite,
+            Thresholds = plan.Thresholds.Count > 0 ? [.. plan.Thresholds.Select(t => t.Text)] : null,
         };
         ResultsJson.Write(run, resultsPath);
         progress.Message($"Bench run {runId} ({plan.Profile.Name} profile) -> {directory}");
@@ -121,6 +122,7 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                         run.Results.AddRange(launches.Select(l => total > 1 ? LaunchMerge.Merge(l.Runs) : l.Runs[0]));
                         ResultsJson.Write(run, resultsPath);
                         progress.Message(Summary(result));
+                        ThresholdCheck.AfterCase(plan.Thresholds, result);
                         ct.ThrowIfCancellationRequested();
                     }
                 }
@@ -136,6 +138,8 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         }
 
         await output.WriteLineAsync($"Report:  {Path.GetFullPath(report)}").ConfigureAwait(false);
+        var held = plan.Thresholds.Count == 0 || exitCode is not (ExitCodes.Ok or ExitCodes.Regression)
+            || ThresholdCheck.Judge(plan.Thresholds, run, directory, output);
         if (exitCode != ExitCodes.Ok)
         {
             return exitCode;
@@ -150,13 +154,14 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
 
         if (plan.Baseline is not { } baseline)
         {
-            return exitCode;
+            return held ? exitCode : ExitCodes.Regression;
         }
 
         var gated = Gate.GateRun.Judge(baseline, plan.BaselineName, run, directory, plan.Gate, output, progress.Message);
         if (gated != ExitCodes.Regression || plan.Confirm == 0)
         {
-            return gated;
+            // A failed threshold fails the run whatever the gate says; a gate that could not judge still says so.
+            return held || gated is ExitCodes.Usage or ExitCodes.RunFailed ? gated : ExitCodes.Regression;
         }
 
         // A launch-to-launch fluke can look like a regression; a real one holds when more launches are added.
@@ -180,6 +185,12 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                 await body().ConfigureAwait(false);
                 run = run with { Status = "complete" };
                 return ExitCodes.Ok;
+            }
+            catch (ThresholdAbortException e)
+            {
+                progress.Message($"stopped: {e.Message}");
+                run = run with { Status = "stopped", StatusMessage = e.Message };
+                return ExitCodes.Regression;
             }
             catch (TargetFailedException e)
             {
