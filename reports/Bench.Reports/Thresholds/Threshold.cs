@@ -17,12 +17,17 @@ public enum ThresholdOperator
 /// <summary>
 /// An absolute pass/fail rule on one metric of one scenario, in the spirit of k6's thresholds:
 /// <c>push.p99 &lt; 50ms</c>, <c>push.lost == 0</c>, <c>saturation.max_rate &gt; 5000/s</c>. Every case of the scenario
-/// (each transport and variant) is held to it. With <see cref="AbortOnFail"/> (<c>push.lost == 0, abort-on-fail</c>)
+/// (each transport and variant) is held to it, or with a transport or target named first (<c>websocket: push.p99 &lt; 2ms</c>,
+/// as a target file's <c>thresholds:</c> are stored) only that one's cases. With <see cref="AbortOnFail"/>
+/// (<c>push.lost == 0, abort-on-fail</c>)
 /// the run stops after the first case that fails it.
 /// </summary>
 public sealed partial record Threshold(
     string Text, string Scenario, ThresholdMetric Metric, ThresholdOperator Operator, double Limit, bool AbortOnFail)
 {
+    /// <summary>The transport or target whose cases alone are held to it; null: every case of the scenario.</summary>
+    public string? Transport { get; init; }
+
     /// <summary>Whether <paramref name="value"/> holds; a value not measured never does.</summary>
     public bool Holds(double value) => !double.IsNaN(value) && Operator switch
     {
@@ -44,7 +49,7 @@ public sealed partial record Threshold(
         var m = Expression().Match(text);
         if (!m.Success)
         {
-            throw Wrong(text, "expected <scenario>.<metric> <op> <value>[unit][, abort-on-fail], e.g. 'push.p99 < 50ms'");
+            throw Wrong(text, "expected [<transport>:] <scenario>.<metric> <op> <value>[unit][, abort-on-fail], e.g. 'push.p99 < 50ms'");
         }
 
         var scenario = m.Groups["scenario"].Value;
@@ -72,11 +77,15 @@ public sealed partial record Threshold(
         }
 
         var limit = InMetricUnit(text, metric, number, m.Groups["unit"].Value);
-        return new Threshold(text.Trim(), scenario, metric, op, limit, m.Groups["abort"].Success);
+        return new Threshold(text.Trim(), scenario, metric, op, limit, m.Groups["abort"].Success)
+        {
+            Transport = m.Groups["transport"].Success ? m.Groups["transport"].Value : null,
+        };
     }
 
     /// <summary>The expression with its limit as the report shows values (<c>push.p99 &lt; 50.0 ms</c>).</summary>
-    public string Describe() => $"{Scenario}.{Metric.Name} {Symbol(Operator)} {Metric.Format(Limit)}";
+    public string Describe() =>
+        (Transport is null ? "" : Transport + ": ") + $"{Scenario}.{Metric.Name} {Symbol(Operator)} {Metric.Format(Limit)}";
 
     public static string Symbol(ThresholdOperator op) => op switch
     {
@@ -105,7 +114,8 @@ public sealed partial record Threshold(
 
     private static FormatException Wrong(string text, string why) => new($"threshold '{text}': {why}");
 
-    private const string Pattern = @"^\s*(?<scenario>[a-z]+)\.(?<metric>[a-z0-9_]+)\s*(?<op><=|>=|==|!=|<|>)\s*"
+    private const string Pattern = @"^\s*(?:(?<transport>[A-Za-z0-9][A-Za-z0-9._-]*)\s*:\s*)?"
+        + @"(?<scenario>[a-z]+)\.(?<metric>[a-z0-9_]+)\s*(?<op><=|>=|==|!=|<|>)\s*"
         + @"(?<value>[-+0-9.eE]+)\s*(?<unit>us|µs|ms|s|/s|%|MiB)?\s*(?<abort>,\s*abort-on-fail)?\s*$";
 
     [GeneratedRegex(Pattern)]

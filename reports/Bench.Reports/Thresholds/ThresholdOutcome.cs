@@ -12,7 +12,7 @@ public sealed record ThresholdOutcome(
 {
     /// <summary>The case's name as the report writes it (<c>push/websocket</c>, <c>push/sse/resume</c>).</summary>
     public string CaseName => Case is null
-        ? Threshold.Scenario + " (did not run)"
+        ? (Threshold.Transport is null ? Threshold.Scenario : $"{Threshold.Scenario}/{Threshold.Transport}") + " (did not run)"
         : Case.Variant == "default" ? $"{Case.Scenario}/{Case.Transport}" : $"{Case.Scenario}/{Case.Transport}/{Case.Variant}";
 
     /// <summary>True when the interval reaches across the limit: another launch could come out the other way.</summary>
@@ -24,7 +24,8 @@ public sealed record ThresholdOutcome(
         var outcomes = new List<ThresholdOutcome>();
         foreach (var t in thresholds)
         {
-            var cases = results.Where(r => r.Scenario == t.Scenario && r.IsMeasured).ToList();
+            var cases = results
+                .Where(r => r.Scenario == t.Scenario && r.IsMeasured && (t.Transport is null || r.Transport == t.Transport)).ToList();
             if (cases.Count == 0)
             {
                 outcomes.Add(new ThresholdOutcome(t, null, double.NaN, null, false));

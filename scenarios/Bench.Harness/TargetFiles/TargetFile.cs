@@ -94,7 +94,35 @@ public sealed partial record TargetFile(
         return new TargetFile(path, name, transport, publish, subscribe, envelope, rtt, model.Process?.Pid)
         {
             SecretValues = [.. v.SecretValues.Distinct()],
+            Thresholds = ReadThresholds(v, name, model.Thresholds ?? []),
         };
+    }
+
+    /// <summary>The file's thresholds, each held to this target's cases alone (stored as <c>name: expression</c>).</summary>
+    public IReadOnlyList<Bench.Reports.Thresholds.Threshold> Thresholds { get; init; } = [];
+
+    private static List<Bench.Reports.Thresholds.Threshold> ReadThresholds(TargetFileFields v, string name, List<string> given)
+    {
+        var scenarios = Scenarios.ScenarioCatalog.All.Select(s => s.Name).ToList();
+        var thresholds = new List<Bench.Reports.Thresholds.Threshold>();
+        for (var i = 0; i < given.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(given[i]))
+            {
+                throw v.Fail($"thresholds[{i}]", "empty; write an expression such as 'push.p99 < 50ms'");
+            }
+
+            try
+            {
+                thresholds.Add(Bench.Reports.Thresholds.Threshold.Parse($"{name}: {given[i]}", scenarios));
+            }
+            catch (FormatException e)
+            {
+                throw v.Fail($"thresholds[{i}]", e.Message.Replace($"'{name}: ", "'", StringComparison.Ordinal));
+            }
+        }
+
+        return thresholds;
     }
 
     [GeneratedRegex(@"Property '([^']+)' not found on type")]

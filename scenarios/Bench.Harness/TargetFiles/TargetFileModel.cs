@@ -19,6 +19,9 @@ public sealed class TargetFileModel
     public RttModel? Rtt { get; set; }
 
     public ProcessModel? Process { get; set; }
+
+    /// <summary>Thresholds on this target's cases (<c>push.p99 &lt; 50ms</c>), as <c>--threshold</c> takes them.</summary>
+    public List<string>? Thresholds { get; set; }
 }
 
 public sealed class HttpRequestModel

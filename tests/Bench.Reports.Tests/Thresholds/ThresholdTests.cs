@@ -26,14 +26,14 @@ public sealed class ThresholdTests
     }
 
     [Theory]
-    [InlineData("push p99 < 50ms", "expected <scenario>.<metric> <op> <value>")]
+    [InlineData("push p99 < 50ms", "expected [<transport>:] <scenario>.<metric> <op> <value>")]
     [InlineData("pish.p99 < 50ms", "unknown scenario 'pish'")]
     [InlineData("push.p98 < 50ms", "unknown metric 'p98'")]
     [InlineData("push.p99 < 50", "p99 takes us, ms or s, and none was given")]
     [InlineData("push.p99 < 50/s", "p99 takes us, ms or s, not '/s'")]
     [InlineData("push.lost == 0ms", "lost takes no unit, not 'ms'")]
     [InlineData("push.p99 < 1e999ms", "'1e999' is not a number")]
-    [InlineData("push.p99 =< 5ms", "expected <scenario>.<metric>")]
+    [InlineData("push.p99 =< 5ms", "expected [<transport>:] <scenario>.<metric>")]
     public void A_wrong_expression_is_one_line_naming_it(string text, string why)
     {
         var e = Assert.Throws<FormatException>(() => Threshold.Parse(text, Scenarios));
@@ -65,6 +65,20 @@ public sealed class ThresholdTests
         var none = Assert.Single(absent);
         Assert.False(none.Held);
         Assert.Equal("saturation (did not run)", none.CaseName);
+    }
+
+    [Fact]
+    public void A_threshold_that_names_a_transport_holds_its_cases_alone()
+    {
+        ScenarioResult[] results = [Fixtures.Result("push", "websocket", 500), Fixtures.Result("push", "sse", 5000)];
+
+        var sse = ThresholdOutcome.Evaluate([Threshold.Parse("sse: push.p99 < 10ms", Scenarios)], results);
+        var absent = ThresholdOutcome.Evaluate([Threshold.Parse("orders-api: push.p99 < 10ms", Scenarios)], results);
+
+        Assert.Equal("push/sse", Assert.Single(sse).CaseName);
+        Assert.False(sse[0].Held);
+        Assert.Equal("sse: push.p99 < 10.0 ms", sse[0].Threshold.Describe());
+        Assert.Equal("push/orders-api (did not run)", Assert.Single(absent).CaseName);
     }
 
     [Fact]

@@ -37,7 +37,23 @@ public sealed class TargetFileTests : IDisposable
         { Valid.Replace("transport: websocket", "transport: signalr", StringComparison.Ordinal).Replace("ws://", "http://", StringComparison.Ordinal), "subscribe.event", "required" },
         { Valid.Replace("transport: websocket", "transport: webhook", StringComparison.Ordinal), "subscribe", "give either register" },
         { Valid.Replace("envelope:", "envelop:", StringComparison.Ordinal), "envelop", "not a field" },
+        { Valid + "\nthresholds: ['push.p99 < 50']\n", "thresholds[0]", "threshold 'push.p99 < 50': p99 takes us, ms or s" },
+        { Valid + "\nthresholds: ['push.lost == 0', 'pish.lost == 0']\n", "thresholds[1]", "unknown scenario 'pish'" },
+        { Valid + "\nthresholds: ['']\n", "thresholds[0]", "empty" },
     };
+
+    [Fact]
+    public void A_files_thresholds_hold_its_own_cases_alone()
+    {
+        var path = Path.Combine(directory, "target.yaml");
+        File.WriteAllText(path, Valid + "\nthresholds:\n  - push.p99 < 50ms\n  - push.lost == 0, abort-on-fail\n");
+
+        var file = TargetFile.Load(path);
+
+        Assert.Equal(["mine: push.p99 < 50ms", "mine: push.lost == 0, abort-on-fail"], file.Thresholds.Select(t => t.Text));
+        Assert.All(file.Thresholds, t => Assert.Equal("mine", t.Transport));
+        Assert.True(file.Thresholds[1].AbortOnFail);
+    }
 
     [Theory]
     [MemberData(nameof(BadFiles))]
