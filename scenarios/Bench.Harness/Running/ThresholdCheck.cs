@@ -14,6 +14,39 @@ public sealed class ThresholdAbortException(ThresholdOutcome outcome)
 /// <summary>A run's thresholds: checked after each case (those that abort), and held against every case at the end.</summary>
 public static class ThresholdCheck
 {
+    /// <summary>
+    /// The run's thresholds: each <c>--threshold</c> given, then each target file's own. A wrong expression, or one that
+    /// names a transport the run does not measure, is added to <paramref name="problems"/> as one line naming it.
+    /// </summary>
+    public static IReadOnlyList<Threshold> Read(
+        IEnumerable<string> given, IReadOnlyList<Transports.ITransport> measured, List<string> problems)
+    {
+        var thresholds = new List<Threshold>();
+        var scenarios = Scenarios.ScenarioCatalog.All.Select(s => s.Name).ToList();
+        foreach (var text in given)
+        {
+            try
+            {
+                var t = Threshold.Parse(text, scenarios);
+                if (t.Transport is { } named && !measured.Any(m => m.Name == named))
+                {
+                    var names = string.Join(", ", measured.Select(m => m.Name));
+                    problems.Add($"--threshold: '{text}' names '{named}', which this run does not measure ({names})");
+                    continue;
+                }
+
+                thresholds.Add(t);
+            }
+            catch (FormatException e)
+            {
+                problems.Add("--threshold: " + e.Message);
+            }
+        }
+
+        thresholds.AddRange(measured.OfType<TargetFiles.FileTransport>().SelectMany(f => f.File.Thresholds));
+        return thresholds;
+    }
+
     /// <summary>Throws <see cref="ThresholdAbortException"/> when <paramref name="result"/> fails a threshold that aborts.</summary>
     public static void AfterCase(IReadOnlyList<Threshold> thresholds, ScenarioResult result)
     {

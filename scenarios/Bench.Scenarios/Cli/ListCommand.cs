@@ -6,12 +6,14 @@ using Bench.Harness.Scenarios;
 
 namespace Bench.Scenarios.Cli;
 
-/// <summary><c>bench list</c>: scenarios, transports, variants and profiles, with each scenario's defaults.</summary>
+/// <summary>
+/// <c>bench list</c>: scenarios, transports, variants, faults, threshold metrics and profiles, with each scenario's defaults.
+/// </summary>
 internal static class ListCommand
 {
     public static Command Create()
     {
-        var command = new Command("list", "List scenarios, transports, variants and profiles.");
+        var command = new Command("list", "List scenarios, transports, variants, faults, threshold metrics and profiles.");
         command.SetAction(_ =>
         {
             var o = Console.Out;
@@ -55,6 +57,21 @@ internal static class ListCommand
             o.WriteLine("Faults (--fault, faults scenario; all but storm when none is named): "
                 + string.Join(", ", Bench.Harness.Scenarios.Faults.Catalog.FaultCatalog.All.Select(f => $"{f.Name} ({f.Description})")));
             o.WriteLine("The faults scenario times itself: 1 s warm-up, the fault 5 s in, 3 s after it ends; --duration does not apply.");
+            o.WriteLine();
+            o.WriteLine("Threshold metrics (--threshold '<scenario>.<metric> <op> <value>', e.g. 'push.p99 < 50ms'):");
+            foreach (var m in Bench.Reports.Thresholds.ThresholdMetrics.All)
+            {
+                var unit = m.Kind switch
+                {
+                    Bench.Reports.Thresholds.ThresholdKind.Duration => "us|ms|s",
+                    Bench.Reports.Thresholds.ThresholdKind.Count => "count",
+                    Bench.Reports.Thresholds.ThresholdKind.Rate => "/s",
+                    Bench.Reports.Thresholds.ThresholdKind.Percent => "%",
+                    _ => "MiB",
+                };
+                o.WriteLine($"  {m.Name,-17} {unit,-8} {m.Description}");
+            }
+
             o.WriteLine();
             o.WriteLine("Profiles:");
             foreach (var p in Profile.All)

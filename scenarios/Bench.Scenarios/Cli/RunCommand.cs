@@ -48,12 +48,18 @@ internal static class RunCommand
         };
         var targetLaunches = CliOptions.PositiveInt("--target-launches",
             "Interleaved comparisons: fresh launches of every transport's target, whose blocks the intervals resample first. The default is 2.");
+        var threshold = new Option<string[]>("--threshold")
+        {
+            Description = "An absolute pass/fail rule, repeatable: 'push.p99 < 50ms', 'push.lost == 0', 'saturation.max_rate > 5000/s'; "
+                + "'sse: push.p99 < 2ms' holds one transport's cases; ', abort-on-fail' stops the run when a case fails it. "
+                + "Exit 1 when any fails. Metrics: bench list.",
+        };
         var metricsPort = CliOptions.PositiveInt("--metrics-port", "Serve live metrics in the Prometheus text format on http://127.0.0.1:PORT/metrics while the run goes. The default is none.");
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
             scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort, agents,
-            sequential, targetLaunches,
+            sequential, targetLaunches, threshold,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -95,6 +101,8 @@ internal static class RunCommand
             var referenceTransport = TransportOptions.Reference(parse.GetValue(reference), problems, targets);
 
             var (gateFile, baselineRun, baselineName) = Bench.Harness.Gate.GateRun.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
+            var measured = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All;
+            var thresholds = ThresholdCheck.Read(parse.GetValue(threshold) ?? [], measured, problems);
             if (problems.Count > 0)
             {
                 return Program.UsageError(problems);
@@ -134,6 +142,7 @@ internal static class RunCommand
                 Agents = parse.GetValue(agents),
                 Sequential = parse.GetValue(sequential),
                 TargetLaunches = parse.GetValue(targetLaunches) ?? 2,
+                Thresholds = thresholds,
             };
             if (parse.GetValue(otlp) is { } given && plan.OtlpEndpoint is null)
             {
