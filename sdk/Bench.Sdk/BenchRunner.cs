@@ -91,7 +91,6 @@ public sealed record BenchRunner
 
     private async Task<ScenarioResult> RunOneAsync(BenchScenario scenario, CancellationToken ct)
     {
-        var push = scenario.Subscribers > 0 ? new PushAccounting(scenario.Subscribers) : null;
         var phases = new List<LoadSimulation>();
         if (scenario.WarmUp > TimeSpan.Zero)
         {
@@ -104,7 +103,7 @@ public sealed record BenchRunner
 
         // Push: the step's own completion is the publish, not a delivery; deliveries come through the accounting.
         var deliveries = new RunRecorder(Clock, scenario.WarmUp, seconds);
-        var steps = push is null ? deliveries : new RunRecorder(Clock, scenario.WarmUp, seconds);
+        var steps = scenario.Subscribers == 0 ? deliveries : new RunRecorder(Clock, scenario.WarmUp, seconds);
         var runStart = Clock.GetTimestamp() + (long)(0.1 * Clock.TimestampFrequency);
         deliveries.Begin(runStart);
         if (!ReferenceEquals(steps, deliveries))
@@ -112,7 +111,7 @@ public sealed record BenchRunner
             steps.Begin(runStart);
         }
 
-        push?.Begin(deliveries);
+        var push = scenario.Subscribers > 0 ? new PushSubscribers(scenario.Subscribers, deliveries) : null;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         if (scenario.Init is { } init)
         {
@@ -135,11 +134,7 @@ public sealed record BenchRunner
                     throw new IterationFailedException(e.Kind, e.Message, e);
                 }
 
-                if (push is not null)
-                {
-                    deliveries.RecordSent(it.IntendedTimestamp);
-                    push.Published(it.Number);
-                }
+                push?.Published(it.Number);
             }, steps, ct).ConfigureAwait(false);
 
             if (push is not null)
@@ -170,7 +165,7 @@ public sealed record BenchRunner
     /// figures and warnings are those of <c>bench run</c>: nothing here counts or warns on its own.
     /// </summary>
     private static ScenarioResult Result(
-        BenchScenario scenario, PushAccounting? push, RunRecorder steps, RunRecorder deliveries, LoadRunResult outcome, TimeSpan measured,
+        BenchScenario scenario, PushSubscribers? push, RunRecorder steps, RunRecorder deliveries, LoadRunResult outcome, TimeSpan measured,
         double generatorCpuPercent)
     {
         var offered = scenario.Simulations.Sum(s => OpenSchedule.Count([s])) / Math.Max(measured.TotalSeconds, 1e-9);
@@ -183,9 +178,8 @@ public sealed record BenchRunner
         }
         else
         {
-            // The steps' failures are the publishes'; the deliveries' recorder has none of its own.
-            var (published, delivered, lost, duplicated) = push.MeasuredCounts();
-            counts = new DeliveryCounts(published, delivered, lost, duplicated, 0, 0);
+            // The steps' failures are the publishes'; the deliveries' recorder counts what arrived, as in bench run push.
+            counts = push.Counts();
             stepErrors = steps.ErrorsByKind.Snapshot();
             drainTimedOut = !push.Complete();
         }

@@ -9,7 +9,7 @@ namespace Bench.Sdk;
 /// <item><see cref="Create"/>: request/response. A step that completes is one delivery, its latency measured from the
 /// step's intended start (so a late generator or a slow server both show).</item>
 /// <item><see cref="CreatePush"/>: the step publishes event <see cref="StepContext.Number"/>; subscribers report its
-/// arrivals with <see cref="PushAccounting.Delivered"/>, and every event is accounted for at every subscriber.</item>
+/// arrivals with <see cref="PushSubscribers.Delivered"/>, and every event is accounted for at every subscriber.</item>
 /// </list>
 /// Immutable: each <c>With…</c> returns a changed copy.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed record BenchScenario
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Run once before the load (connect subscribers, open a publisher); given the push accounting, or null.</summary>
-    public Func<PushAccounting?, CancellationToken, Task>? Init { get; init; }
+    public Func<PushSubscribers?, CancellationToken, Task>? Init { get; init; }
 
     /// <summary>Run once after the load, even when it failed.</summary>
     public Func<Task>? Clean { get; init; }
@@ -67,7 +67,7 @@ public sealed record BenchScenario
 
     public BenchScenario WithTarget(string name) => this with { Target = name };
 
-    public BenchScenario WithInit(Func<PushAccounting?, CancellationToken, Task> init) => this with { Init = init };
+    public BenchScenario WithInit(Func<PushSubscribers?, CancellationToken, Task> init) => this with { Init = init };
 
     public BenchScenario WithClean(Func<Task> clean) => this with { Clean = clean };
 
