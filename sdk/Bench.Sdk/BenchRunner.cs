@@ -91,6 +91,14 @@ public sealed record BenchRunner
 
     private async Task<ScenarioResult> RunOneAsync(BenchScenario scenario, CancellationToken ct)
     {
+        if (scenario.Transport is not null)
+        {
+            // Bench's own push, on the path bench run takes: the reference target, its clients and the result builder.
+            var plan = scenario.ReferencePlan();
+            var reference = await SequentialRun.RunAsync(plan, new ProgressLines(Progress), Clock, ct).ConfigureAwait(false);
+            return reference.Single();
+        }
+
         var phases = new List<LoadSimulation>();
         if (scenario.WarmUp > TimeSpan.Zero)
         {
@@ -200,6 +208,16 @@ public sealed record BenchRunner
         var result = ResultBuilder.Build(scenario.Name, description, scenario.Target, settings, deliveries, load, counts, steps.Sent, stepErrors, []);
         return result with { Guarantee = "as the scenario's own system provides it" };
     }
+}
+
+/// <summary>The harness's progress as lines: its messages, not its per-second readings.</summary>
+internal sealed class ProgressLines(Action<string> progress) : IProgressSink
+{
+    public void Report(ProgressSnapshot snapshot)
+    {
+    }
+
+    public void Message(string line) => progress(line);
 }
 
 /// <summary>What a run produced: its results (as written to results.json) and the folder holding them and the report.</summary>
