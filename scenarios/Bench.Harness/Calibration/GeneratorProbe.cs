@@ -20,7 +20,6 @@ public static class GeneratorProbe
     /// <summary>Probes with <paramref name="connections"/> connections, <paramref name="during"/> each, <paramref name="payloadBytes"/> a body.</summary>
     public static async Task<int> RunAsync(int connections, TimeSpan during, int payloadBytes, bool hold, TextWriter output, CancellationToken ct)
     {
-        var n = connections;
         var body = Payloads.Create(payloadBytes);
         var o = output;
 
@@ -28,8 +27,8 @@ public static class GeneratorProbe
         {
             var sink = new Uri(receiver.Url + "/sink");
             // An invoker, not an HttpClient: no per-request timeout and header merging, as a generator needs none.
-            var clients = Enumerable.Range(0, n).Select(_ => new HttpMessageInvoker(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, UseCookies = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })).ToArray();
-            var (rate, p50, p99, cpu) = await MeasureAsync(n, during, receiver, async (it, token) =>
+            var clients = Enumerable.Range(0, connections).Select(_ => new HttpMessageInvoker(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, UseCookies = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })).ToArray();
+            var (rate, p50, p99, cpu) = await MeasureAsync(connections, during, receiver, async (it, token) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, sink) { Content = new ByteArrayContent(body) };
                 using var response = await clients[it.VirtualUser].SendAsync(request, token).ConfigureAwait(false);
@@ -38,7 +37,7 @@ public static class GeneratorProbe
                     throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
                 }
             }, ct).ConfigureAwait(false);
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http POST {sink}: {rate:N0} requests/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu}"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http POST {sink}: {rate:N0} requests/s over {connections} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu}"));
             foreach (var c in clients)
             {
                 c.Dispose();
@@ -61,9 +60,9 @@ public static class GeneratorProbe
 
         await using (var hub = await TargetProcess.StartAsync(TargetRole.Hub, [], new Dictionary<string, string>(), TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
         {
-            var sockets = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => WebSocketClients.ConnectAsync(hub.Url, "/ws/echo", null, ct))).ConfigureAwait(false);
+            var sockets = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => WebSocketClients.ConnectAsync(hub.Url, "/ws/echo", null, ct))).ConfigureAwait(false);
             var buffers = sockets.Select(_ => new byte[64 * 1024]).ToArray();
-            var (rate, p50, p99, cpu) = await MeasureAsync(n, during, hub, async (it, token) =>
+            var (rate, p50, p99, cpu) = await MeasureAsync(connections, during, hub, async (it, token) =>
             {
                 var socket = sockets[it.VirtualUser];
                 await socket.SendAsync(body, WebSocketMessageType.Binary, true, token).ConfigureAwait(false);
@@ -72,7 +71,7 @@ public static class GeneratorProbe
                     throw new IterationFailedException("echo_mismatch");
                 }
             }, ct).ConfigureAwait(false);
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"websocket echo {hub.Url}/ws/echo: {rate:N0} round trips/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu})"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"websocket echo {hub.Url}/ws/echo: {rate:N0} round trips/s over {connections} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu})"));
             foreach (var s in sockets)
             {
                 await WebSocketClients.CloseQuietlyAsync(s).ConfigureAwait(false);
