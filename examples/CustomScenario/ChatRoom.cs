@@ -18,7 +18,7 @@ internal sealed class ChatRoom(Uri hub, string token, int users) : IAsyncDisposa
     private ClientWebSocket? poster;
 
     /// <summary>Users join, each on a stream of their own; then one connection is opened for posting.</summary>
-    public async Task JoinAsync(PushAccounting? room, CancellationToken ct)
+    public async Task JoinAsync(PushSubscribers? room, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(room);
         for (var user = 0; user < users; user++)
@@ -55,7 +55,7 @@ internal sealed class ChatRoom(Uri hub, string token, int users) : IAsyncDisposa
         }
     }
 
-    private async Task ListenAsync(ClientWebSocket socket, int user, PushAccounting room, CancellationToken ct)
+    private async Task ListenAsync(ClientWebSocket socket, int user, PushSubscribers room, CancellationToken ct)
     {
         var buffer = new byte[64 * 1024];
         try

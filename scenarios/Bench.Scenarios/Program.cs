@@ -62,6 +62,32 @@ public static class Program
                 GeneratorProbeCommand.Create(token),
             };
 
+    /// <summary>Runs one library call; its <see cref="UsageException"/> is printed as <see cref="UsageError"/> prints problems.</summary>
+    internal static async Task<int> CallAsync(Func<Task<int>> library)
+    {
+        try
+        {
+            return await library().ConfigureAwait(false);
+        }
+        catch (UsageException e)
+        {
+            return UsageError(e.Problems);
+        }
+    }
+
+    /// <summary>Runs one library call; its <see cref="UsageException"/> is printed as <see cref="UsageError"/> prints problems.</summary>
+    internal static int Call(Func<int> library)
+    {
+        try
+        {
+            return library();
+        }
+        catch (UsageException e)
+        {
+            return UsageError(e.Problems);
+        }
+    }
+
     /// <summary>Prints each problem and a pointer to --help; returns exit code 2.</summary>
     internal static int UsageError(IEnumerable<string> problems)
     {

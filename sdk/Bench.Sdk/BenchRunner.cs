@@ -91,7 +91,14 @@ public sealed record BenchRunner
 
     private async Task<ScenarioResult> RunOneAsync(BenchScenario scenario, CancellationToken ct)
     {
-        var push = scenario.Subscribers > 0 ? new PushAccounting(scenario.Subscribers) : null;
+        if (scenario.Transport is not null)
+        {
+            // Bench's own push, on the path bench run takes: the reference target, its clients and the result builder.
+            var plan = scenario.ReferencePlan();
+            var reference = await SequentialRun.RunAsync(plan, new ProgressLines(Progress), Clock, ct).ConfigureAwait(false);
+            return reference.Single();
+        }
+
         var phases = new List<LoadSimulation>();
         if (scenario.WarmUp > TimeSpan.Zero)
         {
@@ -104,7 +111,7 @@ public sealed record BenchRunner
 
         // Push: the step's own completion is the publish, not a delivery; deliveries come through the accounting.
         var deliveries = new RunRecorder(Clock, scenario.WarmUp, seconds);
-        var steps = push is null ? deliveries : new RunRecorder(Clock, scenario.WarmUp, seconds);
+        var steps = scenario.Subscribers == 0 ? deliveries : new RunRecorder(Clock, scenario.WarmUp, seconds);
         var runStart = Clock.GetTimestamp() + (long)(0.1 * Clock.TimestampFrequency);
         deliveries.Begin(runStart);
         if (!ReferenceEquals(steps, deliveries))
@@ -112,7 +119,7 @@ public sealed record BenchRunner
             steps.Begin(runStart);
         }
 
-        push?.Begin(deliveries);
+        var push = scenario.Subscribers > 0 ? new PushSubscribers(scenario.Subscribers, deliveries) : null;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         if (scenario.Init is { } init)
         {
@@ -135,11 +142,7 @@ public sealed record BenchRunner
                     throw new IterationFailedException(e.Kind, e.Message, e);
                 }
 
-                if (push is not null)
-                {
-                    deliveries.RecordSent(it.IntendedTimestamp);
-                    push.Published(it.Number);
-                }
+                push?.Published(it.Number);
             }, steps, ct).ConfigureAwait(false);
 
             if (push is not null)
@@ -170,7 +173,7 @@ public sealed record BenchRunner
     /// figures and warnings are those of <c>bench run</c>: nothing here counts or warns on its own.
     /// </summary>
     private static ScenarioResult Result(
-        BenchScenario scenario, PushAccounting? push, RunRecorder steps, RunRecorder deliveries, LoadRunResult outcome, TimeSpan measured,
+        BenchScenario scenario, PushSubscribers? push, RunRecorder steps, RunRecorder deliveries, LoadRunResult outcome, TimeSpan measured,
         double generatorCpuPercent)
     {
         var offered = scenario.Simulations.Sum(s => OpenSchedule.Count([s])) / Math.Max(measured.TotalSeconds, 1e-9);
@@ -183,9 +186,8 @@ public sealed record BenchRunner
         }
         else
         {
-            // The steps' failures are the publishes'; the deliveries' recorder has none of its own.
-            var (published, delivered, lost, duplicated) = push.MeasuredCounts();
-            counts = new DeliveryCounts(published, delivered, lost, duplicated, 0, 0);
+            // The steps' failures are the publishes'; the deliveries' recorder counts what arrived, as in bench run push.
+            counts = push.Counts();
             stepErrors = steps.ErrorsByKind.Snapshot();
             drainTimedOut = !push.Complete();
         }
@@ -206,6 +208,16 @@ public sealed record BenchRunner
         var result = ResultBuilder.Build(scenario.Name, description, scenario.Target, settings, deliveries, load, counts, steps.Sent, stepErrors, []);
         return result with { Guarantee = "as the scenario's own system provides it" };
     }
+}
+
+/// <summary>The harness's progress as lines: its messages, not its per-second readings.</summary>
+internal sealed class ProgressLines(Action<string> progress) : IProgressSink
+{
+    public void Report(ProgressSnapshot snapshot)
+    {
+    }
+
+    public void Message(string line) => progress(line);
 }
 
 /// <summary>What a run produced: its results (as written to results.json) and the folder holding them and the report.</summary>

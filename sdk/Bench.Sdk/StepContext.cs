@@ -3,7 +3,8 @@ namespace Bench.Sdk;
 /// <summary>One step of a scenario: which iteration it is, when it was meant to start, and where to account for it.</summary>
 public sealed class StepContext
 {
-    internal StepContext(long number, long intendedTimestamp, int virtualUser, TimeProvider clock, PushAccounting? push, CancellationToken ct)
+    internal StepContext(
+        long number, long intendedTimestamp, int virtualUser, TimeProvider clock, PushSubscribers? push, CancellationToken ct)
     {
         Number = number;
         IntendedTimestamp = intendedTimestamp;
@@ -24,7 +25,7 @@ public sealed class StepContext
     public TimeProvider Clock { get; }
 
     /// <summary>The push scenario's accounting (null in a request/response scenario).</summary>
-    public PushAccounting? Push { get; }
+    public PushSubscribers? Push { get; }
 
     public CancellationToken CancellationToken { get; }
 }

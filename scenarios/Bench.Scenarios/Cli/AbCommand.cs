@@ -1,21 +1,9 @@
 using System.CommandLine;
-using Bench.Harness;
 using Bench.Harness.Gate;
-using Bench.Harness.Running;
-using Bench.Harness.Transports;
-using Bench.Reports;
-using Bench.Reports.Gate;
-using Bench.Reports.Json;
-using Bench.Reports.Model;
 
 namespace Bench.Scenarios.Cli;
 
-/// <summary>
-/// <c>bench ab --base DIR --head DIR</c>: the pull-request gate. Runs the ci suite from two built copies of Bench
-/// alternately — base, head, head, base, base, head, … — one launch at a time, so the machine's drift falls on both
-/// alike. Launch i of base and launch i of head ran back to back, so the gate compares them as pairs (their positions
-/// are kept in <c>launches[].position</c>, and <c>bench compare</c> of the two merged results pairs them again).
-/// </summary>
+/// <summary><c>bench ab --base DIR --head DIR</c>: the pull-request gate (<see cref="AbGate"/>).</summary>
 internal static class AbCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
@@ -48,150 +36,29 @@ internal static class AbCommand
         {
             baseDir, headDir, baseTarget, headTarget, launches, output, gate, headEnv, baseEnv, normalize, confirm, transport, mode, pairsOption, blockOption, seedOption,
         };
-        command.SetAction(async (parse, _) =>
-        {
-            var problems = new List<string>();
-            var (gateFile, _, _) = Bench.Harness.Gate.GateRun.LoadInputs(parse.GetValue(gate), null, problems, parse.GetValue(normalize));
-            var sides = AbSide.Resolve(parse.GetValue(baseDir), parse.GetValue(headDir), parse.GetValue(baseTarget), parse.GetValue(headTarget), problems);
-            if (parse.GetValue(transport) is { } only)
+        command.SetAction((parse, _) => Program.CallAsync(() => AbGate.RunAsync(
+            new AbRequest
             {
-                if (sides[0].MeasuresTargetFile)
-                {
-                    problems.Add("--transport goes with --base and --head; with target files, the files say what is measured");
-                }
-
-                TransportOptions.Parse("--transport", CliOptions.SplitList([only]), problems);
-                sides = [.. sides.Select(side => side with { Arguments = [.. side.Arguments, "--transport", only] })];
-            }
-
-            sides = [sides[0] with { Environment = Env(parse.GetValue(baseEnv), "--base-env", problems) },
-                sides[1] with { Environment = Env(parse.GetValue(headEnv), "--head-env", problems) }];
-            var interleaved = parse.GetValue(mode) switch
-            {
-                "interleaved" => true,
-                "launches" => false,
-                var other => Problem(problems, $"--mode: '{other}' is not interleaved or launches"),
-            };
-            if (interleaved && sides[0].MeasuresTargetFile)
-            {
-                problems.Add("--mode interleaved measures two builds' reference targets; with --base-target and --head-target use --mode launches");
-            }
-
-            if (!interleaved && (parse.GetValue(pairsOption) is not null || parse.GetValue(blockOption) is not null || parse.GetValue(seedOption) is not null))
-            {
-                problems.Add("--pairs, --block and --seed go with --mode interleaved");
-            }
-
-            if (interleaved && parse.GetValue(launches) is not null)
-            {
-                problems.Add("--launches goes with --mode launches; interleaved mode takes --pairs");
-            }
-
-            if (interleaved)
-            {
-                var pairCount = parse.GetValue(pairsOption) ?? 20;
-                var fewestPairs = Enumerable.Range(1, 60).First(k => k >= gateFile.MinLaunches && WilcoxonSignedRank.SmallestP(k) < gateFile.Alpha);
-                if (pairCount < fewestPairs)
-                {
-                    problems.Add($"--pairs: the gate needs at least {fewestPairs} pairs to reach p < {gateFile.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-                }
-
-                if (parse.GetValue(blockOption) is { } b && (b < TimeSpan.FromMilliseconds(200) || b > TimeSpan.FromSeconds(60)))
-                {
-                    problems.Add("--block: between 200ms and 60s");
-                }
-
-                if (problems.Count > 0)
-                {
-                    return Program.UsageError(problems);
-                }
-
-                var blockGate = parse.GetValue(gate) is null ? GateFile.Interleaved : gateFile with { Normalize = false };
-                return await RunInterleavedAsync(blockGate, [.. sides.Select(b => (b.Label, new Dictionary<string, string>(b.Environment)))], parse.GetValue(transport),
-                    pairCount, parse.GetValue(blockOption) ?? TimeSpan.FromSeconds(1), parse.GetValue(seedOption) ?? 1, parse.GetValue(output), cancellation()).ConfigureAwait(false);
-            }
-
-            var n = parse.GetValue(launches) ?? 6;
-            var fewest = Enumerable.Range(1, 60).First(k => k >= gateFile.MinLaunches && WilcoxonSignedRank.SmallestP(k) < gateFile.Alpha);
-            if (n < fewest)
-            {
-                problems.Add($"--launches: the gate needs at least {fewest} pairs to reach p < {gateFile.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-            }
-
-            if (problems.Count > 0)
-            {
-                return Program.UsageError(problems);
-            }
-
-            var directory = parse.GetValue(output) ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
-            var job = new LaunchAbJob(sides[0], sides[1], gateFile, directory);
-            return await job.RunAsync(n, parse.GetValue(confirm) ?? 4, Console.Out, Console.Error.WriteLine, cancellation()).ConfigureAwait(false);
-        });
+                Base = parse.GetValue(baseDir),
+                Head = parse.GetValue(headDir),
+                BaseTarget = parse.GetValue(baseTarget),
+                HeadTarget = parse.GetValue(headTarget),
+                Launches = parse.GetValue(launches),
+                Out = parse.GetValue(output),
+                Gate = parse.GetValue(gate),
+                HeadEnv = parse.GetValue(headEnv),
+                BaseEnv = parse.GetValue(baseEnv),
+                Normalize = parse.GetValue(normalize),
+                Confirm = parse.GetValue(confirm),
+                Transport = parse.GetValue(transport),
+                Mode = parse.GetValue(mode)!,
+                Pairs = parse.GetValue(pairsOption),
+                Block = parse.GetValue(blockOption),
+                Seed = parse.GetValue(seedOption),
+            },
+            Console.Out,
+            Console.Error,
+            cancellation())));
         return command;
-    }
-
-    private static bool Problem(List<string> problems, string problem)
-    {
-        problems.Add(problem);
-        return false;
-    }
-
-    private static async Task<int> RunInterleavedAsync(
-        GateFile gateFile, (string Folder, Dictionary<string, string> Env)[] builds, string? only, int pairs, TimeSpan block, int seed, string? output, CancellationToken ct)
-    {
-        var directory = output ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
-        Directory.CreateDirectory(directory);
-        var transports = only is null ? TransportCatalog.All : TransportCatalog.Named(CliOptions.SplitList([only]).ToArray());
-        var (baseBuild, headBuild) = (Bench.Harness.Targets.TargetBuild.In(builds[0].Folder, builds[0].Env), Bench.Harness.Targets.TargetBuild.In(builds[1].Folder, builds[1].Env));
-        var options = new Bench.Harness.Interleaved.InterleavedOptions(baseBuild, headBuild, builds[0].Folder, builds[1].Folder, transports)
-        {
-            Pairs = pairs,
-            Block = block,
-            Seed = seed,
-        };
-        var cases = Bench.Harness.Interleaved.InterleavedJob.Cases(transports).Count;
-        Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"interleaved: {cases} cases × {pairs} pairs of {block.TotalSeconds:0.#} s blocks, base {builds[0].Folder} and head {builds[1].Folder} side by side")
-            + string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (about {cases * ((pairs * 2 * (block.TotalSeconds + 0.1)) + 10) / 60:0.#} min)"));
-        RunResults baseRun, headRun;
-        try
-        {
-            (baseRun, headRun) = await Bench.Harness.Interleaved.InterleavedJob.RunAsync(options, Environment.CommandLine, Console.Out, TimeProvider.System, ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return ExitCodes.Cancelled;
-        }
-        catch (Bench.Harness.Targets.TargetFailedException e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.RunFailed;
-        }
-
-        foreach (var (name, run) in new[] { ("base", baseRun), ("head", headRun) })
-        {
-            Directory.CreateDirectory(Path.Combine(directory, name));
-            ResultsJson.Write(run, Path.Combine(directory, name, "results.json"));
-        }
-
-        return Bench.Harness.Gate.GateRun.Judge(baseRun, "base " + builds[0].Folder, headRun, directory, gateFile, Console.Out, Console.Error.WriteLine);
-    }
-
-    private static Dictionary<string, string> Env(string[]? pairs, string option, List<string> problems)
-    {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in pairs ?? [])
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                problems.Add($"{option}: '{pair}' is not NAME=VALUE");
-                continue;
-            }
-
-            env[pair[..eq]] = pair[(eq + 1)..];
-        }
-
-        return env;
     }
 }

@@ -54,8 +54,4 @@ internal static class CliOptions
                 return null;
             },
         };
-
-    /// <summary>A comma-separated list (<c>--transport websocket,webhook</c>); the option may also be repeated.</summary>
-    public static IReadOnlyList<string> SplitList(IEnumerable<string>? values) =>
-        values is null ? [] : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(v => v.ToLowerInvariant()).Distinct()];
 }

@@ -1,54 +1,17 @@
 using System.CommandLine;
-using System.Globalization;
-using Bench.Engine.Load;
-using Bench.Engine.Recording;
-using Bench.Harness;
-using Bench.Reports.Metrics;
+using Bench.Harness.Calibration;
 
 namespace Bench.Scenarios.Cli;
 
-/// <summary>
-/// <c>bench engine-probe</c>: the load engine's own ceiling on this machine, with no network and no target: the cost of
-/// one iteration (schedule + record) in a closed loop, and how far an open-model inject rate holds its schedule.
-/// </summary>
+/// <summary><c>bench engine-probe</c>: the load engine's own ceiling on this machine (<see cref="EngineProbe"/>).</summary>
 internal static class EngineProbeCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
     {
         var seconds = CliOptions.Duration("--duration", "Time per measurement. The default is 2s.");
         var command = new Command("engine-probe", "Measure the load engine itself (no network): cost per iteration and the highest inject rate it keeps.") { seconds };
-        command.SetAction(async (parse, _) =>
-        {
-            var during = parse.GetValue(seconds) ?? TimeSpan.FromSeconds(2);
-            var ct = cancellation();
-            var o = Console.Out;
-            var clock = TimeProvider.System;
-
-            var closed = NewRecorder(clock, during);
-            var result = await new LoadRunner(new LoadRunnerOptions { Simulations = [Simulation.KeepConstant(1, during)] })
-                .RunAsync((_, _) => ValueTask.CompletedTask, closed, ct).ConfigureAwait(false);
-            var nsPerIteration = during.TotalSeconds * 1e9 / Math.Max(1, result.Succeeded);
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"closed loop, 1 virtual user, empty iteration: {result.Succeeded / during.TotalSeconds:N0} iterations/s = {nsPerIteration:N0} ns per iteration (schedule + record)"));
-            o.WriteLine();
-            o.WriteLine("open model, empty iteration, 8 virtual users:");
-            o.WriteLine("| offered/s | achieved/s | schedule lag p50 | schedule lag p99 | dropped |");
-            o.WriteLine("|---:|---:|---:|---:|---:|");
-            foreach (var rate in new[] { 1_000, 10_000, 100_000, 200_000, 400_000, 800_000, 1_600_000 })
-            {
-                var recorder = NewRecorder(clock, during);
-                var open = await new LoadRunner(new LoadRunnerOptions { Simulations = [Simulation.Inject(rate, during)], VirtualUsers = 8 })
-                    .RunAsync((_, _) => ValueTask.CompletedTask, recorder, ct).ConfigureAwait(false);
-                var wall = clock.GetElapsedTime(recorder.RunStart).TotalSeconds;
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {rate:N0} | {open.Succeeded / Math.Max(wall, during.TotalSeconds):N0} | {Formats.Milliseconds(open.ScheduleLagUs.GetValueAtPercentile(50))} | {Formats.Milliseconds(open.ScheduleLagUs.GetValueAtPercentile(99))} | {open.Dropped:N0} |"));
-            }
-
-            return ExitCodes.Ok;
-        });
+        command.SetAction((parse, _) =>
+            EngineProbe.RunAsync(parse.GetValue(seconds) ?? TimeSpan.FromSeconds(2), Console.Out, cancellation()));
         return command;
     }
-
-    private static RunRecorder NewRecorder(TimeProvider clock, TimeSpan during) =>
-        new(clock, clock.GetTimestamp(), TimeSpan.Zero, (int)during.TotalSeconds + 30);
 }

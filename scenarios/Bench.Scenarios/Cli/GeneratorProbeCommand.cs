@@ -1,22 +1,9 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Net.WebSockets;
-using Bench.Engine.Load;
-using Bench.Engine.Recording;
-using Bench.Harness;
-using Bench.Harness.Clients;
-using Bench.Harness.Targets;
-using Bench.Reports.Metrics;
-using Bench.Targets.Hosting;
-using Bench.Targets.Webhooks;
+using Bench.Harness.Calibration;
 
 namespace Bench.Scenarios.Cli;
 
-/// <summary>
-/// <c>bench generator-probe</c>: how fast Bench's own generators go, closed model (each connection back to back), against
-/// targets in their own processes: HTTP POSTs to the receiver's <c>/sink</c> (compare with wrk on the same URL and
-/// connection count) and WebSocket echoes through the hub.
-/// </summary>
+/// <summary><c>bench generator-probe</c>: Bench's own generators at full speed (<see cref="GeneratorProbe"/>).</summary>
 internal static class GeneratorProbeCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
@@ -29,101 +16,13 @@ internal static class GeneratorProbeCommand
         {
             connections, duration, payload, hold,
         };
-        command.SetAction(async (parse, _) =>
-        {
-            var n = parse.GetValue(connections) ?? 8;
-            var during = parse.GetValue(duration) ?? TimeSpan.FromSeconds(10);
-            var body = Payloads.Create(parse.GetValue(payload) ?? 256);
-            var ct = cancellation();
-            var o = Console.Out;
-
-            await using (var receiver = await TargetProcess.StartAsync(TargetRole.Receiver, [], new Dictionary<string, string> { ["BENCH_SECRET"] = WebhookSignature.NewSecret() }, TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
-            {
-                var sink = new Uri(receiver.Url + "/sink");
-                // An invoker, not an HttpClient: no per-request timeout and header merging, as a generator needs none.
-                var clients = Enumerable.Range(0, n).Select(_ => new HttpMessageInvoker(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, UseCookies = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })).ToArray();
-                var (rate, p50, p99, cpu) = await MeasureAsync(n, during, receiver, async (it, token) =>
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, sink) { Content = new ByteArrayContent(body) };
-                    using var response = await clients[it.VirtualUser].SendAsync(request, token).ConfigureAwait(false);
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
-                    }
-                }, ct).ConfigureAwait(false);
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http POST {sink}: {rate:N0} requests/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu}"));
-                foreach (var c in clients)
-                {
-                    c.Dispose();
-                }
-
-                if (parse.GetValue(hold))
-                {
-                    o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding the receiver (pid {receiver.ProcessId}): {sink} (Ctrl-C to stop)"));
-                    o.Flush();
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // Stopped by the user.
-                    }
-                }
-            }
-
-            await using (var hub = await TargetProcess.StartAsync(TargetRole.Hub, [], new Dictionary<string, string>(), TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
-            {
-                var sockets = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => WebSocketClients.ConnectAsync(hub.Url, "/ws/echo", null, ct))).ConfigureAwait(false);
-                var buffers = sockets.Select(_ => new byte[64 * 1024]).ToArray();
-                var (rate, p50, p99, cpu) = await MeasureAsync(n, during, hub, async (it, token) =>
-                {
-                    var socket = sockets[it.VirtualUser];
-                    await socket.SendAsync(body, WebSocketMessageType.Binary, true, token).ConfigureAwait(false);
-                    if (await WebSocketClients.ReceiveMessageAsync(socket, buffers[it.VirtualUser], token).ConfigureAwait(false) != body.Length)
-                    {
-                        throw new IterationFailedException("echo_mismatch");
-                    }
-                }, ct).ConfigureAwait(false);
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"websocket echo {hub.Url}/ws/echo: {rate:N0} round trips/s over {n} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu})"));
-                foreach (var s in sockets)
-                {
-                    await WebSocketClients.CloseQuietlyAsync(s).ConfigureAwait(false);
-                }
-            }
-
-            return ExitCodes.Ok;
-        });
+        command.SetAction((parse, _) => GeneratorProbe.RunAsync(
+            parse.GetValue(connections) ?? 8,
+            parse.GetValue(duration) ?? TimeSpan.FromSeconds(10),
+            parse.GetValue(payload) ?? 256,
+            parse.GetValue(hold),
+            Console.Out,
+            cancellation()));
         return command;
-    }
-
-    /// <summary>
-    /// The closed-model rate over <paramref name="during"/> after a 2 s warm-up, its latency, and the CPU time per
-    /// request of this process (the generator) and of <paramref name="target"/> over the same measured window.
-    /// </summary>
-    private static async Task<(double Rate, long P50, long P99, string Cpu)> MeasureAsync(int connections, TimeSpan during, TargetProcess target, IterationAction action, CancellationToken ct)
-    {
-        var clock = TimeProvider.System;
-        var warmup = TimeSpan.FromSeconds(2);
-        var recorder = new RunRecorder(clock, clock.GetTimestamp(), warmup, (int)(warmup + during).TotalSeconds + 30);
-        long done = 0;
-        var self = System.Diagnostics.Process.GetCurrentProcess();
-        var running = new LoadRunner(new LoadRunnerOptions { Simulations = [Simulation.KeepConstant(connections, warmup), Simulation.KeepConstant(connections, during)] })
-            .RunAsync(async (it, token) =>
-            {
-                await action(it, token).ConfigureAwait(false);
-                Interlocked.Increment(ref done);
-            }, recorder, ct);
-        await Task.Delay(warmup, ct).ConfigureAwait(false);
-        self.Refresh();
-        var (ownFrom, targetFrom, doneFrom) = (self.TotalProcessorTime, target.CpuTime(), Interlocked.Read(ref done));
-        await running.ConfigureAwait(false);
-        self.Refresh();
-        var requests = Math.Max(1, Interlocked.Read(ref done) - doneFrom);
-        var ownUs = (self.TotalProcessorTime - ownFrom).TotalMicroseconds / requests;
-        var targetUs = (target.CpuTime() - targetFrom).TotalMicroseconds / requests;
-        var latency = recorder.LatencySnapshot();
-        return (recorder.Delivered / during.TotalSeconds, latency.GetValueAtPercentile(50), latency.GetValueAtPercentile(99),
-            string.Create(CultureInfo.InvariantCulture, $"CPU per request: generator {ownUs:N1} µs, target {targetUs:N1} µs"));
     }
 }

@@ -44,7 +44,7 @@ internal static class ReportCommand
             if (parse.GetValue(reference) is { } chosen)
             {
                 var problems = new List<string>();
-                run = run with { Reference = TransportOptions.Reference(chosen, problems).Name };
+                run = run with { Reference = Bench.Harness.Transports.TransportChoice.Reference(chosen, problems).Name };
                 if (problems.Count > 0)
                 {
                     return Program.UsageError(problems);

@@ -61,135 +61,43 @@ internal static class RunCommand
             scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort, agents,
             sequential, targetLaunches, threshold,
         };
-        command.SetAction(async (parse, _) =>
-        {
-            var problems = new List<string>();
-            var chosen = new List<IScenario>();
-            var names = CliOptions.SplitList(parse.GetValue(scenarios));
-            var claims = names.Contains(ScenarioCatalog.ClaimsSuite, StringComparer.OrdinalIgnoreCase);
-            if (claims && names.Count > 1)
+        command.SetAction((parse, _) => Program.CallAsync(() => RunStart.RunAsync(
+            new RunRequest
             {
-                problems.Add("claims is a suite of its own: run it alone (bench run claims)");
-            }
-
-            foreach (var name in names.Where(n => !string.Equals(n, ScenarioCatalog.ClaimsSuite, StringComparison.OrdinalIgnoreCase)))
-            {
-                if (ScenarioCatalog.Find(name) is { } s)
-                {
-                    chosen.Add(s);
-                }
-                else
-                {
-                    problems.Add($"unknown scenario '{name}'; valid scenarios: {string.Join(", ", ScenarioCatalog.All.Select(x => x.Name))}, or the suite claims");
-                }
-            }
-
-            var profileName = parse.GetValue(profile) ?? Profile.Quick.Name;
-            var chosenProfile = Profile.Find(profileName);
-            if (chosenProfile is null)
-            {
-                problems.Add($"--profile: unknown profile '{profileName}'; valid profiles: {string.Join(", ", Profile.All.Select(p => p.Name))}");
-            }
-
-            var transports = TransportOptions.Parse("--transport", CliOptions.SplitList(parse.GetValue(transport)), problems);
-            var targets = TransportOptions.Targets(parse.GetValue(target) ?? [], problems);
-            if (targets.Count > 0 && transports.Count > 0)
-            {
-                problems.Add("--target and --transport: name what to measure with one of them (builtin:websocket is the reference WebSocket hub as a target)");
-            }
-
-            var referenceTransport = TransportOptions.Reference(parse.GetValue(reference), problems, targets);
-
-            var (gateFile, baselineRun, baselineName) = Bench.Harness.Gate.GateRun.LoadInputs(parse.GetValue(gate), parse.GetValue(baseline), problems, parse.GetValue(normalize));
-            var measured = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All;
-            var thresholds = ThresholdCheck.Read(parse.GetValue(threshold) ?? [], measured, problems);
-            if (problems.Count > 0)
-            {
-                return Program.UsageError(problems);
-            }
-
-            var ci = chosenProfile == Profile.Ci;
-            var plan = new RunPlan
-            {
-                Scenarios = claims ? ScenarioCatalog.All : chosen.Count > 0 ? chosen : ci ? ScenarioCatalog.CiSuite : ScenarioCatalog.DefaultSuite,
-                Brief = claims || (chosen.Count == 0 && !ci),
-                Suite = claims ? ScenarioCatalog.ClaimsSuite : null,
-                SaturationModes = claims ? ["push"] : [],
-                Repeat = parse.GetValue(repeat),
-                SaveBaseline = parse.GetValue(saveBaseline),
-                Baseline = baselineRun,
-                BaselineName = baselineName,
-                Gate = gateFile,
-                Confirm = parse.GetValue(confirm) ?? 5,
-                SloP99 = parse.GetValue(slo),
-                Transports = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All,
-                Reference = referenceTransport,
-                Variants = claims && (parse.GetValue(variant) ?? []).Length == 0 ? [VariantName.Default] : [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
-                Faults = claims && CliOptions.SplitList(parse.GetValue(fault)).Count == 0 ? ScenarioCatalog.ClaimsFaults : CliOptions.SplitList(parse.GetValue(fault)),
-                Profile = chosenProfile!,
-                OutputDirectory = parse.GetValue(output),
-                Duration = parse.GetValue(duration) ?? (claims ? TimeSpan.FromSeconds(6) : null),
-                Warmup = parse.GetValue(warmup) ?? (claims ? TimeSpan.FromSeconds(3) : null),
+                Scenarios = parse.GetValue(scenarios),
+                Profile = parse.GetValue(profile) ?? Profile.Quick.Name,
+                Transports = parse.GetValue(transport),
+                Targets = parse.GetValue(target),
+                Reference = parse.GetValue(reference),
+                Variants = parse.GetValue(variant),
+                Faults = parse.GetValue(fault),
+                Out = parse.GetValue(output),
+                Duration = parse.GetValue(duration),
+                Warmup = parse.GetValue(warmup),
                 CostProbe = parse.GetValue(costProbe),
                 RatePerSec = parse.GetValue(rate),
                 Subscribers = parse.GetValue(subscribers),
                 PayloadBytes = parse.GetValue(payload),
                 Connections = parse.GetValue(connections),
-                ReadyTimeout = parse.GetValue(readyTimeout) ?? TimeSpan.FromSeconds(20),
-                CommandLine = Program.CommandLine,
-                OtlpEndpoint = parse.GetValue(otlp) is { } url ? Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null : null,
+                SloP99 = parse.GetValue(slo),
+                Repeat = parse.GetValue(repeat),
+                SaveBaseline = parse.GetValue(saveBaseline),
+                Baseline = parse.GetValue(baseline),
+                Normalize = parse.GetValue(normalize),
+                Confirm = parse.GetValue(confirm),
+                Gate = parse.GetValue(gate),
+                ReadyTimeout = parse.GetValue(readyTimeout),
+                OtlpEndpoint = parse.GetValue(otlp),
                 MetricsPort = parse.GetValue(metricsPort),
                 Agents = parse.GetValue(agents),
                 Sequential = parse.GetValue(sequential),
-                TargetLaunches = parse.GetValue(targetLaunches) ?? 2,
-                Thresholds = thresholds,
-            };
-            if (parse.GetValue(otlp) is { } given && plan.OtlpEndpoint is null)
-            {
-                return Program.UsageError([$"--otlp-endpoint: '{given}' is not an absolute http(s) URL"]);
-            }
-
-            if (plan.MetricsPort is > 65535)
-            {
-                return Program.UsageError([$"--metrics-port: {plan.MetricsPort} is not a port (1 to 65535)"]);
-            }
-
-            if (plan.MetricsPort is { } port && !PortFree(port))
-            {
-                return Program.UsageError([$"--metrics-port: 127.0.0.1:{port} is in use; choose another port"]);
-            }
-            if (plan.Validate() is { Count: > 0 } invalid)
-            {
-                return Program.UsageError(invalid);
-            }
-
-            if (TransportOptions.CheckFixedReceivers(plan) is { } fixedReceiver)
-            {
-                return Program.UsageError([fixedReceiver]);
-            }
-
-            if (await TransportOptions.PreflightAsync(targets, cancellation()).ConfigureAwait(false) is { } failed)
-            {
-                return Program.UsageError([failed]);
-            }
-
-            return await new RunExecutor(plan, new ConsoleProgress(), Console.Out, TimeProvider.System).ExecuteAsync(cancellation()).ConfigureAwait(false);
-        });
+                TargetLaunches = parse.GetValue(targetLaunches),
+                Thresholds = parse.GetValue(threshold) ?? [],
+                CommandLine = Program.CommandLine,
+            },
+            new ConsoleProgress(),
+            Console.Out,
+            cancellation())));
         return command;
-    }
-
-    /// <summary>Whether <paramref name="port"/> on 127.0.0.1 can be listened on now (checked before the run, not during it).</summary>
-    private static bool PortFree(int port)
-    {
-        try
-        {
-            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-            probe.Start();
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
     }
 }

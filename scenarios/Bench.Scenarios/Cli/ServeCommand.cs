@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Bench.Harness;
+using Bench.Harness.Serving;
 using Bench.Targets.Hosting;
 using Bench.Targets.Wire;
 
@@ -37,193 +37,33 @@ internal static class ServeCommand
         {
             role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, parent,
         };
-        command.SetAction(async (parse, _) =>
-        {
-            var roleName = parse.GetValue(role) ?? "";
-            if (!Enum.TryParse<TargetRole>(roleName, ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen))
+        command.SetAction((parse, _) => Program.CallAsync(() => ReferenceServer.RunAsync(
+            new ServeRequest(parse.GetValue(role) ?? "")
             {
-                return Program.UsageError([$"--role: unknown role '{roleName}'; valid roles: hub, dispatcher, receiver"]);
-            }
-
-            var bind = CliOptions.SplitList(parse.GetValue(urls));
-            var tokenValue = parse.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable("BENCH_TOKEN"));
-            var secretValue = parse.GetValue(secret) ?? NullIfEmpty(Environment.GetEnvironmentVariable("BENCH_SECRET"));
-            if (chosen == TargetRole.Receiver && secretValue is null)
-            {
-                return Program.UsageError(["--secret: the receiver needs a whsec_ secret (or set BENCH_SECRET)"]);
-            }
-
-            if (chosen == TargetRole.Receiver && Bench.Targets.Webhooks.WebhookSignature.Problem(secretValue) is { } badSecret)
-            {
-                return Program.UsageError([$"--secret: {badSecret}"]);
-            }
-
-            if (bind.FirstOrDefault(u => !TargetHost.BindsLoopback(u)) is { } exposed && tokenValue is null)
-            {
-                // Beyond loopback, nobody may publish, subscribe or read stats without the token: one is made up.
-                tokenValue = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-                await Console.Error.WriteLineAsync($"warning: {exposed} is reachable beyond loopback and no --token was given; clients must send 'Authorization: Bearer {tokenValue}'").ConfigureAwait(false);
-                Console.Out.WriteLine($"token {tokenValue}");
-            }
-
-            var outboxValue = parse.GetValue(outbox) ?? "dispatcher-outbox.db";
-            if (chosen == TargetRole.Dispatcher && OutboxProblem(outboxValue, parse.GetValue(endpointsFile)) is { } badOutbox)
-            {
-                return Program.UsageError([badOutbox]);
-            }
-
-            var ct = cancellation();
-            RunningTarget target;
-            using var identity = parse.GetValue(tls) ? LoadIdentity() : null;
-            var listen = new TargetListen { Certificate = identity?.Certificate };
-            if (identity is not null)
-            {
-                Console.Out.WriteLine($"tls-pin {identity.Pin}");
-            }
-
-            try
-            {
-                target = chosen switch
-                {
-                    TargetRole.Hub => await TargetHost.StartHubAsync(o =>
-                    {
-                        o.Token = tokenValue;
-                        o.MaxMessageBytes = parse.GetValue(maxMessage) ?? o.MaxMessageBytes;
-                        o.AllowedOrigins = [.. parse.GetValue(origins) ?? []];
-                        o.AllowCompression = parse.GetValue(compression);
-                        o.KeepAliveInterval = parse.GetValue(keepAlive) ?? o.KeepAliveInterval;
-                        o.InjectDelay = parse.GetValue(injectDelay) ?? TimeSpan.Zero;
-                    }, bind, ct: ct, listen: listen).ConfigureAwait(false),
-                    TargetRole.Dispatcher => await TargetHost.StartDispatcherAsync(o =>
-                    {
-                        o.Token = tokenValue;
-                        o.DeliveryTimeout = parse.GetValue(timeout) ?? o.DeliveryTimeout;
-                        o.RetryTimeScale = parse.GetValue(retryScale) ?? o.RetryTimeScale;
-                        o.MaxInFlightPerEndpoint = parse.GetValue(inFlight) ?? o.MaxInFlightPerEndpoint;
-                        o.OutboxPath = outboxValue == "memory" ? null : outboxValue;
-                        o.EndpointsPath = parse.GetValue(endpointsFile);
-                        o.GzipBodies = parse.GetValue(gzip);
-                        o.NewConnectionPerDelivery = parse.GetValue(cold);
-                        o.InjectDelay = parse.GetValue(injectDelay) ?? TimeSpan.Zero;
-                        o.TrustedCertificatePin = parse.GetValue(trustPin) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TlsIdentity.PinVariable));
-                    }, bind, ct: ct).ConfigureAwait(false),
-                    _ => await TargetHost.StartReceiverAsync(o =>
-                    {
-                        o.Secret = secretValue!;
-                        o.Token = tokenValue;
-                        o.MaxBodyBytes = parse.GetValue(maxBody) ?? o.MaxBodyBytes;
-                        o.MaxDecompressedBytes = parse.GetValue(maxInflated) ?? o.MaxDecompressedBytes;
-                        o.InjectDelay = parse.GetValue(injectDelay) ?? TimeSpan.Zero;
-                    }, bind, ct: ct, listen: listen).ConfigureAwait(false),
-                };
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException e)
-            {
-                // The file exists and is writable but is not an outbox (or is locked by another dispatcher).
-                return Program.UsageError([$"--outbox: {outboxValue} cannot be used as the outbox: {e.Message}"]);
-            }
-            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException or Microsoft.Extensions.Options.OptionsValidationException or UnauthorizedAccessException)
-            {
-                await Console.Error.WriteLineAsync($"error: {roleName} could not start: {e.Message}").ConfigureAwait(false);
-                return ExitCodes.RunFailed;
-            }
-
-            await using (target.ConfigureAwait(false))
-            {
-                if (target.MadeUpToken is { } madeUp)
-                {
-                    // Configuration (Kestrel__Endpoints__…__Url, appsettings.json) bound it beyond loopback: a token was made up.
-                    var exposedUrl = target.Urls.FirstOrDefault(u => !TargetHost.BindsLoopback(u)) ?? string.Join(' ', target.Urls);
-                    await Console.Error.WriteLineAsync(
-                        $"warning: {exposedUrl} is reachable beyond loopback (set in configuration) and no --token was given; " +
-                        $"clients must send 'Authorization: Bearer {madeUp}'").ConfigureAwait(false);
-                    Console.Out.WriteLine($"token {madeUp}");
-                }
-
-                // Every URL bound, plain HTTP first: "ready hub http://127.0.0.1:41234 https://127.0.0.1:41235".
-                Console.Out.WriteLine($"ready {roleName.ToLowerInvariant()} {string.Join(' ', target.Urls.OrderBy(u => u.StartsWith("https:", StringComparison.Ordinal)))}");
-                Console.Out.Flush();
-                await WaitForStopAsync(parse.GetValue(parent), ct).ConfigureAwait(false);
-            }
-
-            return ExitCodes.Ok;
-        });
+                Urls = parse.GetValue(urls),
+                Token = parse.GetValue(token),
+                Secret = parse.GetValue(secret),
+                MaxMessageBytes = parse.GetValue(maxMessage),
+                MaxBodyBytes = parse.GetValue(maxBody),
+                DeliveryTimeout = parse.GetValue(timeout),
+                Outbox = parse.GetValue(outbox),
+                EndpointsFile = parse.GetValue(endpointsFile),
+                MaxInFlight = parse.GetValue(inFlight),
+                RetryTimeScale = parse.GetValue(retryScale),
+                AllowedOrigins = parse.GetValue(origins),
+                Tls = parse.GetValue(tls),
+                AllowCompression = parse.GetValue(compression),
+                KeepAlive = parse.GetValue(keepAlive),
+                Gzip = parse.GetValue(gzip),
+                Cold = parse.GetValue(cold),
+                TrustPin = parse.GetValue(trustPin),
+                MaxDecompressedBytes = parse.GetValue(maxInflated),
+                InjectDelay = parse.GetValue(injectDelay),
+                ParentPid = parse.GetValue(parent),
+            },
+            Console.Out,
+            Console.Error,
+            cancellation())));
         return command;
-    }
-
-    /// <summary>Why the outbox (or the endpoints file) cannot be used, naming the option, or null: checked before "ready".</summary>
-    private static string? OutboxProblem(string outbox, string? endpointsFile)
-    {
-        var (option, path) = outbox == "memory" ? ("--endpoints-file", endpointsFile) : ("--outbox", outbox);
-        if (path is null)
-        {
-            return null;
-        }
-
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            return $"{option}: {path} is a folder; give a file";
-        }
-
-        var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder))
-        {
-            return $"{option}: the folder {folder} does not exist";
-        }
-
-        // Checked before anything is opened: a link's target must be neither narrowed to 0600 nor overwritten.
-        var unusable = Bench.Targets.Dispatcher.PrivateFiles.LinkProblem(full) ?? Bench.Targets.Dispatcher.SecretBox.KeyFileProblem(full);
-        if (unusable is not null)
-        {
-            return $"{option}: {unusable}";
-        }
-
-        try
-        {
-            // Opened for writing as the dispatcher will; created owner-only when new (and left for it).
-            Bench.Targets.Dispatcher.PrivateFiles.Ensure(full);
-            using var probe = new FileStream(full, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"{option}: cannot write {path}: {e.Message}";
-        }
-
-        try
-        {
-            _ = Bench.Targets.Dispatcher.SecretBox.EnvironmentKey();
-        }
-        catch (ArgumentException e)
-        {
-            return e.Message;
-        }
-
-        return null;
-    }
-
-    private static TlsIdentity LoadIdentity() =>
-        NullIfEmpty(Environment.GetEnvironmentVariable(TlsIdentity.PfxVariable)) is { } pfx ? TlsIdentity.FromPfxBase64(pfx) : TlsIdentity.Create();
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    /// <summary>Waits for Ctrl-C/SIGTERM, or for the parent process to disappear.</summary>
-    private static async Task WaitForStopAsync(int? parentPid, CancellationToken ct)
-    {
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
-                if (parentPid is { } pid && !Bench.Harness.Targets.ProcessReadings.IsAlive(pid))
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Asked to stop.
-        }
     }
 }

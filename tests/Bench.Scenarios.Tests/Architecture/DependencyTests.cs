@@ -18,7 +18,7 @@ public sealed class DependencyTests
     private static readonly Assembly Engine = typeof(LoadRunner).Assembly;
     private static readonly Assembly Reports = typeof(RunResults).Assembly;
     private static readonly Assembly Targets = typeof(Bench.Targets.Hosting.TargetRole).Assembly;
-    private static readonly Assembly Sdk = typeof(PushAccounting).Assembly;
+    private static readonly Assembly Sdk = typeof(BenchRunner).Assembly;
 
     /// <summary>Namespaces of the command line: nothing below it may use them.</summary>
     private static readonly string[] CommandLine = ["Bench.Scenarios.Cli", "Bench.Scenarios.Program", "System.CommandLine"];

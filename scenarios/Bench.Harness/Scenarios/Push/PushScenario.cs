@@ -121,12 +121,21 @@ public sealed class PushScenario : Interleaved.IInterleavedScenario
     /// Exact counts over the measured window, from every subscriber's stream. An event counts as accepted when the
     /// target acknowledged it or any subscriber received it (an acknowledgement can be lost with a dying target).
     /// </summary>
-    public static DeliveryCounts Count(RunRecorder recorder, DeliveryAccounting accounting, IEventPublisher publisher, long firstMeasured)
+    public static DeliveryCounts Count(
+        RunRecorder recorder, DeliveryAccounting accounting, IEventPublisher publisher, long firstMeasured) => Count(
+        recorder, accounting, AcceptedOrReceived(publisher, accounting), publisher.Rejected, firstMeasured);
+
+    /// <summary>
+    /// Exact counts over the measured window of the events in <paramref name="accepted"/> (numbered
+    /// <paramref name="firstMeasured"/> or later), <paramref name="rejected"/> publishes refused: whoever published them.
+    /// </summary>
+    public static DeliveryCounts Count(
+        RunRecorder recorder, DeliveryAccounting accounting, SequenceSet accepted, long rejected, long firstMeasured)
     {
-        var accepted = AcceptedOrReceived(publisher, accounting);
         var streams = accounting.Trackers.Select(t => t.Snapshot()).ToList();
         var lost = accounting.Trackers.Sum(t => t.LostOf(accepted, firstMeasured));
-        return new DeliveryCounts(recorder.Sent, recorder.Delivered, lost, streams.Sum(t => t.Duplicated), streams.Sum(t => t.OutOfOrder), recorder.Errors, publisher.Rejected);
+        var (duplicated, outOfOrder) = (streams.Sum(t => t.Duplicated), streams.Sum(t => t.OutOfOrder));
+        return new DeliveryCounts(recorder.Sent, recorder.Delivered, lost, duplicated, outOfOrder, recorder.Errors, rejected);
     }
 
     /// <summary>How long without an arrival, with every stream holding the same events, counts as settled.</summary>

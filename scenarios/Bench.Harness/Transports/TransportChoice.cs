@@ -1,9 +1,7 @@
-using Bench.Harness.Transports;
+namespace Bench.Harness.Transports;
 
-namespace Bench.Scenarios.Cli;
-
-/// <summary>Reads transports named on the command line, each problem naming its option.</summary>
-internal static class TransportOptions
+/// <summary>Reads transports and targets named on the command line, each problem naming its option.</summary>
+public static class TransportChoice
 {
     public static IReadOnlyList<ITransport> Parse(string option, IReadOnlyList<string> names, List<string> problems)
     {

@@ -1,0 +1,139 @@
+using Bench.Harness.Plan;
+using Bench.Harness.Scenarios;
+using Bench.Harness.Transports;
+
+namespace Bench.Harness.Running;
+
+/// <summary>
+/// <c>bench run [SCENARIO...]</c>: the plan made from what was asked for, checked before anything starts (bad usage is a
+/// <see cref="UsageException"/>), then run by <see cref="RunExecutor"/>: results, report and charts.
+/// </summary>
+public static class RunStart
+{
+    public static async Task<int> RunAsync(RunRequest request, IProgressSink progress, TextWriter output, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        var chosen = new List<IScenario>();
+        var names = NameList.Split(request.Scenarios);
+        var claims = names.Contains(ScenarioCatalog.ClaimsSuite, StringComparer.OrdinalIgnoreCase);
+        if (claims && names.Count > 1)
+        {
+            problems.Add("claims is a suite of its own: run it alone (bench run claims)");
+        }
+
+        foreach (var name in names.Where(n => !string.Equals(n, ScenarioCatalog.ClaimsSuite, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (ScenarioCatalog.Find(name) is { } s)
+            {
+                chosen.Add(s);
+            }
+            else
+            {
+                problems.Add($"unknown scenario '{name}'; valid scenarios: {string.Join(", ", ScenarioCatalog.All.Select(x => x.Name))}, or the suite claims");
+            }
+        }
+
+        var profileName = request.Profile;
+        var chosenProfile = Profile.Find(profileName);
+        if (chosenProfile is null)
+        {
+            problems.Add($"--profile: unknown profile '{profileName}'; valid profiles: {string.Join(", ", Profile.All.Select(p => p.Name))}");
+        }
+
+        var transports = TransportChoice.Parse("--transport", NameList.Split(request.Transports), problems);
+        var targets = TransportChoice.Targets(request.Targets ?? [], problems);
+        if (targets.Count > 0 && transports.Count > 0)
+        {
+            problems.Add("--target and --transport: name what to measure with one of them (builtin:websocket is the reference WebSocket hub as a target)");
+        }
+
+        var referenceTransport = TransportChoice.Reference(request.Reference, problems, targets);
+
+        var (gateFile, baselineRun, baselineName) = Gate.GateRun.LoadInputs(request.Gate, request.Baseline, problems, request.Normalize);
+        var measured = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All;
+        var thresholds = ThresholdCheck.Read(request.Thresholds, measured, problems);
+        UsageException.ThrowIfAny(problems);
+
+        var ci = chosenProfile == Profile.Ci;
+        var plan = new RunPlan
+        {
+            Scenarios = claims ? ScenarioCatalog.All : chosen.Count > 0 ? chosen : ci ? ScenarioCatalog.CiSuite : ScenarioCatalog.DefaultSuite,
+            Brief = claims || (chosen.Count == 0 && !ci),
+            Suite = claims ? ScenarioCatalog.ClaimsSuite : null,
+            SaturationModes = claims ? ["push"] : [],
+            Repeat = request.Repeat,
+            SaveBaseline = request.SaveBaseline,
+            Baseline = baselineRun,
+            BaselineName = baselineName,
+            Gate = gateFile,
+            Confirm = request.Confirm ?? 5,
+            SloP99 = request.SloP99,
+            Transports = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All,
+            Reference = referenceTransport,
+            Variants = claims && (request.Variants ?? []).Length == 0 ? [VariantName.Default] : [.. (request.Variants ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
+            Faults = claims && NameList.Split(request.Faults).Count == 0 ? ScenarioCatalog.ClaimsFaults : NameList.Split(request.Faults),
+            Profile = chosenProfile!,
+            OutputDirectory = request.Out,
+            Duration = request.Duration ?? (claims ? TimeSpan.FromSeconds(6) : null),
+            Warmup = request.Warmup ?? (claims ? TimeSpan.FromSeconds(3) : null),
+            CostProbe = request.CostProbe,
+            RatePerSec = request.RatePerSec,
+            Subscribers = request.Subscribers,
+            PayloadBytes = request.PayloadBytes,
+            Connections = request.Connections,
+            ReadyTimeout = request.ReadyTimeout ?? TimeSpan.FromSeconds(20),
+            CommandLine = request.CommandLine,
+            OtlpEndpoint = request.OtlpEndpoint is { } url ? Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null : null,
+            MetricsPort = request.MetricsPort,
+            Agents = request.Agents,
+            Sequential = request.Sequential,
+            TargetLaunches = request.TargetLaunches ?? 2,
+            Thresholds = thresholds,
+        };
+        if (request.OtlpEndpoint is { } given && plan.OtlpEndpoint is null)
+        {
+            throw new UsageException([$"--otlp-endpoint: '{given}' is not an absolute http(s) URL"]);
+        }
+
+        if (plan.MetricsPort is > 65535)
+        {
+            throw new UsageException([$"--metrics-port: {plan.MetricsPort} is not a port (1 to 65535)"]);
+        }
+
+        if (plan.MetricsPort is { } port && !PortFree(port))
+        {
+            throw new UsageException([$"--metrics-port: 127.0.0.1:{port} is in use; choose another port"]);
+        }
+        if (plan.Validate() is { Count: > 0 } invalid)
+        {
+            throw new UsageException(invalid);
+        }
+
+        if (TransportChoice.CheckFixedReceivers(plan) is { } fixedReceiver)
+        {
+            throw new UsageException([fixedReceiver]);
+        }
+
+        if (await TransportChoice.PreflightAsync(targets, ct).ConfigureAwait(false) is { } failed)
+        {
+            throw new UsageException([failed]);
+        }
+
+        return await new RunExecutor(plan, progress, output, TimeProvider.System).ExecuteAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="port"/> on 127.0.0.1 can be listened on now (checked before the run, not during it).</summary>
+    private static bool PortFree(int port)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+}

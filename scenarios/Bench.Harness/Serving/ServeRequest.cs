@@ -1,0 +1,45 @@
+namespace Bench.Harness.Serving;
+
+/// <summary>What <c>bench serve</c> was asked for, as given (null: not given, the server's default).</summary>
+public sealed record ServeRequest(string Role)
+{
+    public IReadOnlyList<string>? Urls { get; init; }
+
+    public string? Token { get; init; }
+
+    public string? Secret { get; init; }
+
+    public int? MaxMessageBytes { get; init; }
+
+    public int? MaxBodyBytes { get; init; }
+
+    public TimeSpan? DeliveryTimeout { get; init; }
+
+    public string? Outbox { get; init; }
+
+    public string? EndpointsFile { get; init; }
+
+    public int? MaxInFlight { get; init; }
+
+    public double? RetryTimeScale { get; init; }
+
+    public IReadOnlyList<string>? AllowedOrigins { get; init; }
+
+    public bool Tls { get; init; }
+
+    public bool AllowCompression { get; init; }
+
+    public TimeSpan? KeepAlive { get; init; }
+
+    public bool Gzip { get; init; }
+
+    public bool Cold { get; init; }
+
+    public string? TrustPin { get; init; }
+
+    public int? MaxDecompressedBytes { get; init; }
+
+    public TimeSpan? InjectDelay { get; init; }
+
+    public int? ParentPid { get; init; }
+}
