@@ -40,6 +40,9 @@ internal abstract class BlockSide : IAsyncDisposable
     /// <summary>The delivery guarantee of this side's setup, where the transport states one.</summary>
     public virtual string? Guarantee => null;
 
+    /// <summary>What this side's clients say of their connections so far (a subscriber that reconnected).</summary>
+    public virtual IEnumerable<string> Warnings() => [];
+
     /// <summary>
     /// At the end of a launch, for each block it recorded (in order): how many of the deliveries it counted lost have
     /// arrived since, after one more wait of at most <paramref name="limit"/>. Empty where a block cannot be late (rtt).
@@ -201,6 +204,8 @@ internal sealed class PushBlockSide : BlockSide
     public override ITargetHandle Target => fanOut.Target;
 
     public override string? Guarantee => fanOut.Guarantee;
+
+    public override IEnumerable<string> Warnings() => fanOut.Warnings();
 
     /// <summary>Every subscriber's stream, warm-up included (the overhead scenario divides its bytes by these events).</summary>
     public DeliveryAccounting Accounting => accounting;

@@ -63,6 +63,7 @@ internal static class TransportComparison
         var peakRss = new double[n];
         var harnessCpuUs = new double[n];
         var guarantees = new string?[n];
+        var sideWarnings = Enumerable.Range(0, n).Select(_ => new List<string>()).ToArray();
         var lag = Enumerable.Range(0, n).Select(_ => Histograms.Create()).ToArray();
         var dropped = new long[n];
         var watch = Stopwatch.StartNew();
@@ -135,6 +136,7 @@ internal static class TransportComparison
                     await CountLateAsync(sides[i]!, blocks[i], ct).ConfigureAwait(false);
                     peakRss[i] = Math.Max(peakRss[i], sides[i]!.Target.PeakRssMiB());
                     guarantees[i] ??= sides[i]!.Guarantee;
+                    sideWarnings[i].AddRange(sides[i]!.Warnings().Select(w => $"target launch {launch}: {w}"));
                     plan.Collect?.Invoke(i, sides[i]!);
                 }
             }
@@ -162,6 +164,7 @@ internal static class TransportComparison
             {
                 Guarantee = guarantees[i] ?? plan.Transports[i].Guarantee,
             };
+            result = result with { Warnings = [.. result.Warnings, .. sideWarnings[i]] };
             results.Add(plan.Finish?.Invoke(i, result) ?? result);
         }
 

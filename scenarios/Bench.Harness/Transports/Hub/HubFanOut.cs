@@ -36,7 +36,10 @@ internal sealed class HubFanOut(ITargetHandle target, string token, IReadOnlyLis
         }
 
         var subscribers = new List<IStreamSubscriber>();
-        var options = new SubscriberOptions { Wire = setup.Wire, Variant = setup.Variant };
+        // Push measures delivery, not how fast a dead connection is noticed (the faults scenario sets its own limits): a
+        // subscriber waits 10 s for a ping's answer (SSE: for any byte after the 1 s keep-alive), not the default 2 s. A
+        // loaded 2-core machine can stall a client that long, and a reconnect without resume loses what was published meanwhile.
+        var options = new SubscriberOptions { Wire = setup.Wire, Variant = setup.Variant, KeepAliveTimeout = TimeSpan.FromSeconds(10) };
         try
         {
             // Connect in small batches: a burst of thousands of simultaneous handshakes measures the handshake, not push.
