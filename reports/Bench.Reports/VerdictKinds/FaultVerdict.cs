@@ -39,7 +39,8 @@ internal sealed class FaultVerdict : IScenarioVerdict
             {
                 var results = fault.Where(r => r.Variant == variant).ToList();
                 var name = Labelled.Case(fault.Key, variant);
-                yield return Row(name, "lost", results, r => r.Resilience!.Lost, v => v.ToString("N0", Inv));
+                var lost = Row(name, "lost", results, r => r.Resilience!.Lost, v => v.ToString("N0", Inv));
+                yield return lost with { Reading = NoneLost(results) };
                 yield return Row(name, "detect", results, r => r.Resilience!.DetectMs, Millis);
                 yield return Row(name, "recover", results, r => r.Resilience!.RecoverMs, Millis);
                 yield return Row(name, "backlog drained", results, r => r.Resilience!.DrainMs, Millis);
@@ -52,6 +53,18 @@ internal sealed class FaultVerdict : IScenarioVerdict
 
     private static List<ScenarioResult> Faulted(VerdictInput input) =>
         [.. input.Measured.Where(r => r.Resilience is { Storm: null })];
+
+    /// <summary>
+    /// A loss row's reading: who lost nothing, when someone did not — an exact count of this run, not a measurement whose
+    /// noise could hide a difference; else the single-measurement rule.
+    /// </summary>
+    private static string NoneLost(IReadOnlyList<ScenarioResult> results)
+    {
+        var none = results.Where(r => r.Resilience!.Lost == 0).Select(r => r.Transport).Distinct(StringComparer.Ordinal);
+        return none.Any()
+            ? "none lost: " + string.Join(", ", none)
+            : SingleReading.Of([.. results.Select(r => (r.Transport, (double)r.Resilience!.Lost))], higherIsBetter: false);
+    }
 
     /// <summary>"websocket and sse lost events; webhook lost none": who lost, by transport and variant.</summary>
     private static string WhoLost(IReadOnlyList<ScenarioResult> results)
@@ -67,8 +80,9 @@ internal sealed class FaultVerdict : IScenarioVerdict
     }
 
     /// <summary>
-    /// "3,350 (in-memory, best effort)", or "0 (durable, at least once; 9,585 retries)": the guarantee is named once per
-    /// transport, and again for a variant only where it differs.
+    /// "3,350 (in-memory, best effort)", or "0 (durable, at least once; 2 duplicated; 9,585 retries)": the guarantee is
+    /// named once per transport, and again for a variant only where it differs; duplicates, disorder, refused publishes
+    /// and retries where there were any.
     /// </summary>
     private static string Lost(ScenarioResult r, IReadOnlyList<ScenarioResult> results)
     {
@@ -81,10 +95,12 @@ internal sealed class FaultVerdict : IScenarioVerdict
             notes.Add(own);
         }
 
-        if (x.WebhookRetries > 0)
-        {
-            notes.Add(x.WebhookRetries.ToString("N0", Inv) + " retries");
-        }
+        notes.AddRange(new (long Count, string What)[]
+            {
+                (x.Duplicated, "duplicated"), (x.OutOfOrder, "out of order"),
+                (x.Rejected, "publishes refused"), (x.WebhookRetries, "retries"),
+            }
+            .Where(n => n.Count > 0).Select(n => n.Count.ToString("N0", Inv) + " " + n.What));
 
         var count = x.Lost.ToString("N0", Inv);
         return notes.Count == 0 ? count : $"{count} ({string.Join("; ", notes)})";
