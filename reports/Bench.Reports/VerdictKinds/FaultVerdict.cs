@@ -11,6 +11,9 @@ namespace Bench.Reports.VerdictKinds;
 /// </summary>
 internal sealed class FaultVerdict : IScenarioVerdict
 {
+    /// <summary>The at-a-glance figure of events lost.</summary>
+    public const string LostFigure = "lost";
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public bool IsAvailable(VerdictInput input) => Faulted(input).Count > 0;
@@ -39,7 +42,7 @@ internal sealed class FaultVerdict : IScenarioVerdict
             {
                 var results = fault.Where(r => r.Variant == variant).ToList();
                 var name = Labelled.Case(fault.Key, variant);
-                var lost = Row(name, "lost", results, r => r.Resilience!.Lost, v => v.ToString("N0", Inv));
+                var lost = Row(name, LostFigure, results, r => r.Resilience!.Lost, v => v.ToString("N0", Inv));
                 yield return lost with { Reading = NoneLost(results) };
                 yield return Row(name, "detect", results, r => r.Resilience!.DetectMs, Millis);
                 yield return Row(name, "recover", results, r => r.Resilience!.RecoverMs, Millis);
@@ -58,7 +61,7 @@ internal sealed class FaultVerdict : IScenarioVerdict
     /// A loss row's reading: who lost nothing, when someone did not — an exact count of this run, not a measurement whose
     /// noise could hide a difference; else the single-measurement rule.
     /// </summary>
-    private static string NoneLost(IReadOnlyList<ScenarioResult> results)
+    public static string NoneLost(IReadOnlyList<ScenarioResult> results)
     {
         var none = results.Where(r => r.Resilience!.Lost == 0).Select(r => r.Transport).Distinct(StringComparer.Ordinal);
         return none.Any()

@@ -48,10 +48,15 @@ internal sealed class StormVerdict : IScenarioVerdict
             var after = Cells(results, r => r.Resilience!.Storm!.AllBackMs is { } ms
                 ? Formats.Milliseconds(ms * 1000)
                 : "not within the run");
-            var reading = timed.Count == results.Count ? SingleReading.Of(timed, higherIsBetter: false) : "one measurement each";
+            var reading = timed.Count switch
+            {
+                0 => "none back within the run",
+                _ when timed.Count == results.Count => SingleReading.Of(timed, higherIsBetter: false),
+                _ => "back within the run: " + string.Join(", ", timed.Select(t => t.Label)),
+            };
             yield return new GlanceRow(name, "all back after", after, reading);
-            yield return new GlanceRow(name, "lost", Cells(results, r => r.Resilience!.Lost.ToString("N0", Inv)),
-                SingleReading.Of([.. results.Select(r => (r.Transport, (double)r.Resilience!.Lost))], higherIsBetter: false));
+            var lost = Cells(results, r => r.Resilience!.Lost.ToString("N0", Inv));
+            yield return new GlanceRow(name, FaultVerdict.LostFigure, lost, FaultVerdict.NoneLost(results));
         }
     }
 

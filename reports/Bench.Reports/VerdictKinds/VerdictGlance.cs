@@ -10,10 +10,11 @@ namespace Bench.Reports.VerdictKinds;
 /// </summary>
 internal static class VerdictGlance
 {
-    private static readonly string Legend = "Each figure is one measurement (losses are exact counts of this run): "
-        + "the lowest or highest is named, never as a winner, "
+    private static readonly string Legend = "Each figure is one measurement: the lowest or highest is named, never as a winner, "
         + string.Create(CultureInfo.InvariantCulture, $"and figures within {GlanceTable.TieBand * 100:0} % of each other are a tie. ")
         + "– is a figure this case did not have.";
+
+    private const string Losses = " Losses are exact counts of this run.";
 
     /// <summary>Writes the table, under <paramref name="heading"/> when given; false when there was nothing to write.</summary>
     public static bool Write(StringBuilder sb, VerdictInput input, string? heading)
@@ -39,7 +40,7 @@ internal static class VerdictGlance
         }
 
         table.WriteTo(sb);
-        sb.AppendLine(Legend);
+        sb.AppendLine(Legend + (rows.Any(r => r.Figure == FaultVerdict.LostFigure) ? Losses : ""));
         sb.AppendLine();
         return true;
     }
