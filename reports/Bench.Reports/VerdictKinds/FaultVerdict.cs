@@ -87,7 +87,7 @@ internal sealed class FaultVerdict : IScenarioVerdict
     /// named once per transport, and again for a variant only where it differs; duplicates, disorder, refused publishes
     /// and retries where there were any.
     /// </summary>
-    private static string Lost(ScenarioResult r, IReadOnlyList<ScenarioResult> results)
+    public static string Lost(ScenarioResult r, IReadOnlyList<ScenarioResult> results)
     {
         var x = r.Resilience!;
         var notes = new List<string>();

@@ -7,7 +7,7 @@ namespace Bench.Reports.VerdictKinds;
 /// <summary>
 /// The reconnect storm's answer: per transport, whether every subscriber came back (for webhooks, whether the backlog
 /// drained) and how long after the fault, how many were back at the end when not all were, and what was lost or
-/// redelivered. One measurement each.
+/// redelivered, each setup's guarantee named. One measurement each.
 /// </summary>
 internal sealed class StormVerdict : IScenarioVerdict
 {
@@ -30,8 +30,7 @@ internal sealed class StormVerdict : IScenarioVerdict
         yield return Bullets.Nest($"**storm ({size}): {head}.** One measurement each.",
         [
             $"after the fault: {Labelled.ByTransport(storms, Back)};",
-            $"lost: {Labelled.ByTransport(storms, r => r.Resilience!.Lost.ToString("N0", Inv))};",
-            $"redelivered: {Labelled.ByTransport(storms, r => r.Resilience!.Duplicated.ToString("N0", Inv))}.",
+            $"lost: {Labelled.ByTransport(storms, r => FaultVerdict.Lost(r, storms))}.",
         ]);
     }
 
