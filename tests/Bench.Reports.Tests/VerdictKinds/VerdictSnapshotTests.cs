@@ -14,6 +14,7 @@ public class VerdictSnapshotTests
     [Theory]
     [InlineData("faults", "verdict-faults.md")]
     [InlineData("storm", "verdict-storm.md")]
+    [InlineData("storm-not-back", "verdict-storm-not-back.md")]
     [InlineData("saturation", "verdict-saturation.md")]
     [InlineData("connections", "verdict-connections.md")]
     public void The_verdict_of_each_kind_of_run_matches_its_snapshot(string fixture, string snapshot)
