@@ -10,6 +10,8 @@ public static class MarkdownReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    private const string KindsHeading = "### Limits, capacity and faults";
+
     private const string Opening =
         "WebSocket, SignalR, Server-Sent Events or webhooks? Every figure below was measured in this run, on this machine.";
 
@@ -64,13 +66,16 @@ public static class MarkdownReport
         if (!run.Results.Any(r => !r.HasOwnSection))
         {
             var scale = ScaleGlance.Write(sb, run.Results, reference);
-            sb.AppendLine(run.Results.Count switch
+            var kinds = new VerdictKinds.VerdictInput(run, scale);
+            var wrote = VerdictKinds.VerdictGlance.Write(sb, kinds, scale.Count > 0 ? KindsHeading : null);
+            if (!wrote && scale.Count == 0)
             {
-                0 => run.Micro.Count > 0 ? "Micro-benchmarks only: see Per-message cost." : "No scenario completed in this run.",
-                _ when run.Results.All(r => r.Resilience is not null) => "Only faults were run: see Resilience.",
-                _ => "Each scenario's own section follows.",
-            });
-            sb.AppendLine();
+                sb.AppendLine(run.Results.Count == 0 && run.Micro.Count > 0
+                    ? "Micro-benchmarks only: see Per-message cost."
+                    : "No scenario completed in this run.");
+                sb.AppendLine();
+            }
+
             return [.. scale];
         }
 
@@ -98,6 +103,7 @@ public static class MarkdownReport
         sb.AppendLine();
         var outcomes = table.Outcomes.ToList();
         outcomes.AddRange(ScaleGlance.Write(sb, run.Results, reference));
+        VerdictKinds.VerdictGlance.Write(sb, new VerdictKinds.VerdictInput(run, outcomes), KindsHeading);
         WriteColdStart(sb, compared, reference);
         return outcomes;
     }

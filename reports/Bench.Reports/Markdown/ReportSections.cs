@@ -51,7 +51,7 @@ internal static class ReportSections
 
         public bool IsAvailable(ReportContext report) => true;
 
-        public void Render(StringBuilder sb, ReportContext report) => ValiditySection.Write(sb, report.Run);
+        public void Render(StringBuilder sb, ReportContext report) => ValiditySection.Write(sb, report.Run, report.Outcomes);
     }
 
     /// <summary>At a glance (and what was not applicable), rendered before the verdict, which needs its outcomes.</summary>

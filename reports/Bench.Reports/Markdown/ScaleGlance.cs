@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
-using Bench.Reports.Metrics;
 using Bench.Reports.Model;
 
 namespace Bench.Reports.Markdown;
 
-/// <summary>At a glance's "Scale and cost": the headline figures of the scale scenarios, per transport, with which is better.</summary>
+/// <summary>
+/// At a glance's "Scale and cost": push's marginal CPU per delivery and overhead's bytes and CPU per event, per transport,
+/// with which is better. Saturation and connections give their figures through their verdicts (VerdictKinds/).
+/// </summary>
 internal static class ScaleGlance
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -57,24 +59,6 @@ internal static class ScaleGlance
         {
             rows.Add(new("push", "target CPU per delivery (marginal)", r => Stats.MarginalCost.Of(r)?.CpuUsPerDelivery, Micros, false,
                 r => r.Scenario == "push" && r.Variant == "default", Stats.MarginalCost.Replicates));
-        }
-
-        foreach (var mode in results.Where(r => r.Saturation is not null).Select(r => r.Saturation!.Mode).Distinct())
-        {
-            rows.Add(new($"saturation ({mode})", "max sustainable rate", r => r.Saturation!.MaxSustainablePerSec,
-                v => v.ToString("N0", Inv) + "/s", true, r => r.Saturation?.Mode == mode && r.Variant == "default"));
-        }
-
-        if (results.Any(r => r.Connections is not null))
-        {
-            static bool Held(ScenarioResult r) => r.Connections is not null;
-            rows.Add(new("connections", "target RSS per subscriber",
-                r => r.Connections!.Memory.Count > 0 ? r.Connections.Memory[^1].RssKiBPerSubscriber : null,
-                v => v.ToString("N1", Inv) + " KiB", false, Held));
-            rows.Add(new("connections", "idle target CPU", r => r.Connections!.IdleCpuPercent,
-                v => v.ToString("0.00", Inv) + " %", false, Held));
-            rows.Add(new("connections", "fan-out to all, p50", r => r.Connections!.FanOut[^1].P50Us,
-                Formats.Milliseconds, false, Held));
         }
 
         var size = results.Where(r => r.Wire is not null).Select(r => r.Wire!.PayloadBytes)

@@ -15,7 +15,7 @@ internal static class ValiditySection
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static void Write(StringBuilder sb, RunResults run)
+    public static void Write(StringBuilder sb, RunResults run, IReadOnlyList<RowOutcome> outcomes)
     {
         sb.AppendLine("## Run validity");
         sb.AppendLine();
@@ -66,10 +66,13 @@ internal static class ValiditySection
                 + ".");
         }
 
-        var inexact = results.Where(r => r.Resilience is null && (r.Counts.Lost > 0 || r.Counts.Duplicated > 0)).ToList();
-        summary.Add(inexact.Count == 0
-            ? "Accounting: outside the fault scenario, every event reached every subscriber exactly once."
-            : "Not delivered exactly once (outside faults): " + string.Join(", ", inexact.Select(r => string.Create(Inv, $"{Case(r)} {r.Counts.Lost:N0} lost, {r.Counts.Duplicated:N0} duplicated"))) + ".");
+        summary.AddRange(Accounting(results));
+        var single = Single(run, outcomes);
+        if (single.Count > 0)
+        {
+            summary.Add("Single measurements, with no interval (another launch may give other figures): "
+                + string.Join("; ", single) + ".");
+        }
 
         foreach (var line in summary)
         {
@@ -96,6 +99,35 @@ internal static class ValiditySection
         }
 
         sb.AppendLine();
+    }
+
+    /// <summary>Whether every event reached every subscriber exactly once, said only of the scenarios that ran.</summary>
+    private static IEnumerable<string> Accounting(IReadOnlyList<ScenarioResult> results)
+    {
+        var faulted = results.Any(r => r.Resilience is not null);
+        var others = results.Where(r => r.Resilience is null).ToList();
+        if (others.Count > 0)
+        {
+            var inexact = others.Where(r => r.Counts.Lost > 0 || r.Counts.Duplicated > 0).ToList();
+            var outside = faulted ? " outside the faults" : "";
+            yield return inexact.Count == 0
+                ? $"Accounting: every event reached every subscriber exactly once{outside}."
+                : $"Not delivered exactly once{outside}: " + string.Join(", ", inexact.Select(r => string.Create(Inv,
+                    $"{Case(r)} {r.Counts.Lost:N0} lost, {r.Counts.Duplicated:N0} duplicated"))) + ".";
+        }
+
+        if (faulted)
+        {
+            yield return "Accounting under faults: losses, duplicates and disorder are exact counts by the publisher's event number, "
+                + "in the verdict and Resilience.";
+        }
+    }
+
+    /// <summary>What the verdict's kinds say has no interval.</summary>
+    private static List<string> Single(RunResults run, IReadOnlyList<RowOutcome> outcomes)
+    {
+        var input = new VerdictKinds.VerdictInput(run, outcomes);
+        return [.. VerdictKinds.ScenarioVerdicts.Of(input).Select(v => v.SingleMeasurements(input)).OfType<string>()];
     }
 
     /// <summary>A case's name in prose: scenario (and fault, mode or payload), transport and variant.</summary>

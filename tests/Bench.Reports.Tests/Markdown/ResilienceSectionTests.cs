@@ -34,7 +34,9 @@ public sealed class ResilienceSectionTests : IDisposable
         Assert.Contains("| websocket (resume) | 2.30 ms | 120 ms | 0 |", report, StringComparison.Ordinal);
         Assert.Contains("| webhook | – | 120 ms | 0 |", report, StringComparison.Ordinal);
         Assert.Contains("117 events were published while subscribers were away", report, StringComparison.Ordinal);
-        Assert.Contains("Only faults were run", report, StringComparison.Ordinal);
+        Assert.Contains("| drop | lost | 117 | 0 | none lost: webhook |", report, StringComparison.Ordinal);
+        Assert.Contains("| drop (resume) | lost | 0 | – | none lost: websocket |", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("Only faults were run", report, StringComparison.Ordinal);
         Assert.DoesNotContain("## faults", report, StringComparison.Ordinal);
     }
 

@@ -25,6 +25,9 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
     /// <summary>The shortest span, in seconds, a storm's attempt rate is taken over: a sampling period less 10 ms of timer slack.</summary>
     private const double StormRateWindow = 0.19;
 
+    /// <summary>The generic accounting warning, left out here: a fault's losses have their own table.</summary>
+    private const string ExactlyOnceWarning = "events not delivered exactly once";
+
     private string Label => $"{fault.Name}/{transport.Name}{VariantName.Suffix(variant)}";
 
     public async Task<ScenarioResult> RunAsync(CancellationToken ct)
@@ -105,7 +108,13 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                 }
 
                 var result = ResultBuilder.Build(scenario.Name, scenario.Description, transport.Name, settings, recorder, outcome, counts, recorder.Sent, errors, warnings);
-                return result with { Variant = variant, Resilience = resilience with { FaultDescription = fault.Description }, Warnings = [.. result.Warnings.Where(w => !w.StartsWith("events not delivered exactly once", StringComparison.Ordinal))] };
+                return result with
+                {
+                    Variant = variant,
+                    Guarantee = path.Guarantee ?? transport.Guarantee,
+                    Resilience = resilience with { FaultDescription = fault.Description },
+                    Warnings = [.. result.Warnings.Where(w => !w.StartsWith(ExactlyOnceWarning, StringComparison.Ordinal))],
+                };
             }
         }
     }

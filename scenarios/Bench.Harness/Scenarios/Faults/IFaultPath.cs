@@ -27,6 +27,9 @@ public interface IFaultPath : IAsyncDisposable
     /// <summary>One sentence: how this transport and variant behave under faults.</summary>
     string Behaviour { get; }
 
+    /// <summary>The delivery guarantee of this variant's setup, when it differs from the transport's own; the default is null.</summary>
+    string? Guarantee => null;
+
     /// <summary>
     /// A reconnect storm: by default the target restarts under every subscriber (they all reconnect at once); a path
     /// whose subscribers are the servers (webhooks) takes them away instead, and they come back to a backlog.

@@ -54,6 +54,9 @@ internal sealed class WebhookFaultPath : IFaultPath
 
     public string Behaviour { get; }
 
+    /// <summary>Durable with the SQLite outbox, in memory with the memory-outbox variant.</summary>
+    public string? Guarantee { get; private init; }
+
     public long SilentDuplicates => receivers.Stats().Duplicates;
 
     public static async Task<WebhookFaultPath> StartAsync(ScenarioContext context, FaultSetup setup, CancellationToken ct)
@@ -97,7 +100,10 @@ internal sealed class WebhookFaultPath : IFaultPath
         }
 
         var behaviour = $"the dispatcher retries on the Standard Webhooks schedule × {RetryTimeScale.ToString(CultureInfo.InvariantCulture)} (± 20 % jitter) from {(durable ? "a SQLite outbox" : "an in-memory outbox")}, with a {timeout} delivery timeout{(maxInFlight > 1 ? $" and up to {maxInFlight} deliveries in flight per endpoint" : "")}; receivers de-duplicate by webhook-id";
-        var path = new WebhookFaultPath(target, proxy, receivers, token, secret, streams, outbox, behaviour);
+        var path = new WebhookFaultPath(target, proxy, receivers, token, secret, streams, outbox, behaviour)
+        {
+            Guarantee = durable ? WebhookTransport.DurableGuarantee : WebhookTransport.MemoryGuarantee,
+        };
         try
         {
             await path.RegisterAsync(ct).ConfigureAwait(false);
