@@ -31,11 +31,16 @@ internal static class ServeCommand
         var trustPin = new Option<string?>("--trust-pin") { Description = $"Dispatcher: the SHA-256 pin (hex) of the one HTTPS certificate to trust (or {TlsIdentity.PinVariable}). The default is the machine's trust store." };
         var maxInflated = CliOptions.PositiveInt("--max-decompressed-bytes", "Receiver: the most a gzip body may inflate to; beyond it 413 (the zip-bomb limit). The default is 1048576.");
         var injectDelay = CliOptions.Duration("--inject-delay", "Test only: CPU spent before each delivery, echo or answer (e.g. 200us), to prove the regression gate. The default is none.");
+        var grpcPort = new Option<int?>("--grpc-port")
+        {
+            Description = "Hub: also serve gRPC (bench.events.v1.Events: Subscribe, Echo) on this loopback port, "
+                + "HTTP/2 cleartext only; 0 picks a free one. The ready line then ends 'grpc=http://127.0.0.1:PORT'. The default is none.",
+        };
         var parent = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (set by bench run, so no target outlives its run)." };
 
         var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL…' (every URL bound, plain HTTP first) when it listens.")
         {
-            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, parent,
+            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, grpcPort, parent,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -75,7 +80,16 @@ internal static class ServeCommand
             var ct = cancellation();
             RunningTarget target;
             using var identity = parse.GetValue(tls) ? LoadIdentity() : null;
-            var listen = new TargetListen { Certificate = identity?.Certificate };
+            if (parse.GetValue(grpcPort) is < 0 or > 65535)
+            {
+                return Program.UsageError(["--grpc-port: give a port from 0 to 65535"]);
+            }
+
+            var listen = new TargetListen
+            {
+                Certificate = identity?.Certificate,
+                GrpcPort = chosen == TargetRole.Hub ? parse.GetValue(grpcPort) : null,
+            };
             if (identity is not null)
             {
                 Console.Out.WriteLine($"tls-pin {identity.Pin}");
@@ -141,7 +155,10 @@ internal static class ServeCommand
                 }
 
                 // Every URL bound, plain HTTP first: "ready hub http://127.0.0.1:41234 https://127.0.0.1:41235".
-                Console.Out.WriteLine($"ready {roleName.ToLowerInvariant()} {string.Join(' ', target.Urls.OrderBy(u => u.StartsWith("https:", StringComparison.Ordinal)))}");
+                // The hub's gRPC port last, marked: "ready hub http://127.0.0.1:41234 grpc=http://127.0.0.1:41236".
+                var grpcField = target.GrpcUrl is { } grpcUrl ? " grpc=" + grpcUrl : "";
+                var plainFirst = target.Urls.OrderBy(u => u.StartsWith("https:", StringComparison.Ordinal));
+                Console.Out.WriteLine($"ready {roleName.ToLowerInvariant()} {string.Join(' ', plainFirst)}{grpcField}");
                 Console.Out.Flush();
                 await WaitForStopAsync(parse.GetValue(parent), ct).ConfigureAwait(false);
             }
