@@ -141,7 +141,7 @@ internal static class AbCommand
     {
         var directory = output ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
         Directory.CreateDirectory(directory);
-        var transports = only is null ? TransportCatalog.All : TransportCatalog.Named(CliOptions.SplitList([only]).ToArray());
+        var transports = only is null ? TransportCatalog.DefaultComparison : TransportCatalog.Named(CliOptions.SplitList([only]).ToArray());
         var (baseBuild, headBuild) = (Bench.Harness.Targets.TargetBuild.In(builds[0].Folder, builds[0].Env), Bench.Harness.Targets.TargetBuild.In(builds[1].Folder, builds[1].Env));
         var options = new Bench.Harness.Interleaved.InterleavedOptions(baseBuild, headBuild, builds[0].Folder, builds[1].Folder, transports)
         {

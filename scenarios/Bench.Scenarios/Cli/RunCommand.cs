@@ -17,7 +17,7 @@ internal static class RunCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
-        var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", TransportCatalog.All.Select(t => t.Name)) + " (the default: all four).", AllowMultipleArgumentsPerToken = false };
+        var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", TransportCatalog.All.Select(t => t.Name)) + ", or all (the default: " + string.Join(",", TransportCatalog.DefaultComparison.Select(t => t.Name)) + ").", AllowMultipleArgumentsPerToken = false };
         var target = new Option<string[]>("--target") { Description = "What to measure instead of the transports: a target file (YAML or JSON) describing your own server, or builtin:websocket|signalr|sse|webhook for a reference target; repeat to compare several side by side. Load goes only to the hosts the file names. See docs/targets.md." };
         var reference = new Option<string?>("--reference") { Description = $"The transport (or --target name) the report's ratios are against. The default is {TransportCatalog.DefaultReference.Name}, or with --target and no websocket, the first target." };
         var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), stateful (signalr) in faults; memory-outbox and one-origin (webhook) in push and overhead, memory-outbox also in faults. A feature a transport lacks is left out for it. The default: each scenario's own." };
@@ -114,7 +114,7 @@ internal static class RunCommand
                 Gate = gateFile,
                 Confirm = parse.GetValue(confirm) ?? 5,
                 SloP99 = parse.GetValue(slo),
-                Transports = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All,
+                Transports = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.DefaultComparison,
                 Reference = referenceTransport,
                 Variants = claims && (parse.GetValue(variant) ?? []).Length == 0 ? [VariantName.Default] : [.. (parse.GetValue(variant) ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
                 Faults = claims && CliOptions.SplitList(parse.GetValue(fault)).Count == 0 ? ScenarioCatalog.ClaimsFaults : CliOptions.SplitList(parse.GetValue(fault)),

@@ -7,7 +7,9 @@ internal static class TransportOptions
 {
     public static IReadOnlyList<ITransport> Parse(string option, IReadOnlyList<string> names, List<string> problems)
     {
-        foreach (var name in names.Where(n => TransportCatalog.Find(n) is null))
+        var unknown = names.Where(n =>
+            TransportCatalog.Find(n) is null && !n.Equals(TransportCatalog.AllName, StringComparison.OrdinalIgnoreCase));
+        foreach (var name in unknown)
         {
             problems.Add($"{option}: unknown transport '{name}'; valid transports: {ValidNames}");
         }
@@ -99,5 +101,5 @@ internal static class TransportOptions
         return null;
     }
 
-    private static string ValidNames => string.Join(", ", TransportCatalog.All.Select(t => t.Name));
+    private static string ValidNames => string.Join(", ", TransportCatalog.All.Select(t => t.Name).Append(TransportCatalog.AllName));
 }

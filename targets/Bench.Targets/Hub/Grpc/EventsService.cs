@@ -39,7 +39,7 @@ internal sealed class EventsService(IOptions<HubOptions> options, HubBroadcaster
 
         try
         {
-            await StreamAsync(request, name, new GrpcEventWriter(responseStream), o, context.CancellationToken).ConfigureAwait(false);
+            await StreamAsync(request, name, new GrpcEventWriter(responseStream), o, context).ConfigureAwait(false);
         }
         finally
         {
@@ -47,8 +47,9 @@ internal sealed class EventsService(IOptions<HubOptions> options, HubBroadcaster
         }
     }
 
-    private async Task StreamAsync(SubscribeRequest request, string name, GrpcEventWriter writer, HubOptions o, CancellationToken ct)
+    private async Task StreamAsync(SubscribeRequest request, string name, GrpcEventWriter writer, HubOptions o, ServerCallContext context)
     {
+        var ct = context.CancellationToken;
         var subscriber = new Subscriber(name, writer, hub.Limits, o.InjectDelay);
         long? resumeFrom = request.HasResumeAfterSeq ? request.ResumeAfterSeq : null;
         if (hub.Attach(subscriber, resumeFrom, request.Takeover) is not { } stream)
@@ -59,6 +60,10 @@ internal sealed class EventsService(IOptions<HubOptions> options, HubBroadcaster
 
         try
         {
+            // The response headers say "attached": a client waits for them before it counts as subscribed (without them
+            // it would learn nothing until the first event).
+            await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
+
             // The call ends when the client cancels or goes away, the write fails, or another call takes the stream
             // over (its queue completes, and the loop ends once it has written what was queued).
             await subscriber.SendLoopAsync(ct).ConfigureAwait(false);
