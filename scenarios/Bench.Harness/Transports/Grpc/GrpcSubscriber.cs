@@ -56,7 +56,7 @@ public sealed class GrpcSubscriber : ReconnectingSubscriber
     /// The run's wire (its sockets counted when metered: every HTTP/2 frame) with HTTP/2 pings at the keep-alive
     /// interval; one connection, as one subscriber holds one.
     /// </summary>
-    internal static SocketsHttpHandler Handler(SubscriberOptions options)
+    public static SocketsHttpHandler Handler(SubscriberOptions options)
     {
         var handler = options.Wire is { } wire
             ? wire.Handler(options.Source)
