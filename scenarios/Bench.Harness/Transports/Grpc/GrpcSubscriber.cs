@@ -38,6 +38,12 @@ public sealed class GrpcSubscriber : ReconnectingSubscriber
             DisposeHttpClient = true,
             MaxReceiveMessageSize = null,
             ThrowOperationCanceledOnCancellation = true,
+
+            // A channel whose handler has no ConnectCallback of Bench's keeps its own connection and backs off between
+            // failed connects (gRPC's default: 1 s growing 1.6× to 120 s), failing calls at once meanwhile: bounded as
+            // every Bench subscriber's reconnection is (100 ms to 2 s), so that the comparison is of the protocol.
+            InitialReconnectBackoff = options.Backoff.Min,
+            MaxReconnectBackoff = options.Backoff.Max,
         });
         var subscriber = new GrpcSubscriber(channel, new Metadata { { "authorization", "Bearer " + token } }, stream, options);
         try

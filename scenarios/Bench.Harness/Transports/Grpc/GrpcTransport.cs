@@ -47,10 +47,11 @@ public sealed class GrpcTransport : HubTransport
         GrpcSubscriber.ConnectAsync(hubUrl, token, stream, options, ct);
 
     public override string FaultBehaviour(string variant) => Resumes(variant)
-        ? "subscribers call Subscribe again with backoff (100 ms doubling to 2 s, ±20 %) and resume_after_seq: "
-            + "the hub replays from its in-memory buffer (10,000 events or 60 s per stream)"
-        : "subscribers call Subscribe again with backoff (100 ms doubling to 2 s, ±20 %) without resume_after_seq: "
-            + "what is published while a subscriber is away is lost";
+        ? "subscribers call Subscribe again with backoff (100 ms doubling to 2 s, ±20 %; the channel's own reconnect backoff, "
+            + "set to the same bounds, runs beneath) and resume_after_seq: the hub replays from its in-memory buffer "
+            + "(10,000 events or 60 s per stream)"
+        : "subscribers call Subscribe again with backoff (100 ms doubling to 2 s, ±20 %; the channel's own reconnect backoff, "
+            + "set to the same bounds, runs beneath) without resume_after_seq: what is published while a subscriber is away is lost";
 
     public override async Task<IRttSession> StartRttAsync(ScenarioContext context, RttSetup setup, CancellationToken ct) =>
         await GrpcEcho.StartAsync(context, setup, this, ct).ConfigureAwait(false);
