@@ -32,7 +32,7 @@ public static class TransportCatalog
     /// field's errors and docs/targets.md list them. A transport a target file cannot name has none.
     /// </summary>
     public static readonly IReadOnlyList<ITargetFileBinding> FileBindings =
-        [new WebSocketFileBinding(), new SseFileBinding(), new SignalRFileBinding(), new WebhookFileBinding()];
+        [new WebSocketFileBinding(), new SseFileBinding(), new SignalRFileBinding(), new WebhookFileBinding(), new GrpcFileBinding()];
 
     /// <summary>The transport ratios are shown against unless <c>--reference</c> names another.</summary>
     public static ITransport DefaultReference => WebSocket;

@@ -51,7 +51,14 @@ public sealed class TransportTests : IDisposable
     [Fact]
     public async Task Under_drop_gRPC_with_resume_after_seq_loses_nothing_and_without_it_loses_exactly_what_was_published_while_away()
     {
-        var plan = harness.Plan("faults", p => p with { Faults = ["drop"], Transports = [TransportCatalog.Grpc], Subscribers = 4, Warmup = null, Duration = null });
+        var plan = harness.Plan("faults", p => p with
+        {
+            Faults = ["drop"],
+            Transports = [TransportCatalog.Grpc],
+            Subscribers = 4,
+            Warmup = null,
+            Duration = null,
+        });
 
         var (code, run) = await harness.RunAsync(plan);
 

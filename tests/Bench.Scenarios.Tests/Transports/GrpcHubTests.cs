@@ -31,7 +31,8 @@ public sealed class GrpcHubTests
         Assert.NotEqual(new Uri(hub.Url).Port, new Uri(hub.GrpcUrl!).Port);
 
         using var channel = GrpcChannel.ForAddress(hub.GrpcUrl!);
-        var answer = await new Events.EventsClient(channel).EchoAsync(new EchoMessage { Body = Google.Protobuf.ByteString.CopyFromUtf8("ping") }, Bearer);
+        var ping = new EchoMessage { Body = Google.Protobuf.ByteString.CopyFromUtf8("ping") };
+        var answer = await new Events.EventsClient(channel).EchoAsync(ping, Bearer);
         Assert.Equal("ping", answer.Body.ToStringUtf8());
 
         // The HTTP/1.1 port does not speak cleartext HTTP/2 (no prior knowledge there): gRPC fails on it.
