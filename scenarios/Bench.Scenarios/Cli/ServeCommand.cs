@@ -10,7 +10,7 @@ internal static class ServeCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
     {
-        var role = new Option<string>("--role") { Description = "hub (WebSocket, SSE and SignalR server), dispatcher (webhook sender) or receiver (webhook endpoint).", Required = true };
+        var role = new Option<string>("--role") { Description = "hub (WebSocket, SSE and SignalR server; gRPC with --grpc-port), dispatcher (webhook sender) or receiver (webhook endpoint).", Required = true };
         var urls = new Option<string[]>("--urls") { Description = $"URLs to bind, comma-separated. The default is {TargetHost.DefaultUrl} (loopback, a free port)." };
         var token = new Option<string?>("--token") { Description = "Bearer token required by the hub and the dispatcher, and by the receiver's control routes (/stats, /memory, /sink) (or BENCH_TOKEN). Without one, any client is accepted on loopback; bound beyond loopback, one is made up and printed ('token …')." };
         var secret = new Option<string?>("--secret") { Description = "The receiver's whsec_ signing secret (or BENCH_SECRET). Required for the receiver." };
