@@ -39,8 +39,14 @@ public sealed class GrpcTransport : HubTransport
     /// <summary>The hub's gRPC port: HTTP/2 only, a free loopback port (kept across the restart fault).</summary>
     public override IReadOnlyList<string> HubArguments => ["--grpc-port", "0"];
 
+    /// <summary>
+    /// The hub's gRPC port, read from its ready line. An agent (<c>--agents</c>) is given the hub's HTTP URL only, so gRPC
+    /// across agents fails here, saying so.
+    /// </summary>
     public override string SubscriberUrl(ITargetHandle hub, DeliveryWire wire) =>
-        hub.GrpcUrl ?? throw new TargetFailedException($"{hub.Name} reported no gRPC port (its ready line has no grpc= field)");
+        hub.GrpcUrl ?? throw new TargetFailedException(
+            $"{hub.Name} has no gRPC port known here (its ready line had no grpc= field, or this is an agent, which is given "
+            + "the hub's HTTP URL only: gRPC across agents is not supported yet)");
 
     public override Task<IStreamSubscriber> Connect(
         string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct) =>
