@@ -28,6 +28,7 @@ public static class ChartTheme
         ["webhook"] = Color.FromHex("#D95F02"),
         ["sse"] = Color.FromHex("#1B9E77"),
         ["signalr"] = Color.FromHex("#7570B3"),
+        ["grpc"] = Color.FromHex("#E7298A"),
     };
 
     private static readonly Dictionary<string, MarkerShape> TransportMarkers = new(StringComparer.Ordinal)
@@ -36,6 +37,7 @@ public static class ChartTheme
         ["signalr"] = MarkerShape.FilledSquare,
         ["sse"] = MarkerShape.FilledTriangleUp,
         ["webhook"] = MarkerShape.FilledDiamond,
+        ["grpc"] = MarkerShape.FilledTriangleDown,
     };
 
     /// <summary>The colour of a transport, the same in every chart.</summary>

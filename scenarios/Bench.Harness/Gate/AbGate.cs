@@ -102,7 +102,7 @@ public static class AbGate
     {
         var directory = folder ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
         Directory.CreateDirectory(directory);
-        var transports = only is null ? TransportCatalog.All : TransportCatalog.Named(NameList.Split([only]).ToArray());
+        var transports = only is null ? TransportCatalog.DefaultComparison : TransportCatalog.Named(NameList.Split([only]).ToArray());
         var (baseBuild, headBuild) = (Bench.Harness.Targets.TargetBuild.In(builds[0].Folder, builds[0].Env), Bench.Harness.Targets.TargetBuild.In(builds[1].Folder, builds[1].Env));
         var options = new Bench.Harness.Interleaved.InterleavedOptions(baseBuild, headBuild, builds[0].Folder, builds[1].Folder, transports)
         {

@@ -50,7 +50,7 @@ public static class RunStart
         var referenceTransport = TransportChoice.Reference(request.Reference, problems, targets);
 
         var (gateFile, baselineRun, baselineName) = Gate.GateRun.LoadInputs(request.Gate, request.Baseline, problems, request.Normalize);
-        var measured = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All;
+        var measured = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.DefaultComparison;
         var thresholds = ThresholdCheck.Read(request.Thresholds, measured, problems);
         UsageException.ThrowIfAny(problems);
 
@@ -68,7 +68,7 @@ public static class RunStart
             Gate = gateFile,
             Confirm = request.Confirm ?? 5,
             SloP99 = request.SloP99,
-            Transports = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.All,
+            Transports = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.DefaultComparison,
             Reference = referenceTransport,
             Variants = claims && (request.Variants ?? []).Length == 0 ? [VariantName.Default] : [.. (request.Variants ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
             Faults = claims && NameList.Split(request.Faults).Count == 0 ? ScenarioCatalog.ClaimsFaults : NameList.Split(request.Faults),

@@ -47,7 +47,16 @@ public static class ReferenceServer
 
         RunningTarget target;
         using var identity = request.Tls ? LoadIdentity() : null;
-        var listen = new TargetListen { Certificate = identity?.Certificate };
+        if (request.GrpcPort is < 0 or > 65535)
+        {
+            throw new UsageException(["--grpc-port: give a port from 0 to 65535"]);
+        }
+
+        var listen = new TargetListen
+        {
+            Certificate = identity?.Certificate,
+            GrpcPort = chosen == TargetRole.Hub ? request.GrpcPort : null,
+        };
         if (identity is not null)
         {
             output.WriteLine($"tls-pin {identity.Pin}");
@@ -113,7 +122,10 @@ public static class ReferenceServer
             }
 
             // Every URL bound, plain HTTP first: "ready hub http://127.0.0.1:41234 https://127.0.0.1:41235".
-            output.WriteLine($"ready {roleName.ToLowerInvariant()} {string.Join(' ', target.Urls.OrderBy(u => u.StartsWith("https:", StringComparison.Ordinal)))}");
+            // The hub's gRPC port last, marked: "ready hub http://127.0.0.1:41234 grpc=http://127.0.0.1:41236".
+            var grpcField = target.GrpcUrl is { } grpcUrl ? " grpc=" + grpcUrl : "";
+            var plainFirst = target.Urls.OrderBy(u => u.StartsWith("https:", StringComparison.Ordinal));
+            output.WriteLine($"ready {roleName.ToLowerInvariant()} {string.Join(' ', plainFirst)}{grpcField}");
             output.Flush();
             await WaitForStopAsync(request.ParentPid, ct).ConfigureAwait(false);
         }

@@ -41,5 +41,8 @@ public sealed record ServeRequest(string Role)
 
     public TimeSpan? InjectDelay { get; init; }
 
+    /// <summary>Hub: also serve gRPC on this loopback port (HTTP/2 cleartext; 0 picks one); null: no gRPC.</summary>
+    public int? GrpcPort { get; init; }
+
     public int? ParentPid { get; init; }
 }

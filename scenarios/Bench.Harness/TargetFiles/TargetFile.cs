@@ -135,7 +135,14 @@ public sealed record HttpTemplate(string Method, string Url, IReadOnlyDictionary
 /// <summary>How a subscriber connects (or, for webhooks, how Bench's receiver is registered and verifies).</summary>
 public sealed record SubscribeSpec(
     string? Url, IReadOnlyDictionary<string, string> Headers, string? Message, string? Method, IReadOnlyList<string> Args, string? Event,
-    HttpTemplate? Register, string? Receiver, string? Secret);
+    HttpTemplate? Register, string? Receiver, string? Secret)
+{
+    /// <summary>gRPC: the request's fields, by field number, in the order written (templates, filled per subscriber).</summary>
+    public IReadOnlyList<KeyValuePair<int, string>> RequestFields { get; init; } = [];
+
+    /// <summary>gRPC: the response message's field that holds the event; null for other transports.</summary>
+    public int? MessageField { get; init; }
+}
 
 /// <summary>The rtt endpoint: a WebSocket echo URL, or an HTTP request.</summary>
 public sealed record RttSpec(string? Url, HttpTemplate? Http, IReadOnlyDictionary<string, string> Headers);

@@ -71,6 +71,12 @@ public sealed class SubscribeModel
 
     /// <summary>Webhook: the signing secret (whsec_…), by reference: <c>${env:NAME}</c>.</summary>
     public string? Secret { get; set; }
+
+    /// <summary>gRPC: the request message's fields by number (a string, or <c>int:N</c> / <c>bool:B</c> for a varint).</summary>
+    public Dictionary<string, string>? Request { get; set; }
+
+    /// <summary>gRPC: the number of the response message's field (string or bytes) that holds the event.</summary>
+    public int? Field { get; set; }
 }
 
 public sealed class EnvelopeModel

@@ -8,6 +8,9 @@ public interface ITargetHandle
     /// <summary>The URL the target listens on.</summary>
     string Url { get; }
 
+    /// <summary>The hub's gRPC URL (a port of its own, HTTP/2 only), when it was started with one; the default is null.</summary>
+    string? GrpcUrl => null;
+
     /// <summary>The bearer token its control routes (<c>/stats</c>, <c>/memory</c>) ask for; null for none. The default is null.</summary>
     string? Token => null;
 

@@ -51,6 +51,9 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
     /// <summary>The HTTPS URL printed in the ready line, when the target was started with <c>--tls</c>.</summary>
     public string? SecureUrl { get; private set; }
 
+    /// <summary>The hub's gRPC URL (HTTP/2 cleartext), from the ready line's <c>grpc=</c> field; null when it has none.</summary>
+    public string? GrpcUrl { get; private set; }
+
     public int ProcessId => process.Id;
 
     /// <summary>The bearer token the target was started with (<c>BENCH_TOKEN</c>), sent on its control routes; null for none.</summary>
@@ -63,6 +66,9 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
 
     /// <summary>Cancelled when the process exits, so loads can stop at once.</summary>
     public CancellationToken ExitedToken => exitedToken.Token;
+
+    /// <summary>How the ready line marks the hub's gRPC URL.</summary>
+    public const string GrpcField = "grpc=";
 
     /// <summary>Starts <c>bench serve --role ROLE</c> and waits for its ready line.</summary>
     public static Task<TargetProcess> StartAsync(
@@ -179,6 +185,7 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
             target.ReadyFields = urls;
             target.Url = urls[0];
             target.SecureUrl = urls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal));
+            target.GrpcUrl = urls.FirstOrDefault(u => u.StartsWith(GrpcField, StringComparison.Ordinal))?[GrpcField.Length..];
             return target;
         }
         catch (TimeoutException)

@@ -33,6 +33,9 @@ public sealed class TargetSlot : ITargetHandle, IAsyncDisposable
 
     public string Url => current.Url;
 
+    /// <summary>The hub's gRPC URL (the same port across restarts); null when it has none.</summary>
+    public string? GrpcUrl => current.GrpcUrl;
+
     public string? Token => current.Token;
 
     public CancellationToken ExitedToken => died.Token;
@@ -61,7 +64,16 @@ public sealed class TargetSlot : ITargetHandle, IAsyncDisposable
     public async Task StartAgainAsync(CancellationToken ct)
     {
         var port = new Uri(current.Url).Port.ToString(CultureInfo.InvariantCulture);
-        var next = await TargetProcess.StartAsync(role, [.. arguments, "--urls", "http://127.0.0.1:" + port], environment, readyTimeout, ct).ConfigureAwait(false);
+        IReadOnlyList<string> again = [.. arguments, "--urls", "http://127.0.0.1:" + port];
+        if (current.GrpcUrl is { } grpc)
+        {
+            // The hub's gRPC port too, in place of the one asked for at first (0, a free one).
+            var at = arguments.ToList().IndexOf("--grpc-port");
+            again = [.. arguments.Where((_, i) => at < 0 || (i != at && i != at + 1)), "--urls", "http://127.0.0.1:" + port,
+                "--grpc-port", new Uri(grpc).Port.ToString(CultureInfo.InvariantCulture)];
+        }
+
+        var next = await TargetProcess.StartAsync(role, again, environment, readyTimeout, ct).ConfigureAwait(false);
         current = next;
         Restarts++;
         restarting = false;

@@ -5,7 +5,9 @@ public static class TransportChoice
 {
     public static IReadOnlyList<ITransport> Parse(string option, IReadOnlyList<string> names, List<string> problems)
     {
-        foreach (var name in names.Where(n => TransportCatalog.Find(n) is null))
+        var unknown = names.Where(n =>
+            TransportCatalog.Find(n) is null && !n.Equals(TransportCatalog.AllName, StringComparison.OrdinalIgnoreCase));
+        foreach (var name in unknown)
         {
             problems.Add($"{option}: unknown transport '{name}'; valid transports: {ValidNames}");
         }
@@ -97,5 +99,5 @@ public static class TransportChoice
         return null;
     }
 
-    private static string ValidNames => string.Join(", ", TransportCatalog.All.Select(t => t.Name));
+    private static string ValidNames => string.Join(", ", TransportCatalog.All.Select(t => t.Name).Append(TransportCatalog.AllName));
 }

@@ -10,7 +10,7 @@ internal static class ServeCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
     {
-        var role = new Option<string>("--role") { Description = "hub (WebSocket, SSE and SignalR server), dispatcher (webhook sender) or receiver (webhook endpoint).", Required = true };
+        var role = new Option<string>("--role") { Description = "hub (WebSocket, SSE and SignalR server; gRPC with --grpc-port), dispatcher (webhook sender) or receiver (webhook endpoint).", Required = true };
         var urls = new Option<string[]>("--urls") { Description = $"URLs to bind, comma-separated. The default is {TargetHost.DefaultUrl} (loopback, a free port)." };
         var token = new Option<string?>("--token") { Description = "Bearer token required by the hub and the dispatcher, and by the receiver's control routes (/stats, /memory, /sink) (or BENCH_TOKEN). Without one, any client is accepted on loopback; bound beyond loopback, one is made up and printed ('token …')." };
         var secret = new Option<string?>("--secret") { Description = "The receiver's whsec_ signing secret (or BENCH_SECRET). Required for the receiver." };
@@ -31,11 +31,16 @@ internal static class ServeCommand
         var trustPin = new Option<string?>("--trust-pin") { Description = $"Dispatcher: the SHA-256 pin (hex) of the one HTTPS certificate to trust (or {TlsIdentity.PinVariable}). The default is the machine's trust store." };
         var maxInflated = CliOptions.PositiveInt("--max-decompressed-bytes", "Receiver: the most a gzip body may inflate to; beyond it 413 (the zip-bomb limit). The default is 1048576.");
         var injectDelay = CliOptions.Duration("--inject-delay", "Test only: CPU spent before each delivery, echo or answer (e.g. 200us), to prove the regression gate. The default is none.");
+        var grpcPort = new Option<int?>("--grpc-port")
+        {
+            Description = "Hub: also serve gRPC (bench.events.v1.Events: Subscribe, Echo) on this loopback port, "
+                + "HTTP/2 cleartext only; 0 picks a free one. The ready line then ends 'grpc=http://127.0.0.1:PORT'. The default is none.",
+        };
         var parent = new Option<int?>("--parent-pid") { Description = "Exit when this process exits (set by bench run, so no target outlives its run)." };
 
         var command = new Command("serve", "Run a reference server (target) until stopped; prints one line 'ready ROLE URL…' (every URL bound, plain HTTP first) when it listens.")
         {
-            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, parent,
+            role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression, keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, grpcPort, parent,
         };
         command.SetAction((parse, _) => Program.CallAsync(() => ReferenceServer.RunAsync(
             new ServeRequest(parse.GetValue(role) ?? "")
@@ -59,6 +64,7 @@ internal static class ServeCommand
                 TrustPin = parse.GetValue(trustPin),
                 MaxDecompressedBytes = parse.GetValue(maxInflated),
                 InjectDelay = parse.GetValue(injectDelay),
+                GrpcPort = parse.GetValue(grpcPort),
                 ParentPid = parse.GetValue(parent),
             },
             Console.Out,

@@ -5,6 +5,12 @@ namespace Bench.Targets.Hosting;
 /// <summary>A started target: its Kestrel application and the URLs it is bound to (ports read back when 0 was asked).</summary>
 public sealed class RunningTarget(TargetRole role, WebApplication app, IReadOnlyList<string> urls) : IAsyncDisposable
 {
+    /// <summary>
+    /// The hub's gRPC port (HTTP/2 only, cleartext), e.g. <c>http://127.0.0.1:41235</c>; null when it has none. Not in
+    /// <see cref="Urls"/>.
+    /// </summary>
+    public string? GrpcUrl { get; init; }
+
     public TargetRole Role { get; } = role;
 
     public WebApplication App { get; } = app;

@@ -83,14 +83,38 @@ public static class TargetHost
             builder.Configuration.AddInMemoryCollection(listen.Settings);
         }
 
-        var explicitEndpoints = listen.Urls.Count == 0 && (listen.Certificate is not null || listen.Meter is not null);
-        if (!explicitEndpoints)
+        // A gRPC port is an endpoint in code, and Kestrel then ignores UseUrls: the URLs become endpoints in code too.
+        var grpcPort = role == TargetRole.Hub ? listen.GrpcPort : null;
+        var explicitEndpoints = listen.Urls.Count == 0
+            && (listen.Certificate is not null || listen.Meter is not null || grpcPort is not null);
+        if (!explicitEndpoints && grpcPort is null)
         {
             builder.WebHost.UseUrls([.. listen.Urls.Count > 0 ? listen.Urls : [DefaultUrl]]);
         }
 
+        ListenOptions? grpcEndpoint = null;
         builder.WebHost.ConfigureKestrel(k =>
         {
+            if (grpcPort is { } port)
+            {
+                foreach (var url in listen.Urls)
+                {
+                    ListenOn(k, url);
+                }
+
+                // HTTP/2 only: cleartext gRPC clients speak it with prior knowledge (no upgrade, no ALPN).
+                k.Listen(IPAddress.Loopback, port, l =>
+                {
+                    l.Protocols = HttpProtocols.Http2;
+                    if (listen.Meter is { } meter)
+                    {
+                        l.CountInto(meter, tlsFollows: false);
+                    }
+
+                    grpcEndpoint = l;
+                });
+            }
+
             if (listen.Certificate is { } certificate)
             {
                 k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
@@ -180,7 +204,42 @@ public static class TargetHost
             throw new InvalidOperationException($"bound to {exposed}, beyond loopback, without a token; give --token (or BENCH_TOKEN)");
         }
 
-        return new RunningTarget(role, app, bound) { MadeUpToken = madeUpToken };
+        // The gRPC port is not one of Urls (those speak HTTP/1.1): it is reported on its own.
+        string? grpcUrl = null;
+        if (grpcEndpoint?.IPEndPoint is { } grpcBound)
+        {
+            grpcUrl = "http://127.0.0.1:" + grpcBound.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            bound = [.. bound.Where(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Port != grpcBound.Port)];
+        }
+
+        return new RunningTarget(role, app, bound) { MadeUpToken = madeUpToken, GrpcUrl = grpcUrl };
+    }
+
+    /// <summary>
+    /// Listens on <paramref name="url"/> as UseUrls would (<c>http://IP:PORT</c>, <c>localhost</c>, <c>*</c>, <c>+</c>;
+    /// https with the default certificate).
+    /// </summary>
+    private static void ListenOn(KestrelServerOptions k, string url)
+    {
+        var normal = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+        if (!Uri.TryCreate(normal, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"cannot listen on '{url}': give http://IP:PORT or http://localhost:PORT");
+        }
+
+        Action<ListenOptions> configure = uri.Scheme == "https" ? l => l.UseHttps() : _ => { };
+        if (uri.IsLoopback && !IPAddress.TryParse(uri.Host.Trim('[', ']'), out _))
+        {
+            k.ListenLocalhost(uri.Port, configure);
+        }
+        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip))
+        {
+            k.Listen(ip, uri.Port, configure);
+        }
+        else
+        {
+            throw new ArgumentException($"cannot listen on '{url}' beside the gRPC port: give an IP address or localhost");
+        }
     }
 
     /// <summary>

@@ -16,6 +16,13 @@ public sealed record TargetListen
 
     public WireMeter? Meter { get; init; }
 
+    /// <summary>
+    /// The hub only: also listen for gRPC on this loopback port (0: a free one), HTTP/2 only. Cleartext HTTP/2 needs
+    /// prior knowledge, which Kestrel will not guess on a port that also speaks HTTP/1.1, so gRPC has a port of its own.
+    /// Null (the default): no gRPC port.
+    /// </summary>
+    public int? GrpcPort { get; init; }
+
     /// <summary>Configuration read after the environment's (e.g. <c>Kestrel:Endpoints:E:Url</c>); for tests. The default is none.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 

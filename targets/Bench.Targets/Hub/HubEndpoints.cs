@@ -3,6 +3,7 @@ using Bench.Targets.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace Bench.Targets.Hub;
 
 /// <summary>
 /// The hub's routes: <c>/ws/echo</c> and <c>/ws/subscribe</c> (WebSocket), <c>/sse/subscribe</c> (Server-Sent Events),
-/// <c>/signalr</c> (an ASP.NET Core SignalR hub), <c>/publish</c> and <c>/stats</c>. All three push transports share one
+/// <c>/signalr</c> (an ASP.NET Core SignalR hub), the gRPC service <c>bench.events.v1.Events</c> (served on the hub's
+/// HTTP/2 port, <see cref="Grpc.EventsService"/>), <c>/publish</c> and <c>/stats</c>. All four push transports share one
 /// broadcaster, one set of streams and one replay buffer, so only the delivery leg differs.
 /// </summary>
 public static class HubEndpoints
@@ -31,6 +33,20 @@ public static class HubEndpoints
             signalR.MaximumReceiveMessageSize = hub.Value.MaxMessageBytes;
             signalR.StatefulReconnectBufferSize = hub.Value.StatefulReconnectBufferBytes;
         });
+        services.AddGrpc();
+        services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<HubOptions>>((grpc, hub) =>
+        {
+            // An Echo's body is limited as a WebSocket echo's is; the message around it adds a few bytes.
+            grpc.MaxReceiveMessageSize = hub.Value.MaxMessageBytes + 16;
+            grpc.EnableDetailedErrors = false;
+        });
+
+        // HTTP/2 pings (the gRPC port's keep-alive) at the hub's keep-alive interval: a silent client is dropped.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HubOptions>>((kestrel, hub) =>
+        {
+            kestrel.Limits.Http2.KeepAlivePingDelay = hub.Value.KeepAliveInterval;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = (hub.Value.KeepAliveInterval * 2) + TimeSpan.FromSeconds(1);
+        });
         return services;
     }
 
@@ -41,6 +57,7 @@ public static class HubEndpoints
         app.Map(PublishEndpoint.Path, PublishAsync);
         app.MapGet(Sse.SseEndpoint.Path, Sse.SseEndpoint.SubscribeAsync);
         app.MapHub<SignalR.EventsHub>(SignalR.EventsHub.Path, o => o.AllowStatefulReconnects = true).Add(GateSignalR);
+        app.MapGrpcService<Grpc.EventsService>();
         app.MapGet("/stats", (HubBroadcaster hub) => Results.Json(hub.Stats(), TargetsJson.Default.HubStats)).RequireToken(Token);
         app.MapGet("/stats/streams", (HubBroadcaster hub) => Results.Json(hub.StreamAttachSeqs(), TargetsJson.Default.DictionaryStringInt64Array)).RequireToken(Token);
         return app;

@@ -9,7 +9,8 @@ public class ExitCodeTests
     [Theory]
     [InlineData("run nosuch", "unknown scenario 'nosuch'; valid scenarios: rtt, push")]
     [InlineData("run --profile huge", "--profile: unknown profile 'huge'; valid profiles: quick, full, ci")]
-    [InlineData("run --transport pigeon", "--transport: unknown transport 'pigeon'; valid transports: websocket, signalr, sse, webhook")]
+    [InlineData("run --transport pigeon", "--transport: unknown transport 'pigeon'; "
+        + "valid transports: websocket, signalr, sse, webhook, grpc, all")]
     [InlineData("run --rate 0", "--rate: '0' is not a positive number")]
     [InlineData("run --rate -5", "--rate: '-5' is not a positive number")]
     [InlineData("run --subscribers 0", "--subscribers: '0' is not a positive whole number")]

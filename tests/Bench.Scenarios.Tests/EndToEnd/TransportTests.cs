@@ -19,7 +19,7 @@ public sealed class TransportTests : IDisposable
         var (code, run) = await harness.RunAsync(plan);
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Equal(["websocket", "signalr", "sse", "webhook"], run.Results.Select(r => r.Transport));
+        Assert.Equal(["websocket", "signalr", "sse", "webhook", "grpc"], run.Results.Select(r => r.Transport));
         Assert.All(run.Results, r =>
         {
             Assert.True(r.Counts.Sent > 0, r.Transport);
@@ -28,6 +28,51 @@ public sealed class TransportTests : IDisposable
             Assert.Equal(r.Counts.Delivered, r.LatencyUs.Count);
             Assert.False(string.IsNullOrEmpty(r.Guarantee), r.Transport);
         });
+        Assert.Empty(TargetProcesses.Children());
+    }
+
+    [Fact]
+    public async Task Rtt_over_gRPC_answers_every_exchange_on_the_hubs_HTTP_2_port()
+    {
+        var plan = harness.Plan("rtt", p => p with { Transports = [TransportCatalog.Grpc] });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var result = Assert.Single(run.Results);
+        Assert.Equal(("grpc", (string?)null), (result.Transport, result.NotApplicable));
+        Assert.True(result.Counts.Sent > 0);
+        Assert.Equal(result.Counts.Sent, result.Counts.Delivered);
+        Assert.Equal(0, result.Counts.Errors);
+        Assert.Equal(result.Counts.Delivered, result.LatencyUs.Count);
+        Assert.Empty(TargetProcesses.Children());
+    }
+
+    [Fact]
+    public async Task Under_drop_gRPC_with_resume_after_seq_loses_nothing_and_without_it_loses_exactly_what_was_published_while_away()
+    {
+        var plan = harness.Plan("faults", p => p with
+        {
+            Faults = ["drop"],
+            Transports = [TransportCatalog.Grpc],
+            Subscribers = 4,
+            Warmup = null,
+            Duration = null,
+        });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(["grpc/default", "grpc/resume"], run.Results.Select(r => $"{r.Transport}/{r.Variant}"));
+        var resumed = run.Results.Single(r => r.Variant == "resume");
+        Assert.Equal((0L, 0L), (resumed.Counts.Lost, resumed.Counts.Duplicated));
+        Assert.Equal(resumed.Counts.Sent * 4, resumed.Counts.Delivered);
+
+        var plain = run.Results.Single(r => r.Variant == "default");
+        var away = plain.Resilience!.PublishedWhileAway;
+        Assert.NotNull(away);
+        Assert.True(plain.Counts.Lost > 0, "a dropped call without resume loses what was published while away");
+        Assert.Equal(away, plain.Counts.Lost);
         Assert.Empty(TargetProcesses.Children());
     }
 

@@ -27,6 +27,7 @@ public sealed class TargetFileBindingTests : IDisposable
         ["sse"] = "subscribe:\n  url: http://127.0.0.1:5080/sse?topic={stream}\n",
         ["signalr"] = "subscribe:\n  url: http://127.0.0.1:5080/hub\n  event: ReceiveMessage\n",
         ["webhook"] = "subscribe:\n  receiver: http://127.0.0.1:5090/hook\n  signing: none\n",
+        ["grpc"] = "subscribe:\n  url: http://127.0.0.1:5071\n  method: /feed.v1.Feed/Watch\n  request: { 1: \"{stream}\" }\n  field: 3\n",
     };
 
     [Fact]
@@ -61,9 +62,9 @@ public sealed class TargetFileBindingTests : IDisposable
         var missing = Assert.Throws<TargetFileException>(() => TargetFile.Load(Write($"{Publish}\n{Subscribe["sse"]}")));
 
         var path = Path.Combine(directory, "target.yaml");
-        Assert.Equal($"{path}: transport: 'pigeon' is not one of websocket, sse, signalr, webhook", unknown.Message);
-        Assert.Equal($"{path}: transport: required; one of websocket, sse, signalr, webhook", missing.Message);
-        Assert.Equal(["websocket", "sse", "signalr", "webhook"], TargetFile.Transports);
+        Assert.Equal($"{path}: transport: 'pigeon' is not one of websocket, sse, signalr, webhook, grpc", unknown.Message);
+        Assert.Equal($"{path}: transport: required; one of websocket, sse, signalr, webhook, grpc", missing.Message);
+        Assert.Equal(["websocket", "sse", "signalr", "webhook", "grpc"], TargetFile.Transports);
     }
 
     [Fact]
@@ -91,10 +92,39 @@ public sealed class TargetFileBindingTests : IDisposable
                 "subscribe.url",
                 "subscribe.url, subscribe.method, subscribe.args and subscribe.event",
                 "subscribe.receiver",
+                "subscribe.url, subscribe.method, subscribe.request and subscribe.field",
             ],
             TransportCatalog.FileBindings.Select(b => b.SubscribeFields(Load(b.Name).File.Subscribe)));
-        Assert.Equal([true, false, false, false], TransportCatalog.FileBindings.Select(b => b.PingsWhenIdle));
+        Assert.Equal([true, false, false, false, false], TransportCatalog.FileBindings.Select(b => b.PingsWhenIdle));
         Assert.Null(webhook.File.Transport.FaultBehaviour);
+    }
+
+    [Theory]
+    [InlineData("  method: /feed.v1.Feed/Watch\n  field: 3\n", "subscribe.url: required")]
+    [InlineData("  url: http://127.0.0.1:5071\n  field: 3\n", "subscribe.method: required")]
+    [InlineData("  url: http://127.0.0.1:5071\n  method: Watch\n  field: 3\n", "subscribe.method: required")]
+    [InlineData("  url: http://127.0.0.1:5071\n  method: /feed.v1.Feed/Watch\n", "subscribe.field: required")]
+    [InlineData("  url: http://127.0.0.1:5071\n  method: /f.F/W\n  field: 3\n  request: { t: x }\n", "subscribe.request.t: a field")]
+    [InlineData("  url: http://127.0.0.1:5071\n  method: /f.F/W\n  field: 3\n  request: { 2: 'int:x' }\n", "subscribe.request.2: 'int:x'")]
+    [InlineData("  url: ws://127.0.0.1:5071\n  method: /feed.v1.Feed/Watch\n  field: 3\n", "subscribe.url: 'ws://127.0.0.1:5071' is not")]
+    public void A_grpc_subscribe_section_s_errors_name_their_field(string section, string error)
+    {
+        var e = Assert.Throws<TargetFileException>(() => TargetFile.Load(Write($"transport: grpc\n{Publish}\nsubscribe:\n{section}")));
+
+        Assert.StartsWith($"{Path.Combine(directory, "target.yaml")}: {error}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_grpc_request_is_written_in_protobuf_s_wire_format_and_a_response_s_field_read_back()
+    {
+        // Field 1 "ab" (tag 0x0A, length 2), field 2 varint 150 (tag 0x10, 0x96 0x01), field 3 true (tag 0x18, 1).
+        var message = Bench.Harness.Transports.Grpc.ProtobufWire.Write([new(1, "ab"), new(2, "int:150"), new(3, "bool:true")]);
+
+        Assert.Equal([0x0A, 2, (byte)'a', (byte)'b', 0x10, 0x96, 0x01, 0x18, 1], message);
+        Assert.True(Bench.Harness.Transports.Grpc.ProtobufWire.TryReadField(message, 1, out var value));
+        Assert.Equal("ab"u8.ToArray(), value.ToArray());
+        Assert.False(Bench.Harness.Transports.Grpc.ProtobufWire.TryReadField(message, 4, out _));
+        Assert.Throws<FormatException>(() => Bench.Harness.Transports.Grpc.ProtobufWire.TryReadField([0x0A, 5, 1], 1, out _));
     }
 
     private FileTransport Load(string name) => new(TargetFile.Load(Write($"transport: {name}\n{Publish}\n{Subscribe[name]}")));

@@ -23,15 +23,17 @@ internal sealed class HubFanOut(ITargetHandle target, string token, IReadOnlyLis
         if (setup.Attached is { } attached)
         {
             target = attached.Handle;
-            url = target.Url;
+            url = transport.SubscriberUrl(target, setup.Wire);
         }
         else
         {
             var (arguments, environment) = setup.Wire.HubStart();
-            var started = await TargetProcess.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, transport.ServerKeepAlive, arguments),
+            var started = await TargetProcess.StartAsync(TargetRole.Hub,
+                HubTarget.Arguments(setup.MaxMessage, transport.ServerKeepAlive, [.. arguments, .. transport.HubArguments]),
                 new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
-            wan = setup.Wan ? WanLink.To(started.SecureUrl ?? started.Url) : null;
-            url = wan?.Url ?? setup.Wire.ClientUrl(started);
+            var direct = transport.SubscriberUrl(started, setup.Wire);
+            wan = setup.Wan ? WanLink.To(direct) : null;
+            url = wan?.Url ?? direct;
             target = started;
         }
 

@@ -31,9 +31,14 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
     public static async Task<HubFaultPath> StartAsync(ScenarioContext context, FaultSetup setup, HubTransport transport, CancellationToken ct)
     {
         var keepAlive = setup.Fault.KeepAlive;
-        var target = await TargetSlot.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, keepAlive is null ? transport.ServerKeepAlive : transport.ServerKeepAlive is null ? null : keepAlive, []),
+        var hubKeepAlive = keepAlive is null ? transport.ServerKeepAlive : transport.ServerKeepAlive is null ? null : keepAlive;
+        var arguments = HubTarget.Arguments(setup.MaxMessage, hubKeepAlive, transport.HubArguments);
+        var target = await TargetSlot.StartAsync(TargetRole.Hub, arguments,
             new Dictionary<string, string> { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
-        var hub = new Uri(target.Url);
+
+        // The proxy stands before the port the subscribers use (the hub's, or the transport's own); the publisher goes direct.
+        using var plain = DeliveryWire.Plain();
+        var hub = new Uri(transport.SubscriberUrl(target, plain));
         ProcessFaultProxy proxy;
         try
         {

@@ -44,7 +44,8 @@ internal sealed class HubHeldSubscribers(ITargetHandle target, string token, Hel
         var token = Secrets.NewToken();
 
         // The hub's own keep-alive at the same interval as the subscribers': SSE comments and SignalR pings come from it.
-        var target = await TargetProcess.StartAsync(TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, setup.KeepAlive, []),
+        var arguments = HubTarget.Arguments(setup.MaxMessage, setup.KeepAlive, transport.HubArguments);
+        var target = await TargetProcess.StartAsync(TargetRole.Hub, arguments,
             new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
         return new HubHeldSubscribers(target, token, setup, transport, context);
     }
@@ -66,7 +67,8 @@ internal sealed class HubHeldSubscribers(ITargetHandle target, string token, Hel
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    var subscriber = await transport.Connect(target.Url, token, streams[i], options, ct).ConfigureAwait(false);
+                    var url = transport.SubscriberUrl(target, plain);
+                    var subscriber = await transport.Connect(url, token, streams[i], options, ct).ConfigureAwait(false);
                     return (Subscriber: (IStreamSubscriber?)subscriber, Us: (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, Address: spread ? 2 + (i / ConnectionsScenario.ConnectionsPerSourceAddress) : 1);
                 }
                 catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException or System.Net.Sockets.SocketException)

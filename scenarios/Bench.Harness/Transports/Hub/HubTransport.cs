@@ -28,7 +28,20 @@ public abstract class HubTransport : ITransport
 
     /// <summary>The hub, with the setup's keep-alive or this transport's own.</summary>
     public TargetLaunch? SharedTarget(SharedTargetSetup setup) =>
-        new(Bench.Targets.Hosting.TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, setup.KeepAlive ?? ServerKeepAlive, []));
+        new(Bench.Targets.Hosting.TargetRole.Hub, HubTarget.Arguments(setup.MaxMessage, setup.KeepAlive ?? ServerKeepAlive, HubArguments));
+
+    /// <summary>
+    /// What the hub is started with for this transport besides the shared arguments (gRPC: a port of its own). The
+    /// default is none.
+    /// </summary>
+    public virtual IReadOnlyList<string> HubArguments => [];
+
+    /// <summary>
+    /// The URL this transport's subscribers connect to on <paramref name="hub"/>: by default the hub's URL (through
+    /// <paramref name="wire"/>: its HTTPS port under TLS); a transport served on a port of its own names that one.
+    /// </summary>
+    public virtual string SubscriberUrl(Targets.ITargetHandle hub, DeliveryWire wire) =>
+        hub is Targets.TargetProcess process ? wire.ClientUrl(process) : hub.Url;
 
     public virtual string WireCountedOn => "subscriber client sockets";
 
