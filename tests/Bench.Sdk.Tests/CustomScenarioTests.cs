@@ -191,7 +191,7 @@ public sealed class CustomScenarioTests : IDisposable
 
         var e = await Assert.ThrowsAsync<ArgumentException>(() => BenchRunner.RegisterScenarios(push).WithReportFolder(dir).RunAsync());
 
-        Assert.Equal("push: unknown transport 'carrier-pigeon'; valid transports: websocket, signalr, sse, webhook", e.Message);
+        Assert.Equal("push: unknown transport 'carrier-pigeon'; valid transports: websocket, signalr, sse, webhook, grpc", e.Message);
     }
 
     [Fact]
