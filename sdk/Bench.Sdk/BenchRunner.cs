@@ -35,6 +35,15 @@ public sealed record BenchRunner
 
     public BenchRunner WithProgress(Action<string> progress) => this with { Progress = progress };
 
+    /// <summary>
+    /// Absolute pass/fail rules, as <c>bench run --threshold</c> takes them: <c>"chat.p99 &lt; 50ms"</c>,
+    /// <c>"chat.lost == 0"</c> (a scenario's name, then a metric of <c>bench list</c>). The default is none.
+    /// </summary>
+    public IReadOnlyList<string> Thresholds { get; init; } = [];
+
+    /// <summary>Holds every scenario's result to these rules; <see cref="RunOutcome.Passed"/> says whether all held.</summary>
+    public BenchRunner WithThresholds(params string[] thresholds) => this with { Thresholds = [.. Thresholds, .. thresholds] };
+
     /// <summary>Runs every scenario, then writes the report; returns the results (also in <see cref="RunOutcome.Folder"/>).</summary>
     public async Task<RunOutcome> RunAsync(CancellationToken ct = default)
     {
@@ -46,6 +55,19 @@ public sealed record BenchRunner
         if (Scenarios.Select(s => s.Problem() is { } p ? $"{s.Name}: {p}" : null).FirstOrDefault(p => p is not null) is { } problem)
         {
             throw new ArgumentException(problem);
+        }
+
+        var thresholds = new List<Bench.Reports.Thresholds.Threshold>();
+        foreach (var text in Thresholds)
+        {
+            try
+            {
+                thresholds.Add(Bench.Reports.Thresholds.Threshold.Parse(text, [.. Scenarios.Select(s => s.Name)]));
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException(e.Message);
+            }
         }
 
         var started = Clock.GetUtcNow();
@@ -82,11 +104,20 @@ public sealed record BenchRunner
             Environment = EnvironmentProbe.Describe(Environment.CommandLine),
             Results = results,
             Reference = results.FirstOrDefault()?.Transport,
+            Thresholds = Thresholds.Count > 0 ? [.. Thresholds] : null,
         };
         ResultsJson.Write(run, Path.Combine(folder, "results.json"));
         var report = ReportWriter.Write(run, folder);
         Progress($"Report: {Path.GetFullPath(report)}");
-        return new RunOutcome(run, Path.GetFullPath(folder));
+        var outcomes = Bench.Reports.Thresholds.ThresholdOutcome.Evaluate(thresholds, results);
+        if (outcomes.Count > 0)
+        {
+            File.WriteAllText(Path.Combine(folder, "thresholds.junit.xml"), Bench.Reports.Thresholds.ThresholdOutput.JUnit(outcomes));
+            var summary = Bench.Reports.Thresholds.ThresholdOutput.Summary(outcomes);
+            Progress("Thresholds: " + summary.Replace("**", "", StringComparison.Ordinal));
+        }
+
+        return new RunOutcome(run, Path.GetFullPath(folder)) { Thresholds = outcomes };
     }
 
     private async Task<ScenarioResult> RunOneAsync(BenchScenario scenario, CancellationToken ct)
@@ -221,4 +252,11 @@ internal sealed class ProgressLines(Action<string> progress) : IProgressSink
 }
 
 /// <summary>What a run produced: its results (as written to results.json) and the folder holding them and the report.</summary>
-public sealed record RunOutcome(RunResults Results, string Folder);
+public sealed record RunOutcome(RunResults Results, string Folder)
+{
+    /// <summary>Every threshold held against every case of its scenario (empty without thresholds).</summary>
+    public IReadOnlyList<Bench.Reports.Thresholds.ThresholdOutcome> Thresholds { get; init; } = [];
+
+    /// <summary>Whether the run completed and every threshold held: what a test or a CI step asserts.</summary>
+    public bool Passed => Results.Status == "complete" && Thresholds.All(t => t.Held);
+}

@@ -80,6 +80,38 @@ public sealed class CustomScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task Thresholds_hold_each_scenario_and_a_failed_one_fails_the_outcome()
+    {
+        var scenario = BenchScenario.CreatePush("room", step =>
+            {
+                if (step.Number != 30)
+                {
+                    step.Push!.Delivered(0, step.Number, step.Clock.GetTimestamp());
+                }
+
+                return Task.CompletedTask;
+            }, subscribers: 1)
+            .WithWarmUp(TimeSpan.FromSeconds(0.2))
+            .WithDrain(TimeSpan.FromMilliseconds(100))
+            .WithLoadSimulations(Simulation.Inject(50, TimeSpan.FromSeconds(1)));
+
+        var outcome = await BenchRunner.RegisterScenarios(scenario).WithReportFolder(dir).WithProgress(_ => { })
+            .WithThresholds("room.lost == 0", "room.duplicated == 0").RunAsync();
+        var bad = BenchRunner.RegisterScenarios(scenario).WithThresholds("room.p99 < 50");
+
+        Assert.False(outcome.Passed);
+        Assert.Equal([false, true], outcome.Thresholds.Select(t => t.Held));
+        Assert.Equal(1, outcome.Thresholds[0].Value);
+        Assert.Equal(["room.lost == 0", "room.duplicated == 0"], outcome.Results.Thresholds);
+        Assert.True(File.Exists(Path.Combine(dir, "thresholds.junit.xml")));
+        var report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.True(report.IndexOf("\n## Thresholds", StringComparison.Ordinal) is > 0 and var at
+            && at < report.IndexOf("\n## Verdict", StringComparison.Ordinal), "report.md opens with the thresholds");
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => bad.RunAsync());
+        Assert.Equal("threshold 'room.p99 < 50': p99 takes us, ms or s, and none was given", e.Message);
+    }
+
+    [Fact]
     public async Task A_push_over_a_reference_transport_delivers_every_event_to_every_subscriber_exactly_once()
     {
         var push = BenchScenario.Push(transport: "sse", subscribers: 3, rate: 20, duration: TimeSpan.FromSeconds(1))

@@ -115,7 +115,7 @@ public sealed partial record Threshold(
     private static FormatException Wrong(string text, string why) => new($"threshold '{text}': {why}");
 
     private const string Pattern = @"^\s*(?:(?<transport>[A-Za-z0-9][A-Za-z0-9._-]*)\s*:\s*)?"
-        + @"(?<scenario>[a-z]+)\.(?<metric>[a-z0-9_]+)\s*(?<op><=|>=|==|!=|<|>)\s*"
+        + @"(?<scenario>[a-z][a-z0-9_-]*)\.(?<metric>[a-z0-9_]+)\s*(?<op><=|>=|==|!=|<|>)\s*"
         + @"(?<value>[-+0-9.eE]+)\s*(?<unit>us|µs|ms|s|/s|%|MiB)?\s*(?<abort>,\s*abort-on-fail)?\s*$";
 
     [GeneratedRegex(Pattern)]
