@@ -56,18 +56,7 @@ public sealed class CustomScenarioTests : IDisposable
     [Fact]
     public async Task A_push_result_is_built_by_the_harness_builder_with_its_warnings_and_measured_generator_cpu()
     {
-        var scenario = BenchScenario.CreatePush("room", step =>
-            {
-                if (step.Number != 30)
-                {
-                    step.Push!.Delivered(0, step.Number, step.Clock.GetTimestamp());
-                }
-
-                return Task.CompletedTask;
-            }, subscribers: 1)
-            .WithWarmUp(TimeSpan.FromSeconds(0.2))
-            .WithDrain(TimeSpan.FromMilliseconds(100))
-            .WithLoadSimulations(Simulation.Inject(50, TimeSpan.FromSeconds(1)));
+        var scenario = RoomMissingEvent30();
 
         var outcome = await BenchRunner.RegisterScenarios(scenario).WithReportFolder(dir).WithProgress(_ => { }).RunAsync();
 
@@ -82,18 +71,7 @@ public sealed class CustomScenarioTests : IDisposable
     [Fact]
     public async Task Thresholds_hold_each_scenario_and_a_failed_one_fails_the_outcome()
     {
-        var scenario = BenchScenario.CreatePush("room", step =>
-            {
-                if (step.Number != 30)
-                {
-                    step.Push!.Delivered(0, step.Number, step.Clock.GetTimestamp());
-                }
-
-                return Task.CompletedTask;
-            }, subscribers: 1)
-            .WithWarmUp(TimeSpan.FromSeconds(0.2))
-            .WithDrain(TimeSpan.FromMilliseconds(100))
-            .WithLoadSimulations(Simulation.Inject(50, TimeSpan.FromSeconds(1)));
+        var scenario = RoomMissingEvent30();
 
         var outcome = await BenchRunner.RegisterScenarios(scenario).WithReportFolder(dir).WithProgress(_ => { })
             .WithThresholds("room.lost == 0", "room.duplicated == 0").RunAsync();
@@ -235,4 +213,19 @@ public sealed class CustomScenarioTests : IDisposable
 
         Assert.StartsWith("echo: the target 'reference hub (websocket)' must be a name", e.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>One subscriber, 50 events a second for 1 s after a 0.2 s warm-up; event 30 never arrives.</summary>
+    private static BenchScenario RoomMissingEvent30() =>
+        BenchScenario.CreatePush("room", step =>
+            {
+                if (step.Number != 30)
+                {
+                    step.Push!.Delivered(0, step.Number, step.Clock.GetTimestamp());
+                }
+
+                return Task.CompletedTask;
+            }, subscribers: 1)
+            .WithWarmUp(TimeSpan.FromSeconds(0.2))
+            .WithDrain(TimeSpan.FromMilliseconds(100))
+            .WithLoadSimulations(Simulation.Inject(50, TimeSpan.FromSeconds(1)));
 }
