@@ -11,25 +11,21 @@ namespace Bench.Harness.Transports.Grpc;
 /// response message the bytes of one field (the file's <c>subscribe.field</c>), where the file's <c>envelope.json</c>
 /// then finds Bench's envelope. A call that ends is made again with the same request after backoff.
 /// </summary>
-public sealed class FileGrpcSubscriber : ReconnectingSubscriber
+public sealed class FileGrpcSubscriber : GrpcCallSubscriber<byte[]>
 {
     private static readonly Marshaller<byte[]> Raw = Marshallers.Create(b => b, b => b);
 
-    private readonly GrpcChannel channel;
     private readonly CallInvoker invoker;
     private readonly Method<byte[], byte[]> method;
     private readonly byte[] request;
     private readonly Metadata headers;
     private readonly int field;
-    private AsyncServerStreamingCall<byte[]>? call;
-    private CancellationTokenSource? callLife;
 
     private FileGrpcSubscriber(
         GrpcChannel channel, Method<byte[], byte[]> method, byte[] request, Metadata headers, int field, string stream,
         SubscriberOptions options)
-        : base(stream, options)
+        : base(channel, stream, options)
     {
-        this.channel = channel;
         invoker = channel.CreateCallInvoker();
         this.method = method;
         this.request = request;
@@ -80,36 +76,25 @@ public sealed class FileGrpcSubscriber : ReconnectingSubscriber
     protected override async Task ReopenAsync(long? resumeFrom, CancellationToken ct)
     {
         // The system's own request, every time: Bench cannot know how (or whether) it resumes.
-        var life = new CancellationTokenSource();
-        var next = invoker.AsyncServerStreamingCall(method, null, new CallOptions(headers, cancellationToken: life.Token), request);
-        try
-        {
-            // A server that sends no headers before its first message (as gRPC servers may) is subscribed once the call
-            // is sent: wait briefly for them, and go on when they have not come.
-            await Task.WhenAny(next.ResponseHeadersAsync, Task.Delay(TimeSpan.FromMilliseconds(500), ct)).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
-            if (next.ResponseHeadersAsync.IsCompleted)
+        await OpenAsync(
+            life => invoker.AsyncServerStreamingCall(method, null, new CallOptions(headers, cancellationToken: life), request),
+            async next =>
             {
-                await next.ResponseHeadersAsync.ConfigureAwait(false);
-            }
-        }
-        catch (Exception e)
-        {
-            await life.CancelAsync().ConfigureAwait(false);
-            next.Dispose();
-            life.Dispose();
-            throw e is RpcException rpc
-                ? new IOException($"gRPC {method.FullName} was answered {rpc.StatusCode}: {rpc.Status.Detail}", rpc)
-                : e;
-        }
-
-        call = next;
-        callLife = life;
+                // A server that sends no headers before its first message (as gRPC servers may) is subscribed once the
+                // call is sent: wait briefly for them, and go on when they have not come.
+                await Task.WhenAny(next.ResponseHeadersAsync, Task.Delay(TimeSpan.FromMilliseconds(500), ct)).ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
+                if (next.ResponseHeadersAsync.IsCompleted)
+                {
+                    await next.ResponseHeadersAsync.ConfigureAwait(false);
+                }
+            },
+            method.FullName).ConfigureAwait(false);
     }
 
     protected override async ValueTask<int> ReceiveAsync(byte[] buffer, int limit, CancellationToken ct)
     {
-        var current = call ?? throw new InvalidOperationException("not connected");
+        var current = Call;
         if (!await current.ResponseStream.MoveNext(ct).ConfigureAwait(false))
         {
             return -1;
@@ -131,20 +116,4 @@ public sealed class FileGrpcSubscriber : ReconnectingSubscriber
     }
 
     protected override bool EndsConnection(Exception e) => e is RpcException or FormatException || base.EndsConnection(e);
-
-    protected override void Abandon()
-    {
-        callLife?.Cancel();
-        call?.Dispose();
-        callLife?.Dispose();
-        call = null;
-        callLife = null;
-    }
-
-    protected override ValueTask CloseAsync()
-    {
-        Abandon();
-        channel.Dispose();
-        return ValueTask.CompletedTask;
-    }
 }

@@ -12,18 +12,14 @@ namespace Bench.Harness.Transports.Grpc;
 /// <c>takeover</c> (the hub may not yet have seen the old call end). HTTP/2 pings are its keep-alive: a ping left
 /// unanswered for the keep-alive timeout ends the connection, and the call with it.
 /// </summary>
-public sealed class GrpcSubscriber : ReconnectingSubscriber
+public sealed class GrpcSubscriber : GrpcCallSubscriber<Event>
 {
-    private readonly GrpcChannel channel;
     private readonly Events.EventsClient client;
     private readonly Metadata headers;
-    private AsyncServerStreamingCall<Event>? call;
-    private CancellationTokenSource? callLife;
 
     private GrpcSubscriber(GrpcChannel channel, Metadata headers, string stream, SubscriberOptions options)
-        : base(stream, options)
+        : base(channel, stream, options)
     {
-        this.channel = channel;
         this.headers = headers;
         client = new Events.EventsClient(channel);
     }
@@ -88,27 +84,15 @@ public sealed class GrpcSubscriber : ReconnectingSubscriber
 
         // The call lives until abandoned; ct bounds only the wait for the hub's answer (its response headers, sent once
         // the subscriber is attached).
-        var life = new CancellationTokenSource();
-        var next = client.Subscribe(request, headers, cancellationToken: life.Token);
-        try
-        {
-            await next.ResponseHeadersAsync.WaitAsync(ct).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            await life.CancelAsync().ConfigureAwait(false);
-            next.Dispose();
-            life.Dispose();
-            throw e is RpcException rpc ? new IOException($"gRPC Subscribe was answered {rpc.StatusCode}: {rpc.Status.Detail}", rpc) : e;
-        }
-
-        call = next;
-        callLife = life;
+        await OpenAsync(
+            life => client.Subscribe(request, headers, cancellationToken: life),
+            next => next.ResponseHeadersAsync.WaitAsync(ct),
+            "Subscribe").ConfigureAwait(false);
     }
 
     protected override async ValueTask<int> ReceiveAsync(byte[] buffer, int limit, CancellationToken ct)
     {
-        var current = call ?? throw new InvalidOperationException("not connected");
+        var current = Call;
         if (!await current.ResponseStream.MoveNext(ct).ConfigureAwait(false))
         {
             return -1;
@@ -126,20 +110,4 @@ public sealed class GrpcSubscriber : ReconnectingSubscriber
 
     /// <summary>A call that ends with a status (the hub gone, taken over, refused) ends the connection as a broken socket does.</summary>
     protected override bool EndsConnection(Exception e) => e is RpcException || base.EndsConnection(e);
-
-    protected override void Abandon()
-    {
-        callLife?.Cancel();
-        call?.Dispose();
-        callLife?.Dispose();
-        call = null;
-        callLife = null;
-    }
-
-    protected override ValueTask CloseAsync()
-    {
-        Abandon();
-        channel.Dispose();
-        return ValueTask.CompletedTask;
-    }
 }
