@@ -8,8 +8,11 @@ namespace Bench.Reports.Thresholds;
 /// (a rule about something not measured is not met).
 /// </summary>
 public sealed record ThresholdOutcome(
-    Threshold Threshold, ScenarioResult? Case, double Value, (double Low, double High)? Interval, bool Held)
+    Threshold Threshold, ScenarioResult? Case, double Value, (double Low, double High)? Interval)
 {
+    /// <summary>Whether the value holds the threshold; a value not measured (NaN) never does.</summary>
+    public bool Held => Threshold.Holds(Value);
+
     /// <summary>The case's name as the report writes it (<c>push/websocket</c>, <c>push/sse/resume</c>).</summary>
     public string CaseName => Case is null
         ? (Threshold.Transport is null ? Threshold.Scenario : $"{Threshold.Scenario}/{Threshold.Transport}") + " (did not run)"
@@ -28,14 +31,14 @@ public sealed record ThresholdOutcome(
                 .Where(r => r.Scenario == t.Scenario && r.IsMeasured && (t.Transport is null || r.Transport == t.Transport)).ToList();
             if (cases.Count == 0)
             {
-                outcomes.Add(new ThresholdOutcome(t, null, double.NaN, null, false));
+                outcomes.Add(new ThresholdOutcome(t, null, double.NaN, null));
                 continue;
             }
 
             foreach (var r in cases)
             {
                 var value = t.Metric.Value(r);
-                outcomes.Add(new ThresholdOutcome(t, r, value, double.IsNaN(value) ? null : t.Metric.Interval(r), t.Holds(value)));
+                outcomes.Add(new ThresholdOutcome(t, r, value, double.IsNaN(value) ? null : t.Metric.Interval(r)));
             }
         }
 

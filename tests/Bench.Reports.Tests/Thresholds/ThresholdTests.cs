@@ -91,8 +91,8 @@ public sealed class ThresholdTests
         Assert.True(double.IsNaN(cpu.Value));
         Assert.False(cpu.Held);
         Assert.Equal("not measured", cpu.Threshold.Metric.Format(cpu.Value));
-        Assert.True(new ThresholdOutcome(p50, r, 900, (800, 1100), true).Uncertain);
-        Assert.False(new ThresholdOutcome(p50, r, 900, (800, 950), true).Uncertain);
+        Assert.True(new ThresholdOutcome(p50, r, 900, (800, 1100)).Uncertain);
+        Assert.False(new ThresholdOutcome(p50, r, 900, (800, 950)).Uncertain);
     }
 
     [Fact]
