@@ -1,3 +1,5 @@
+using YamlDotNet.RepresentationModel;
+
 namespace Bench.Scenarios.Tests.Docs;
 
 /// <summary>
@@ -69,6 +71,57 @@ public sealed class DocsTests
             .Select(p => $"{p.Where}: {p.Path}").ToList();
 
         Assert.True(missing.Count == 0, $"{missing.Count} paths named in the docs do not exist:\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
+    public void The_workflow_runs_bench_through_the_repositorys_own_action_with_arguments_that_parse()
+    {
+        var action = Yaml(Path.Combine(Root, "action.yml"));
+        Assert.Equal("composite", Scalar(action, "runs", "using"));
+
+        var steps = Directory.GetFiles(Path.Combine(Root, ".github", "workflows"), "*.yml")
+            .SelectMany(f => ((YamlMappingNode)Yaml(f)["jobs"]).Children.Values.Cast<YamlMappingNode>())
+            .Where(job => job.Children.ContainsKey("steps"))
+            .SelectMany(job => ((YamlSequenceNode)job["steps"]).Children.Cast<YamlMappingNode>())
+            .Where(step => Scalar(step, "uses") == "./").ToList();
+
+        Assert.NotEmpty(steps);
+        var scenarios = Bench.Harness.Scenarios.ScenarioCatalog.All.Select(s => s.Name).ToList();
+        foreach (var step in steps)
+        {
+            var arguments = DocCommands.Arguments("bench " + Scalar(step, "with", "args"))!;
+            Assert.Equal("", Errors(arguments));
+            for (var i = 0; i < arguments.Count - 1; i++)
+            {
+                if (arguments[i] == "--threshold")
+                {
+                    Bench.Reports.Thresholds.Threshold.Parse(arguments[i + 1], scenarios);
+                }
+            }
+        }
+    }
+
+    private static YamlMappingNode Yaml(string path)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(path)));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static string? Scalar(YamlMappingNode node, params string[] keys)
+    {
+        YamlNode at = node;
+        foreach (var key in keys)
+        {
+            if (at is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var next))
+            {
+                return null;
+            }
+
+            at = next;
+        }
+
+        return (at as YamlScalarNode)?.Value;
     }
 
     /// <summary>Inline code names a command and its options: each option named must be one the command has.</summary>
