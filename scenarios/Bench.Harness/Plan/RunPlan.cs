@@ -111,8 +111,11 @@ public sealed record RunPlan
     /// <summary>Where live metrics are pushed over OTLP (<c>--otlp-endpoint</c>); null for nowhere.</summary>
     public Uri? OtlpEndpoint { get; init; }
 
-    /// <summary>The loopback port live metrics are served on for Prometheus to scrape (<c>--metrics-port</c>); null for none.</summary>
+    /// <summary>The port live metrics are served on for Prometheus to scrape (<c>--metrics-port</c>); null for none.</summary>
     public int? MetricsPort { get; init; }
+
+    /// <summary>The address <see cref="MetricsPort"/> listens on (<c>--metrics-bind</c>); null for loopback.</summary>
+    public System.Net.IPAddress? MetricsBind { get; init; }
 
     /// <summary>The settings a scenario runs with: its defaults for the profile, then every override given.</summary>
     public ScenarioSettings SettingsFor(IScenario scenario)

@@ -37,7 +37,7 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         ResultsJson.Write(run, resultsPath);
         progress.Message($"Bench run {runId} ({plan.Profile.Name} profile) -> {directory}");
         using var metrics = new LiveMetrics(clock);
-        using var export = MetricsExport.Start(plan, progress);
+        using var export = MetricsExport.Start(plan, progress, output);
 
         // With --repeat the whole suite runs again, each launch with fresh targets; a case's result is then the merge of
         // its launches so far (medians, summed counts, every launch kept).

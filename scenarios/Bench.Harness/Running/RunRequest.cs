@@ -54,6 +54,9 @@ public sealed record RunRequest
 
     public int? MetricsPort { get; init; }
 
+    /// <summary>The address live metrics listen on: an IP address; beyond loopback every scrape needs a token.</summary>
+    public string? MetricsBind { get; init; }
+
     public int? Agents { get; init; }
 
     public bool Sequential { get; init; }

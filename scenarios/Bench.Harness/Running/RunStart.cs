@@ -85,6 +85,7 @@ public static class RunStart
             CommandLine = request.CommandLine,
             OtlpEndpoint = request.OtlpEndpoint is { } url ? Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null : null,
             MetricsPort = request.MetricsPort,
+            MetricsBind = MetricsBind(request),
             Agents = request.Agents,
             Sequential = request.Sequential,
             TargetLaunches = request.TargetLaunches ?? 2,
@@ -100,9 +101,10 @@ public static class RunStart
             throw new UsageException([$"--metrics-port: {plan.MetricsPort} is not a port (1 to 65535)"]);
         }
 
-        if (plan.MetricsPort is { } port && !PortFree(port))
+        if (plan.MetricsPort is { } port && !PortFree(plan.MetricsBind ?? System.Net.IPAddress.Loopback, port))
         {
-            throw new UsageException([$"--metrics-port: 127.0.0.1:{port} is in use; choose another port"]);
+            var at = new System.Net.IPEndPoint(plan.MetricsBind ?? System.Net.IPAddress.Loopback, port);
+            throw new UsageException([$"--metrics-port: {at} is in use; choose another port"]);
         }
         if (plan.Validate() is { Count: > 0 } invalid)
         {
@@ -122,12 +124,30 @@ public static class RunStart
         return await new RunExecutor(plan, progress, output, TimeProvider.System).ExecuteAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Whether <paramref name="port"/> on 127.0.0.1 can be listened on now (checked before the run, not during it).</summary>
-    private static bool PortFree(int port)
+    /// <summary>The address <c>--metrics-bind</c> names, or null for loopback; usage errors name the option.</summary>
+    private static System.Net.IPAddress? MetricsBind(RunRequest request)
+    {
+        if (request.MetricsBind is not { } given)
+        {
+            return null;
+        }
+
+        if (request.MetricsPort is null)
+        {
+            throw new UsageException(["--metrics-bind: live metrics are served only with --metrics-port"]);
+        }
+
+        return System.Net.IPAddress.TryParse(given, out var address)
+            ? address
+            : throw new UsageException([$"--metrics-bind: '{given}' is not an IP address (127.0.0.1, ::1, 0.0.0.0, :: or one of this machine's)"]);
+    }
+
+    /// <summary>Whether <paramref name="port"/> on <paramref name="address"/> can be listened on now (checked before the run).</summary>
+    private static bool PortFree(System.Net.IPAddress address, int port)
     {
         try
         {
-            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            using var probe = new System.Net.Sockets.TcpListener(address, port);
             probe.Start();
             return true;
         }

@@ -54,11 +54,18 @@ internal static class RunCommand
                 + "'sse: push.p99 < 2ms' holds one transport's cases; ', abort-on-fail' stops the run when a case fails it. "
                 + "Exit 1 when any fails. Metrics: bench list.",
         };
-        var metricsPort = CliOptions.PositiveInt("--metrics-port", "Serve live metrics in the Prometheus text format on http://127.0.0.1:PORT/metrics while the run goes. The default is none.");
+        var metricsPort = CliOptions.PositiveInt("--metrics-port",
+            "Serve live metrics in the Prometheus text format on http://127.0.0.1:PORT/metrics while the run goes. The default is none.");
+        var metricsBind = new Option<string?>("--metrics-bind")
+        {
+            Description = "The IP address --metrics-port listens on; the default is 127.0.0.1. Beyond loopback (0.0.0.0, ::, "
+                + $"an interface's address) every scrape needs 'Authorization: Bearer TOKEN': {MetricsExport.TokenVariable}, "
+                + "or a token made up and printed on stdout as 'token …'.",
+        };
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort, agents,
+            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort, metricsBind, agents,
             sequential, targetLaunches, threshold,
         };
         command.SetAction((parse, _) => Program.CallAsync(() => RunStart.RunAsync(
@@ -89,6 +96,7 @@ internal static class RunCommand
                 ReadyTimeout = parse.GetValue(readyTimeout),
                 OtlpEndpoint = parse.GetValue(otlp),
                 MetricsPort = parse.GetValue(metricsPort),
+                MetricsBind = parse.GetValue(metricsBind),
                 Agents = parse.GetValue(agents),
                 Sequential = parse.GetValue(sequential),
                 TargetLaunches = parse.GetValue(targetLaunches),
