@@ -2,10 +2,13 @@ using System.Globalization;
 
 namespace Bench.Harness;
 
-/// <summary>Durations as people write them: <c>10s</c>, <c>500ms</c>, <c>2m</c>, <c>1.5s</c>, <c>200us</c>; a bare number is seconds.</summary>
+/// <summary>
+/// Durations as people write them: <c>10s</c>, <c>500ms</c>, <c>2m</c>, <c>1.5s</c>, <c>200us</c>; a bare number is seconds.
+/// </summary>
 public static class Durations
 {
-    private static readonly (string Suffix, double Seconds)[] Units = [("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)];
+    private static readonly (string Suffix, double Seconds)[] Units = [("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3),
+        ("s", 1), ("m", 60), ("h", 3600)];
 
     public static bool TryParse(string text, out TimeSpan value)
     {
@@ -14,7 +17,8 @@ public static class Durations
         var scale = 1.0;
         foreach (var (suffix, seconds) in Units)
         {
-            if (t.EndsWith(suffix, StringComparison.Ordinal) && (suffix != "s" || !t.EndsWith("ms", StringComparison.Ordinal)) && (suffix != "s" || !t.EndsWith("us", StringComparison.Ordinal)))
+            if (t.EndsWith(suffix, StringComparison.Ordinal) && (suffix != "s" || !t.EndsWith("ms", StringComparison.Ordinal))
+                && (suffix != "s" || !t.EndsWith("us", StringComparison.Ordinal)))
             {
                 t = t[..^suffix.Length];
                 scale = seconds;
@@ -22,7 +26,8 @@ public static class Durations
             }
         }
 
-        if (!double.TryParse(t, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+        if (!double.TryParse(t, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign,
+            CultureInfo.InvariantCulture, out var number)
             || double.IsNaN(number) || double.IsInfinity(number) || Math.Abs(number * scale) > TimeSpan.MaxValue.TotalSeconds / 2)
         {
             return false;

@@ -23,7 +23,8 @@ public static class EngineProbe
             .RunAsync((_, _) => ValueTask.CompletedTask, closed, ct).ConfigureAwait(false);
         var nsPerIteration = during.TotalSeconds * 1e9 / Math.Max(1, result.Succeeded);
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"closed loop, 1 virtual user, empty iteration: {result.Succeeded / during.TotalSeconds:N0} iterations/s = {nsPerIteration:N0} ns per iteration (schedule + record)"));
+            $"closed loop, 1 virtual user, empty iteration: {result.Succeeded / during.TotalSeconds:N0} iterations/s = " +
+            $"{nsPerIteration:N0} ns per iteration (schedule + record)"));
         o.WriteLine();
         o.WriteLine("open model, empty iteration, 8 virtual users:");
         o.WriteLine("| offered/s | achieved/s | schedule lag p50 | schedule lag p99 | dropped |");
@@ -35,7 +36,9 @@ public static class EngineProbe
                 .RunAsync((_, _) => ValueTask.CompletedTask, recorder, ct).ConfigureAwait(false);
             var wall = clock.GetElapsedTime(recorder.RunStart).TotalSeconds;
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {rate:N0} | {open.Succeeded / Math.Max(wall, during.TotalSeconds):N0} | {Formats.Milliseconds(open.ScheduleLagUs.GetValueAtPercentile(50))} | {Formats.Milliseconds(open.ScheduleLagUs.GetValueAtPercentile(99))} | {open.Dropped:N0} |"));
+                $"| {rate:N0} | {open.Succeeded / Math.Max(wall, during.TotalSeconds):N0} | " +
+                $"{Formats.Milliseconds(open.ScheduleLagUs.GetValueAtPercentile(50))} | " +
+                $"{Formats.Milliseconds(open.ScheduleLagUs.GetValueAtPercentile(99))} | {open.Dropped:N0} |"));
         }
 
         return ExitCodes.Ok;

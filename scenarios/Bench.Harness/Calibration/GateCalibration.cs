@@ -37,7 +37,8 @@ public static class GateCalibration
         }
 
         // An interleaved bench ab job's blocks are gated by the rules for blocks, as bench ab gated them.
-        if (request.Gate is null && poolA is not null && poolA.Results.All(r => r.Launches.Count > 0 && r.Launches.All(l => l.P90Us is not null)))
+        if (request.Gate is null && poolA is not null && poolA.Results.All(r => r.Launches.Count > 0 && r.Launches.All(l =>
+            l.P90Us is not null)))
         {
             gateFile = GateFile.Interleaved with { Normalize = gateFile.Normalize };
         }
@@ -57,7 +58,8 @@ public static class GateCalibration
 
         var n = request.Launches ?? (isPaired ? 6 : 5);
         var drawn = n + (request.Confirm ?? 0);
-        if (isPaired && (!isAb || poolA is null || poolB is null || !poolA.Results.Zip(poolB.Results).All(p => GateComparer.Paired(p.First, p.Second))))
+        if (isPaired && (!isAb || poolA is null || poolB is null || !poolA.Results.Zip(poolB.Results).All(p =>
+            GateComparer.Paired(p.First, p.Second))))
         {
             problems.Add("--paired: the pool must be a bench ab folder whose launches are paired");
         }
@@ -67,7 +69,8 @@ public static class GateCalibration
             var headFirst = poolA.Results[0].Launches.Count - baseFirst;
             if (baseFirst < (drawn + 1) / 2 || headFirst < drawn / 2)
             {
-                problems.Add($"--launches: {drawn} pairs need {(drawn + 1) / 2} base-first and {drawn / 2} head-first pairs; the pool has {baseFirst} and {headFirst}");
+                problems.Add($"--launches: {drawn} pairs need {(drawn + 1) / 2} base-first and {drawn / 2} head-first pairs; the pool " +
+                    $"has {baseFirst} and {headFirst}");
             }
         }
         else
@@ -75,7 +78,8 @@ public static class GateCalibration
             var needA = poolB is null ? 2 * drawn : drawn;
             if (poolA is not null && poolA.Results.Any(r => r.Launches.Count < needA))
             {
-                problems.Add($"pool: every case needs at least {needA} launches (make it with bench run --profile ci --repeat N, or bench ab --launches N)");
+                problems.Add($"pool: every case needs at least {needA} launches (make it with bench run --profile ci --repeat N, or " +
+                    $"bench ab --launches N)");
             }
 
             if (poolB is not null && poolB.Results.Any(r => r.Launches.Count < drawn))
@@ -99,7 +103,8 @@ public static class GateCalibration
         if (inBlocks)
         {
             var perBlock = poolB is null ? 2 * n : n;
-            total = Math.Min(total, Math.Min(poolA!.Results[0].Launches.Count, poolB?.Results[0].Launches.Count ?? int.MaxValue) / perBlock);
+            total = Math.Min(total, Math.Min(poolA!.Results[0].Launches.Count,
+                poolB?.Results[0].Launches.Count ?? int.MaxValue) / perBlock);
         }
 
         var extra = inBlocks ? 0 : request.Confirm ?? 0;
@@ -120,7 +125,8 @@ public static class GateCalibration
             }
 
             exits[report.ExitCode]++;
-            foreach (var row in report.Rows.Where(r => r.Verdict is Verdicts.Slower or Verdicts.Faster or Verdicts.Broken or Verdicts.Inconclusive))
+            foreach (var row in report.Rows.Where(r =>
+                r.Verdict is Verdicts.Slower or Verdicts.Faster or Verdicts.Broken or Verdicts.Inconclusive))
             {
                 var key = $"{row.Case} {row.Metric} {row.Verdict}";
                 flagged[key] = flagged.GetValueOrDefault(key) + 1;
@@ -129,8 +135,13 @@ public static class GateCalibration
 
         var o = output;
         var inv = CultureInfo.InvariantCulture;
+        var reGated = extra > 0
+            ? $"; {confirmations} regressions re-gated with {extra} more {(isPaired ? "pairs" : "current launches")}"
+            : "";
         o.WriteLine(string.Create(inv,
-            $"{(poolB is null ? "one pool (A/A)" : "two pools")}, {(isPaired ? $"{n} pairs" : $"{n} launches against {n}")}: {total} {(inBlocks ? "consecutive blocks" : "random draws")}: exit 0 × {exits[0]}, exit 1 (regression) × {exits[1]}, exit 3 (inconclusive) × {exits[3]}{(extra > 0 ? $"; {confirmations} regressions re-gated with {extra} more {(isPaired ? "pairs" : "current launches")}" : "")}"));
+            $"{(poolB is null ? "one pool (A/A)" : "two pools")}, {(isPaired ? $"{n} pairs" : $"{n} launches against {n}")}: {total} " +
+            $"{(inBlocks ? "consecutive blocks" : "random draws")}: exit 0 × {exits[0]}, exit 1 (regression) × {exits[1]}, " +
+            $"exit 3 (inconclusive) × {exits[3]}{reGated}"));
         foreach (var (key, count) in flagged.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
             o.WriteLine(string.Create(inv, $"  {key}: {count} of {total}"));
@@ -148,7 +159,8 @@ public static class GateCalibration
                     var b = GateComparer.Median([.. other.Launches.Select(l => (double)l.P50Us)]);
                     var cpuA = GateComparer.Median([.. GateComparer.Values(r, "target.cpuUsPerEvent")]);
                     var cpuB = GateComparer.Median([.. GateComparer.Values(other, "target.cpuUsPerEvent")]);
-                    o.WriteLine(string.Create(inv, $"  {GateComparer.CaseKey(r)}: {a / 1000:0.000} ms → {b / 1000:0.000} ms ({b / a - 1:+0%;-0%}); target CPU per event {cpuA:0.0} µs → {cpuB:0.0} µs ({cpuB / cpuA - 1:+0%;-0%})"));
+                    o.WriteLine(string.Create(inv, $"  {GateComparer.CaseKey(r)}: {a / 1000:0.000} ms → {b / 1000:0.000} ms " +
+                        $"({b / a - 1:+0%;-0%}); target CPU per event {cpuA:0.0} µs → {cpuB:0.0} µs ({cpuB / cpuA - 1:+0%;-0%})"));
                 }
             }
         }
@@ -175,7 +187,9 @@ public static class GateCalibration
         ? (Subset(poolA, [.. Enumerable.Range(2 * k * n, n)]), Subset(poolA, [.. Enumerable.Range((2 * k * n) + n, n)]))
         : (Subset(poolA, [.. Enumerable.Range(k * n, n)]), Subset(poolB, [.. Enumerable.Range(k * n, n)]));
 
-    /// <summary>Paired launches: ⌈n/2⌉ pairs where base ran first and ⌊n/2⌋ where head ran first, as a balanced ab job has.</summary>
+    /// <summary>
+    /// Paired launches: ⌈n/2⌉ pairs where base ran first and ⌊n/2⌋ where head ran first, as a balanced ab job has.
+    /// </summary>
     private static (RunResults Before, RunResults After) DrawPairs(Random random, RunResults poolA, RunResults poolB, int n, bool flip)
     {
         var count = poolA.Results[0].Launches.Count;
@@ -191,7 +205,8 @@ public static class GateCalibration
 
         // A/A: either launch of a pair may stand for the baseline.
         var flips = picks.Select(_ => random.Next(2) == 1).ToList();
-        RunResults Side(bool first) => WithLaunches(poolA, (_, c) => picks.Select((i, k) => (flips[k] ^ first ? poolA : poolB).Results[c].Launches[i]));
+        RunResults Side(bool first) =>
+            WithLaunches(poolA, (_, c) => picks.Select((i, k) => (flips[k] ^ first ? poolA : poolB).Results[c].Launches[i]));
         return (Side(true), Side(false));
     }
 
@@ -202,7 +217,8 @@ public static class GateCalibration
 
     private static RunResults Unplaced(RunResults pool) => WithLaunches(pool, (r, _) => r.Launches.Select(l => l with { Position = null }));
 
-    private static RunResults Subset(RunResults pool, IReadOnlyList<int> picks) => WithLaunches(pool, (r, _) => picks.Select(i => r.Launches[i]));
+    private static RunResults Subset(RunResults pool, IReadOnlyList<int> picks) =>
+        WithLaunches(pool, (r, _) => picks.Select(i => r.Launches[i]));
 
     /// <summary>The run with each case's launches replaced by <paramref name="launches"/>(case, case index).</summary>
     private static RunResults WithLaunches(RunResults run, Func<ScenarioResult, int, IEnumerable<LaunchFigures>> launches) => run with

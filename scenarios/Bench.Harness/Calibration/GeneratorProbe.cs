@@ -17,17 +17,30 @@ namespace Bench.Harness.Calibration;
 /// </summary>
 public static class GeneratorProbe
 {
-    /// <summary>Probes with <paramref name="connections"/> connections, <paramref name="during"/> each, <paramref name="payloadBytes"/> a body.</summary>
-    public static async Task<int> RunAsync(int connections, TimeSpan during, int payloadBytes, bool hold, TextWriter output, CancellationToken ct)
+    /// <summary>
+    /// Probes with <paramref name="connections"/> connections, <paramref name="during"/> each, <paramref name="payloadBytes"/> a body.
+    /// </summary>
+    public static async Task<int> RunAsync(int connections, TimeSpan during, int payloadBytes, bool hold,
+        TextWriter output, CancellationToken ct)
     {
         var body = Payloads.Create(payloadBytes);
         var o = output;
 
-        await using (var receiver = await TargetProcess.StartAsync(TargetRole.Receiver, [], new Dictionary<string, string> { ["BENCH_SECRET"] = WebhookSignature.NewSecret() }, TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
+        await using (var receiver = await TargetProcess.StartAsync(TargetRole.Receiver, [],
+            new Dictionary<string, string> { ["BENCH_SECRET"] = WebhookSignature.NewSecret() }, TimeSpan.FromSeconds(20),
+            ct).ConfigureAwait(false))
         {
             var sink = new Uri(receiver.Url + "/sink");
             // An invoker, not an HttpClient: no per-request timeout and header merging, as a generator needs none.
-            var clients = Enumerable.Range(0, connections).Select(_ => new HttpMessageInvoker(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false, UseCookies = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })).ToArray();
+            var clients = Enumerable.Range(0, connections)
+                .Select(_ => new HttpMessageInvoker(new SocketsHttpHandler
+                {
+                    MaxConnectionsPerServer = 1,
+                    UseProxy = false,
+                    UseCookies = false,
+                    AllowAutoRedirect = false,
+                    ActivityHeadersPropagator = null
+                })).ToArray();
             var (rate, p50, p99, cpu) = await MeasureAsync(connections, during, receiver, async (it, token) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, sink) { Content = new ByteArrayContent(body) };
@@ -37,7 +50,8 @@ public static class GeneratorProbe
                     throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
                 }
             }, ct).ConfigureAwait(false);
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http POST {sink}: {rate:N0} requests/s over {connections} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu}"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http POST {sink}: {rate:N0} requests/s over {connections} " +
+                $"connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu}"));
             foreach (var c in clients)
             {
                 c.Dispose();
@@ -45,7 +59,8 @@ public static class GeneratorProbe
 
             if (hold)
             {
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding the receiver (pid {receiver.ProcessId}): {sink} (Ctrl-C to stop)"));
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding the receiver (pid {receiver.ProcessId}): " +
+                    $"{sink} (Ctrl-C to stop)"));
                 o.Flush();
                 try
                 {
@@ -58,9 +73,11 @@ public static class GeneratorProbe
             }
         }
 
-        await using (var hub = await TargetProcess.StartAsync(TargetRole.Hub, [], new Dictionary<string, string>(), TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
+        await using (var hub = await TargetProcess.StartAsync(TargetRole.Hub, [], new Dictionary<string, string>(),
+            TimeSpan.FromSeconds(20), ct).ConfigureAwait(false))
         {
-            var sockets = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => WebSocketClients.ConnectAsync(hub.Url, "/ws/echo", null, ct))).ConfigureAwait(false);
+            var sockets = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => WebSocketClients.ConnectAsync(hub.Url, "/ws/echo",
+                null, ct))).ConfigureAwait(false);
             var buffers = sockets.Select(_ => new byte[64 * 1024]).ToArray();
             var (rate, p50, p99, cpu) = await MeasureAsync(connections, during, hub, async (it, token) =>
             {
@@ -71,7 +88,8 @@ public static class GeneratorProbe
                     throw new IterationFailedException("echo_mismatch");
                 }
             }, ct).ConfigureAwait(false);
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"websocket echo {hub.Url}/ws/echo: {rate:N0} round trips/s over {connections} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu})"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"websocket echo {hub.Url}/ws/echo: {rate:N0} round trips/s over " +
+                $"{connections} connections (p50 {Formats.Milliseconds(p50)}, p99 {Formats.Milliseconds(p99)}); {cpu})"));
             foreach (var s in sockets)
             {
                 await WebSocketClients.CloseQuietlyAsync(s).ConfigureAwait(false);
@@ -85,14 +103,19 @@ public static class GeneratorProbe
     /// The closed-model rate over <paramref name="during"/> after a 2 s warm-up, its latency, and the CPU time per
     /// request of this process (the generator) and of <paramref name="target"/> over the same measured window.
     /// </summary>
-    private static async Task<(double Rate, long P50, long P99, string Cpu)> MeasureAsync(int connections, TimeSpan during, TargetProcess target, IterationAction action, CancellationToken ct)
+    private static async Task<(double Rate, long P50, long P99, string Cpu)> MeasureAsync(int connections, TimeSpan during,
+        TargetProcess target, IterationAction action, CancellationToken ct)
     {
         var clock = TimeProvider.System;
         var warmup = TimeSpan.FromSeconds(2);
         var recorder = new RunRecorder(clock, clock.GetTimestamp(), warmup, (int)(warmup + during).TotalSeconds + 30);
         long done = 0;
         var self = System.Diagnostics.Process.GetCurrentProcess();
-        var running = new LoadRunner(new LoadRunnerOptions { Simulations = [Simulation.KeepConstant(connections, warmup), Simulation.KeepConstant(connections, during)] })
+        var running = new LoadRunner(new LoadRunnerOptions
+        {
+            Simulations = [Simulation.KeepConstant(connections, warmup),
+            Simulation.KeepConstant(connections, during)]
+        })
             .RunAsync(async (it, token) =>
             {
                 await action(it, token).ConfigureAwait(false);

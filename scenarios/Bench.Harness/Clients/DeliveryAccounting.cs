@@ -11,7 +11,8 @@ namespace Bench.Harness.Clients;
 public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string> streams, int publishers = 1)
 {
     private volatile RunRecorder recorder = recorder;
-    private readonly Dictionary<string, StreamTracker> trackers = streams.ToDictionary(s => s, s => new StreamTracker(s, publishers), StringComparer.Ordinal);
+    private readonly Dictionary<string, StreamTracker> trackers = streams.ToDictionary(s => s, s => new StreamTracker(s, publishers),
+        StringComparer.Ordinal);
     private long unknownStream;
     private long bodyBytes;
     private long bodies;
@@ -136,7 +137,8 @@ public sealed class DeliveryAccounting(RunRecorder recorder, IEnumerable<string>
 
     /// <summary>The event number of an id such as <c>evt_42</c>.</summary>
     public static long EventNumber(string id) =>
-        id.StartsWith("evt_", StringComparison.Ordinal) && long.TryParse(id.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+        id.StartsWith("evt_", StringComparison.Ordinal) && long.TryParse(id.AsSpan(4), NumberStyles.None,
+            CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : throw new FormatException($"'{id}' is not an event id");
 }

@@ -54,7 +54,8 @@ public sealed class DeliveryWire : IDisposable
         new(variant, VariantName.Has(variant, Tls) ? TlsIdentity.Create() : null, count ? new WireMeter() : null);
 
     /// <summary>The same wire (and meter), also allowed to connect to <paramref name="hosts"/>: a target file's.</summary>
-    public DeliveryWire WithHosts(IEnumerable<string> hosts) => new(Variant, Identity, Meter) { AllowedHosts = [.. hosts.Select(h => h.Trim('[', ']'))] };
+    public DeliveryWire WithHosts(IEnumerable<string> hosts) =>
+        new(Variant, Identity, Meter) { AllowedHosts = [.. hosts.Select(h => h.Trim('[', ']'))] };
 
     /// <summary>A plain wire: no TLS, no compression, not counted.</summary>
     public static DeliveryWire Plain() => new(VariantName.Default, null, null);
@@ -74,7 +75,9 @@ public sealed class DeliveryWire : IDisposable
         UsesTls ? ["--tls"] : [],
         UsesTls ? new Dictionary<string, string> { [TlsIdentity.PfxVariable] = Identity!.ExportPfxBase64() } : []);
 
-    /// <summary>How the harness's own receivers listen for the dispatcher: HTTPS with the run's certificate under tls, counted when metered.</summary>
+    /// <summary>
+    /// How the harness's own receivers listen for the dispatcher: HTTPS with the run's certificate under tls, counted when metered.
+    /// </summary>
     public TargetListen ReceiverListen() => new() { Certificate = Identity?.Certificate, Meter = Meter };
 
     /// <summary>
@@ -82,7 +85,9 @@ public sealed class DeliveryWire : IDisposable
     /// an http scheme, because the handler does the TLS itself (so it can count the handshake apart).
     /// </summary>
     public string ClientUrl(TargetProcess target) =>
-        UsesTls ? "http://" + new Uri(target.SecureUrl ?? throw new InvalidOperationException($"{target.Name} has no HTTPS URL")).Authority : target.Url;
+        UsesTls
+            ? "http://" + new Uri(target.SecureUrl ?? throw new InvalidOperationException($"{target.Name} has no HTTPS URL")).Authority
+            : target.Url;
 
     /// <summary>
     /// An HTTP handler whose connections this wire opens itself: from <paramref name="source"/> when given (to spread
@@ -90,28 +95,32 @@ public sealed class DeliveryWire : IDisposable
     /// <paramref name="opened"/> sees each connection's counter; unless <paramref name="handshakeUntilTold"/>, the
     /// handshake ends when TLS does.
     /// </summary>
-    public SocketsHttpHandler Handler(IPAddress? source = null, Action<WireMeter.Connection>? opened = null, bool handshakeUntilTold = false) => new()
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, source, opened, handshakeUntilTold, ct),
-    };
+    public SocketsHttpHandler Handler(IPAddress? source = null, Action<WireMeter.Connection>? opened = null,
+        bool handshakeUntilTold = false) => new()
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, source, opened, handshakeUntilTold, ct),
+        };
 
     /// <summary>
     /// A connection to <paramref name="endpoint"/> as this wire opens it for HTTP (loopback or an allowed host, TLS with
     /// the run's pin, bytes counted), for a client that speaks the protocol itself.
     /// </summary>
-    public ValueTask<Stream> OpenStreamAsync(DnsEndPoint endpoint, IPAddress? source, Action<WireMeter.Connection>? opened, bool handshakeUntilTold, CancellationToken ct) =>
+    public ValueTask<Stream> OpenStreamAsync(DnsEndPoint endpoint, IPAddress? source, Action<WireMeter.Connection>? opened,
+        bool handshakeUntilTold, CancellationToken ct) =>
         ConnectAsync(endpoint, source, opened, handshakeUntilTold, ct);
 
-    private async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, IPAddress? source, Action<WireMeter.Connection>? opened, bool handshakeUntilTold, CancellationToken ct)
+    private async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, IPAddress? source, Action<WireMeter.Connection>? opened,
+        bool handshakeUntilTold, CancellationToken ct)
     {
         IPAddress address;
         if (AllowedHosts.Contains(endpoint.Host.Trim('[', ']'), StringComparer.OrdinalIgnoreCase))
         {
-            address = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var given) ? given : (await Dns.GetHostAddressesAsync(endpoint.Host, ct).ConfigureAwait(false))[0];
+            address = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var given)
+                ? given : (await Dns.GetHostAddressesAsync(endpoint.Host, ct).ConfigureAwait(false))[0];
         }
         else if (!IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out address!) || !IPAddress.IsLoopback(address))
         {

@@ -36,7 +36,8 @@ public interface IUnreadableMessages
 }
 
 /// <summary>Opens one subscriber of a stream on a hub URL with a token: a transport's connect function.</summary>
-public delegate Task<IStreamSubscriber> ConnectSubscriber(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct);
+public delegate Task<IStreamSubscriber> ConnectSubscriber(string hubUrl, string token, string stream,
+    SubscriberOptions options, CancellationToken ct);
 
 /// <summary>A subscriber's record of its disconnections, shared by every transport's client.</summary>
 public sealed class DisconnectLog

@@ -28,10 +28,12 @@ public static class LeanWebSocket
 
     /// <summary>Opens the connection, upgrades it with <paramref name="headers"/>, and returns the client WebSocket.</summary>
     public static async Task<WebSocket> ConnectAsync(
-        Uri uri, IReadOnlyDictionary<string, string> headers, DeliveryWire wire, IPAddress? source, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, CancellationToken ct)
+        Uri uri, IReadOnlyDictionary<string, string> headers, DeliveryWire wire, IPAddress? source, TimeSpan keepAliveInterval,
+        TimeSpan keepAliveTimeout, CancellationToken ct)
     {
         Bench.Targets.Wire.WireMeter.Connection? counter = null;
-        var stream = await wire.OpenStreamAsync(new DnsEndPoint(uri.IdnHost, uri.Port), source, c => counter = c, handshakeUntilTold: true, ct).ConfigureAwait(false);
+        var stream = await wire.OpenStreamAsync(new DnsEndPoint(uri.IdnHost, uri.Port), source, c => counter = c, handshakeUntilTold: true,
+            ct).ConfigureAwait(false);
         try
         {
             var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
@@ -43,7 +45,8 @@ public static class LeanWebSocket
             {
                 IsServer = false,
                 KeepAliveInterval = keepAliveInterval,
-                KeepAliveTimeout = keepAliveInterval > TimeSpan.Zero && keepAliveTimeout > TimeSpan.Zero ? keepAliveTimeout : Timeout.InfiniteTimeSpan,
+                KeepAliveTimeout = keepAliveInterval > TimeSpan.Zero && keepAliveTimeout > TimeSpan.Zero
+                    ? keepAliveTimeout : Timeout.InfiniteTimeSpan,
             });
         }
         catch
@@ -58,7 +61,8 @@ public static class LeanWebSocket
     {
         var sb = new StringBuilder();
         sb.Append("GET ").Append(uri.PathAndQuery).Append(" HTTP/1.1\r\n");
-        sb.Append("Host: ").Append(uri.IsDefaultPort ? uri.IdnHost : uri.IdnHost + ":" + uri.Port.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        sb.Append("Host: ").Append(uri.IsDefaultPort ? uri.IdnHost : uri.IdnHost + ":" + uri.Port.ToString(CultureInfo.InvariantCulture))
+            .Append("\r\n");
         sb.Append("Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
         sb.Append("Sec-WebSocket-Key: ").Append(key).Append("\r\n");
         foreach (var (name, value) in headers)
@@ -84,24 +88,28 @@ public static class LeanWebSocket
     {
         var lines = head.Split("\r\n");
         var status = lines[0].Split(' ', 3);
-        if (status.Length < 2 || !status[0].StartsWith("HTTP/1.", StringComparison.Ordinal) || !int.TryParse(status[1], NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+        if (status.Length < 2 || !status[0].StartsWith("HTTP/1.", StringComparison.Ordinal) || !int.TryParse(status[1], NumberStyles.None,
+            CultureInfo.InvariantCulture, out var code))
         {
             throw new WebSocketException(WebSocketError.HeaderError, $"the server's answer to the upgrade is not HTTP: '{lines[0]}'");
         }
 
         if (code != 101)
         {
-            throw new WebSocketException(WebSocketError.NotAWebSocket, $"The server returned status code '{code}' when status code '101' was expected.");
+            throw new WebSocketException(WebSocketError.NotAWebSocket, $"The server returned status code '{code}' when status " +
+                $"code '101' was expected.");
         }
 
-        string? Header(string name) => lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+        string? Header(string name) => lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals(name,
+            StringComparison.OrdinalIgnoreCase))
             .Select(p => p[1].Trim()).FirstOrDefault();
         var expected = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + AcceptGuid)));
         if (!string.Equals(Header("Upgrade"), "websocket", StringComparison.OrdinalIgnoreCase)
             || Header("Connection")?.Split(',').Any(t => t.Trim().Equals("upgrade", StringComparison.OrdinalIgnoreCase)) != true
             || Header("Sec-WebSocket-Accept") != expected)
         {
-            throw new WebSocketException(WebSocketError.HeaderError, "the server's upgrade response lacks Upgrade: websocket, Connection: Upgrade or the right Sec-WebSocket-Accept");
+            throw new WebSocketException(WebSocketError.HeaderError, "the server's upgrade response lacks Upgrade: websocket, " +
+                "Connection: Upgrade or the right Sec-WebSocket-Accept");
         }
     }
 
@@ -119,12 +127,14 @@ public static class LeanWebSocket
             {
                 if (length == MaxResponseHead)
                 {
-                    throw new WebSocketException(WebSocketError.HeaderError, $"the server's upgrade response head exceeded {MaxResponseHead} bytes");
+                    throw new WebSocketException(WebSocketError.HeaderError, $"the server's upgrade response head exceeded " +
+                        $"{MaxResponseHead} bytes");
                 }
 
                 if (await stream.ReadAsync(head.AsMemory(length, 1), ct).ConfigureAwait(false) == 0)
                 {
-                    throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the server closed the connection during the upgrade");
+                    throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely,
+                        "the server closed the connection during the upgrade");
                 }
 
                 length++;

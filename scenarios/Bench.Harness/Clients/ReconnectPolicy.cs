@@ -102,7 +102,9 @@ public sealed record SubscriberOptions
     /// </summary>
     public TargetFiles.EnvelopePath? Envelope { get; init; }
 
-    /// <summary>The run's variant; a transport's client reads its own features from it (SignalR: <c>messagepack</c>). The default is <c>default</c>.</summary>
+    /// <summary>
+    /// The run's variant; a transport's client reads its own features from it (SignalR: <c>messagepack</c>). The default is <c>default</c>.
+    /// </summary>
     public string Variant { get; init; } = Plan.VariantName.Default;
 
     /// <summary>How the subscriber backs off between reconnect attempts. The default is <see cref="ReconnectPolicy.Default"/>.</summary>
@@ -117,7 +119,9 @@ public sealed record SubscriberOptions
     /// <summary>How the connection is made (TLS, compression, counting); null is a plain connection. The default is null.</summary>
     public DeliveryWire? Wire { get; init; }
 
-    /// <summary>The local address to connect from (to spread connections over 127.0.0.0/8); null lets the OS choose. The default is null.</summary>
+    /// <summary>
+    /// The local address to connect from (to spread connections over 127.0.0.0/8); null lets the OS choose. The default is null.
+    /// </summary>
     public System.Net.IPAddress? Source { get; init; }
 
     /// <summary>Time spent processing each message, asked per message (the slow fault). The default is none.</summary>

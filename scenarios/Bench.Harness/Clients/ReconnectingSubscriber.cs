@@ -70,8 +70,8 @@ public abstract class ReconnectingSubscriber : IStreamSubscriber, IUnreadableMes
     /// surfaces from <c>HttpClient</c> as a bare <c>SocketException</c> (reading the remote end point).
     /// </summary>
     protected virtual bool EndsConnection(Exception e) =>
-        e is System.Net.WebSockets.WebSocketException or InvalidDataException or IOException or OperationCanceledException or HttpRequestException
-            or System.Net.Sockets.SocketException;
+        e is System.Net.WebSockets.WebSocketException or InvalidDataException or IOException or OperationCanceledException
+            or HttpRequestException or System.Net.Sockets.SocketException;
 
     /// <summary>
     /// Hands one message to the accounting. Bench's own targets send its envelope as the whole message; a target file's

@@ -19,5 +19,6 @@ public static class SubscriberHealth
     /// <summary>One warning for each of the first three subscribers that lost their connection.</summary>
     public static IEnumerable<string> Warnings(IEnumerable<IStreamSubscriber> subscribers) =>
         subscribers.Where(s => s.Detections.Count > 0).Take(3)
-            .Select(s => $"subscriber {s.Stream} lost its connection {s.Detections.Count} time(s) and made {s.ReconnectAttempts} reconnect attempt(s)");
+            .Select(s => $"subscriber {s.Stream} lost its connection {s.Detections.Count} time(s) and made {s.ReconnectAttempts} " +
+                $"reconnect attempt(s)");
 }

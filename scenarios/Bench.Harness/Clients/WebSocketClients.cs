@@ -26,7 +26,8 @@ public static class WebSocketClients
     /// upgrade as handshake, optionally from <paramref name="source"/>) and offers permessage-deflate when it compresses.
     /// </remarks>
     public static Task<ClientWebSocket> ConnectAsync(
-        string httpUrl, string pathAndQuery, string? token, CancellationToken ct, TimeSpan keepAliveInterval = default, TimeSpan keepAliveTimeout = default,
+        string httpUrl, string pathAndQuery, string? token, CancellationToken ct, TimeSpan keepAliveInterval = default,
+        TimeSpan keepAliveTimeout = default,
         DeliveryWire? wire = null, System.Net.IPAddress? source = null) =>
         ConnectAsync(ToWebSocketUri(httpUrl, pathAndQuery), token, ct, keepAliveInterval, keepAliveTimeout, wire, source);
 
@@ -68,7 +69,8 @@ public static class WebSocketClients
             // One handler per connection: its connect callback sees exactly this connection, so the upgrade's bytes
             // can be told apart from the messages'. After the upgrade the connection belongs to the WebSocket.
             Bench.Targets.Wire.WireMeter.Connection? counter = null;
-            using var invoker = new HttpMessageInvoker((wire ?? DeliveryWire.Plain()).Handler(source, c => counter = c, handshakeUntilTold: true));
+            using var invoker = new HttpMessageInvoker((wire ?? DeliveryWire.Plain()).Handler(source, c => counter = c,
+                handshakeUntilTold: true));
             await socket.ConnectAsync(uri, invoker, ct).ConfigureAwait(false);
             counter?.HandshakeDone();
             return socket;
@@ -81,7 +83,8 @@ public static class WebSocketClients
     }
 
     /// <summary>Reads one whole message into <paramref name="buffer"/>; returns its length, or -1 on close.</summary>
-    public static ValueTask<int> ReceiveMessageAsync(WebSocket socket, byte[] buffer, CancellationToken ct) => ReceiveMessageAsync(socket, buffer.AsMemory(), ct);
+    public static ValueTask<int> ReceiveMessageAsync(WebSocket socket, byte[] buffer, CancellationToken ct) =>
+        ReceiveMessageAsync(socket, buffer.AsMemory(), ct);
 
     /// <summary>Reads one whole message into <paramref name="buffer"/> (at most its length); returns its length, or -1 on close.</summary>
     public static async ValueTask<int> ReceiveMessageAsync(WebSocket socket, Memory<byte> buffer, CancellationToken ct)

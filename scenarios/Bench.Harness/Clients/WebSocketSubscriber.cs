@@ -14,7 +14,8 @@ public sealed class WebSocketSubscriber : ReconnectingSubscriber
     private readonly Func<long?, CancellationToken, Task<WebSocket>> open;
     private WebSocket socket;
 
-    private WebSocketSubscriber(Func<long?, CancellationToken, Task<WebSocket>> open, string stream, SubscriberOptions options, WebSocket socket)
+    private WebSocketSubscriber(Func<long?, CancellationToken, Task<WebSocket>> open, string stream,
+        SubscriberOptions options, WebSocket socket)
         : base(stream, options)
     {
         this.open = open;
@@ -22,7 +23,8 @@ public sealed class WebSocketSubscriber : ReconnectingSubscriber
     }
 
     /// <summary>A subscriber of the hub's stream <paramref name="stream"/>.</summary>
-    public static Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct) =>
+    public static Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream,
+        SubscriberOptions options, CancellationToken ct) =>
         ConnectAsync((resumeFrom, c) =>
         {
             // takeover=1: a subscriber coming back replaces its old connection, which the hub may not have seen go yet.
@@ -31,8 +33,10 @@ public sealed class WebSocketSubscriber : ReconnectingSubscriber
             var uri = WebSocketClients.ToWebSocketUri(hubUrl, path);
             var wire = options.Wire ?? DeliveryWire.Plain();
             return LeanWebSocket.Supports(uri, wire)
-                ? LeanWebSocket.ConnectAsync(uri, new Dictionary<string, string> { ["Authorization"] = "Bearer " + token }, wire, options.Source, options.KeepAliveInterval, options.KeepAliveTimeout, c)
-                : Opened(WebSocketClients.ConnectAsync(uri, token, c, options.KeepAliveInterval, options.KeepAliveTimeout, options.Wire, options.Source));
+                ? LeanWebSocket.ConnectAsync(uri, new Dictionary<string, string> { ["Authorization"] = "Bearer " + token }, wire,
+                    options.Source, options.KeepAliveInterval, options.KeepAliveTimeout, c)
+                : Opened(WebSocketClients.ConnectAsync(uri, token, c, options.KeepAliveInterval, options.KeepAliveTimeout,
+                    options.Wire, options.Source));
         }, stream, options, ct);
 
     private static async Task<WebSocket> Opened(Task<ClientWebSocket> opening) => await opening.ConfigureAwait(false);
@@ -41,28 +45,34 @@ public sealed class WebSocketSubscriber : ReconnectingSubscriber
     /// A subscriber of <paramref name="url"/> with <paramref name="headers"/>, sending <paramref name="firstMessage"/>
     /// (when given) after every connect, accounted as <paramref name="stream"/> (a target file's).
     /// </summary>
-    public static Task<IStreamSubscriber> ConnectAsync(Uri url, IReadOnlyDictionary<string, string> headers, string? firstMessage, string stream, SubscriberOptions options, CancellationToken ct) =>
+    public static Task<IStreamSubscriber> ConnectAsync(Uri url, IReadOnlyDictionary<string, string> headers, string? firstMessage,
+        string stream, SubscriberOptions options, CancellationToken ct) =>
         ConnectAsync(async (_, c) =>
         {
-            WebSocket socket = await WebSocketClients.ConnectAsync(url, null, c, options.KeepAliveInterval, options.KeepAliveTimeout, options.Wire, headers: headers).ConfigureAwait(false);
+            WebSocket socket = await WebSocketClients.ConnectAsync(url, null, c, options.KeepAliveInterval, options.KeepAliveTimeout,
+                options.Wire, headers: headers).ConfigureAwait(false);
             if (firstMessage is not null)
             {
-                await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(firstMessage), WebSocketMessageType.Text, true, c).ConfigureAwait(false);
+                await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(firstMessage), WebSocketMessageType.Text, true,
+                    c).ConfigureAwait(false);
             }
 
             return socket;
         }, stream, options, ct);
 
-    private static async Task<IStreamSubscriber> ConnectAsync(Func<long?, CancellationToken, Task<WebSocket>> open, string stream, SubscriberOptions options, CancellationToken ct) =>
+    private static async Task<IStreamSubscriber> ConnectAsync(Func<long?, CancellationToken, Task<WebSocket>> open, string stream,
+        SubscriberOptions options, CancellationToken ct) =>
         new WebSocketSubscriber(open, stream, options, await open(null, ct).ConfigureAwait(false));
 
-    protected override async Task ReopenAsync(long? resumeFrom, CancellationToken ct) => socket = await open(resumeFrom, ct).ConfigureAwait(false);
+    protected override async Task ReopenAsync(long? resumeFrom, CancellationToken ct) =>
+        socket = await open(resumeFrom, ct).ConfigureAwait(false);
 
     protected override bool BorrowsBuffer => true;
 
     protected override ValueTask<bool> WaitForMessageAsync(CancellationToken ct) => WebSocketClients.WaitForMessageAsync(socket, ct);
 
-    protected override ValueTask<int> ReceiveAsync(byte[] buffer, int limit, CancellationToken ct) => WebSocketClients.ReceiveMessageAsync(socket, buffer.AsMemory(0, limit), ct);
+    protected override ValueTask<int> ReceiveAsync(byte[] buffer, int limit, CancellationToken ct) =>
+        WebSocketClients.ReceiveMessageAsync(socket, buffer.AsMemory(0, limit), ct);
 
     protected override void Abandon() => socket.Dispose();
 

@@ -36,7 +36,8 @@ public static class WebhookCounters
 /// <summary>A dispatcher outbox file in the temp folder for one run, deleted (with SQLite's side files) afterwards.</summary>
 public sealed class TempOutbox : IDisposable
 {
-    public TempOutbox(string extension = ".db") => Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"bench-outbox-{Guid.NewGuid():N}{extension}");
+    public TempOutbox(string extension = ".db") => Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(),
+        $"bench-outbox-{Guid.NewGuid():N}{extension}");
 
     public string Path { get; }
 

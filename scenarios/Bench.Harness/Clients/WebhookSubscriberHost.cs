@@ -28,13 +28,15 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
     /// different hosts do in production. Every such name is loopback (RFC 6761); the dispatcher connects it there.
     /// </summary>
     public string UrlOf(string stream, int index, string? baseUrl = null) =>
-        new UriBuilder(baseUrl ?? BaseUrl) { Host = OriginHost(index) }.Uri.GetLeftPart(UriPartial.Authority) + "/webhook/" + Uri.EscapeDataString(stream);
+        new UriBuilder(baseUrl ?? BaseUrl) { Host = OriginHost(index) }.Uri.GetLeftPart(UriPartial.Authority) + "/webhook/" +
+            Uri.EscapeDataString(stream);
 
     /// <summary>The host name of endpoint <paramref name="index"/>'s own origin.</summary>
     public static string OriginHost(int index) => "e" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".localhost";
 
     public static async Task<WebhookSubscriberHost> StartAsync(
-        string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct, Func<string, TimeSpan>? processingTime = null, DeliveryWire? wire = null,
+        string secret, DeliveryAccounting accounting, int maxBodyBytes, CancellationToken ct, Func<string, TimeSpan>? processingTime = null,
+        DeliveryWire? wire = null,
         Func<string, (int Status, int RetryAfterSeconds)?>? refusal = null)
     {
         var receiver = await TargetHost.StartReceiverAsync(
@@ -52,7 +54,8 @@ public sealed class WebhookSubscriberHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => receiver.DisposeAsync();
 
-    private sealed class AccountingObserver(DeliveryAccounting accounting, Func<string, TimeSpan>? processingTime, Func<string, (int, int)?>? refusal) : IWebhookObserver
+    private sealed class AccountingObserver(DeliveryAccounting accounting, Func<string, TimeSpan>? processingTime,
+        Func<string, (int, int)?>? refusal) : IWebhookObserver
     {
         public void OnAccepted(ReadOnlySpan<byte> body, long arrivalTimestamp) => _ = accounting.OnArrival(body, arrivalTimestamp);
 

@@ -23,7 +23,8 @@ public static class AgentFleet
     /// <summary>How long after the last agent is ready the load starts: time for the start line to reach every agent.</summary>
     private static readonly TimeSpan StartLead = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<ScenarioResult> RunPushAsync(ScenarioContext context, ITransport transport, FleetOptions fleet, CancellationToken ct)
+    public static async Task<ScenarioResult> RunPushAsync(ScenarioContext context, ITransport transport,
+        FleetOptions fleet, CancellationToken ct)
     {
         var s = context.Settings;
         var token = Secrets.NewToken();
@@ -50,7 +51,8 @@ public static class AgentFleet
             }
 
             context.Progress.Message(string.Create(CultureInfo.InvariantCulture,
-                $"  push/{transport.Name}: {fleet.Agents} agents connecting {s.Subscribers:N0} subscribers ({string.Join(", ", agents.Select(a => a.Share))})"));
+                $"  push/{transport.Name}: {fleet.Agents} agents connecting {s.Subscribers:N0} subscribers " +
+                $"({string.Join(", ", agents.Select(a => a.Share))})"));
 
             // Every agent says ready once the target counts all agents' subscribers; then all start at one moment.
             var readyBy = TimeSpan.FromSeconds(30) + (2 * context.ReadyTimeout);
@@ -62,7 +64,8 @@ public static class AgentFleet
             {
                 var gone = agents.FirstOrDefault(a => a.Exited.IsCompleted);
                 throw new TargetFailedException(gone is not null
-                    ? $"push/{transport.Name}: agent {gone.Index} exited with code {gone.Exited.Result} before it was ready{gone.StderrTail()}"
+                    ? $"push/{transport.Name}: agent {gone.Index} exited with code {gone.Exited.Result} before it was " +
+                        $"ready{gone.StderrTail()}"
                     : $"push/{transport.Name}: the agents were not all ready within {readyBy.TotalSeconds:0} s");
             }
 
@@ -94,8 +97,10 @@ public static class AgentFleet
                 else
                 {
                     failures.Add(agent.Exited.IsCompleted
-                        ? string.Create(CultureInfo.InvariantCulture, $"agent {agent.Index} ({AgentRun.ShardFile(agent.Index)}) exited with {Describe(agent.Exited.Result)}{agent.StderrTail()}")
-                        : string.Create(CultureInfo.InvariantCulture, $"agent {agent.Index} ({AgentRun.ShardFile(agent.Index)}) did not finish within {limit.TotalSeconds:0} s"));
+                        ? string.Create(CultureInfo.InvariantCulture, $"agent {agent.Index} ({AgentRun.ShardFile(agent.Index)}) exited " +
+                            $"with {Describe(agent.Exited.Result)}{agent.StderrTail()}")
+                        : string.Create(CultureInfo.InvariantCulture, $"agent {agent.Index} ({AgentRun.ShardFile(agent.Index)}) did not " +
+                            $"finish within {limit.TotalSeconds:0} s"));
                 }
             }
 
@@ -107,7 +112,8 @@ public static class AgentFleet
             var merged = ShardMerge.Merge(shards);
             if (failures.Count > 0)
             {
-                throw new AgentsFailedException($"push/{transport.Name}: {string.Join("; ", failures)}; the report is the other agents' shards", merged);
+                throw new AgentsFailedException($"push/{transport.Name}: {string.Join("; ", failures)}; the report is the other " +
+                    $"agents' shards", merged);
             }
 
             return merged;

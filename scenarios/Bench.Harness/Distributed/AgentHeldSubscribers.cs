@@ -26,7 +26,8 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
     private readonly (int Count, int Failed, double OpeningSeconds, int Addresses, long RssBytes)[] shares;
     private double[] idleCpu;
 
-    private AgentHeldSubscribers(TargetProcess target, string token, List<AgentProcess> agents, TempOutbox outbox, bool connects, bool dispatcher)
+    private AgentHeldSubscribers(TargetProcess target, string token, List<AgentProcess> agents, TempOutbox outbox,
+        bool connects, bool dispatcher)
     {
         this.target = target;
         this.token = token;
@@ -50,12 +51,15 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
 
     public bool TimesConnects => connects;
 
-    public static async Task<AgentHeldSubscribers> StartAsync(ScenarioContext context, ITransport transport, FleetOptions fleet, FanOutMeter meter, CancellationToken ct)
+    public static async Task<AgentHeldSubscribers> StartAsync(ScenarioContext context, ITransport transport, FleetOptions fleet,
+        FanOutMeter meter, CancellationToken ct)
     {
         var token = Secrets.NewToken();
         var outbox = new TempOutbox(".db");
-        var launch = transport.SharedTarget(new SharedTargetSetup(ConnectionsScenario.MaxMessage, ConnectionsScenario.KeepAlive, outbox.Path))
-            ?? throw new TargetFailedException($"connections/{transport.Name}: agents share a reference target, and {transport.Name} has none");
+        var launch = transport.SharedTarget(new SharedTargetSetup(ConnectionsScenario.MaxMessage, ConnectionsScenario.KeepAlive,
+            outbox.Path))
+            ?? throw new TargetFailedException($"connections/{transport.Name}: agents share a reference target, and " +
+                $"{transport.Name} has none");
         TargetProcess? target = null;
         var agents = new List<AgentProcess>();
         try
@@ -66,12 +70,14 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
             Directory.CreateDirectory(folder);
             for (var k = 0; k < fleet.Agents; k++)
             {
-                var agent = AgentProcess.Start(k, fleet, "connections", transport, target, token, folder, context.Settings, context.ReadyTimeout);
+                var agent = AgentProcess.Start(k, fleet, "connections", transport, target, token, folder,
+                    context.Settings, context.ReadyTimeout);
                 agent.OnReport = line =>
                 {
                     var parts = line.Split(' ');
                     if (parts.Length == 4 && long.TryParse(parts[1], CultureInfo.InvariantCulture, out var number)
-                        && int.TryParse(parts[2], CultureInfo.InvariantCulture, out var count) && long.TryParse(parts[3], CultureInfo.InvariantCulture, out var last))
+                        && int.TryParse(parts[2], CultureInfo.InvariantCulture, out var count) && long.TryParse(parts[3],
+                            CultureInfo.InvariantCulture, out var last))
                     {
                         meter.Arrived(number, count, last);
                     }
@@ -81,17 +87,21 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
 
             var ready = Task.WhenAll(agents.Select(a => a.Ready));
             var gone = Task.WhenAny(agents.Select(a => a.Exited));
-            if (await Task.WhenAny(ready, gone, Task.Delay(TimeSpan.FromSeconds(30) + context.ReadyTimeout, ct)).ConfigureAwait(false) != ready)
+            if (await Task.WhenAny(ready, gone, Task.Delay(TimeSpan.FromSeconds(30) + context.ReadyTimeout, ct))
+                .ConfigureAwait(false) != ready)
             {
                 ct.ThrowIfCancellationRequested();
                 var first = agents.FirstOrDefault(a => a.Exited.IsCompleted);
                 throw new TargetFailedException(first is null
                     ? $"connections/{transport.Name}: the agents were not all ready in time"
-                    : $"connections/{transport.Name}: agent {first.Index} exited with {AgentFleet.Describe(first.Exited.Result)} before it was ready{first.StderrTail()}");
+                    : $"connections/{transport.Name}: agent {first.Index} exited with {AgentFleet.Describe(first.Exited.Result)} before " +
+                        $"it was ready{first.StderrTail()}");
             }
 
-            context.Progress.Message($"  connections/{transport.Name}: {fleet.Agents} agents ready ({string.Join(", ", agents.Select(a => a.Share))})");
-            return new AgentHeldSubscribers(target, token, agents, outbox, transport.SubscribersConnect, launch.Role == TargetRole.Dispatcher);
+            context.Progress.Message($"  connections/{transport.Name}: {fleet.Agents} agents ready " +
+                $"({string.Join(", ", agents.Select(a => a.Share))})");
+            return new AgentHeldSubscribers(target, token, agents, outbox, transport.SubscribersConnect,
+                launch.Role == TargetRole.Dispatcher);
         }
         catch
         {
@@ -120,7 +130,9 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
     {
         var inv = CultureInfo.InvariantCulture;
         var failedBefore = shares.Sum(s => s.Failed);
-        var answers = await Task.WhenAll(agents.Select(a => a.AskAsync("grow " + AgentShare.Split(total, a.Index, agents.Count).Size.ToString(inv), TimeSpan.FromMinutes(10), ct))).ConfigureAwait(false);
+        var answers = await Task.WhenAll(agents.Select(a =>
+            a.AskAsync("grow " + AgentShare.Split(total, a.Index, agents.Count).Size.ToString(inv),
+                TimeSpan.FromMinutes(10), ct))).ConfigureAwait(false);
         for (var k = 0; k < answers.Length; k++)
         {
             var parts = answers[k].Split(' ');
@@ -130,7 +142,8 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
             }
 
             var failed = shares[k].Failed + int.Parse(parts[2], inv);
-            shares[k] = (int.Parse(parts[1], inv), failed, double.Parse(parts[3], inv), int.Parse(parts[4], inv), long.Parse(parts[5], inv));
+            shares[k] = (int.Parse(parts[1], inv), failed, double.Parse(parts[3], inv), int.Parse(parts[4], inv),
+                long.Parse(parts[5], inv));
             if (parts.Length > 6 && parts[6].Length > 0)
             {
                 connectUs.AddRange(parts[6].Split(',').Select(x => long.Parse(x, inv)));
@@ -157,7 +170,9 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
         ? (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false)).Endpoints
         : (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct).ConfigureAwait(false)).Subscribers;
 
-    /// <summary>Starts (or, called again, ends) a window of the agents' CPU; returns their shares of the machine over the window just ended.</summary>
+    /// <summary>
+    /// Starts (or, called again, ends) a window of the agents' CPU; returns their shares of the machine over the window just ended.
+    /// </summary>
     public async Task<double[]> CpuAsync(CancellationToken ct)
     {
         var answers = await Task.WhenAll(agents.Select(a => a.AskAsync("cpu", TimeSpan.FromSeconds(30), ct))).ConfigureAwait(false);
@@ -165,13 +180,17 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
         return idleCpu;
     }
 
-    /// <summary>Each agent's share and health: subscribers held, those it could not open, its CPU over the idle window, its memory.</summary>
+    /// <summary>
+    /// Each agent's share and health: subscribers held, those it could not open, its CPU over the idle window, its memory.
+    /// </summary>
     public List<AgentHealth> Health() =>
-        [.. agents.Select(a => new AgentHealth(a.Index, Environment.MachineName, shares[a.Index].Count, 0, 0, 0, 0, Math.Round(idleCpu[a.Index], 2),
+        [.. agents.Select(a => new AgentHealth(a.Index, Environment.MachineName, shares[a.Index].Count, 0, 0, 0, 0,
+            Math.Round(idleCpu[a.Index], 2),
             shares[a.Index].Failed, "complete", Math.Round(shares[a.Index].RssBytes / 1048576.0, 1)))];
 
     public DistributionInfo Distribution(ClockMethod clock) =>
-        new(agents.Count, ClockMethods.Name(clock), ClockMethods.Describe(clock, agents.Count) + " Fan-out to all is the last arrival over every agent's subscribers.", []);
+        new(agents.Count, ClockMethods.Name(clock), ClockMethods.Describe(clock, agents.Count) + " Fan-out to all is the last arrival " +
+            "over every agent's subscribers.", []);
 
     public async ValueTask DisposeAsync()
     {
@@ -182,7 +201,8 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
 
         // Closing thousands politely measures nothing: stop the target, then the agents.
         await target.DisposeAsync().ConfigureAwait(false);
-        await Task.WhenAll(agents.Select(a => a.Exited.WaitAsync(TimeSpan.FromSeconds(10)))).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        await Task.WhenAll(agents.Select(a => a.Exited.WaitAsync(TimeSpan.FromSeconds(10)))).ContinueWith(_ => { },
+            TaskScheduler.Default).ConfigureAwait(false);
         foreach (var agent in agents)
         {
             agent.Dispose();

@@ -16,9 +16,18 @@ namespace Bench.Harness.Distributed;
 /// <c>cpu</c> answers its CPU since the last <c>cpu</c> (% of the machine), <c>stop</c> ends it; each broadcast all of
 /// its subscribers have is reported as <c>arrived NUMBER COUNT LAST_TIMESTAMP</c> (this machine's monotonic clock).
 /// </summary>
-public sealed record AgentHold(ITransport Transport, int Index, int Count, string TargetUrl, string Token, int? TargetPid, int Total, TimeSpan ReadyTimeout)
+public sealed record AgentHold(
+    ITransport Transport,
+    int Index,
+    int Count,
+    string TargetUrl,
+    string Token,
+    int? TargetPid,
+    int Total,
+    TimeSpan ReadyTimeout)
 {
-    public async Task<int> ExecuteAsync(IProgressSink progress, TextWriter output, TextReader input, TimeProvider clock, CancellationToken ct)
+    public async Task<int> ExecuteAsync(IProgressSink progress, TextWriter output, TextReader input,
+        TimeProvider clock, CancellationToken ct)
     {
         var inv = CultureInfo.InvariantCulture;
         var (first, size) = AgentShare.Split(Total, Index, Count);
@@ -54,7 +63,9 @@ public sealed record AgentHold(ITransport Transport, int Index, int Count, strin
             Warmup = TimeSpan.Zero,
         }, ReadyTimeout, progress)
         { Clock = clock };
-        var setup = new HeldSetup(accounting, ConnectionsScenario.MaxMessage, ConnectionsScenario.KeepAlive) { Attached = new AttachedTarget(target, Token, Total) };
+        var setup = new HeldSetup(accounting, ConnectionsScenario.MaxMessage,
+            ConnectionsScenario.KeepAlive)
+        { Attached = new AttachedTarget(target, Token, Total) };
         await using var held = await Transport.StartHeldAsync(context, setup, ct).ConfigureAwait(false);
         var cpu = CpuMeter.ForCurrentProcess(clock);
         Say("ready");
@@ -66,7 +77,8 @@ public sealed record AgentHold(ITransport Transport, int Index, int Count, strin
                 var failed = await held.GrowToAsync(Math.Min(n, size), streams, connectUs, ct).ConfigureAwait(false);
                 Volatile.Write(ref heldCount, held.Count);
                 using var self = System.Diagnostics.Process.GetCurrentProcess();
-                Say(string.Create(inv, $"held {held.Count} {failed} {held.OpeningSeconds:R} {held.SourceAddresses} {self.WorkingSet64} {string.Join(',', connectUs)}"));
+                Say(string.Create(inv, $"held {held.Count} {failed} {held.OpeningSeconds:R} {held.SourceAddresses} {self.WorkingSet64} " +
+                    $"{string.Join(',', connectUs)}"));
             }
             else if (line == "cpu")
             {

@@ -13,7 +13,8 @@ namespace Bench.Harness.Distributed;
 /// </summary>
 public static class AgentLaunch
 {
-    public static async Task<int> RunAsync(AgentRequest request, IProgressSink progress, TextWriter output, TextWriter error, TextReader input, CancellationToken ct)
+    public static async Task<int> RunAsync(AgentRequest request, IProgressSink progress, TextWriter output, TextWriter error,
+        TextReader input, CancellationToken ct)
     {
         var problems = new List<string>();
         var scenarioName = request.Scenario.ToLowerInvariant();
@@ -42,13 +43,15 @@ public static class AgentLaunch
         }
         else if (url is not null && transports.Count == 1 && !transports[0].SubscribersConnect && !new Uri(url).IsLoopback)
         {
-            problems.Add("--target-url: a webhook agent hosts its receivers on loopback, so it runs on the dispatcher's machine; this URL is not loopback");
+            problems.Add("--target-url: a webhook agent hosts its receivers on loopback, so it runs on the dispatcher's machine; " +
+                "this URL is not loopback");
         }
 
         var secret = Required(request.Token, "BENCH_TOKEN", "--token", problems);
         var run = Required(request.RunId, "BENCH_RUN_ID", "--run-id", problems);
         var startAt = Required(request.StartAt, "BENCH_START_AT", "--start-at", problems);
-        if (startAt is not null && startAt != "stdin" && !DateTimeOffset.TryParse(startAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset _))
+        if (startAt is not null && startAt != "stdin" && !DateTimeOffset.TryParse(startAt, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal, out DateTimeOffset _))
         {
             problems.Add($"--start-at: '{startAt}' is neither a UTC time (2026-12-03T10:00:00Z) nor stdin");
         }
@@ -63,7 +66,8 @@ public static class AgentLaunch
         var chosen = Profile.Find(request.Profile);
         if (chosen is null)
         {
-            problems.Add($"--profile: unknown profile '{request.Profile}'; valid profiles: {string.Join(", ", Profile.All.Select(p => p.Name))}");
+            problems.Add($"--profile: unknown profile '{request.Profile}'; valid profiles: " +
+                $"{string.Join(", ", Profile.All.Select(p => p.Name))}");
         }
 
         UsageException.ThrowIfAny(problems);
@@ -83,7 +87,8 @@ public static class AgentLaunch
         var total = plan.SettingsFor(plan.Scenarios[0]);
         if (total.Subscribers < count)
         {
-            throw new UsageException([$"--subscribers: {total.Subscribers} subscribers cannot be shared by {count} agents (at least one each)"]);
+            throw new UsageException([$"--subscribers: {total.Subscribers} subscribers cannot be shared by {count} agents " +
+                $"(at least one each)"]);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -95,7 +100,8 @@ public static class AgentLaunch
         if (scenarioName == "connections")
         {
             // Driven line by line over standard input by bench run --agents (see AgentHold).
-            var hold = new AgentHold(transports[0], at!.Value, count!.Value, url!, secret!, request.TargetPid, total.Subscribers, request.ReadyTimeout ?? TimeSpan.FromSeconds(60));
+            var hold = new AgentHold(transports[0], at!.Value, count!.Value, url!, secret!, request.TargetPid, total.Subscribers,
+                request.ReadyTimeout ?? TimeSpan.FromSeconds(60));
             try
             {
                 return await hold.ExecuteAsync(progress, output, input, TimeProvider.System, stop.Token).ConfigureAwait(false);
@@ -107,7 +113,8 @@ public static class AgentLaunch
         }
 
         var agent = new AgentRun(transports[0], at!.Value, count!.Value, run!, method!.Value, url!, secret!, request.TargetPid,
-            request.Out ?? Environment.GetEnvironmentVariable("BENCH_OUT") ?? ".", startAt!, total, request.ReadyTimeout ?? TimeSpan.FromSeconds(60));
+            request.Out ?? Environment.GetEnvironmentVariable("BENCH_OUT") ?? ".", startAt!, total,
+            request.ReadyTimeout ?? TimeSpan.FromSeconds(60));
         try
         {
             return await agent.ExecuteAsync(progress, output, input, TimeProvider.System, stop.Token).ConfigureAwait(false);

@@ -38,7 +38,8 @@ internal sealed class AgentProcess : IDisposable
     /// <summary>Sees each report line (<c>arrived …</c>) as it comes; other lines are replies.</summary>
     public Action<string>? OnReport { get; set; }
 
-    public static AgentProcess Start(int index, FleetOptions fleet, string scenario, ITransport transport, TargetProcess target, string token, string folder, Plan.ScenarioSettings s, TimeSpan readyTimeout)
+    public static AgentProcess Start(int index, FleetOptions fleet, string scenario, ITransport transport, TargetProcess target,
+        string token, string folder, Plan.ScenarioSettings s, TimeSpan readyTimeout)
     {
         var inv = CultureInfo.InvariantCulture;
         var (fileName, prefix) = ServeCommandLocator.Locate();
@@ -54,8 +55,10 @@ internal sealed class AgentProcess : IDisposable
         [
             .. prefix, "agent", scenario, "--transport", transport.Name, "--clock", ClockMethods.Name(fleet.Clock),
             "--target-pid", target.ProcessId.ToString(inv), "--parent-pid", Environment.ProcessId.ToString(inv),
-            "--rate", Math.Max(1, s.RatePerSec).ToString("R", inv), "--subscribers", total.ToString(inv), "--payload", s.PayloadBytes.ToString(inv),
-            "--duration", Ms(s.Duration), "--warmup", Ms(s.Warmup), "--cost-probe", Ms(s.CostProbe), "--ready-timeout", Ms(readyTimeout + TimeSpan.FromSeconds(30)),
+            "--rate", Math.Max(1, s.RatePerSec).ToString("R", inv), "--subscribers", total.ToString(inv), "--payload",
+            s.PayloadBytes.ToString(inv),
+            "--duration", Ms(s.Duration), "--warmup", Ms(s.Warmup), "--cost-probe", Ms(s.CostProbe), "--ready-timeout",
+            Ms(readyTimeout + TimeSpan.FromSeconds(30)),
         ];
         foreach (var a in args)
         {
@@ -156,12 +159,14 @@ internal sealed class AgentProcess : IDisposable
             }
             catch (TimeoutException)
             {
-                throw new TargetFailedException(string.Create(CultureInfo.InvariantCulture, $"agent {Index} did not answer '{command}' within {timeout.TotalSeconds:0} s{StderrTail()}"));
+                throw new TargetFailedException(string.Create(CultureInfo.InvariantCulture, $"agent {Index} did not answer '{command}' " +
+                    $"within {timeout.TotalSeconds:0} s{StderrTail()}"));
             }
         }
 
         var code = await Exited.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
-        throw new TargetFailedException($"agent {Index} exited with {AgentFleet.Describe(code)} before answering '{command}'{StderrTail()}");
+        throw new TargetFailedException($"agent {Index} exited with {AgentFleet.Describe(code)} before answering " +
+            $"'{command}'{StderrTail()}");
     }
 
     public string StderrTail()

@@ -30,7 +30,8 @@ public sealed record AgentRun(
         return Total with { Subscribers = size, Connections = size, RatePerSec = Total.RatePerSec / Count };
     }
 
-    public async Task<int> ExecuteAsync(IProgressSink progress, TextWriter output, TextReader input, TimeProvider clock, CancellationToken ct)
+    public async Task<int> ExecuteAsync(IProgressSink progress, TextWriter output, TextReader input,
+        TimeProvider clock, CancellationToken ct)
     {
         var share = Share();
         var (firstStream, _) = AgentShare.Split(Total.Subscribers, Index, Count);
@@ -137,7 +138,8 @@ public sealed record AgentRun(
     /// </summary>
     public static long ParseStart(string? line, TimeProvider clock, int index)
     {
-        if (line is null || !line.StartsWith("start ", StringComparison.Ordinal) || !long.TryParse(line.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var at))
+        if (line is null || !line.StartsWith("start ", StringComparison.Ordinal) || !long.TryParse(line.AsSpan(6), NumberStyles.None,
+            CultureInfo.InvariantCulture, out var at))
         {
             throw new TargetFailedException($"agent {index}: expected 'start TIMESTAMP' on standard input, got '{line}'");
         }
@@ -173,7 +175,8 @@ public sealed record AgentRun(
         if (wait < TimeSpan.Zero)
         {
             throw new TargetFailedException(string.Create(CultureInfo.InvariantCulture,
-                $"agent {Index}: the start time {startAt:O} passed {-wait.TotalSeconds:0.0} s before its subscribers were ready; set BENCH_START_AT later"));
+                $"agent {Index}: the start time {startAt:O} passed {-wait.TotalSeconds:0.0} s before its subscribers were ready; set " +
+                $"BENCH_START_AT later"));
         }
 
         return clock.GetTimestamp() + (long)(wait.TotalSeconds * clock.TimestampFrequency);

@@ -8,7 +8,14 @@ namespace Bench.Harness.Distributed;
 /// its share of the publish rate (events numbered apart: agent k publishes k+1, k+1+n, …, its schedule offset so the
 /// agents' events interleave), the target they all attach to, when the run starts, and which events it times.
 /// </summary>
-public sealed record AgentShare(int Index, int Count, ClockMethod Clock, AttachedTarget Target, int FirstStream, TimeSpan ScheduleOffset, Func<CancellationToken, Task<long>> WaitForStartAsync)
+public sealed record AgentShare(
+    int Index,
+    int Count,
+    ClockMethod Clock,
+    AttachedTarget Target,
+    int FirstStream,
+    TimeSpan ScheduleOffset,
+    Func<CancellationToken, Task<long>> WaitForStartAsync)
 {
     /// <summary>The run-wide number of this agent's iteration <paramref name="iteration"/> (1, 2, …).</summary>
     public long EventNumber(long iteration) => ((iteration - 1) * Count) + Index + 1;
@@ -40,7 +47,9 @@ public enum ClockMethod
     /// <summary>Every agent reads one machine's monotonic clock: every delivery is timed.</summary>
     Shared,
 
-    /// <summary>Each agent times only the events it published itself (one clock per measurement); the rest are counted, not timed.</summary>
+    /// <summary>
+    /// Each agent times only the events it published itself (one clock per measurement); the rest are counted, not timed.
+    /// </summary>
     Own,
 }
 
@@ -57,6 +66,8 @@ public static class ClockMethods
     };
 
     public static string Describe(ClockMethod clock, int agents) => clock == ClockMethod.Shared
-        ? $"one clock: the {agents} agents ran on one machine and read its monotonic clock, so every delivery's latency (arrival minus the intended time another agent may have set) is on that clock; no offset to estimate."
-        : $"each agent's own clock: an agent timed only the deliveries of events it published itself (arrival and intended time on one clock), about 1/{agents} of all; every delivery is still counted. No percentile mixes two machines' clocks.";
+        ? $"one clock: the {agents} agents ran on one machine and read its monotonic clock, so every delivery's latency (arrival minus " +
+            $"the intended time another agent may have set) is on that clock; no offset to estimate."
+        : $"each agent's own clock: an agent timed only the deliveries of events it published itself (arrival and intended time on one " +
+            $"clock), about 1/{agents} of all; every delivery is still counted. No percentile mixes two machines' clocks.";
 }

@@ -3,7 +3,9 @@ using Bench.Reports.Model;
 
 namespace Bench.Harness.Distributed;
 
-/// <summary>Shards of one or more cases (one run) into one <see cref="RunResults"/>: each case merged, missing shards named in the run's status.</summary>
+/// <summary>
+/// Shards of one or more cases (one run) into one <see cref="RunResults"/>: each case merged, missing shards named in the run's status.
+/// </summary>
 public static class ShardFiles
 {
     public static RunResults Merge(IReadOnlyList<ShardMerge.Named> shards, string commandLine)
@@ -29,7 +31,8 @@ public static class ShardFiles
         }
 
         var missing = results.Where(r => r.Distribution is { MissingShards.Count: > 0 })
-            .Select(r => $"{r.Scenario}/{r.Transport}: shard {string.Join(", ", r.Distribution!.MissingShards)} of {r.Distribution.Agents} missing")
+            .Select(r => $"{r.Scenario}/{r.Transport}: shard {string.Join(", ", r.Distribution!.MissingShards)} of " +
+                $"{r.Distribution.Agents} missing")
             .ToList();
         var startedAt = results.Select(r => r.MeasuredFrom).Where(t => t is not null).DefaultIfEmpty(DateTimeOffset.UtcNow).Min()!.Value;
         return new RunResults
@@ -40,7 +43,8 @@ public static class ShardFiles
             Environment = EnvironmentProbe.Describe(commandLine),
             Results = results,
             Status = missing.Count == 0 ? "complete" : "failed",
-            StatusMessage = missing.Count == 0 ? null : string.Join("; ", missing) + " (an agent did not finish; the report is the others' shards)",
+            StatusMessage = missing.Count == 0 ? null : string.Join("; ", missing) + " (an agent did not finish; the report " +
+                "is the others' shards)",
         };
     }
 }

@@ -19,7 +19,10 @@ public static class ShardMerge
     /// <summary>A shard as read, with the name it is reported by (its file).</summary>
     public sealed record Named(string Name, ShardResult Shard);
 
-    /// <summary>Merges <paramref name="shards"/> (one case, at least one shard); throws <see cref="InvalidDataException"/> naming the shard that does not belong.</summary>
+    /// <summary>
+    /// Merges <paramref name="shards"/> (one case, at least one shard); throws <see cref="InvalidDataException"/> naming the shard that
+    /// does not belong.
+    /// </summary>
     public static ScenarioResult Merge(IReadOnlyList<Named> shards)
     {
         if (shards.Count == 0)
@@ -93,14 +96,16 @@ public static class ShardMerge
         var latency = Add(ordered.Select(s => s.Result.LatencyUs.Histogram));
         var bySecond = ordered.SelectMany(s => s.Result.LatencyBySecond).GroupBy(x => x.Second).OrderBy(g => g.Key)
             .Select(g => Add(g.Select(x => x.Histogram)) is var h
-                ? new SecondLatency(g.Key, h.TotalCount, HistogramCodec.ValueAtPercentile(h, 50), HistogramCodec.ValueAtPercentile(h, 99), HistogramCodec.Encode(h))
+                ? new SecondLatency(g.Key, h.TotalCount, HistogramCodec.ValueAtPercentile(h, 50), HistogramCodec.ValueAtPercentile(h, 99),
+                    HistogramCodec.Encode(h))
                 : null!)
             .ToList();
         var warmup = (int)Math.Round(template.Parameters.WarmupSec);
         var timeline = ordered.SelectMany(s => s.Result.Timeline).GroupBy(t => t.Second).OrderBy(g => g.Key).Select(g =>
         {
             var second = bySecond.FirstOrDefault(b => b.Second == g.Key - warmup);
-            return new TimelineEntry(g.Key, g.Sum(t => t.Sent), g.Sum(t => t.Delivered), second?.P50Us ?? g.Max(t => t.P50Us), second?.P99Us ?? g.Max(t => t.P99Us),
+            return new TimelineEntry(g.Key, g.Sum(t => t.Sent), g.Sum(t => t.Delivered), second?.P50Us ?? g.Max(t => t.P50Us),
+                second?.P99Us ?? g.Max(t => t.P99Us),
                 g.Sum(t => t.Errors), g.Select(t => t.TargetCpuMs).FirstOrDefault(c => c is not null));
         }).ToList();
 
@@ -123,12 +128,16 @@ public static class ShardMerge
         if (missing.Count > 0)
         {
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"shard{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} of {count} missing: the figures are the other {ordered.Count} agents' ({ordered.Sum(s => s.Result.Parameters.Subscribers):N0} subscribers); the missing agents' subscribers are not in them, nor are their published events in sent and delivered (their deliveries to the other agents' subscribers are in the latency figures)."));
+                $"shard{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} of {count} missing: the figures are the other " +
+                $"{ordered.Count} agents' ({ordered.Sum(s => s.Result.Parameters.Subscribers):N0} subscribers); the missing agents' " +
+                $"subscribers are not in them, nor are their published events in sent and delivered (their deliveries to the other " +
+                $"agents' subscribers are in the latency figures)."));
         }
 
         if (lost > 0 || duplicated > 0)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"events not delivered exactly once: {lost:N0} lost, {duplicated:N0} duplicated."));
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"events not delivered exactly once: {lost:N0} lost, " +
+                $"{duplicated:N0} duplicated."));
         }
 
         warnings.AddRange(ordered.SelectMany(s => s.Result.Warnings
@@ -146,10 +155,13 @@ public static class ShardMerge
             LatencyUs = HistogramCodec.Summarize(latency),
             LatencyBySecond = bySecond,
             Timeline = timeline,
-            Throughput = new ThroughputSummary(offered, Math.Round(ordered.Sum(s => s.Result.Throughput.AchievedPerSec), 2), Math.Round(delivered / seconds, 2)),
-            Counts = new DeliveryCounts(sent, delivered, lost, duplicated, outOfOrder, ordered.Sum(s => s.Result.Counts.Errors), ordered.Sum(s => s.Result.Counts.Rejected)),
+            Throughput = new ThroughputSummary(offered, Math.Round(ordered.Sum(s => s.Result.Throughput.AchievedPerSec), 2),
+                Math.Round(delivered / seconds, 2)),
+            Counts = new DeliveryCounts(sent, delivered, lost, duplicated, outOfOrder, ordered.Sum(s => s.Result.Counts.Errors),
+                ordered.Sum(s => s.Result.Counts.Rejected)),
             ErrorsByKind = errorsByKind,
-            Generator = new GeneratorStats(ordered.Max(s => s.Result.Generator.ScheduleLagP99Us), ordered.Sum(s => s.Result.Generator.DroppedIterations), ordered.Max(s => s.Result.Generator.CpuPercent)),
+            Generator = new GeneratorStats(ordered.Max(s => s.Result.Generator.ScheduleLagP99Us),
+                ordered.Sum(s => s.Result.Generator.DroppedIterations), ordered.Max(s => s.Result.Generator.CpuPercent)),
             Warnings = warnings,
             Agents = agents,
             Distribution = new DistributionInfo(count, ClockMethods.Name(clock), ClockMethods.Describe(clock, count), missing),
@@ -165,7 +177,8 @@ public static class ShardMerge
     /// </summary>
     private static SequenceSet CountedForLoss(SequenceSet accepted, IReadOnlyList<ShardResult> shards, int count)
     {
-        var firstIteration = shards.Where(s => s.FirstMeasured is > 0 and < long.MaxValue).Select(s => ((s.FirstMeasured - s.Index - 1) / count) + 1).DefaultIfEmpty(long.MaxValue).Min();
+        var firstIteration = shards.Where(s => s.FirstMeasured is > 0 and < long.MaxValue)
+            .Select(s => ((s.FirstMeasured - s.Index - 1) / count) + 1).DefaultIfEmpty(long.MaxValue).Min();
         var from = new long[count];
         for (var k = 0; k < count; k++)
         {

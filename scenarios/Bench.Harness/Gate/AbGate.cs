@@ -43,7 +43,8 @@ public static class AbGate
         };
         if (interleaved && sides[0].MeasuresTargetFile)
         {
-            problems.Add("--mode interleaved measures two builds' reference targets; with --base-target and --head-target use --mode launches");
+            problems.Add("--mode interleaved measures two builds' reference targets; with --base-target and " +
+                "--head-target use --mode launches");
         }
 
         if (!interleaved && (request.Pairs is not null || request.Block is not null || request.Seed is not null))
@@ -59,10 +60,12 @@ public static class AbGate
         if (interleaved)
         {
             var pairCount = request.Pairs ?? 20;
-            var fewestPairs = Enumerable.Range(1, 60).First(k => k >= gateFile.MinLaunches && WilcoxonSignedRank.SmallestP(k) < gateFile.Alpha);
+            var fewestPairs = Enumerable.Range(1, 60).First(k => k >= gateFile.MinLaunches
+                && WilcoxonSignedRank.SmallestP(k) < gateFile.Alpha);
             if (pairCount < fewestPairs)
             {
-                problems.Add($"--pairs: the gate needs at least {fewestPairs} pairs to reach p < {gateFile.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                problems.Add($"--pairs: the gate needs at least {fewestPairs} pairs to reach p < " +
+                    $"{gateFile.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             }
 
             if (request.Block is { } b && (b < TimeSpan.FromMilliseconds(200) || b > TimeSpan.FromSeconds(60)))
@@ -73,15 +76,17 @@ public static class AbGate
             UsageException.ThrowIfAny(problems);
 
             var blockGate = request.Gate is null ? GateFile.Interleaved : gateFile with { Normalize = false };
-            return await RunInterleavedAsync(blockGate, [.. sides.Select(b => (b.Label, new Dictionary<string, string>(b.Environment)))], request.Transport,
-                pairCount, request.Block ?? TimeSpan.FromSeconds(1), request.Seed ?? 1, request.Out, output, error, ct).ConfigureAwait(false);
+            return await RunInterleavedAsync(blockGate, [.. sides.Select(b => (b.Label, new Dictionary<string, string>(b.Environment)))],
+                request.Transport, pairCount, request.Block ?? TimeSpan.FromSeconds(1), request.Seed ?? 1, request.Out, output, error, ct)
+                .ConfigureAwait(false);
         }
 
         var n = request.Launches ?? 6;
         var fewest = Enumerable.Range(1, 60).First(k => k >= gateFile.MinLaunches && WilcoxonSignedRank.SmallestP(k) < gateFile.Alpha);
         if (n < fewest)
         {
-            problems.Add($"--launches: the gate needs at least {fewest} pairs to reach p < {gateFile.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            problems.Add($"--launches: the gate needs at least {fewest} pairs to reach p < " +
+                $"{gateFile.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         UsageException.ThrowIfAny(problems);
@@ -98,12 +103,14 @@ public static class AbGate
     }
 
     private static async Task<int> RunInterleavedAsync(
-        GateFile gateFile, (string Folder, Dictionary<string, string> Env)[] builds, string? only, int pairs, TimeSpan block, int seed, string? folder, TextWriter output, TextWriter error, CancellationToken ct)
+        GateFile gateFile, (string Folder, Dictionary<string, string> Env)[] builds, string? only, int pairs, TimeSpan block, int seed,
+        string? folder, TextWriter output, TextWriter error, CancellationToken ct)
     {
         var directory = folder ?? RunFolders.Unique("ab-" + EnvironmentProbe.RunId(TimeProvider.System.GetUtcNow()));
         Directory.CreateDirectory(directory);
         var transports = only is null ? TransportCatalog.DefaultComparison : TransportCatalog.Named(NameList.Split([only]).ToArray());
-        var (baseBuild, headBuild) = (Bench.Harness.Targets.TargetBuild.In(builds[0].Folder, builds[0].Env), Bench.Harness.Targets.TargetBuild.In(builds[1].Folder, builds[1].Env));
+        var (baseBuild, headBuild) = (Bench.Harness.Targets.TargetBuild.In(builds[0].Folder, builds[0].Env),
+            Bench.Harness.Targets.TargetBuild.In(builds[1].Folder, builds[1].Env));
         var options = new Bench.Harness.Interleaved.InterleavedOptions(baseBuild, headBuild, builds[0].Folder, builds[1].Folder, transports)
         {
             Pairs = pairs,
@@ -112,12 +119,15 @@ public static class AbGate
         };
         var cases = Bench.Harness.Interleaved.InterleavedJob.Cases(transports).Count;
         output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"interleaved: {cases} cases × {pairs} pairs of {block.TotalSeconds:0.#} s blocks, base {builds[0].Folder} and head {builds[1].Folder} side by side")
-            + string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (about {cases * ((pairs * 2 * (block.TotalSeconds + 0.1)) + 10) / 60:0.#} min)"));
+            $"interleaved: {cases} cases × {pairs} pairs of {block.TotalSeconds:0.#} s blocks, base {builds[0].Folder} and head " +
+            $"{builds[1].Folder} side by side")
+            + string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $" (about {cases * ((pairs * 2 * (block.TotalSeconds + 0.1)) + 10) / 60:0.#} min)"));
         RunResults baseRun, headRun;
         try
         {
-            (baseRun, headRun) = await Bench.Harness.Interleaved.InterleavedJob.RunAsync(options, Environment.CommandLine, output, TimeProvider.System, ct).ConfigureAwait(false);
+            (baseRun, headRun) = await Bench.Harness.Interleaved.InterleavedJob.RunAsync(options, Environment.CommandLine, output,
+                TimeProvider.System, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

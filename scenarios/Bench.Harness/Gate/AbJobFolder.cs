@@ -23,7 +23,8 @@ public static class AbJobFolder
         var launches = Directory.GetDirectories(directory)
             .Select(d => (Path: d, Name: Path.GetFileName(d)))
             .Select(d => (d.Path, Dash: d.Name.IndexOf('-', StringComparison.Ordinal), d.Name))
-            .Where(d => d.Dash > 0 && int.TryParse(d.Name[..d.Dash], CultureInfo.InvariantCulture, out _) && File.Exists(Path.Combine(d.Path, "results.json")))
+            .Where(d => d.Dash > 0 && int.TryParse(d.Name[..d.Dash], CultureInfo.InvariantCulture, out _)
+                && File.Exists(Path.Combine(d.Path, "results.json")))
             .Select(d => (Position: int.Parse(d.Name[..d.Dash], CultureInfo.InvariantCulture), Build: d.Name[(d.Dash + 1)..], d.Path))
             .OrderBy(d => d.Position)
             .ToList();

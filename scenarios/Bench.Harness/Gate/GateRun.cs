@@ -14,7 +14,8 @@ public static class GateRun
     /// <summary>Compares, writes the table and JUnit file, prints the verdict, and returns the gate's exit code.</summary>
     /// <remarks>Results that cannot be compared are said to <paramref name="error"/>, a line each, and give exit 2.</remarks>
     public static int Judge(
-        RunResults baseline, string baselineName, RunResults current, string directory, GateFile gate, TextWriter output, Action<string> error)
+        RunResults baseline, string baselineName, RunResults current, string directory, GateFile gate,
+        TextWriter output, Action<string> error)
     {
         var report = GateComparer.Compare(baseline, current, gate);
         if (report.Problems.Count > 0)
@@ -42,7 +43,8 @@ public static class GateRun
     }
 
     /// <summary>Reads the gate file and a baseline, adding what is wrong with either to <paramref name="problems"/>.</summary>
-    public static (GateFile Gate, RunResults? Baseline, string BaselineName) LoadInputs(string? gatePath, string? baselinePath, List<string> problems, bool normalize = false)
+    public static (GateFile Gate, RunResults? Baseline, string BaselineName) LoadInputs(string? gatePath, string? baselinePath,
+        List<string> problems, bool normalize = false)
     {
         var gate = GateFile.Default with { };
         if (gatePath is not null)

@@ -81,7 +81,9 @@ public sealed class LaunchAbJob(AbSide baseSide, AbSide headSide, GateFile gate,
     private readonly Dictionary<string, List<int>> positions = new() { ["base"] = [], ["head"] = [] };
     private int pairs;
 
-    /// <summary>Runs <paramref name="pairCount"/> pairs, gates them, and confirms a regression with <paramref name="confirm"/> more.</summary>
+    /// <summary>
+    /// Runs <paramref name="pairCount"/> pairs, gates them, and confirms a regression with <paramref name="confirm"/> more.
+    /// </summary>
     public async Task<int> RunAsync(int pairCount, int confirm, TextWriter output, Action<string> error, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
@@ -148,11 +150,20 @@ public sealed class LaunchAbJob(AbSide baseSide, AbSide headSide, GateFile gate,
 
     /// <summary>Two target files may name their targets differently: the gate compares them as one "target".</summary>
     private static RunResults SameNames(RunResults run) =>
-        run with { Results = [.. run.Results.Select(r => r with { Transport = TransportCatalog.Find(r.Transport) is null ? "target" : r.Transport })] };
+        run with
+        {
+            Results = [.. run.Results.Select(r =>
+            r with { Transport = TransportCatalog.Find(r.Transport) is null ? "target" : r.Transport })]
+        };
 
     private static async Task<int> LaunchAsync(AbSide side, string directory, CancellationToken ct)
     {
-        var info = new ProcessStartInfo(side.FileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(side.FileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        };
         foreach (var a in side.Prefix.Concat(["run", "--profile", "ci", "--repeat", "1", "--out", directory]).Concat(side.Arguments))
         {
             info.ArgumentList.Add(a);

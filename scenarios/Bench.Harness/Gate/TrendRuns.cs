@@ -40,7 +40,8 @@ public static class TrendRuns
         Directory.CreateDirectory(directory);
         TrendReport.Chart(ordered, metrics, Path.Combine(directory, "trend.png"));
         File.WriteAllText(Path.Combine(directory, "trend.md"), TrendReport.Markdown(ordered, metrics, "trend.png"));
-        output.WriteLine($"{ordered.Count} runs, {ordered[0].StartedAt:yyyy-MM-dd HH:mm} to {ordered[^1].StartedAt:yyyy-MM-dd HH:mm}: {Path.Combine(directory, "trend.md")} and trend.png");
+        output.WriteLine($"{ordered.Count} runs, {ordered[0].StartedAt:yyyy-MM-dd HH:mm} to {ordered[^1].StartedAt:yyyy-MM-dd HH:mm}: " +
+            $"{Path.Combine(directory, "trend.md")} and trend.png");
         return ExitCodes.Ok;
     }
 

@@ -35,7 +35,8 @@ internal abstract class BlockSide : IAsyncDisposable
     /// Runs one block of <paramref name="length"/> at <paramref name="rateFactor"/> times the scenario's rate;
     /// <paramref name="record"/> false for warm-up (nothing is kept).
     /// </summary>
-    public abstract Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct, double rateFactor = 1);
+    public abstract Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record,
+        CancellationToken ct, double rateFactor = 1);
 
     /// <summary>The delivery guarantee of this side's setup, where the transport states one.</summary>
     public virtual string? Guarantee => null;
@@ -55,12 +56,14 @@ internal abstract class BlockSide : IAsyncDisposable
 
     /// <summary>The harness's own CPU over a block, from its threads' scheduler time (µs), or NaN when unreadable.</summary>
     protected static (TimeSpan Cpu, HashSet<int>? Threads) HarnessCpu() =>
-        ProcessReadings.ThreadCpuTime(Environment.ProcessId) is { } exact ? (exact.Cpu, exact.Threads) : (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime, null);
+        ProcessReadings.ThreadCpuTime(Environment.ProcessId) is { } exact
+            ? (exact.Cpu, exact.Threads) : (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime, null);
 
     public abstract ValueTask DisposeAsync();
 
     protected (TimeSpan Cpu, HashSet<int>? Threads) ReadCpu() =>
-        Target is TargetProcess p && ProcessReadings.ThreadCpuTime(p.ProcessId) is { } exact ? (exact.Cpu, exact.Threads) : (Target.CpuTime(), null);
+        Target is TargetProcess p && ProcessReadings.ThreadCpuTime(p.ProcessId) is { } exact
+            ? (exact.Cpu, exact.Threads) : (Target.CpuTime(), null);
 
     /// <summary>
     /// The target's CPU over a block: exact from the threads' scheduler time when no thread came or went between the
@@ -93,7 +96,8 @@ internal abstract class BlockSide : IAsyncDisposable
     }
 
     protected BlockResult Keep(
-        int side, int pair, int position, RunRecorder recorder, long sent, long delivered, long lost, long duplicated, long errors, double cpuUs, TimeSpan length, bool record)
+        int side, int pair, int position, RunRecorder recorder, long sent, long delivered, long lost, long duplicated, long errors,
+        double cpuUs, TimeSpan length, bool record)
     {
         var latency = recorder.LatencySnapshot();
         if (record)
@@ -101,12 +105,16 @@ internal abstract class BlockSide : IAsyncDisposable
             Latency.Add(latency);
         }
 
-        return new BlockResult(side, pair, position, HistogramCodec.ValueAtPercentile(latency, 50), HistogramCodec.ValueAtPercentile(latency, 90), HistogramCodec.ValueAtPercentile(latency, 99),
+        return new BlockResult(side, pair, position, HistogramCodec.ValueAtPercentile(latency, 50),
+            HistogramCodec.ValueAtPercentile(latency, 90), HistogramCodec.ValueAtPercentile(latency, 99),
             sent, delivered, errors, cpuUs, length.TotalSeconds)
         { Lost = lost, Duplicated = duplicated, Latency = latency, CpuExact = LastCpuExact };
     }
 
-    /// <summary>An open-model load of one block: <paramref name="rate"/> a second for <paramref name="length"/>, numbered from <paramref name="first"/>.</summary>
+    /// <summary>
+    /// An open-model load of one block: <paramref name="rate"/> a second for <paramref name="length"/>, numbered from
+    /// <paramref name="first"/>.
+    /// </summary>
     protected LoadRunner Runner(double rate, TimeSpan length, int virtualUsers, long first = 1) =>
         new(new LoadRunnerOptions
         {
@@ -147,7 +155,8 @@ internal sealed class RttBlockSide : BlockSide
         try
         {
             var maxMessage = Math.Max(64 * 1024, context.Settings.PayloadBytes * 2 + 1024);
-            var session = await transport.StartRttAsync(context, new RttSetup(context.Settings.Connections, maxMessage, "default", wire, false), ct).ConfigureAwait(false);
+            var session = await transport.StartRttAsync(context, new RttSetup(context.Settings.Connections, maxMessage, "default", wire,
+                false), ct).ConfigureAwait(false);
             return new RttBlockSide(context, session, wire);
         }
         catch
@@ -157,12 +166,14 @@ internal sealed class RttBlockSide : BlockSide
         }
     }
 
-    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct, double rateFactor = 1)
+    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record,
+        CancellationToken ct, double rateFactor = 1)
     {
         var s = Context.Settings;
         var (cpu, coarse) = CpuAtStart();
         var recorder = NewRecorder(length);
-        var run = await Runner(s.RatePerSec * rateFactor, length, s.Connections).RunAsync((it, token) => session.ExchangeAsync(it, payload, token), recorder, ct).ConfigureAwait(false);
+        var run = await Runner(s.RatePerSec * rateFactor, length, s.Connections).RunAsync((it, token) =>
+            session.ExchangeAsync(it, payload, token), recorder, ct).ConfigureAwait(false);
         var cpuUs = CpuUsBetween(cpu, coarse, record);
         var lost = Math.Max(0, recorder.Sent - recorder.Delivered - recorder.Errors);
         return Keep(side, pair, position, recorder, recorder.Sent, recorder.Delivered, lost, 0, recorder.Errors, cpuUs, length, record)
@@ -193,7 +204,8 @@ internal sealed class PushBlockSide : BlockSide
     private long nextNumber = 1;
     private long duplicatedBefore;
 
-    private PushBlockSide(ScenarioContext context, IPushFanOut fanOut, IEventPublisher publisher, DeliveryAccounting accounting, DeliveryWire wire) : base(context)
+    private PushBlockSide(ScenarioContext context, IPushFanOut fanOut, IEventPublisher publisher, DeliveryAccounting accounting,
+        DeliveryWire wire) : base(context)
     {
         this.fanOut = fanOut;
         this.publisher = publisher;
@@ -217,16 +229,20 @@ internal sealed class PushBlockSide : BlockSide
         await StartAsync(context, transport, DeliveryWire.For("default"), ct).ConfigureAwait(false);
 
     /// <summary>A push side over <paramref name="wire"/> (a counting wire for the overhead scenario), which it owns from here.</summary>
-    public static async Task<PushBlockSide> StartAsync(ScenarioContext context, ITransport transport, DeliveryWire wire, CancellationToken ct)
+    public static async Task<PushBlockSide> StartAsync(ScenarioContext context, ITransport transport,
+        DeliveryWire wire, CancellationToken ct)
     {
         var s = context.Settings;
         IPushFanOut? fanOut = null;
         try
         {
-            var streams = Enumerable.Range(0, s.Subscribers).Select(i => "s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            var accounting = new DeliveryAccounting(new RunRecorder(context.Clock, context.Clock.GetTimestamp(), TimeSpan.Zero, 10), streams);
+            var streams = Enumerable.Range(0, s.Subscribers)
+                .Select(i => "s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var accounting = new DeliveryAccounting(new RunRecorder(context.Clock, context.Clock.GetTimestamp(),
+                TimeSpan.Zero, 10), streams);
             var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
-            fanOut = await transport.StartPushAsync(context, new PushSetup(Secrets.NewToken(), streams, accounting, maxMessage, "default", wire), ct).ConfigureAwait(false);
+            fanOut = await transport.StartPushAsync(context, new PushSetup(Secrets.NewToken(), streams, accounting, maxMessage, "default",
+                wire), ct).ConfigureAwait(false);
             var publisher = await fanOut.ConnectPublisherAsync(new Payloads(s.PayloadBytes), ct).ConfigureAwait(false);
             return new PushBlockSide(context, fanOut, publisher, accounting, wire);
         }
@@ -242,7 +258,8 @@ internal sealed class PushBlockSide : BlockSide
         }
     }
 
-    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record, CancellationToken ct, double rateFactor = 1)
+    public override async Task<BlockResult> RunBlockAsync(int side, int pair, int position, TimeSpan length, bool record,
+        CancellationToken ct, double rateFactor = 1)
     {
         var s = Context.Settings;
         var clock = Context.Clock;
@@ -302,7 +319,8 @@ internal sealed class PushBlockSide : BlockSide
             recorded.Add((block, lost));
         }
 
-        return Keep(side, pair, position, deliveries, sent, delivered, lost, newDuplicates, deliveries.Errors + publishes.Errors, cpuUs, length, record)
+        return Keep(side, pair, position, deliveries, sent, delivered, lost, newDuplicates, deliveries.Errors + publishes.Errors, cpuUs,
+            length, record)
             with
         { ScheduleLag = run.ScheduleLagUs, Dropped = run.Dropped };
     }

@@ -7,7 +7,10 @@ namespace Bench.Harness.Interleaved;
 /// <summary>A scenario whose transports can be compared interleaved (rtt, push, overhead).</summary>
 internal interface IInterleavedScenario : IScenario
 {
-    /// <summary>The interleaved comparison of <paramref name="transports"/> at <paramref name="settings"/>, or null when this plan runs the scenario case by case.</summary>
+    /// <summary>
+    /// The interleaved comparison of <paramref name="transports"/> at <paramref name="settings"/>, or null when this plan runs the scenario
+    /// case by case.
+    /// </summary>
     ComparisonPlan? Comparison(RunPlan plan, ScenarioSettings settings, IReadOnlyList<ITransport> transports);
 }
 
@@ -28,7 +31,17 @@ internal static class ComparisonShape
         var total = Math.Max(1, (int)Math.Ceiling(s.Duration.TotalSeconds / Block.TotalSeconds));
         var rounds = Math.Max(2, (int)Math.Ceiling(total / (double)launches));
         var warmup = s.Warmup <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(1, s.Warmup.TotalSeconds / (2 * launches)));
-        var half = s.CostProbe <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(0.5, s.CostProbe.TotalSeconds / (rounds * launches)));
-        return comparison with { TargetLaunches = launches, RoundsPerLaunch = rounds, Block = Block, Warmup = warmup, HalfBlock = half, Settings = s };
+        var half = s.CostProbe <= TimeSpan.Zero
+            ? TimeSpan.Zero
+            : TimeSpan.FromSeconds(Math.Max(0.5, s.CostProbe.TotalSeconds / (rounds * launches)));
+        return comparison with
+        {
+            TargetLaunches = launches,
+            RoundsPerLaunch = rounds,
+            Block = Block,
+            Warmup = warmup,
+            HalfBlock = half,
+            Settings = s
+        };
     }
 }

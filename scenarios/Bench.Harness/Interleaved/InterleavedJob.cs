@@ -13,7 +13,12 @@ using Bench.Reports.Model;
 namespace Bench.Harness.Interleaved;
 
 /// <summary>What an interleaved job runs: the two builds, the blocks, and where its files go.</summary>
-public sealed record InterleavedOptions(TargetBuild Base, TargetBuild Head, string BaseLabel, string HeadLabel, IReadOnlyList<ITransport> Transports)
+public sealed record InterleavedOptions(
+    TargetBuild Base,
+    TargetBuild Head,
+    string BaseLabel,
+    string HeadLabel,
+    IReadOnlyList<ITransport> Transports)
 {
     /// <summary>Pairs of measured blocks per case.</summary>
     public int Pairs { get; init; } = 20;
@@ -37,15 +42,18 @@ public sealed record InterleavedOptions(TargetBuild Base, TargetBuild Head, stri
 public static class InterleavedJob
 {
     /// <summary>The cases: rtt where the transport has it, then push, at the ci profile's settings.</summary>
-    public static IReadOnlyList<(string Scenario, ITransport Transport, ScenarioSettings Settings)> Cases(IReadOnlyList<ITransport> transports)
+    public static IReadOnlyList<(string Scenario, ITransport Transport, ScenarioSettings Settings)> Cases(
+        IReadOnlyList<ITransport> transports)
     {
         var rtt = new RttScenario().Defaults(Profile.Ci);
         var push = new PushScenario().Defaults(Profile.Ci);
-        return [.. transports.Where(t => t.Unsupported("rtt") is null).Select(t => ("rtt", t, rtt)), .. transports.Select(t => ("push", t, push))];
+        return [.. transports.Where(t => t.Unsupported("rtt") is null).Select(t => ("rtt", t, rtt)),
+            .. transports.Select(t => ("push", t, push))];
     }
 
     /// <summary>Runs every case; returns the base's and the head's results (blocks as launches), kept so far when stopped.</summary>
-    public static async Task<(RunResults Base, RunResults Head)> RunAsync(InterleavedOptions o, string commandLine, TextWriter progress, TimeProvider clock, CancellationToken ct)
+    public static async Task<(RunResults Base, RunResults Head)> RunAsync(InterleavedOptions o, string commandLine, TextWriter progress,
+        TimeProvider clock, CancellationToken ct)
     {
         var started = clock.GetUtcNow();
         var baseResults = new List<ScenarioResult>();
@@ -56,7 +64,8 @@ public static class InterleavedJob
         {
             var (scenario, transport, settings) = cases[c];
             var name = $"{scenario}/{transport.Name}";
-            progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"case {c + 1} of {cases.Count}: {name} — starting base and head targets ({watch.Elapsed.TotalSeconds:0} s so far)"));
+            progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"case {c + 1} of {cases.Count}: {name} — starting base and " +
+                $"head targets ({watch.Elapsed.TotalSeconds:0} s so far)"));
             var context = new ScenarioContext(settings, o.ReadyTimeout, NullProgressSink.Instance) { Clock = clock };
             var sides = new BlockSide?[2];
             try
@@ -108,29 +117,34 @@ public static class InterleavedJob
             }
         }
 
-        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{cases.Count} cases measured in {watch.Elapsed.TotalSeconds:0} s"));
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{cases.Count} cases measured in {watch.Elapsed.TotalSeconds:0} s"));
         return (Run(baseResults, "base", o, started, commandLine), Run(headResults, "head", o, started, commandLine));
     }
 
-    private static RunResults Run(List<ScenarioResult> results, string side, InterleavedOptions o, DateTimeOffset started, string commandLine) => new()
-    {
-        RunId = "ab-" + EnvironmentProbe.RunId(started) + "-" + side,
-        StartedAt = started,
-        Profile = "ci",
-        Status = "complete",
-        StatusMessage = $"interleaved blocks of base {o.BaseLabel} and head {o.HeadLabel}: each launch is one block, paired with the other build's neighbouring block",
-        Environment = EnvironmentProbe.Describe(commandLine),
-        Results = results,
-    };
+    private static RunResults Run(List<ScenarioResult> results, string side, InterleavedOptions o, DateTimeOffset started,
+        string commandLine) => new()
+        {
+            RunId = "ab-" + EnvironmentProbe.RunId(started) + "-" + side,
+            StartedAt = started,
+            Profile = "ci",
+            Status = "complete",
+            StatusMessage = $"interleaved blocks of base {o.BaseLabel} and head {o.HeadLabel}: each launch is one block, paired with the " +
+            $"other build's neighbouring block",
+            Environment = EnvironmentProbe.Describe(commandLine),
+            Results = results,
+        };
 
-    private static ScenarioResult Result(string scenario, ITransport transport, ScenarioSettings s, BlockSide side, IReadOnlyList<LaunchFigures> launches, InterleavedOptions o)
+    private static ScenarioResult Result(string scenario, ITransport transport, ScenarioSettings s, BlockSide side,
+        IReadOnlyList<LaunchFigures> launches, InterleavedOptions o)
     {
         var seconds = launches.Count * o.Block.TotalSeconds;
         var delivered = launches.Sum(l => l.Delivered);
         var warnings = new List<string>();
         if (side.CoarseCpuBlocks > 0)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{side.CoarseCpuBlocks} of {launches.Count} blocks' target CPU came from the 10 ms process counter")
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{side.CoarseCpuBlocks} of {launches.Count} blocks' target CPU " +
+                $"came from the 10 ms process counter")
                 + " (a target thread exited during them)");
         }
 
@@ -138,15 +152,19 @@ public static class InterleavedJob
         {
             Scenario = scenario,
             Transport = transport.Name,
-            Description = $"interleaved: {launches.Count} blocks of {o.Block.TotalSeconds:0.#} s, alternating with the other build's target in random order within each pair",
+            Description = $"interleaved: {launches.Count} blocks of {o.Block.TotalSeconds:0.#} s, alternating with the other build's " +
+                $"target in random order within each pair",
             Parameters = new ScenarioParameters(s.RatePerSec, s.Subscribers, s.PayloadBytes, seconds, o.Warmup.TotalSeconds, s.Connections),
             LatencyUs = HistogramCodec.Summarize(side.Latency),
-            Throughput = new ThroughputSummary(s.RatePerSec, seconds > 0 ? Math.Round(launches.Sum(l => l.Sent) / seconds / Math.Max(1, scenario == "push" ? s.Subscribers : 1), 1) : 0,
+            Throughput = new ThroughputSummary(s.RatePerSec,
+                seconds > 0 ? Math.Round(launches.Sum(l => l.Sent) / seconds / Math.Max(1, scenario == "push" ? s.Subscribers : 1), 1) : 0,
                 seconds > 0 ? Math.Round(delivered / seconds, 1) : 0),
             // The blocks' own counts, summed: each block accounts for exactly the events it published.
-            Counts = new DeliveryCounts(launches.Sum(l => l.Sent), delivered, launches.Sum(l => l.Lost), launches.Sum(l => l.Duplicated), 0, launches.Sum(l => l.Errors)),
+            Counts = new DeliveryCounts(launches.Sum(l => l.Sent), delivered, launches.Sum(l => l.Lost), launches.Sum(l => l.Duplicated), 0,
+                launches.Sum(l => l.Errors)),
             Generator = new GeneratorStats(0, 0, 0),
-            Target = new TargetStats(Math.Round(side.CpuSeconds, 3), Math.Round(side.Target.PeakRssMiB(), 1), seconds > 0 ? Math.Round(side.CpuSeconds / seconds * 100, 2) : 0),
+            Target = new TargetStats(Math.Round(side.CpuSeconds, 3), Math.Round(side.Target.PeakRssMiB(), 1),
+                seconds > 0 ? Math.Round(side.CpuSeconds / seconds * 100, 2) : 0),
             Warnings = warnings,
             Launches = [.. launches],
         };

@@ -14,7 +14,18 @@ namespace Bench.Harness.Interleaved;
 /// <param name="Errors">Failed requests or publishes.</param>
 /// <param name="TargetCpuUs">The target's CPU time over the block, in µs.</param>
 /// <param name="Seconds">The block's length of load.</param>
-public sealed record BlockResult(int Side, int Pair, int Position, long P50Us, long P90Us, long P99Us, long Sent, long Delivered, long Errors, double TargetCpuUs, double Seconds)
+public sealed record BlockResult(
+    int Side,
+    int Pair,
+    int Position,
+    long P50Us,
+    long P90Us,
+    long P99Us,
+    long Sent,
+    long Delivered,
+    long Errors,
+    double TargetCpuUs,
+    double Seconds)
 {
     /// <summary>Events the block's target accepted that some subscriber never got (rtt: requests neither answered nor failed).</summary>
     public long Lost { get; init; }
@@ -99,7 +110,8 @@ public static class Interleaving
             var sides = pair.ToList();
             if (sides.Count > 2 || sides.Select(b => b.Side).Distinct().Count() != sides.Count)
             {
-                throw new InvalidOperationException($"pair {pair.Key} has {sides.Count} blocks of sides {string.Join(",", sides.Select(b => b.Side))}");
+                throw new InvalidOperationException($"pair {pair.Key} has {sides.Count} blocks of sides " +
+                    $"{string.Join(",", sides.Select(b => b.Side))}");
             }
 
             if (sides.Count == 2)
@@ -117,7 +129,8 @@ public static class Interleaving
     /// </summary>
     public static IReadOnlyList<LaunchFigures> Launches(IReadOnlyList<(BlockResult Base, BlockResult Head)> pairs, int side) =>
         [.. pairs.Select(p => side == 0 ? p.Base : p.Head).Select(b => new LaunchFigures(
-            b.P50Us, b.P99Us, b.Seconds > 0 ? Math.Round(b.Delivered / b.Seconds, 1) : 0, Math.Round(b.CpuUsPerEvent, 3), b.Sent, b.Delivered, b.Lost, b.Duplicated, b.Errors, b.Position)
+            b.P50Us, b.P99Us, b.Seconds > 0 ? Math.Round(b.Delivered / b.Seconds, 1) : 0, Math.Round(b.CpuUsPerEvent, 3), b.Sent,
+            b.Delivered, b.Lost, b.Duplicated, b.Errors, b.Position)
         {
             P90Us = b.P90Us,
         })];

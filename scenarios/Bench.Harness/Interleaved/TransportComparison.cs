@@ -15,7 +15,10 @@ namespace Bench.Harness.Interleaved;
 /// rounds, how long a block is, and (for the cost probe) the half-rate block beside each full one.
 /// </summary>
 internal sealed record ComparisonPlan(
-    string Scenario, string Description, IReadOnlyList<ITransport> Transports, Func<ScenarioContext, ITransport, CancellationToken, Task<BlockSide>> Start)
+    string Scenario,
+    string Description,
+    IReadOnlyList<ITransport> Transports,
+    Func<ScenarioContext, ITransport, CancellationToken, Task<BlockSide>> Start)
 {
     /// <summary>Fresh launches of every transport's target. The default is 2.</summary>
     public int TargetLaunches { get; init; } = 2;
@@ -34,7 +37,9 @@ internal sealed record ComparisonPlan(
 
     public int Seed { get; init; } = 1;
 
-    /// <summary>The load of every block (the scenario's settings for this comparison, e.g. overhead's payload size); null keeps the context's.</summary>
+    /// <summary>
+    /// The load of every block (the scenario's settings for this comparison, e.g. overhead's payload size); null keeps the context's.
+    /// </summary>
     public Plan.ScenarioSettings? Settings { get; init; }
 
     /// <summary>Called for each side at the end of each launch, before it stops (the overhead scenario reads its wire).</summary>
@@ -68,12 +73,14 @@ internal static class TransportComparison
         var dropped = new long[n];
         var watch = Stopwatch.StartNew();
         var names = string.Join(", ", plan.Transports.Select(t => t.Name));
-        var live = context.Metrics?.BeginCases(plan.Scenario, [.. plan.Transports.Select(t => t.Name)], VariantName.Default, context.Settings.RatePerSec);
+        var live = context.Metrics?.BeginCases(plan.Scenario, [.. plan.Transports.Select(t => t.Name)], VariantName.Default,
+            context.Settings.RatePerSec);
         for (var launch = 1; launch <= plan.TargetLaunches; launch++)
         {
             ct.ThrowIfCancellationRequested();
             context.Progress.Message(string.Create(CultureInfo.InvariantCulture,
-                $"{plan.Scenario}: target launch {launch} of {plan.TargetLaunches}: starting {names} side by side ({watch.Elapsed.TotalSeconds:0} s so far)"));
+                $"{plan.Scenario}: target launch {launch} of {plan.TargetLaunches}: starting {names} side by side " +
+                $"({watch.Elapsed.TotalSeconds:0} s so far)"));
             var sides = new BlockSide?[n];
             try
             {
@@ -97,18 +104,22 @@ internal static class TransportComparison
                     {
                         var side = sides[index]!;
                         var loads = plan.HalfBlock > TimeSpan.Zero
-                            ? halfFirst.Next(2) == 0 ? new[] { BlockFigures.Full, BlockFigures.Half } : [BlockFigures.Half, BlockFigures.Full]
+                            ? halfFirst.Next(2) == 0
+                                ? new[] { BlockFigures.Full, BlockFigures.Half }
+                                : [BlockFigures.Half, BlockFigures.Full]
                             : [BlockFigures.Full];
                         foreach (var load in loads)
                         {
                             if (side.Target.HasExited)
                             {
-                                throw side.Target.DiedException($"{plan.Scenario}/{plan.Transports[index].Name}, launch {launch}, round {round}");
+                                throw side.Target.DiedException($"{plan.Scenario}/{plan.Transports[index].Name}, launch " +
+                                    $"{launch}, round {round}");
                             }
 
                             var half = load == BlockFigures.Half;
                             var harnessBefore = HarnessCpuUs();
-                            var b = await side.RunBlockAsync(index, round, ++position, half ? plan.HalfBlock : plan.Block, record: true, ct, half ? 0.5 : 1)
+                            var b = await side.RunBlockAsync(index, round, ++position, half ? plan.HalfBlock : plan.Block,
+                                record: true, ct, half ? 0.5 : 1)
                                 .ConfigureAwait(false);
                             harnessCpuUs[index] += HarnessCpuUs() - harnessBefore;
                             if (!half && b.Latency is { } h)
@@ -152,15 +163,18 @@ internal static class TransportComparison
             }
         }
 
-        var info = new InterleavedInfo(plan.TargetLaunches, plan.RoundsPerLaunch, plan.Block.TotalSeconds, plan.HalfBlock.TotalSeconds, plan.Warmup.TotalSeconds,
+        var info = new InterleavedInfo(plan.TargetLaunches, plan.RoundsPerLaunch, plan.Block.TotalSeconds, plan.HalfBlock.TotalSeconds,
+            plan.Warmup.TotalSeconds,
             plan.Seed, [.. plan.Transports.Select(t => t.Name)]);
         var results = new List<ScenarioResult>(n);
         for (var i = 0; i < n; i++)
         {
             var seconds = blocks[i].Sum(b => b.Seconds);
             var generatorPercent = seconds > 0 ? harnessCpuUs[i] / 1e6 / seconds / Environment.ProcessorCount * 100 : 0;
-            var result = ComparisonResults.Build(plan.Scenario, plan.Description, plan.Transports[i].Name, context.Settings, info, blocks[i], latency[i],
-                new GeneratorStats(HistogramCodec.ValueAtPercentile(lag[i], 99), dropped[i], Math.Round(generatorPercent, 2)), peakRss[i]) with
+            var result = ComparisonResults.Build(plan.Scenario, plan.Description, plan.Transports[i].Name, context.Settings,
+                info, blocks[i], latency[i],
+                new GeneratorStats(HistogramCodec.ValueAtPercentile(lag[i], 99), dropped[i], Math.Round(generatorPercent, 2)),
+                peakRss[i]) with
             {
                 Guarantee = guarantees[i] ?? plan.Transports[i].Guarantee,
             };
@@ -190,7 +204,8 @@ internal static class TransportComparison
     }
 
     private static BlockFigures Figures(BlockResult b, int launch, int round, string load) => new(
-        launch, round, b.Position, load, b.P50Us, b.P90Us, b.P99Us, b.Sent, b.Delivered, b.Lost, b.Duplicated, b.Errors, Math.Round(b.TargetCpuUs, 1), b.Seconds, b.CpuExact,
+        launch, round, b.Position, load, b.P50Us, b.P90Us, b.P99Us, b.Sent, b.Delivered, b.Lost, b.Duplicated, b.Errors,
+        Math.Round(b.TargetCpuUs, 1), b.Seconds, b.CpuExact,
         load == BlockFigures.Full && b.Latency is { } h ? HistogramCodec.Encode(h) : null);
 
     /// <summary>
@@ -214,7 +229,8 @@ public static class ComparisonResults
     /// block (each accounts for exactly the events it published), target CPU summed over the blocks.
     /// </summary>
     public static ScenarioResult Build(
-        string scenario, string description, string transport, Plan.ScenarioSettings s, InterleavedInfo info, IReadOnlyList<BlockFigures> blocks,
+        string scenario, string description, string transport, Plan.ScenarioSettings s, InterleavedInfo info,
+        IReadOnlyList<BlockFigures> blocks,
         HistogramBase latency, GeneratorStats generator, double peakRssMiB)
     {
         var full = blocks.Where(b => b.Load == BlockFigures.Full).ToList();
@@ -225,7 +241,8 @@ public static class ComparisonResults
         var warnings = new List<string>();
         if (blocks.Count(b => !b.CpuExact) is var coarse and > 0)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{coarse} of {blocks.Count} blocks' target CPU came from the 10 ms process counter")
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{coarse} of {blocks.Count} blocks' target CPU came from the " +
+                $"10 ms process counter")
                 + " (a target thread exited during them)");
         }
 
@@ -241,7 +258,8 @@ public static class ComparisonResults
         if (expected > 0 && sent < 0.95 * expected)
         {
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the offered load was not reached: {sent:N0} of {expected:N0} sends in the full-rate blocks ({sent / expected * 100:0.#} %)"));
+                $"the offered load was not reached: {sent:N0} of {expected:N0} sends in the full-rate blocks " +
+                $"({sent / expected * 100:0.#} %)"));
         }
 
         return new ScenarioResult
@@ -249,13 +267,16 @@ public static class ComparisonResults
             Scenario = scenario,
             Transport = transport,
             Description = description,
-            Parameters = new ScenarioParameters(s.RatePerSec, s.Subscribers, s.PayloadBytes, Math.Round(fullSeconds, 3), info.WarmupSec, s.Connections),
+            Parameters = new ScenarioParameters(s.RatePerSec, s.Subscribers, s.PayloadBytes, Math.Round(fullSeconds, 3),
+                info.WarmupSec, s.Connections),
             LatencyUs = HistogramCodec.Summarize(latency),
             Throughput = new ThroughputSummary(s.RatePerSec, fullSeconds > 0 ? Math.Round(sent / fullSeconds / perEvent, 1) : 0,
                 fullSeconds > 0 ? Math.Round(full.Sum(b => b.Delivered) / fullSeconds, 1) : 0),
-            Counts = new DeliveryCounts(blocks.Sum(b => b.Sent), blocks.Sum(b => b.Delivered), blocks.Sum(b => b.Lost), blocks.Sum(b => b.Duplicated), 0, blocks.Sum(b => b.Errors)),
+            Counts = new DeliveryCounts(blocks.Sum(b => b.Sent), blocks.Sum(b => b.Delivered), blocks.Sum(b => b.Lost),
+                blocks.Sum(b => b.Duplicated), 0, blocks.Sum(b => b.Errors)),
             Generator = generator,
-            Target = new TargetStats(Math.Round(cpuSeconds, 3), Math.Round(peakRssMiB, 1), seconds > 0 ? Math.Round(cpuSeconds / seconds * 100, 2) : 0),
+            Target = new TargetStats(Math.Round(cpuSeconds, 3), Math.Round(peakRssMiB, 1),
+                seconds > 0 ? Math.Round(cpuSeconds / seconds * 100, 2) : 0),
             Warnings = warnings,
             Interleaved = info,
             Blocks = [.. blocks],

@@ -17,7 +17,9 @@ public sealed record RunPlan
     /// <summary>The transport at-a-glance ratios are shown against (<c>--reference</c>). The default is websocket.</summary>
     public ITransport Reference { get; init; } = TransportCatalog.DefaultReference;
 
-    /// <summary>Variants asked for with <c>--variant</c>, each a canonical <see cref="VariantName"/>; empty runs each scenario's defaults.</summary>
+    /// <summary>
+    /// Variants asked for with <c>--variant</c>, each a canonical <see cref="VariantName"/>; empty runs each scenario's defaults.
+    /// </summary>
     public IReadOnlyList<string> Variants { get; init; } = [];
 
     /// <summary>Faults asked for with <c>--fault</c> (the faults scenario); empty runs them all.</summary>
@@ -97,7 +99,9 @@ public sealed record RunPlan
     /// <summary>The saturation scenario's p99 objective; null is its default (50 ms).</summary>
     public TimeSpan? SloP99 { get; init; }
 
-    /// <summary>The half-rate stretch before measuring for the marginal cost (push, overhead); null keeps each scenario's own, zero turns it off.</summary>
+    /// <summary>
+    /// The half-rate stretch before measuring for the marginal cost (push, overhead); null keeps each scenario's own, zero turns it off.
+    /// </summary>
     public TimeSpan? CostProbe { get; init; }
 
     /// <summary>How long a target may take to print its ready line. The default is 20 seconds.</summary>
@@ -127,7 +131,8 @@ public sealed record RunPlan
             RatePerSec = RatePerSec ?? d.RatePerSec,
             Subscribers = subscribers,
             PayloadBytes = PayloadBytes ?? d.PayloadBytes,
-            Connections = Connections ?? (Brief && d.BriefConnections is { } brief ? brief : scenario.ConnectionsFollowSubscribers ? subscribers : d.Connections),
+            Connections = Connections
+                ?? (Brief && d.BriefConnections is { } brief ? brief : scenario.ConnectionsFollowSubscribers ? subscribers : d.Connections),
             Duration = Duration ?? d.Duration,
             Warmup = Warmup ?? d.Warmup,
             CostProbe = d.CostProbe > TimeSpan.Zero && CostProbe is { } probe ? probe : d.CostProbe,
@@ -225,12 +230,15 @@ public sealed record RunPlan
             var knownBy = Scenarios.Where(s => Transports.Any(t => s.Variants(t).Contains(v))).ToList();
             if (knownBy.Count == 0)
             {
-                var valid = Scenarios.SelectMany(s => Transports.SelectMany(t => s.Variants(t).Select(x => $"{x} ({s.Name}/{t.Name})"))).Distinct();
-                problems.Add($"--variant: '{v}' is not a variant of the scenarios and transports chosen; valid: {string.Join(", ", valid)}");
+                var valid = Scenarios.SelectMany(s => Transports.SelectMany(t => s.Variants(t).Select(x => $"{x} ({s.Name}/{t.Name})")))
+                    .Distinct();
+                problems.Add($"--variant: '{v}' is not a variant of the scenarios and transports chosen; valid: " +
+                    $"{string.Join(", ", valid)}");
             }
         }
 
-        if (Scenarios.FirstOrDefault(s => s.Name == "connections") is { } held && Bench.Harness.Scenarios.Connections.ConnectionsScenario.CheckLimits(SettingsFor(held).Connections) is { } limit)
+        if (Scenarios.FirstOrDefault(s => s.Name == "connections") is { } held
+            && Bench.Harness.Scenarios.Connections.ConnectionsScenario.CheckLimits(SettingsFor(held).Connections) is { } limit)
         {
             problems.Add(limit);
         }
@@ -244,7 +252,8 @@ public sealed record RunPlan
 
             if (Scenarios.FirstOrDefault(s => s.Name is not ("push" or "connections")) is { } other)
             {
-                problems.Add($"--agents: push and connections spread over agents; {other.Name} runs in one process (leave --agents out for it)");
+                problems.Add($"--agents: push and connections spread over agents; {other.Name} runs in one process (leave " +
+                    $"--agents out for it)");
             }
 
             if (Variants.Any(v => v != VariantName.Default))

@@ -14,7 +14,8 @@ public sealed class ConsoleProgress : IProgressSink
     public void Report(ProgressSnapshot s)
     {
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"  {s.Scenario}/{s.Transport} {(s.WarmingUp ? "warm-up " : "")}{s.ElapsedSec,5:0.0}/{s.TotalSec:0.0} s  sent {s.SentPerSec,6:N0}/s  delivered {s.DeliveredPerSec,7:N0}/s  p99 {Formats.Milliseconds(s.P99Us)}");
+            $"  {s.Scenario}/{s.Transport} {(s.WarmingUp ? "warm-up " : "")}{s.ElapsedSec,5:0.0}/{s.TotalSec:0.0} s  sent " +
+            $"{s.SentPerSec,6:N0}/s  delivered {s.DeliveredPerSec,7:N0}/s  p99 {Formats.Milliseconds(s.P99Us)}");
         lock (gate)
         {
             if (interactive)

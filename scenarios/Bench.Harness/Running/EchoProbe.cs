@@ -73,7 +73,8 @@ public sealed class EchoProbe : IDisposable
         listener.Dispose();
     }
 
-    private static long At(long[] sorted, double quantile) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
+    private static long At(long[] sorted, double quantile) =>
+        sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
 
     private void Probe()
     {

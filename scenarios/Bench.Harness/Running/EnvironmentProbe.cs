@@ -6,7 +6,9 @@ using Bench.Reports.Model;
 
 namespace Bench.Harness.Running;
 
-/// <summary>Describes the machine and runtime a run happens on (it runs git, so it lives in the harness: Bench.Reports never runs anything).</summary>
+/// <summary>
+/// Describes the machine and runtime a run happens on (it runs git, so it lives in the harness: Bench.Reports never runs anything).
+/// </summary>
 public static class EnvironmentProbe
 {
     public static EnvironmentInfo Describe(string commandLine) => new(
@@ -15,8 +17,11 @@ public static class EnvironmentProbe
         Environment.ProcessorCount,
         Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
         RuntimeInformation.FrameworkDescription + " " + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
-        (GCSettings.IsServerGC ? "server" : "workstation") + (GCSettings.LatencyMode == GCLatencyMode.Batch ? ", non-concurrent" : ", concurrent")
-            + (AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit") is { } spin ? $"; thread-pool spin limit {spin}" : "")
+        (GCSettings.IsServerGC ? "server" : "workstation")
+            + (GCSettings.LatencyMode == GCLatencyMode.Batch ? ", non-concurrent" : ", concurrent")
+            + (AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit") is { } spin
+                ? $"; thread-pool spin limit {spin}"
+                : "")
             + " (harness and targets alike)",
         Commit(),
         commandLine);

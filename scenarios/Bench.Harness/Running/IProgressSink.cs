@@ -9,7 +9,15 @@ public interface IProgressSink
 }
 
 /// <summary>One progress reading: where the run is and what the last full second looked like.</summary>
-public sealed record ProgressSnapshot(string Scenario, string Transport, double ElapsedSec, double TotalSec, bool WarmingUp, long SentPerSec, long DeliveredPerSec, long P99Us);
+public sealed record ProgressSnapshot(
+    string Scenario,
+    string Transport,
+    double ElapsedSec,
+    double TotalSec,
+    bool WarmingUp,
+    long SentPerSec,
+    long DeliveredPerSec,
+    long P99Us);
 
 /// <summary>Discards progress (tests).</summary>
 public sealed class NullProgressSink : IProgressSink

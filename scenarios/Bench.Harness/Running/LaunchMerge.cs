@@ -23,7 +23,8 @@ public static class LaunchMerge
         var medianP50 = GateComparer.Median(p50s);
         var template = runs[p50s.Select((v, i) => (Distance: Math.Abs(v - medianP50), i)).MinBy(x => x.Distance).i];
         var counts = new DeliveryCounts(
-            runs.Sum(r => r.Counts.Sent), runs.Sum(r => r.Counts.Delivered), runs.Sum(r => r.Counts.Lost), runs.Sum(r => r.Counts.Duplicated),
+            runs.Sum(r => r.Counts.Sent), runs.Sum(r => r.Counts.Delivered), runs.Sum(r => r.Counts.Lost),
+            runs.Sum(r => r.Counts.Duplicated),
             runs.Sum(r => r.Counts.OutOfOrder), runs.Sum(r => r.Counts.Errors), runs.Sum(r => r.Counts.Rejected));
         return template with
         {
@@ -32,7 +33,10 @@ public static class LaunchMerge
                 P50 = (long)medianP50,
                 P99 = (long)GateComparer.Median([.. figures.Select(f => (double)f.P99Us)]),
             },
-            Throughput = template.Throughput with { AchievedPerSec = Math.Round(GateComparer.Median([.. figures.Select(f => f.AchievedPerSec)]), 2) },
+            Throughput = template.Throughput with
+            {
+                AchievedPerSec = Math.Round(GateComparer.Median([.. figures.Select(f => f.AchievedPerSec)]), 2)
+            },
             Counts = counts,
             Launches = figures,
             Warnings = [.. runs.SelectMany((r, i) => r.Warnings.Select(w => $"launch {i + 1}: {w}"))],

@@ -20,7 +20,8 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
     public RunRecorder NewRecorder()
     {
         var s = context.Settings;
-        var seconds = (int)Math.Ceiling(s.Warmup.TotalSeconds + s.Duration.TotalSeconds + s.CostProbe.TotalSeconds + s.DrainTimeout.TotalSeconds + LeadSeconds) + 15;
+        var seconds = (int)Math.Ceiling(
+            s.Warmup.TotalSeconds + s.Duration.TotalSeconds + s.CostProbe.TotalSeconds + s.DrainTimeout.TotalSeconds + LeadSeconds) + 15;
         var recorder = new RunRecorder(Clock, s.Warmup, seconds, s.CostProbe > TimeSpan.Zero ? s.Duration : null);
         context.Metrics?.Track(recorder);
         return recorder;
@@ -32,7 +33,8 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
     /// (push) is polled afterwards until true or the drain timeout.
     /// </summary>
     public async Task<LoadOutcome> RunAsync(
-        ITargetHandle target, RunRecorder recorder, RunRecorder iterationRecorder, int virtualUsers, IterationAction action, Func<bool>? drained, CancellationToken ct,
+        ITargetHandle target, RunRecorder recorder, RunRecorder iterationRecorder, int virtualUsers, IterationAction action,
+        Func<bool>? drained, CancellationToken ct,
         Func<long, CancellationToken, Task>? duringLoad = null, long firstNumber = 1)
     {
         var s = context.Settings;
@@ -157,7 +159,9 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
             }
         }
 
-        var deliveryWall = windowEnd is null ? Math.Max(measuredWall, Clock.GetElapsedTime(recorder.MeasureStart).TotalSeconds) : measuredWall;
+        var deliveryWall = windowEnd is null
+            ? Math.Max(measuredWall, Clock.GetElapsedTime(recorder.MeasureStart).TotalSeconds)
+            : measuredWall;
         await progressStop.CancelAsync().ConfigureAwait(false);
         await progress.ConfigureAwait(false);
         await cpuSampler.ConfigureAwait(false);
@@ -228,7 +232,8 @@ public sealed class MeasuredLoad(ScenarioContext context, string scenario, strin
                 var second = (int)Math.Floor(elapsed) - 1;
                 var (delivered, p99) = recorder.Timeline.Peek(second);
                 var sent = sentRecorder.Timeline.PeekSent(second);
-                context.Progress.Report(new ProgressSnapshot(scenario, transport, Math.Max(0, elapsed), total, elapsed < s.Warmup.TotalSeconds, sent, delivered, p99));
+                context.Progress.Report(new ProgressSnapshot(scenario, transport, Math.Max(0, elapsed), total,
+                    elapsed < s.Warmup.TotalSeconds, sent, delivered, p99));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -16,7 +16,9 @@ public sealed record ReproduceOptions(int Launches, IReadOnlyList<string> RunArg
 
     public int Seed { get; init; } = 1;
 
-    /// <summary>Prepares each launch's process (the CLI passes the environment a launch by hand would have). The default does nothing.</summary>
+    /// <summary>
+    /// Prepares each launch's process (the CLI passes the environment a launch by hand would have). The default does nothing.
+    /// </summary>
     public Action<ProcessStartInfo> Prepare { get; init; } = _ => { };
 }
 
@@ -43,12 +45,16 @@ public static class ReproduceRun
             // length once known; until then, two minutes).
             var span = (typical ?? TimeSpan.FromMinutes(2)) - o.NeighbourLength;
             var offset = o.Neighbour ? TimeSpan.FromSeconds(random.NextDouble() * Math.Max(1, span.TotalSeconds)) : (TimeSpan?)null;
+            var neighbourAt = offset is { } at
+                ? $" (neighbour: one core busy from +{at.TotalSeconds:0} s for {o.NeighbourLength.TotalSeconds:0} s)"
+                : "";
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"launch {launch} of {o.Launches} -> {folder}{(offset is { } at ? $" (neighbour: one core busy from +{at.TotalSeconds:0} s for {o.NeighbourLength.TotalSeconds:0} s)" : "")}"))
+                $"launch {launch} of {o.Launches} -> {folder}{neighbourAt}"))
                 .ConfigureAwait(false);
             var watch = Stopwatch.StartNew();
             using var stopNeighbour = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var neighbour = offset is { } delay ? Task.Run(() => Busy(delay, o.NeighbourLength, stopNeighbour.Token), CancellationToken.None) : Task.CompletedTask;
+            var neighbour = offset is { } delay ? Task.Run(() => Busy(delay, o.NeighbourLength, stopNeighbour.Token),
+                CancellationToken.None) : Task.CompletedTask;
             int code;
             try
             {
@@ -61,7 +67,8 @@ public static class ReproduceRun
             }
 
             typical ??= watch.Elapsed;
-            await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"launch {launch}: exit {code} after {watch.Elapsed.TotalSeconds:0} s")).ConfigureAwait(false);
+            await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"launch {launch}: exit {code} after " +
+                $"{watch.Elapsed.TotalSeconds:0} s")).ConfigureAwait(false);
             if (code != 0)
             {
                 return (code, null);
@@ -73,18 +80,26 @@ public static class ReproduceRun
             }
             catch (InvalidDataException e)
             {
-                await progress.WriteLineAsync($"error: launch {launch} wrote results that cannot be read back: {e.Message}").ConfigureAwait(false);
+                await progress.WriteLineAsync($"error: launch {launch} wrote results that cannot be read back: " +
+                    $"{e.Message}").ConfigureAwait(false);
                 return (4, null);
             }
-            notes.Add(offset is { } o2 ? string.Create(CultureInfo.InvariantCulture, $"launch {launch}: neighbour from +{o2.TotalSeconds:0} s") : "");
+            notes.Add(offset is { } o2 ? string.Create(CultureInfo.InvariantCulture,
+                $"launch {launch}: neighbour from +{o2.TotalSeconds:0} s") : "");
         }
 
         var rows = ReproducibilityTable.Compare(runs);
+        var neighbourNote = o.Neighbour
+            ? $", each with a neighbour keeping one core busy for {o.NeighbourLength.TotalSeconds:0} s"
+            : ", no neighbour";
         var heading = string.Create(CultureInfo.InvariantCulture,
-            $"## Reproducibility: {o.Launches} launches of {(o.RunArguments.Count == 0 ? "the default comparison (`bench run`)" : $"`bench run {string.Join(' ', o.RunArguments)}`")}{(o.Neighbour ? $", each with a neighbour keeping one core busy for {o.NeighbourLength.TotalSeconds:0} s" : ", no neighbour")}");
+            $"## Reproducibility: {o.Launches} launches of " +
+            $"{(o.RunArguments.Count == 0 ? "the default comparison (`bench run`)" : $"`bench run {string.Join(' ', o.RunArguments)}`")}" +
+            $"{neighbourNote}");
         var text = ReproducibilityTable.Render(rows, o.Launches, heading);
         var path = Path.Combine(o.Directory, "reproduce.md");
-        await File.WriteAllTextAsync(path, text + string.Join('\n', notes.Where(n => n.Length > 0).Select(n => "- " + n)) + "\n", ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path, text + string.Join('\n', notes.Where(n => n.Length > 0).Select(n => "- " + n)) + "\n",
+            ct).ConfigureAwait(false);
         await progress.WriteLineAsync(text).ConfigureAwait(false);
         return (0, path);
     }

@@ -21,7 +21,8 @@ public static class ResultBuilder
 
     public static ScenarioResult Build(
         string scenario, string description, string transport, ScenarioSettings settings, RunRecorder recorder,
-        LoadOutcome outcome, DeliveryCounts counts, long achievedCount, IDictionary<string, long> extraErrors, IEnumerable<string> extraWarnings)
+        LoadOutcome outcome, DeliveryCounts counts, long achievedCount, IDictionary<string, long> extraErrors,
+        IEnumerable<string> extraWarnings)
     {
         var errors = recorder.ErrorsByKind.Snapshot();
         foreach (var (kind, count) in extraErrors)
@@ -42,7 +43,8 @@ public static class ResultBuilder
             Throughput = new ThroughputSummary(settings.RatePerSec, Round(achieved), Round(counts.Delivered / outcome.DeliverySeconds)),
             Counts = counts with { Errors = counts.Errors + extraErrors.Values.Sum() },
             ErrorsByKind = errors,
-            Timeline = [.. recorder.Timeline.Snapshot().Select(t => new TimelineEntry(t.Second, t.Sent, t.Delivered, t.P50Us, t.P99Us, t.Errors,
+            Timeline = [.. recorder.Timeline.Snapshot().Select(t => new TimelineEntry(t.Second, t.Sent, t.Delivered,
+                t.P50Us, t.P99Us, t.Errors,
                 t.Second < outcome.TargetCpuMsBySecond.Count ? Math.Round(outcome.TargetCpuMsBySecond[t.Second], 1) : null))],
             CostProbe = settings.CostProbe > TimeSpan.Zero
                 ? new CostProbe(settings.RatePerSec / 2, settings.Warmup.TotalSeconds + settings.Duration.TotalSeconds,
@@ -65,16 +67,20 @@ public static class ResultBuilder
     /// <summary>A late generator matters when its lag is both over the limit and at least this share of the case's p99.</summary>
     public const double ScheduleLagShareLimit = 0.05;
 
-    /// <summary>The generator's schedule lag p99 as a share of the case's latency p99, when it is large enough to warn of; else null.</summary>
+    /// <summary>
+    /// The generator's schedule lag p99 as a share of the case's latency p99, when it is large enough to warn of; else null.
+    /// </summary>
     public static double? GeneratorLateShare(ScenarioResult r) =>
-        r.Generator.ScheduleLagP99Us > ScheduleLagLimitUs && r.LatencyUs.P99 > 0 && r.Generator.ScheduleLagP99Us >= ScheduleLagShareLimit * r.LatencyUs.P99
+        r.Generator.ScheduleLagP99Us > ScheduleLagLimitUs && r.LatencyUs.P99 > 0
+            && r.Generator.ScheduleLagP99Us >= ScheduleLagShareLimit * r.LatencyUs.P99
             ? (double)r.Generator.ScheduleLagP99Us / r.LatencyUs.P99
             : null;
 
     /// <summary>Each second's latency by intended time, as results.json keeps it.</summary>
     public static List<SecondLatency> BySecond(RunRecorder recorder) =>
         [.. recorder.LatencyBySecond().Select(s => new SecondLatency(s.Second, s.Latency.TotalCount,
-            HistogramCodec.ValueAtPercentile(s.Latency, 50), HistogramCodec.ValueAtPercentile(s.Latency, 99), HistogramCodec.Encode(s.Latency)))];
+            HistogramCodec.ValueAtPercentile(s.Latency, 50), HistogramCodec.ValueAtPercentile(s.Latency, 99),
+            HistogramCodec.Encode(s.Latency)))];
 
     private static IEnumerable<string> Warnings(ScenarioResult r, LoadOutcome outcome)
     {
@@ -86,26 +92,34 @@ public static class ResultBuilder
 
         if (r.Counts.Rejected > 0)
         {
-            yield return string.Create(inv, $"{r.Counts.Rejected:N0} publishes were refused while the target was down; achieved ({r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N1}/s) counts only what it accepted.");
+            yield return string.Create(inv, $"{r.Counts.Rejected:N0} publishes were refused while the target was down; achieved " +
+                $"({r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N1}/s) counts only what it accepted.");
         }
         else if (!outcome.Cancelled && r.Throughput.AchievedPerSec < AchievedTolerance * r.Throughput.OfferedPerSec)
         {
-            yield return string.Create(inv, $"offered load not achieved: {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N1}/s ({100 * r.Throughput.AchievedPerSec / r.Throughput.OfferedPerSec:0.0} %). The figures describe an overloaded system, not the offered rate.");
+            yield return string.Create(inv, $"offered load not achieved: {r.Throughput.AchievedPerSec:N1}/s of " +
+                $"{r.Throughput.OfferedPerSec:N1}/s ({100 * r.Throughput.AchievedPerSec / r.Throughput.OfferedPerSec:0.0} %). The " +
+                $"figures describe an overloaded system, not the offered rate.");
         }
 
         if (GeneratorLateShare(r) is { } share)
         {
-            yield return string.Create(inv, $"the generator ran late: schedule lag p99 {Formats.Milliseconds(r.Generator.ScheduleLagP99Us)}, {share * 100:0} % of this case's latency p99 ({Formats.Milliseconds(r.LatencyUs.P99)}). Latency counts from the intended time, so up to that much of the tail is the generator's, not the transport's.");
+            yield return string.Create(inv, $"the generator ran late: schedule lag p99 " +
+                $"{Formats.Milliseconds(r.Generator.ScheduleLagP99Us)}, {share * 100:0} % of this case's latency p99 " +
+                $"({Formats.Milliseconds(r.LatencyUs.P99)}). Latency counts from the intended time, so up to that much of the tail is " +
+                $"the generator's, not the transport's.");
         }
 
         if (r.Generator.DroppedIterations > 0)
         {
-            yield return string.Create(inv, $"{r.Generator.DroppedIterations:N0} iterations were dropped because every connection was busy and the backlog was full.");
+            yield return string.Create(inv, $"{r.Generator.DroppedIterations:N0} iterations were dropped because every connection was " +
+                $"busy and the backlog was full.");
         }
 
         if (r.Generator.CpuPercent > GeneratorCpuLimitPercent)
         {
-            yield return string.Create(inv, $"the generator used {r.Generator.CpuPercent:0} % of the machine's CPU: it was likely saturated and may be what limits these figures.");
+            yield return string.Create(inv, $"the generator used {r.Generator.CpuPercent:0} % of the machine's CPU: it was likely " +
+                $"saturated and may be what limits these figures.");
         }
 
         if (outcome.Load.DrainTimedOut)
@@ -120,12 +134,14 @@ public static class ResultBuilder
 
         if (r.Counts.Lost > 0 || r.Counts.Duplicated > 0)
         {
-            yield return string.Create(inv, $"events not delivered exactly once: {r.Counts.Lost:N0} lost, {r.Counts.Duplicated:N0} duplicated.");
+            yield return string.Create(inv, $"events not delivered exactly once: {r.Counts.Lost:N0} lost, " +
+                $"{r.Counts.Duplicated:N0} duplicated.");
         }
 
         if (r.Counts.Errors > 0)
         {
-            var kinds = string.Join(", ", r.ErrorsByKind.OrderByDescending(kv => kv.Value).Take(3).Select(kv => string.Create(inv, $"{kv.Key} × {kv.Value:N0}")));
+            var kinds = string.Join(", ", r.ErrorsByKind.OrderByDescending(kv => kv.Value).Take(3).Select(kv => string.Create(inv,
+                $"{kv.Key} × {kv.Value:N0}")));
             yield return string.Create(inv, $"{r.Counts.Errors:N0} errors: {kinds}{(r.ErrorsByKind.Count > 3 ? ", …" : "")}.");
         }
     }

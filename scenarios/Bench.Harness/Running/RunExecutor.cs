@@ -63,7 +63,8 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                     foreach (var @case in scenario.Cases(plan))
                     {
                         ct.ThrowIfCancellationRequested();
-                        var inComparison = comparison is not null && @case.Variant == VariantName.Default && comparison.Transports.Contains(@case.Transport);
+                        var inComparison = comparison is not null && @case.Variant == VariantName.Default
+                            && comparison.Transports.Contains(@case.Transport);
                         if (@case.Transport.Unsupported(scenario.Name) is null && !inComparison)
                         {
                             progress.Message($"{@case.Label}: starting target");
@@ -79,7 +80,12 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                         ScenarioResult result;
                         try
                         {
-                            var context = new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock, Metrics = metrics, Fleet = fleet };
+                            var context = new ScenarioContext(settings, plan.ReadyTimeout, progress)
+                            {
+                                Clock = clock,
+                                Metrics = metrics,
+                                Fleet = fleet
+                            };
                             if (inComparison)
                             {
                                 // Every transport of the comparison is measured at once, on the first of their cases.
@@ -102,7 +108,8 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                         var c = result.Counts;
                         if (inComparison)
                         {
-                            metrics.EndCase(scenario.Name, @case.Transport.Name, @case.Variant, c.Sent, c.Delivered, c.Errors, c.Lost, c.Duplicated);
+                            metrics.EndCase(scenario.Name, @case.Transport.Name, @case.Variant, c.Sent, c.Delivered,
+                                c.Errors, c.Lost, c.Duplicated);
                         }
                         else
                         {
@@ -165,7 +172,8 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         }
 
         // A launch-to-launch fluke can look like a regression; a real one holds when more launches are added.
-        await output.WriteLineAsync($"The gate found a regression: confirming it with {plan.Confirm} more launches (--confirm).").ConfigureAwait(false);
+        await output.WriteLineAsync($"The gate found a regression: confirming it with {plan.Confirm} more launches " +
+            $"(--confirm).").ConfigureAwait(false);
         var first = total + 1;
         total += plan.Confirm;
         run = run with { Status = "running" };
@@ -175,7 +183,8 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             return ExitCodes.RunFailed;
         }
 
-        return exitCode != ExitCodes.Ok ? exitCode : Gate.GateRun.Judge(baseline, plan.BaselineName, run, directory, plan.Gate, output, progress.Message);
+        return exitCode != ExitCodes.Ok ? exitCode : Gate.GateRun.Judge(baseline, plan.BaselineName, run, directory, plan.Gate,
+            output, progress.Message);
 
         // Runs the launches; a target that fails, a Ctrl-C or a fault of the harness keeps what was measured.
         async Task<int> MeasureAsync(Func<Task> body)
@@ -243,8 +252,10 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         ScenarioContext context, Interleaved.ComparisonPlan comparison, CancellationToken ct)
     {
         progress.Message(string.Create(CultureInfo.InvariantCulture,
-            $"{comparison.Scenario}: interleaved comparison of {string.Join(", ", comparison.Transports.Select(t => t.Name))} — {comparison.TargetLaunches} target launches × "
-            + $"{comparison.RoundsPerLaunch} rounds of {comparison.Block.TotalSeconds:0.#} s blocks{(comparison.HalfBlock > TimeSpan.Zero ? $" (+ {comparison.HalfBlock.TotalSeconds:0.##} s at half rate)" : "")}"));
+            $"{comparison.Scenario}: interleaved comparison of {string.Join(", ", comparison.Transports.Select(t => t.Name))} — "
+            + $"{comparison.TargetLaunches} target launches × "
+            + $"{comparison.RoundsPerLaunch} rounds of {comparison.Block.TotalSeconds:0.#} s blocks"
+            + $"{(comparison.HalfBlock > TimeSpan.Zero ? $" (+ {comparison.HalfBlock.TotalSeconds:0.##} s at half rate)" : "")}"));
         var results = await Interleaved.TransportComparison.RunAsync(context, comparison, ct).ConfigureAwait(false);
         return comparison.Transports.Select((t, i) => (t, results[i])).ToDictionary(x => x.t, x => x.Item2);
     }
@@ -257,10 +268,18 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
         return r switch
         {
             { NotApplicable: { } reason } => $"{label}{(r.Saturation is { } m ? " (" + m.Mode + ")" : "")}: n/a — {reason}",
-            { Saturation: { } x } => string.Create(inv, $"{r.Scenario}/{x.Mode}/{r.Transport}{VariantName.Suffix(r.Variant)}: sustains {x.MaxSustainablePerSec:N0}/s; stopped {x.BreachReason}{warnings}"),
-            { Connections: { } c } => string.Create(inv, $"{label}: {c.Subscribers:N0} held, {(c.Memory.Count > 0 ? c.Memory[^1].RssKiBPerSubscriber.ToString("N1", inv) + " KiB RSS each" : "memory not measured")}, idle CPU {(c.IdleCpuPercent is { } idle ? idle.ToString("0.0", inv) + " %" : "not measured")}, fan-out to all p50 {Formats.Milliseconds(c.FanOut[^1].P50Us)}{warnings}"),
-            { Wire: { } w } => string.Create(inv, $"{label} {w.PayloadBytes:N0} B: {w.ToSubscriberBytesPerEvent:N0} B/event to the subscriber, {w.FromSubscriberBytesPerEvent:N0} back, target {(w.TargetCpuUsPerEvent is { } cpu ? cpu.ToString("N0", inv) + " µs" : "CPU not measured")}/event{warnings}"),
-            _ => string.Create(inv, $"{label}: p50 {Formats.Milliseconds(r.LatencyUs.P50)}, p99 {Formats.Milliseconds(r.LatencyUs.P99)}, achieved {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N0}/s, delivered {r.Counts.Delivered:N0}, lost {r.Counts.Lost:N0}, errors {r.Counts.Errors:N0}{warnings}"),
+            { Saturation: { } x } => string.Create(inv, $"{r.Scenario}/{x.Mode}/{r.Transport}{VariantName.Suffix(r.Variant)}: sustains " +
+                $"{x.MaxSustainablePerSec:N0}/s; stopped {x.BreachReason}{warnings}"),
+            { Connections: { } c } => string.Create(inv, $"{label}: {c.Subscribers:N0} held, " +
+                $"{(c.Memory.Count > 0 ? c.Memory[^1].RssKiBPerSubscriber.ToString("N1", inv) + " KiB RSS each" : "memory not measured")}" +
+                $", idle CPU {(c.IdleCpuPercent is { } idle ? idle.ToString("0.0", inv) + " %" : "not measured")}, fan-out to all p50 " +
+                $"{Formats.Milliseconds(c.FanOut[^1].P50Us)}{warnings}"),
+            { Wire: { } w } => string.Create(inv, $"{label} {w.PayloadBytes:N0} B: {w.ToSubscriberBytesPerEvent:N0} B/event to the " +
+                $"subscriber, {w.FromSubscriberBytesPerEvent:N0} back, target " +
+                $"{(w.TargetCpuUsPerEvent is { } cpu ? cpu.ToString("N0", inv) + " µs" : "CPU not measured")}/event{warnings}"),
+            _ => string.Create(inv, $"{label}: p50 {Formats.Milliseconds(r.LatencyUs.P50)}, p99 {Formats.Milliseconds(r.LatencyUs.P99)}, " +
+                $"achieved {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N0}/s, delivered {r.Counts.Delivered:N0}, " +
+                $"lost {r.Counts.Lost:N0}, errors {r.Counts.Errors:N0}{warnings}"),
         };
     }
 }

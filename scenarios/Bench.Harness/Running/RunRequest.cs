@@ -1,6 +1,8 @@
 namespace Bench.Harness.Running;
 
-/// <summary>What <c>bench run</c> was asked for, as given (null: the profile's or scenario's default); <see cref="RunStart"/> makes the plan.</summary>
+/// <summary>
+/// What <c>bench run</c> was asked for, as given (null: the profile's or scenario's default); <see cref="RunStart"/> makes the plan.
+/// </summary>
 public sealed record RunRequest
 {
     public string[]? Scenarios { get; init; }

@@ -29,7 +29,8 @@ public static class RunStart
             }
             else
             {
-                problems.Add($"unknown scenario '{name}'; valid scenarios: {string.Join(", ", ScenarioCatalog.All.Select(x => x.Name))}, or the suite claims");
+                problems.Add($"unknown scenario '{name}'; valid scenarios: {string.Join(", ", ScenarioCatalog.All.Select(x => x.Name))}" +
+                    $", or the suite claims");
             }
         }
 
@@ -37,14 +38,16 @@ public static class RunStart
         var chosenProfile = Profile.Find(profileName);
         if (chosenProfile is null)
         {
-            problems.Add($"--profile: unknown profile '{profileName}'; valid profiles: {string.Join(", ", Profile.All.Select(p => p.Name))}");
+            problems.Add($"--profile: unknown profile '{profileName}'; valid profiles: " +
+                $"{string.Join(", ", Profile.All.Select(p => p.Name))}");
         }
 
         var transports = TransportChoice.Parse("--transport", NameList.Split(request.Transports), problems);
         var targets = TransportChoice.Targets(request.Targets ?? [], problems);
         if (targets.Count > 0 && transports.Count > 0)
         {
-            problems.Add("--target and --transport: name what to measure with one of them (builtin:websocket is the reference WebSocket hub as a target)");
+            problems.Add("--target and --transport: name what to measure with one of them (builtin:websocket is the reference " +
+                "WebSocket hub as a target)");
         }
 
         var referenceTransport = TransportChoice.Reference(request.Reference, problems, targets);
@@ -57,7 +60,9 @@ public static class RunStart
         var ci = chosenProfile == Profile.Ci;
         var plan = new RunPlan
         {
-            Scenarios = claims ? ScenarioCatalog.All : chosen.Count > 0 ? chosen : ci ? ScenarioCatalog.CiSuite : ScenarioCatalog.DefaultSuite,
+            Scenarios = claims ? ScenarioCatalog.All
+                : chosen.Count > 0 ? chosen
+                : ci ? ScenarioCatalog.CiSuite : ScenarioCatalog.DefaultSuite,
             Brief = claims || (chosen.Count == 0 && !ci),
             Suite = claims ? ScenarioCatalog.ClaimsSuite : null,
             SaturationModes = claims ? ["push"] : [],
@@ -70,7 +75,10 @@ public static class RunStart
             SloP99 = request.SloP99,
             Transports = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.DefaultComparison,
             Reference = referenceTransport,
-            Variants = claims && (request.Variants ?? []).Length == 0 ? [VariantName.Default] : [.. (request.Variants ?? []).Select(v => VariantName.Of(v.ToLowerInvariant().Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
+            Variants = claims && (request.Variants ?? []).Length == 0
+                ? [VariantName.Default]
+                : [.. (request.Variants ?? []).Select(v => VariantName.Of(v.ToLowerInvariant()
+                    .Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).Distinct()],
             Faults = claims && NameList.Split(request.Faults).Count == 0 ? ScenarioCatalog.ClaimsFaults : NameList.Split(request.Faults),
             Profile = chosenProfile!,
             OutputDirectory = request.Out,
@@ -83,7 +91,9 @@ public static class RunStart
             Connections = request.Connections,
             ReadyTimeout = request.ReadyTimeout ?? TimeSpan.FromSeconds(20),
             CommandLine = request.CommandLine,
-            OtlpEndpoint = request.OtlpEndpoint is { } url ? Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null : null,
+            OtlpEndpoint = request.OtlpEndpoint is { } url
+                ? Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null
+                : null,
             MetricsPort = request.MetricsPort,
             MetricsBind = MetricsBind(request),
             Agents = request.Agents,

@@ -28,21 +28,27 @@ public interface IScenario
 }
 
 /// <summary>One measurement of a scenario: a transport, a variant, and how to run it.</summary>
-public sealed record ScenarioCase(ITransport Transport, string Variant, string Label, Func<ScenarioContext, CancellationToken, Task<ScenarioResult>> RunAsync)
+public sealed record ScenarioCase(
+    ITransport Transport,
+    string Variant,
+    string Label,
+    Func<ScenarioContext, CancellationToken, Task<ScenarioResult>> RunAsync)
 {
     /// <summary>
     /// The case of a scenario that <paramref name="transport"/> declares it cannot run: nothing starts, and the result
     /// says "n/a" with the transport's reason.
     /// </summary>
     public static ScenarioCase NotApplicable(IScenario scenario, ITransport transport, string label, string reason) =>
-        new(transport, VariantName.Default, label, (context, _) => Task.FromResult(ScenarioResult.NotApplicableFor(scenario.Name, scenario.Description, transport.Name, reason)));
+        new(transport, VariantName.Default, label, (context, _) => Task.FromResult(ScenarioResult.NotApplicableFor(scenario.Name,
+            scenario.Description, transport.Name, reason)));
 
     /// <summary>
     /// The cases of a scenario that runs once per transport × variant: <paramref name="run"/> for each transport that
     /// supports <paramref name="mode"/> (the scenario's name, or a mode of it), and an n/a case for each that does not.
     /// </summary>
     public static IEnumerable<ScenarioCase> PerTransport(
-        IScenario scenario, RunPlan plan, string mode, string labelPrefix, Func<ITransport, string, Func<ScenarioContext, CancellationToken, Task<ScenarioResult>>> run)
+        IScenario scenario, RunPlan plan, string mode, string labelPrefix,
+        Func<ITransport, string, Func<ScenarioContext, CancellationToken, Task<ScenarioResult>>> run)
     {
         foreach (var transport in plan.Transports)
         {
@@ -54,7 +60,8 @@ public sealed record ScenarioCase(ITransport Transport, string Variant, string L
 
             foreach (var variant in plan.VariantsFor(scenario, transport))
             {
-                yield return new ScenarioCase(transport, variant, $"{labelPrefix}/{transport.Name}{VariantName.Suffix(variant)}", run(transport, variant));
+                yield return new ScenarioCase(transport, variant, $"{labelPrefix}/{transport.Name}{VariantName.Suffix(variant)}",
+                    run(transport, variant));
             }
         }
     }

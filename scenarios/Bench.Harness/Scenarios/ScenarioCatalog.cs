@@ -10,7 +10,8 @@ namespace Bench.Harness.Scenarios;
 /// <summary>Every scenario Bench can run, by name, in the order the default suite runs them.</summary>
 public static class ScenarioCatalog
 {
-    public static readonly IReadOnlyList<IScenario> All = [new RttScenario(), new PushScenario(), new SaturationScenario(), new ConnectionsScenario(), new OverheadScenario(), new FaultsScenario()];
+    public static readonly IReadOnlyList<IScenario> All = [new RttScenario(), new PushScenario(), new SaturationScenario(),
+        new ConnectionsScenario(), new OverheadScenario(), new FaultsScenario()];
 
     /// <summary>
     /// The scenarios a run with no scenario named runs, for all four transports in about four minutes: the comparison

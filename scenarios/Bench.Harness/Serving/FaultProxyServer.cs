@@ -21,7 +21,8 @@ public static class FaultProxyServer
             if (!request.AllowNonLoopbackListen)
             {
                 throw new UsageException(
-                    [$"--listen: {at} is beyond loopback; it would expose the target to the network (add --allow-non-loopback-listen to mean it)"]);
+                    [$"--listen: {at} is beyond loopback; it would expose the target to the network (add --allow-non-loopback-listen to " +
+                    $"mean it)"]);
             }
 
             await error.WriteLineAsync($"warning: listening on {at}, beyond loopback: anyone who reaches it reaches the target")
@@ -55,7 +56,12 @@ public static class FaultProxyServer
 
         await using (proxy.ConfigureAwait(false))
         {
-            var toxics = new Toxics { Latency = request.Latency ?? TimeSpan.Zero, Jitter = request.Jitter ?? TimeSpan.Zero, BandwidthKiBPerSec = request.BandwidthKiBPerSec ?? 0 };
+            var toxics = new Toxics
+            {
+                Latency = request.Latency ?? TimeSpan.Zero,
+                Jitter = request.Jitter ?? TimeSpan.Zero,
+                BandwidthKiBPerSec = request.BandwidthKiBPerSec ?? 0
+            };
             proxy.Toxics = toxics;
             var controlled = request.Control
                 ? await FaultProxyControl.StartAsync(proxy, controlToken!, ct).ConfigureAwait(false)
@@ -98,7 +104,8 @@ public static class FaultProxyServer
                 await app.DisposeAsync().ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync($"accepted {proxy.AcceptedConnections} connection(s), refused {proxy.RefusedConnections}").ConfigureAwait(false);
+            await error.WriteLineAsync($"accepted {proxy.AcceptedConnections} connection(s), refused " +
+                $"{proxy.RefusedConnections}").ConfigureAwait(false);
         }
 
         return ExitCodes.Ok;

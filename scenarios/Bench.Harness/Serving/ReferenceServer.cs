@@ -35,7 +35,8 @@ public static class ReferenceServer
         {
             // Beyond loopback, nobody may publish, subscribe or read stats without the token: one is made up.
             tokenValue = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-            await error.WriteLineAsync($"warning: {exposed} is reachable beyond loopback and no --token was given; clients must send 'Authorization: Bearer {tokenValue}'").ConfigureAwait(false);
+            await error.WriteLineAsync($"warning: {exposed} is reachable beyond loopback and no --token was given; clients must send " +
+                $"'Authorization: Bearer {tokenValue}'").ConfigureAwait(false);
             output.WriteLine($"token {tokenValue}");
         }
 
@@ -103,7 +104,8 @@ public static class ReferenceServer
             // The file exists and is writable but is not an outbox (or is locked by another dispatcher).
             throw new UsageException([$"--outbox: {outboxValue} cannot be used as the outbox: {e.Message}"]);
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException or Microsoft.Extensions.Options.OptionsValidationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException
+            or Microsoft.Extensions.Options.OptionsValidationException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"error: {roleName} could not start: {e.Message}").ConfigureAwait(false);
             return ExitCodes.RunFailed;
@@ -185,7 +187,8 @@ public static class ReferenceServer
     }
 
     private static TlsIdentity LoadIdentity() =>
-        NullIfEmpty(Environment.GetEnvironmentVariable(TlsIdentity.PfxVariable)) is { } pfx ? TlsIdentity.FromPfxBase64(pfx) : TlsIdentity.Create();
+        NullIfEmpty(Environment.GetEnvironmentVariable(TlsIdentity.PfxVariable)) is { } pfx
+            ? TlsIdentity.FromPfxBase64(pfx) : TlsIdentity.Create();
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -32,7 +32,9 @@ public static class LaunchSettings
         }
     }
 
-    /// <summary>Removes the inline-completions setting Bench chose for itself from <paramref name="info"/>, unless the user set it.</summary>
+    /// <summary>
+    /// Removes the inline-completions setting Bench chose for itself from <paramref name="info"/>, unless the user set it.
+    /// </summary>
     public static void StartsAsLaunchedByHand(ProcessStartInfo info)
     {
         if (!InlineCompletionsFromUser)

@@ -65,7 +65,8 @@ public static class ProcessReadings
                 var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
                 if (line is not null)
                 {
-                    var kib = long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
+                    var kib = long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(),
+                        CultureInfo.InvariantCulture);
                     return kib / 1024.0;
                 }
             }
@@ -90,7 +91,8 @@ public static class ProcessReadings
         {
             var line = File.ReadLines(limits).FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
             var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            return soft is null ? null : soft == "unlimited" ? long.MaxValue : long.Parse(soft, System.Globalization.CultureInfo.InvariantCulture);
+            return soft is null ? null : soft == "unlimited" ? long.MaxValue : long.Parse(soft,
+                System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (IOException)
         {

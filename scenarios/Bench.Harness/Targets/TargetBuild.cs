@@ -6,7 +6,11 @@ namespace Bench.Harness.Targets;
 /// side's transports inside <see cref="Use"/>. Outside any scope, targets come from this build
 /// (<see cref="ServeCommandLocator"/>) and <c>BENCH_INJECT_DELAY</c> of this process.
 /// </summary>
-public sealed record TargetBuild(string FileName, IReadOnlyList<string> PrefixArguments, string? InjectDelay, IReadOnlyDictionary<string, string> Environment)
+public sealed record TargetBuild(
+    string FileName,
+    IReadOnlyList<string> PrefixArguments,
+    string? InjectDelay,
+    IReadOnlyDictionary<string, string> Environment)
 {
     private static readonly AsyncLocal<TargetBuild?> Scoped = new();
 

@@ -111,7 +111,8 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         }
 
         // Test only: BENCH_INJECT_DELAY slows every target this harness starts (the regression gate's proof); not a proxy.
-        var delay = command[0] != "serve" ? null : build is null ? Environment.GetEnvironmentVariable(InjectDelayVariable) : build.InjectDelay;
+        var delay = command[0] != "serve" ? null
+            : build is null ? Environment.GetEnvironmentVariable(InjectDelayVariable) : build.InjectDelay;
         if (delay is { Length: > 0 })
         {
             info.ArgumentList.Add("--inject-delay");
@@ -161,7 +162,8 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
 
             target.exited.TrySetResult(code);
             target.exitedToken.Cancel();
-            ready.TrySetException(new TargetFailedException($"{target.Name} exited with code {code} before it was ready{target.StderrSuffix()}"));
+            ready.TrySetException(new TargetFailedException($"{target.Name} exited with code {code} before it was " +
+                $"ready{target.StderrSuffix()}"));
         };
 
         try
@@ -246,7 +248,8 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            await Console.Error.WriteLineAsync($"warning: {Name} (pid {process.Id}) did not exit within 5 s of being killed").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"warning: {Name} (pid {process.Id}) did not exit within 5 s of being " +
+                $"killed").ConfigureAwait(false);
         }
 
         Live.TryRemove(this, out _);

@@ -19,7 +19,8 @@ public sealed class TargetSlot : ITargetHandle, IAsyncDisposable
     private double peakRss;
     private bool restarting;
 
-    private TargetSlot(TargetRole role, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout, TargetProcess first)
+    private TargetSlot(TargetRole role, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
+        TimeSpan readyTimeout, TargetProcess first)
     {
         this.role = role;
         this.arguments = arguments;
@@ -45,7 +46,8 @@ public sealed class TargetSlot : ITargetHandle, IAsyncDisposable
     public int Restarts { get; private set; }
 
     public static async Task<TargetSlot> StartAsync(
-        TargetRole role, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout, CancellationToken ct)
+        TargetRole role, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
+        TimeSpan readyTimeout, CancellationToken ct)
     {
         var first = await TargetProcess.StartAsync(role, arguments, environment, readyTimeout, ct).ConfigureAwait(false);
         return new TargetSlot(role, arguments, environment, readyTimeout, first);

@@ -17,7 +17,8 @@ public static class TargetStatsClient
     /// GETs one of a target's control routes (<c>/stats</c>, <c>/stats/streams</c>, <c>/memory</c>) with its token; a read
     /// that times out or cannot connect is tried again (<see cref="ReadAttempts"/> in all), then fails the run in one line.
     /// </summary>
-    public static async Task<T> GetAsync<T>(ITargetHandle target, string route, JsonTypeInfo<T> type, CancellationToken ct, int attempts = ReadAttempts)
+    public static async Task<T> GetAsync<T>(ITargetHandle target, string route, JsonTypeInfo<T> type, CancellationToken ct,
+        int attempts = ReadAttempts)
     {
         var url = target.Url + route;
         for (var attempt = 1; ; attempt++)
@@ -30,8 +31,11 @@ public static class TargetStatsClient
             {
                 if (attempt >= attempts)
                 {
-                    var why = e is TaskCanceledException ? $"did not answer within {Http.Timeout.TotalSeconds:0} s" : $"failed: {e.Message}";
-                    throw new TargetFailedException($"{target.Name}: GET {Clients.UrlText.ForMessage(url)} {why}{(attempts > 1 ? $", {attempts} times" : "")}");
+                    var why = e is TaskCanceledException
+                        ? $"did not answer within {Http.Timeout.TotalSeconds:0} s"
+                        : $"failed: {e.Message}";
+                    throw new TargetFailedException($"{target.Name}: GET {Clients.UrlText.ForMessage(url)} " +
+                        $"{why}{(attempts > 1 ? $", {attempts} times" : "")}");
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct).ConfigureAwait(false);

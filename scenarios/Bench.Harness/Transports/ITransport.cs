@@ -73,11 +73,22 @@ public interface ITransport
 /// <summary>A reference target to start: its role in <c>bench serve</c> and its arguments.</summary>
 public sealed record TargetLaunch(Bench.Targets.Hosting.TargetRole Role, IReadOnlyList<string> Arguments);
 
-/// <summary>What a shared target is started with: the largest message, the keep-alive of held connections, a file for a durable outbox.</summary>
+/// <summary>
+/// What a shared target is started with: the largest message, the keep-alive of held connections, a file for a durable outbox.
+/// </summary>
 public sealed record SharedTargetSetup(int MaxMessage, TimeSpan? KeepAlive, string OutboxPath);
 
-/// <summary>What a push run gives its transport: the token, the streams (one per subscriber), the accounting, the largest message, the variant and its wire.</summary>
-public sealed record PushSetup(string Token, IReadOnlyList<string> Streams, DeliveryAccounting Accounting, int MaxMessage, string Variant, DeliveryWire Wire)
+/// <summary>
+/// What a push run gives its transport: the token, the streams (one per subscriber), the accounting, the largest message, the variant and
+/// its wire.
+/// </summary>
+public sealed record PushSetup(
+    string Token,
+    IReadOnlyList<string> Streams,
+    DeliveryAccounting Accounting,
+    int MaxMessage,
+    string Variant,
+    DeliveryWire Wire)
 {
     /// <summary>
     /// A target another process started and keeps (an agent's run): the subscribers of <see cref="Streams"/> join it,
@@ -85,13 +96,17 @@ public sealed record PushSetup(string Token, IReadOnlyList<string> Streams, Deli
     /// </summary>
     public AttachedTarget? Attached { get; init; }
 
-    /// <summary>The index of the first of <see cref="Streams"/> among all subscribers of the run (each webhook endpoint's own origin).</summary>
+    /// <summary>
+    /// The index of the first of <see cref="Streams"/> among all subscribers of the run (each webhook endpoint's own origin).
+    /// </summary>
     public int FirstStreamIndex { get; init; }
 
     public bool Wan => Plan.VariantName.Has(Variant, WanLink.Variant);
 }
 
-/// <summary>A running reference target (its URL, token and, on this machine, process) and how many subscribers all agents together hold.</summary>
+/// <summary>
+/// A running reference target (its URL, token and, on this machine, process) and how many subscribers all agents together hold.
+/// </summary>
 public sealed record AttachedTarget(TargetFiles.ExternalTarget Handle, string Token, int TotalSubscribers);
 
 /// <summary>What an rtt session needs: connections (one per virtual user), the largest message, the variant and its wire.</summary>
@@ -101,15 +116,26 @@ public sealed record RttSetup(int Connections, int MaxMessage, string Variant, D
 /// What a fault run gives its transport: the token, streams, accounting and largest message; the variant; the fault; and
 /// each stream's processing time per event (the slow fault).
 /// </summary>
-public sealed record FaultSetup(string Token, IReadOnlyList<string> Streams, DeliveryAccounting Accounting, int MaxMessage, string Variant, Fault Fault, Func<string, TimeSpan> ProcessingTime)
+public sealed record FaultSetup(
+    string Token,
+    IReadOnlyList<string> Streams,
+    DeliveryAccounting Accounting,
+    int MaxMessage,
+    string Variant,
+    Fault Fault,
+    Func<string, TimeSpan> ProcessingTime)
 {
-    /// <summary>True while the subscribers are to answer as an overloaded receiver does (the overload fault: 503 with Retry-After).</summary>
+    /// <summary>
+    /// True while the subscribers are to answer as an overloaded receiver does (the overload fault: 503 with Retry-After).
+    /// </summary>
     public Func<bool> Overloaded { get; init; } = () => false;
 
     public bool Wan => Plan.VariantName.Has(Variant, WanLink.Variant);
 }
 
-/// <summary>What the connections scenario gives: the accounting, the largest message, the keep-alive interval of idle subscribers.</summary>
+/// <summary>
+/// What the connections scenario gives: the accounting, the largest message, the keep-alive interval of idle subscribers.
+/// </summary>
 public sealed record HeldSetup(DeliveryAccounting Accounting, int MaxMessage, TimeSpan KeepAlive)
 {
     /// <summary>A target another process started (an agent's share of the subscribers); null: the transport starts its own.</summary>

@@ -21,7 +21,8 @@ public static class TransportChoice
         var candidates = (targets ?? []).Concat(TransportCatalog.All).ToList();
         if (name is null)
         {
-            return targets is { Count: > 0 } && !targets.Contains(TransportCatalog.DefaultReference) ? targets[0] : TransportCatalog.DefaultReference;
+            return targets is { Count: > 0 } && !targets.Contains(TransportCatalog.DefaultReference)
+                ? targets[0] : TransportCatalog.DefaultReference;
         }
 
         if (candidates.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } found)
@@ -29,7 +30,8 @@ public static class TransportChoice
             return found;
         }
 
-        problems.Add($"--reference: unknown transport or target '{name}'; valid: {string.Join(", ", candidates.Select(t => t.Name).Distinct())}");
+        problems.Add($"--reference: unknown transport or target '{name}'; valid: " +
+            $"{string.Join(", ", candidates.Select(t => t.Name).Distinct())}");
         return TransportCatalog.DefaultReference;
     }
 
@@ -47,7 +49,8 @@ public static class TransportChoice
                 }
                 else
                 {
-                    problems.Add($"--target: unknown reference target '{value}'; valid: {string.Join(", ", TransportCatalog.All.Select(t => "builtin:" + t.Name))}");
+                    problems.Add($"--target: unknown reference target '{value}'; valid: " +
+                        $"{string.Join(", ", TransportCatalog.All.Select(t => "builtin:" + t.Name))}");
                 }
 
                 continue;
@@ -74,10 +77,12 @@ public static class TransportChoice
     /// <summary>A webhook target file whose sender delivers to one fixed URL has one subscriber: say so if more are asked for.</summary>
     public static string? CheckFixedReceivers(Bench.Harness.Plan.RunPlan plan)
     {
-        var fixedFile = plan.Transports.OfType<Bench.Harness.TargetFiles.FileTransport>().FirstOrDefault(f => f.File.Subscribe.Receiver is not null);
+        var fixedFile = plan.Transports.OfType<Bench.Harness.TargetFiles.FileTransport>().FirstOrDefault(f =>
+            f.File.Subscribe.Receiver is not null);
         var fanOut = plan.Scenarios.FirstOrDefault(s => s.Name is "push" or "saturation" or "faults");
         return fixedFile is not null && fanOut is not null && plan.SettingsFor(fanOut).Subscribers > 1
-            ? $"{fixedFile.File.Path}: subscribe.receiver: a sender that delivers to one fixed URL is one subscriber: run with --subscribers 1 (or register receivers with subscribe.register)"
+            ? $"{fixedFile.File.Path}: subscribe.receiver: a sender that delivers to one fixed URL is one subscriber: run with " +
+                $"--subscribers 1 (or register receivers with subscribe.register)"
             : null;
     }
 

@@ -17,7 +17,9 @@ namespace Bench.Harness.Scenarios.Connections;
 /// </summary>
 public sealed class ConnectionsScenario : IScenario
 {
-    /// <summary>Connections one source address carries before the next 127.0.0.x is used (the ephemeral port range is about 28,000).</summary>
+    /// <summary>
+    /// Connections one source address carries before the next 127.0.0.x is used (the ephemeral port range is about 28,000).
+    /// </summary>
     public const int ConnectionsPerSourceAddress = 20_000;
 
     /// <summary>How often each idle WebSocket subscriber sends a keep-alive frame.</summary>
@@ -29,9 +31,12 @@ public sealed class ConnectionsScenario : IScenario
     public string Name => "connections";
 
     public string Description =>
-        "What each idle subscriber costs and how long one event takes to reach them all: N WebSocket connections to the hub versus N webhook endpoints registered with the dispatcher — target memory per subscriber, idle CPU with keep-alive, and fan-out completion time at 100, 1,000 and N.";
+        "What each idle subscriber costs and how long one event takes to reach them all: N WebSocket connections to the hub versus N " +
+            "webhook endpoints registered with the dispatcher — target memory per subscriber, idle CPU with keep-alive, and fan-out " +
+            "completion time at 100, 1,000 and N.";
 
-    public string SettingsNote => "Connections is N (up to 50,000; 1,000 in the default suite); the measured time is the idle window (3 s in the default suite); 10 broadcasts per size (5 in the default suite); the rate does not apply.";
+    public string SettingsNote => "Connections is N (up to 50,000; 1,000 in the default suite); the measured time is the idle window (3 " +
+        "s in the default suite); 10 broadcasts per size (5 in the default suite); the rate does not apply.";
 
     public bool ConnectionsFollowSubscribers => true;
 
@@ -49,7 +54,8 @@ public sealed class ConnectionsScenario : IScenario
     public IReadOnlyList<string> Variants(ITransport transport) => [VariantName.Default];
 
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
-        ScenarioCase.PerTransport(this, plan with { Variants = [] }, Name, Name, (transport, _) => (context, ct) => RunAsync(context, transport, ct));
+        ScenarioCase.PerTransport(this, plan with { Variants = [] }, Name, Name, (transport, _) => (context, ct) =>
+            RunAsync(context, transport, ct));
 
     /// <summary>The sizes measured on the way to N: 100, 1,000 and N (those below N).</summary>
     public static IReadOnlyList<int> Tiers(int n) => [.. new[] { 100, 1_000 }.Where(t => t < n).Append(n)];
@@ -68,7 +74,9 @@ public sealed class ConnectionsScenario : IScenario
         if (openFileLimit is { } limit && limit < needed)
         {
             return string.Create(CultureInfo.InvariantCulture,
-                $"--connections: {connections:N0} connections need about {needed:N0} open files per process, but the limit here is {limit:N0}. Raise it first (ulimit -n {needed}; or LimitNOFILE= in a systemd unit; or nofile in /etc/security/limits.conf), or ask for fewer.");
+                $"--connections: {connections:N0} connections need about {needed:N0} open files per process, but the limit here is " +
+                $"{limit:N0}. Raise it first (ulimit -n {needed}; or LimitNOFILE= in a systemd unit; or nofile in " +
+                $"/etc/security/limits.conf), or ask for fewer.");
         }
 
         return connections > 50_000 ? "--connections: the connections scenario holds at most 50,000" : null;
@@ -107,7 +115,8 @@ public sealed class ConnectionsScenario : IScenario
             long number = 0;
             foreach (var tier in Tiers(n))
             {
-                context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport.Name}: opening subscribers {held.Count:N0} → {tier:N0}"));
+                context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport.Name}: opening subscribers " +
+                    $"{held.Count:N0} → {tier:N0}"));
                 failed += await held.GrowToAsync(tier, streams, connectUs, ct).ConfigureAwait(false);
                 var now = await held.MemoryAsync(ct).ConfigureAwait(false);
                 var count = held.Count;
@@ -115,9 +124,11 @@ public sealed class ConnectionsScenario : IScenario
                 {
                     var harnessNow = harnessBaseline is null ? null : Bench.Targets.Hosting.MemoryStats.Measure();
                     memory.Add(new MemoryPoint(count, Math.Round(now.RssBytes / 1048576.0, 1), Math.Round(now.ManagedBytes / 1048576.0, 1),
-                        Math.Round((now.RssBytes - baseline.RssBytes) / 1024.0 / count, 2), Math.Round((now.ManagedBytes - baseline.ManagedBytes) / 1024.0 / count, 2))
+                        Math.Round((now.RssBytes - baseline.RssBytes) / 1024.0 / count, 2),
+                        Math.Round((now.ManagedBytes - baseline.ManagedBytes) / 1024.0 / count, 2))
                     {
-                        HarnessRssKiBPerSubscriber = harnessNow is null ? null : Math.Round((harnessNow.RssBytes - harnessBaseline!.RssBytes) / 1024.0 / count, 2),
+                        HarnessRssKiBPerSubscriber = harnessNow is null
+                            ? null : Math.Round((harnessNow.RssBytes - harnessBaseline!.RssBytes) / 1024.0 / count, 2),
                     });
                 }
 
@@ -147,16 +158,25 @@ public sealed class ConnectionsScenario : IScenario
                     await Task.Delay(TimeSpan.FromMilliseconds(20), ct).ConfigureAwait(false);
                 }
 
-                fanOut.Add(new FanOutPoint(count, broadcasts, completion.GetValueAtPercentile(50), completion.GetValueAtPercentile(99), completion.GetValueAtPercentile(100), incomplete));
+                fanOut.Add(new FanOutPoint(count, broadcasts, completion.GetValueAtPercentile(50), completion.GetValueAtPercentile(99),
+                    completion.GetValueAtPercentile(100), incomplete));
                 lastFanOut = HistogramCodec.Summarize(completion);
+                var rssEach = memory.Count > 0
+                    ? memory[^1].RssKiBPerSubscriber.ToString("N1", CultureInfo.InvariantCulture) + " KiB RSS each"
+                    : "memory not measured";
+                var harnessEach = memory.Count > 0 && memory[^1].HarnessRssKiBPerSubscriber is { } h
+                    ? " (harness " + h.ToString("N1", CultureInfo.InvariantCulture) + " KiB each)"
+                    : "";
                 context.Progress.Message(string.Create(CultureInfo.InvariantCulture,
-                    $"  {Name}/{transport.Name}: {count:N0} subscribers, {(memory.Count > 0 ? memory[^1].RssKiBPerSubscriber.ToString("N1", CultureInfo.InvariantCulture) + " KiB RSS each" : "memory not measured")}{(memory.Count > 0 && memory[^1].HarnessRssKiBPerSubscriber is { } h ? " (harness " + h.ToString("N1", CultureInfo.InvariantCulture) + " KiB each)" : "")}; fan-out p50 {Bench.Reports.Metrics.Formats.Milliseconds(fanOut[^1].P50Us)}"));
+                    $"  {Name}/{transport.Name}: {count:N0} subscribers, " +
+                    $"{rssEach}{harnessEach}; fan-out p50 {Bench.Reports.Metrics.Formats.Milliseconds(fanOut[^1].P50Us)}"));
             }
 
             var openedPerSec = held.Count / Math.Max(0.001, held.OpeningSeconds);
 
             // Idle: every subscriber held, nothing published; keep-alive is all that moves.
-            context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport.Name}: holding {held.Count:N0} idle for {idle.TotalSeconds:0} s"));
+            context.Progress.Message(string.Create(CultureInfo.InvariantCulture, $"  {Name}/{transport.Name}: holding {held.Count:N0} " +
+                $"idle for {idle.TotalSeconds:0} s"));
             var harness = CpuMeter.ForCurrentProcess(context.Clock);
             if (spread is not null)
             {
@@ -183,7 +203,8 @@ public sealed class ConnectionsScenario : IScenario
                 held.Count, failed,
                 held.TimesConnects && connectUs.Count > 0 ? Percentile(connectUs, 50) : null,
                 held.TimesConnects && connectUs.Count > 0 ? Percentile(connectUs, 99) : null,
-                Math.Round(openedPerSec, 1), held.SourceAddresses, idle.TotalSeconds, target.ResourcesMeasured ? Math.Round(idlePercent, 2) : null,
+                Math.Round(openedPerSec, 1), held.SourceAddresses, idle.TotalSeconds,
+                target.ResourcesMeasured ? Math.Round(idlePercent, 2) : null,
                 held.KeepAliveSeconds, memory, fanOut, transport.SubscriberNoun);
             var deliveries = recorder.Delivered;
             return new ScenarioResult
@@ -200,7 +221,8 @@ public sealed class ConnectionsScenario : IScenario
                     ? new TargetStats(Math.Round(idleCpuSeconds, 2), Math.Round(target.PeakRssMiB(), 2), Math.Round(idlePercent, 2))
                     : new TargetStats(0, 0, 0, Measured: false),
                 Connections = summary,
-                Warnings = failed > 0 ? [string.Create(CultureInfo.InvariantCulture, $"{failed:N0} of {n:N0} subscribers could not be opened; figures are for the {held.Count:N0} that were.{(spread is null ? "" : " " + Limits(spread, n))}")] : [],
+                Warnings = failed > 0 ? [string.Create(CultureInfo.InvariantCulture, $"{failed:N0} of {n:N0} subscribers could not be " +
+                    $"opened; figures are for the {held.Count:N0} that were.{(spread is null ? "" : " " + Limits(spread, n))}")] : [],
                 Agents = spread?.Health() ?? [],
                 Distribution = spread?.Distribution(context.Fleet!.Clock),
             };
@@ -215,10 +237,13 @@ public sealed class ConnectionsScenario : IScenario
         var targetLimit = Targets.ProcessReadings.OpenFileLimit(spread.Target);
         var worst = spread.Health().MaxBy(a => a.Errors)!;
         return string.Create(inv,
-            $"Each agent held at most {spread.Health().Max(a => a.Subscribers):N0} (open-file limit {agentLimit:N0}; agent {worst.Index} could not open {worst.Errors:N0}); the target held {spread.Count:N0} of {n:N0} (its open-file limit {(targetLimit is { } t ? t.ToString("N0", inv) : "unknown")}).");
+            $"Each agent held at most {spread.Health().Max(a => a.Subscribers):N0} (open-file limit {agentLimit:N0}; agent {worst.Index} " +
+            $"could not open {worst.Errors:N0}); the target held {spread.Count:N0} of {n:N0} (its open-file limit " +
+            $"{(targetLimit is { } t ? t.ToString("N0", inv) : "unknown")}).");
     }
 
-    private static long Percentile(List<long> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    private static long Percentile(List<long> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
 
 }

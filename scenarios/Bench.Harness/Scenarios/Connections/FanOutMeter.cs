@@ -28,7 +28,10 @@ public sealed class FanOutMeter
 
     public void Arrived(long number, long arrivalTimestamp) => Arrived(number, 1, arrivalTimestamp);
 
-    /// <summary><paramref name="count"/> subscribers (an agent's share) have event <paramref name="number"/>, the last at <paramref name="lastArrival"/>.</summary>
+    /// <summary>
+    /// <paramref name="count"/> subscribers (an agent's share) have event <paramref name="number"/>, the last at
+    /// <paramref name="lastArrival"/>.
+    /// </summary>
     public void Arrived(long number, int count, long lastArrival)
     {
         lock (this)

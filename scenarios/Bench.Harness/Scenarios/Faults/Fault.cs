@@ -27,7 +27,9 @@ public abstract class Fault(string name, TimeSpan duration, string description)
     /// <summary>One sentence for <c>bench list</c>, the progress line and the report.</summary>
     public string Description => description;
 
-    /// <summary>Subscribers this fault runs with unless --subscribers says otherwise (the storm's thousands); null: the scenario's.</summary>
+    /// <summary>
+    /// Subscribers this fault runs with unless --subscribers says otherwise (the storm's thousands); null: the scenario's.
+    /// </summary>
     public virtual int? Subscribers => null;
 
     /// <summary>Events a second this fault runs with unless --rate says otherwise; null: the scenario's.</summary>

@@ -46,7 +46,10 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         var load = new MeasuredLoad(ctx, "faults", Label);
         var recorder = load.NewRecorder();
         var publishRecorder = load.NewRecorder();
-        var accounting = new DeliveryAccounting(recorder, streams) { OnDistinctArrival = (f, at) => arrivals.Enqueue((f.IntendedTimestamp, at)) };
+        var accounting = new DeliveryAccounting(recorder, streams)
+        {
+            OnDistinctArrival = (f, at) => arrivals.Enqueue((f.IntendedTimestamp, at))
+        };
         var setup = new FaultSetup(token, streams, accounting, maxMessage, variant, fault, s => fault.ProcessingTime(injection, s))
         {
             Overloaded = () => fault.Overloads(injection),
@@ -89,7 +92,9 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                 var warnings = new List<string>();
                 if (counters.Pending > 0)
                 {
-                    warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the drain ended with {counters.Pending:N0} deliveries still pending at the dispatcher: their retries had not finished, so some of what is counted as lost may yet arrive."));
+                    warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the drain ended with {counters.Pending:N0} deliveries " +
+                        $"still pending at the dispatcher: their retries had not finished, so some of what is counted as " +
+                        $"lost may yet arrive."));
                 }
 
                 if (!times.Injected)
@@ -103,11 +108,14 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                     if (resilience.Storm.AllBackMs is null)
                     {
                         warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                            $"not every subscriber was back by the end of the run: {(stormWatched == "pending" ? "deliveries were still pending" : "the target held fewer than all")} {fault.AftermathLength.TotalSeconds:0} s after the storm."));
+                            $"not every subscriber was back by the end of the run: " +
+                            $"{(stormWatched == "pending" ? "deliveries were still pending" : "the target held fewer than all")} " +
+                            $"{fault.AftermathLength.TotalSeconds:0} s after the storm."));
                     }
                 }
 
-                var result = ResultBuilder.Build(scenario.Name, scenario.Description, transport.Name, settings, recorder, outcome, counts, recorder.Sent, errors, warnings);
+                var result = ResultBuilder.Build(scenario.Name, scenario.Description, transport.Name, settings, recorder, outcome, counts,
+                    recorder.Sent, errors, warnings);
                 return result with
                 {
                     Variant = variant,
@@ -201,7 +209,8 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         }
 
         var endSec = times.Injected ? (times.End - runStart) / (double)clock.TimestampFrequency : double.MaxValue;
-        var back = samples.FirstOrDefault(p => p.Sec >= endSec && (stormWatched == "pending" ? p.Value == 0 : p.Value >= settings.Subscribers));
+        var back = samples.FirstOrDefault(p => p.Sec >= endSec
+            && (stormWatched == "pending" ? p.Value == 0 : p.Value >= settings.Subscribers));
         double? allBack = back == default ? null : Math.Round(Math.Max(0, back.Sec - endSec) * 1000, 0);
         var points = new List<StormPoint>();
         for (var i = 0; i < samples.Count; i++)
@@ -231,8 +240,10 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
         double Ms(long ticks) => Math.Round(ticks * 1000.0 / clock.TimestampFrequency, 1);
         if (!times.Injected)
         {
-            return new ResilienceSummary(fault.Name, Fault.Start.TotalSeconds, fault.Duration.TotalSeconds, null, null, counts.Lost, counts.Duplicated, counts.OutOfOrder,
-                path.ReconnectAttempts, counters.Retries, counts.Rejected, 0, 0, 0, 0, null, counters.Pending, path.Behaviour, counters.KnownUndelivered, "", counters.PublishedWhileAway, counters.PendingAtKill);
+            return new ResilienceSummary(fault.Name, Fault.Start.TotalSeconds, fault.Duration.TotalSeconds, null, null, counts.Lost,
+                counts.Duplicated, counts.OutOfOrder,
+                path.ReconnectAttempts, counters.Retries, counts.Rejected, 0, 0, 0, 0, null, counters.Pending, path.Behaviour,
+                counters.KnownUndelivered, "", counters.PublishedWhileAway, counters.PendingAtKill);
         }
 
         // Detection: the first moment anything on the delivery path noticed (a subscriber, the publisher, the dispatcher).
@@ -325,7 +336,8 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                 {
                     return;
                 }
-                catch (Exception e) when (e is TargetFailedException or HttpRequestException or TaskCanceledException or InvalidDataException)
+                catch (Exception e) when (e is TargetFailedException or HttpRequestException or TaskCanceledException
+                    or InvalidDataException)
                 {
                     // The target is down (restart) or slow to answer: keep the last figure and ask again. Its control reads
                     // fail with TargetFailedException once their attempts are spent, which is no failure of the run here.

@@ -16,7 +16,8 @@ public sealed class FaultsScenario : IScenario
     public string Name => "faults";
 
     public string Description =>
-        "Faults and reconnection: a push load with one fault injected 5 s in, through a fault proxy between the target and its subscribers; every event is accounted for through the fault and after it.";
+        "Faults and reconnection: a push load with one fault injected 5 s in, through a fault proxy between the target and its " +
+            "subscribers; every event is accounted for through the fault and after it.";
 
     public bool ConnectionsFollowSubscribers => true;
 
@@ -54,7 +55,9 @@ public sealed class FaultsScenario : IScenario
     /// </summary>
     internal static ScenarioSettings ForFault(ScenarioSettings s, Fault fault, RunPlan plan, long? openFileLimit = null)
     {
-        var subscribers = plan.Subscribers is null && fault.Subscribers is { } n ? Math.Min(n, StormFit(openFileLimit ?? ConnectionsScenario.OpenFileLimit())) : s.Subscribers;
+        var subscribers = plan.Subscribers is null && fault.Subscribers is { } n
+            ? Math.Min(n, StormFit(openFileLimit ?? ConnectionsScenario.OpenFileLimit()))
+            : s.Subscribers;
         return s with
         {
             Subscribers = subscribers,
@@ -64,7 +67,11 @@ public sealed class FaultsScenario : IScenario
     }
 
     private static string LoweredWarning(int subscribers, int asked) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{subscribers:N0} subscribers, not the fault's {asked:N0}: this process's open-file limit ({ConnectionsScenario.OpenFileLimit():N0}) allows for the {DescriptorsPerStormSubscriber} descriptors a subscriber may hold here at the storm's peak (in the harness, a subscriber's socket and one more while it reconnects; in the fault proxy's process, which has the same limit, its two sockets and one more; the webhook case keeps the same count, so the four compare). Raise the limit (ulimit -n) or give --subscribers to choose.");
+        $"{subscribers:N0} subscribers, not the fault's {asked:N0}: this process's open-file limit " +
+        $"({ConnectionsScenario.OpenFileLimit():N0}) allows for the {DescriptorsPerStormSubscriber} descriptors a subscriber may hold " +
+        $"here at the storm's peak (in the harness, a subscriber's socket and one more while it reconnects; in the fault proxy's " +
+        $"process, which has the same limit, its two sockets and one more; the webhook case keeps the same count, so the four compare). " +
+        $"Raise the limit (ulimit -n) or give --subscribers to choose.");
 
     /// <summary>Fault subscribers that fit in <paramref name="limit"/> open files (any number when it is unknown).</summary>
     public static int StormFit(long? limit) =>
@@ -90,7 +97,8 @@ public sealed class FaultsScenario : IScenario
                     {
                         RunAsync = async (context, ct) => await na.RunAsync(context, ct).ConfigureAwait(false) with
                         {
-                            Resilience = new Reports.Model.ResilienceSummary(fault.Name, 0, 0, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0, reason, null, fault.Description),
+                            Resilience = new Reports.Model.ResilienceSummary(fault.Name, 0, 0, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                null, 0, reason, null, fault.Description),
                         },
                     };
                     continue;
@@ -103,7 +111,8 @@ public sealed class FaultsScenario : IScenario
                         async (context, ct) =>
                         {
                             var settings = ForFault(context.Settings, fault, plan);
-                            var result = await new FaultRun(this, fault, transport, variant, context with { Settings = settings }).RunAsync(ct).ConfigureAwait(false);
+                            var result = await new FaultRun(this, fault, transport, variant, context with { Settings = settings })
+                                .RunAsync(ct).ConfigureAwait(false);
                             return fault.Subscribers is { } asked && plan.Subscribers is null && settings.Subscribers < asked
                                 ? result with { Warnings = [.. result.Warnings, LoweredWarning(settings.Subscribers, asked)] }
                                 : result;

@@ -2,7 +2,9 @@ using Bench.Harness.Targets;
 
 namespace Bench.Harness.Scenarios.Faults;
 
-/// <summary>The delivery leg of a fault run: a target that can be restarted, a fault proxy in front of the subscribers, and the subscribers.</summary>
+/// <summary>
+/// The delivery leg of a fault run: a target that can be restarted, a fault proxy in front of the subscribers, and the subscribers.
+/// </summary>
 public interface IFaultPath : IAsyncDisposable
 {
     ITargetHandle Target { get; }
@@ -42,7 +44,9 @@ public interface IFaultPath : IAsyncDisposable
     /// </summary>
     Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct);
 
-    /// <summary>Redeliveries the subscribers answered without processing again (webhook receivers de-duplicate): duplicates all the same.</summary>
+    /// <summary>
+    /// Redeliveries the subscribers answered without processing again (webhook receivers de-duplicate): duplicates all the same.
+    /// </summary>
     long SilentDuplicates => 0;
 }
 
@@ -51,4 +55,11 @@ public interface IFaultPath : IAsyncDisposable
 /// knew it could not deliver, and the events published while subscribers were away (from its sequence numbers at each
 /// reconnection and each subscriber's last sequence number before it lost its connection).
 /// </summary>
-public sealed record PathCounters(long Retries, long Pending, long FirstFailureTimestamp, Dictionary<string, long> Errors, long? KnownUndelivered, long? PublishedWhileAway = null, long? PendingAtKill = null);
+public sealed record PathCounters(
+    long Retries,
+    long Pending,
+    long FirstFailureTimestamp,
+    Dictionary<string, long> Errors,
+    long? KnownUndelivered,
+    long? PublishedWhileAway = null,
+    long? PendingAtKill = null);

@@ -119,7 +119,8 @@ public sealed class ProcessFaultProxy : IFaultProxy
 
     public Task DownAsync(TimeSpan duration, CancellationToken ct) =>
         AllAsync(s => SendAsync(
-            s, HttpMethod.Post, "/down?ms=" + duration.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture), duration + RequestTimeout, ct));
+            s, HttpMethod.Post, "/down?ms=" + duration.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture),
+            duration + RequestTimeout, ct));
 
     public async Task<FaultProxyCounts> CountsAsync(CancellationToken ct)
     {

@@ -21,9 +21,11 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
     public string Name => "overhead";
 
     public string Description =>
-        "Cost per delivered event: bytes on the wire in each direction (counted on the subscribers' sockets, connection handshakes apart) and CPU time in the target and the harness, for 64 B, 1 KiB and 16 KiB payloads.";
+        "Cost per delivered event: bytes on the wire in each direction (counted on the subscribers' sockets, connection handshakes " +
+            "apart) and CPU time in the target and the harness, for 64 B, 1 KiB and 16 KiB payloads.";
 
-    public string SettingsNote => "Payloads 64 B, 1 KiB and 16 KiB unless --payload; variants default, tls, compression and (webhook) cold unless --variant (the default suite: 1 KiB over the default wire only).";
+    public string SettingsNote => "Payloads 64 B, 1 KiB and 16 KiB unless --payload; variants default, tls, compression and (webhook) " +
+        "cold unless --variant (the default suite: 1 KiB over the default wire only).";
 
     public bool ConnectionsFollowSubscribers => true;
 
@@ -58,12 +60,14 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
                 continue;
             }
 
-            var variants = plan.Variants.Count > 0 ? plan.VariantsFor(this, transport) : plan.Brief ? [VariantName.Default] : Variants(transport);
+            var variants = plan.Variants.Count > 0 ? plan.VariantsFor(this, transport)
+                : plan.Brief ? [VariantName.Default] : Variants(transport);
             foreach (var variant in variants)
             {
                 foreach (var size in sizes)
                 {
-                    yield return new ScenarioCase(transport, variant, $"{Name}/{transport.Name}{VariantName.Suffix(variant)}/{Formats(size)}",
+                    yield return new ScenarioCase(transport, variant,
+                        $"{Name}/{transport.Name}{VariantName.Suffix(variant)}/{Formats(size)}",
                         (context, ct) => RunAsync(context with { Settings = Sized(context.Settings, size) }, transport, variant, ct));
                 }
             }
@@ -75,7 +79,8 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
     /// goes over a counting wire, whose bytes over the side's whole life (warm-up too) are divided by the events its
     /// subscribers received over it; CPU per event is the marginal cost from the full- and half-rate blocks.
     /// </summary>
-    Interleaved.ComparisonPlan? Interleaved.IInterleavedScenario.Comparison(RunPlan plan, ScenarioSettings settings, IReadOnlyList<ITransport> transports)
+    Interleaved.ComparisonPlan? Interleaved.IInterleavedScenario.Comparison(RunPlan plan, ScenarioSettings settings,
+        IReadOnlyList<ITransport> transports)
     {
         // One size over the default wire only: the default suite, or --payload with no other variant asked for.
         int? size = plan.PayloadBytes ?? (plan.Brief ? 1024 : null);
@@ -87,7 +92,8 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
         var sized = Sized(settings, bytes);
         var wires = new (WireTotals Totals, long Events, double EnvelopeSum)[transports.Count];
         var comparison = new Interleaved.ComparisonPlan(Name, Description, transports,
-            async (context, transport, ct) => await Interleaved.PushBlockSide.StartAsync(context, transport, DeliveryWire.For(VariantName.Default, count: true), ct)
+            async (context, transport, ct) =>
+                await Interleaved.PushBlockSide.StartAsync(context, transport, DeliveryWire.For(VariantName.Default, count: true), ct)
                 .ConfigureAwait(false))
         {
             Collect = (i, side) =>
@@ -96,7 +102,8 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
                 var events = push.Accounting.Trackers.Sum(t => t.Snapshot().Distinct);
                 var (t, e, env) = wires[i];
                 var r = push.Wire.Meter!.Read();
-                var sum = new WireTotals(t.Sent + r.Sent, t.Received + r.Received, t.HandshakeSent + r.HandshakeSent, t.HandshakeReceived + r.HandshakeReceived,
+                var sum = new WireTotals(t.Sent + r.Sent, t.Received + r.Received, t.HandshakeSent + r.HandshakeSent,
+                    t.HandshakeReceived + r.HandshakeReceived,
                     t.Connections + r.Connections);
                 wires[i] = (sum, e + events, env + (push.Accounting.MeanBodyBytes * events));
             },
@@ -105,7 +112,8 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
         return Interleaved.ComparisonShape.Shape(comparison, plan, sized);
     }
 
-    private ScenarioResult WithWire(ScenarioResult result, ITransport transport, int payload, (WireTotals Totals, long Events, double EnvelopeSum) w)
+    private ScenarioResult WithWire(
+        ScenarioResult result, ITransport transport, int payload, (WireTotals Totals, long Events, double EnvelopeSum) w)
     {
         var events = Math.Max(1, w.Events);
         var totals = w.Totals;
@@ -115,8 +123,10 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
         var delivered = Math.Max(1, result.Blocks.Sum(b => b.Delivered));
         var harnessUs = result.Generator.CpuPercent / 100 * Environment.ProcessorCount * seconds * 1e6;
         var summary = new WireSummary(payload, (int)Math.Round(w.EnvelopeSum / events), w.Events, Round(totals.Received / (double)events),
-            Round(totals.Sent / (double)events), totals.Connections, Round(totals.Connections == 0 ? 0 : handshake / (double)totals.Connections),
-            Round((totals.Received + totals.Sent + handshake) / (double)events), marginal?.CpuUsPerDelivery, Round(harnessUs / delivered), transport.WireCountedOn,
+            Round(totals.Sent / (double)events), totals.Connections,
+            Round(totals.Connections == 0 ? 0 : handshake / (double)totals.Connections),
+            Round((totals.Received + totals.Sent + handshake) / (double)events), marginal?.CpuUsPerDelivery,
+            Round(harnessUs / delivered), transport.WireCountedOn,
             marginal is null ? null : "marginal");
         return result with { Wire = summary };
     }
@@ -124,7 +134,9 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
     /// <summary>The settings for one payload size.</summary>
     private static ScenarioSettings Sized(ScenarioSettings s, int size) => s with { PayloadBytes = size };
 
-    private static string Formats(int bytes) => bytes >= 1024 ? (bytes / 1024).ToString(CultureInfo.InvariantCulture) + "KiB" : bytes.ToString(CultureInfo.InvariantCulture) + "B";
+    private static string Formats(int bytes) => bytes >= 1024
+        ? (bytes / 1024).ToString(CultureInfo.InvariantCulture) + "KiB"
+        : bytes.ToString(CultureInfo.InvariantCulture) + "B";
 
     private async Task<ScenarioResult> RunAsync(ScenarioContext context, ITransport transport, string variant, CancellationToken ct)
     {
@@ -170,7 +182,11 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
         var marginal = Bench.Reports.Stats.MarginalCost.Of(costed);
         return costed with
         {
-            Wire = summary with { TargetCpuUsPerEvent = marginal?.CpuUsPerDelivery ?? average, TargetCpuMethod = marginal is null ? "average" : "marginal" },
+            Wire = summary with
+            {
+                TargetCpuUsPerEvent = marginal?.CpuUsPerDelivery ?? average,
+                TargetCpuMethod = marginal is null ? "average" : "marginal"
+            },
         };
     }
 

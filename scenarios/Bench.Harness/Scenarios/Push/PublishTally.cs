@@ -46,7 +46,8 @@ public sealed class PublishTally(RunRecorder recorder)
 
             // Iterations are numbered in schedule order, so the smallest measured number is the first.
             long current;
-            while (number < (current = Interlocked.Read(ref firstMeasured)) && Interlocked.CompareExchange(ref firstMeasured, number, current) != current)
+            while (number < (current = Interlocked.Read(ref firstMeasured)) && Interlocked.CompareExchange(ref firstMeasured,
+                number, current) != current)
             {
             }
         }

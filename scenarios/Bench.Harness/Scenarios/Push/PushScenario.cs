@@ -11,15 +11,16 @@ namespace Bench.Harness.Scenarios.Push;
 /// <summary>
 /// Fan-out: the harness publishes events to the target at a fixed rate over the shared publishing connection, and
 /// the target delivers each one to every subscriber through the transport's fan-out — clients of the hub, or webhook
-/// endpoints (hosted by the harness) of the dispatcher. Latency is arrival minus intended publish time, per subscriber; every (subscriber, seq)
-/// is accounted for.
+/// endpoints (hosted by the harness) of the dispatcher. Latency is arrival minus intended publish time, per subscriber; every (subscriber,
+/// seq) is accounted for.
 /// </summary>
 public sealed class PushScenario : Interleaved.IInterleavedScenario
 {
     public string Name => "push";
 
     public string Description =>
-        "Fan-out: each published event is delivered by the target to every subscriber (WebSocket, SignalR and SSE clients of the hub, or webhook endpoints called by the dispatcher); latency is from the intended publish time to arrival at each subscriber.";
+        "Fan-out: each published event is delivered by the target to every subscriber (WebSocket, SignalR and SSE clients of the hub, or " +
+            "webhook endpoints called by the dispatcher); latency is from the intended publish time to arrival at each subscriber.";
 
     public bool ConnectionsFollowSubscribers => true;
 
@@ -40,9 +41,11 @@ public sealed class PushScenario : Interleaved.IInterleavedScenario
     public IReadOnlyList<string> Variants(ITransport transport) => transport.DeliveryVariants;
 
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
-        ScenarioCase.PerTransport(this, plan, Name, Name, (transport, variant) => (context, ct) => RunAsync(context, transport, variant, ct));
+        ScenarioCase.PerTransport(this, plan, Name, Name, (transport, variant) => (context, ct) => RunAsync(context,
+            transport, variant, ct));
 
-    Interleaved.ComparisonPlan? Interleaved.IInterleavedScenario.Comparison(RunPlan plan, ScenarioSettings settings, IReadOnlyList<ITransport> transports) =>
+    Interleaved.ComparisonPlan? Interleaved.IInterleavedScenario.Comparison(RunPlan plan, ScenarioSettings settings,
+        IReadOnlyList<ITransport> transports) =>
         Interleaved.ComparisonShape.Shape(new(Name, Description, transports, Interleaved.PushBlockSide.StartAsync), plan, settings);
 
     public Task<ScenarioResult> RunAsync(ScenarioContext context, ITransport transport, string variant, CancellationToken ct) =>
@@ -55,7 +58,8 @@ public sealed class PushScenario : Interleaved.IInterleavedScenario
     /// <paramref name="inspect"/> sees the accounting and the load's outcome before the targets stop.
     /// </summary>
     public async Task<ScenarioResult> RunAsync(
-        ScenarioContext context, ITransport transport, string variant, DeliveryWire? givenWire, Action<DeliveryAccounting, LoadOutcome>? inspect, CancellationToken ct)
+        ScenarioContext context, ITransport transport, string variant, DeliveryWire? givenWire,
+        Action<DeliveryAccounting, LoadOutcome>? inspect, CancellationToken ct)
     {
         var s = context.Settings;
         using var ownWire = givenWire is null ? DeliveryWire.For(variant) : null;
@@ -68,14 +72,21 @@ public sealed class PushScenario : Interleaved.IInterleavedScenario
             wire = wire.WithHosts([new Uri(agent.Target.Handle.Url).Host]);
         }
 
-        var streams = Enumerable.Range(agent?.FirstStream ?? 0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var streams = Enumerable.Range(agent?.FirstStream ?? 0, s.Subscribers).Select(i => "s" + i.ToString(CultureInfo.InvariantCulture))
+            .ToList();
         var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);
         var token = Secrets.NewToken();
         var load = new MeasuredLoad(context, Name, transport.Name);
         var recorder = load.NewRecorder();
         var publishRecorder = load.NewRecorder();
-        var accounting = agent is null ? new DeliveryAccounting(recorder, streams) : new DeliveryAccounting(recorder, streams, agent.Count) { Timed = agent.Times };
-        var setup = new PushSetup(agent?.Target.Token ?? token, streams, accounting, maxMessage, variant, wire) { Attached = agent?.Target, FirstStreamIndex = agent?.FirstStream ?? 0 };
+        var accounting = agent is null
+            ? new DeliveryAccounting(recorder, streams)
+            : new DeliveryAccounting(recorder, streams, agent.Count) { Timed = agent.Times };
+        var setup = new PushSetup(agent?.Target.Token ?? token, streams, accounting, maxMessage, variant, wire)
+        {
+            Attached = agent?.Target,
+            FirstStreamIndex = agent?.FirstStream ?? 0
+        };
 
         var fanOut = await transport.StartPushAsync(context, setup, ct).ConfigureAwait(false);
         await using (fanOut.ConfigureAwait(false))
@@ -111,7 +122,8 @@ public sealed class PushScenario : Interleaved.IInterleavedScenario
 
                 var counts = Count(recorder, accounting, publisher, tally.FirstMeasured);
                 var warnings = fanOut.Warnings().ToList();
-                var result = ResultBuilder.Build(Name, Description, transport.Name, s, recorder, outcome, counts, recorder.Sent, extraErrors, warnings);
+                var result = ResultBuilder.Build(Name, Description, transport.Name, s, recorder, outcome, counts,
+                    recorder.Sent, extraErrors, warnings);
                 return result with { Variant = variant, Guarantee = fanOut.Guarantee ?? transport.Guarantee };
             }
         }
@@ -172,7 +184,11 @@ public sealed class PushScenario : Interleaved.IInterleavedScenario
     }
 
     /// <summary>What an agent's shard carries to the merge besides its result: the exact event sets.</summary>
-    public sealed record PushEvidence(Engine.Recording.SequenceSet Accepted, Engine.Recording.SequenceSet Measured, long FirstMeasured, DeliveryAccounting Accounting);
+    public sealed record PushEvidence(
+        Engine.Recording.SequenceSet Accepted,
+        Engine.Recording.SequenceSet Measured,
+        long FirstMeasured,
+        DeliveryAccounting Accounting);
 
     public static Engine.Recording.SequenceSet AcceptedOrReceived(IEventPublisher publisher, DeliveryAccounting accounting)
     {

@@ -15,7 +15,8 @@ public sealed class RttScenario : Interleaved.IInterleavedScenario
     public string Name => "rtt";
 
     public string Description =>
-        "Request/response round trip over one kept-alive connection per virtual user: a message echoed by the WebSocket hub, a SignalR invocation answered by the hub, or an HTTP POST of the same signed webhook body answered by the receiver.";
+        "Request/response round trip over one kept-alive connection per virtual user: a message echoed by the WebSocket hub, a SignalR " +
+            "invocation answered by the hub, or an HTTP POST of the same signed webhook body answered by the receiver.";
 
     public bool ConnectionsFollowSubscribers => false;
 
@@ -32,7 +33,8 @@ public sealed class RttScenario : Interleaved.IInterleavedScenario
     public IReadOnlyList<string> Variants(ITransport transport) => transport.DeliveryVariants;
 
     public IEnumerable<ScenarioCase> Cases(RunPlan plan) =>
-        ScenarioCase.PerTransport(this, plan, Name, Name, (transport, variant) => (context, ct) => RunAsync(context, transport, variant, ct));
+        ScenarioCase.PerTransport(this, plan, Name, Name, (transport, variant) => (context, ct) => RunAsync(context,
+            transport, variant, ct));
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, ITransport transport, string variant, CancellationToken ct)
     {
@@ -40,7 +42,12 @@ public sealed class RttScenario : Interleaved.IInterleavedScenario
         using var wire = DeliveryWire.For(variant);
 
         // Over an 80 ms round trip each connection carries at most ~12 requests a second: open enough for twice the rate's need.
-        var s = wan ? context.Settings with { Connections = Math.Max(context.Settings.Connections, (int)Math.Ceiling(context.Settings.RatePerSec * 0.16)) } : context.Settings;
+        var s = wan
+            ? context.Settings with
+            {
+                Connections = Math.Max(context.Settings.Connections, (int)Math.Ceiling(context.Settings.RatePerSec * 0.16))
+            }
+            : context.Settings;
         context = context with { Settings = s };
         var payload = new Payloads(s.PayloadBytes);
         var session = await StartSessionAsync(context, transport, variant, wire, wan, ct).ConfigureAwait(false);
@@ -48,18 +55,24 @@ public sealed class RttScenario : Interleaved.IInterleavedScenario
         {
             var load = new MeasuredLoad(context, Name, transport.Name);
             var recorder = load.NewRecorder();
-            var outcome = await load.RunAsync(session.Target, recorder, recorder, s.Connections, (it, token) => session.ExchangeAsync(it, payload, token), null, ct).ConfigureAwait(false);
-            var counts = new DeliveryCounts(recorder.Sent, recorder.Delivered, Math.Max(0, recorder.Sent - recorder.Delivered - recorder.Errors), 0, 0, recorder.Errors);
-            var result = ResultBuilder.Build(Name, Description, transport.Name, s, recorder, outcome, counts, recorder.Delivered, new Dictionary<string, long>(), []);
+            var outcome = await load.RunAsync(session.Target, recorder, recorder, s.Connections,
+                (it, token) => session.ExchangeAsync(it, payload, token), null, ct).ConfigureAwait(false);
+            var counts = new DeliveryCounts(recorder.Sent, recorder.Delivered,
+                Math.Max(0, recorder.Sent - recorder.Delivered - recorder.Errors), 0, 0, recorder.Errors);
+            var result = ResultBuilder.Build(Name, Description, transport.Name, s, recorder, outcome, counts, recorder.Delivered,
+                new Dictionary<string, long>(), []);
             return result with { Variant = variant };
         }
     }
 
-    Interleaved.ComparisonPlan? Interleaved.IInterleavedScenario.Comparison(RunPlan plan, ScenarioSettings settings, IReadOnlyList<ITransport> transports) =>
-        Interleaved.ComparisonShape.Shape(new(Name, Description, transports, Interleaved.RttBlockSide.StartAsync), plan, settings with { CostProbe = TimeSpan.Zero });
+    Interleaved.ComparisonPlan? Interleaved.IInterleavedScenario.Comparison(RunPlan plan, ScenarioSettings settings,
+        IReadOnlyList<ITransport> transports) =>
+        Interleaved.ComparisonShape.Shape(new(Name, Description, transports, Interleaved.RttBlockSide.StartAsync), plan,
+            settings with { CostProbe = TimeSpan.Zero });
 
     /// <summary>Starts the target and opens the connections of one rtt session (also the saturation scenario's).</summary>
-    internal static Task<IRttSession> StartSessionAsync(ScenarioContext context, ITransport transport, string variant, DeliveryWire wire, bool wan, CancellationToken ct)
+    internal static Task<IRttSession> StartSessionAsync(ScenarioContext context, ITransport transport, string variant, DeliveryWire wire,
+        bool wan, CancellationToken ct)
     {
         var s = context.Settings;
         var maxMessage = Math.Max(64 * 1024, s.PayloadBytes * 2 + 1024);

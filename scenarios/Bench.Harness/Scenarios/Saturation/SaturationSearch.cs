@@ -28,7 +28,9 @@ public static class SaturationSearch
         }
     }
 
-    /// <summary>Why a step breached, or null when it held. Loss first (it is never acceptable), then the SLO, the rate and errors.</summary>
+    /// <summary>
+    /// Why a step breached, or null when it held. Loss first (it is never acceptable), then the SLO, the rate and errors.
+    /// </summary>
     public static string? Breach(SaturationStep step, long sloP99Us)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -44,7 +46,8 @@ public static class SaturationSearch
 
         if (step.AchievedPerSec < AchievedFloor * step.OfferedPerSec)
         {
-            return string.Create(inv, $"achieved {step.AchievedPerSec:N0}/s, {100 * step.AchievedPerSec / step.OfferedPerSec:0.0} % of the {step.OfferedPerSec:N0}/s offered");
+            return string.Create(inv, $"achieved {step.AchievedPerSec:N0}/s, {100 * step.AchievedPerSec / step.OfferedPerSec:0.0} % of " +
+                $"the {step.OfferedPerSec:N0}/s offered");
         }
 
         var attempts = step.Delivered + step.Errors;
@@ -67,7 +70,8 @@ public static class SaturationSearch
         }
 
         return (max, steps.Count >= cap
-            ? string.Create(CultureInfo.InvariantCulture, $"at the cap of {cap} steps with no breach ({max:N0}/s held): the limit is higher")
+            ? string.Create(CultureInfo.InvariantCulture, $"at the cap of {cap} steps with no breach ({max:N0}/s " +
+                $"held): the limit is higher")
             : "stopped before a breach");
     }
 }

@@ -7,8 +7,11 @@ using Bench.Targets.Hosting;
 
 namespace Bench.Harness.Transports.Hub;
 
-/// <summary>The hub in its own process and one subscriber per stream (WebSocket, SSE or SignalR), all registered before the first publish.</summary>
-internal sealed class HubFanOut(ITargetHandle target, string token, IReadOnlyList<IStreamSubscriber> subscribers, WanLink? wan) : IPushFanOut
+/// <summary>
+/// The hub in its own process and one subscriber per stream (WebSocket, SSE or SignalR), all registered before the first publish.
+/// </summary>
+internal sealed class HubFanOut(ITargetHandle target, string token, IReadOnlyList<IStreamSubscriber> subscribers,
+    WanLink? wan) : IPushFanOut
 {
     public ITargetHandle Target => target;
 
@@ -30,7 +33,8 @@ internal sealed class HubFanOut(ITargetHandle target, string token, IReadOnlyLis
             var (arguments, environment) = setup.Wire.HubStart();
             var started = await TargetProcess.StartAsync(TargetRole.Hub,
                 HubTarget.Arguments(setup.MaxMessage, transport.ServerKeepAlive, [.. arguments, .. transport.HubArguments]),
-                new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+                new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout,
+                ct).ConfigureAwait(false);
             var direct = transport.SubscriberUrl(started, setup.Wire);
             wan = setup.Wan ? WanLink.To(direct) : null;
             url = wan?.Url ?? direct;
@@ -47,7 +51,8 @@ internal sealed class HubFanOut(ITargetHandle target, string token, IReadOnlyLis
             // Connect in small batches: a burst of thousands of simultaneous handshakes measures the handshake, not push.
             foreach (var batch in setup.Streams.Chunk(64))
             {
-                subscribers.AddRange(await Task.WhenAll(batch.Select(s => transport.Connect(url, setup.Token, s, options, ct))).ConfigureAwait(false));
+                subscribers.AddRange(await Task.WhenAll(batch.Select(s => transport.Connect(url, setup.Token, s, options,
+                    ct))).ConfigureAwait(false));
             }
 
             foreach (var subscriber in subscribers)
@@ -55,7 +60,8 @@ internal sealed class HubFanOut(ITargetHandle target, string token, IReadOnlyLis
                 subscriber.Start(setup.Accounting, context.Clock, setup.MaxMessage);
             }
 
-            await HubTarget.WaitForSubscribersAsync(target, setup.Attached?.TotalSubscribers ?? setup.Streams.Count, context.ReadyTimeout, context, ct).ConfigureAwait(false);
+            await HubTarget.WaitForSubscribersAsync(target, setup.Attached?.TotalSubscribers ?? setup.Streams.Count, context.ReadyTimeout,
+                context, ct).ConfigureAwait(false);
             return new HubFanOut(target, setup.Token, subscribers, wan);
         }
         catch

@@ -9,8 +9,11 @@ using Bench.Targets.Hosting;
 
 namespace Bench.Harness.Transports.Hub;
 
-/// <summary>The hub (restartable), a fault proxy, and reconnecting subscribers of one hub-based transport that connect through the proxy.</summary>
-internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers, string behaviour) : IFaultPath
+/// <summary>
+/// The hub (restartable), a fault proxy, and reconnecting subscribers of one hub-based transport that connect through the proxy.
+/// </summary>
+internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers,
+    string behaviour) : IFaultPath
 {
     /// <summary>Subscribers opened at once.</summary>
     private const int ConnectBatch = 32;
@@ -28,7 +31,8 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
 
     public string Behaviour => behaviour;
 
-    public static async Task<HubFaultPath> StartAsync(ScenarioContext context, FaultSetup setup, HubTransport transport, CancellationToken ct)
+    public static async Task<HubFaultPath> StartAsync(ScenarioContext context, FaultSetup setup,
+        HubTransport transport, CancellationToken ct)
     {
         var keepAlive = setup.Fault.KeepAlive;
         var hubKeepAlive = keepAlive is null ? transport.ServerKeepAlive : transport.ServerKeepAlive is null ? null : keepAlive;
@@ -64,7 +68,12 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
                 subscribers.AddRange(await Task.WhenAll(batch.Select(indexed =>
                 {
                     var (i, stream) = indexed;
-                    var options = new SubscriberOptions { Resume = resume, Variant = setup.Variant, ProcessingTime = () => setup.ProcessingTime(stream) };
+                    var options = new SubscriberOptions
+                    {
+                        Resume = resume,
+                        Variant = setup.Variant,
+                        ProcessingTime = () => setup.ProcessingTime(stream)
+                    };
                     if (keepAlive is { } ka)
                     {
                         options = options with { KeepAliveInterval = ka, KeepAliveTimeout = ka };
@@ -79,7 +88,8 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
                 subscriber.Start(setup.Accounting, context.Clock, setup.MaxMessage);
             }
 
-            await HubTarget.WaitForSubscribersAsync(target, setup.Streams.Count, TimeSpan.FromSeconds(10 + (setup.Streams.Count / 200)), context, ct).ConfigureAwait(false);
+            await HubTarget.WaitForSubscribersAsync(target, setup.Streams.Count, TimeSpan.FromSeconds(10 + (setup.Streams.Count / 200)),
+                context, ct).ConfigureAwait(false);
             return path;
         }
         catch
@@ -105,7 +115,8 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
         {
             try
             {
-                connected = (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct, attempts: 1).ConfigureAwait(false)).Subscribers;
+                connected = (await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.HubStats, ct,
+                    attempts: 1).ConfigureAwait(false)).Subscribers;
             }
             catch (Exception e) when (e is TargetFailedException or IOException && !ct.IsCancellationRequested)
             {
@@ -130,7 +141,8 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
         long? away = null;
         if (target.Restarts == 0)
         {
-            var attaches = await TargetStatsClient.GetAsync(target, "/stats/streams", TargetsJson.Default.DictionaryStringInt64Array, ct).ConfigureAwait(false);
+            var attaches = await TargetStatsClient.GetAsync(target, "/stats/streams", TargetsJson.Default.DictionaryStringInt64Array,
+                ct).ConfigureAwait(false);
             away = 0;
             foreach (var subscriber in subscribers)
             {

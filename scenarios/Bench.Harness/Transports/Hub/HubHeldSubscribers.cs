@@ -8,8 +8,11 @@ using Bench.Targets.Hosting;
 
 namespace Bench.Harness.Transports.Hub;
 
-/// <summary>Idle subscribers of one hub-based transport, opened in batches (spread over 127.0.0.x past one address's ports) and held.</summary>
-internal sealed class HubHeldSubscribers(ITargetHandle target, string token, HeldSetup setup, HubTransport transport, ScenarioContext context) : IHeldSubscribers
+/// <summary>
+/// Idle subscribers of one hub-based transport, opened in batches (spread over 127.0.0.x past one address's ports) and held.
+/// </summary>
+internal sealed class HubHeldSubscribers(ITargetHandle target, string token, HeldSetup setup, HubTransport transport,
+    ScenarioContext context) : IHeldSubscribers
 {
     private readonly List<IStreamSubscriber> subscribers = [];
     private readonly HashSet<int> addresses = [];
@@ -34,7 +37,8 @@ internal sealed class HubHeldSubscribers(ITargetHandle target, string token, Hel
 
     public bool TimesConnects => true;
 
-    public static async Task<HubHeldSubscribers> StartAsync(ScenarioContext context, HeldSetup setup, HubTransport transport, CancellationToken ct)
+    public static async Task<HubHeldSubscribers> StartAsync(ScenarioContext context, HeldSetup setup,
+        HubTransport transport, CancellationToken ct)
     {
         if (setup.Attached is { } attached)
         {
@@ -62,16 +66,26 @@ internal sealed class HubHeldSubscribers(ITargetHandle target, string token, Hel
             var opened = await Task.WhenAll(batch.Select(async i =>
             {
                 // Past one address's ephemeral ports, connect from 127.0.0.2, 127.0.0.3, … (all loopback).
-                IPAddress? source = spread ? new IPAddress([127, 0, 0, (byte)(2 + (i / ConnectionsScenario.ConnectionsPerSourceAddress))]) : null;
-                var options = new SubscriberOptions { Reconnect = false, KeepAliveInterval = setup.KeepAlive, KeepAliveTimeout = TimeSpan.Zero, Wire = plain, Source = source };
+                IPAddress? source = spread ? new IPAddress([127, 0, 0,
+                    (byte)(2 + (i / ConnectionsScenario.ConnectionsPerSourceAddress))]) : null;
+                var options = new SubscriberOptions
+                {
+                    Reconnect = false,
+                    KeepAliveInterval = setup.KeepAlive,
+                    KeepAliveTimeout = TimeSpan.Zero,
+                    Wire = plain,
+                    Source = source
+                };
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
                     var url = transport.SubscriberUrl(target, plain);
                     var subscriber = await transport.Connect(url, token, streams[i], options, ct).ConfigureAwait(false);
-                    return (Subscriber: (IStreamSubscriber?)subscriber, Us: (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, Address: spread ? 2 + (i / ConnectionsScenario.ConnectionsPerSourceAddress) : 1);
+                    return (Subscriber: (IStreamSubscriber?)subscriber, Us: (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds,
+                        Address: spread ? 2 + (i / ConnectionsScenario.ConnectionsPerSourceAddress) : 1);
                 }
-                catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException or System.Net.Sockets.SocketException)
+                catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException
+                    or System.Net.Sockets.SocketException)
                 {
                     return (null, 0L, 0);
                 }

@@ -56,11 +56,14 @@ public abstract class HubTransport : ITransport
     public IReadOnlyList<string> DefaultFaultVariants(Fault fault) =>
         fault.Heavy ? [Plan.VariantName.Default] : [Plan.VariantName.Default, ResumeVariant];
 
-    /// <summary>The hub's keep-alive interval for push and fault runs (null: the hub's default), so that a dead connection is noticed in about 3 s.</summary>
+    /// <summary>
+    /// The hub's keep-alive interval for push and fault runs (null: the hub's default), so that a dead connection is noticed in about 3 s.
+    /// </summary>
     public abstract TimeSpan? ServerKeepAlive { get; }
 
     /// <summary>Opens one subscriber with this transport's client.</summary>
-    public abstract Task<IStreamSubscriber> Connect(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct);
+    public abstract Task<IStreamSubscriber> Connect(string hubUrl, string token, string stream,
+        SubscriberOptions options, CancellationToken ct);
 
     /// <summary>One sentence: how this transport's subscribers behave under faults in <paramref name="variant"/>.</summary>
     public abstract string FaultBehaviour(string variant);
@@ -71,7 +74,8 @@ public abstract class HubTransport : ITransport
 
     /// <summary>Why the overload fault is n/a for a streaming transport.</summary>
     public const string OverloadNotApplicable =
-        "a streaming subscriber has no status code to answer with (no 429 or 503 with Retry-After): its overload is the slow fault, where it reads slower than events arrive";
+        "a streaming subscriber has no status code to answer with (no 429 or 503 with Retry-After): its overload is the slow fault, " +
+            "where it reads slower than events arrive";
 
     public async Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) =>
         await HubFanOut.StartAsync(context, setup, this, ct).ConfigureAwait(false);

@@ -136,9 +136,11 @@ internal sealed class FileSignalRSubscriber(
 
         try
         {
-            await connection.InvokeCoreAsync(spec.Method, [.. spec.Args.Select(a => (object?)TemplateText.Fill(a, values))]).ConfigureAwait(false);
+            await connection.InvokeCoreAsync(spec.Method, [.. spec.Args.Select(a =>
+                (object?)TemplateText.Fill(a, values))]).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.SignalR.HubException)
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or OperationCanceledException
+            or Microsoft.AspNetCore.SignalR.HubException)
         {
             Failure = e;
         }

@@ -7,8 +7,8 @@ namespace Bench.Harness.Transports.SignalR;
 
 /// <summary>
 /// Builds SignalR client connections to the hub's <c>/signalr</c> as an application would (negotiate, then
-/// WebSockets), with the run's wire: its handler for negotiate (its connection closed once answered) and its own WebSocket (TLS by pin, bytes counted, the
-/// bearer token) for the transport. <c>messagepack</c> picks the MessagePack hub protocol instead of JSON.
+/// WebSockets), with the run's wire: its handler for negotiate (its connection closed once answered) and its own WebSocket (TLS by pin,
+/// bytes counted, the bearer token) for the transport. <c>messagepack</c> picks the MessagePack hub protocol instead of JSON.
 /// </summary>
 public static class SignalRConnections
 {

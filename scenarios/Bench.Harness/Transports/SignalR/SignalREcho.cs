@@ -7,12 +7,16 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Bench.Harness.Transports.SignalR;
 
-/// <summary>rtt over SignalR: one connection per virtual user, each exchange an <c>Echo(id, stream, seq, ts, data)</c> invocation answered with the payload.</summary>
+/// <summary>
+/// rtt over SignalR: one connection per virtual user, each exchange an <c>Echo(id, stream, seq, ts, data)</c> invocation answered with the
+/// payload.
+/// </summary>
 internal sealed class SignalREcho(TargetProcess target, HubConnection[] connections, WanLink? wan) : IRttSession
 {
     public ITargetHandle Target => target;
 
-    public static async Task<SignalREcho> StartAsync(TargetProcess target, string token, string url, RttSetup setup, WanLink? wan, CancellationToken ct)
+    public static async Task<SignalREcho> StartAsync(TargetProcess target, string token, string url, RttSetup setup,
+        WanLink? wan, CancellationToken ct)
     {
         var options = new SubscriberOptions { Wire = setup.Wire, Variant = setup.Variant, KeepAliveInterval = TimeSpan.Zero };
         var connections = new List<HubConnection>();
@@ -44,7 +48,8 @@ internal sealed class SignalREcho(TargetProcess target, HubConnection[] connecti
         string answer;
         try
         {
-            answer = await connections[it.VirtualUser].InvokeAsync<string>("Echo", PublishedEvent.EventId(it.Number), "rtt", it.Number, it.IntendedTimestamp, data, ct).ConfigureAwait(false);
+            answer = await connections[it.VirtualUser].InvokeAsync<string>("Echo", PublishedEvent.EventId(it.Number), "rtt", it.Number,
+                it.IntendedTimestamp, data, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or Microsoft.AspNetCore.SignalR.HubException)
         {

@@ -38,7 +38,8 @@ public sealed class SignalRSubscriber : IStreamSubscriber
 
     public IReadOnlyList<long> LastSeqAtDisconnect => log.LastSeqAtDisconnect;
 
-    public static async Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct)
+    public static async Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream,
+        SubscriberOptions options, CancellationToken ct)
     {
         var log = new DisconnectLog();
         var backoff = options.Reconnect ? new SignalRBackoff(options.Backoff, log, TimeProvider.System) : null;
@@ -64,7 +65,8 @@ public sealed class SignalRSubscriber : IStreamSubscriber
         {
             var size = id.Length + stream.Length + data.Length + 16;
             backoff?.Delivered();
-            if (accounting.OnArrival(new EnvelopeFields(id, stream, seq, ts), size, clock.GetTimestamp()) is { } fields && fields.Stream == Stream)
+            if (accounting.OnArrival(new EnvelopeFields(id, stream, seq, ts), size, clock.GetTimestamp()) is { } fields
+                && fields.Stream == Stream)
             {
                 Interlocked.Exchange(ref lastSeq, fields.Seq);
             }
@@ -98,7 +100,8 @@ public sealed class SignalRSubscriber : IStreamSubscriber
         {
             await connection.InvokeAsync(method, Stream, (long?)null).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.SignalR.HubException
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or OperationCanceledException
+            or Microsoft.AspNetCore.SignalR.HubException
             or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException)
         {
             // The connection went again before the subscription: the next reconnection subscribes.

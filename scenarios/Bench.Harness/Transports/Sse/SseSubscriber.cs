@@ -28,7 +28,8 @@ public sealed class SseSubscriber : ReconnectingSubscriber
     }
 
     /// <summary>A subscriber of the hub's stream <paramref name="stream"/>.</summary>
-    public static Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream, SubscriberOptions options, CancellationToken ct) =>
+    public static Task<IStreamSubscriber> ConnectAsync(string hubUrl, string token, string stream,
+        SubscriberOptions options, CancellationToken ct) =>
         // takeover=1 in the URL, as an EventSource must (it reconnects to the same URL): coming back replaces the old connection.
         ConnectAsync(new Uri(hubUrl.TrimEnd('/') + "/sse/subscribe?takeover=1&stream=" + Uri.EscapeDataString(stream)),
             new Dictionary<string, string> { ["Authorization"] = "Bearer " + token }, stream, options, ct);
@@ -37,9 +38,14 @@ public sealed class SseSubscriber : ReconnectingSubscriber
     /// A subscriber of any event stream at <paramref name="url"/> with <paramref name="headers"/>, accounted as
     /// <paramref name="stream"/> (a target file's). Its handler is the run's wire when Bench's own targets are measured.
     /// </summary>
-    public static async Task<IStreamSubscriber> ConnectAsync(Uri url, IReadOnlyDictionary<string, string> headers, string stream, SubscriberOptions options, CancellationToken ct)
+    public static async Task<IStreamSubscriber> ConnectAsync(Uri url, IReadOnlyDictionary<string, string> headers, string stream,
+        SubscriberOptions options, CancellationToken ct)
     {
-        var handler = options.Wire is { } wire ? wire.Handler(options.Source) : new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false };
+        var handler = options.Wire is { } wire ? wire.Handler(options.Source) : new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false
+        };
         if (options.Wire?.Compressed == true)
         {
             handler.AutomaticDecompression = DecompressionMethods.GZip;
@@ -84,7 +90,8 @@ public sealed class SseSubscriber : ReconnectingSubscriber
         {
             var status = (int)next.StatusCode;
             next.Dispose();
-            throw new HttpRequestException($"the SSE subscription was answered {status}, not a text/event-stream", null, (HttpStatusCode)status);
+            throw new HttpRequestException($"the SSE subscription was answered {status}, not a text/event-stream",
+                null, (HttpStatusCode)status);
         }
 
         var retry = reader?.Retry;

@@ -9,7 +9,9 @@ using Bench.Targets.Hosting;
 
 namespace Bench.Harness.Transports.WebSocket;
 
-/// <summary>rtt over WebSocket: one connection per virtual user to the hub's <c>/ws/echo</c>, each exchange one message echoed back.</summary>
+/// <summary>
+/// rtt over WebSocket: one connection per virtual user to the hub's <c>/ws/echo</c>, each exchange one message echoed back.
+/// </summary>
 internal sealed class WebSocketEcho(TargetProcess target, ClientWebSocket[] sockets, int maxMessage, WanLink? wan) : IRttSession
 {
     private readonly ArrayBufferWriter<byte>[] bodies = [.. sockets.Select(_ => new ArrayBufferWriter<byte>(1024))];

@@ -12,14 +12,16 @@ namespace Bench.Harness.Transports.Webhook;
 /// A push run against a target file's webhook sender: Bench's receivers on loopback, one endpoint per subscriber
 /// registered with the sender (or the one URL it already delivers to), and a publisher that makes the sender emit.
 /// </summary>
-internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, string stream, FileWebhookReceivers receivers, TimeProvider clock) : IPushFanOut
+internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, string stream, FileWebhookReceivers receivers,
+    TimeProvider clock) : IPushFanOut
 {
     public ITargetHandle Target => target;
 
     public static async Task<FileWebhookFanOut> StartAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct)
     {
         var stream = FilePushFanOut.NewStream();
-        var receivers = await FileWebhookReceivers.StartAsync(file, setup.Accounting, context.Clock, setup.MaxMessage, ct, setup.Wire.Meter).ConfigureAwait(false);
+        var receivers = await FileWebhookReceivers.StartAsync(file, setup.Accounting, context.Clock, setup.MaxMessage, ct,
+            setup.Wire.Meter).ConfigureAwait(false);
         var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, new TemplateValues(stream)), file.Pid);
         try
         {
@@ -119,7 +121,8 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
 
         if (receivers.Rejected > 0)
         {
-            yield return string.Create(CultureInfo.InvariantCulture, $"{receivers.Rejected:N0} deliveries failed signature verification and were answered 401.");
+            yield return string.Create(CultureInfo.InvariantCulture, $"{receivers.Rejected:N0} deliveries failed signature verification " +
+                $"and were answered 401.");
         }
     }
 

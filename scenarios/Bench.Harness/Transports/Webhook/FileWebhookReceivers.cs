@@ -38,7 +38,8 @@ internal sealed class FileWebhookReceivers : IAsyncDisposable
     public string UrlOf(string subscriber) => BaseUrl + "/bench/" + Uri.EscapeDataString(subscriber);
 
     public static async Task<FileWebhookReceivers> StartAsync(
-        TargetFile file, DeliveryAccounting accounting, TimeProvider clock, int maxBody, CancellationToken ct, Bench.Targets.Wire.WireMeter? meter = null)
+        TargetFile file, DeliveryAccounting accounting, TimeProvider clock, int maxBody, CancellationToken ct,
+        Bench.Targets.Wire.WireMeter? meter = null)
     {
         var s = file.Subscribe;
         var fixedUri = s.Receiver is null ? null : new Uri(s.Receiver);
@@ -66,7 +67,8 @@ internal sealed class FileWebhookReceivers : IAsyncDisposable
             var arrival = clock.GetTimestamp();
             var bytes = body.GetBuffer().AsSpan(0, (int)body.Length);
             var headers = context.Request.Headers;
-            if (verifier is not null && verifier.Verify(headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], bytes) != Verdict.Valid)
+            if (verifier is not null && verifier.Verify(headers["webhook-id"], headers["webhook-timestamp"],
+                headers["webhook-signature"], bytes) != Verdict.Valid)
             {
                 Interlocked.Increment(ref receivers!.rejected);
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -10,8 +10,11 @@ using Bench.Targets.Webhooks;
 
 namespace Bench.Harness.Transports.Webhook;
 
-/// <summary>Webhook endpoints registered with the dispatcher for the connections scenario, on the harness's receiver, each its own origin.</summary>
-internal sealed class WebhookEndpoints(ITargetHandle target, string token, string secret, WebhookSubscriberHost receivers, TempOutbox outbox) : IHeldSubscribers
+/// <summary>
+/// Webhook endpoints registered with the dispatcher for the connections scenario, on the harness's receiver, each its own origin.
+/// </summary>
+internal sealed class WebhookEndpoints(ITargetHandle target, string token, string secret, WebhookSubscriberHost receivers,
+    TempOutbox outbox) : IHeldSubscribers
 {
     private int registered;
 
@@ -66,7 +69,8 @@ internal sealed class WebhookEndpoints(ITargetHandle target, string token, strin
         {
             var batch = Enumerable.Range(registered, Math.Min(16, total - registered));
             await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions",
-                new SubscriptionRequest(receivers.UrlOf(streams[i], i), secret, streams[i]), TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
+                new SubscriptionRequest(receivers.UrlOf(streams[i], i), secret, streams[i]), TargetsJson.Default.SubscriptionRequest, token,
+                ct))).ConfigureAwait(false);
             registered = Math.Min(total, registered + 16);
         }
 

@@ -14,7 +14,8 @@ namespace Bench.Harness.Transports.Webhook;
 /// one <c>/webhook/{stream}</c> endpoint registered with the dispatcher per subscriber, each on its own origin
 /// (<c>eN.localhost</c>) unless the variant is <c>one-origin</c>.
 /// </summary>
-internal sealed class WebhookFanOut(ITargetHandle target, string token, WebhookSubscriberHost receivers, WanLink? wan, TempOutbox outbox, string guarantee) : IPushFanOut
+internal sealed class WebhookFanOut(ITargetHandle target, string token, WebhookSubscriberHost receivers, WanLink? wan, TempOutbox outbox,
+    string guarantee) : IPushFanOut
 {
     public ITargetHandle Target => target;
 
@@ -25,7 +26,8 @@ internal sealed class WebhookFanOut(ITargetHandle target, string token, WebhookS
 
     public static async Task<WebhookFanOut> StartAsync(ScenarioContext context, PushSetup setup, CancellationToken ct)
     {
-        var (token, streams, accounting, maxMessage, viaWan, wire) = (setup.Token, setup.Streams, setup.Accounting, setup.MaxMessage, setup.Wan, setup.Wire);
+        var (token, streams, accounting, maxMessage, viaWan, wire) = (setup.Token, setup.Streams, setup.Accounting,
+            setup.MaxMessage, setup.Wan, setup.Wire);
         var secret = WebhookSignature.NewSecret();
         var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, wire: wire).ConfigureAwait(false);
         ITargetHandle? target = setup.Attached?.Handle;
@@ -39,13 +41,15 @@ internal sealed class WebhookFanOut(ITargetHandle target, string token, WebhookS
             // first; the memory-outbox variant keeps the queue in memory, to tell the cost of durability apart.
             var (wireArguments, environment) = wire.DispatcherStart();
             string[] storage = durable ? ["--outbox", outbox.Path] : ["--outbox", "memory", "--endpoints-file", outbox.Path];
-            string[] args = viaWan ? [.. storage, "--max-in-flight", WebhookTransport.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : storage;
+            string[] args = viaWan ? [.. storage, "--max-in-flight",
+                WebhookTransport.WanDispatcherConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)] : storage;
             target ??= await TargetProcess.StartAsync(TargetRole.Dispatcher, [.. args, .. wireArguments],
                 new Dictionary<string, string>(environment) { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
             var baseUrl = wan is null ? receivers.BaseUrl : new Uri(receivers.BaseUrl).Scheme + "://" + new Uri(wan.Url).Authority;
             for (var i = 0; i < streams.Count; i++)
             {
-                var url = oneOrigin ? baseUrl + "/webhook/" + Uri.EscapeDataString(streams[i]) : receivers.UrlOf(streams[i], setup.FirstStreamIndex + i, baseUrl);
+                var url = oneOrigin ? baseUrl + "/webhook/" + Uri.EscapeDataString(streams[i]) : receivers.UrlOf(streams[i],
+                    setup.FirstStreamIndex + i, baseUrl);
                 await TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(url, secret, streams[i]),
                     TargetsJson.Default.SubscriptionRequest, token, ct).ConfigureAwait(false);
             }
@@ -93,12 +97,14 @@ internal sealed class WebhookFanOut(ITargetHandle target, string token, WebhookS
         if (pendingAtEnd > 0)
         {
             yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the drain ended with {pendingAtEnd:N0} deliveries still pending at the dispatcher (in its outbox, not given up): what is counted as lost had not arrived yet, and may.");
+                $"the drain ended with {pendingAtEnd:N0} deliveries still pending at the dispatcher (in its outbox, not given up): what " +
+                $"is counted as lost had not arrived yet, and may.");
         }
 
         if (wan is not null)
         {
-            yield return $"over the wan variant the dispatcher sends up to {WebhookTransport.WanDispatcherConcurrency} deliveries to an endpoint at once (one at a time cannot keep 100 events/s over an 80 ms round trip), so order is not kept.";
+            yield return $"over the wan variant the dispatcher sends up to {WebhookTransport.WanDispatcherConcurrency} deliveries to an " +
+                $"endpoint at once (one at a time cannot keep 100 events/s over an 80 ms round trip), so order is not kept.";
         }
     }
 
@@ -106,7 +112,8 @@ internal sealed class WebhookFanOut(ITargetHandle target, string token, WebhookS
     private static async Task WaitForEndpointsAsync(ITargetHandle target, int count, ScenarioContext context, CancellationToken ct)
     {
         var deadline = context.Clock.GetTimestamp() + (long)(context.ReadyTimeout.TotalSeconds * context.Clock.TimestampFrequency);
-        while ((await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct).ConfigureAwait(false)).Endpoints < count)
+        while ((await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats,
+            ct).ConfigureAwait(false)).Endpoints < count)
         {
             if (context.Clock.GetTimestamp() > deadline)
             {

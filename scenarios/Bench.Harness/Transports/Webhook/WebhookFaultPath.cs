@@ -29,7 +29,8 @@ internal sealed class WebhookFaultPath : IFaultPath
     private readonly TempOutbox outbox;
     private PathCounters? beforeRestart;
 
-    private WebhookFaultPath(TargetSlot target, IFaultProxy proxy, WebhookSubscriberHost receivers, string token, string secret, IReadOnlyList<string> streams, TempOutbox outbox, string behaviour)
+    private WebhookFaultPath(TargetSlot target, IFaultProxy proxy, WebhookSubscriberHost receivers, string token, string secret,
+        IReadOnlyList<string> streams, TempOutbox outbox, string behaviour)
     {
         this.target = target;
         this.proxy = proxy;
@@ -61,14 +62,16 @@ internal sealed class WebhookFaultPath : IFaultPath
 
     public static async Task<WebhookFaultPath> StartAsync(ScenarioContext context, FaultSetup setup, CancellationToken ct)
     {
-        var (token, streams, accounting, maxMessage, processingTime) = (setup.Token, setup.Streams, setup.Accounting, setup.MaxMessage, setup.ProcessingTime);
+        var (token, streams, accounting, maxMessage, processingTime) = (setup.Token, setup.Streams, setup.Accounting,
+            setup.MaxMessage, setup.ProcessingTime);
         var durable = !Plan.VariantName.Has(setup.Variant, WebhookTransport.MemoryOutbox);
         // Shorter than a slowed receiver's processing (docs/method.md): the dispatcher times out and sends again, and the duplicates show.
         var deliveryTimeout = setup.Fault.SlowsSubscribers ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2);
         var maxInFlight = setup.Wan ? WebhookTransport.WanDispatcherConcurrency : 1;
         var secret = WebhookSignature.NewSecret();
         var overloaded = setup.Overloaded;
-        var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct, path => processingTime(path[(path.LastIndexOf('/') + 1)..]),
+        var receivers = await WebhookSubscriberHost.StartAsync(secret, accounting, maxMessage, ct,
+            path => processingTime(path[(path.LastIndexOf('/') + 1)..]),
             refusal: _ => overloaded() ? (503, OverloadFault.RetryAfterSeconds) : null).ConfigureAwait(false);
         ProcessFaultProxy proxy;
         try
@@ -88,7 +91,9 @@ internal sealed class WebhookFaultPath : IFaultPath
         try
         {
             target = await TargetSlot.StartAsync(TargetRole.Dispatcher,
-            [.. durable ? ["--outbox", outbox.Path] : new[] { "--outbox", "memory", "--endpoints-file", outbox.Path }, "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout, "--max-in-flight", maxInFlight.ToString(CultureInfo.InvariantCulture)],
+            [.. durable ? ["--outbox", outbox.Path] : new[] { "--outbox", "memory", "--endpoints-file", outbox.Path },
+                "--retry-time-scale", RetryTimeScale.ToString(CultureInfo.InvariantCulture), "--delivery-timeout", timeout,
+                "--max-in-flight", maxInFlight.ToString(CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
         }
         catch
@@ -99,7 +104,11 @@ internal sealed class WebhookFaultPath : IFaultPath
             throw;
         }
 
-        var behaviour = $"the dispatcher retries on the Standard Webhooks schedule × {RetryTimeScale.ToString(CultureInfo.InvariantCulture)} (± 20 % jitter) from {(durable ? "a SQLite outbox" : "an in-memory outbox")}, with a {timeout} delivery timeout{(maxInFlight > 1 ? $" and up to {maxInFlight} deliveries in flight per endpoint" : "")}; receivers de-duplicate by webhook-id";
+        var behaviour = $"the dispatcher retries on the Standard Webhooks schedule × " +
+            $"{RetryTimeScale.ToString(CultureInfo.InvariantCulture)} (± 20 % jitter) from " +
+            $"{(durable ? "a SQLite outbox" : "an in-memory outbox")}, with a {timeout} delivery " +
+            $"timeout{(maxInFlight > 1 ? $" and up to {maxInFlight} deliveries in flight per endpoint" : "")}; receivers " +
+            $"de-duplicate by webhook-id";
         var path = new WebhookFaultPath(target, proxy, receivers, token, secret, streams, outbox, behaviour)
         {
             Guarantee = durable ? WebhookTransport.DurableGuarantee : WebhookTransport.MemoryGuarantee,
@@ -122,7 +131,8 @@ internal sealed class WebhookFaultPath : IFaultPath
         string ViaProxy(int i) => $"http://127.0.0.1:{proxy.PortFor(i).ToString(CultureInfo.InvariantCulture)}";
         foreach (var batch in Enumerable.Range(0, streams.Count).Chunk(16))
         {
-            await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions", new SubscriptionRequest(receivers.UrlOf(streams[i], i, ViaProxy(i)), secret, streams[i]),
+            await Task.WhenAll(batch.Select(i => TargetStatsClient.PostAsync(target.Url + "/subscriptions",
+                new SubscriptionRequest(receivers.UrlOf(streams[i], i, ViaProxy(i)), secret, streams[i]),
                 TargetsJson.Default.SubscriptionRequest, token, ct))).ConfigureAwait(false);
         }
     }
@@ -132,7 +142,8 @@ internal sealed class WebhookFaultPath : IFaultPath
 
     public async Task<(string Watched, long Value, long Attempts)> StormSampleAsync(CancellationToken ct)
     {
-        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct, attempts: 1).ConfigureAwait(false);
+        var stats = await TargetStatsClient.GetAsync(target, "/stats", TargetsJson.Default.DispatcherStats, ct,
+            attempts: 1).ConfigureAwait(false);
         return ("pending", stats.Pending, stats.Retries);
     }
 
@@ -162,7 +173,9 @@ internal sealed class WebhookFaultPath : IFaultPath
             }
         }
 
-        return new PathCounters(stats.Retries + (before?.Retries ?? 0), stats.Pending, stats.FirstFailureTimestamp != 0 ? stats.FirstFailureTimestamp : before?.FirstFailureTimestamp ?? 0, errors, null, null, before?.Pending);
+        return new PathCounters(stats.Retries + (before?.Retries ?? 0), stats.Pending,
+            stats.FirstFailureTimestamp != 0 ? stats.FirstFailureTimestamp : before?.FirstFailureTimestamp ?? 0, errors, null, null,
+            before?.Pending);
     }
 
     public async ValueTask DisposeAsync()

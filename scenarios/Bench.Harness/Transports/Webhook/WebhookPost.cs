@@ -10,8 +10,11 @@ using Bench.Targets.Webhooks;
 
 namespace Bench.Harness.Transports.Webhook;
 
-/// <summary>rtt over webhooks: one kept-alive connection per virtual user to a receiver, each exchange one signed POST answered 2xx.</summary>
-internal sealed class WebhookPost(TargetProcess target, HttpClient[] clients, WebhookSignature signature, TimeProvider clock, WanLink? wan, DeliveryWire wire) : IRttSession
+/// <summary>
+/// rtt over webhooks: one kept-alive connection per virtual user to a receiver, each exchange one signed POST answered 2xx.
+/// </summary>
+internal sealed class WebhookPost(TargetProcess target, HttpClient[] clients, WebhookSignature signature, TimeProvider clock, WanLink? wan,
+    DeliveryWire wire) : IRttSession
 {
     private readonly ArrayBufferWriter<byte>[] bodies = [.. clients.Select(_ => new ArrayBufferWriter<byte>(1024))];
     private readonly Uri url = new((wan?.Url ?? wire.ClientUrl(target)) + "/webhook");
@@ -23,7 +26,8 @@ internal sealed class WebhookPost(TargetProcess target, HttpClient[] clients, We
         var (connections, maxBody, wire) = (setup.Connections, setup.MaxMessage, setup.Wire);
         var secret = WebhookSignature.NewSecret();
         var (arguments, environment) = wire.ReceiverStart();
-        var target = await TargetProcess.StartAsync(TargetRole.Receiver, ["--max-body-bytes", maxBody.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments],
+        var target = await TargetProcess.StartAsync(TargetRole.Receiver, ["--max-body-bytes",
+            maxBody.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments],
             new Dictionary<string, string>(environment) { ["BENCH_SECRET"] = secret }, context.ReadyTimeout, ct).ConfigureAwait(false);
 
         // One handler per virtual user, limited to one connection: each virtual user keeps exactly one connection alive
@@ -34,7 +38,8 @@ internal sealed class WebhookPost(TargetProcess target, HttpClient[] clients, We
             handler.MaxConnectionsPerServer = 1;
             return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         }).ToArray();
-        return new WebhookPost(target, clients, new WebhookSignature(secret), context.Clock, setup.Wan ? WanLink.To(target.SecureUrl ?? target.Url) : null, wire);
+        return new WebhookPost(target, clients, new WebhookSignature(secret), context.Clock,
+            setup.Wan ? WanLink.To(target.SecureUrl ?? target.Url) : null, wire);
     }
 
     public async ValueTask ExchangeAsync(IterationContext it, Payloads payload, CancellationToken ct)
@@ -46,7 +51,8 @@ internal sealed class WebhookPost(TargetProcess target, HttpClient[] clients, We
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new ReadOnlyMemoryContent(wire.Compressed ? Bench.Targets.Dispatcher.WebhookDispatcher.Gzip(body.WrittenSpan) : body.WrittenMemory),
+            Content = new ReadOnlyMemoryContent(
+                wire.Compressed ? Bench.Targets.Dispatcher.WebhookDispatcher.Gzip(body.WrittenSpan) : body.WrittenMemory),
         };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         if (wire.Compressed)
@@ -60,12 +66,14 @@ internal sealed class WebhookPost(TargetProcess target, HttpClient[] clients, We
         }
 
         request.Headers.TryAddWithoutValidation(WebhookSignature.IdHeader, id);
-        request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader,
+            timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, signature.Sign(id, timestamp, body.WrittenSpan));
         using var response = await clients[it.VirtualUser].SendAsync(request, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            throw new IterationFailedException(
+                "http_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

@@ -15,14 +15,21 @@ public sealed class WebhookTransport : ITransport
 {
     public const string MemoryOutbox = "memory-outbox";
 
-    /// <summary>Every endpoint a path on one receiver origin, so the dispatcher's one connection pool serves them all: the cheapest topology, not production's.</summary>
+    /// <summary>
+    /// Every endpoint a path on one receiver origin, so the dispatcher's one connection pool serves them all: the cheapest topology, not
+    /// production's.
+    /// </summary>
     public const string OneOrigin = "one-origin";
 
     /// <summary>The guarantee with an in-memory outbox: retried while the dispatcher lives, lost with it.</summary>
     public const string MemoryGuarantee =
-        "in-memory, at least once while the dispatcher lives: accepted events wait in an in-memory outbox and are retried on the Standard Webhooks schedule; a restart loses what was pending";
+        "in-memory, at least once while the dispatcher lives: accepted events wait in an in-memory outbox and are retried on the " +
+            "Standard Webhooks schedule; a restart loses what was pending";
 
-    /// <summary>Over the wan variant the dispatcher sends this many deliveries to an endpoint at once: one at a time cannot keep 100/s over an 80 ms round trip.</summary>
+    /// <summary>
+    /// Over the wan variant the dispatcher sends this many deliveries to an endpoint at once: one at a time cannot keep 100/s over an 80 ms
+    /// round trip.
+    /// </summary>
     public const int WanDispatcherConcurrency = 16;
 
     public string Name => "webhook";
@@ -33,18 +40,21 @@ public sealed class WebhookTransport : ITransport
 
     /// <summary>The guarantee with the SQLite outbox, as production senders run it.</summary>
     public const string DurableGuarantee =
-        "durable, at least once: every accepted event is written to the dispatcher's SQLite outbox before it is acknowledged, and retried on the Standard Webhooks schedule until delivered; receivers de-duplicate by webhook-id";
+        "durable, at least once: every accepted event is written to the dispatcher's SQLite outbox before it is acknowledged, and " +
+            "retried on the Standard Webhooks schedule until delivered; receivers de-duplicate by webhook-id";
 
     public string SubscriberNoun => "registered endpoint";
 
     public bool SubscribersConnect => false;
 
     /// <summary>The dispatcher, with its durable outbox in the setup's file.</summary>
-    public TargetLaunch? SharedTarget(SharedTargetSetup setup) => new(Bench.Targets.Hosting.TargetRole.Dispatcher, ["--outbox", setup.OutboxPath]);
+    public TargetLaunch? SharedTarget(SharedTargetSetup setup) => new(Bench.Targets.Hosting.TargetRole.Dispatcher,
+        ["--outbox", setup.OutboxPath]);
 
     public string WireCountedOn => "webhook receiver server sockets";
 
-    public IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default, MemoryOutbox, OneOrigin, WanLink.Variant, DeliveryWire.Tls, DeliveryWire.Compression, DeliveryWire.Cold];
+    public IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default, MemoryOutbox, OneOrigin, WanLink.Variant, DeliveryWire.Tls,
+        DeliveryWire.Compression, DeliveryWire.Cold];
 
     public IReadOnlyList<string> FaultVariants => [Plan.VariantName.Default, MemoryOutbox, WanLink.Variant];
 
