@@ -33,7 +33,8 @@ public static class BroadcastApp
             var body = await JsonNode.ParseAsync(context.Request.Body);
             var url = body?["url"]?.GetValue<string>();
             var topic = body?["topic"]?.GetValue<string>();
-            if (url is null || topic is null || !Uri.TryCreate(url, UriKind.Absolute, out var target) || !System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(target.Host)))
+            if (url is null || topic is null || !Uri.TryCreate(url, UriKind.Absolute, out var target)
+                || !System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(target.Host)))
             {
                 return Results.BadRequest("url (a loopback http URL) and topic are required");
             }
@@ -143,7 +144,8 @@ public static class BroadcastApp
                             return;
                         }
 
-                        result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), context.RequestAborted);
+                        result = await socket.ReceiveAsync(
+                            new ArraySegment<byte>(buffer, length, buffer.Length - length), context.RequestAborted);
                         length += result.Count;
                     }
                     while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
@@ -222,7 +224,9 @@ public static class BroadcastApp
 
     private sealed class WebhookSubscriber(HttpClient http, Uri url, string? secret) : ISubscriber
     {
-        private readonly byte[]? key = secret is { Length: > 6 } s && s.StartsWith("whsec_", StringComparison.Ordinal) ? Convert.FromBase64String(s[6..]) : null;
+        private readonly byte[]? key = secret is { Length: > 6 } s && s.StartsWith("whsec_", StringComparison.Ordinal)
+            ? Convert.FromBase64String(s[6..])
+            : null;
         private readonly SemaphoreSlim gate = new(1, 1);
 
         public async Task SendAsync(string message)
@@ -230,7 +234,10 @@ public static class BroadcastApp
             var id = "msg_" + JsonDocument.Parse(message).RootElement.GetProperty("id").GetInt64();
             // Standard Webhooks signs the wall-clock time of sending: the receiver checks it against its own clock.
             var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(message, Encoding.UTF8, "application/json") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new StringContent(message, Encoding.UTF8, "application/json"),
+            };
             request.Headers.Add("webhook-id", id);
             request.Headers.Add("webhook-timestamp", timestamp);
             if (key is not null)
@@ -268,7 +275,8 @@ public static class BroadcastApp
                 await response.WriteAsync($"id: {id}\nevent: message\ndata: {message}\n\n");
                 await response.Body.FlushAsync();
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            catch (Exception e)
+                when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
                 // A subscriber that has gone misses the message.
             }

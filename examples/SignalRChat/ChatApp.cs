@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace SignalRChat;
 
-/// <summary>Rooms of a chat: a client joins a room, and receives <c>ReceiveMessage(user, message)</c> for each message posted to it.</summary>
+/// <summary>
+/// Rooms of a chat: a client joins a room, and receives <c>ReceiveMessage(user, message)</c> for each message posted to
+/// it.
+/// </summary>
 public sealed class ChatHub : Hub
 {
     public Task JoinRoom(string room) => Groups.AddToGroupAsync(Context.ConnectionId, room);

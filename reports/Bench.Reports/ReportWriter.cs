@@ -64,7 +64,8 @@ public static class ReportWriter
         Directory.CreateDirectory(directory);
         foreach (var r in run.Results.Where(r => r.LatencyUs.Histogram.Length > 0))
         {
-            File.WriteAllText(Path.Combine(directory, HistogramLog.FileName(r)), HistogramLog.Render(r, run.StartedAt), System.Text.Encoding.ASCII);
+            File.WriteAllText(
+                Path.Combine(directory, HistogramLog.FileName(r)), HistogramLog.Render(r, run.StartedAt), System.Text.Encoding.ASCII);
         }
     }
 }

@@ -7,7 +7,10 @@ public static class RunFolders
 {
     public const string Root = "results";
 
-    /// <summary>A folder for <paramref name="name"/> under <see cref="Root"/> that does not exist yet (-2, -3, … appended when needed).</summary>
+    /// <summary>
+    /// A folder for <paramref name="name"/> under <see cref="Root"/> that does not exist yet (-2, -3, … appended when
+    /// needed).
+    /// </summary>
     public static string Unique(string name)
     {
         var path = Path.Combine(Root, name);

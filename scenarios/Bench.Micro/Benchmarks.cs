@@ -33,8 +33,18 @@ public class WebSocketMessage
     {
         var (a, b) = InMemoryDuplex.Create();
         var deflate = Deflate ? new WebSocketDeflateOptions() : null;
-        client = WebSocket.CreateFromStream(a, new WebSocketCreationOptions { IsServer = false, DangerousDeflateOptions = deflate, KeepAliveInterval = Timeout.InfiniteTimeSpan });
-        server = WebSocket.CreateFromStream(b, new WebSocketCreationOptions { IsServer = true, DangerousDeflateOptions = deflate, KeepAliveInterval = Timeout.InfiniteTimeSpan });
+        client = WebSocket.CreateFromStream(a, new WebSocketCreationOptions
+        {
+            IsServer = false,
+            DangerousDeflateOptions = deflate,
+            KeepAliveInterval = Timeout.InfiniteTimeSpan,
+        });
+        server = WebSocket.CreateFromStream(b, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            DangerousDeflateOptions = deflate,
+            KeepAliveInterval = Timeout.InfiniteTimeSpan,
+        });
         var text = MicroPayload.Create(64 * (Size + 32 * 1024));
         messages = [.. Enumerable.Range(0, 64).Select(i =>
             EventEnvelope.ToArray(new PublishedEvent(i + 1, 0, text.AsMemory(i * (Size + 32 * 1024), Size)), "s0", i + 1))];
@@ -88,7 +98,8 @@ public class SignedWebhookRequest
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation(WebhookSignature.IdHeader, "evt_42");
         request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, "1764201600");
-        request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, signature.Sign("evt_42", 1_764_201_600, body.WrittenSpan));
+        request.Headers.TryAddWithoutValidation(
+            WebhookSignature.SignatureHeader, signature.Sign("evt_42", 1_764_201_600, body.WrittenSpan));
         using var serialised = new MemoryStream();
         await request.Content.CopyToAsync(serialised).ConfigureAwait(false);
         return serialised.Length + request.Headers.ToString().Length;

@@ -37,7 +37,8 @@ public static class Program
                     filter = args[++i];
                     break;
                 case "-h" or "--help":
-                    Console.WriteLine("Usage: bench-micro [--out DIR] [--filter TEXT]\n  --out     run folder (default results/<run-id>, with results/latest pointing at it)\n  --filter  run only benchmarks whose class or method name contains TEXT");
+                    Console.WriteLine("Usage: bench-micro [--out DIR] [--filter TEXT]\n  --out     run folder (default results/<run-id>,"
+                        + " with results/latest pointing at it)\n  --filter  run only benchmarks whose class or method name contains TEXT");
                     return 0;
                 default:
                     Console.Error.WriteLine($"error: unknown option '{args[i]}' (try --help)");
@@ -67,7 +68,11 @@ public static class Program
         Type[] types = [typeof(WebSocketMessage), typeof(SignedWebhookRequest), typeof(Hmac), typeof(EventJson), typeof(EngineIteration)];
         if (filter is not null)
         {
-            types = [.. types.Where(t => t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase) || t.GetMethods().Any(m => m.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))];
+            types =
+            [
+                .. types.Where(t => t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)
+                    || t.GetMethods().Any(m => m.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))),
+            ];
             if (types.Length == 0)
             {
                 Console.Error.WriteLine($"error: --filter '{filter}' matches no benchmark");

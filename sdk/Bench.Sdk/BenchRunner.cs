@@ -85,7 +85,9 @@ public sealed record BenchRunner
                 var result = await RunOneAsync(scenario, ct).ConfigureAwait(false);
                 results.Add(result);
                 Progress(string.Create(CultureInfo.InvariantCulture,
-                    $"{scenario.Name}/{scenario.Target}: p50 {result.LatencyUs.P50 / 1000.0:0.###} ms, p99 {result.LatencyUs.P99 / 1000.0:0.###} ms, delivered {result.Counts.Delivered:N0}, lost {result.Counts.Lost:N0}, errors {result.Counts.Errors:N0}"));
+                    $"{scenario.Name}/{scenario.Target}: p50 {result.LatencyUs.P50 / 1000.0:0.###} ms, p99"
+                        + $" {result.LatencyUs.P99 / 1000.0:0.###} ms, delivered {result.Counts.Delivered:N0}, lost"
+                        + $" {result.Counts.Lost:N0}, errors {result.Counts.Errors:N0}"));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -160,13 +162,19 @@ public sealed record BenchRunner
         LoadRunResult outcome;
         try
         {
-            var runner = new LoadRunner(new LoadRunnerOptions { Simulations = phases, VirtualUsers = scenario.VirtualUsers, TimeProvider = Clock });
+            var runner = new LoadRunner(new LoadRunnerOptions
+            {
+                Simulations = phases,
+                VirtualUsers = scenario.VirtualUsers,
+                TimeProvider = Clock,
+            });
             outcome = await runner.RunAsync(async (it, token) =>
             {
                 push?.Intend(it.Number, it.IntendedTimestamp);
                 try
                 {
-                    await scenario.Step(new StepContext(it.Number, it.IntendedTimestamp, it.VirtualUser, Clock, push, token)).ConfigureAwait(false);
+                    await scenario.Step(new StepContext(it.Number, it.IntendedTimestamp, it.VirtualUser, Clock, push, token))
+                        .ConfigureAwait(false);
                 }
                 catch (StepFailedException e)
                 {
@@ -213,7 +221,8 @@ public sealed record BenchRunner
         var drainTimedOut = false;
         if (push is null)
         {
-            counts = new DeliveryCounts(steps.Sent, steps.Delivered, Math.Max(0, steps.Sent - steps.Delivered - steps.Errors), 0, 0, steps.Errors);
+            counts = new DeliveryCounts(
+                steps.Sent, steps.Delivered, Math.Max(0, steps.Sent - steps.Delivered - steps.Errors), 0, 0, steps.Errors);
         }
         else
         {
@@ -234,9 +243,15 @@ public sealed record BenchRunner
             DrainTimeout = scenario.Drain,
         };
         var seconds = Math.Max(measured.TotalSeconds, 1e-9);
-        var load = new LoadOutcome(outcome, seconds, seconds, generatorCpuPercent, 0, 0, 0, drainTimedOut, Cancelled: false) { TargetMeasured = false };
-        var description = push is null ? "custom request/response scenario (Bench.Sdk)" : $"custom push scenario (Bench.Sdk), {scenario.Subscribers} subscribers";
-        var result = ResultBuilder.Build(scenario.Name, description, scenario.Target, settings, deliveries, load, counts, steps.Sent, stepErrors, []);
+        var load = new LoadOutcome(outcome, seconds, seconds, generatorCpuPercent, 0, 0, 0, drainTimedOut, Cancelled: false)
+        {
+            TargetMeasured = false,
+        };
+        var description = push is null
+            ? "custom request/response scenario (Bench.Sdk)"
+            : $"custom push scenario (Bench.Sdk), {scenario.Subscribers} subscribers";
+        var result = ResultBuilder.Build(
+            scenario.Name, description, scenario.Target, settings, deliveries, load, counts, steps.Sent, stepErrors, []);
         return result with { Guarantee = "as the scenario's own system provides it" };
     }
 }

@@ -42,7 +42,10 @@ public sealed record BenchScenario
 
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Steps that may run at once (open model: beyond it, steps wait, and their wait counts in latency). The default is 64.</summary>
+    /// <summary>
+    /// Steps that may run at once (open model: beyond it, steps wait, and their wait counts in latency). The default is
+    /// 64.
+    /// </summary>
     public int VirtualUsers { get; init; } = 64;
 
     /// <summary>Push: how long to wait after the load for the last deliveries. The default is 5 seconds.</summary>
@@ -113,7 +116,10 @@ public sealed record BenchScenario
 
     /// <summary>Why this scenario cannot run, or null.</summary>
     internal string? Problem() =>
-        Simulation.Validate(Simulations) ?? (WarmUp < TimeSpan.Zero ? "the warm-up cannot be negative" : VirtualUsers <= 0 ? "virtual users must be at least 1" : null)
+        Simulation.Validate(Simulations)
+        ?? (WarmUp < TimeSpan.Zero ? "the warm-up cannot be negative"
+            : VirtualUsers <= 0 ? "virtual users must be at least 1"
+            : null)
         ?? (Transport is null ? TargetProblem() : ReferenceProblem());
 
     /// <summary>The target's name becomes part of chart and log file names: a word, as a transport's name is.</summary>

@@ -38,7 +38,10 @@ public sealed class PushSubscribers
     /// <summary>Arrivals of an event number that was never published, or at a subscriber out of range.</summary>
     public long Unknown => Interlocked.Read(ref unknown) + accounting.UnknownStream;
 
-    /// <summary>Reports that <paramref name="subscriber"/> received event <paramref name="number"/> at a timestamp of the run's clock.</summary>
+    /// <summary>
+    /// Reports that <paramref name="subscriber"/> received event <paramref name="number"/> at a timestamp of the run's
+    /// clock.
+    /// </summary>
     public void Delivered(int subscriber, long number, long arrivalTimestamp)
     {
         if (!intended.TryGetValue(number, out var at))

@@ -18,7 +18,10 @@ internal static class Fixtures
         return h;
     }
 
-    /// <summary>Ten measured seconds whose histograms sum to <see cref="Histogram"/>(from, step, count): value i falls in second i % 10.</summary>
+    /// <summary>
+    /// Ten measured seconds whose histograms sum to <see cref="Histogram"/>(from, step, count): value i falls in second
+    /// i % 10.
+    /// </summary>
     public static List<SecondLatency> Seconds(long from, long step, int count) =>
         [.. Enumerable.Range(0, 10).Select(second =>
         {
@@ -28,7 +31,12 @@ internal static class Fixtures
                 h.RecordValue(from + (i * step));
             }
 
-            return new SecondLatency(second, h.TotalCount, HistogramCodec.ValueAtPercentile(h, 50), HistogramCodec.ValueAtPercentile(h, 99), HistogramCodec.Encode(h));
+            return new SecondLatency(
+                second,
+                h.TotalCount,
+                HistogramCodec.ValueAtPercentile(h, 50),
+                HistogramCodec.ValueAtPercentile(h, 99),
+                HistogramCodec.Encode(h));
         })];
 
     public static ScenarioResult Result(string scenario, string transport, long baseUs, IReadOnlyList<string>? warnings = null)
@@ -43,8 +51,13 @@ internal static class Fixtures
             LatencyUs = HistogramCodec.Summarize(histogram),
             Throughput = new ThroughputSummary(100, 99.5, 497.5),
             Counts = new DeliveryCounts(1000, 5000, 0, 0, 0, transport == "webhook" ? 2 : 0),
-            ErrorsByKind = transport == "webhook" ? new SortedDictionary<string, long>(StringComparer.Ordinal) { ["http_503"] = 2 } : new(StringComparer.Ordinal),
-            Timeline = [.. Enumerable.Range(0, 14).Select(s => new TimelineEntry(s, 100, s == 13 ? 0 : 500, baseUs + s, (baseUs * 3) + s, 0))],
+            ErrorsByKind = transport == "webhook"
+                ? new SortedDictionary<string, long>(StringComparer.Ordinal) { ["http_503"] = 2 }
+                : new(StringComparer.Ordinal),
+            Timeline =
+            [
+                .. Enumerable.Range(0, 14).Select(s => new TimelineEntry(s, 100, s == 13 ? 0 : 500, baseUs + s, (baseUs * 3) + s, 0)),
+            ],
             Generator = new GeneratorStats(250, 0, 12.5),
             Target = new TargetStats(1.25, 80.5, 6.25),
             Warnings = [.. warnings ?? []],
@@ -58,7 +71,8 @@ internal static class Fixtures
         StartedAt = new DateTimeOffset(2026, 11, 27, 1, 30, 0, TimeSpan.Zero),
         Profile = "quick",
         Status = "complete",
-        Environment = new EnvironmentInfo("Linux", "Test CPU", 2, 23.4, ".NET 10.0.0 x64", "workstation, concurrent", "abc1234", "bench run"),
+        Environment = new EnvironmentInfo(
+            "Linux", "Test CPU", 2, 23.4, ".NET 10.0.0 x64", "workstation, concurrent", "abc1234", "bench run"),
         Results =
         [
             Result("rtt", "websocket", 200),

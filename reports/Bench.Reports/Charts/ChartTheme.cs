@@ -67,14 +67,16 @@ public static class ChartTheme
     }
 
     /// <summary>The marker of a result: its transport's, open for a variant.</summary>
-    public static MarkerShape MarkerOf(Model.ScenarioResult r) => r.Variant == "default" ? MarkerOf(r.Transport) : MarkerOf(r.Transport) switch
-    {
-        MarkerShape.FilledCircle => MarkerShape.OpenCircle,
-        MarkerShape.FilledSquare => MarkerShape.OpenSquare,
-        MarkerShape.FilledTriangleUp => MarkerShape.OpenTriangleUp,
-        MarkerShape.FilledDiamond => MarkerShape.OpenDiamond,
-        var other => other,
-    };
+    public static MarkerShape MarkerOf(Model.ScenarioResult r) => r.Variant == "default"
+        ? MarkerOf(r.Transport)
+        : MarkerOf(r.Transport) switch
+        {
+            MarkerShape.FilledCircle => MarkerShape.OpenCircle,
+            MarkerShape.FilledSquare => MarkerShape.OpenSquare,
+            MarkerShape.FilledTriangleUp => MarkerShape.OpenTriangleUp,
+            MarkerShape.FilledDiamond => MarkerShape.OpenDiamond,
+            var other => other,
+        };
 
     private static int Mix(byte channel, double toWhite) => (int)Math.Round(channel + ((255 - channel) * toWhite));
 

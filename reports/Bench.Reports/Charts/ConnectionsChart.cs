@@ -14,7 +14,8 @@ public static class ConnectionsChart
     public static void Render(IReadOnlyList<ScenarioResult> results, string path)
     {
         var memory = ChartTheme.NewPlot("connections: target memory per subscriber", "", "KiB per subscriber");
-        var fanOut = ChartTheme.NewPlot("fan-out: one event to every subscriber", "subscribers (log scale)", "time until the last has it (ms, log scale)");
+        var fanOut = ChartTheme.NewPlot(
+            "fan-out: one event to every subscriber", "subscribers (log scale)", "time until the last has it (ms, log scale)");
         double minN = double.MaxValue, maxN = 1, maxKiB = 1, minMs = double.MaxValue, maxMs = 0;
         foreach (var r in results.Where(r => r.Connections is not null))
         {
@@ -23,14 +24,19 @@ public static class ConnectionsChart
             if (c.Memory.Count > 0)
             {
                 var label = MarkdownReport.Label(r);
-                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))], r.Transport, LinePattern.Solid, $"{label}: RSS per {what}");
-                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))], r.Transport, ChartTheme.Secondary, $"{label}: managed heap per {what}");
+                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.RssKiBPerSubscriber))],
+                    r.Transport, LinePattern.Solid, $"{label}: RSS per {what}");
+                AddLine(memory, [.. c.Memory.Select(m => (Math.Log10(m.Subscribers), m.ManagedKiBPerSubscriber))],
+                    r.Transport, ChartTheme.Secondary, $"{label}: managed heap per {what}");
             }
-            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))], r.Transport, ChartTheme.Secondary, $"{MarkdownReport.Label(r)} p50");
-            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P99Us, 1) / 1000.0)))], r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)} p99");
+            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P50Us, 1) / 1000.0)))],
+                r.Transport, ChartTheme.Secondary, $"{MarkdownReport.Label(r)} p50");
+            AddLine(fanOut, [.. c.FanOut.Select(f => (Math.Log10(f.Subscribers), Math.Log10(Math.Max(f.P99Us, 1) / 1000.0)))],
+                r.Transport, LinePattern.Solid, $"{MarkdownReport.Label(r)} p99");
             minN = Math.Min(minN, c.FanOut.Min(f => f.Subscribers));
             maxN = Math.Max(maxN, c.FanOut.Max(f => f.Subscribers));
-            maxKiB = Math.Max(maxKiB, c.Memory.Select(m => Math.Max(m.RssKiBPerSubscriber, m.ManagedKiBPerSubscriber)).DefaultIfEmpty(1).Max());
+            maxKiB = Math.Max(
+                maxKiB, c.Memory.Select(m => Math.Max(m.RssKiBPerSubscriber, m.ManagedKiBPerSubscriber)).DefaultIfEmpty(1).Max());
             minMs = Math.Min(minMs, c.FanOut.Min(f => Math.Max(f.P50Us, 1)) / 1000.0);
             maxMs = Math.Max(maxMs, c.FanOut.Max(f => f.P99Us) / 1000.0);
         }

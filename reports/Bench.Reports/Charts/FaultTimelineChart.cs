@@ -6,7 +6,8 @@ namespace Bench.Reports.Charts;
 
 /// <summary>
 /// One fault, every transport and variant: p99 latency (log scale) above and deliveries per second below, per second,
-/// with the warm-up shaded grey and the fault window red. Variants other than default are lighter, with open markers (docs/reading-a-report.md).
+/// with the warm-up shaded grey and the fault window red. Variants other than default are lighter, with open markers
+/// (docs/reading-a-report.md).
 /// </summary>
 public static class FaultTimelineChart
 {

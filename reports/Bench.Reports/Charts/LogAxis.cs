@@ -33,7 +33,10 @@ internal static class LogAxis
         return ticks;
     }
 
-    /// <summary>Ticks at 1, 2 and 5 × 10^k covering [min, max] of a log10-plotted count or rate, labelled by <paramref name="format"/>.</summary>
+    /// <summary>
+    /// Ticks at 1, 2 and 5 × 10^k covering [min, max] of a log10-plotted count or rate, labelled by
+    /// <paramref name="format"/>.
+    /// </summary>
     public static NumericManual CountTicks(double min, double max, Func<double, string> format)
     {
         var ticks = new NumericManual();
@@ -51,7 +54,9 @@ internal static class LogAxis
     }
 
     /// <summary>1,000 as "1k", 20,000 as "20k", 500 as "500".</summary>
-    public static string Short(double v) => v >= 1000 ? (v / 1000).ToString("0.#", CultureInfo.InvariantCulture) + "k" : v.ToString("0", CultureInfo.InvariantCulture);
+    public static string Short(double v) => v >= 1000
+        ? (v / 1000).ToString("0.#", CultureInfo.InvariantCulture) + "k"
+        : v.ToString("0", CultureInfo.InvariantCulture);
 
     /// <summary>Percentile ticks on an axis of −log10(1 − p): 0 %, 50 %, 90 %, 99 %, … up to <paramref name="maxNines"/>.</summary>
     public static NumericManual PercentileTicks(double maxNines)

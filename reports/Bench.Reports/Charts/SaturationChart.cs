@@ -14,7 +14,10 @@ public static class SaturationChart
     public static void Render(string mode, IReadOnlyList<ScenarioResult> results, string path)
     {
         var unit = mode == "push" ? "events" : "requests";
-        var plot = ChartTheme.NewPlot($"saturation ({mode}): latency against achieved throughput", $"achieved ({unit} per second, log scale)", "latency (ms, log scale)");
+        var plot = ChartTheme.NewPlot(
+            $"saturation ({mode}): latency against achieved throughput",
+            $"achieved ({unit} per second, log scale)",
+            "latency (ms, log scale)");
         double minMs = double.MaxValue, maxMs = 0, minRate = double.MaxValue, maxRate = 0;
         var slo = 0L;
         var ringed = false;
@@ -28,7 +31,12 @@ public static class SaturationChart
                 continue;
             }
 
-            foreach (var (pick, pattern, name) in new (Func<SaturationStep, long>, LinePattern, string)[] { (s => s.P99Us, LinePattern.Solid, "p99"), (s => s.P50Us, ChartTheme.Secondary, "p50") })
+            var series = new (Func<SaturationStep, long>, LinePattern, string)[]
+            {
+                (s => s.P99Us, LinePattern.Solid, "p99"),
+                (s => s.P50Us, ChartTheme.Secondary, "p50"),
+            };
+            foreach (var (pick, pattern, name) in series)
             {
                 var xs = steps.Select(s => Math.Log10(s.AchievedPerSec)).ToArray();
                 var ys = steps.Select(s => Math.Log10(Math.Max(pick(s), 1) / 1000.0)).ToArray();

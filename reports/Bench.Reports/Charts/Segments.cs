@@ -5,7 +5,14 @@ namespace Bench.Reports.Charts;
 /// <summary>Draws a series as separate lines wherever seconds are missing, so a gap is a gap and not a slope across it.</summary>
 internal static class Segments
 {
-    public static void Add(Plot plot, IReadOnlyList<(double X, double Y)> points, Color color, LinePattern pattern, float width, string legend, MarkerShape marker = MarkerShape.FilledCircle)
+    public static void Add(
+        Plot plot,
+        IReadOnlyList<(double X, double Y)> points,
+        Color color,
+        LinePattern pattern,
+        float width,
+        string legend,
+        MarkerShape marker = MarkerShape.FilledCircle)
     {
         var segment = new List<(double X, double Y)>();
         var first = true;

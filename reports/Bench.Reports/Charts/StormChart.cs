@@ -21,12 +21,16 @@ public static class StormChart
         var maxX = storms.Count == 0 ? 1 : storms.Max(r => r.Resilience!.Storm!.Points[^1].Sec);
         if (connected.Count > 0 || pending.Count == 0)
         {
-            var plot = ChartTheme.NewPlot("reconnect storm: who is back, over time", pending.Count > 0 ? "" : "seconds since the start of warm-up", "subscribers connected (% of all)");
+            var plot = ChartTheme.NewPlot(
+                "reconnect storm: who is back, over time",
+                pending.Count > 0 ? "" : "seconds since the start of warm-up",
+                "subscribers connected (% of all)");
             Shade(plot, storms);
             foreach (var r in connected)
             {
                 var s = r.Resilience!.Storm!;
-                Add(plot, r, [.. s.Points.Select(p => (p.Sec, 100.0 * p.Value / Math.Max(1, s.Subscribers)))], $"{MarkdownReport.Label(r)} ({s.Subscribers:N0})");
+                Add(plot, r, [.. s.Points.Select(p => (p.Sec, 100.0 * p.Value / Math.Max(1, s.Subscribers)))],
+                    $"{MarkdownReport.Label(r)} ({s.Subscribers:N0})");
             }
 
             plot.Axes.SetLimits(0, maxX, 0, 110);
@@ -35,14 +39,18 @@ public static class StormChart
 
         if (pending.Count > 0)
         {
-            var plot = ChartTheme.NewPlot(plots.Count == 0 ? "reconnect storm: the backlog, over time" : "", "seconds since the start of warm-up", "deliveries pending at the dispatcher");
+            var plot = ChartTheme.NewPlot(
+                plots.Count == 0 ? "reconnect storm: the backlog, over time" : "",
+                "seconds since the start of warm-up",
+                "deliveries pending at the dispatcher");
             Shade(plot, storms);
             var top = 1.0;
             foreach (var r in pending)
             {
                 var s = r.Resilience!.Storm!;
                 top = Math.Max(top, s.Points.Max(p => p.Value));
-                Add(plot, r, [.. s.Points.Select(p => (p.Sec, (double)p.Value))], $"{MarkdownReport.Label(r)} ({s.Subscribers:N0} endpoints)");
+                Add(plot, r, [.. s.Points.Select(p => (p.Sec, (double)p.Value))],
+                    $"{MarkdownReport.Label(r)} ({s.Subscribers:N0} endpoints)");
             }
 
             plot.Axes.SetLimits(0, maxX, 0, top * 1.15);
@@ -74,7 +82,8 @@ public static class StormChart
             return;
         }
 
-        var span = plot.Add.HorizontalSpan(first.StartSec, first.StartSec + Math.Max(0.15, storms.Max(r => r.Resilience!.DurationSec)), FaultShade);
+        var end = first.StartSec + Math.Max(0.15, storms.Max(r => r.Resilience!.DurationSec));
+        var span = plot.Add.HorizontalSpan(first.StartSec, end, FaultShade);
         span.LegendText = "the fault (down)";
     }
 

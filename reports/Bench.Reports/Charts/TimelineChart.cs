@@ -42,8 +42,10 @@ public static class TimelineChart
             var color = ChartTheme.ColorOf(r);
             var delivered = r.Timeline.Where(t => t.Delivered > 0).ToList();
             var (label, marker) = (MarkdownReport.Label(r), ChartTheme.MarkerOf(r));
-            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0))], color, LinePattern.Solid, 2.5f, $"{label} p99", marker);
-            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P50Us, 1) / 1000.0))], color, ChartTheme.Secondary, 2f, $"{label} p50", marker);
+            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P99Us, 1) / 1000.0))],
+                color, LinePattern.Solid, 2.5f, $"{label} p99", marker);
+            figure.AddLatency([.. delivered.Select(t => (t.Second + 0.5, Math.Max(t.P50Us, 1) / 1000.0))],
+                color, ChartTheme.Secondary, 2f, $"{label} p50", marker);
             figure.AddDeliveries(r, color, LinePattern.Solid, label, marker);
             if (r.Timeline.Count > 0)
             {
@@ -86,9 +88,12 @@ public static class TimelineChart
             var color = ChartTheme.ColorOf(r);
             var (label, marker) = (MarkdownReport.Label(r), ChartTheme.MarkerOf(r));
             var full = r.Blocks.Where(b => b.Load == BlockFigures.Full && b.Delivered > 0).ToList();
-            figure.AddLatency([.. full.Select(b => ((double)offsets[b.Launch] + b.Position, Math.Max(b.P99Us, 1) / 1000.0))], color, LinePattern.Solid, 2.5f, $"{label} p99", marker);
-            figure.AddLatency([.. full.Select(b => ((double)offsets[b.Launch] + b.Position, Math.Max(b.P50Us, 1) / 1000.0))], color, ChartTheme.Secondary, 2f, $"{label} p50", marker);
-            figure.AddDeliveries([.. r.Blocks.Where(b => b.Seconds > 0).Select(b => ((double)offsets[b.Launch] + b.Position, b.Delivered / b.Seconds))], color, LinePattern.Solid,
+            figure.AddLatency([.. full.Select(b => ((double)offsets[b.Launch] + b.Position, Math.Max(b.P99Us, 1) / 1000.0))],
+                color, LinePattern.Solid, 2.5f, $"{label} p99", marker);
+            figure.AddLatency([.. full.Select(b => ((double)offsets[b.Launch] + b.Position, Math.Max(b.P50Us, 1) / 1000.0))],
+                color, ChartTheme.Secondary, 2f, $"{label} p50", marker);
+            var rates = r.Blocks.Where(b => b.Seconds > 0).Select(b => ((double)offsets[b.Launch] + b.Position, b.Delivered / b.Seconds));
+            figure.AddDeliveries([.. rates], color, LinePattern.Solid,
                 label + (r.Blocks.Any(b => b.Load == BlockFigures.Half) ? " (half-rate blocks lower)" : ""), marker);
         }
 

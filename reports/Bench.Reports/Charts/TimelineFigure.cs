@@ -31,7 +31,13 @@ internal sealed class TimelineFigure
     }
 
     /// <summary>A latency series in ms (log-scaled here), drawn with gaps where seconds are missing.</summary>
-    public void AddLatency(IReadOnlyList<(double Second, double Ms)> points, Color color, LinePattern pattern, float width, string legend, MarkerShape marker = MarkerShape.FilledCircle)
+    public void AddLatency(
+        IReadOnlyList<(double Second, double Ms)> points,
+        Color color,
+        LinePattern pattern,
+        float width,
+        string legend,
+        MarkerShape marker = MarkerShape.FilledCircle)
     {
         if (points.Count == 0)
         {
@@ -51,10 +57,16 @@ internal sealed class TimelineFigure
     public void AddDeliveries(Model.ScenarioResult r, Color color, LinePattern pattern, string legend, MarkerShape marker)
     {
         var loaded = r.CostProbe?.ToSec ?? r.Parameters.WarmupSec + r.Parameters.DurationSec;
-        AddDeliveries([.. r.Timeline.Where(t => t.Second + 1 <= loaded + 1e-9).Select(t => (t.Second + 0.5, (double)t.Delivered))], color, pattern, legend, marker);
+        var whole = r.Timeline.Where(t => t.Second + 1 <= loaded + 1e-9).Select(t => (t.Second + 0.5, (double)t.Delivered));
+        AddDeliveries([.. whole], color, pattern, legend, marker);
     }
 
-    public void AddDeliveries(IReadOnlyList<(double Second, double PerSec)> points, Color color, LinePattern pattern, string legend, MarkerShape marker = MarkerShape.FilledCircle)
+    public void AddDeliveries(
+        IReadOnlyList<(double Second, double PerSec)> points,
+        Color color,
+        LinePattern pattern,
+        string legend,
+        MarkerShape marker = MarkerShape.FilledCircle)
     {
         if (points.Count == 0)
         {

@@ -34,10 +34,24 @@ public static class WireChart
                 var w = r.Wire!;
                 envelope = w.EnvelopeBytes;
                 var color = ChartTheme.ColorOf(r.Transport);
-                var to = plot.Add.Bar(new Bar { Position = i, ValueBase = 0, Value = w.ToSubscriberBytesPerEvent, FillColor = color, Size = 0.7 });
+                var to = plot.Add.Bar(new Bar
+                {
+                    Position = i,
+                    ValueBase = 0,
+                    Value = w.ToSubscriberBytesPerEvent,
+                    FillColor = color,
+                    Size = 0.7,
+                });
                 to.LegendText = "";
                 var total = w.ToSubscriberBytesPerEvent + w.FromSubscriberBytesPerEvent;
-                plot.Add.Bar(new Bar { Position = i, ValueBase = w.ToSubscriberBytesPerEvent, Value = total, FillColor = color.WithAlpha(0.4), Size = 0.7 });
+                plot.Add.Bar(new Bar
+                {
+                    Position = i,
+                    ValueBase = w.ToSubscriberBytesPerEvent,
+                    Value = total,
+                    FillColor = color.WithAlpha(0.4),
+                    Size = 0.7,
+                });
                 var text = plot.Add.Text(w.ToSubscriberBytesPerEvent.ToString("N0", CultureInfo.InvariantCulture), i, total);
                 text.LabelFontSize = 12;
                 text.LabelAlignment = Alignment.LowerCenter;
@@ -52,7 +66,11 @@ public static class WireChart
 
                 // Every mark in the legend: the dark part of a bar is what reached the subscriber, the light part what went back.
                 plot.Legend.ManualItems.Add(new LegendItem { LabelText = "to the subscriber (dark)", FillColor = Colors.Gray });
-                plot.Legend.ManualItems.Add(new LegendItem { LabelText = "back from the subscriber (light)", FillColor = Colors.Gray.WithAlpha(0.4) });
+                plot.Legend.ManualItems.Add(new LegendItem
+                {
+                    LabelText = "back from the subscriber (light)",
+                    FillColor = Colors.Gray.WithAlpha(0.4),
+                });
                 plot.ShowLegend(Alignment.UpperRight);
             }
 

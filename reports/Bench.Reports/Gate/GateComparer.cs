@@ -3,7 +3,10 @@ using Bench.Reports.Model;
 
 namespace Bench.Reports.Gate;
 
-/// <summary>The outcome for one metric: <c>faster</c>, <c>same</c>, <c>slower</c>, <c>inconclusive</c>, or for an exact count <c>ok</c> or <c>broken</c>.</summary>
+/// <summary>
+/// The outcome for one metric: <c>faster</c>, <c>same</c>, <c>slower</c>, <c>inconclusive</c>, or for an exact count
+/// <c>ok</c> or <c>broken</c>.
+/// </summary>
 public static class Verdicts
 {
     public const string Faster = "faster";
@@ -14,7 +17,10 @@ public static class Verdicts
     public const string Broken = "broken";
 }
 
-/// <summary>One row of the gate's table: a metric of a case, both sides' medians, the ratio with its 95 % interval, the p-value and the verdict.</summary>
+/// <summary>
+/// One row of the gate's table: a metric of a case, both sides' medians, the ratio with its 95 % interval, the p-value
+/// and the verdict.
+/// </summary>
 public sealed record GateRow(
     string Case,
     string Metric,
@@ -46,9 +52,13 @@ public sealed record GateReport(IReadOnlyList<GateRow> Rows, IReadOnlyList<strin
     public string Summary => ExitCode switch
     {
         0 => "no regression",
-        1 => "regression: " + string.Join(", ", Rows.Where(r => r.Verdict is Verdicts.Slower or Verdicts.Broken).Select(r => $"{r.Case} {r.Metric}")),
+        1 => "regression: " + string.Join(", ", Rows
+            .Where(r => r.Verdict is Verdicts.Slower or Verdicts.Broken)
+            .Select(r => $"{r.Case} {r.Metric}")),
         2 => "could not compare: " + string.Join("; ", Problems),
-        _ => "inconclusive: " + string.Join(", ", Rows.Where(r => r.Verdict == Verdicts.Inconclusive).Select(r => $"{r.Case} {r.Metric}")),
+        _ => "inconclusive: " + string.Join(", ", Rows
+            .Where(r => r.Verdict == Verdicts.Inconclusive)
+            .Select(r => $"{r.Case} {r.Metric}")),
     };
 }
 
@@ -75,7 +85,8 @@ public static class GateComparer
         var extra = currentCases.Keys.Except(baseCases.Keys).ToList();
         if (missing.Count > 0 || extra.Count > 0)
         {
-            problems.Add($"the runs measured different scenarios: only in the baseline: {List(missing)}; only in the current run: {List(extra)}");
+            problems.Add($"the runs measured different scenarios: only in the baseline: {List(missing)}; only in the"
+                + $" current run: {List(extra)}");
         }
 
         var both = currentCases.Where(c => baseCases.ContainsKey(c.Key)).ToList();
@@ -97,7 +108,8 @@ public static class GateComparer
                 var c = Values(now, metric.Name);
                 if (normalized && (!Probed(before) || !Probed(now)))
                 {
-                    problems.Add($"--normalize: the {(Probed(before) ? "current run" : "baseline")} has no loopback probe for {key} (runs of the ci profile measure it)");
+                    problems.Add($"--normalize: the {(Probed(before) ? "current run" : "baseline")} has no loopback probe for {key} (runs"
+                        + $" of the ci profile measure it)");
                     continue;
                 }
 
@@ -123,7 +135,8 @@ public static class GateComparer
                 var row = paired ? DecidePaired(key, metric, b, c, gate) : Decide(key, metric, b, c, gate);
                 rows.Add(double.IsNaN(slope) ? row : row with
                 {
-                    Reason = string.Create(CultureInfo.InvariantCulture, $"{row.Reason}; launches adjusted for the loopback probe (slope {slope:0.00})"),
+                    Reason = string.Create(CultureInfo.InvariantCulture, $"{row.Reason}; launches adjusted for the loopback probe"
+                        + $" (slope {slope:0.00})"),
                 });
             }
 
@@ -146,10 +159,16 @@ public static class GateComparer
     public static bool Paired(ScenarioResult baseline, ScenarioResult current) =>
         baseline.Launches.Count > 0
         && baseline.Launches.Count == current.Launches.Count
-        && baseline.Launches.Zip(current.Launches).All(p => p.First.Position is { } a && p.Second.Position is { } b && Math.Abs(a - b) == 1);
+        && baseline.Launches.Zip(current.Launches)
+            .All(p => p.First.Position is { } a && p.Second.Position is { } b && Math.Abs(a - b) == 1);
 
     /// <summary>The verdict for one metric from two independent sets of launch values (a stored baseline, another run).</summary>
-    public static GateRow Decide(string key, GateMetric metric, IReadOnlyList<double> baseline, IReadOnlyList<double> current, GateFile gate)
+    public static GateRow Decide(
+        string key,
+        GateMetric metric,
+        IReadOnlyList<double> baseline,
+        IReadOnlyList<double> current,
+        GateFile gate)
     {
         var inv = CultureInfo.InvariantCulture;
         var medB = Median(baseline);
@@ -166,13 +185,15 @@ public static class GateComparer
         string? tooFew = null;
         if (baseline.Count < gate.MinLaunches || current.Count < gate.MinLaunches)
         {
-            tooFew = string.Create(inv, $"too few launches: {baseline.Count} in the baseline, {current.Count} now; the gate needs {gate.MinLaunches} on each side");
+            tooFew = string.Create(inv, $"too few launches: {baseline.Count} in the baseline, {current.Count} now; the gate needs"
+                + $" {gate.MinLaunches} on each side");
         }
         else if (MannWhitney.SmallestP(baseline.Count, current.Count) >= gate.Alpha)
         {
             var smallest = MannWhitney.SmallestP(baseline.Count, current.Count);
             tooFew = string.Create(inv,
-                $"too few launches: with {baseline.Count} against {current.Count} the test cannot reach p < {gate.Alpha} (its smallest p is {smallest:0.000})");
+                $"too few launches: with {baseline.Count} against {current.Count} the test cannot reach p < {gate.Alpha} (its smallest p"
+                    + $" is {smallest:0.000})");
         }
 
         var p = MannWhitney.TwoSidedP(baseline, current);
@@ -186,11 +207,18 @@ public static class GateComparer
     /// uses the Wilcoxon signed-rank test on their logarithms, their median with a 95 % bootstrap interval, and as the
     /// noise floor their spread.
     /// </summary>
-    public static GateRow DecidePaired(string key, GateMetric metric, IReadOnlyList<double> baseline, IReadOnlyList<double> current, GateFile gate)
+    public static GateRow DecidePaired(
+        string key,
+        GateMetric metric,
+        IReadOnlyList<double> baseline,
+        IReadOnlyList<double> current,
+        GateFile gate)
     {
         if (baseline.Count != current.Count)
         {
-            throw new ArgumentException($"paired launches need as many on each side ({baseline.Count} against {current.Count})", nameof(current));
+            throw new ArgumentException(
+                $"paired launches need as many on each side ({baseline.Count} against {current.Count})",
+                nameof(current));
         }
 
         var inv = CultureInfo.InvariantCulture;
@@ -209,11 +237,14 @@ public static class GateComparer
         {
             var smallest = WilcoxonSignedRank.SmallestP(ratios.Count);
             tooFew = string.Create(inv,
-                $"too few pairs: with {ratios.Count} the test cannot reach p < {gate.Alpha} (its smallest p is {smallest:0.000}); run 6 or more launches of each build");
+                $"too few pairs: with {ratios.Count} the test cannot reach p < {gate.Alpha} (its smallest p is {smallest:0.000});"
+                    + $" run 6 or more launches of each build");
         }
 
         var (verdict, reason) = Judge(metric, gate, ratio, low, high, p, noise, tooFew, "pair-to-pair noise");
-        return new GateRow(key, metric.Name, metric.Unit, Median(baseline), Median(current), ratio, low, high, p, noise, metric.Threshold, verdict, reason);
+        return new GateRow(
+            key, metric.Name, metric.Unit, Median(baseline), Median(current), ratio, low, high, p, noise, metric.Threshold,
+            verdict, reason);
     }
 
     /// <summary>
@@ -221,7 +252,16 @@ public static class GateComparer
     /// the metric's threshold; the move beyond the noise floor. A significant move for the worse beyond the threshold
     /// but not clear of the noise is inconclusive; anything else is the same.
     /// </summary>
-    private static (string Verdict, string Reason) Judge(GateMetric metric, GateFile gate, double ratio, double low, double high, double p, double noise, string? tooFew, string noiseName)
+    private static (string Verdict, string Reason) Judge(
+        GateMetric metric,
+        GateFile gate,
+        double ratio,
+        double low,
+        double high,
+        double p,
+        double noise,
+        string? tooFew,
+        string noiseName)
     {
         var inv = CultureInfo.InvariantCulture;
         if (tooFew is not null)
@@ -246,19 +286,24 @@ public static class GateComparer
         return (significant, beyondThreshold, beyondNoise) switch
         {
             (true, true, true) => (worse ? Verdicts.Slower : Verdicts.Faster,
-                string.Create(inv, $"moved {change:+0.0%;-0.0%} ({interval}), beyond the {metric.Threshold:0%} threshold and the ±{noise:0.0%} {noiseName}, p = {p:0.000}")),
+                string.Create(inv, $"moved {change:+0.0%;-0.0%} ({interval}), beyond the {metric.Threshold:0%} threshold and the"
+                    + $" ±{noise:0.0%} {noiseName}, p = {p:0.000}")),
             (true, true, false) when worse => (Verdicts.Inconclusive,
                 string.Create(inv,
-                    $"moved {change:+0.0%;-0.0%} (p = {p:0.000}; {interval}), beyond the {metric.Threshold:0%} threshold but not clear of the ±{noise:0.0%} {noiseName}: too noisy to decide")),
+                    $"moved {change:+0.0%;-0.0%} (p = {p:0.000}; {interval}), beyond the {metric.Threshold:0%} threshold but not clear of"
+                        + $" the ±{noise:0.0%} {noiseName}: too noisy to decide")),
             (false, true, _) => (Verdicts.Same,
                 string.Create(inv, $"moved {change:+0.0%;-0.0%}, but not significantly (p = {p:0.000} ≥ {gate.Alpha}): {noiseName}")),
-            _ => (Verdicts.Same, string.Create(inv, $"moved {change:+0.0%;-0.0%}, within {(beyondThreshold ? $"the ±{noise:0.0%} {noiseName}" : $"the {metric.Threshold:0%} threshold")}")),
+            _ => (Verdicts.Same, string.Create(inv, $"moved {change:+0.0%;-0.0%}, within"
+                + $" {(beyondThreshold ? $"the ±{noise:0.0%} {noiseName}" : $"the {metric.Threshold:0%} threshold")}")),
         };
     }
 
     private static GateRow Exact(string key, string count, ScenarioResult r)
     {
-        var launches = r.Launches.Count > 0 ? r.Launches : [new LaunchFigures(0, 0, 0, 0, r.Counts.Sent, r.Counts.Delivered, r.Counts.Lost, r.Counts.Duplicated, r.Counts.Errors)];
+        var launches = r.Launches.Count > 0
+            ? r.Launches
+            : [new LaunchFigures(0, 0, 0, 0, r.Counts.Sent, r.Counts.Delivered, r.Counts.Lost, r.Counts.Duplicated, r.Counts.Errors)];
         var values = launches.Select(l => count switch
         {
             "counts.lost" => l.Lost,
@@ -270,7 +315,8 @@ public static class GateComparer
             bad.Count == 0 ? Verdicts.Ok : Verdicts.Broken,
             bad.Count == 0
                 ? $"0 in every launch ({values.Count})"
-                : string.Join(", ", bad.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.v:N0} in launch {x.i + 1}"))) + "; must be 0 without faults");
+                : string.Join(", ", bad.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.v:N0} in launch {x.i + 1}")))
+                    + "; must be 0 without faults");
     }
 
     /// <summary>The metrics <c>--normalize</c> adjusts for the probe: the latencies.</summary>

@@ -18,7 +18,10 @@ public sealed record GateFile
 
     public int MinLaunches { get; set; } = 4;
 
-    /// <summary>Adjust latencies for each launch's loopback echo probe before gating (<c>--normalize</c>; see <see cref="ProbeAdjustment"/>).</summary>
+    /// <summary>
+    /// Adjust latencies for each launch's loopback echo probe before gating (<c>--normalize</c>; see
+    /// <see cref="ProbeAdjustment"/>).
+    /// </summary>
     public bool Normalize { get; set; }
 
     public List<GateMetric> Metrics { get; set; } =
@@ -38,7 +41,8 @@ public sealed record GateFile
     /// the least noisy) at 15 %, and p50 at 20 %: at 10 % one second's p50 made 1 false alarm and 6.7 % inconclusive
     /// A/A verdicts in 300 draws on the 2-core test machine (docs/ci.md). Not p90 or p99 (a block holds a few hundred
     /// samples; gated at 15 % beside CPU, p90 gave 1 false alarm and 12 % inconclusive A/A draws) and not throughput
-    /// (the load is open at a fixed rate, so throughput follows the schedule). The blocks keep p90 for <c>bench trend</c> and a <c>--gate</c> file.
+    /// (the load is open at a fixed rate, so throughput follows the schedule). The blocks keep p90 for
+    /// <c>bench trend</c> and a <c>--gate</c> file.
     /// </summary>
     public static readonly GateFile Interleaved = new()
     {
@@ -50,7 +54,8 @@ public sealed record GateFile
     };
 
     /// <summary>The metric names the gate knows how to read from a launch.</summary>
-    public static readonly IReadOnlyList<string> KnownMetrics = ["latency.p50", "latency.p90", "latency.p99", "throughput.achieved", "target.cpuUsPerEvent"];
+    public static readonly IReadOnlyList<string> KnownMetrics =
+        ["latency.p50", "latency.p90", "latency.p99", "throughput.achieved", "target.cpuUsPerEvent"];
 
     public static readonly IReadOnlyList<string> KnownCounts = ["counts.lost", "counts.duplicated", "counts.errors"];
 
@@ -70,7 +75,8 @@ public sealed record GateFile
 
         if (gate is null || gate.Metrics is null || gate.ExactCounts is null)
         {
-            throw new InvalidDataException($"{path} is not a gate file: it needs an object with \"metrics\" and \"exactCounts\" (see docs/ci.md)");
+            throw new InvalidDataException($"{path} is not a gate file: it needs an object with \"metrics\" and"
+                + $" \"exactCounts\" (see docs/ci.md)");
         }
 
         // A null where a metric or a name belongs is refused here, not met as a crash while gating.
@@ -84,10 +90,18 @@ public sealed record GateFile
             throw new InvalidDataException($"{path}: exactCounts[{badCount}] is null");
         }
 
-        var problems = gate.Metrics.Where(m => !KnownMetrics.Contains(m.Name)).Select(m => $"unknown metric '{m.Name}' (known: {string.Join(", ", KnownMetrics)})")
-            .Concat(gate.Metrics.Where(m => m.Better is not ("lower" or "higher")).Select(m => $"{m.Name}: better must be 'lower' or 'higher', not '{m.Better}'"))
-            .Concat(gate.Metrics.Where(m => !(m.Threshold > 0 && m.Threshold < 10)).Select(m => $"{m.Name}: threshold must be a fraction above 0 (0.10 is 10 %)"))
-            .Concat(gate.ExactCounts.Where(c => !KnownCounts.Contains(c)).Select(c => $"unknown exact count '{c}' (known: {string.Join(", ", KnownCounts)})"))
+        var problems = gate.Metrics
+            .Where(m => !KnownMetrics.Contains(m.Name))
+            .Select(m => $"unknown metric '{m.Name}' (known: {string.Join(", ", KnownMetrics)})")
+            .Concat(gate.Metrics
+                .Where(m => m.Better is not ("lower" or "higher"))
+                .Select(m => $"{m.Name}: better must be 'lower' or 'higher', not '{m.Better}'"))
+            .Concat(gate.Metrics
+                .Where(m => !(m.Threshold > 0 && m.Threshold < 10))
+                .Select(m => $"{m.Name}: threshold must be a fraction above 0 (0.10 is 10 %)"))
+            .Concat(gate.ExactCounts
+                .Where(c => !KnownCounts.Contains(c))
+                .Select(c => $"unknown exact count '{c}' (known: {string.Join(", ", KnownCounts)})"))
             .Concat(gate.Alpha is > 0 and < 1 ? [] : ["alpha must be between 0 and 1"])
             .Concat(gate.MinLaunches >= 2 ? [] : ["minLaunches must be at least 2"])
             .ToList();

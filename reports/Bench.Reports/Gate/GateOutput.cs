@@ -6,7 +6,10 @@ using Bench.Reports.Metrics;
 
 namespace Bench.Reports.Gate;
 
-/// <summary>The gate's verdict as markdown (for the run folder and a CI job summary) and as JUnit XML (one test case per gated metric).</summary>
+/// <summary>
+/// The gate's verdict as markdown (for the run folder and a CI job summary) and as JUnit XML (one test case per gated
+/// metric).
+/// </summary>
 public static class GateOutput
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -16,7 +19,8 @@ public static class GateOutput
         var sb = new StringBuilder();
         sb.AppendLine("## Bench regression gate");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Baseline `{baselineName}` against `{currentName}`: **{report.Summary}** (exit {report.ExitCode}).");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Baseline `{baselineName}` against `{currentName}`: **{report.Summary}** (exit"
+            + $" {report.ExitCode}).");
         sb.AppendLine();
         foreach (var problem in report.Problems)
         {
@@ -35,7 +39,9 @@ public static class GateOutput
             table.Row(r.Case, r.Metric,
                 exact ? "0" : Value(r.BaselineMedian, r.Unit),
                 exact ? r.CurrentMedian.ToString("N0", Inv) : Value(r.CurrentMedian, r.Unit),
-                exact || double.IsNaN(r.Ratio) ? "–" : $"{Formats.Ratio(r.Ratio)} ({r.RatioLow.ToString("0.00", Inv)}–{r.RatioHigh.ToString("0.00", Inv)})",
+                exact || double.IsNaN(r.Ratio)
+                    ? "–"
+                    : $"{Formats.Ratio(r.Ratio)} ({r.RatioLow.ToString("0.00", Inv)}–{r.RatioHigh.ToString("0.00", Inv)})",
                 exact ? "–" : r.PValue.ToString("0.000", Inv),
                 r.Verdict is Verdicts.Slower or Verdicts.Broken ? $"**{r.Verdict}**" : r.Verdict);
         }
@@ -44,20 +50,23 @@ public static class GateOutput
         var gate = report.Gate;
         if (gate.Normalize)
         {
-            sb.AppendLine("Latencies are adjusted for each launch's loopback echo probe (`--normalize`): a raw TCP round trip of the same payload"
-                + " measured beside the case. Each launch is moved to the typical probe of all launches, by the slope of log latency on log probe"
-                + " fitted within each side, so the noise the probe explains is removed; slower code that also slows the probe loses part of its"
-                + " change with it.");
+            sb.AppendLine("Latencies are adjusted for each launch's loopback echo probe (`--normalize`): a raw TCP round trip of the"
+                + " same payload measured beside the case. Each launch is moved to the typical probe of all launches, by the slope of"
+                + " log latency on log probe fitted within each side, so the noise the probe explains is removed; slower code that"
+                + " also slows the probe loses part of its change with it.");
             sb.AppendLine();
         }
 
         var thresholds = string.Join(", ", gate.Metrics.Select(m => string.Create(Inv, $"{m.Name} {m.Threshold:0%}")));
         var rule = report.Paired
-            ? string.Create(Inv, $"The launches are paired — each baseline launch ran next to a current one in the same job — and the ratio is the median of the pair ratios.")
-                + string.Create(Inv, $" A metric is slower or faster only when the Wilcoxon signed-rank test on the pair ratios gives p < {gate.Alpha},")
+            ? string.Create(Inv, $"The launches are paired — each baseline launch ran next to a current one in the same job —")
+                + " and the ratio is the median of the pair ratios."
+                + " A metric is slower or faster only when the Wilcoxon signed-rank test on the pair ratios"
+                + string.Create(Inv, $" gives p < {gate.Alpha},")
                 + string.Create(Inv, $" the median ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}),")
                 + " and the move exceeds the spread of the pair ratios (1.4826 × their median absolute deviation)."
-            : string.Create(Inv, $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha} over the launches,")
+            : string.Create(Inv, $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha}")
+                + " over the launches,"
                 + string.Create(Inv, $" the median ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}),")
                 + " and the move exceeds the launch-to-launch noise of the noisier side (1.4826 × its median absolute deviation).";
         sb.AppendLine(rule + $" Exact counts ({string.Join(", ", gate.ExactCounts)}) must be 0 in every launch of a run without faults.");
@@ -74,10 +83,15 @@ public static class GateOutput
     {
         var cases = report.Rows.Select(r =>
         {
-            var element = new XElement("testcase", new XAttribute("classname", "bench." + r.Case.Replace('/', '.')), new XAttribute("name", r.Metric), new XAttribute("time", "0"));
+            var element = new XElement("testcase",
+                new XAttribute("classname", "bench." + r.Case.Replace('/', '.')),
+                new XAttribute("name", r.Metric),
+                new XAttribute("time", "0"));
             if (r.Verdict is Verdicts.Slower or Verdicts.Broken)
             {
-                element.Add(new XElement("failure", new XAttribute("message", $"{r.Verdict}: {r.Reason}"), new XAttribute("type", r.Verdict)));
+                element.Add(new XElement("failure",
+                    new XAttribute("message", $"{r.Verdict}: {r.Reason}"),
+                    new XAttribute("type", r.Verdict)));
             }
             else if (r.Verdict == Verdicts.Inconclusive)
             {
@@ -92,7 +106,10 @@ public static class GateOutput
         }).ToList();
         foreach (var problem in report.Problems)
         {
-            cases.Add(new XElement("testcase", new XAttribute("classname", "bench.gate"), new XAttribute("name", "comparable"), new XAttribute("time", "0"),
+            cases.Add(new XElement("testcase",
+                new XAttribute("classname", "bench.gate"),
+                new XAttribute("name", "comparable"),
+                new XAttribute("time", "0"),
                 new XElement("error", new XAttribute("message", problem))));
         }
 
@@ -103,7 +120,8 @@ public static class GateOutput
             new XAttribute("errors", report.Problems.Count.ToString(Inv)),
             new XAttribute("skipped", report.Rows.Count(r => r.Verdict == Verdicts.Inconclusive).ToString(Inv)),
             cases);
-        return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite)).ToString().ReplaceLineEndings("\n") + "\n";
+        var document = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
+        return document.ToString().ReplaceLineEndings("\n") + "\n";
     }
 
     private static string Value(double v, string unit) => unit switch

@@ -21,7 +21,10 @@ public static class MannWhitney
         return u;
     }
 
-    /// <summary>The smallest two-sided p-value samples of these sizes can give: every one of one side beyond every one of the other.</summary>
+    /// <summary>
+    /// The smallest two-sided p-value samples of these sizes can give: every one of one side beyond every one of the
+    /// other.
+    /// </summary>
     public static double SmallestP(int n, int m)
     {
         // 2 / C(n+m, n), built up as a product to stay exact for the sizes a gate uses.

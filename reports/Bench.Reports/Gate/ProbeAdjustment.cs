@@ -13,7 +13,10 @@ public static class ProbeAdjustment
 {
     /// <summary>Both sides' values adjusted for their probes, and the fitted slope (kept within 0 … 2).</summary>
     public static (double[] Baseline, double[] Current, double Slope) Adjust(
-        IReadOnlyList<double> baseline, IReadOnlyList<double> baselineProbe, IReadOnlyList<double> current, IReadOnlyList<double> currentProbe)
+        IReadOnlyList<double> baseline,
+        IReadOnlyList<double> baselineProbe,
+        IReadOnlyList<double> current,
+        IReadOnlyList<double> currentProbe)
     {
         var sides = new[] { Logs(baseline, baselineProbe), Logs(current, currentProbe) };
         double sxy = 0, sxx = 0;

@@ -13,7 +13,10 @@ namespace Bench.Reports.Histograms;
 /// </summary>
 public static class HistogramLog
 {
-    /// <summary>The log's file name: scenario, the case (fault, mode, payload) where several share a transport, transport and variant.</summary>
+    /// <summary>
+    /// The log's file name: scenario, the case (fault, mode, payload) where several share a transport, transport and
+    /// variant.
+    /// </summary>
     public static string FileName(ScenarioResult r)
     {
         var scenario = r switch
@@ -32,9 +35,11 @@ public static class HistogramLog
         var start = r.MeasuredFrom ?? runStartedAt;
         var tag = FileName(r)[..^".hlog".Length];
         var sb = new StringBuilder();
-        sb.Append(inv, $"#[Bench latency of {tag}: microseconds from each event's intended time; one interval a second of intended time over the measured window]\n");
+        sb.Append(inv, $"#[Bench latency of {tag}: microseconds from each event's intended time; one interval a second of intended time"
+            + $" over the measured window]\n");
         sb.Append("#[Histogram log format version 1.3]\n");
-        sb.Append(inv, $"#[StartTime: {start.ToUnixTimeMilliseconds() / 1000.0:0.000} (seconds since epoch), {start.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}]\n");
+        sb.Append(inv, $"#[StartTime: {start.ToUnixTimeMilliseconds() / 1000.0:0.000} (seconds since epoch),"
+            + $" {start.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}]\n");
         sb.Append("\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n");
         var measured = r.LatencyBySecond.Where(s => s.Second >= 0).ToList();
         if (measured.Count == 0)
@@ -47,7 +52,8 @@ public static class HistogramLog
         foreach (var second in measured)
         {
             var histogram = HistogramCodec.Decode(second.Histogram);
-            sb.Append(inv, $"Tag={tag},{second.Second:0.000},1.000,{histogram.GetMaxValue() / 1e6:0.000000},{HistogramCodec.Encode(histogram)}\n");
+            sb.Append(inv, $"Tag={tag},{second.Second:0.000},1.000,{histogram.GetMaxValue() / 1e6:0.000000},"
+                + $"{HistogramCodec.Encode(histogram)}\n");
         }
 
         return sb.ToString();

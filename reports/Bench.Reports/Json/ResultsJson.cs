@@ -26,7 +26,8 @@ public static class ResultsJson
             using var stream = File.OpenRead(path);
             if (stream.Length > MaxBytes)
             {
-                throw new InvalidDataException($"{path} is {stream.Length / (1024 * 1024)} MB; Bench reads shards of up to {MaxBytes / (1024 * 1024)} MB");
+                throw new InvalidDataException($"{path} is {stream.Length / (1024 * 1024)} MB; Bench reads shards of up to"
+                    + $" {MaxBytes / (1024 * 1024)} MB");
             }
 
             shard = JsonSerializer.Deserialize(stream, ResultsJsonContext.Default.ShardResult);
@@ -87,7 +88,8 @@ public static class ResultsJson
             using var stream = File.OpenRead(path);
             if (stream.Length > MaxBytes)
             {
-                throw new InvalidDataException($"{path} is {stream.Length / (1024 * 1024)} MB; Bench reads results files of up to {MaxBytes / (1024 * 1024)} MB");
+                throw new InvalidDataException($"{path} is {stream.Length / (1024 * 1024)} MB; Bench reads results files of up to"
+                    + $" {MaxBytes / (1024 * 1024)} MB");
             }
 
             results = JsonSerializer.Deserialize(stream, ResultsJsonContext.Default.RunResults);
@@ -123,7 +125,11 @@ public static class ResultsJson
 // Nullable annotations are respected: a JSON null where the model has no "?" (results, timeline, warnings) is refused
 // as the file is read, not met as a crash while rendering.
 // Strings are read on one line (OneLineText): text from a file never starts a markdown line of its own in a report.
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true,
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    WriteIndented = true,
+    RespectRequiredConstructorParameters = true,
+    RespectNullableAnnotations = true,
     Converters = new[] { typeof(OneLineText) })]
 [JsonSerializable(typeof(RunResults))]
 [JsonSerializable(typeof(ShardResult))]

@@ -95,7 +95,8 @@ public static partial class ResultsValidator
                     return $"{path} has a key of {key.Length} characters; at most {MaxTextLength}";
                 }
 
-                var problem = CheckNumber(entry.Value, $"{path}.{entry.Key}", "value") ?? Walk(entry.Value, $"{path}.{entry.Key}", depth + 1);
+                var problem = CheckNumber(entry.Value, $"{path}.{entry.Key}", "value")
+                    ?? Walk(entry.Value, $"{path}.{entry.Key}", depth + 1);
                 if (problem is not null)
                 {
                     return problem;

@@ -51,9 +51,9 @@ public static class ClaimsSection
         var checks = Evaluate(run);
         sb.AppendLine("## Claims");
         sb.AppendLine();
-        sb.AppendLine("Claims commonly made about WebSocket and webhooks, each judged from this run's own figures (WebSocket against webhooks, as the"
-            + " claims are made). A latency or CPU difference counts only when its 95 % interval lies wholly beyond the 5 % tie band; other figures"
-            + " are single measurements and say so.");
+        sb.AppendLine("Claims commonly made about WebSocket and webhooks, each judged from this run's own figures (WebSocket against"
+            + " webhooks, as the claims are made). A latency or CPU difference counts only when its 95 % interval lies wholly"
+            + " beyond the 5 % tie band; other figures are single measurements and say so.");
         sb.AppendLine();
         var table = new MarkdownTable("claim", "verdict", "because (this run's figures)", "see") { Numeric = false };
         foreach (var c in checks)
@@ -72,12 +72,20 @@ public static class ClaimsSection
         _ => "not tested",
     };
 
-    private static ScenarioResult? Find(IReadOnlyList<ScenarioResult> r, string scenario, string transport, Func<ScenarioResult, bool>? also = null) =>
+    private static ScenarioResult? Find(
+        IReadOnlyList<ScenarioResult> r,
+        string scenario,
+        string transport,
+        Func<ScenarioResult, bool>? also = null) =>
         r.FirstOrDefault(x => x.Scenario == scenario && x.Transport == transport && x.Variant == "default" && (also?.Invoke(x) ?? true));
 
-    private static ClaimCheck NotTested(string claim, string needs, string section) => new(claim, ClaimVerdict.NotTested, $"this run has no {needs}", section);
+    private static ClaimCheck NotTested(string claim, string needs, string section) =>
+        new(claim, ClaimVerdict.NotTested, $"this run has no {needs}", section);
 
-    /// <summary>Webhook over WebSocket for a latency percentile, with its interval: above 1.05 clearly lower for WebSocket, below 0.95 clearly higher.</summary>
+    /// <summary>
+    /// Webhook over WebSocket for a latency percentile, with its interval: above 1.05 clearly lower for WebSocket, below
+    /// 0.95 clearly higher.
+    /// </summary>
     private static (double Ratio, double Low, double High)? LatencyRatio(ScenarioResult ws, ScenarioResult wh, double percentile)
     {
         if (BlockBootstrap.Percentile(wh, percentile, $"{wh.Scenario}/{wh.Transport}/{wh.Variant}") is not { } a
@@ -87,7 +95,8 @@ public static class ClaimsSection
         }
 
         var (low, high) = BlockBootstrap.Interval(BlockBootstrap.Ratio(a, b));
-        var point = (percentile == 50 ? wh.LatencyUs.P50 : wh.LatencyUs.P99) / Math.Max(1.0, percentile == 50 ? ws.LatencyUs.P50 : ws.LatencyUs.P99);
+        var point = (percentile == 50 ? wh.LatencyUs.P50 : wh.LatencyUs.P99)
+            / Math.Max(1.0, percentile == 50 ? ws.LatencyUs.P50 : ws.LatencyUs.P99);
         return (point, low, high);
     }
 
@@ -114,7 +123,8 @@ public static class ClaimsSection
                 var sign = low > 1.05 ? 1 : high < 0.95 ? -1 : 0;
                 var wsUs = p == 50 ? ws.LatencyUs.P50 : ws.LatencyUs.P99;
                 var whUs = p == 50 ? wh.LatencyUs.P50 : wh.LatencyUs.P99;
-                var said = string.Create(Inv, $"{scenario} p{p:0} {Formats.Milliseconds(wsUs)} vs {Formats.Milliseconds(whUs)} (webhook {Formats.Ratio(ratio)} [{Range(low, high)}])");
+                var said = string.Create(Inv, $"{scenario} p{p:0} {Formats.Milliseconds(wsUs)} vs {Formats.Milliseconds(whUs)} (webhook"
+                    + $" {Formats.Ratio(ratio)} [{Range(low, high)}])");
                 parts.Add(($"{scenario} p{p:0}", sign, said));
             }
         }
@@ -124,9 +134,12 @@ public static class ClaimsSection
             return NotTested(claim, "rtt or push results for both websocket and webhook", "rtt, push");
         }
 
-        var verdict = parts.All(p => p.Sign > 0) ? ClaimVerdict.Holds : parts.All(p => p.Sign <= 0) ? ClaimVerdict.DoesNotHold : ClaimVerdict.Depends;
+        var verdict = parts.All(p => p.Sign > 0) ? ClaimVerdict.Holds
+            : parts.All(p => p.Sign <= 0) ? ClaimVerdict.DoesNotHold
+            : ClaimVerdict.Depends;
         var lower = parts.Where(p => p.Sign > 0).Select(p => p.Name).ToList();
-        var prefix = verdict == ClaimVerdict.Depends ? $"lower on {string.Join(", ", lower)}, not on {string.Join(", ", parts.Where(p => p.Sign <= 0).Select(p => p.Name))}: " : "";
+        var notLower = parts.Where(p => p.Sign <= 0).Select(p => p.Name);
+        var prefix = verdict == ClaimVerdict.Depends ? $"lower on {string.Join(", ", lower)}, not on {string.Join(", ", notLower)}: " : "";
         return new ClaimCheck(claim, verdict, prefix + string.Join("; ", parts.Select(p => p.Text)) + ".", "At a glance, rtt, push");
     }
 
@@ -141,13 +154,17 @@ public static class ClaimsSection
 
         var (a, b) = (ws.Saturation!.MaxSustainablePerSec, wh.Saturation!.MaxSustainablePerSec);
         var subs = ws.Parameters.Subscribers;
-        var others = string.Join(", ", sat.Where(x => x.Transport is not Ws and not Wh).Select(x => string.Create(Inv, $"{x.Transport} {x.Saturation!.MaxSustainablePerSec:N0}/s")));
-        var text = string.Create(Inv, $"most events/s to {subs:N0} subscribers within the {Formats.Milliseconds(ws.Saturation.SloP99Us)} p99 SLO: websocket {a:N0}/s, webhook {b:N0}/s")
+        var others = string.Join(", ", sat
+            .Where(x => x.Transport is not Ws and not Wh)
+            .Select(x => string.Create(Inv, $"{x.Transport} {x.Saturation!.MaxSustainablePerSec:N0}/s")));
+        var text = string.Create(Inv, $"most events/s to {subs:N0} subscribers within the {Formats.Milliseconds(ws.Saturation.SloP99Us)}"
+            + $" p99 SLO: websocket {a:N0}/s, webhook {b:N0}/s")
             + (others.Length > 0 ? $" ({others})" : "") + "; one search each, to the resolution of its steps";
         var verdict = a > 1.1 * b ? ClaimVerdict.Holds : b > 1.1 * a ? ClaimVerdict.DoesNotHold : ClaimVerdict.Depends;
         if (sat.Count(x => Math.Abs(x.Saturation!.MaxSustainablePerSec - a) < 1) >= 3)
         {
-            text += string.Create(Inv, $"; three or more transports stopped at the same step ({a:N0}/s), which suggests this machine, not the transport, set that limit");
+            text += string.Create(Inv, $"; three or more transports stopped at the same step ({a:N0}/s), which suggests this machine, not"
+                + $" the transport, set that limit");
         }
 
         return new ClaimCheck(claim, verdict, text + ".", "saturation");
@@ -169,21 +186,27 @@ public static class ClaimsSection
         var verdict = Extra(ws) <= least * 1.05 ? ClaimVerdict.Holds : ClaimVerdict.DoesNotHold;
         var text = string.Create(Inv, $"bytes on the wire per delivery beyond the {size:N0} B payload: ")
             + string.Join(", ", at.OrderBy(Extra).Select(x => string.Create(Inv, $"{x.Transport} {Extra(x):N0} B")))
-            + string.Create(Inv, $"; handshakes per connection: {string.Join(", ", at.Select(x => string.Create(Inv, $"{x.Transport} {x.Wire!.HandshakeBytesPerConnection:N0} B")))}");
+            + string.Create(Inv, $"; handshakes per connection:"
+                + $" {string.Join(", ", at.Select(x => string.Create(Inv, $"{x.Transport} {x.Wire!.HandshakeBytesPerConnection:N0} B")))}");
         return new ClaimCheck(claim, verdict, text + ".", "wire");
     }
 
     private static ClaimCheck ScalesToConnections(IReadOnlyList<ScenarioResult> r)
     {
         const string claim = "WebSocket scales better to many simultaneous connections";
-        if (Find(r, "connections", Ws) is not { Connections: { Memory.Count: > 0, FanOut.Count: > 0 } ws } wsr || Find(r, "connections", Wh) is not { Connections: { Memory.Count: > 0, FanOut.Count: > 0 } wh })
+        if (Find(r, "connections", Ws) is not { Connections: { Memory.Count: > 0, FanOut.Count: > 0 } ws } wsr
+            || Find(r, "connections", Wh) is not { Connections: { Memory.Count: > 0, FanOut.Count: > 0 } wh })
         {
             return NotTested(claim, "connections results for both websocket and webhook", "connections");
         }
 
         var comparisons = new List<(string Name, double Ws, double Wh, Func<double, string> Format)>
         {
-            ("target memory per subscriber", ws.Memory[^1].RssKiBPerSubscriber, wh.Memory[^1].RssKiBPerSubscriber, v => v.ToString("N1", Inv) + " KiB"),
+            (
+                "target memory per subscriber",
+                ws.Memory[^1].RssKiBPerSubscriber,
+                wh.Memory[^1].RssKiBPerSubscriber,
+                v => v.ToString("N1", Inv) + " KiB"),
             ("fan-out to all, p50", ws.FanOut[^1].P50Us, wh.FanOut[^1].P50Us, v => Formats.Milliseconds(v)),
         };
         if (ws.IdleCpuPercent is { } wi && wh.IdleCpuPercent is { } hi)
@@ -193,7 +216,9 @@ public static class ClaimsSection
 
         var better = comparisons.Count(c => c.Ws < 0.9 * c.Wh);
         var worse = comparisons.Count(c => c.Ws > 1.1 * c.Wh);
-        var verdict = better == comparisons.Count ? ClaimVerdict.Holds : worse == comparisons.Count || better == 0 ? ClaimVerdict.DoesNotHold : ClaimVerdict.Depends;
+        var verdict = better == comparisons.Count ? ClaimVerdict.Holds
+            : worse == comparisons.Count || better == 0 ? ClaimVerdict.DoesNotHold
+            : ClaimVerdict.Depends;
         var text = string.Create(Inv, $"with {ws.Subscribers:N0} held (webhooks: registered endpoints), websocket vs webhook: ")
             + string.Join("; ", comparisons.Select(c => $"{c.Name} {c.Format(c.Ws)} vs {c.Format(c.Wh)}"))
             + "; single measurements, and a webhook endpoint holds no connection while idle";
@@ -211,14 +236,20 @@ public static class ClaimsSection
 
         var deliveries = wh.Saturation!.MaxSustainablePerSec * wh.Parameters.Subscribers;
         var ws = sat.FirstOrDefault(x => x.Transport == Ws);
-        var text = string.Create(Inv, $"webhooks sustained {wh.Saturation.MaxSustainablePerSec:N0} events/s to {wh.Parameters.Subscribers:N0} endpoints ({deliveries:N0} signed POSTs/s, durably queued) within the {Formats.Milliseconds(wh.Saturation.SloP99Us)} p99 SLO, on {(ws is null ? "this machine" : "the same machine as the others")}");
+        var text = string.Create(Inv, $"webhooks sustained {wh.Saturation.MaxSustainablePerSec:N0} events/s to"
+            + $" {wh.Parameters.Subscribers:N0} endpoints ({deliveries:N0} signed POSTs/s, durably queued) within the"
+            + $" {Formats.Milliseconds(wh.Saturation.SloP99Us)} p99 SLO, on"
+            + $" {(ws is null ? "this machine" : "the same machine as the others")}");
         if (ws is not null && ws.Saturation!.MaxSustainablePerSec > 0)
         {
-            text += string.Create(Inv, $"; websocket sustained {ws.Saturation.MaxSustainablePerSec:N0} events/s ({Formats.Ratio(ws.Saturation.MaxSustainablePerSec / Math.Max(1, wh.Saturation.MaxSustainablePerSec))} of webhooks)");
+            text += string.Create(Inv, $"; websocket sustained {ws.Saturation.MaxSustainablePerSec:N0} events/s"
+                + $" ({Formats.Ratio(ws.Saturation.MaxSustainablePerSec / Math.Max(1, wh.Saturation.MaxSustainablePerSec))} of webhooks)");
         }
 
         // "Can't handle" does not hold when they carried thousands a second; how large is too large depends on the volume.
-        var verdict = ws is not null && wh.Saturation.MaxSustainablePerSec >= 0.5 * ws.Saturation!.MaxSustainablePerSec ? ClaimVerdict.DoesNotHold : ClaimVerdict.Depends;
+        var verdict = ws is not null && wh.Saturation.MaxSustainablePerSec >= 0.5 * ws.Saturation!.MaxSustainablePerSec
+            ? ClaimVerdict.DoesNotHold
+            : ClaimVerdict.Depends;
         text += verdict == ClaimVerdict.Depends ? "; below that volume they handle it, above it they need more senders or cores" : "";
         return new ClaimCheck(claim, verdict, text + ".", "saturation");
     }
@@ -235,13 +266,16 @@ public static class ClaimsSection
 
         var lost = ws.Sum(x => x.Resilience!.Lost);
         var text = "the WebSocket protocol (RFC 6455) has neither: Bench's own subscriber code reconnected ("
-            + string.Join(", ", ws.Select(x => string.Create(Inv, $"{x.Resilience!.Fault}: {x.Resilience.ReconnectAttempts:N0} attempts, {x.Resilience.Lost:N0} events lost")))
+            + string.Join(", ", ws.Select(x => string.Create(Inv,
+                $"{x.Resilience!.Fault}: {x.Resilience.ReconnectAttempts:N0} attempts, {x.Resilience.Lost:N0} events lost")))
             + "), and nothing re-sent what was lost";
         var others = faults.Where(x => x.Transport is not Ws and not Wh).GroupBy(x => x.Transport)
-            .Select(g => string.Create(Inv, $"{g.Key} {g.Sum(x => x.Resilience!.Lost):N0} lost ({string.Join(", ", g.Select(x => x.Resilience!.Fault))})")).ToList();
+            .Select(g => string.Create(Inv, $"{g.Key} {g.Sum(x => x.Resilience!.Lost):N0} lost"
+                + $" ({string.Join(", ", g.Select(x => x.Resilience!.Fault))})")).ToList();
         if (others.Count > 0)
         {
-            text += "; clients with reconnection in their library or spec — SignalR's automatic reconnect, EventSource — fared: " + string.Join("; ", others);
+            text += "; clients with reconnection in their library or spec — SignalR's automatic reconnect, EventSource — fared: "
+                + string.Join("; ", others);
         }
 
         return new ClaimCheck(claim, lost > 0 ? ClaimVerdict.DoesNotHold : ClaimVerdict.Depends, text + ".", "Resilience");
@@ -250,19 +284,29 @@ public static class ClaimsSection
     private static ClaimCheck WebhookRetries(IReadOnlyList<ScenarioResult> r)
     {
         const string claim = "HTTP/webhooks have no built-in retry and fail if the receiver is unavailable or overloaded";
-        var wh = r.Where(x => x.Transport == Wh && x.Variant == "default" && x.Resilience is { Fault: "outage" or "overload" or "restart" }).ToList();
+        var wh = r
+            .Where(x => x.Transport == Wh && x.Variant == "default" && x.Resilience is { Fault: "outage" or "overload" or "restart" })
+            .ToList();
         if (wh.Count == 0)
         {
             return NotTested(claim, "webhook results for the outage or overload faults", "Resilience");
         }
 
         var lost = wh.Sum(x => x.Resilience!.Lost);
-        var text = "HTTP itself has no retry, but a webhook sender is expected to retry (Standard Webhooks) and Bench's dispatcher does, from a durable outbox: "
+        var text = "HTTP itself has no retry, but a webhook sender is expected to retry (Standard Webhooks) and Bench's dispatcher does,"
+            + " from a durable outbox: "
             + string.Join("; ", wh.Select(x => string.Create(Inv,
-                $"{x.Resilience!.Fault}: {x.Resilience.Lost:N0} lost, {x.Resilience.WebhookRetries:N0} retries{(x.ErrorsByKind.Where(kv => kv.Key.Contains("503", StringComparison.Ordinal) || kv.Key.Contains("429", StringComparison.Ordinal)).Sum(kv => kv.Value) is var refused and > 0 ? $", {refused:N0} answers of 503 with Retry-After" : "")}{(x.Resilience.DrainMs is { } d ? $", backlog drained {Formats.Milliseconds(d * 1000)} after" : "")}")))
+                $"{x.Resilience!.Fault}: {x.Resilience.Lost:N0} lost, {x.Resilience.WebhookRetries:N0} retries"
+                    + $"{(Refused(x) is var refused and > 0 ? $", {refused:N0} answers of 503 with Retry-After" : "")}"
+                    + $"{(x.Resilience.DrainMs is { } d ? $", backlog drained {Formats.Milliseconds(d * 1000)} after" : "")}")))
             + (wh.Any(x => x.Resilience!.Fault == "overload") ? "" : "; the overload fault (503 with Retry-After) was not run");
         return new ClaimCheck(claim, lost == 0 ? ClaimVerdict.DoesNotHold : ClaimVerdict.Depends, text + ".", "Resilience");
     }
+
+    /// <summary>The answers of 503 or 429 a webhook case met: the receiver refusing, for now.</summary>
+    private static long Refused(ScenarioResult x) => x.ErrorsByKind
+        .Where(kv => kv.Key.Contains("503", StringComparison.Ordinal) || kv.Key.Contains("429", StringComparison.Ordinal))
+        .Sum(kv => kv.Value);
 
     private static ClaimCheck PersistentConnection(IReadOnlyList<ScenarioResult> r)
     {
@@ -283,12 +327,14 @@ public static class ClaimsSection
             interval = $" [{Range(low, high)}]";
         }
 
-        var text = string.Create(Inv, $"sender CPU per delivery (marginal): websocket {a.CpuUsPerDelivery:N1} µs, webhook {b.CpuUsPerDelivery:N1} µs ({Formats.Ratio(b.CpuUsPerDelivery / Math.Max(0.001, a.CpuUsPerDelivery))}{interval})");
+        var text = string.Create(Inv, $"sender CPU per delivery (marginal): websocket {a.CpuUsPerDelivery:N1} µs, webhook"
+            + $" {b.CpuUsPerDelivery:N1} µs ({Formats.Ratio(b.CpuUsPerDelivery / Math.Max(0.001, a.CpuUsPerDelivery))}{interval})");
         var wsWire = Find(r, "overhead", Ws);
         var whWire = Find(r, "overhead", Wh, x => wsWire is not null && x.Wire?.PayloadBytes == wsWire.Wire?.PayloadBytes);
         if (wsWire?.Wire is { } w1 && whWire?.Wire is { } w2)
         {
-            text += string.Create(Inv, $"; bytes per delivery {w1.TotalBytesPerEvent:N0} B vs {w2.TotalBytesPerEvent:N0} B at {w1.PayloadBytes:N0} B payload");
+            text += string.Create(Inv, $"; bytes per delivery {w1.TotalBytesPerEvent:N0} B vs {w2.TotalBytesPerEvent:N0} B at"
+                + $" {w1.PayloadBytes:N0} B payload");
         }
 
         text += "; the webhook figures are with kept-alive HTTP connections (each endpoint its own), so no new connection per request";
@@ -300,34 +346,42 @@ public static class ClaimsSection
     {
         const string claim = "Webhooks put less load on the server";
         var comparisons = new List<(string Name, double Ws, double Wh, string Text)>();
-        if (Find(r, "push", Ws) is { } pws && Find(r, "push", Wh) is { } pwh && MarginalCost.Of(pws) is { } a && MarginalCost.Of(pwh) is { } b)
+        if (Find(r, "push", Ws) is { } pws && Find(r, "push", Wh) is { } pwh
+            && MarginalCost.Of(pws) is { } a && MarginalCost.Of(pwh) is { } b)
         {
-            comparisons.Add(("CPU per delivery", a.CpuUsPerDelivery, b.CpuUsPerDelivery, string.Create(Inv, $"CPU per delivery {a.CpuUsPerDelivery:N1} µs vs {b.CpuUsPerDelivery:N1} µs")));
+            comparisons.Add(("CPU per delivery", a.CpuUsPerDelivery, b.CpuUsPerDelivery,
+                string.Create(Inv, $"CPU per delivery {a.CpuUsPerDelivery:N1} µs vs {b.CpuUsPerDelivery:N1} µs")));
         }
 
         if (Find(r, "connections", Ws)?.Connections is { } cws && Find(r, "connections", Wh)?.Connections is { } cwh)
         {
             if (cws.IdleCpuPercent is { } i1 && cwh.IdleCpuPercent is { } i2)
             {
-                comparisons.Add(("idle CPU", i1, i2, string.Create(Inv, $"idle CPU with {cws.Subscribers:N0} subscribers {i1:0.0} % vs {i2:0.0} %")));
+                comparisons.Add(("idle CPU", i1, i2,
+                    string.Create(Inv, $"idle CPU with {cws.Subscribers:N0} subscribers {i1:0.0} % vs {i2:0.0} %")));
             }
 
             if (cws.Memory.Count > 0 && cwh.Memory.Count > 0)
             {
                 comparisons.Add(("memory", cws.Memory[^1].RssKiBPerSubscriber, cwh.Memory[^1].RssKiBPerSubscriber,
-                    string.Create(Inv, $"memory per subscriber {cws.Memory[^1].RssKiBPerSubscriber:N1} KiB vs {cwh.Memory[^1].RssKiBPerSubscriber:N1} KiB")));
+                    string.Create(Inv, $"memory per subscriber {cws.Memory[^1].RssKiBPerSubscriber:N1} KiB vs"
+                        + $" {cwh.Memory[^1].RssKiBPerSubscriber:N1} KiB")));
             }
         }
 
         if (comparisons.Count == 0)
         {
-            return NotTested(claim, "push (with its cost probe) or connections results for both websocket and webhook", "push, connections");
+            return NotTested(
+                claim,
+                "push (with its cost probe) or connections results for both websocket and webhook",
+                "push, connections");
         }
 
         // Holds if webhooks cost the sender clearly less on every count; does not hold if on none (more, or within 10 %).
         var less = comparisons.Count(c => c.Wh < 0.9 * c.Ws);
         var verdict = less == comparisons.Count ? ClaimVerdict.Holds : less == 0 ? ClaimVerdict.DoesNotHold : ClaimVerdict.Depends;
-        var text = "the sending server (the hub for websocket, the dispatcher for webhooks), websocket vs webhook: " + string.Join("; ", comparisons.Select(c => c.Text))
+        var text = "the sending server (the hub for websocket, the dispatcher for webhooks), websocket vs webhook: "
+            + string.Join("; ", comparisons.Select(c => c.Text))
             + "; the receivers' own cost is on the subscribers' side and not in these figures";
         return new ClaimCheck(claim, verdict, text + ".", "push, connections");
     }

@@ -19,8 +19,10 @@ internal static class ResilienceSection
         sb.AppendLine("## Resilience");
         sb.AppendLine();
         sb.AppendLine("One fault at a time, injected 5 s into a push load, through a fault proxy between the target and its subscribers. "
-            + "*detect*: from the fault to the first sign of it anywhere on the delivery path (a subscriber's disconnect, a refused publish, a failed delivery); "
-            + "*recover*: from the end of the fault until every affected subscriber had a delivery again; *lost*: accepted by the target, never received; "
+            + "*detect*: from the fault to the first sign of it anywhere on the delivery path (a subscriber's disconnect, "
+            + "a refused publish, a failed delivery); "
+            + "*recover*: from the end of the fault until every affected subscriber had a delivery again; "
+            + "*lost*: accepted by the target, never received; "
             + "*delay* and *backlog drained*: for the events published from the fault until recovery. – means not observed.");
         sb.AppendLine();
         foreach (var group in results.GroupBy(r => r.Resilience!.Fault))
@@ -30,7 +32,9 @@ internal static class ResilienceSection
             sb.AppendLine();
             if (first.FaultDescription.Length > 0)
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"{MarkdownText.Escape(char.ToUpperInvariant(first.FaultDescription[0]) + first.FaultDescription[1..])}, at t = {first.StartSec.ToString("0.##", CultureInfo.InvariantCulture)} s.");
+                var description = char.ToUpperInvariant(first.FaultDescription[0]) + first.FaultDescription[1..];
+                var at = first.StartSec.ToString("0.##", CultureInfo.InvariantCulture);
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{MarkdownText.Escape(description)}, at t = {at} s.");
                 sb.AppendLine();
             }
 
@@ -45,11 +49,14 @@ internal static class ResilienceSection
             {
                 var x = r.Resilience!;
                 var own = x.PublishedWhileAway is { } away && x.TargetCountedUndelivered is { } counted
-                    ? string.Create(CultureInfo.InvariantCulture, $" By the hub's sequence numbers, {away:N0} events were published while subscribers were away; the hub itself knew of {counted:N0} it could not hand over{(counted < x.Lost ? " (the rest it wrote into connections that were already dead)" : "")}.")
+                    ? string.Create(CultureInfo.InvariantCulture, $" By the hub's sequence numbers, {away:N0} events were published while"
+                        + $" subscribers were away; the hub itself knew of {counted:N0} it could not hand over"
+                        + $"{(counted < x.Lost ? " (the rest it wrote into connections that were already dead)" : "")}.")
                     : "";
                 if (x.PendingAtKill is { } pendingAtKill)
                 {
-                    own += string.Create(CultureInfo.InvariantCulture, $" Just before the kill the dispatcher had {pendingAtKill:N0} deliveries pending.");
+                    own += string.Create(CultureInfo.InvariantCulture, $" Just before the kill the dispatcher had {pendingAtKill:N0}"
+                        + $" deliveries pending.");
                 }
 
                 sb.AppendLine(CultureInfo.InvariantCulture, $"- {MarkdownReport.Label(r)}: {x.Behaviour}.{own}");
@@ -57,12 +64,16 @@ internal static class ResilienceSection
 
             sb.AppendLine();
             WriteStorm(sb, [.. group.Where(r => r.Resilience!.Storm is not null)]);
-            sb.AppendLine(CultureInfo.InvariantCulture, $"![fault {group.Key}: p99 latency and deliveries over time](charts/{ChartNames.FaultTimeline(group.Key)})");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"![fault {group.Key}: p99 latency and deliveries over time]"
+                + $"(charts/{ChartNames.FaultTimeline(group.Key)})");
             sb.AppendLine();
         }
     }
 
-    /// <summary>The storm's own table and chart: how long until everyone was back, how hard they came back, what it cost the target.</summary>
+    /// <summary>
+    /// The storm's own table and chart: how long until everyone was back, how hard they came back, what it cost the
+    /// target.
+    /// </summary>
     private static void WriteStorm(StringBuilder sb, IReadOnlyList<ScenarioResult> storms)
     {
         if (storms.Count == 0)
@@ -71,7 +82,16 @@ internal static class ResilienceSection
         }
 
         var inv = CultureInfo.InvariantCulture;
-        var table = new MarkdownTable("transport", "subscribers", "watched", "all back after", "peak reconnects or retries", "lost", "redelivered", "peak target CPU", "peak target RSS");
+        var table = new MarkdownTable(
+            "transport",
+            "subscribers",
+            "watched",
+            "all back after",
+            "peak reconnects or retries",
+            "lost",
+            "redelivered",
+            "peak target CPU",
+            "peak target RSS");
         foreach (var r in storms)
         {
             var s = r.Resilience!.Storm!;
@@ -84,9 +104,12 @@ internal static class ResilienceSection
         }
 
         table.WriteTo(sb);
-        sb.AppendLine("All back: from the end of the fault (the target up again, or the receivers back) until the target held every subscriber again — or, for webhooks, until the dispatcher had nothing pending. Reconnects or retries: attempts a second, the peak of 200 ms samples. CPU: the peak second, as a share of the machine; RSS: the target's peak.");
+        sb.AppendLine("All back: from the end of the fault (the target up again, or the receivers back) until the target held every"
+            + " subscriber again — or, for webhooks, until the dispatcher had nothing pending. Reconnects or retries: attempts a second,"
+            + " the peak of 200 ms samples. CPU: the peak second, as a share of the machine; RSS: the target's peak.");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"![reconnect storm: subscribers connected and deliveries pending over time](charts/{ChartNames.Storm})");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"![reconnect storm: subscribers connected and deliveries pending over time]"
+            + $"(charts/{ChartNames.Storm})");
         sb.AppendLine();
     }
 }

@@ -23,26 +23,35 @@ internal static class ValiditySection
         var summary = new List<string>();
         if (run.Status != "complete")
         {
-            summary.Add($"**The run is {run.Status}**{(run.StatusMessage is null ? "" : ": " + MarkdownText.Escape(run.StatusMessage))}; only the cases below completed.");
+            summary.Add($"**The run is {run.Status}**{(run.StatusMessage is null ? "" : ": " + MarkdownText.Escape(run.StatusMessage))};"
+                + $" only the cases below completed.");
         }
 
         foreach (var r in results.Where(r => r.Distribution is { MissingShards.Count: > 0 }))
         {
-            summary.Add(string.Create(Inv, $"**{Case(r)}: shard {string.Join(", ", r.Distribution!.MissingShards)} of {r.Distribution.Agents} missing** — its agent did not finish; the case's figures are the other agents' shards."));
+            summary.Add(string.Create(Inv, $"**{Case(r)}: shard {string.Join(", ", r.Distribution!.MissingShards)} of"
+                + $" {r.Distribution.Agents} missing** — its agent did not finish; the case's figures are the other agents' shards."));
         }
 
         if (results.FirstOrDefault(r => r.Distribution is not null) is { Distribution: { } spread })
         {
-            summary.Add($"Agents: {results.Count(r => r.Distribution is not null)} case(s) ran over {spread.Agents} agents and were merged exactly (histograms added, event sets united). Clock: {MarkdownText.Escape(spread.ClockMethod)}");
+            summary.Add($"Agents: {results.Count(r => r.Distribution is not null)} case(s) ran over {spread.Agents} agents and were"
+                + $" merged exactly (histograms added, event sets united). Clock: {MarkdownText.Escape(spread.ClockMethod)}");
         }
 
         var late = results.Where(r => r.Generator.ScheduleLagP99Us > 1_000 && r.LatencyUs.P99 > 0)
-            .Select(r => (Result: r, Share: (double)r.Generator.ScheduleLagP99Us / r.LatencyUs.P99)).OrderByDescending(x => x.Share).ToList();
+            .Select(r => (Result: r, Share: (double)r.Generator.ScheduleLagP99Us / r.LatencyUs.P99))
+            .OrderByDescending(x => x.Share)
+            .ToList();
         if (late.Count > 0)
         {
             var worst = late[0];
             summary.Add(string.Create(Inv,
-                $"Generator lateness: in {late.Count} of {results.Count} cases the schedule lag p99 was over 1 ms; at most it was {worst.Share * 100:0} % of a latency p99 ({Case(worst.Result)}: {Formats.Milliseconds(worst.Result.Generator.ScheduleLagP99Us)} of {Formats.Milliseconds(worst.Result.LatencyUs.P99)}). Latency counts from the intended time, so up to that share of a tail is the generator's."));
+                $"Generator lateness: in {late.Count} of {results.Count} cases the schedule lag p99 was over 1 ms; at most it was"
+                    + $" {worst.Share * 100:0} % of a latency p99 ({Case(worst.Result)}:"
+                    + $" {Formats.Milliseconds(worst.Result.Generator.ScheduleLagP99Us)} of"
+                    + $" {Formats.Milliseconds(worst.Result.LatencyUs.P99)}). Latency counts from the intended time, so up to that share"
+                    + $" of a tail is the generator's."));
         }
         else if (results.Count > 0)
         {
@@ -54,15 +63,22 @@ internal static class ValiditySection
         if (notReached.Count > 0)
         {
             summary.Add("Offered rate not reached in " + string.Join(", ", notReached.Select(r => string.Create(Inv,
-                $"{Case(r)} ({100 * r.Throughput.AchievedPerSec / r.Throughput.OfferedPerSec:0.0} %)"))) + ": those figures describe an overloaded system.");
+                $"{Case(r)} ({100 * r.Throughput.AchievedPerSec / r.Throughput.OfferedPerSec:0.0} %)")))
+                + ": those figures describe an overloaded system.");
         }
 
-        var unsteady = results.Select(r => (Result: r, Cold: ColdStart.Of(r))).Where(x => x.Cold is { UnsteadyInWindow: true, SteadyMeasuredP99Us: not null }).ToList();
+        var unsteady = results
+            .Select(r => (Result: r, Cold: ColdStart.Of(r)))
+            .Where(x => x.Cold is { UnsteadyInWindow: true, SteadyMeasuredP99Us: not null })
+            .ToList();
         if (unsteady.Count > 0)
         {
-            summary.Add(string.Create(Inv, $"Not steady when measuring began (rule: {ColdStart.SteadyRun} seconds in a row with p99 ≤ {ColdStart.SteadyFactor}× the window's median second): ")
+            summary.Add(string.Create(Inv, $"Not steady when measuring began (rule: {ColdStart.SteadyRun} seconds in a row with p99 ≤"
+                + $" {ColdStart.SteadyFactor}× the window's median second): ")
                 + string.Join("; ", unsteady.Select(x => string.Create(Inv,
-                    $"{Case(x.Result)} steadied {x.Cold!.SteadyAfterSec:0} s in, after a {x.Cold.WarmupSec:0.#} s warm-up; its p99 is {Formats.Milliseconds(x.Cold.MeasuredP99Us)} with the unsteady seconds, {Formats.Milliseconds(x.Cold.SteadyMeasuredP99Us!.Value)} without")))
+                    $"{Case(x.Result)} steadied {x.Cold!.SteadyAfterSec:0} s in, after a {x.Cold.WarmupSec:0.#} s warm-up;"
+                        + $" its p99 is {Formats.Milliseconds(x.Cold.MeasuredP99Us)} with the unsteady seconds,"
+                        + $" {Formats.Milliseconds(x.Cold.SteadyMeasuredP99Us!.Value)} without")))
                 + ".");
         }
 

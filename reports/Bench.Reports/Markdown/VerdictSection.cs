@@ -86,7 +86,8 @@ internal static class VerdictSection
         var largest = spreads.MaxBy(x => x.ChangePercent)!;
         var median = spreads.Select(x => x.ChangePercent).Order().ElementAt(spreads.Count / 2);
         return text + string.Create(Inv,
-            $"; between this run's launches, a transport's ratio to {run.Reference ?? "websocket"} moved by {Move(median)} (median of {spreads.Count})")
+            $"; between this run's launches, a transport's ratio to {run.Reference ?? "websocket"} moved by {Move(median)}"
+                + $" (median of {spreads.Count})")
             + $" and at most by {Move(largest.ChangePercent)} "
             + $"({largest.Scenario} {largest.Figure}, {largest.Transport}: {string.Join(" → ", largest.Ratios.Select(Formats.Ratio))})";
     }

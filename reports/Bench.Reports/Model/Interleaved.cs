@@ -8,7 +8,14 @@ namespace Bench.Reports.Model;
 /// each one block of <c>blockSec</c> per transport in a seeded random order (and, with a cost probe, one block of
 /// <c>halfBlockSec</c> at half the rate). <c>seed</c> makes the order reproducible.
 /// </summary>
-public sealed record InterleavedInfo(int TargetLaunches, int RoundsPerLaunch, double BlockSec, double HalfBlockSec, double WarmupSec, int Seed, List<string> Transports);
+public sealed record InterleavedInfo(
+    int TargetLaunches,
+    int RoundsPerLaunch,
+    double BlockSec,
+    double HalfBlockSec,
+    double WarmupSec,
+    int Seed,
+    List<string> Transports);
 
 /// <summary>
 /// One block of an interleaved comparison, for one transport: its target launch and round (from 1), its place in the

@@ -33,7 +33,10 @@ public sealed record RunResults
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public List<string>? Thresholds { get; init; }
 
-    /// <summary>The transport the report's ratios are against (<c>--reference</c>); null in files written before it existed (websocket).</summary>
+    /// <summary>
+    /// The transport the report's ratios are against (<c>--reference</c>); null in files written before it existed
+    /// (websocket).
+    /// </summary>
     public string? Reference { get; init; }
 
     /// <summary>The named suite the run was (<c>claims</c>), which adds its own section to the report; null for any other run.</summary>

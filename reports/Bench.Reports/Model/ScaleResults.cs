@@ -56,7 +56,12 @@ public sealed record ConnectionsSummary(
     string? SubscriberNoun = null);
 
 /// <summary>The target's memory with N subscribers: totals and per-subscriber growth over the target with none (KiB).</summary>
-public sealed record MemoryPoint(int Subscribers, double RssMiB, double ManagedMiB, double RssKiBPerSubscriber, double ManagedKiBPerSubscriber)
+public sealed record MemoryPoint(
+    int Subscribers,
+    double RssMiB,
+    double ManagedMiB,
+    double RssKiBPerSubscriber,
+    double ManagedKiBPerSubscriber)
 {
     /// <summary>
     /// The harness's own RSS growth per subscriber it holds (the subscribing side: what one agent needs), after a full
@@ -74,10 +79,10 @@ public sealed record FanOutPoint(int Subscribers, int Broadcasts, long P50Us, lo
 /// bytes from the target to the subscriber per delivered event; <c>fromSubscriber</c>: bytes back (HTTP responses,
 /// pongs, pings); both exclude connection handshakes, which are counted apart (<c>handshakeBytesPerConnection</c>, TLS
 /// and the WebSocket upgrade together; the TCP handshake itself is not visible to a stream). <c>totalBytesPerEvent</c>
-/// includes handshakes. <c>envelopeBytes</c>: the mean event body as the application saw it (after any decompression). CPU per delivered event from
-/// the target process's CPU time (null when it could not be read: a target file without a process id) and the
-/// harness's own (the harness includes the subscribers). <c>targetCpuMethod</c>: <c>marginal</c> (the slope between
-/// the cost probe and the measured window) or <c>average</c> (CPU ÷ deliveries, when no probe ran).
+/// includes handshakes. <c>envelopeBytes</c>: the mean event body as the application saw it (after any decompression).
+/// CPU per delivered event from the target process's CPU time (null when it could not be read: a target file without a
+/// process id) and the harness's own (the harness includes the subscribers). <c>targetCpuMethod</c>: <c>marginal</c>
+/// (the slope between the cost probe and the measured window) or <c>average</c> (CPU ÷ deliveries, when no probe ran).
 /// </summary>
 public sealed record WireSummary(
     int PayloadBytes,

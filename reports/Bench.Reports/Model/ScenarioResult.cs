@@ -77,7 +77,10 @@ public sealed record ScenarioResult
     /// <summary>Each agent's share and health, in index order; empty for one process.</summary>
     public List<AgentHealth> Agents { get; init; } = [];
 
-    /// <summary>The delivery guarantee of the transport's setup in this case (push, faults), as the transport states it; null where none applies.</summary>
+    /// <summary>
+    /// The delivery guarantee of the transport's setup in this case (push, faults), as the transport states it; null
+    /// where none applies.
+    /// </summary>
     public string? Guarantee { get; init; }
 
     /// <summary>
@@ -152,9 +155,19 @@ public sealed record ResilienceSummary(
 /// or the backlog was drained (null if never, within the run); the peak rate of reconnect attempts or retries a second;
 /// the target's peak CPU (% of the machine, over a second) and peak RSS; and the samples, every 200 ms.
 /// </summary>
-public sealed record StormSummary(int Subscribers, string Watched, double? AllBackMs, double PeakAttemptsPerSec, double PeakTargetCpuPercent, double PeakRssMiB, List<StormPoint> Points);
+public sealed record StormSummary(
+    int Subscribers,
+    string Watched,
+    double? AllBackMs,
+    double PeakAttemptsPerSec,
+    double PeakTargetCpuPercent,
+    double PeakRssMiB,
+    List<StormPoint> Points);
 
-/// <summary>One storm sample: seconds from the start of warm-up, the watched figure (connected or pending), and reconnect attempts or retries a second since the last sample.</summary>
+/// <summary>
+/// One storm sample: seconds from the start of warm-up, the watched figure (connected or pending), and reconnect
+/// attempts or retries a second since the last sample.
+/// </summary>
 public sealed record StormPoint(double Sec, long Value, double AttemptsPerSec);
 
 /// <summary>The load a scenario ran under. <c>connections</c> is the number of client connections used.</summary>
@@ -187,10 +200,16 @@ public sealed record ThroughputSummary(double OfferedPerSec, double AchievedPerS
 /// </summary>
 public sealed record DeliveryCounts(long Sent, long Delivered, long Lost, long Duplicated, long OutOfOrder, long Errors, long Rejected = 0);
 
-/// <summary>One second's latency by intended time (see <see cref="ScenarioResult.LatencyBySecond"/>): its count, p50, p99 and histogram.</summary>
+/// <summary>
+/// One second's latency by intended time (see <see cref="ScenarioResult.LatencyBySecond"/>): its count, p50, p99 and
+/// histogram.
+/// </summary>
 public sealed record SecondLatency(int Second, long Count, long P50Us, long P99Us, string Histogram);
 
-/// <summary>One second of the run (warm-up included; <c>second</c> 0 is the start of warm-up); <c>targetCpuMs</c>, the target's CPU in that second (null when not measured).</summary>
+/// <summary>
+/// One second of the run (warm-up included; <c>second</c> 0 is the start of warm-up); <c>targetCpuMs</c>, the target's
+/// CPU in that second (null when not measured).
+/// </summary>
 public sealed record TimelineEntry(int Second, long Sent, long Delivered, long P50Us, long P99Us, long Errors, double? TargetCpuMs = null);
 
 /// <summary>

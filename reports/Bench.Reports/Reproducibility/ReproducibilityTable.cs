@@ -14,7 +14,13 @@ namespace Bench.Reports.Reproducibility;
 /// <param name="Intervals">Launch × transport intervals that were checked.</param>
 /// <param name="Examples">The first contradictions, in words.</param>
 public sealed record MetricAgreement(
-    string Scenario, string Metric, IReadOnlyList<string> Named, int Contradictions, int Covered, int Intervals, IReadOnlyList<string> Examples);
+    string Scenario,
+    string Metric,
+    IReadOnlyList<string> Named,
+    int Contradictions,
+    int Covered,
+    int Intervals,
+    IReadOnlyList<string> Examples);
 
 /// <summary>
 /// How often launches of one comparison agree (<c>bench reproduce</c>): for every at-a-glance row, the winner each
@@ -66,7 +72,10 @@ public static class ReproducibilityTable
         return rows;
     }
 
-    /// <summary>Every (better, worse) pair a launch's row states clearly: the best over each transport clearly behind it, and clear ratios to the reference.</summary>
+    /// <summary>
+    /// Every (better, worse) pair a launch's row states clearly: the best over each transport clearly behind it, and
+    /// clear ratios to the reference.
+    /// </summary>
     private static HashSet<(string Better, string Worse)> Relations(RowOutcome? o)
     {
         var set = new HashSet<(string, string)>();
@@ -119,7 +128,9 @@ public static class ReproducibilityTable
                     continue;
                 }
 
-                var median = others.Count % 2 == 1 ? others[others.Count / 2] : (others[(others.Count / 2) - 1] + others[others.Count / 2]) / 2;
+                var median = others.Count % 2 == 1
+                    ? others[others.Count / 2]
+                    : (others[(others.Count / 2) - 1] + others[others.Count / 2]) / 2;
                 total++;
                 if (median >= mine.Low && median <= mine.High)
                 {
@@ -137,10 +148,15 @@ public static class ReproducibilityTable
         var sb = new StringBuilder();
         sb.AppendLine(heading);
         sb.AppendLine();
-        var table = new MarkdownTable(["scenario", "metric", .. Enumerable.Range(1, launches).Select(i => $"launch {i}"), "contradictions", "coverage"]);
+        var table = new MarkdownTable(
+            ["scenario", "metric", .. Enumerable.Range(1, launches).Select(i => $"launch {i}"), "contradictions", "coverage"]);
         foreach (var r in rows)
         {
-            table.Row([r.Scenario, r.Metric, .. r.Named.Select(n => n.Replace("|", "\\|", StringComparison.Ordinal)), r.Contradictions.ToString(Inv),
+            table.Row([
+                r.Scenario,
+                r.Metric,
+                .. r.Named.Select(n => n.Replace("|", "\\|", StringComparison.Ordinal)),
+                r.Contradictions.ToString(Inv),
                 r.Intervals == 0 ? "–" : string.Create(Inv, $"{r.Covered}/{r.Intervals}")]);
         }
 
@@ -149,7 +165,8 @@ public static class ReproducibilityTable
         var intervals = rows.Sum(r => r.Intervals);
         sb.AppendLine();
         var share = intervals == 0 ? 0 : covered * 100.0 / intervals;
-        sb.AppendLine(string.Create(Inv, $"Contradictions in all: {rows.Sum(r => r.Contradictions)}. Interval coverage: {covered} of {intervals} ({share:0} %) ")
+        sb.AppendLine(string.Create(Inv, $"Contradictions in all: {rows.Sum(r => r.Contradictions)}.")
+            + string.Create(Inv, $" Interval coverage: {covered} of {intervals} ({share:0} %) ")
             + "of the launches' 95 % intervals of a transport's ratio to the reference cover the median ratio of the other launches.");
         foreach (var example in rows.SelectMany(r => r.Examples.Select(e => $"- {r.Scenario} {r.Metric}: {e}")))
         {

@@ -12,9 +12,12 @@ public static class SizingText
     {
         var sb = new StringBuilder();
         var h = new string('#', level);
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{h} Sizing: {w.RatePerSec:N0} events/s to {w.Subscribers:N0} subscribers, {w.PayloadBytes:N0} B payload, {w.RttMs:N0} ms round trip, guarantee: {w.Guarantee}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{h} Sizing: {w.RatePerSec:N0} events/s to {w.Subscribers:N0} subscribers,"
+            + $" {w.PayloadBytes:N0} B payload, {w.RttMs:N0} ms round trip, guarantee: {w.Guarantee}");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{w.DeliveriesPerSec:N0} deliveries a second, from the marginal costs measured in {source}. Intervals are 95 %, carried from the marginal CPU's; figures without one rest on a single measurement. Lines are straight: nothing here models queueing, GC pauses or contention at a scale not measured.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{w.DeliveriesPerSec:N0} deliveries a second, from the marginal costs measured in"
+            + $" {source}. Intervals are 95 %, carried from the marginal CPU's; figures without one rest on a single measurement. Lines"
+            + $" are straight: nothing here models queueing, GC pauses or contention at a scale not measured.");
         sb.AppendLine();
         foreach (var s in sizings)
         {
@@ -48,6 +51,7 @@ public static class SizingText
             return;
         }
 
-        table.Row(name, format(need.Value), need.Low is { } lo && need.High is { } hi ? $"{format(lo)} – {format(hi)}" : "–", need.From);
+        var range = need.Low is { } lo && need.High is { } hi ? $"{format(lo)} – {format(hi)}" : "–";
+        table.Row(name, format(need.Value), range, need.From);
     }
 }

@@ -64,7 +64,10 @@ public static class BlockBootstrap
         return Replicate(random, blocks.Length, draw => ValueAt(values, counts, draw.Select(i => blocks[i]), percentile));
     }
 
-    /// <summary>Replicates of a ratio of sums over blocks (Σ numerator / Σ denominator), e.g. CPU per delivery over measured seconds.</summary>
+    /// <summary>
+    /// Replicates of a ratio of sums over blocks (Σ numerator / Σ denominator), e.g. CPU per delivery over measured
+    /// seconds.
+    /// </summary>
     public static double[]? RatioOfSums(IReadOnlyList<(double Numerator, double Denominator)> blocks, string name)
     {
         if (blocks.Count < MinBlocks)

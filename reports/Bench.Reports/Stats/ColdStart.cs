@@ -8,7 +8,12 @@ namespace Bench.Reports.Stats;
 /// long until it was steady — the first of three seconds in a row whose p99 is at most
 /// <see cref="SteadyFactor"/>× the median per-second p99 of the measured window.
 /// </summary>
-public sealed record ColdStart(long FirstSecondP99Us, double SteadyAfterSec, double WarmupSec, long MeasuredP99Us, long? SteadyMeasuredP99Us)
+public sealed record ColdStart(
+    long FirstSecondP99Us,
+    double SteadyAfterSec,
+    double WarmupSec,
+    long MeasuredP99Us,
+    long? SteadyMeasuredP99Us)
 {
     public const double SteadyFactor = 1.5;
 

@@ -101,7 +101,10 @@ public static class HierarchicalBootstrap
         return deliveries > 0 ? ((cpuF / secF) - (cpuH / secH)) / deliveries : double.NaN;
     }
 
-    /// <summary>Replicates of the marginal CPU per delivery over the drawn rounds (both loads of each); null when not interleaved with a probe.</summary>
+    /// <summary>
+    /// Replicates of the marginal CPU per delivery over the drawn rounds (both loads of each); null when not interleaved
+    /// with a probe.
+    /// </summary>
     public static double[]? MarginalCost(ScenarioResult r)
     {
         if (!Applies(r) || !r.Blocks.Any(b => b.Load == BlockFigures.Half))

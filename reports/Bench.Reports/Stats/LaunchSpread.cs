@@ -10,7 +10,10 @@ namespace Bench.Reports.Stats;
 /// </summary>
 public static class LaunchSpread
 {
-    /// <summary>One figure's spread: the ratio of <c>Transport</c> to the reference in each launch, and how far apart they lie (%).</summary>
+    /// <summary>
+    /// One figure's spread: the ratio of <c>Transport</c> to the reference in each launch, and how far apart they lie
+    /// (%).
+    /// </summary>
     public sealed record Spread(string Scenario, string Figure, string Transport, IReadOnlyList<double> Ratios)
     {
         public double ChangePercent => Ratios.Count < 2 ? 0 : (Ratios.Max() / Ratios.Min() - 1) * 100;
@@ -20,7 +23,10 @@ public static class LaunchSpread
     public static IReadOnlyList<Spread> Of(IReadOnlyList<ScenarioResult> results, string reference)
     {
         var spreads = new List<Spread>();
-        foreach (var group in results.Where(r => r.Interleaved is { TargetLaunches: >= 2 } && r.IsMeasured).GroupBy(r => (r.Scenario, r.Variant, r.Parameters.PayloadBytes)))
+        var groups = results
+            .Where(r => r.Interleaved is { TargetLaunches: >= 2 } && r.IsMeasured)
+            .GroupBy(r => (r.Scenario, r.Variant, r.Parameters.PayloadBytes));
+        foreach (var group in groups)
         {
             if (group.FirstOrDefault(r => r.Transport == reference) is not { } refResult)
             {

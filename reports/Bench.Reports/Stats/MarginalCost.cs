@@ -5,11 +5,19 @@ namespace Bench.Reports.Stats;
 /// <summary>
 /// The target's CPU per delivery as a marginal cost: the slope between two loads of one run — the last seconds of the
 /// measured window and the half-rate cost probe right after it — from the target's CPU and the deliveries of each whole
-/// second (the probe's first second left out as a transition). What the target spends whatever the load (timers, keep-alives, idle spinning, the
-/// connections it holds) falls out of the slope and is reported apart as its fixed CPU. The interval resamples the
-/// seconds of each load independently.
+/// second (the probe's first second left out as a transition). What the target spends whatever the load (timers,
+/// keep-alives, idle spinning, the connections it holds) falls out of the slope and is reported apart as its fixed CPU.
+/// The interval resamples the seconds of each load independently.
 /// </summary>
-public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? High, double FixedCorePercent, double LowDeliveriesPerSec, double HighDeliveriesPerSec, int LowSeconds, int HighSeconds)
+public sealed record MarginalCost(
+    double CpuUsPerDelivery,
+    double? Low,
+    double? High,
+    double FixedCorePercent,
+    double LowDeliveriesPerSec,
+    double HighDeliveriesPerSec,
+    int LowSeconds,
+    int HighSeconds)
 {
     /// <summary>Whole seconds of each load needed for a slope; an interval needs <see cref="MinSecondsForInterval"/>.</summary>
     public const int MinSeconds = 2;
@@ -45,7 +53,10 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
         var meanCpuHigh = high.Average(b => b.CpuMs);
         var meanDelHigh = high.Average(b => b.Delivered);
         var fixedMs = meanCpuHigh - (slope / 1000 * meanDelHigh);
-        return new MarginalCost(Math.Round(slope, 2), double.IsFinite(lo) ? Math.Round(lo, 2) : null, double.IsFinite(hi) ? Math.Round(hi, 2) : null,
+        return new MarginalCost(
+            Math.Round(slope, 2),
+            double.IsFinite(lo) ? Math.Round(lo, 2) : null,
+            double.IsFinite(hi) ? Math.Round(hi, 2) : null,
             Math.Round(fixedMs / 10, 2), low.Average(b => b.Delivered), meanDelHigh, low.Count, high.Count);
     }
 
@@ -62,7 +73,8 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
             if (highRate >= MinLoadRatio * lowRate && !(HierarchicalBootstrap.Slope(r.Blocks) > 0))
             {
                 return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"no marginal cost: the target's CPU a second did not rise from {lowRate:N0} to {highRate:N0} deliveries a second (noise larger than the cost)");
+                    $"no marginal cost: the target's CPU a second did not rise from {lowRate:N0} to {highRate:N0} deliveries a second"
+                        + $" (noise larger than the cost)");
             }
         }
         else if (Blocks(r) is var (low, high))
@@ -76,7 +88,8 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
 
         return highRate < MinLoadRatio * lowRate
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"no marginal cost: the target delivered {highRate:N0}/s at full load and {lowRate:N0}/s at half, so it did not follow the change of load (a backlog, or a saturated target)")
+                $"no marginal cost: the target delivered {highRate:N0}/s at full load and {lowRate:N0}/s at half, so it did not follow"
+                    + $" the change of load (a backlog, or a saturated target)")
             : null;
     }
 
@@ -90,7 +103,10 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
                 && reps.Count(x => !(x > 0)) <= (1 - BlockBootstrap.Level) / 2 * reps.Length ? reps : null;
         }
 
-        if (Blocks(r) is not var (low, high) || low.Count < MinSecondsForInterval || high.Count < MinSecondsForInterval || Problem(r) is not null)
+        if (Blocks(r) is not var (low, high)
+            || low.Count < MinSecondsForInterval
+            || high.Count < MinSecondsForInterval
+            || Problem(r) is not null)
         {
             return null;
         }
@@ -122,7 +138,10 @@ public sealed record MarginalCost(double CpuUsPerDelivery, double? Low, double? 
         var half = r.Blocks.Where(b => b.Load == BlockFigures.Half).ToList();
         var cpuUsPerSec = full.Sum(b => b.TargetCpuUs) / full.Sum(b => b.Seconds);
         var fixedUsPerSec = cpuUsPerSec - (slope * RateOf(r, BlockFigures.Full));
-        return new MarginalCost(Math.Round(slope, 2), double.IsFinite(lo) ? Math.Round(lo, 2) : null, double.IsFinite(hi) ? Math.Round(hi, 2) : null,
+        return new MarginalCost(
+            Math.Round(slope, 2),
+            double.IsFinite(lo) ? Math.Round(lo, 2) : null,
+            double.IsFinite(hi) ? Math.Round(hi, 2) : null,
             Math.Round(fixedUsPerSec / 1e4, 2), RateOf(r, BlockFigures.Half), RateOf(r, BlockFigures.Full),
             (int)Math.Round(half.Sum(b => b.Seconds)), (int)Math.Round(full.Sum(b => b.Seconds)));
     }

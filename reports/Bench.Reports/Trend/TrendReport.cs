@@ -14,7 +14,8 @@ namespace Bench.Reports.Trend;
 /// <param name="Label">The commit the run was made from, else its run id.</param>
 /// <param name="Source">The file or folder it was read from.</param>
 /// <param name="Run">The stored results.</param>
-/// <param name="Flagged">The (case, metric) pairs its gate called slower or broken, as <see cref="TrendReport.Key"/>; null when it was not gated.</param>
+/// <param name="Flagged">The (case, metric) pairs its gate called slower or broken, as <see cref="TrendReport.Key"/>;
+/// null when it was not gated.</param>
 public sealed record TrendRun(string Label, string Source, RunResults Run, IReadOnlySet<string>? Flagged)
 {
     public DateTimeOffset StartedAt => Run.StartedAt;
@@ -44,7 +45,9 @@ public static class TrendReport
         foreach (var testcase in XDocument.Parse(xml).Descendants("testcase").Where(t => t.Element("failure") is not null))
         {
             var classname = (string?)testcase.Attribute("classname") ?? "";
-            var @case = classname.StartsWith("bench.", StringComparison.Ordinal) ? classname["bench.".Length..].Replace('.', '/') : classname;
+            var @case = classname.StartsWith("bench.", StringComparison.Ordinal)
+                ? classname["bench.".Length..].Replace('.', '/')
+                : classname;
             flagged.Add(Key(@case, (string?)testcase.Attribute("name") ?? ""));
         }
 
@@ -65,7 +68,9 @@ public static class TrendReport
         }
 
         var values = GateComparer.Values(result, metric).Where(double.IsFinite).Order().ToList();
-        return values.Count == 0 ? null : values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+        return values.Count == 0 ? null
+            : values.Count % 2 == 1 ? values[values.Count / 2]
+            : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
     }
 
     public static string Markdown(IReadOnlyList<TrendRun> runs, IReadOnlyList<GateMetric> metrics, string? chartFile)
@@ -73,8 +78,10 @@ public static class TrendReport
         var sb = new StringBuilder();
         sb.AppendLine("# Bench trend");
         sb.AppendLine();
-        sb.AppendLine(string.Create(Inv, $"{runs.Count} runs, oldest first, from {runs[0].StartedAt:yyyy-MM-dd HH:mm} to {runs[^1].StartedAt:yyyy-MM-dd HH:mm} UTC.")
-            + string.Create(Inv, $" Each value is the median over the run's launches (or blocks); {FlagMark} marks a value its run's gate called slower.")
+        sb.AppendLine(string.Create(Inv, $"{runs.Count} runs, oldest first, from {runs[0].StartedAt:yyyy-MM-dd HH:mm} to"
+            + $" {runs[^1].StartedAt:yyyy-MM-dd HH:mm} UTC.")
+            + string.Create(Inv, $" Each value is the median over the run's launches (or blocks); {FlagMark} marks a value")
+            + " its run's gate called slower."
             + " A run without a gate beside it (no compare.junit.xml) is \"not gated\".");
         sb.AppendLine();
         if (chartFile is not null)
@@ -87,8 +94,12 @@ public static class TrendReport
         for (var i = 0; i < runs.Count; i++)
         {
             var r = runs[i];
-            var flags = string.Join(", ", (r.Flagged ?? new HashSet<string>()).Order(StringComparer.Ordinal).Select(f => f.Replace('|', ' ')));
-            var gate = r.Flagged is null ? "not gated" : r.Flagged.Count == 0 ? "no regression" : string.Create(Inv, $"flagged {r.Flagged.Count}: {flags}");
+            var flags = string.Join(", ", (r.Flagged ?? new HashSet<string>())
+                .Order(StringComparer.Ordinal)
+                .Select(f => f.Replace('|', ' ')));
+            var gate = r.Flagged is null ? "not gated"
+                : r.Flagged.Count == 0 ? "no regression"
+                : string.Create(Inv, $"flagged {r.Flagged.Count}: {flags}");
             runTable.Row((i + 1).ToString(Inv), r.Source, r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", Inv), r.Label, gate);
         }
 
@@ -129,14 +140,21 @@ public static class TrendReport
             foreach (var c in cases)
             {
                 var transport = c.Split('/')[1];
-                var points = runs.Select((r, i) => (X: (double)i, Y: Value(r, c, metric.Name) / scale, Flag: r.Flagged?.Contains(Key(c, metric.Name)) == true))
+                var points = runs
+                    .Select((r, i) => (
+                        X: (double)i,
+                        Y: Value(r, c, metric.Name) / scale,
+                        Flag: r.Flagged?.Contains(Key(c, metric.Name)) == true))
                     .Where(p => p.Y is not null).ToList();
                 if (points.Count == 0)
                 {
                     continue;
                 }
 
-                var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y!.Value).ToArray(), ChartTheme.ColorOf(transport));
+                var line = plot.Add.Scatter(
+                    points.Select(p => p.X).ToArray(),
+                    points.Select(p => p.Y!.Value).ToArray(),
+                    ChartTheme.ColorOf(transport));
                 line.LegendText = c;
                 line.LineWidth = 2.5f;
                 line.MarkerShape = ChartTheme.MarkerOf(transport);

@@ -16,7 +16,8 @@ public sealed class LoadRunner(LoadRunnerOptions options)
     private readonly Queue<IterationContext> backlog = new();
     private readonly LongConcurrentHistogram lag = Histograms.CreateConcurrent();
     private readonly TimeProvider clock = options.TimeProvider;
-    private readonly Action<Action> dispatch = options.Dispatch ?? (work => ThreadPool.UnsafeQueueUserWorkItem(static w => w(), work, preferLocal: false));
+    private readonly Action<Action> dispatch = options.Dispatch
+        ?? (work => ThreadPool.UnsafeQueueUserWorkItem(static w => w(), work, preferLocal: false));
     private TaskCompletionSource idle = NewIdleSignal();
     private int busyUsers;
     private long number = options.FirstNumber - 1;
@@ -59,7 +60,8 @@ public sealed class LoadRunner(LoadRunnerOptions options)
                 else
                 {
                     var start = phaseStart;
-                    await RunOnSchedulerThread(() => ScheduleOpen(phase, start, action, recorder, pacer, cancellationToken)).ConfigureAwait(false);
+                    await RunOnSchedulerThread(() => ScheduleOpen(phase, start, action, recorder, pacer, cancellationToken))
+                        .ConfigureAwait(false);
                 }
 
                 phaseStart += phaseTicks;
@@ -98,7 +100,13 @@ public sealed class LoadRunner(LoadRunnerOptions options)
         return done.Task;
     }
 
-    private void ScheduleOpen(LoadSimulation phase, long phaseStart, IterationAction action, RunRecorder recorder, IPacer pacer, CancellationToken ct)
+    private void ScheduleOpen(
+        LoadSimulation phase,
+        long phaseStart,
+        IterationAction action,
+        RunRecorder recorder,
+        IPacer pacer,
+        CancellationToken ct)
     {
         pacer.OnSchedulerThreadStart();
         var ticksPerSecond = clock.TimestampFrequency;

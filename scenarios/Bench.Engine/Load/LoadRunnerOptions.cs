@@ -38,6 +38,9 @@ public sealed record LoadRunnerOptions
     /// </summary>
     public Action<Action>? Dispatch { get; init; }
 
-    /// <summary>How the scheduler waits for intended times. The default is a <see cref="PrecisePacer"/> on <see cref="TimeProvider"/>.</summary>
+    /// <summary>
+    /// How the scheduler waits for intended times. The default is a <see cref="PrecisePacer"/> on
+    /// <see cref="TimeProvider"/>.
+    /// </summary>
     public IPacer? Pacer { get; init; }
 }

@@ -70,7 +70,8 @@ public static class Simulation
             var problem = phase switch
             {
                 Inject i when !(i.RatePerSec > 0) || double.IsInfinity(i.RatePerSec) => "rate must be positive",
-                Ramp r when r.FromPerSec < 0 || r.ToPerSec < 0 || (r.FromPerSec == 0 && r.ToPerSec == 0) => "rates must be non-negative and not both zero",
+                Ramp r when r.FromPerSec < 0 || r.ToPerSec < 0 || (r.FromPerSec == 0 && r.ToPerSec == 0) =>
+                    "rates must be non-negative and not both zero",
                 KeepConstant k when k.Copies <= 0 => "copies must be positive",
                 _ => null,
             };

@@ -25,14 +25,20 @@ public sealed class LiveMetrics : IDisposable
     public LiveMetrics(TimeProvider clock)
     {
         this.clock = clock;
-        meter.CreateObservableCounter("bench.events.sent", () => Counts(c => c.Sent), "{event}", "Events (or requests) sent in the measured window.");
-        meter.CreateObservableCounter("bench.events.delivered", () => Counts(c => c.Delivered), "{delivery}", "Deliveries received in the measured window.");
+        meter.CreateObservableCounter("bench.events.sent", () => Counts(c => c.Sent), "{event}",
+            "Events (or requests) sent in the measured window.");
+        meter.CreateObservableCounter("bench.events.delivered", () => Counts(c => c.Delivered), "{delivery}",
+            "Deliveries received in the measured window.");
         meter.CreateObservableCounter("bench.events.errors", () => Counts(c => c.Errors), "{error}", "Errors in the measured window.");
-        meter.CreateObservableCounter("bench.events.lost", () => Counts(c => c.Lost), "{delivery}", "Deliveries lost (known when the case ends).");
-        meter.CreateObservableCounter("bench.events.duplicated", () => Counts(c => c.Duplicated), "{delivery}", "Deliveries received more than once (known when the case ends).");
+        meter.CreateObservableCounter("bench.events.lost", () => Counts(c => c.Lost), "{delivery}",
+            "Deliveries lost (known when the case ends).");
+        meter.CreateObservableCounter("bench.events.duplicated", () => Counts(c => c.Duplicated), "{delivery}",
+            "Deliveries received more than once (known when the case ends).");
         meter.CreateObservableGauge("bench.rate.offered", () => Gauge(c => c.Offered), "{event}/s", "The rate the case offers.");
-        meter.CreateObservableGauge("bench.rate.achieved", () => Gauge(Achieved), "{delivery}/s", "Deliveries a second so far in the measured window.");
-        latency = meter.CreateHistogram<double>("bench.latency", "ms", "Latency from the intended time of each delivery in the measured window.");
+        meter.CreateObservableGauge("bench.rate.achieved", () => Gauge(Achieved), "{delivery}/s",
+            "Deliveries a second so far in the measured window.");
+        latency = meter.CreateHistogram<double>("bench.latency", "ms",
+            "Latency from the intended time of each delivery in the measured window.");
     }
 
     /// <summary>Starts a case: what is recorded from now on is tagged with it.</summary>
@@ -53,7 +59,9 @@ public sealed class LiveMetrics : IDisposable
     {
         lock (gate)
         {
-            var started = transports.Select(t => new CaseState([new("scenario", scenario), new("transport", t), new("variant", variant)], offeredPerSec)).ToList();
+            var started = transports
+                .Select(t => new CaseState([new("scenario", scenario), new("transport", t), new("variant", variant)], offeredPerSec))
+                .ToList();
             cases.AddRange(started);
             return [.. started.Select(c => new LiveCase(this, c))];
         }
@@ -90,8 +98,19 @@ public sealed class LiveMetrics : IDisposable
         }
     }
 
-    /// <summary>Ends the open case of <paramref name="transport"/> begun with <see cref="BeginCases"/>, with the counts results.json gives it.</summary>
-    public void EndCase(string scenario, string transport, string variant, long sent, long delivered, long errors, long lost, long duplicated)
+    /// <summary>
+    /// Ends the open case of <paramref name="transport"/> begun with <see cref="BeginCases"/>, with the counts
+    /// results.json gives it.
+    /// </summary>
+    public void EndCase(
+        string scenario,
+        string transport,
+        string variant,
+        long sent,
+        long delivered,
+        long errors,
+        long lost,
+        long duplicated)
     {
         lock (gate)
         {
@@ -154,7 +173,10 @@ public sealed class LiveMetrics : IDisposable
 
         internal LiveCase(LiveMetrics owner, CaseState state) => (this.owner, this.state) = (owner, state);
 
-        /// <summary>Adds a measured block's counts, and each latency of <paramref name="latency"/> (in µs) to the latency instrument.</summary>
+        /// <summary>
+        /// Adds a measured block's counts, and each latency of <paramref name="latency"/> (in µs) to the latency
+        /// instrument.
+        /// </summary>
         public void AddBlock(long sent, long delivered, long errors, double seconds, HistogramBase? latency)
         {
             lock (owner.gate)
@@ -200,7 +222,12 @@ public sealed class LiveMetrics : IDisposable
 
         public Snapshot Snapshot() => Final is { } f
             ? new(f.Sent, f.Delivered, f.Errors, f.Lost, f.Duplicated)
-            : new(Blocks.Sent + (Recorder?.Sent ?? 0), Blocks.Delivered + (Recorder?.Delivered ?? 0), Blocks.Errors + (Recorder?.Errors ?? 0), 0, 0);
+            : new(
+                Blocks.Sent + (Recorder?.Sent ?? 0),
+                Blocks.Delivered + (Recorder?.Delivered ?? 0),
+                Blocks.Errors + (Recorder?.Errors ?? 0),
+                0,
+                0);
     }
 
     internal sealed record FinalCounts(long Sent, long Delivered, long Errors, long Lost, long Duplicated);

@@ -330,6 +330,9 @@ public sealed class SequenceSet
         Highest = Math.Max(Highest, to);
     }
 
-    /// <summary>The highest number read from text: far more events than any run publishes, far less than a bitmap that would exhaust memory.</summary>
+    /// <summary>
+    /// The highest number read from text: far more events than any run publishes, far less than a bitmap that would
+    /// exhaust memory.
+    /// </summary>
     public const long MaxRange = 1_000_000_000;
 }

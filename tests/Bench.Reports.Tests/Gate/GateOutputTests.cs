@@ -7,8 +7,16 @@ public sealed class GateOutputTests
 {
     private static GateReport Report()
     {
-        var baseline = GateTests.Run([GateTests.Launch(1000), GateTests.Launch(1010), GateTests.Launch(990), GateTests.Launch(1005), GateTests.Launch(995)]);
-        var current = GateTests.Run([GateTests.Launch(1300), GateTests.Launch(1310), GateTests.Launch(1290, lost: 2), GateTests.Launch(1305), GateTests.Launch(1295)]);
+        var baseline = GateTests.Run(
+            [GateTests.Launch(1000), GateTests.Launch(1010), GateTests.Launch(990), GateTests.Launch(1005), GateTests.Launch(995)]);
+        var current = GateTests.Run(
+        [
+            GateTests.Launch(1300),
+            GateTests.Launch(1310),
+            GateTests.Launch(1290, lost: 2),
+            GateTests.Launch(1305),
+            GateTests.Launch(1295),
+        ]);
         return GateComparer.Compare(baseline, current, GateFile.Default);
     }
 

@@ -35,9 +35,15 @@ public sealed class GateTests
     [Fact]
     public void A_clear_improvement_is_faster_and_throughput_counts_higher_as_better()
     {
-        Assert.Equal(Verdicts.Faster, GateComparer.Decide("c", P50, [1000, 1010, 990, 1005, 995], [700, 710, 690, 705, 695], GateFile.Default).Verdict);
-        Assert.Equal(Verdicts.Slower, GateComparer.Decide("c", Achieved, [1000, 1001, 999, 1000, 1000], [800, 801, 799, 800, 802], GateFile.Default).Verdict);
-        Assert.Equal(Verdicts.Faster, GateComparer.Decide("c", Achieved, [1000, 1001, 999, 1000, 1002], [1200, 1201, 1199, 1200, 1202], GateFile.Default).Verdict);
+        Assert.Equal(
+            Verdicts.Faster,
+            GateComparer.Decide("c", P50, [1000, 1010, 990, 1005, 995], [700, 710, 690, 705, 695], GateFile.Default).Verdict);
+        Assert.Equal(
+            Verdicts.Slower,
+            GateComparer.Decide("c", Achieved, [1000, 1001, 999, 1000, 1000], [800, 801, 799, 800, 802], GateFile.Default).Verdict);
+        Assert.Equal(
+            Verdicts.Faster,
+            GateComparer.Decide("c", Achieved, [1000, 1001, 999, 1000, 1002], [1200, 1201, 1199, 1200, 1202], GateFile.Default).Verdict);
     }
 
     [Fact]
@@ -151,7 +157,12 @@ public sealed class GateTests
     public void Launches_at_neighbouring_positions_are_compared_as_pairs()
     {
         LaunchFigures[] Side(double factor, int first) =>
-            [.. Enumerable.Range(0, 6).Select(i => Launch((long)((1000 + (100 * i)) * factor)) with { Position = (2 * i) + (i % 2 == 0 ? first : 1 - first) + 1 })];
+            [
+                .. Enumerable.Range(0, 6).Select(i => Launch((long)((1000 + (100 * i)) * factor)) with
+                {
+                    Position = (2 * i) + (i % 2 == 0 ? first : 1 - first) + 1,
+                }),
+            ];
 
         var report = GateComparer.Compare(Run(Side(1, 0)), Run(Side(1.3, 1)), GateFile.Default);
 
@@ -171,7 +182,8 @@ public sealed class GateTests
         var current = Run([.. after.Select(f => Launch((long)(1150 * f)) with { ProbeP50Us = (long)(100 * f) })]);
 
         var plain = GateComparer.Compare(baseline, current, GateFile.Default).Rows.Single(r => r.Metric == "latency.p50");
-        var normalized = GateComparer.Compare(baseline, current, GateFile.Default with { Normalize = true }).Rows.Single(r => r.Metric == "latency.p50");
+        var normalized = GateComparer.Compare(baseline, current, GateFile.Default with { Normalize = true })
+            .Rows.Single(r => r.Metric == "latency.p50");
 
         Assert.Equal(Verdicts.Same, plain.Verdict);
         Assert.Equal(Verdicts.Slower, normalized.Verdict);
@@ -180,7 +192,9 @@ public sealed class GateTests
         Assert.EndsWith("launches adjusted for the loopback probe (slope 1.00)", normalized.Reason, StringComparison.Ordinal);
 
         // The same launches on both sides are the same.
-        Assert.Equal(Verdicts.Same, GateComparer.Compare(baseline, baseline, GateFile.Default with { Normalize = true }).Rows.Single(r => r.Metric == "latency.p50").Verdict);
+        var same = GateComparer.Compare(baseline, baseline, GateFile.Default with { Normalize = true })
+            .Rows.Single(r => r.Metric == "latency.p50");
+        Assert.Equal(Verdicts.Same, same.Verdict);
     }
 
     [Fact]
@@ -188,11 +202,14 @@ public sealed class GateTests
     {
         var probed = Run([.. new long[] { 1000, 1010, 990, 1005 }.Select(p => Launch(p) with { ProbeP50Us = 100 })]);
 
-        var report = GateComparer.Compare(Run([Launch(1000), Launch(1000), Launch(1000), Launch(1000)]), probed, GateFile.Default with { Normalize = true });
+        var report = GateComparer.Compare(
+            Run([Launch(1000), Launch(1000), Launch(1000), Launch(1000)]), probed, GateFile.Default with { Normalize = true });
 
         Assert.Equal(2, report.ExitCode);
-        Assert.Contains("--normalize: the baseline has no loopback probe for rtt/websocket (runs of the ci profile measure it)", report.Problems);
-        Assert.Contains("adjusted for each launch's loopback echo probe", GateOutput.Markdown(GateComparer.Compare(probed, probed, GateFile.Default with { Normalize = true }), "a", "b"), StringComparison.Ordinal);
+        Assert.Contains(
+            "--normalize: the baseline has no loopback probe for rtt/websocket (runs of the ci profile measure it)", report.Problems);
+        var markdown = GateOutput.Markdown(GateComparer.Compare(probed, probed, GateFile.Default with { Normalize = true }), "a", "b");
+        Assert.Contains("adjusted for each launch's loopback echo probe", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -215,13 +232,16 @@ public sealed class GateTests
     {
         var baseline = Run([Launch(1000), Launch(1010), Launch(990), Launch(1005), Launch(995)]);
         Assert.Equal(0, GateComparer.Compare(baseline, baseline, GateFile.Default).ExitCode);
-        Assert.Equal(1, GateComparer.Compare(baseline, Run([Launch(1500), Launch(1510), Launch(1490), Launch(1505), Launch(1495)]), GateFile.Default).ExitCode);
+        var slower = Run([Launch(1500), Launch(1510), Launch(1490), Launch(1505), Launch(1495)]);
+        Assert.Equal(1, GateComparer.Compare(baseline, slower, GateFile.Default).ExitCode);
         Assert.Equal(3, GateComparer.Compare(baseline, Run([Launch(1500), Launch(1510)]), GateFile.Default).ExitCode);
 
         var other = Run([Launch(1000)]) with { Results = [Run([Launch(1000)]).Results[0] with { Scenario = "push" }] };
         var mismatched = GateComparer.Compare(baseline, other, GateFile.Default);
         Assert.Equal(2, mismatched.ExitCode);
-        Assert.Equal("the runs measured different scenarios: only in the baseline: rtt/websocket; only in the current run: push/websocket", mismatched.Problems.Single());
+        Assert.Equal(
+            "the runs measured different scenarios: only in the baseline: rtt/websocket; only in the current run: push/websocket",
+            mismatched.Problems.Single());
     }
 
     [Fact]
@@ -242,7 +262,8 @@ public sealed class GateTests
         try
         {
             var unknown = Path.Combine(dir, "unknown.json");
-            File.WriteAllText(unknown, """{ "metrics": [ { "name": "latency.p42", "unit": "µs", "better": "lower", "threshold": 0.1 } ] }""");
+            File.WriteAllText(
+                unknown, """{ "metrics": [ { "name": "latency.p42", "unit": "µs", "better": "lower", "threshold": 0.1 } ] }""");
             var e = Assert.Throws<InvalidDataException>(() => GateFile.Read(unknown));
             Assert.Contains("unknown metric 'latency.p42'", e.Message, StringComparison.Ordinal);
 

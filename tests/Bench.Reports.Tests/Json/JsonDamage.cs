@@ -6,7 +6,10 @@ namespace Bench.Reports.Tests.Json;
 /// <summary>The fixed run's results.json with one field replaced: the damage the validation tests feed the readers.</summary>
 internal static class JsonDamage
 {
-    /// <summary>Fixtures.Run() as JSON, with the value at <paramref name="path"/> (dots; numbers index arrays) set to <paramref name="value"/> (JSON).</summary>
+    /// <summary>
+    /// Fixtures.Run() as JSON, with the value at <paramref name="path"/> (dots; numbers index arrays) set to
+    /// <paramref name="value"/> (JSON).
+    /// </summary>
     public static string Of(string path, string value)
     {
         var root = JsonNode.Parse(ResultsJson.Serialize(Fixtures.Run()))!;

@@ -24,7 +24,8 @@ public sealed class ResultsJsonTests : IDisposable
     [Fact]
     public void Results_written_before_launches_and_micro_existed_read_back_with_them_empty()
     {
-        var json = System.Text.RegularExpressions.Regex.Replace(ResultsJson.Serialize(Fixtures.Run()), @",\s*""(launches|micro)"": \[\]", "");
+        var json = System.Text.RegularExpressions.Regex.Replace(
+            ResultsJson.Serialize(Fixtures.Run()), @",\s*""(launches|micro)"": \[\]", "");
         Assert.DoesNotContain("\"launches\"", json, StringComparison.Ordinal);
         var path = Path.Combine(dir, "old.json");
         File.WriteAllText(path, json);
@@ -40,7 +41,20 @@ public sealed class ResultsJsonTests : IDisposable
     {
         var json = ResultsJson.Serialize(Fixtures.Run());
 
-        foreach (var field in new[] { "\"schema\": \"bench-results/1\"", "\"runId\"", "\"latencyUs\"", "\"p999\"", "\"offeredPerSec\"", "\"outOfOrder\"", "\"errorsByKind\"", "\"scheduleLagP99Us\"", "\"peakRssMiB\"", "\"histogram\"" })
+        var fields = new[]
+        {
+            "\"schema\": \"bench-results/1\"",
+            "\"runId\"",
+            "\"latencyUs\"",
+            "\"p999\"",
+            "\"offeredPerSec\"",
+            "\"outOfOrder\"",
+            "\"errorsByKind\"",
+            "\"scheduleLagP99Us\"",
+            "\"peakRssMiB\"",
+            "\"histogram\"",
+        };
+        foreach (var field in fields)
         {
             Assert.Contains(field, json, StringComparison.Ordinal);
         }
@@ -48,7 +62,11 @@ public sealed class ResultsJsonTests : IDisposable
 
     [Theory]
     [InlineData("not json at all", "not a Bench results file")]
-    [InlineData("{\"schema\":\"bench-results/99\",\"runId\":\"x\",\"startedAt\":\"2026-11-27T00:00:00Z\",\"profile\":\"quick\",\"environment\":{\"os\":\"\",\"cpu\":\"\",\"logicalCores\":1,\"memoryGiB\":1,\"runtime\":\"\",\"gc\":\"\",\"commit\":null,\"commandLine\":\"\"},\"results\":[]}", "schema 'bench-results/99'")]
+    [InlineData(
+        "{\"schema\":\"bench-results/99\",\"runId\":\"x\",\"startedAt\":\"2026-11-27T00:00:00Z\",\"profile\":\"quick\","
+            + "\"environment\":{\"os\":\"\",\"cpu\":\"\",\"logicalCores\":1,\"memoryGiB\":1,\"runtime\":\"\",\"gc\":\"\","
+            + "\"commit\":null,\"commandLine\":\"\"},\"results\":[]}",
+        "schema 'bench-results/99'")]
     [InlineData("{\"hello\":\"world\"}", "not a Bench results file")]
     public void A_file_that_is_not_bench_results_is_refused_with_a_reason(string content, string reason)
     {

@@ -6,11 +6,13 @@ namespace Bench.Reports.Tests.Markdown;
 /// <summary>The claims check judges from the run's figures, and says "not tested" where the run has none.</summary>
 public sealed class ClaimsSectionTests
 {
-    private static ScenarioResult Fault(string fault, string transport, long lost, long reconnects, long retries) => Fixtures.Result("faults", transport, 1000) with
-    {
-        Resilience = new ResilienceSummary(fault, 5, 2, 10, 100, lost, 0, 0, reconnects, retries, 0, 200, 1000, 2000, 3000, 100, 0, "behaves"),
-        Counts = new DeliveryCounts(1000, 4000, lost, 0, 0, 0),
-    };
+    private static ScenarioResult Fault(string fault, string transport, long lost, long reconnects, long retries) =>
+        Fixtures.Result("faults", transport, 1000) with
+        {
+            Resilience = new ResilienceSummary(
+                fault, 5, 2, 10, 100, lost, 0, 0, reconnects, retries, 0, 200, 1000, 2000, 3000, 100, 0, "behaves"),
+            Counts = new DeliveryCounts(1000, 4000, lost, 0, 0, 0),
+        };
 
     private static RunResults Run() => Fixtures.Run() with
     {
@@ -27,7 +29,8 @@ public sealed class ClaimsSectionTests
         ],
     };
 
-    private static ClaimCheck Claim(string starts) => ClaimsSection.Evaluate(Run()).Single(c => c.Claim.StartsWith(starts, StringComparison.Ordinal));
+    private static ClaimCheck Claim(string starts) =>
+        ClaimsSection.Evaluate(Run()).Single(c => c.Claim.StartsWith(starts, StringComparison.Ordinal));
 
     [Fact]
     public void Lower_latency_depends_when_websocket_is_clearly_lower_in_rtt_and_not_in_push()

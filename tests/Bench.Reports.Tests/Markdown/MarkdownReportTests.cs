@@ -43,8 +43,12 @@ public class MarkdownReportTests
         var report = MarkdownReport.Render(Fixtures.Run());
 
         Assert.Contains("| scenario | metric | websocket (reference) | webhook | best |", report, StringComparison.Ordinal);
-        Assert.Contains("| rtt | p50 latency | **1.70 ms** | 2.30 ms (1.35× [1.35–1.36×]) | websocket (webhook 1.35× [1.35–1.36×] higher) |", report, StringComparison.Ordinal);
-        Assert.Contains("| push | p50 latency | **9.49 ms** | 9.49 ms (1.00× [1.00–1.00×]) | no clear difference: websocket, webhook ([1.00–1.00×]) |", report, StringComparison.Ordinal);
+        Assert.Contains(
+            "| rtt | p50 latency | **1.70 ms** | 2.30 ms (1.35× [1.35–1.36×]) | websocket (webhook 1.35× [1.35–1.36×] higher) |",
+            report,
+            StringComparison.Ordinal);
+        Assert.Contains("| push | p50 latency | **9.49 ms** | 9.49 ms (1.00× [1.00–1.00×]) | no clear difference: websocket,"
+            + " webhook ([1.00–1.00×]) |", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,7 +68,8 @@ public class MarkdownReportTests
         var report = MarkdownReport.Render(run, reference: "signalr");
 
         Assert.Contains("| scenario | metric | websocket | signalr (reference) | sse | webhook | best |", report, StringComparison.Ordinal);
-        Assert.Contains("| rtt | p50 latency | **1.70 ms (0.74× [0.74–0.74×])** | 2.30 ms | n/a | 2.30 ms (1.00× [1.00–1.01×]) | websocket (signalr 1.35× [1.35–1.36×] higher) |", report, StringComparison.Ordinal);
+        Assert.Contains("| rtt | p50 latency | **1.70 ms (0.74× [0.74–0.74×])** | 2.30 ms | n/a | 2.30 ms (1.00× [1.00–1.01×]) |"
+            + " websocket (signalr 1.35× [1.35–1.36×] higher) |", report, StringComparison.Ordinal);
         Assert.Contains("- **rtt / sse**: SSE flows one way.", report, StringComparison.Ordinal);
         Assert.DoesNotContain("\n| sse |", report, StringComparison.Ordinal);
     }
@@ -74,10 +79,13 @@ public class MarkdownReportTests
     {
         var report = MarkdownReport.Render(Fixtures.Run());
 
-        var order = new[] { "## Verdict", "## Run validity", "## At a glance", "## The run", "## rtt" }.Select(h => report.IndexOf(h, StringComparison.Ordinal)).ToList();
+        var order = new[] { "## Verdict", "## Run validity", "## At a glance", "## The run", "## rtt" }
+            .Select(h => report.IndexOf(h, StringComparison.Ordinal))
+            .ToList();
         Assert.DoesNotContain(-1, order);
         Assert.Equal(order.Order(), order);
-        Assert.Contains("- **rtt p50 latency: websocket is best**; webhook 1.35× higher [1.35–1.36×].", report, StringComparison.Ordinal);
+        Assert.Contains(
+            "- **rtt p50 latency: websocket is best**; webhook 1.35× higher [1.35–1.36×].", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,8 +104,11 @@ public class MarkdownReportTests
 
         var report = MarkdownReport.Render(run);
 
-        Assert.Contains("- **The run is failed**: hub exited with code 137; only the cases below completed.", report, StringComparison.Ordinal);
-        Assert.True(report.IndexOf("## Run validity", StringComparison.Ordinal) < report.IndexOf("## At a glance", StringComparison.Ordinal), "validity comes before the figures");
+        Assert.Contains(
+            "- **The run is failed**: hub exited with code 137; only the cases below completed.", report, StringComparison.Ordinal);
+        Assert.True(
+            report.IndexOf("## Run validity", StringComparison.Ordinal) < report.IndexOf("## At a glance", StringComparison.Ordinal),
+            "validity comes before the figures");
     }
 
     /// <summary>A culture that writes 1.234,5 (as de-DE does); built by hand because Bench runs with invariant globalization.</summary>

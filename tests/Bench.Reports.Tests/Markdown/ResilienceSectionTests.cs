@@ -20,7 +20,12 @@ public sealed class ResilienceSectionTests : IDisposable
 
     private static RunResults Run() => Fixtures.Run() with
     {
-        Results = [Faulted("websocket", "default", 117, 17.3), Faulted("websocket", "resume", 0, 2.3), Faulted("webhook", "default", 0, null)],
+        Results =
+        [
+            Faulted("websocket", "default", 117, 17.3),
+            Faulted("websocket", "resume", 0, 2.3),
+            Faulted("webhook", "default", 0, null),
+        ],
     };
 
     [Fact]

@@ -17,14 +17,22 @@ public sealed class SizingModelTests
         Parameters = new ScenarioParameters(100, 50, 256, 10, 3, 50),
         Throughput = new ThroughputSummary(100, 100, 5000),
         LatencyUs = Fixtures.Result("push", transport, p50Us).LatencyUs with { P50 = p50Us },
-        Timeline = [.. Enumerable.Range(0, 18).Select(s => new TimelineEntry(s, 0, s < 13 ? 5000 : 2500, 0, 0, 0, s < 3 ? 900 : s < 13 ? 200 : 100))],
+        Timeline =
+        [
+            .. Enumerable.Range(0, 18)
+                .Select(s => new TimelineEntry(s, 0, s < 13 ? 5000 : 2500, 0, 0, 0, s < 3 ? 900 : s < 13 ? 200 : 100)),
+        ],
         CostProbe = new CostProbe(50, 13, 18),
         Guarantee = guarantee,
     };
 
     private static ScenarioResult Connections(string transport, string noun) => Fixtures.Result("connections", transport, 100) with
     {
-        Connections = new ConnectionsSummary(1000, 0, null, null, 0, 1, 3, 5.0, 0, [new MemoryPoint(1000, 100, 10, 20, 2)], [new FanOutPoint(1000, 5, 1000, 2000, 3000, 0)], noun),
+        Connections = new ConnectionsSummary(
+            1000, 0, null, null, 0, 1, 3, 5.0, 0,
+            [new MemoryPoint(1000, 100, 10, 20, 2)],
+            [new FanOutPoint(1000, 5, 1000, 2000, 3000, 0)],
+            noun),
     };
 
     private static ScenarioResult Overhead(string transport) => Fixtures.Result("overhead", transport, 100) with
@@ -85,8 +93,11 @@ public sealed class SizingModelTests
     public void Sizing_warns_where_it_extrapolates_more_than_ten_times_and_not_within()
     {
         var far = SizingModel.Size(Run(), new Workload(5000, 20000, 2048)).Single(s => s.Transport == "websocket");
-        Assert.Contains(far.Warnings, w => w.Contains("deliveries a second", StringComparison.Ordinal) && w.Contains("20,000×", StringComparison.Ordinal));
-        Assert.Contains(far.Warnings, w => w.Contains("subscribers", StringComparison.Ordinal) && w.Contains("20×", StringComparison.Ordinal));
+        Assert.Contains(
+            far.Warnings,
+            w => w.Contains("deliveries a second", StringComparison.Ordinal) && w.Contains("20,000×", StringComparison.Ordinal));
+        Assert.Contains(
+            far.Warnings, w => w.Contains("subscribers", StringComparison.Ordinal) && w.Contains("20×", StringComparison.Ordinal));
         Assert.DoesNotContain(far.Warnings, w => w.Contains("payload", StringComparison.Ordinal));
 
         var near = SizingModel.Size(Run(), new Workload(100, 400, 1024)).Single(s => s.Transport == "websocket");
@@ -100,6 +111,8 @@ public sealed class SizingModelTests
 
         Assert.False(sizings.Single(s => s.Transport == "websocket").MeetsGuarantee);
         Assert.True(sizings.Single(s => s.Transport == "webhook").MeetsGuarantee);
-        Assert.Contains(sizings.Single(s => s.Transport == "websocket").Warnings, w => w.StartsWith("does not give the durable guarantee", StringComparison.Ordinal));
+        Assert.Contains(
+            sizings.Single(s => s.Transport == "websocket").Warnings,
+            w => w.StartsWith("does not give the durable guarantee", StringComparison.Ordinal));
     }
 }

@@ -28,15 +28,24 @@ public sealed class HierarchicalBootstrapTests
 
                 all.Add(h);
                 blocks.Add(new BlockFigures(launch, round, blocks.Count + 1, BlockFigures.Full, HistogramCodec.ValueAtPercentile(h, 50),
-                    HistogramCodec.ValueAtPercentile(h, 90), HistogramCodec.ValueAtPercentile(h, 99), 400, 400, 0, 0, 0, 1000, 1, true, HistogramCodec.Encode(h)));
+                    HistogramCodec.ValueAtPercentile(h, 90), HistogramCodec.ValueAtPercentile(h, 99), 400, 400, 0, 0, 0, 1000, 1, true,
+                    HistogramCodec.Encode(h)));
             }
         }
 
-        return Fixtures.Result("push", transport, 1000) with { Interleaved = info, Blocks = blocks, LatencyUs = HistogramCodec.Summarize(all), LatencyBySecond = [] };
+        return Fixtures.Result("push", transport, 1000) with
+        {
+            Interleaved = info,
+            Blocks = blocks,
+            LatencyUs = HistogramCodec.Summarize(all),
+            LatencyBySecond = [],
+        };
     }
 
     private static (double Low, double High) RatioInterval(ScenarioResult worse, ScenarioResult better, double percentile) =>
-        BlockBootstrap.Interval(BlockBootstrap.Ratio(BlockBootstrap.Percentile(worse, percentile, "ignored")!, BlockBootstrap.Percentile(better, percentile, "ignored")!));
+        BlockBootstrap.Interval(BlockBootstrap.Ratio(
+            BlockBootstrap.Percentile(worse, percentile, "ignored")!,
+            BlockBootstrap.Percentile(better, percentile, "ignored")!));
 
     [Fact]
     public void A_shift_between_target_launches_of_one_transport_widens_the_interval_to_cover_both_launches()
@@ -89,8 +98,10 @@ public sealed class HierarchicalBootstrapTests
         var blocks = new List<BlockFigures>();
         for (var round = 1; round <= 5; round++)
         {
-            blocks.Add(new BlockFigures(1, round, 2 * round, BlockFigures.Full, 1, 1, 1, 5000, 5000, 0, 0, 0, 2000 + (10 * 5000), 1, true, null));
-            blocks.Add(new BlockFigures(1, round, (2 * round) + 1, BlockFigures.Half, 1, 1, 1, 1250, 1250, 0, 0, 0, 0.5 * (2000 + (10 * 2500)), 0.5, true, null));
+            blocks.Add(new BlockFigures(
+                1, round, 2 * round, BlockFigures.Full, 1, 1, 1, 5000, 5000, 0, 0, 0, 2000 + (10 * 5000), 1, true, null));
+            blocks.Add(new BlockFigures(
+                1, round, (2 * round) + 1, BlockFigures.Half, 1, 1, 1, 1250, 1250, 0, 0, 0, 0.5 * (2000 + (10 * 2500)), 0.5, true, null));
         }
 
         Assert.Equal(10, HierarchicalBootstrap.Slope(blocks), 6);
