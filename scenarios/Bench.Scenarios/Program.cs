@@ -43,7 +43,8 @@ public static class Program
 
     /// <summary>Every command of <c>bench</c>; <paramref name="token"/> is the run's cancellation.</summary>
     public static RootCommand Root(Func<CancellationToken> token) =>
-            new RootCommand("Bench: WebSocket, SignalR, Server-Sent Events or webhooks? Measures each (or your own server, --target) under the same load and reports latency, throughput, cost and every event's fate.")
+            new RootCommand("Bench: WebSocket, SignalR, Server-Sent Events or webhooks? Measures each (or your own server, --target) "
+                + "under the same load and reports latency, throughput, cost and every event's fate.")
             {
                 RunCommand.Create(token),
                 AgentCommand.Create(token),

@@ -149,7 +149,8 @@ public static class RunStart
 
         return System.Net.IPAddress.TryParse(given, out var address)
             ? address
-            : throw new UsageException([$"--metrics-bind: '{given}' is not an IP address (127.0.0.1, ::1, 0.0.0.0, :: or one of this machine's)"]);
+            : throw new UsageException(
+                [$"--metrics-bind: '{given}' is not an IP address (127.0.0.1, ::1, 0.0.0.0, :: or one of this machine's)"]);
     }
 
     /// <summary>Whether <paramref name="port"/> on <paramref name="address"/> can be listened on now (checked before the run).</summary>

@@ -19,21 +19,25 @@ internal static class CliOptions
 
     public static Option<double?> PositiveDouble(string name, string description) =>
         Parsed(name, description, (string text, out double value) =>
-            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value > 0 && double.IsFinite(value), "is not a positive number");
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value > 0 && double.IsFinite(value),
+            "is not a positive number");
 
     /// <summary>The gate's <c>--normalize</c>: latencies adjusted for each launch's loopback probe.</summary>
     public static Option<bool> Normalize() => new("--normalize")
     {
-        Description = "Adjust latencies for each launch's loopback echo probe (measured by the ci profile) before gating, removing the launch-to-launch noise the probe explains; see docs/ci.md.",
+        Description = "Adjust latencies for each launch's loopback echo probe (measured by the ci profile) "
+            + "before gating, removing the launch-to-launch noise the probe explains; see docs/ci.md.",
     };
 
     public static Option<int?> NonNegativeInt(string name, string description) =>
         Parsed(name, description, (string text, out int value) =>
-            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= 0, "is not a whole number of 0 or more");
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= 0,
+            "is not a whole number of 0 or more");
 
     public static Option<int?> PositiveInt(string name, string description) =>
         Parsed(name, description, (string text, out int value) =>
-            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value > 0, "is not a positive whole number");
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value > 0,
+            "is not a positive whole number");
 
     private delegate bool TryParse<T>(string text, out T value);
 

@@ -11,8 +11,12 @@ internal static class GeneratorProbeCommand
         var connections = CliOptions.PositiveInt("--connections", "Connections, each with one request in flight. The default is 8.");
         var duration = CliOptions.Duration("--duration", "Time per measurement. The default is 10s.");
         var payload = CliOptions.PositiveInt("--payload", "Body bytes. The default is 256.");
-        var hold = new Option<bool>("--hold") { Description = "Keep the receiver running after the probe and print its /sink URL, for wrk to measure against the same process." };
-        var command = new Command("generator-probe", "Measure Bench's own HTTP and WebSocket generators at full speed (closed model) against targets on loopback.")
+        var hold = new Option<bool>("--hold")
+        {
+            Description = "Keep the receiver running after the probe and print its /sink URL, for wrk to measure against the same process.",
+        };
+        var command = new Command("generator-probe",
+            "Measure Bench's own HTTP and WebSocket generators at full speed (closed model) against targets on loopback.")
         {
             connections, duration, payload, hold,
         };

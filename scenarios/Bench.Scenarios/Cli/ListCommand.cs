@@ -25,7 +25,8 @@ internal static class ListCommand
                 {
                     var d = s.Defaults(p);
                     o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"               {p.Name,-6} {d.RatePerSec:N0}/s, {d.Subscribers} subscriber(s), {d.PayloadBytes} B payload, {d.Connections} connection(s), {d.Warmup.TotalSeconds}s warm-up + {d.Duration.TotalSeconds}s"));
+                        $"               {p.Name,-6} {d.RatePerSec:N0}/s, {d.Subscribers} subscriber(s), {d.PayloadBytes} B payload, "
+                            + $"{d.Connections} connection(s), {d.Warmup.TotalSeconds}s warm-up + {d.Duration.TotalSeconds}s"));
                 }
 
                 if (s.SettingsNote is { } note)
@@ -40,7 +41,8 @@ internal static class ListCommand
             {
                 o.WriteLine($"  {t.Name,-10} {t.Description}");
                 o.WriteLine($"             guarantee: {t.Guarantee}");
-                var unsupported = ScenarioCatalog.All.Select(s => (Name: s.Name, Reason: t.Unsupported(s.Name))).Append((Name: "saturation rtt", Reason: t.Unsupported("rtt")));
+                var unsupported = ScenarioCatalog.All.Select(s => (Name: s.Name, Reason: t.Unsupported(s.Name)))
+                    .Append((Name: "saturation rtt", Reason: t.Unsupported("rtt")));
                 foreach (var (name, reason) in unsupported.Where(x => x.Reason is not null))
                 {
                     o.WriteLine($"             {name}: n/a ({reason})");
@@ -50,7 +52,8 @@ internal static class ListCommand
             o.WriteLine("Variants (--variant):");
             foreach (var s in ScenarioCatalog.All)
             {
-                o.WriteLine($"  {s.Name,-12} " + string.Join("; ", Bench.Harness.Transports.TransportCatalog.All.Select(t => $"{t.Name}: {string.Join(", ", s.Variants(t))}")));
+                o.WriteLine($"  {s.Name,-12} " + string.Join("; ",
+                    Bench.Harness.Transports.TransportCatalog.All.Select(t => $"{t.Name}: {string.Join(", ", s.Variants(t))}")));
             }
 
             o.WriteLine();

@@ -16,9 +16,18 @@ internal static class MergeCommand
 {
     public static Command Create()
     {
-        var shards = new Argument<string[]>("shards") { Description = "Shard files, or folders holding shard-*.json (all the agents of one run).", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string?>("--out") { Description = "Where results.json, report.md and charts go. The default is the first folder given (or the first file's folder)." };
-        var command = new Command("merge", "Merge agents' shards into one results.json and report (see docs/distributed.md).") { shards, output };
+        var shards = new Argument<string[]>("shards")
+        {
+            Description = "Shard files, or folders holding shard-*.json (all the agents of one run).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Where results.json, report.md and charts go. The "
+                + "default is the first folder given (or the first file's folder).",
+        };
+        var command = new Command("merge",
+            "Merge agents' shards into one results.json and report (see docs/distributed.md).") { shards, output };
         command.SetAction(parse =>
         {
             var inputs = parse.GetValue(shards) ?? [];
@@ -54,7 +63,8 @@ internal static class MergeCommand
                 return Program.UsageError([e.Message]);
             }
 
-            var directory = parse.GetValue(output) ?? (Directory.Exists(inputs[0]) ? inputs[0] : Path.GetDirectoryName(Path.GetFullPath(inputs[0]))!);
+            var directory = parse.GetValue(output)
+                ?? (Directory.Exists(inputs[0]) ? inputs[0] : Path.GetDirectoryName(Path.GetFullPath(inputs[0]))!);
             string report;
             try
             {

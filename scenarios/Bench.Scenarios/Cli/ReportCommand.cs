@@ -11,13 +11,24 @@ internal static class ReportCommand
     public static Command Create()
     {
         var results = new Argument<string>("results") { Description = "A results.json file, or a run folder holding one." };
-        var output = new Option<string?>("--out") { Description = "Where to write report.md, charts/ and histograms/. The default is the results file's folder." };
-        var reference = new Option<string?>("--reference") { Description = "The transport the ratios are against. The default is the run's own (websocket unless bench run was given --reference)." };
-        var sizeRate = CliOptions.PositiveDouble("--size-rate", "Add a Sizing section for this many events a second (with --size-subscribers; see bench size).");
+        var output = new Option<string?>("--out")
+        {
+            Description = "Where to write report.md, charts/ and histograms/. The default is the results file's folder.",
+        };
+        var reference = new Option<string?>("--reference")
+        {
+            Description = "The transport the ratios are against. The default is the "
+                + "run's own (websocket unless bench run was given --reference).",
+        };
+        var sizeRate = CliOptions.PositiveDouble("--size-rate",
+            "Add a Sizing section for this many events a second (with --size-subscribers; see bench size).");
         var sizeSubscribers = CliOptions.PositiveInt("--size-subscribers", "The Sizing section's subscribers each event goes to.");
         var sizePayload = CliOptions.PositiveInt("--size-payload", "The Sizing section's payload bytes. The default is 1024.");
         var sizeRtt = CliOptions.Duration("--size-rtt", "The Sizing section's round trip to subscribers, e.g. 80ms. The default is 0.");
-        var command = new Command("report", "Re-render report.md and charts from a results.json.") { results, output, reference, sizeRate, sizeSubscribers, sizePayload, sizeRtt };
+        var command = new Command("report", "Re-render report.md and charts from a results.json.")
+        {
+            results, output, reference, sizeRate, sizeSubscribers, sizePayload, sizeRtt,
+        };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(results)!;
@@ -59,7 +70,8 @@ internal static class ReportCommand
                     return Program.UsageError(["--size-subscribers is required with --size-rate"]);
                 }
 
-                sizing = new Reports.Sizing.Workload(perSec, count, parse.GetValue(sizePayload) ?? 1024, (parse.GetValue(sizeRtt) ?? TimeSpan.Zero).TotalMilliseconds);
+                sizing = new Reports.Sizing.Workload(
+                    perSec, count, parse.GetValue(sizePayload) ?? 1024, (parse.GetValue(sizeRtt) ?? TimeSpan.Zero).TotalMilliseconds);
             }
             else if (parse.GetValue(sizeSubscribers) is not null)
             {

@@ -13,41 +13,105 @@ internal static class RunCommand
     {
         var scenarios = new Argument<string[]>("scenario")
         {
-            Description = $"Scenarios to run: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}. None named runs the comparison: {string.Join(", ", ScenarioCatalog.DefaultSuite.Select(s => s.Name))} (short forms of the last two). The suite claims (alone) checks common claims about the transports: every scenario in short form, default variants, faults restart, outage and overload (under 10 minutes).",
+            Description = $"Scenarios to run: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}. "
+                + $"None named runs the comparison: {string.Join(", ", ScenarioCatalog.DefaultSuite.Select(s => s.Name))} "
+                + "(short forms of the last two). The suite claims (alone) checks common claims about the transports: every scenario in "
+                + "short form, default variants, faults restart, outage and overload (under 10 minutes).",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var profile = new Option<string>("--profile") { Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".", DefaultValueFactory = _ => Profile.Quick.Name };
-        var transport = new Option<string[]>("--transport") { Description = "Transports, comma-separated: " + string.Join(",", TransportCatalog.All.Select(t => t.Name)) + ", or all (the default: " + string.Join(",", TransportCatalog.DefaultComparison.Select(t => t.Name)) + ").", AllowMultipleArgumentsPerToken = false };
-        var target = new Option<string[]>("--target") { Description = "What to measure instead of the transports: a target file (YAML or JSON) describing your own server, or builtin:websocket|signalr|sse|webhook|grpc for a reference target; repeat to compare several side by side. Load goes only to the hosts the file names. See docs/targets.md." };
-        var reference = new Option<string?>("--reference") { Description = $"The transport (or --target name) the report's ratios are against. The default is {TransportCatalog.DefaultReference.Name}, or with --target and no websocket, the first target." };
-        var variant = new Option<string[]>("--variant") { Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), stateful (signalr) in faults; memory-outbox and one-origin (webhook) in push and overhead, memory-outbox also in faults. A feature a transport lacks is left out for it. The default: each scenario's own." };
-        var fault = new Option<string[]>("--fault") { Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, slow, overload (webhooks: 503 with Retry-After), storm (a restart under 5,000 subscribers a transport, or as many as the open-file limit allows). The default: all but storm." };
-        var output = new Option<string?>("--out") { Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it." };
-        var duration = CliOptions.Duration("--duration", "Measured time per scenario × transport, e.g. 10s (profile default); interleaved, it is cut into 1 s blocks shared among the target launches.");
+        var profile = new Option<string>("--profile")
+        {
+            Description = "Defaults to use: " + string.Join(", ", Profile.All.Select(p => p.Name)) + ".",
+            DefaultValueFactory = _ => Profile.Quick.Name,
+        };
+        var transport = new Option<string[]>("--transport")
+        {
+            Description = "Transports, comma-separated: " + string.Join(",", TransportCatalog.All.Select(t => t.Name))
+                + ", or all (the default: " + string.Join(",", TransportCatalog.DefaultComparison.Select(t => t.Name)) + ").",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var target = new Option<string[]>("--target")
+        {
+            Description = "What to measure instead of the transports: a target file (YAML or JSON) describing your "
+                + "own server, or builtin:websocket|signalr|sse|webhook|grpc for a reference target; repeat to "
+                + "compare several side by side. Load goes only to the hosts the file names. See docs/targets.md.",
+        };
+        var reference = new Option<string?>("--reference")
+        {
+            Description = "The transport (or --target name) the report's ratios are against. The default is "
+                + $"{TransportCatalog.DefaultReference.Name}, or with --target and no websocket, the first target.",
+        };
+        var variant = new Option<string[]>("--variant")
+        {
+            Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per "
+                + "webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, "
+                + "webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), "
+                + "stateful (signalr) in faults; memory-outbox and one-origin (webhook) in push and overhead, memory-outbox "
+                + "also in faults. A feature a transport lacks is left out for it. The default: each scenario's own.",
+        };
+        var fault = new Option<string[]>("--fault")
+        {
+            Description = "Faults to inject, comma-separated (faults scenario): drop, restart, outage, blackhole, "
+                + "slow, overload (webhooks: 503 with Retry-After), storm (a restart under 5,000 subscribers a "
+                + "transport, or as many as the open-file limit allows). The default: all but storm.",
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Run folder. The default is results/<run-id>, with results/latest pointing at it.",
+        };
+        var duration = CliOptions.Duration("--duration",
+            "Measured time per scenario × transport, e.g. 10s (profile default); "
+                + "interleaved, it is cut into 1 s blocks shared among the target launches.");
         var warmup = CliOptions.Duration("--warmup", "Warm-up before measuring, excluded from results, e.g. 5s (profile default).");
-        var costProbe = CliOptions.Duration("--cost-probe", "Push and overhead: how long to run on at half the rate after the measured window, so CPU per delivery is a marginal cost (the slope between the two loads). The default is 5s (none in the ci profile); 0s turns it off.");
+        var costProbe = CliOptions.Duration("--cost-probe",
+            "Push and overhead: how long to run on at half the rate after the measured window, so CPU per delivery is a marginal "
+                + "cost (the slope between the two loads). The default is 5s (none in the ci profile); 0s turns it off.");
         var rate = CliOptions.PositiveDouble("--rate", "Requests (rtt) or published events (push) a second.");
         var subscribers = CliOptions.PositiveInt("--subscribers", "Subscribers each event is delivered to (push).");
         var payload = CliOptions.PositiveInt("--payload", "Payload bytes of each event or request.");
-        var connections = CliOptions.PositiveInt("--connections", "Client connections (rtt: virtual users, one kept-alive connection each).");
+        var connections = CliOptions.PositiveInt("--connections",
+            "Client connections (rtt: virtual users, one kept-alive connection each).");
         var slo = CliOptions.Duration("--slo-p99", "Saturation: the p99 latency a step may not exceed. The default is 50ms.");
-        var repeat = CliOptions.PositiveInt("--repeat", "Launches of the whole suite, each with fresh targets; summaries are medians across them. The default is 5 for the ci profile, else 1.");
-        var saveBaseline = new Option<string?>("--save-baseline") { Description = "When the run completes, copy its results.json here, as the baseline for a later --baseline or bench compare." };
-        var baseline = new Option<string?>("--baseline") { Description = "Gate this run against a baseline (a results.json or run folder): exit 1 on a regression, 3 if inconclusive, as bench compare." };
+        var repeat = CliOptions.PositiveInt("--repeat",
+            "Launches of the whole suite, each with fresh targets; summaries are "
+                + "medians across them. The default is 5 for the ci profile, else 1.");
+        var saveBaseline = new Option<string?>("--save-baseline")
+        {
+            Description = "When the run completes, copy its results.json here, as the baseline for a later --baseline or bench compare.",
+        };
+        var baseline = new Option<string?>("--baseline")
+        {
+            Description = "Gate this run against a baseline (a results.json or run "
+                + "folder): exit 1 on a regression, 3 if inconclusive, as bench compare.",
+        };
         var normalize = CliOptions.Normalize();
-        var confirm = CliOptions.NonNegativeInt("--confirm", "With --baseline: when the gate finds a regression, run this many more launches and gate again on all of them, so a fluke does not fail the build. The default is 5; 0 believes the first verdict.");
-        var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json: metrics, thresholds, significance). The default is built in; see docs/ci.md." };
+        var confirm = CliOptions.NonNegativeInt("--confirm",
+            "With --baseline: when the gate finds a regression, run this many more launches and gate again on all "
+                + "of them, so a fluke does not fail the build. The default is 5; 0 believes the first verdict.");
+        var gate = new Option<string?>("--gate")
+        {
+            Description = "The gate's rules (bench.gate.json: metrics, thresholds, significance). The default is built in; see docs/ci.md.",
+        };
         var readyTimeout = CliOptions.PositiveDuration("--ready-timeout", "How long a target may take to start. The default is 20s.");
-        var otlp = new Option<string?>("--otlp-endpoint") { Description = "Push live metrics (sent, delivered, lost, errors, rates, latency) over OTLP to this URL every second: gRPC (http://HOST:4317), or HTTP when the path ends in /v1/metrics. The default is none." };
-        var agents = CliOptions.PositiveInt("--agents", "Spread push (subscribers and publish rate) or connections (subscribers) over this many agent processes on this machine, started as a Kubernetes Indexed Job's pods would be, and merge their shards exactly (see docs/distributed.md). The default is one process.");
+        var otlp = new Option<string?>("--otlp-endpoint")
+        {
+            Description = "Push live metrics (sent, delivered, lost, errors, rates, latency) over OTLP to this URL every "
+                + "second: gRPC (http://HOST:4317), or HTTP when the path ends in /v1/metrics. The default is none.",
+        };
+        var agents = CliOptions.PositiveInt("--agents",
+            "Spread push (subscribers and publish rate) or connections (subscribers) over this many agent "
+                + "processes on this machine, started as a Kubernetes Indexed Job's pods would be, and "
+                + "merge their shards exactly (see docs/distributed.md). The default is one process.");
         var sequential = new Option<bool>("--sequential")
         {
-            Description = "Run the transports one after another, each on its own target launch, instead of interleaved. By default rtt, push and "
-                + "overhead compare two or more transports interleaved: every target up at once, the measured time cut into 1 s blocks, "
-                + "each round one block per transport in seeded random order, on --target-launches fresh launches (see docs/method.md).",
+            Description = "Run the transports one after another, each on its own target launch, instead of interleaved. "
+                + "By default rtt, push and overhead compare two or more transports interleaved: every target up at once, "
+                + "the measured time cut into 1 s blocks, each round one block per transport in seeded random order, "
+                + "on --target-launches fresh launches (see docs/method.md).",
         };
         var targetLaunches = CliOptions.PositiveInt("--target-launches",
-            "Interleaved comparisons: fresh launches of every transport's target, whose blocks the intervals resample first. The default is 2.");
+            "Interleaved comparisons: fresh launches of every transport's target, "
+                + "whose blocks the intervals resample first. The default is 2.");
         var threshold = new Option<string[]>("--threshold")
         {
             Description = "An absolute pass/fail rule, repeatable: 'push.p99 < 50ms', 'push.lost == 0', 'saturation.max_rate > 5000/s'; "
@@ -65,7 +129,9 @@ internal static class RunCommand
 
         var command = new Command("run", "Measure scenarios over each transport; write results.json, report.md and charts.")
         {
-            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers, payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort, metricsBind, agents,
+            scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers,
+            payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort,
+            metricsBind, agents,
             sequential, targetLaunches, threshold,
         };
         command.SetAction((parse, _) => Program.CallAsync(() => RunStart.RunAsync(

@@ -14,13 +14,28 @@ internal static class SizeCommand
 {
     public static Command Create()
     {
-        var results = new Option<string>("--results") { Description = "A results.json (or a run folder holding one) to size from. The default is results/latest.", DefaultValueFactory = _ => Path.Combine("results", "latest") };
+        var results = new Option<string>("--results")
+        {
+            Description = "A results.json (or a run folder holding one) to size from. The default is results/latest.",
+            DefaultValueFactory = _ => Path.Combine("results", "latest"),
+        };
         var rate = CliOptions.PositiveDouble("--rate", "Events published a second (required).");
         var subscribers = CliOptions.PositiveInt("--subscribers", "Subscribers each event goes to (required).");
         var payload = CliOptions.PositiveInt("--payload", "Payload bytes of each event. The default is 1024.");
-        var rtt = CliOptions.Duration("--rtt", "Round trip from the sender to the subscribers, e.g. 80ms: how long a webhook request is in flight. The default is 0 (loopback).");
-        var guarantee = new Option<string>("--guarantee") { Description = "The delivery guarantee required: " + string.Join(", ", Workload.Guarantees) + ". A transport that does not give it is flagged. The default is any.", DefaultValueFactory = _ => "any" };
-        var command = new Command("size", "Size a workload from a run's measured marginal costs: cores, memory, bandwidth and connections per transport.") { results, rate, subscribers, payload, rtt, guarantee };
+        var rtt = CliOptions.Duration("--rtt",
+            "Round trip from the sender to the subscribers, e.g. 80ms: how long "
+                + "a webhook request is in flight. The default is 0 (loopback).");
+        var guarantee = new Option<string>("--guarantee")
+        {
+            Description = "The delivery guarantee required: " + string.Join(", ", Workload.Guarantees)
+                + ". A transport that does not give it is flagged. The default is any.",
+            DefaultValueFactory = _ => "any",
+        };
+        var command = new Command("size",
+            "Size a workload from a run's measured marginal costs: cores, memory, bandwidth and connections per transport.")
+        {
+            results, rate, subscribers, payload, rtt, guarantee,
+        };
         command.SetAction(parse =>
         {
             var problems = new List<string>();
@@ -68,7 +83,9 @@ internal static class SizeCommand
                 return Program.UsageError(["--results: " + e.Message]);
             }
 
-            var workload = new Workload(perSec!.Value, count!.Value, parse.GetValue(payload) ?? 1024, (parse.GetValue(rtt) ?? TimeSpan.Zero).TotalMilliseconds, wanted);
+            var workload = new Workload(
+                perSec!.Value, count!.Value, parse.GetValue(payload) ?? 1024, (parse.GetValue(rtt) ?? TimeSpan.Zero).TotalMilliseconds,
+                wanted);
             var sizings = SizingModel.Size(run, workload);
             if (sizings.Count == 0)
             {

@@ -8,14 +8,24 @@ internal static class TrendCommand
 {
     public static Command Create()
     {
-        var inputs = new Argument<string[]>("results") { Description = "results.json files, run folders or bench ab folders (their head side), in any order; at least one.", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("results")
+        {
+            Description = "results.json files, run folders or bench ab folders (their head side), in any order; at least one.",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var output = new Option<string?>("--out") { Description = "Where trend.md and trend.png go. The default is results/trend-<time>." };
-        var gate = new Option<string?>("--gate") { Description = "The gate file whose metrics to chart. The default: the built-in gate's, with latency.p90 where runs have it." };
-        var command = new Command("trend", "Chart and tabulate the gated metrics across stored runs, oldest first, labelled by commit, with what each run's gate flagged marked.")
+        var gate = new Option<string?>("--gate")
+        {
+            Description = "The gate file whose metrics to chart. The default: the built-in gate's, with latency.p90 where runs have it.",
+        };
+        var command = new Command("trend",
+            "Chart and tabulate the gated metrics across stored runs, oldest first, "
+                + "labelled by commit, with what each run's gate flagged marked.")
         {
             inputs, output, gate,
         };
-        command.SetAction(parse => Program.Call(() => TrendRuns.Run(parse.GetValue(inputs) ?? [], parse.GetValue(output), parse.GetValue(gate), Console.Out)));
+        command.SetAction(parse => Program.Call(() =>
+            TrendRuns.Run(parse.GetValue(inputs) ?? [], parse.GetValue(output), parse.GetValue(gate), Console.Out)));
         return command;
     }
 }

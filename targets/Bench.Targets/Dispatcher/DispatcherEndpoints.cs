@@ -53,7 +53,8 @@ public static class DispatcherEndpoints
     /// <c>{"url", "secret", "stream"}</c>. 201 registered; 400 not JSON or a field not valid (the problem names it);
     /// 401 no or wrong token; 413 body too large; 429 the endpoint limit reached.
     /// </summary>
-    private static async Task<IResult> SubscribeAsync(HttpContext context, IOptions<DispatcherOptions> options, WebhookDispatcher dispatcher)
+    private static async Task<IResult> SubscribeAsync(
+        HttpContext context, IOptions<DispatcherOptions> options, WebhookDispatcher dispatcher)
     {
         if (AccessGate.Check(context.Request, options.Value.Token, []) is { } status)
         {
@@ -63,15 +64,19 @@ public static class DispatcherEndpoints
         SubscriptionRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync(context.Request.Body, TargetsJson.Default.SubscriptionRequest, context.RequestAborted).ConfigureAwait(false);
+            request = await JsonSerializer.DeserializeAsync(
+                context.Request.Body, TargetsJson.Default.SubscriptionRequest, context.RequestAborted).ConfigureAwait(false);
         }
         catch (JsonException)
         {
-            return Results.Problem("the body must be JSON: {\"url\": ..., \"secret\": \"whsec_...\", \"stream\": ...}", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(
+                "the body must be JSON: {\"url\": ..., \"secret\": \"whsec_...\", \"stream\": ...}",
+                statusCode: StatusCodes.Status400BadRequest);
         }
         catch (BadHttpRequestException e)
         {
-            return Results.Problem(e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "the body is too large" : e.Message, statusCode: e.StatusCode);
+            return Results.Problem(
+                e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "the body is too large" : e.Message, statusCode: e.StatusCode);
         }
 
         if (request is null)

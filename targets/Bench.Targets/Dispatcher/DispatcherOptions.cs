@@ -9,7 +9,10 @@ public sealed class DispatcherOptions
     /// <summary>How long one delivery attempt may take before it counts as a timeout. The default is 10 seconds.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Deliveries in flight to one endpoint at once; 1 keeps each endpoint's stream in order until a retry. The default is 1.</summary>
+    /// <summary>
+    /// Deliveries in flight to one endpoint at once; 1 keeps each
+    /// endpoint's stream in order until a retry. The default is 1.
+    /// </summary>
     public int MaxInFlightPerEndpoint { get; set; } = 1;
 
     /// <summary>Deliveries that may wait for one endpoint; beyond this they are dropped and counted. The default is 100,000.</summary>
@@ -48,10 +51,16 @@ public sealed class DispatcherOptions
     /// </summary>
     public string? OutboxPath { get; set; }
 
-    /// <summary>With an in-memory outbox, the file that keeps the registered endpoints across restarts. The default is null (none).</summary>
+    /// <summary>
+    /// With an in-memory outbox, the file that keeps the registered
+    /// endpoints across restarts. The default is null (none).
+    /// </summary>
     public string? EndpointsPath { get; set; }
 
-    /// <summary>Whether request bodies are sent gzip-compressed (<c>Content-Encoding: gzip</c>; signed uncompressed). The default is false.</summary>
+    /// <summary>
+    /// Whether request bodies are sent gzip-compressed (<c>Content-Encoding:
+    /// gzip</c>; signed uncompressed). The default is false.
+    /// </summary>
     public bool GzipBodies { get; set; }
 
     /// <summary>

@@ -22,7 +22,8 @@ public static class EndpointRules
             return $"url must be at most {MaxUrlLength} characters";
         }
 
-        if (!Uri.TryCreate(record.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (!Uri.TryCreate(record.Url, UriKind.Absolute, out var url)
+            || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             return "url must be an absolute http(s) URL";
         }

@@ -69,7 +69,10 @@ public sealed class SecretBox
     /// <summary>The key file beside a store.</summary>
     public static string KeyPath(string storePath) => storePath + ".key";
 
-    /// <summary>Why the key file beside <paramref name="storePath"/> cannot be used (a link, not 32 bytes), or null (also absent).</summary>
+    /// <summary>
+    /// Why the key file beside <paramref name="storePath"/> cannot
+    /// be used (a link, not 32 bytes), or null (also absent).
+    /// </summary>
     public static string? KeyFileProblem(string storePath)
     {
         var keyPath = KeyPath(storePath);

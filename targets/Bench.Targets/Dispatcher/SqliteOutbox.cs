@@ -18,7 +18,10 @@ public sealed class SqliteOutbox : IOutbox
     private readonly Task flusher;
     private readonly SecretBox box;
 
-    /// <summary>Opens (or creates, readable by its owner only) the outbox at <paramref name="path"/>; secrets are sealed with its key.</summary>
+    /// <summary>
+    /// Opens (or creates, readable by its owner only) the outbox at
+    /// <paramref name="path"/>; secrets are sealed with its key.
+    /// </summary>
     public SqliteOutbox(string path)
     {
         PrivateFiles.Ensure(path);
@@ -157,7 +160,8 @@ public sealed class SqliteOutbox : IOutbox
             var list = new List<Delivery>();
             while (reader.Read())
             {
-                list.Add(new Delivery(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), (byte[])reader[5])
+                list.Add(new Delivery(
+                    reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), (byte[])reader[5])
                 {
                     Attempt = reader.GetInt32(6),
                     WebhookId = reader.IsDBNull(7) ? "" : reader.GetString(7),

@@ -192,7 +192,8 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
             if (problem is not null || endpoints.Count >= options.MaxEndpoints)
             {
                 refusedOnRecovery++;
-                logger?.LogWarning("outbox endpoint '{Stream}' not restored: {Problem}", Printable(record.Stream), problem ?? "endpoint limit reached");
+                logger?.LogWarning(
+                    "outbox endpoint '{Stream}' not restored: {Problem}", Printable(record.Stream), problem ?? "endpoint limit reached");
                 continue;
             }
 
@@ -247,7 +248,11 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
                 }
 
                 body.ResetWrittenCount();
-                EventEnvelope.Write(body, new PublishedEvent(delivery.EventNumber, delivery.IntendedTimestamp, delivery.Payload), endpoint.Stream, delivery.Seq);
+                EventEnvelope.Write(
+                    body,
+                    new PublishedEvent(delivery.EventNumber, delivery.IntendedTimestamp, delivery.Payload),
+                    endpoint.Stream,
+                    delivery.Seq);
                 var webhookId = delivery.WebhookId is { Length: > 0 } kept ? kept : WebhookId(delivery.Id);
                 var (kind, retryAfter) = await DeliverOnceAsync(endpoint, webhookId, body.WrittenMemory, ct).ConfigureAwait(false);
                 delivery.Attempt++;
@@ -335,7 +340,8 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
     }
 
     /// <summary>One delivery attempt; returns null on 2xx, else the failure kind and any Retry-After asked for.</summary>
-    private async Task<(string? Kind, TimeSpan? RetryAfter)> DeliverOnceAsync(Endpoint endpoint, string id, ReadOnlyMemory<byte> body, CancellationToken ct)
+    private async Task<(string? Kind, TimeSpan? RetryAfter)> DeliverOnceAsync(
+        Endpoint endpoint, string id, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
         Hosting.InjectedDelay.Spend(options.InjectDelay);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -362,7 +368,8 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
         timeout.CancelAfter(options.DeliveryTimeout);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
+                .ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return (null, null);
@@ -399,7 +406,10 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
 
     private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
-        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp)
+        {
+            NoDelay = true,
+        };
         try
         {
             var endpoint = context.DnsEndPoint;

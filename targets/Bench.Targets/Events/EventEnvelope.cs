@@ -29,7 +29,10 @@ public static class EventEnvelope
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads the accounting fields of a delivered body; anything that is not an envelope throws <see cref="FormatException"/>.</summary>
+    /// <summary>
+    /// Reads the accounting fields of a delivered body; anything
+    /// that is not an envelope throws <see cref="FormatException"/>.
+    /// </summary>
     public static EnvelopeFields Read(ReadOnlySpan<byte> json)
     {
         try

@@ -58,7 +58,8 @@ public sealed class FaultProxy : IAsyncDisposable
     {
         if (!IPAddress.IsLoopback(upstream.Address))
         {
-            throw new ArgumentException($"the upstream {upstream} is not on loopback; the fault proxy only forwards to 127.0.0.0/8 or ::1", nameof(upstream));
+            throw new ArgumentException(
+                $"the upstream {upstream} is not on loopback; the fault proxy only forwards to 127.0.0.0/8 or ::1", nameof(upstream));
         }
 
         var proxy = new FaultProxy(upstream, clock ?? TimeProvider.System);

@@ -23,7 +23,8 @@ internal sealed class ProxiedConnection(Socket client, Socket server, Func<Toxic
     }
 
     /// <summary>Lets a blackholed pump look at the toxics again.</summary>
-    public void Wake() => Interlocked.Exchange(ref resumed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    public void Wake() =>
+        Interlocked.Exchange(ref resumed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Closes both sockets with a TCP reset (linger 0).</summary>
     public void Reset()
@@ -56,7 +57,8 @@ internal sealed class ProxiedConnection(Socket client, Socket server, Func<Toxic
     /// </summary>
     private async Task PumpAsync(Socket from, Socket to, ToxicDirection direction, CancellationToken ct)
     {
-        var queue = Channel.CreateBounded<(byte[] Data, int Length, long Due)>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateBounded<(byte[] Data, int Length, long Due)>(
+            new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         var writer = WriteAsync(to, queue.Reader, ct);
         try
         {

@@ -41,21 +41,27 @@ public static class TargetHost
         return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
     }
 
-    public static Task<RunningTarget> StartHubAsync(Action<HubOptions>? configure = null, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default, TargetListen? listen = null) =>
+    public static Task<RunningTarget> StartHubAsync(
+        Action<HubOptions>? configure = null, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null,
+        CancellationToken ct = default, TargetListen? listen = null) =>
         StartAsync(TargetRole.Hub, Listen(urls, listen), s =>
         {
             s.AddHub(configure);
             services?.Invoke(s);
         }, ct);
 
-    public static Task<RunningTarget> StartDispatcherAsync(Action<DispatcherOptions>? configure = null, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default, TargetListen? listen = null) =>
+    public static Task<RunningTarget> StartDispatcherAsync(
+        Action<DispatcherOptions>? configure = null, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null,
+        CancellationToken ct = default, TargetListen? listen = null) =>
         StartAsync(TargetRole.Dispatcher, Listen(urls, listen), s =>
         {
             s.AddDispatcher(configure);
             services?.Invoke(s);
         }, ct);
 
-    public static Task<RunningTarget> StartReceiverAsync(Action<ReceiverOptions> configure, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null, CancellationToken ct = default, TargetListen? listen = null) =>
+    public static Task<RunningTarget> StartReceiverAsync(
+        Action<ReceiverOptions> configure, IReadOnlyList<string>? urls = null, Action<IServiceCollection>? services = null,
+        CancellationToken ct = default, TargetListen? listen = null) =>
         StartAsync(TargetRole.Receiver, Listen(urls, listen), s =>
         {
             s.AddReceiver(configure);
@@ -65,7 +71,8 @@ public static class TargetHost
     private static TargetListen Listen(IReadOnlyList<string>? urls, TargetListen? listen) =>
         (listen ?? TargetListen.Default) with { Urls = urls is { Count: > 0 } ? urls : listen?.Urls ?? [] };
 
-    private static async Task<RunningTarget> StartAsync(TargetRole role, TargetListen listen, Action<IServiceCollection> services, CancellationToken ct)
+    private static async Task<RunningTarget> StartAsync(
+        TargetRole role, TargetListen listen, Action<IServiceCollection> services, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -193,7 +200,8 @@ public static class TargetHost
             .RequireToken(services => Token(role, services));
         await app.StartAsync(ct).ConfigureAwait(false);
         // An in-memory server (TestHost, in tests) binds no address.
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() is { Count: > 0 } addresses
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList()
+            is { Count: > 0 } addresses
             ? addresses
             : ["http://localhost"];
         if (bound.FirstOrDefault(u => !BindsLoopback(u)) is { } exposed && Token(role, app.Services) is null)

@@ -68,7 +68,10 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
     /// <summary>Whether a subscriber may attach to <paramref name="name"/> now: nobody holds it, or it asks to take over.</summary>
     internal bool CanAttach(string name, bool takeOver) => !streams.TryGetValue(name, out var stream) || stream.CanAttach(takeOver);
 
-    /// <summary>Attaches the subscriber to its stream; null when another connection holds the stream and it did not ask to take over.</summary>
+    /// <summary>
+    /// Attaches the subscriber to its stream; null when another
+    /// connection holds the stream and it did not ask to take over.
+    /// </summary>
     internal HubStream? Attach(Subscriber subscriber, long? resumeFrom, bool takeOver)
     {
         lock (registry)
@@ -138,7 +141,8 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
     }
 
     /// <summary>Per stream, its sequence number at each attach (<c>/stats/streams</c>).</summary>
-    public Dictionary<string, long[]> StreamAttachSeqs() => streams.Values.ToDictionary(s => s.Name, s => s.AttachSeqs(), StringComparer.Ordinal);
+    public Dictionary<string, long[]> StreamAttachSeqs() =>
+        streams.Values.ToDictionary(s => s.Name, s => s.AttachSeqs(), StringComparer.Ordinal);
 
     /// <summary>Past <see cref="HubOptions.MaxStreams"/>, forgets the longest-idle streams (the registry lock is held).</summary>
     private void ForgetIdleStreams()
@@ -170,7 +174,9 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
 /// SignalR); subscribers replaced by a takeover; events the replay buffers pushed out for their byte limit; bytes held by
 /// the replay buffers (an event shared by several streams counts in each) and by the subscriber queues; streams known.
 /// </summary>
-public sealed record HubStats(long Published, int Subscribers, long Dropped, long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed, int Connections)
+public sealed record HubStats(
+    long Published, int Subscribers, long Dropped, long MissedWhileAway, long Undelivered, long Replayed, long ReplayMissed,
+    int Connections)
 {
     public long TakenOver { get; init; }
 

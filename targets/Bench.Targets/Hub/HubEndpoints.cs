@@ -59,7 +59,10 @@ public static class HubEndpoints
         app.MapHub<SignalR.EventsHub>(SignalR.EventsHub.Path, o => o.AllowStatefulReconnects = true).Add(GateSignalR);
         app.MapGrpcService<Grpc.EventsService>();
         app.MapGet("/stats", (HubBroadcaster hub) => Results.Json(hub.Stats(), TargetsJson.Default.HubStats)).RequireToken(Token);
-        app.MapGet("/stats/streams", (HubBroadcaster hub) => Results.Json(hub.StreamAttachSeqs(), TargetsJson.Default.DictionaryStringInt64Array)).RequireToken(Token);
+        app.MapGet(
+                "/stats/streams",
+                (HubBroadcaster hub) => Results.Json(hub.StreamAttachSeqs(), TargetsJson.Default.DictionaryStringInt64Array))
+            .RequireToken(Token);
         return app;
     }
 
@@ -86,7 +89,8 @@ public static class HubEndpoints
 
     private static async Task EchoLoopAsync(HttpContext context, HubOptions o)
     {
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(
+            new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
 
         // Small until a message needs more: an idle echo connection costs a few KiB, not the largest message.
         var buffer = new byte[Math.Min(4096, o.MaxMessageBytes)];
@@ -103,7 +107,9 @@ public static class HubEndpoints
                     {
                         if (length >= o.MaxMessageBytes)
                         {
-                            await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {o.MaxMessageBytes} bytes", ct).ConfigureAwait(false);
+                            await socket.CloseAsync(
+                                    WebSocketCloseStatus.MessageTooBig, $"messages are limited to {o.MaxMessageBytes} bytes", ct)
+                                .ConfigureAwait(false);
                             return;
                         }
 
@@ -161,7 +167,8 @@ public static class HubEndpoints
         var name = StreamName(context);
         var takeOver = TakesOver(context);
         long? resumeFrom = ParseSeq(query["resumeFrom"]);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(
+            new WebSocketAcceptContext { DangerousEnableCompression = o.AllowCompression }).ConfigureAwait(false);
         var subscriber = new Subscriber(name, new WebSocketEventWriter(socket), hub.Limits, o.InjectDelay);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         if (hub.Attach(subscriber, resumeFrom, takeOver) is not { } stream)
@@ -244,7 +251,8 @@ public static class HubEndpoints
             // The send loop ended with the connection; the close below fails quietly too.
         }
 
-        await CloseQuietlyAsync(socket, WebSocketCloseStatus.PolicyViolation, "another connection took this stream over").ConfigureAwait(false);
+        await CloseQuietlyAsync(socket, WebSocketCloseStatus.PolicyViolation, "another connection took this stream over")
+            .ConfigureAwait(false);
         try
         {
             stop.CancelAfter(TimeSpan.FromSeconds(5));
@@ -360,7 +368,9 @@ public static class HubEndpoints
 
     /// <summary>A sequence number to resume after, or null when absent or not a number.</summary>
     internal static long? ParseSeq(string? value) =>
-        long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq) ? seq : null;
+        long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)
+            ? seq
+            : null;
 
     private static async Task PublishAsync(HttpContext context, IOptions<HubOptions> options, HubBroadcaster hub)
     {

@@ -30,7 +30,10 @@ public sealed class HubOptions
     /// </summary>
     public long SubscriberQueueBytes { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>Bytes that may wait for all subscribers together; beyond this events are dropped and counted. The default is 1 GiB.</summary>
+    /// <summary>
+    /// Bytes that may wait for all subscribers together; beyond
+    /// this events are dropped and counted. The default is 1 GiB.
+    /// </summary>
     public long MaxQueuedBytes { get; set; } = 1024L * 1024 * 1024;
 
     /// <summary>
@@ -42,7 +45,10 @@ public sealed class HubOptions
     /// <summary>Events kept per stream for subscribers that resume; older ones are gone for good. The default is 10,000.</summary>
     public int ReplayBufferEvents { get; set; } = 10_000;
 
-    /// <summary>Bytes kept per stream for subscribers that resume; beyond this the oldest go first, counted. The default is 8 MiB.</summary>
+    /// <summary>
+    /// Bytes kept per stream for subscribers that resume; beyond
+    /// this the oldest go first, counted. The default is 8 MiB.
+    /// </summary>
     public long ReplayBufferBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>
@@ -67,10 +73,16 @@ public sealed class HubOptions
     /// </summary>
     public bool AllowCompression { get; set; }
 
-    /// <summary>Test-only: CPU spent before each message sent to a subscriber or echoed (the regression gate's slowdown knob). The default is none.</summary>
+    /// <summary>
+    /// Test-only: CPU spent before each message sent to a subscriber or
+    /// echoed (the regression gate's slowdown knob). The default is none.
+    /// </summary>
     public TimeSpan InjectDelay { get; set; }
 
-    /// <summary>Streams remembered while nobody is subscribed to them; beyond this the longest-idle are forgotten. The default is 100,000.</summary>
+    /// <summary>
+    /// Streams remembered while nobody is subscribed to them; beyond
+    /// this the longest-idle are forgotten. The default is 100,000.
+    /// </summary>
     public int MaxStreams { get; set; } = 100_000;
 
     /// <summary>SSE: the reconnection delay sent to clients in the stream's first <c>retry:</c> field. The default is 100 ms.</summary>

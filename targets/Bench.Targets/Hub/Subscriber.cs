@@ -34,7 +34,12 @@ internal sealed class Subscriber
         shared = limits.Shared;
         // Not single-reader: when the connection goes, DrainUnsent empties what the send loop left.
         queue = Channel.CreateBounded<(PublishedEvent, long)>(
-            new BoundedChannelOptions(limits.QueueEvents) { SingleReader = false, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
+            new BoundedChannelOptions(limits.QueueEvents)
+            {
+                SingleReader = false,
+                SingleWriter = false,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
     }
 
     public string Stream { get; }

@@ -36,7 +36,9 @@ public static class AccessGate
         where TBuilder : IEndpointConventionBuilder => builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            return Check(http.Request, token(http.RequestServices), []) is { } status ? Results.StatusCode(status) : await next(context).ConfigureAwait(false);
+            return Check(http.Request, token(http.RequestServices), []) is { } status
+                ? Results.StatusCode(status)
+                : await next(context).ConfigureAwait(false);
         });
 
     private static bool FixedTimeEquals(string a, string b) =>

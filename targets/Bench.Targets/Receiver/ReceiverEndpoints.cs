@@ -23,7 +23,11 @@ public static class ReceiverEndpoints
 {
     public static IServiceCollection AddReceiver(this IServiceCollection services, Action<ReceiverOptions> configure)
     {
-        services.AddOptions<ReceiverOptions>().Configure(configure).Validate(o => Webhooks.WebhookSignature.Problem(o.Secret) is null, "the receiver needs a whsec_ secret of a 24- to 64-byte key");
+        services.AddOptions<ReceiverOptions>()
+            .Configure(configure)
+            .Validate(
+                o => Webhooks.WebhookSignature.Problem(o.Secret) is null,
+                "the receiver needs a whsec_ secret of a 24- to 64-byte key");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWebhookObserver, NullWebhookObserver>();
         services.AddSingleton<ReceiverCounters>();
@@ -172,7 +176,9 @@ public static class ReceiverEndpoints
     /// <summary>The signed <c>webhook-timestamp</c> of a delivery the verifier accepted (so it parses).</summary>
     private static long SignedSeconds(IHeaderDictionary headers) =>
         long.Parse(
-            headers[WebhookSignature.TimestampHeader].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+            headers[WebhookSignature.TimestampHeader].ToString(),
+            System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Reads the body, inflating it when gzip: at most <paramref name="max"/> bytes on the wire and
@@ -180,7 +186,8 @@ public static class ReceiverEndpoints
     /// Returns the buffer (rented; the caller returns it) and its length, or the status to refuse with: 413 too large,
     /// 400 a corrupt or truncated gzip body (its trailer's length and CRC-32 must match what inflated), 408 too slow.
     /// </summary>
-    private static async Task<(byte[]? Buffer, int Length, int? Refused)> ReadBodyAsync(HttpContext context, bool gzip, int max, int maxInflated)
+    private static async Task<(byte[]? Buffer, int Length, int? Refused)> ReadBodyAsync(
+        HttpContext context, bool gzip, int max, int maxInflated)
     {
         var ct = context.RequestAborted;
         byte[]? raw = null;
@@ -228,7 +235,10 @@ public static class ReceiverEndpoints
         }
     }
 
-    /// <summary>Lets this request's body be as large as the receiver's limit (one byte more, so "too large" is seen and answered 413).</summary>
+    /// <summary>
+    /// Lets this request's body be as large as the receiver's limit
+    /// (one byte more, so "too large" is seen and answered 413).
+    /// </summary>
     private static void AllowBody(HttpContext context, int max)
     {
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -258,7 +268,8 @@ public static class ReceiverEndpoints
                     buffer = larger;
                 }
 
-                var read = await source.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit + 1) - length), ct).ConfigureAwait(false);
+                var read = await source.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit + 1) - length), ct)
+                    .ConfigureAwait(false);
                 if (read == 0)
                 {
                     return (buffer, length);
@@ -295,8 +306,12 @@ public sealed class ReceiverCounters
     public ReceiverStats Snapshot() => new(
         Interlocked.Read(ref accepted),
         Interlocked.Read(ref duplicates),
-        rejected.ToDictionary(kv => "http_" + kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value, StringComparer.Ordinal));
+        rejected.ToDictionary(
+            kv => "http_" + kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value, StringComparer.Ordinal));
 }
 
-/// <summary>The receiver's counters at <c>/stats</c>: deliveries processed, redeliveries recognised (not processed again), refusals by status.</summary>
+/// <summary>
+/// The receiver's counters at <c>/stats</c>: deliveries processed,
+/// redeliveries recognised (not processed again), refusals by status.
+/// </summary>
 public sealed record ReceiverStats(long Accepted, long Duplicates, Dictionary<string, long> Rejected);

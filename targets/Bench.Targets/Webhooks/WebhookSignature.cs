@@ -34,7 +34,10 @@ public sealed class WebhookSignature
     /// <summary>The key sizes Standard Webhooks allows, in bytes.</summary>
     public const int MinKeyBytes = 24, MaxKeyBytes = 64;
 
-    /// <summary>Why <paramref name="secret"/> is not a Standard Webhooks secret (<c>whsec_</c>, then base64 of a 24- to 64-byte key), or null.</summary>
+    /// <summary>
+    /// Why <paramref name="secret"/> is not a Standard Webhooks secret
+    /// (<c>whsec_</c>, then base64 of a 24- to 64-byte key), or null.
+    /// </summary>
     public static string? Problem(string? secret)
     {
         if (secret is null || !secret.StartsWith(SecretPrefix, StringComparison.Ordinal))

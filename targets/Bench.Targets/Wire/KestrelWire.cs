@@ -20,7 +20,8 @@ public static class KestrelWire
             var counter = meter.Open(handshakeFirst: tlsFollows);
             context.Items[CounterKey] = counter;
             var original = context.Transport;
-            var stream = new CountingStream(new DuplexStream(original.Input.AsStream(leaveOpen: true), original.Output.AsStream(leaveOpen: true)), counter);
+            var stream = new CountingStream(
+                new DuplexStream(original.Input.AsStream(leaveOpen: true), original.Output.AsStream(leaveOpen: true)), counter);
             await using (stream.ConfigureAwait(false))
             {
                 var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));

@@ -51,5 +51,9 @@ public sealed class WireMeter
 public readonly record struct WireTotals(long Sent, long Received, long HandshakeSent, long HandshakeReceived, long Connections)
 {
     public static WireTotals operator -(WireTotals a, WireTotals b) => new(
-        a.Sent - b.Sent, a.Received - b.Received, a.HandshakeSent - b.HandshakeSent, a.HandshakeReceived - b.HandshakeReceived, a.Connections - b.Connections);
+        a.Sent - b.Sent,
+        a.Received - b.Received,
+        a.HandshakeSent - b.HandshakeSent,
+        a.HandshakeReceived - b.HandshakeReceived,
+        a.Connections - b.Connections);
 }

@@ -10,15 +10,17 @@ public class LoadRunnerTests
 
     private RunRecorder NewRecorder(TimeSpan warmup) => new(clock, clock.GetTimestamp(), warmup, 60);
 
-    private LoadRunner NewRunner(IReadOnlyList<LoadSimulation> phases, int users = 1, int backlog = 100_000, Action<long>? beforeWait = null) => new(new LoadRunnerOptions
-    {
-        Simulations = phases,
-        VirtualUsers = users,
-        MaxBacklog = backlog,
-        TimeProvider = clock,
-        Pacer = new FakeClockPacer(clock) { BeforeWait = beforeWait },
-        Dispatch = work => work(),
-    });
+    private LoadRunner NewRunner(
+        IReadOnlyList<LoadSimulation> phases, int users = 1, int backlog = 100_000,
+        Action<long>? beforeWait = null) => new(new LoadRunnerOptions
+        {
+            Simulations = phases,
+            VirtualUsers = users,
+            MaxBacklog = backlog,
+            TimeProvider = clock,
+            Pacer = new FakeClockPacer(clock) { BeforeWait = beforeWait },
+            Dispatch = work => work(),
+        });
 
     [Fact]
     public async Task Iterations_start_at_their_intended_times_and_reach_the_offered_rate()

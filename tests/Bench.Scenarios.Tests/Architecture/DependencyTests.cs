@@ -70,7 +70,8 @@ public sealed class DependencyTests
     private static void AssertNone(Assembly assembly, string[] forbidden)
     {
         var failing = Failing(assembly, forbidden);
-        Assert.True(failing.Count == 0, $"{assembly.GetName().Name} depends on {string.Join(", ", forbidden)}: {string.Join(", ", failing)}");
+        Assert.True(
+            failing.Count == 0, $"{assembly.GetName().Name} depends on {string.Join(", ", forbidden)}: {string.Join(", ", failing)}");
     }
 
     private static List<string> Failing(Assembly assembly, string[] forbidden)

@@ -55,7 +55,10 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("Gate: no regression (exit 0)", stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(after, "compare.md")));
-        Assert.Contains("<testsuite name=\"bench regression gate\" tests=\"6\" failures=\"0\"", await File.ReadAllTextAsync(Path.Combine(after, "compare.junit.xml")), StringComparison.Ordinal);
+        Assert.Contains(
+            "<testsuite name=\"bench regression gate\" tests=\"6\" failures=\"0\"",
+            await File.ReadAllTextAsync(Path.Combine(after, "compare.junit.xml")),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,7 +76,8 @@ public sealed class CompareCommandTests : IDisposable
     [Fact]
     public async Task Too_few_launches_exit_3()
     {
-        var (code, _, _) = await ConsoleCapture.RunWithOutputAsync(["compare", Write("base", Run("rtt", 300, 310)), Write("head", Run("rtt", 400, 410))]);
+        var (code, _, _) = await ConsoleCapture.RunWithOutputAsync(
+            ["compare", Write("base", Run("rtt", 300, 310)), Write("head", Run("rtt", 400, 410))]);
 
         Assert.Equal(ExitCodes.Inconclusive, code);
     }
@@ -93,7 +97,10 @@ public sealed class CompareCommandTests : IDisposable
         var missing = await ConsoleCapture.RunAsync(["compare", Path.Combine(dir, "nothing"), before]);
 
         Assert.Equal(ExitCodes.Usage, mismatched.Code);
-        Assert.Contains("the runs measured different scenarios: only in the baseline: rtt/websocket; only in the current run: push/websocket", mismatched.Stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            "the runs measured different scenarios: only in the baseline: rtt/websocket; only in the current run: push/websocket",
+            mismatched.Stderr,
+            StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Usage, broken.Code);
         Assert.Contains("baseline:", broken.Stderr, StringComparison.Ordinal);
         Assert.Contains("is not a Bench results file", broken.Stderr, StringComparison.Ordinal);
@@ -108,7 +115,16 @@ public sealed class CompareCommandTests : IDisposable
     {
         static RunResults Placed(RunResults run, int first) => run with
         {
-            Results = [run.Results[0] with { Launches = [.. run.Results[0].Launches.Select((l, i) => l with { Position = (2 * i) + ((i % 2 == 0) == (first == 0) ? 1 : 2) })] }],
+            Results =
+            [
+                run.Results[0] with
+                {
+                    Launches =
+                    [
+                        .. run.Results[0].Launches.Select((l, i) => l with { Position = (2 * i) + ((i % 2 == 0) == (first == 0) ? 1 : 2) }),
+                    ],
+                },
+            ],
         };
         var before = Write("ab-base", Placed(Run("rtt", 300, 310, 290, 305, 295, 300), 0));
         var after = Write("ab-head", Placed(Run("rtt", 302, 308, 293, 300, 299, 301), 1));
@@ -156,7 +172,10 @@ public sealed class CompareCommandTests : IDisposable
     public async Task Ab_by_launches_runs_abba_pairs_merges_and_confirms_a_regression()
     {
         var slow = Bench.Reports.Tests.Fixtures.Run();
-        slow = slow with { Results = [.. slow.Results.Select(r => Bench.Reports.Tests.Fixtures.Result(r.Scenario, r.Transport, r.LatencyUs.P50 * 3))] };
+        slow = slow with
+        {
+            Results = [.. slow.Results.Select(r => Bench.Reports.Tests.Fixtures.Result(r.Scenario, r.Transport, r.LatencyUs.P50 * 3))],
+        };
         var baseBuild = ScriptedBuild("base", Bench.Reports.Tests.Fixtures.Run());
         var headBuild = ScriptedBuild("head", slow);
         var job = Path.Combine(dir, "job");
@@ -182,11 +201,13 @@ public sealed class CompareCommandTests : IDisposable
         await WriteScript(Path.Combine(headBuild, "bench"), "echo the head broke >&2; exit 4");
         var job = Path.Combine(dir, "job");
 
-        var (code, stderr) = await ConsoleCapture.RunAsync(["ab", "--mode", "launches", "--base", baseBuild, "--head", headBuild, "--out", job]);
+        var (code, stderr) = await ConsoleCapture.RunAsync(
+            ["ab", "--mode", "launches", "--base", baseBuild, "--head", headBuild, "--out", job]);
 
         Assert.Equal(ExitCodes.RunFailed, code);
         Assert.Contains("error: the head launch 2 exited with 4", stderr, StringComparison.Ordinal);
-        Assert.Contains("the head broke", await File.ReadAllTextAsync(Path.Combine(job, "02-head", "launch.log")), StringComparison.Ordinal);
+        Assert.Contains(
+            "the head broke", await File.ReadAllTextAsync(Path.Combine(job, "02-head", "launch.log")), StringComparison.Ordinal);
     }
 
     /// <summary>A build folder whose bench writes <paramref name="run"/> as its results into the folder given by --out.</summary>
@@ -197,7 +218,8 @@ public sealed class CompareCommandTests : IDisposable
         var results = Path.Combine(build, "fixed-results.json");
         Bench.Reports.Json.ResultsJson.Write(run, results);
         WriteScript(Path.Combine(build, "bench"),
-            $"out=\"\"; while [ $# -gt 0 ]; do [ \"$1\" = --out ] && out=\"$2\"; shift; done; mkdir -p \"$out\"; cp '{results}' \"$out/results.json\"")
+            "out=\"\"; while [ $# -gt 0 ]; do [ \"$1\" = --out ] && out=\"$2\"; shift; done; "
+                + $"mkdir -p \"$out\"; cp '{results}' \"$out/results.json\"")
             .GetAwaiter().GetResult();
         return build;
     }

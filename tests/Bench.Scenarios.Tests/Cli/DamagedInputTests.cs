@@ -58,7 +58,8 @@ public sealed class DamagedInputTests : IDisposable
         var (code, stderr) = await ConsoleCapture.RunAsync(["report", file, "--out", Path.Combine(notAFolder, "report")]);
 
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.StartsWith("--out: cannot write the report", stderr.Replace("error: ", "", StringComparison.Ordinal).Trim(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "--out: cannot write the report", stderr.Replace("error: ", "", StringComparison.Ordinal).Trim(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 

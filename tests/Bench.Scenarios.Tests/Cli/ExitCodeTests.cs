@@ -35,12 +35,16 @@ public class ExitCodeTests
     [InlineData("size --rate 10", "--subscribers is required")]
     [InlineData("size --rate 10 --subscribers 5 --guarantee eventually", "--guarantee 'eventually' is not one of any, resumable, durable")]
     [InlineData("run claims push", "claims is a suite of its own")]
-    [InlineData("run faults --fault hurricane", "--fault: unknown fault 'hurricane'; valid faults: drop, restart, outage, blackhole, slow, overload, storm")]
+    [InlineData(
+        "run faults --fault hurricane",
+        "--fault: unknown fault 'hurricane'; valid faults: drop, restart, outage, blackhole, slow, overload, storm")]
     [InlineData("report /no/such/results.json --size-rate 10", "no such file")]
     [InlineData("serve --role receiver --secret not-base64!", "--secret: a webhook secret starts with whsec_")]
     [InlineData("serve --role receiver --secret whsec_AA==", "--secret: a webhook secret's key is 24 to 64 bytes; this one has 1")]
     [InlineData("serve --role dispatcher --outbox /no/such/folder/outbox.db", "--outbox: the folder /no/such/folder does not exist")]
-    [InlineData("serve --role dispatcher --outbox memory --endpoints-file /no/such/folder/endpoints", "--endpoints-file: the folder /no/such/folder does not exist")]
+    [InlineData(
+        "serve --role dispatcher --outbox memory --endpoints-file /no/such/folder/endpoints",
+        "--endpoints-file: the folder /no/such/folder does not exist")]
     [InlineData("serve --role hub --keep-alive 0s", "--keep-alive: '0s' is not a duration of more than 0")]
     [InlineData("run --ready-timeout -1s", "--ready-timeout: '-1s' is not a duration of more than 0")]
     [InlineData("run --cost-probe -2s", "--cost-probe: '-2s' is not a duration of 0 or more")]

@@ -42,7 +42,8 @@ public sealed class SizeCommandTests : IDisposable
         };
         ResultsJson.Write(run, Path.Combine(dir, "results.json"));
 
-        var (code, stderr, stdout) = await ConsoleCapture.RunWithOutputAsync(["size", "--results", dir, "--rate", "5000", "--subscribers", "20000", "--payload", "2048"]);
+        var (code, stderr, stdout) = await ConsoleCapture.RunWithOutputAsync(
+            ["size", "--results", dir, "--rate", "5000", "--subscribers", "20000", "--payload", "2048"]);
 
         Assert.True(code == ExitCodes.Ok, stderr);
         Assert.Contains("## Sizing: 5,000 events/s to 20,000 subscribers, 2,048 B payload", stdout, StringComparison.Ordinal);

@@ -67,7 +67,12 @@ public sealed class TrendCommandTests : IDisposable
         var md = await File.ReadAllTextAsync(Path.Combine(output, "trend.md"));
         var p50 = md[md.IndexOf("## latency.p50", StringComparison.Ordinal)..];
         var rows = p50.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && char.IsDigit(l[2])).Take(5).ToList();
-        Assert.Equal(["| 1 | aaa1111 | 0.300 ms |", "| 2 | 20261201-110000 | 0.315 ms |", "| 3 | ccc3333 | 0.330 ms |", "| 4 | ddd4444 | 0.360 ms |", "| 5 | eee5555 | 0.500 ms ⚑ |"], rows);
+        Assert.Equal(
+            [
+                "| 1 | aaa1111 | 0.300 ms |", "| 2 | 20261201-110000 | 0.315 ms |", "| 3 | ccc3333 | 0.330 ms |",
+                "| 4 | ddd4444 | 0.360 ms |", "| 5 | eee5555 | 0.500 ms ⚑ |",
+            ],
+            rows);
         Assert.Contains("| 5 | " + runs[4] + " | 2026-12-01 14:00:00 | eee5555 | flagged", md, StringComparison.Ordinal);
         Assert.Contains("| 1 | " + runs[1] + " | 2026-12-01 10:00:00 | aaa1111 | not gated |", md, StringComparison.Ordinal);
         var png = await File.ReadAllBytesAsync(Path.Combine(output, "trend.png"));

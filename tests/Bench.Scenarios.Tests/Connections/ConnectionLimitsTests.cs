@@ -17,7 +17,9 @@ public sealed class ConnectionLimitsTests
         Assert.Contains("ulimit -n 31000", problem, StringComparison.Ordinal);
         Assert.Null(ConnectionsScenario.CheckLimits(10_000, openFileLimit: 20_000));
         Assert.Null(ConnectionsScenario.CheckLimits(10_000, openFileLimit: null));
-        Assert.Equal("--connections: the connections scenario holds at most 50,000", ConnectionsScenario.CheckLimits(60_000, openFileLimit: long.MaxValue));
+        Assert.Equal(
+            "--connections: the connections scenario holds at most 50,000",
+            ConnectionsScenario.CheckLimits(60_000, openFileLimit: long.MaxValue));
     }
 
     [Fact]

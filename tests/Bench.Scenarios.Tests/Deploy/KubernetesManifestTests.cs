@@ -37,9 +37,13 @@ public sealed class KubernetesManifestTests
                 continue; // the reader pod runs sleep, not bench
             }
 
-            var args = ((YamlSequenceNode)container.Children[new YamlScalarNode("args")]).Children.Select(n => ((YamlScalarNode)n).Value!).ToArray();
+            var args = ((YamlSequenceNode)container.Children[new YamlScalarNode("args")]).Children
+                .Select(n => ((YamlScalarNode)n).Value!)
+                .ToArray();
             var parse = Program.Root(() => CancellationToken.None).Parse(args);
-            Assert.True(parse.Errors.Count == 0, $"{file}: bench {string.Join(' ', args)}: {string.Join("; ", parse.Errors.Select(e => e.Message))}");
+            Assert.True(
+                parse.Errors.Count == 0,
+                $"{file}: bench {string.Join(' ', args)}: {string.Join("; ", parse.Errors.Select(e => e.Message))}");
         }
     }
 
@@ -54,7 +58,9 @@ public sealed class KubernetesManifestTests
     {
         var spec = Map(document, "spec");
         var pod = spec.Children.ContainsKey(new YamlScalarNode("template")) ? Map(Map(spec, "template"), "spec") : spec;
-        return pod.Children.TryGetValue(new YamlScalarNode("containers"), out var list) ? ((YamlSequenceNode)list).Children.OfType<YamlMappingNode>() : [];
+        return pod.Children.TryGetValue(new YamlScalarNode("containers"), out var list)
+            ? ((YamlSequenceNode)list).Children.OfType<YamlMappingNode>()
+            : [];
     }
 
     private static YamlMappingNode Map(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];

@@ -26,8 +26,11 @@ public sealed class ShardMergeTests
         Assert.Equal(one.Counts, three.Counts);
         Assert.Equal(one.LatencyUs with { Histogram = "" }, three.LatencyUs with { Histogram = "" });
         Assert.Equal((Events * Streams) - 1, three.LatencyUs.Count);
-        Assert.Equal(HistogramCodec.Decode(one.LatencyUs.Histogram).TotalCount, HistogramCodec.Decode(three.LatencyUs.Histogram).TotalCount);
-        Assert.Equal(one.LatencyBySecond.Select(s => (s.Second, s.Count, s.P50Us, s.P99Us)), three.LatencyBySecond.Select(s => (s.Second, s.Count, s.P50Us, s.P99Us)));
+        Assert.Equal(
+            HistogramCodec.Decode(one.LatencyUs.Histogram).TotalCount, HistogramCodec.Decode(three.LatencyUs.Histogram).TotalCount);
+        Assert.Equal(
+            one.LatencyBySecond.Select(s => (s.Second, s.Count, s.P50Us, s.P99Us)),
+            three.LatencyBySecond.Select(s => (s.Second, s.Count, s.P50Us, s.P99Us)));
         Assert.Equal(Streams, three.Parameters.Subscribers);
         Assert.Equal(3, three.Agents.Count);
         Assert.Equal([3, 3, 3], three.Agents.Select(a => a.Subscribers));
@@ -51,7 +54,8 @@ public sealed class ShardMergeTests
     [Fact]
     public void A_shard_of_another_run_or_a_second_shard_of_one_index_is_refused_by_name()
     {
-        var other = Assert.Throws<InvalidDataException>(() => ShardMerge.Merge([Named(Shard(0, 3)), new("b/shard-1.json", Shard(1, 3) with { RunId = "other" })]));
+        var other = Assert.Throws<InvalidDataException>(
+            () => ShardMerge.Merge([Named(Shard(0, 3)), new("b/shard-1.json", Shard(1, 3) with { RunId = "other" })]));
         Assert.Contains("b/shard-1.json is from run other, not run-1", other.Message, StringComparison.Ordinal);
 
         var twice = Assert.Throws<InvalidDataException>(() => ShardMerge.Merge([Named(Shard(1, 3)), new("copy.json", Shard(1, 3))]));
@@ -142,7 +146,12 @@ public sealed class ShardMergeTests
                 Transport = "websocket",
                 Parameters = new ScenarioParameters(100.0 / count, size, 256, 3, 0, size),
                 LatencyUs = HistogramCodec.Summarize(latency),
-                LatencyBySecond = [.. bySecond.Select((h, i) => new SecondLatency(i, h.TotalCount, HistogramCodec.ValueAtPercentile(h, 50), HistogramCodec.ValueAtPercentile(h, 99), HistogramCodec.Encode(h)))],
+                LatencyBySecond = [.. bySecond.Select((h, i) => new SecondLatency(
+                    i,
+                    h.TotalCount,
+                    HistogramCodec.ValueAtPercentile(h, 50),
+                    HistogramCodec.ValueAtPercentile(h, 99),
+                    HistogramCodec.Encode(h)))],
                 Throughput = new ThroughputSummary(100.0 / count, 100.0 / count, 0),
                 Counts = new DeliveryCounts(published.Count, latency.TotalCount, 0, 0, 0, 0),
                 Generator = new GeneratorStats(0, 0, 1),

@@ -21,7 +21,8 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task Push_over_three_agents_accounts_for_every_delivery_and_its_histogram_is_the_sum_of_the_shards()
     {
-        var plan = harness.Plan("push", p => p with { Transports = [TransportCatalog.WebSocket], RatePerSec = 60, Subscribers = 7, Agents = 3 });
+        var plan = harness.Plan(
+            "push", p => p with { Transports = [TransportCatalog.WebSocket], RatePerSec = 60, Subscribers = 7, Agents = 3 });
 
         var (code, run) = await harness.RunAsync(plan);
 
@@ -39,7 +40,9 @@ public sealed class AgentRunTests : IDisposable
         var shards = Directory.GetFiles(folder, "shard-*.json").Order(StringComparer.Ordinal).Select(ResultsJson.ReadShard).ToList();
         Assert.Equal([0, 1, 2], shards.Select(s => s.Index));
         Assert.Equal(r.LatencyUs.Count, shards.Sum(s => s.Result.LatencyUs.Count));
-        Assert.Equal(Reports.Histograms.HistogramCodec.Decode(r.LatencyUs.Histogram).TotalCount, shards.Sum(s => Reports.Histograms.HistogramCodec.Decode(s.Result.LatencyUs.Histogram).TotalCount));
+        Assert.Equal(
+            Reports.Histograms.HistogramCodec.Decode(r.LatencyUs.Histogram).TotalCount,
+            shards.Sum(s => Reports.Histograms.HistogramCodec.Decode(s.Result.LatencyUs.Histogram).TotalCount));
 
         // bench merge of the same shards gives the same result.
         var merged = Path.Combine(harness.Directory, "merged");
@@ -55,7 +58,14 @@ public sealed class AgentRunTests : IDisposable
     [Fact]
     public async Task An_agent_killed_mid_run_gives_exit_4_a_report_naming_its_shard_and_the_others_kept()
     {
-        var plan = harness.Plan("push", p => p with { Transports = [TransportCatalog.WebSocket], RatePerSec = 60, Subscribers = 6, Agents = 3, Duration = TimeSpan.FromSeconds(6) });
+        var plan = harness.Plan("push", p => p with
+        {
+            Transports = [TransportCatalog.WebSocket],
+            RatePerSec = 60,
+            Subscribers = 6,
+            Agents = 3,
+            Duration = TimeSpan.FromSeconds(6),
+        });
         var progress = new WatchedProgress();
         var started = progress.Message(m => m.Contains("agents ready; load started", StringComparison.Ordinal));
         var running = harness.RunAsync(plan, progress: progress);
@@ -99,7 +109,8 @@ public sealed class AgentRunTests : IDisposable
                     continue;
                 }
 
-                var index = File.ReadAllText($"/proc/{pid}/environ").Split('\0').First(e => e.StartsWith("JOB_COMPLETION_INDEX=", StringComparison.Ordinal))["JOB_COMPLETION_INDEX=".Length..];
+                var index = File.ReadAllText($"/proc/{pid}/environ").Split('\0')
+                    .First(e => e.StartsWith("JOB_COMPLETION_INDEX=", StringComparison.Ordinal))["JOB_COMPLETION_INDEX=".Length..];
                 found.Add((pid, int.Parse(index, CultureInfo.InvariantCulture)));
             }
             catch (IOException)

@@ -34,7 +34,8 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal(0, r.Counts.OutOfOrder);
             Assert.Equal(0, r.Counts.Errors);
             Assert.Equal(500, r.LatencyUs.Count);
-            Assert.Equal((50.0, 5, 2.0, 0.5), (r.Parameters.RatePerSec, r.Parameters.Subscribers, r.Parameters.DurationSec, r.Parameters.WarmupSec));
+            Assert.Equal(
+                (50.0, 5, 2.0, 0.5), (r.Parameters.RatePerSec, r.Parameters.Subscribers, r.Parameters.DurationSec, r.Parameters.WarmupSec));
             Assert.True(r.LatencyUs.P50 > 0);
             Assert.True(r.Target.CpuSeconds > 0 && r.Target.PeakRssMiB > 0, "the target's resources were measured");
         }
@@ -112,7 +113,9 @@ public sealed class EndToEndTests : IDisposable
             while (!killer.IsCancellationRequested)
             {
                 await Task.Delay(100);
-                var receivers = TargetProcesses.Children().Where(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("receiver", StringComparison.Ordinal)).ToList();
+                var receivers = TargetProcesses.Children()
+                    .Where(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("receiver", StringComparison.Ordinal))
+                    .ToList();
                 if (receivers.Count > 0)
                 {
                     await Task.Delay(1500);
@@ -193,7 +196,10 @@ public sealed class InterruptTests
     {
         var bench = Path.Combine(AppContext.BaseDirectory, "bench");
         var info = new ProcessStartInfo(bench) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "run", "push", "--transport", "websocket", "--duration", "60s", "--warmup", "0s", "--subscribers", "3", "--out", dir })
+        foreach (var a in new[]
+        {
+            "run", "push", "--transport", "websocket", "--duration", "60s", "--warmup", "0s", "--subscribers", "3", "--out", dir,
+        })
         {
             info.ArgumentList.Add(a);
         }

@@ -17,7 +17,8 @@ public sealed class FaultTests : IDisposable
 
     private async Task<IReadOnlyList<ScenarioResult>> RunFaultAsync(string fault, params string[] variants)
     {
-        var plan = harness.Plan("faults", p => p with { Faults = [fault], Subscribers = 4, Variants = variants, Warmup = null, Duration = null });
+        var plan = harness.Plan(
+            "faults", p => p with { Faults = [fault], Subscribers = 4, Variants = variants, Warmup = null, Duration = null });
 
         var (code, run) = await harness.RunAsync(plan);
 
@@ -34,7 +35,8 @@ public sealed class FaultTests : IDisposable
     [InlineData("drop")]
     [InlineData("outage")]
     [InlineData("blackhole")]
-    public async Task Without_resume_websocket_loses_exactly_what_was_published_while_away_while_resume_and_webhooks_lose_nothing(string fault)
+    public async Task Without_resume_websocket_loses_exactly_what_was_published_while_away_while_resume_and_webhooks_lose_nothing(
+        string fault)
     {
         var results = await RunFaultAsync(fault, "default", "resume");
 
@@ -69,7 +71,15 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task Under_restart_the_durable_outbox_loses_nothing_and_refused_publishes_are_not_counted_as_lost()
     {
-        var plan = harness.Plan("faults", p => p with { Faults = ["restart"], Transports = [TransportCatalog.Webhook], Variants = ["default"], Subscribers = 4, Warmup = null, Duration = null });
+        var plan = harness.Plan("faults", p => p with
+        {
+            Faults = ["restart"],
+            Transports = [TransportCatalog.Webhook],
+            Variants = ["default"],
+            Subscribers = 4,
+            Warmup = null,
+            Duration = null,
+        });
 
         var (code, run) = await harness.RunAsync(plan);
 
@@ -90,7 +100,9 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(0, webhook.Counts.Lost);
         Assert.Equal(webhook.Counts.Sent * 4, webhook.Counts.Delivered);
         Assert.True(webhook.Resilience!.WebhookRetries > 0, "every 503 is retried");
-        Assert.True(webhook.ErrorsByKind.Where(kv => kv.Key.Contains("503", StringComparison.Ordinal)).Sum(kv => kv.Value) > 0, "the receivers answered 503");
+        Assert.True(
+            webhook.ErrorsByKind.Where(kv => kv.Key.Contains("503", StringComparison.Ordinal)).Sum(kv => kv.Value) > 0,
+            "the receivers answered 503");
         Assert.Contains("no status code", Of(results, "websocket", "default").NotApplicable, StringComparison.Ordinal);
     }
 
@@ -98,7 +110,8 @@ public sealed class FaultTests : IDisposable
     public async Task A_storm_watches_every_subscriber_come_back_and_the_backlog_drain()
     {
         // 40 subscribers, not 5,000: the mechanics, not the scale, at test speed.
-        var plan = harness.Plan("faults", p => p with { Faults = ["storm"], Subscribers = 40, Variants = ["default"], Warmup = null, Duration = null });
+        var plan = harness.Plan(
+            "faults", p => p with { Faults = ["storm"], Subscribers = 40, Variants = ["default"], Warmup = null, Duration = null });
 
         var (code, run) = await harness.RunAsync(plan);
 

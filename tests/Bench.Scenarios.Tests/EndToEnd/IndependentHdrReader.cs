@@ -9,7 +9,9 @@ namespace Bench.Scenarios.Tests.EndToEnd;
 /// </summary>
 internal static class IndependentHdrReader
 {
-    public sealed record LogSum(string File, string Tag, int Intervals, long Count, long P50, long P90, long P99, long P999, long Max, double FirstStartMs, double LastEndMs);
+    public sealed record LogSum(
+        string File, string Tag, int Intervals, long Count, long P50, long P90, long P99, long P999, long Max,
+        double FirstStartMs, double LastEndMs);
 
     public static IReadOnlyList<LogSum> Read(string folder)
     {
@@ -21,7 +23,8 @@ internal static class IndependentHdrReader
 
         var output = Run("node", [Path.Combine(reader, "read.mjs"), folder], reader, TimeSpan.FromMinutes(1));
         var options = new JsonSerializerOptions { PropertyNameCaseInsensitive = true };
-        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonSerializer.Deserialize<LogSum>(line, options)!)];
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonSerializer.Deserialize<LogSum>(line, options)!)];
     }
 
     private static string Run(string file, string[] args, string directory, TimeSpan timeout)
@@ -39,7 +42,8 @@ internal static class IndependentHdrReader
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"this test reads the .hlog files with hdr-histogram-js and needs Node.js and npm on PATH ({file}: {e.Message})", e);
+            throw new InvalidOperationException(
+                $"this test reads the .hlog files with hdr-histogram-js and needs Node.js and npm on PATH ({file}: {e.Message})", e);
         }
 
         using var _ = process;

@@ -23,11 +23,16 @@ public sealed class InterleavedAbTests : IDisposable
         var output = Path.Combine(dir, "ab");
 
         var (code, stderr, stdout) = await ConsoleCapture.RunWithOutputAsync(
-            ["ab", "--base", build, "--head", build, "--head-env", "BENCH_INJECT_DELAY=1ms", "--transport", "websocket", "--pairs", "6", "--block", "300ms", "--out", output]);
+            [
+                "ab", "--base", build, "--head", build, "--head-env", "BENCH_INJECT_DELAY=1ms", "--transport", "websocket", "--pairs", "6",
+                "--block", "300ms", "--out", output,
+            ]);
 
         Assert.True(code == ExitCodes.Regression, stderr + stdout);
         Assert.Contains("rtt/websocket | target.cpuUsPerEvent", stdout, StringComparison.Ordinal);
-        var (baseRun, headRun) = (ResultsJson.Read(Path.Combine(output, "base", "results.json")), ResultsJson.Read(Path.Combine(output, "head", "results.json")));
+        var (baseRun, headRun) = (
+            ResultsJson.Read(Path.Combine(output, "base", "results.json")),
+            ResultsJson.Read(Path.Combine(output, "head", "results.json")));
         Assert.Equal(["rtt/websocket", "push/websocket"], baseRun.Results.Select(GateComparer.CaseKey));
         foreach (var (b, h) in baseRun.Results.Zip(headRun.Results))
         {
@@ -39,7 +44,9 @@ public sealed class InterleavedAbTests : IDisposable
         }
 
         // The injected delay slows only the head's target: its CPU per echo is at least 1 ms more.
-        var cpu = (Base: GateComparer.Values(baseRun.Results[0], "target.cpuUsPerEvent").Order().ElementAt(3), Head: GateComparer.Values(headRun.Results[0], "target.cpuUsPerEvent").Order().ElementAt(3));
+        var cpu = (
+            Base: GateComparer.Values(baseRun.Results[0], "target.cpuUsPerEvent").Order().ElementAt(3),
+            Head: GateComparer.Values(headRun.Results[0], "target.cpuUsPerEvent").Order().ElementAt(3));
         Assert.True(cpu.Head - cpu.Base > 800, $"base {cpu.Base} µs, head {cpu.Head} µs per echo");
         Assert.Empty(TargetProcesses.Children());
     }

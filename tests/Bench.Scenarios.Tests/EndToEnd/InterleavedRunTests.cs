@@ -30,7 +30,9 @@ public sealed class InterleavedRunTests
             Assert.Equal(["websocket", "webhook"], info.Transports);
             // One full-rate and one half-rate block per round and launch, each (launch, round) once.
             Assert.Equal(8, r.Blocks.Count);
-            Assert.All(r.Blocks.GroupBy(b => (b.Launch, b.Round)), g => Assert.Equal([BlockFigures.Full, BlockFigures.Half], g.Select(b => b.Load).Order()));
+            Assert.All(
+                r.Blocks.GroupBy(b => (b.Launch, b.Round)),
+                g => Assert.Equal([BlockFigures.Full, BlockFigures.Half], g.Select(b => b.Load).Order()));
             // Every arrival in a block is one of the block's own deliveries, or a duplicate of one (webhooks are at least once).
             Assert.All(r.Blocks, b => Assert.Equal((b.Sent, 0L, 0L), (b.Delivered - b.Duplicated, b.Lost, b.Errors)));
             Assert.Equal(r.Blocks.Sum(b => b.Delivered), r.Counts.Delivered);
@@ -38,7 +40,9 @@ public sealed class InterleavedRunTests
         }
 
         // The two transports' blocks alternate: every round holds one block of each, in the same launch.
-        var positions = results.Results.SelectMany(r => r.Blocks.Where(b => b.Load == BlockFigures.Full).Select(b => (b.Launch, b.Round, r.Transport))).ToList();
+        var positions = results.Results
+            .SelectMany(r => r.Blocks.Where(b => b.Load == BlockFigures.Full).Select(b => (b.Launch, b.Round, r.Transport)))
+            .ToList();
         Assert.All(positions.GroupBy(p => (p.Launch, p.Round)), g => Assert.Equal(2, g.Select(p => p.Transport).Distinct().Count()));
 
         var report = await File.ReadAllTextAsync(Path.Combine(harness.Directory, "report.md"));

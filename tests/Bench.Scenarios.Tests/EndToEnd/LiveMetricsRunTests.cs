@@ -58,7 +58,8 @@ public sealed partial class LiveMetricsRunTests : IDisposable
         Assert.True(code == ExitCodes.Ok, stderr);
         Assert.True(scrapes > 3, $"{scrapes} scrapes");
         Assert.NotNull(lastDuringPush);
-        var websocket = ResultsJson.Read(Path.Combine(dir, "results.json")).Results.Single(r => r.Scenario == "rtt" && r.Transport == "websocket");
+        var websocket = ResultsJson.Read(Path.Combine(dir, "results.json")).Results
+            .Single(r => r.Scenario == "rtt" && r.Transport == "websocket");
         Assert.Contains(rttSent, sent => sent > 0 && sent < websocket.Counts.Sent); // counted block by block while rtt ran
         Assert.Equal(websocket.Counts.Sent, Value(lastDuringPush, "bench_events_sent", "rtt", "websocket"));
         Assert.Equal(websocket.Counts.Delivered, Value(lastDuringPush, "bench_events_delivered", "rtt", "websocket"));
@@ -73,7 +74,8 @@ public sealed partial class LiveMetricsRunTests : IDisposable
         foreach (Match m in Sample().Matches(text))
         {
             var labels = m.Groups["labels"].Value;
-            if (m.Groups["name"].Value.StartsWith(name, StringComparison.Ordinal) && labels.Contains($"transport=\"{transport}\"", StringComparison.Ordinal)
+            if (m.Groups["name"].Value.StartsWith(name, StringComparison.Ordinal)
+                && labels.Contains($"transport=\"{transport}\"", StringComparison.Ordinal)
                 && labels.Contains($"scenario=\"{scenario}\"", StringComparison.Ordinal))
             {
                 return (long)double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);

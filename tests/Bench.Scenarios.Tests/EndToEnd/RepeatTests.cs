@@ -41,7 +41,10 @@ public sealed class RepeatTests : IDisposable
 
         Assert.Contains(gateCode, new[] { ExitCodes.Ok, ExitCodes.Regression, ExitCodes.Inconclusive });
         Assert.True(File.Exists(Path.Combine(harness.Directory, "compare.md")));
-        Assert.Contains("classname=\"bench.rtt.websocket\" name=\"latency.p50\"", await File.ReadAllTextAsync(Path.Combine(harness.Directory, "compare.junit.xml")), StringComparison.Ordinal);
+        Assert.Contains(
+            "classname=\"bench.rtt.websocket\" name=\"latency.p50\"",
+            await File.ReadAllTextAsync(Path.Combine(harness.Directory, "compare.junit.xml")),
+            StringComparison.Ordinal);
         Assert.Empty(TargetProcesses.Children());
     }
 }

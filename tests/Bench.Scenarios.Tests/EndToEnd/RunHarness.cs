@@ -31,7 +31,8 @@ internal sealed class RunHarness : IDisposable
 
     public async Task<(int Code, RunResults Results)> RunAsync(RunPlan plan, CancellationToken ct = default, IProgressSink? progress = null)
     {
-        var code = await new RunExecutor(plan, progress ?? NullProgressSink.Instance, TextWriter.Null, TimeProvider.System).ExecuteAsync(ct);
+        var code = await new RunExecutor(plan, progress ?? NullProgressSink.Instance, TextWriter.Null, TimeProvider.System)
+            .ExecuteAsync(ct);
         return (code, ResultsJson.Read(Path.Combine(Directory, "results.json")));
     }
 

@@ -38,19 +38,29 @@ public sealed class ScaleTests : IDisposable
         Assert.NotNull(run.Results[0].Connections!.ConnectP50Us);
         Assert.Null(run.Results[1].Connections!.ConnectP50Us);
         Assert.True(File.Exists(Path.Combine(harness.Directory, "charts", "connections.png")));
-        Assert.Contains("## connections", await File.ReadAllTextAsync(Path.Combine(harness.Directory, "report.md")), StringComparison.Ordinal);
+        Assert.Contains(
+            "## connections", await File.ReadAllTextAsync(Path.Combine(harness.Directory, "report.md")), StringComparison.Ordinal);
         Assert.Empty(TargetProcesses.Children());
     }
 
     [Fact]
     public async Task Overhead_counts_bytes_for_every_delivery_and_handshakes_apart()
     {
-        var plan = harness.Plan("overhead", p => p with { PayloadBytes = 64, Variants = ["default", "tls"], Subscribers = 4, RatePerSec = 50, Duration = TimeSpan.FromSeconds(1) });
+        var plan = harness.Plan("overhead", p => p with
+        {
+            PayloadBytes = 64,
+            Variants = ["default", "tls"],
+            Subscribers = 4,
+            RatePerSec = 50,
+            Duration = TimeSpan.FromSeconds(1),
+        });
 
         var (code, run) = await harness.RunAsync(plan);
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Equal(["websocket/default", "websocket/tls", "webhook/default", "webhook/tls"], run.Results.Select(r => r.Transport + "/" + r.Variant));
+        Assert.Equal(
+            ["websocket/default", "websocket/tls", "webhook/default", "webhook/tls"],
+            run.Results.Select(r => r.Transport + "/" + r.Variant));
         foreach (var r in run.Results)
         {
             var w = r.Wire!;
@@ -59,7 +69,9 @@ public sealed class ScaleTests : IDisposable
             // 50/s over 0.5 s of warm-up and 1 s measured: 75 events, each to 4 subscribers.
             Assert.Equal(300, w.Events);
             Assert.Equal(200, r.Counts.Delivered);
-            Assert.True(w.ToSubscriberBytesPerEvent >= w.EnvelopeBytes + 2, $"{r.Transport}/{r.Variant}: {w.ToSubscriberBytesPerEvent} B per event carries a {w.EnvelopeBytes}-byte body");
+            Assert.True(
+                w.ToSubscriberBytesPerEvent >= w.EnvelopeBytes + 2,
+                $"{r.Transport}/{r.Variant}: {w.ToSubscriberBytesPerEvent} B per event carries a {w.EnvelopeBytes}-byte body");
             Assert.Equal(4, w.Connections);
             Assert.True(w.TargetCpuUsPerEvent > 0);
         }
@@ -68,7 +80,9 @@ public sealed class ScaleTests : IDisposable
         var tlsWebhook = run.Results.Single(r => r.Transport == "webhook" && r.Variant == "tls").Wire!;
         Assert.Equal(0, plainWebhook.HandshakeBytesPerConnection);
         Assert.True(tlsWebhook.HandshakeBytesPerConnection > 500, "a TLS handshake carries a certificate");
-        Assert.True(run.Results.Single(r => r.Transport == "websocket" && r.Variant == "default").Wire!.HandshakeBytesPerConnection > 100, "the WebSocket upgrade is a handshake");
+        Assert.True(
+            run.Results.Single(r => r.Transport == "websocket" && r.Variant == "default").Wire!.HandshakeBytesPerConnection > 100,
+            "the WebSocket upgrade is a handshake");
         Assert.True(File.Exists(Path.Combine(harness.Directory, "charts", "overhead-bytes.png")));
         Assert.Empty(TargetProcesses.Children());
     }

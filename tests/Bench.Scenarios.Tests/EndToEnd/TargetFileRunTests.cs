@@ -130,7 +130,8 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
     {
         var file = BroadcastWebSocket(url: "http://127.0.0.1:1");
 
-        var (code, stderr) = await ConsoleCapture.RunAsync(["run", "push", "--target", file, "--out", Path.Combine(harness.Directory, "out")]);
+        var (code, stderr) = await ConsoleCapture.RunAsync(
+            ["run", "push", "--target", file, "--out", Path.Combine(harness.Directory, "out")]);
 
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains($"{file}: publish.http: could not reach http://127.0.0.1:1/publish", stderr, StringComparison.Ordinal);
@@ -141,7 +142,8 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
     {
         var file = BroadcastWebSocket(envelope: "$.data");
 
-        var (code, stderr) = await ConsoleCapture.RunAsync(["run", "push", "--target", file, "--out", Path.Combine(harness.Directory, "out")]);
+        var (code, stderr) = await ConsoleCapture.RunAsync(
+            ["run", "push", "--target", file, "--out", Path.Combine(harness.Directory, "out")]);
 
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains($"{file}: envelope.json: a message arrived, but the message has no $.data", stderr, StringComparison.Ordinal);
@@ -152,7 +154,8 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
     {
         var file = BroadcastWebSocket();
         var directory = Path.Combine(harness.Directory, "dies");
-        var run = ConsoleCapture.RunAsync(["run", "push", "--target", file, "--warmup", "0s", "--duration", "30s", "--subscribers", "2", "--out", directory]);
+        var run = ConsoleCapture.RunAsync(
+            ["run", "push", "--target", file, "--warmup", "0s", "--duration", "30s", "--subscribers", "2", "--out", directory]);
         var results = Path.Combine(directory, "results.json");
         for (var i = 0; i < 100 && !File.Exists(results); i++)
         {
@@ -174,7 +177,14 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Faults_go_through_a_proxy_in_front_of_the_file_s_subscribers_and_a_restart_is_n_a()
     {
-        var plan = harness.Plan("faults", p => p with { Transports = Load(BroadcastWebSocket()), Faults = ["drop", "restart"], Subscribers = 3, Warmup = null, Duration = null });
+        var plan = harness.Plan("faults", p => p with
+        {
+            Transports = Load(BroadcastWebSocket()),
+            Faults = ["drop", "restart"],
+            Subscribers = 3,
+            Warmup = null,
+            Duration = null,
+        });
 
         var (code, run) = await harness.RunAsync(plan);
 
@@ -190,7 +200,8 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Overhead_counts_a_target_file_s_bytes_on_Bench_s_side_and_leaves_its_CPU_not_measured()
     {
-        var plan = harness.Plan("overhead", p => p with { Transports = Load(BroadcastWebSocket(), BroadcastWebhook()), PayloadBytes = 1024, Subscribers = 3 });
+        var plan = harness.Plan(
+            "overhead", p => p with { Transports = Load(BroadcastWebSocket(), BroadcastWebhook()), PayloadBytes = 1024, Subscribers = 3 });
 
         var (code, run) = await harness.RunAsync(plan);
 

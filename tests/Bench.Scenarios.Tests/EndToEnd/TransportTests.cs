@@ -95,9 +95,16 @@ public sealed class TransportTests : IDisposable
     }
 
     [Fact]
-    public async Task Under_drop_SSE_with_Last_Event_ID_and_SignalR_with_stateful_reconnect_lose_nothing_and_without_them_lose_exactly_what_was_published_while_away()
+    public async Task Under_drop_SSE_and_SignalR_lose_nothing_when_they_resume_and_exactly_what_was_published_while_away_when_they_do_not()
     {
-        var plan = harness.Plan("faults", p => p with { Faults = ["drop"], Transports = [TransportCatalog.SignalR, TransportCatalog.Sse], Subscribers = 4, Warmup = null, Duration = null });
+        var plan = harness.Plan("faults", p => p with
+        {
+            Faults = ["drop"],
+            Transports = [TransportCatalog.SignalR, TransportCatalog.Sse],
+            Subscribers = 4,
+            Warmup = null,
+            Duration = null,
+        });
 
         var (code, run) = await harness.RunAsync(plan);
 
@@ -114,7 +121,8 @@ public sealed class TransportTests : IDisposable
         {
             var away = plain.Resilience!.PublishedWhileAway;
             Assert.NotNull(away);
-            Assert.True(plain.Counts.Lost > 0, $"{plain.Transport}: a dropped connection without resume loses what was published while away");
+            Assert.True(
+                plain.Counts.Lost > 0, $"{plain.Transport}: a dropped connection without resume loses what was published while away");
             Assert.Equal(away, plain.Counts.Lost);
         }
 

@@ -87,9 +87,11 @@ public sealed class InterleavingTests
         GateRow Interleaved(double slowdown)
         {
             var schedule = Interleaving.Schedule(Interleaving.FirstSides(20, seed: 5));
-            var blocks = schedule.Select(s => Block(s.Side, s.Pair, s.Position, (long)(1000 * Speed(s.Position - 0.5) * (s.Side == 1 ? slowdown : 1))));
+            var blocks = schedule.Select(
+                s => Block(s.Side, s.Pair, s.Position, (long)(1000 * Speed(s.Position - 0.5) * (s.Side == 1 ? slowdown : 1))));
             var pairs = Interleaving.Pairs([.. blocks]);
-            return GateComparer.DecidePaired("push/x", metric, [.. pairs.Select(p => (double)p.Base.P50Us)], [.. pairs.Select(p => (double)p.Head.P50Us)], gate);
+            return GateComparer.DecidePaired(
+                "push/x", metric, [.. pairs.Select(p => (double)p.Base.P50Us)], [.. pairs.Select(p => (double)p.Head.P50Us)], gate);
         }
 
         Assert.NotEqual(Verdicts.Slower, WholeLaunches(1.2).Verdict);

@@ -20,8 +20,10 @@ public sealed class TransportComparisonTests
 
         Assert.Equal(rounds, orders.Count);
         Assert.All(orders, o => Assert.Equal(Enumerable.Range(0, sides), o.Order()));
-        Assert.Equal(orders.Select(o => string.Join(",", o)), Interleaving.RoundOrders(sides, rounds, seed: 11).Select(o => string.Join(",", o)));
-        Assert.NotEqual(orders.Select(o => string.Join(",", o)), Interleaving.RoundOrders(sides, rounds, seed: 12).Select(o => string.Join(",", o)));
+        Assert.Equal(
+            orders.Select(o => string.Join(",", o)), Interleaving.RoundOrders(sides, rounds, seed: 11).Select(o => string.Join(",", o)));
+        Assert.NotEqual(
+            orders.Select(o => string.Join(",", o)), Interleaving.RoundOrders(sides, rounds, seed: 12).Select(o => string.Join(",", o)));
         for (var side = 0; side < sides; side++)
         {
             // How often this transport ran first, second, …: equal, or within one when the rounds are not a whole number of groups.
@@ -79,7 +81,10 @@ public sealed class TransportComparisonTests
         return h;
     }
 
-    /// <summary>Two target launches of 5 rounds, blocks of 1 s in the real seeded order; the disturbance by the second of the whole run.</summary>
+    /// <summary>
+    /// Two target launches of 5 rounds, blocks of 1 s in the real
+    /// seeded order; the disturbance by the second of the whole run.
+    /// </summary>
     private static RunResults InterleavedRun(Dictionary<string, double> truth, Func<int, double> disturbance)
     {
         var transports = truth.Keys.ToList();
@@ -98,16 +103,24 @@ public sealed class TransportComparisonTests
                     var t = transports[index];
                     var h = Block(random, truth[t], disturbance(second++));
                     all[t].Add(h);
-                    blocks[t].Add(new BlockFigures(launch, round, second, BlockFigures.Full, HistogramCodec.ValueAtPercentile(h, 50), HistogramCodec.ValueAtPercentile(h, 90),
-                        HistogramCodec.ValueAtPercentile(h, 99), 500, 500, 0, 0, 0, 1000, 1, true, HistogramCodec.Encode(h)));
+                    blocks[t].Add(new BlockFigures(
+                        launch, round, second, BlockFigures.Full,
+                        HistogramCodec.ValueAtPercentile(h, 50),
+                        HistogramCodec.ValueAtPercentile(h, 90),
+                        HistogramCodec.ValueAtPercentile(h, 99),
+                        500, 500, 0, 0, 0, 1000, 1, true, HistogramCodec.Encode(h)));
                 }
             }
         }
 
-        return Run([.. transports.Select(t => ComparisonResults.Build("push", "push", t, Push, info, blocks[t], all[t], new GeneratorStats(0, 0, 0), 50))]);
+        return Run([.. transports.Select(
+            t => ComparisonResults.Build("push", "push", t, Push, info, blocks[t], all[t], new GeneratorStats(0, 0, 0), 50))]);
     }
 
-    /// <summary>Each transport measured for 10 s after the other, websocket first; the intervals from its seconds, as a sequential run has them.</summary>
+    /// <summary>
+    /// Each transport measured for 10 s after the other, websocket first;
+    /// the intervals from its seconds, as a sequential run has them.
+    /// </summary>
     private static RunResults SequentialRun(Dictionary<string, double> truth, Func<int, double> disturbance)
     {
         var random = new Random(3);
@@ -123,7 +136,12 @@ public sealed class TransportComparisonTests
                 var h = Block(random, centre, disturbance(second));
                 h.Add(Block(random, centre, disturbance(second++)));
                 all.Add(h);
-                seconds.Add(new SecondLatency(s, h.TotalCount, HistogramCodec.ValueAtPercentile(h, 50), HistogramCodec.ValueAtPercentile(h, 99), HistogramCodec.Encode(h)));
+                seconds.Add(new SecondLatency(
+                    s,
+                    h.TotalCount,
+                    HistogramCodec.ValueAtPercentile(h, 50),
+                    HistogramCodec.ValueAtPercentile(h, 99),
+                    HistogramCodec.Encode(h)));
             }
 
             results.Add(new ScenarioResult

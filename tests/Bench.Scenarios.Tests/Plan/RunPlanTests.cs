@@ -29,11 +29,20 @@ public class RunPlanTests
     [Fact]
     public void Every_override_given_replaces_the_profile_default()
     {
-        var plan = Plan(p => p with { RatePerSec = 200, Subscribers = 10, Duration = TimeSpan.FromSeconds(5), PayloadBytes = 64, Warmup = TimeSpan.Zero });
+        var plan = Plan(p => p with
+        {
+            RatePerSec = 200,
+            Subscribers = 10,
+            Duration = TimeSpan.FromSeconds(5),
+            PayloadBytes = 64,
+            Warmup = TimeSpan.Zero,
+        });
 
         var s = plan.SettingsFor(ScenarioCatalog.Find("push")!);
 
-        Assert.Equal((200.0, 10, 10, 64, TimeSpan.FromSeconds(5), TimeSpan.Zero), (s.RatePerSec, s.Subscribers, s.Connections, s.PayloadBytes, s.Duration, s.Warmup));
+        Assert.Equal(
+            (200.0, 10, 10, 64, TimeSpan.FromSeconds(5), TimeSpan.Zero),
+            (s.RatePerSec, s.Subscribers, s.Connections, s.PayloadBytes, s.Duration, s.Warmup));
     }
 
     [Fact]

@@ -21,7 +21,8 @@ public sealed class SignalRHubTests
 
         // SignalR's JSON protocol: an invocation {"type":1,"target":"event","arguments":[...]} ended by 0x1E, sent as one
         // unmasked text frame (RFC 6455: 2 header bytes below 126 payload bytes, 4 below 65,536).
-        var json = $"{{\"type\":1,\"target\":\"event\",\"arguments\":[\"evt_2\",\"s0\",1,{evt.IntendedTimestamp.ToString(CultureInfo.InvariantCulture)},\"{Encoding.ASCII.GetString(evt.Payload.Span)}\"]}}";
+        var json = "{\"type\":1,\"target\":\"event\",\"arguments\":[\"evt_2\",\"s0\","
+            + $"1,{evt.IntendedTimestamp.ToString(CultureInfo.InvariantCulture)},\"{Encoding.ASCII.GetString(evt.Payload.Span)}\"]}}";
         var message = Encoding.UTF8.GetByteCount(json) + 1;
         Assert.Equal((message < 126 ? 2 : 4) + message, received);
     }
@@ -68,7 +69,8 @@ public sealed class SignalRHubTests
         await second.StartAsync();
         await first.InvokeAsync("Subscribe", "mine", (long?)null);
 
-        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => second.InvokeAsync("Subscribe", "mine", (long?)null));
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(
+            () => second.InvokeAsync("Subscribe", "mine", (long?)null));
         await second.InvokeAsync("TakeOver", "mine", (long?)0);
 
         Assert.Contains("has a subscriber", refused.Message, StringComparison.Ordinal);
@@ -84,20 +86,26 @@ public sealed class SignalRHubTests
         await using var connection = SignalRConnections.Build(hub.Url, "", new SubscriberOptions(), reconnect: null);
         await connection.StartAsync();
 
-        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => connection.InvokeAsync("Subscribe", "a\nb", (long?)null));
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(
+            () => connection.InvokeAsync("Subscribe", "a\nb", (long?)null));
 
         Assert.Contains("stream may hold only", refused.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Subscribes one client on a counted wire, publishes one event, and returns the bytes it cost the client to receive.</summary>
+    /// <summary>
+    /// Subscribes one client on a counted wire, publishes one
+    /// event, and returns the bytes it cost the client to receive.
+    /// </summary>
     private static async Task<(long Received, EnvelopeFields Fields)> OneEventAsync(string variant, PublishedEvent evt)
     {
         await using var hub = await TargetHost.StartHubAsync();
         var broadcaster = hub.Services.GetRequiredService<HubBroadcaster>();
         using var wire = DeliveryWire.For("default", count: true);
-        await using var connection = SignalRConnections.Build(hub.Url, "", new SubscriberOptions { Wire = wire, Variant = variant }, reconnect: null);
+        await using var connection = SignalRConnections.Build(
+            hub.Url, "", new SubscriberOptions { Wire = wire, Variant = variant }, reconnect: null);
         var arrived = new TaskCompletionSource<EnvelopeFields>(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.On<string, string, long, long, string>("event", (id, stream, seq, ts, data) => arrived.TrySetResult(new EnvelopeFields(id, stream, seq, ts)));
+        connection.On<string, string, long, long, string>(
+            "event", (id, stream, seq, ts, data) => arrived.TrySetResult(new EnvelopeFields(id, stream, seq, ts)));
         await connection.StartAsync();
         await connection.InvokeAsync("Subscribe", "s0", (long?)null);
         await SseHubTests.WaitForAsync(() => broadcaster.SubscriberCount == 1);

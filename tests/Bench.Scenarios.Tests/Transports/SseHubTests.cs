@@ -52,7 +52,7 @@ public sealed class SseHubTests
     }
 
     [Fact]
-    public async Task A_client_that_sends_Last_Event_ID_gets_what_was_published_while_it_was_away_and_one_that_does_not_gets_only_what_follows()
+    public async Task A_client_that_sends_Last_Event_ID_gets_what_was_published_while_away_and_one_that_does_not_gets_only_what_follows()
     {
         await using var hub = await TargetHost.StartHubAsync();
         var broadcaster = hub.Services.GetRequiredService<HubBroadcaster>();

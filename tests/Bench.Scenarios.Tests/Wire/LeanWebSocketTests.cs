@@ -16,13 +16,18 @@ public sealed class LeanWebSocketTests
     {
         // RFC 6455 §1.3: key "dGhlIHNhbXBsZSBub25jZQ==" gives "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=".
         const string key = "dGhlIHNhbXBsZSBub25jZQ==";
-        LeanWebSocket.CheckResponse("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", key);
+        LeanWebSocket.CheckResponse(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+            key);
 
         var wrong = Assert.Throws<WebSocketException>(() =>
-            LeanWebSocket.CheckResponse("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAA", key));
+            LeanWebSocket.CheckResponse(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAA", key));
         Assert.Equal(WebSocketError.HeaderError, wrong.WebSocketErrorCode);
 
-        var refused = Assert.Throws<WebSocketException>(() => LeanWebSocket.CheckResponse("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0", key));
+        var refused = Assert.Throws<WebSocketException>(
+            () => LeanWebSocket.CheckResponse("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0", key));
         Assert.Equal(WebSocketError.NotAWebSocket, refused.WebSocketErrorCode);
         Assert.Contains("'401'", refused.Message, StringComparison.Ordinal);
     }
@@ -30,8 +35,10 @@ public sealed class LeanWebSocketTests
     [Fact]
     public void A_header_with_a_line_break_is_refused_not_sent()
     {
-        Assert.Throws<ArgumentException>(() => LeanWebSocket.Request(new Uri("ws://127.0.0.1:1/x"), "k", new Dictionary<string, string> { ["X"] = "a\r\nEvil: 1" }));
-        var text = Encoding.ASCII.GetString(LeanWebSocket.Request(new Uri("ws://127.0.0.1:81/ws?stream=s1"), "k", new Dictionary<string, string> { ["Authorization"] = "Bearer t" }));
+        Assert.Throws<ArgumentException>(
+            () => LeanWebSocket.Request(new Uri("ws://127.0.0.1:1/x"), "k", new Dictionary<string, string> { ["X"] = "a\r\nEvil: 1" }));
+        var text = Encoding.ASCII.GetString(LeanWebSocket.Request(
+            new Uri("ws://127.0.0.1:81/ws?stream=s1"), "k", new Dictionary<string, string> { ["Authorization"] = "Bearer t" }));
         Assert.StartsWith("GET /ws?stream=s1 HTTP/1.1\r\nHost: 127.0.0.1:81\r\n", text, StringComparison.Ordinal);
         Assert.Contains("\r\nAuthorization: Bearer t\r\n", text, StringComparison.Ordinal);
         Assert.EndsWith("\r\n\r\n", text, StringComparison.Ordinal);
@@ -44,7 +51,8 @@ public sealed class LeanWebSocketTests
         using var wire = DeliveryWire.For("default", count: true);
         var uri = WebSocketClients.ToWebSocketUri(hub.Url, "/ws/echo");
         Assert.True(LeanWebSocket.Supports(uri, wire));
-        using var socket = await LeanWebSocket.ConnectAsync(uri, new Dictionary<string, string>(), wire, null, TimeSpan.Zero, TimeSpan.Zero, CancellationToken.None);
+        using var socket = await LeanWebSocket.ConnectAsync(
+            uri, new Dictionary<string, string>(), wire, null, TimeSpan.Zero, TimeSpan.Zero, CancellationToken.None);
         var afterUpgrade = wire.Meter!.Read();
         Assert.True(afterUpgrade.HandshakeSent > 0 && afterUpgrade.HandshakeReceived > 0);
         Assert.Equal((0, 0), (afterUpgrade.Sent, afterUpgrade.Received));
@@ -75,16 +83,25 @@ public sealed class LeanWebSocketTests
                 head.Add(one[0]);
             }
 
-            var key = Encoding.ASCII.GetString([.. head]).Split("\r\n").First(l => l.StartsWith("Sec-WebSocket-Key:", StringComparison.Ordinal))[18..].Trim();
+            var key = Encoding.ASCII.GetString([.. head]).Split("\r\n")
+                .First(l => l.StartsWith("Sec-WebSocket-Key:", StringComparison.Ordinal))[18..].Trim();
             var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-            var reply = Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n");
+            var reply = Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n");
             // One write: the 101 and an unmasked text frame "hi" (0x81, length 2).
             await stream.WriteAsync((byte[])[.. reply, 0x81, 2, (byte)'h', (byte)'i']);
             await Task.Delay(500);
         });
 
         using var wire = DeliveryWire.Plain();
-        using var socket = await LeanWebSocket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/x"), new Dictionary<string, string>(), wire, null, TimeSpan.Zero, TimeSpan.Zero, CancellationToken.None);
+        using var socket = await LeanWebSocket.ConnectAsync(
+            new Uri($"ws://127.0.0.1:{port}/x"),
+            new Dictionary<string, string>(),
+            wire,
+            null,
+            TimeSpan.Zero,
+            TimeSpan.Zero,
+            CancellationToken.None);
         var buffer = new byte[16];
         var length = await WebSocketClients.ReceiveMessageAsync(socket, buffer, CancellationToken.None);
         Assert.Equal("hi", Encoding.ASCII.GetString(buffer, 0, length));
@@ -106,7 +123,8 @@ public sealed class WireHostTests
         var endpoint = new DnsEndPoint("localhost", port);
 
         using var plain = DeliveryWire.Plain();
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(async () => await plain.OpenStreamAsync(endpoint, null, null, false, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(
+            async () => await plain.OpenStreamAsync(endpoint, null, null, false, CancellationToken.None));
         Assert.Contains("loopback only", refused.Message, StringComparison.Ordinal);
 
         var allowed = plain.WithHosts(["localhost"]);

@@ -76,11 +76,15 @@ public sealed class WireBytesTests
 
         using var wire = DeliveryWire.For("default", count: true);
         using var http = new HttpClient(wire.Handler());
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/sink") { Content = new StringContent("{\"a\":1}", Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/sink")
+        {
+            Content = new StringContent("{\"a\":1}", Encoding.UTF8, "application/json"),
+        };
         request.Content.Headers.ContentType!.CharSet = null;
         using var answer = await http.SendAsync(request);
 
-        var expected = $"POST /sink HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{{\"a\":1}}";
+        var expected = $"POST /sink HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            + $"Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{{\"a\":1}}";
         Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
         Assert.Equal(expected, await captured);
         var totals = wire.Meter!.Read();

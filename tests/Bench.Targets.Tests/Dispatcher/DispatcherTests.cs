@@ -20,7 +20,8 @@ public sealed class DispatcherTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        receiver = await TargetHost.StartReceiverAsync(o => o.Secret = secret, services: s => s.AddSingleton<IWebhookObserver>(new Recording(received)));
+        receiver = await TargetHost.StartReceiverAsync(
+            o => o.Secret = secret, services: s => s.AddSingleton<IWebhookObserver>(new Recording(received)));
         dispatcher = await TargetHost.StartDispatcherAsync(o => o.Token = "t");
     }
 

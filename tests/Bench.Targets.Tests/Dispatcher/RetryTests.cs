@@ -36,7 +36,8 @@ public sealed class RetryTests : IDisposable
     [Fact]
     public async Task Retries_follow_the_schedule_and_honour_a_longer_Retry_After()
     {
-        var handler = new ScriptedHandler(clock, Respond.ServiceUnavailable(TimeSpan.FromSeconds(10)), Respond.Status(500), Respond.Status(200));
+        var handler = new ScriptedHandler(
+            clock, Respond.ServiceUnavailable(TimeSpan.FromSeconds(10)), Respond.Status(500), Respond.Status(200));
         await using var dispatcher = NewDispatcher(handler);
         var start = clock.GetUtcNow();
 
@@ -49,7 +50,9 @@ public sealed class RetryTests : IDisposable
         await Until(() => dispatcher.Stats().Delivered == 1);
 
         // Attempt 1 waited for Retry-After (10 s) rather than the schedule's 5 s; attempt 2 the schedule's 5 minutes.
-        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10) + TimeSpan.FromMinutes(5)], handler.Calls.Select(c => c - start));
+        Assert.Equal(
+            [TimeSpan.Zero, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10) + TimeSpan.FromMinutes(5)],
+            handler.Calls.Select(c => c - start));
         var stats = dispatcher.Stats();
         Assert.Equal((2L, 0L, 0L), (stats.Retries, stats.GaveUp, stats.Pending));
         Assert.Equal(1, stats.Failures["http_503"]);
@@ -77,7 +80,8 @@ public sealed class RetryTests : IDisposable
     public async Task A_delivery_is_given_up_when_the_schedule_is_spent()
     {
         var handler = new ScriptedHandler(clock, Respond.Status(500), Respond.Status(500), Respond.Status(500));
-        await using var dispatcher = NewDispatcher(handler, o => o.RetrySchedule = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
+        await using var dispatcher = NewDispatcher(
+            handler, o => o.RetrySchedule = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
 
         dispatcher.Publish(Event(1));
         await handler.WaitForCallsAsync(1);
@@ -87,7 +91,9 @@ public sealed class RetryTests : IDisposable
         await handler.WaitForCallsAsync(3);
         await Until(() => dispatcher.Stats().GaveUp == 1);
 
-        Assert.Equal((2L, 1L, 0L, 0L), (dispatcher.Stats().Retries, dispatcher.Stats().GaveUp, dispatcher.Stats().Pending, dispatcher.Stats().Delivered));
+        Assert.Equal(
+            (2L, 1L, 0L, 0L),
+            (dispatcher.Stats().Retries, dispatcher.Stats().GaveUp, dispatcher.Stats().Pending, dispatcher.Stats().Delivered));
     }
 
     [Fact]
@@ -122,7 +128,8 @@ public sealed class RetryTests : IDisposable
 
         // The new process knows the endpoint and the three deliveries from the file alone.
         var healthy = new ScriptedHandler(clock, Respond.Status(200), Respond.Status(200), Respond.Status(200));
-        await using var second = new WebhookDispatcher(Options.Create(new DispatcherOptions { OutboxPath = dbPath, CreateHandler = () => healthy }), clock);
+        await using var second = new WebhookDispatcher(
+            Options.Create(new DispatcherOptions { OutboxPath = dbPath, CreateHandler = () => healthy }), clock);
         await Until(() => second.Stats().Delivered == 3);
 
         Assert.Equal(1, second.Stats().Endpoints);
@@ -139,7 +146,8 @@ public sealed class RetryTests : IDisposable
         Assert.Equal(1, first.Stats().Pending);
         await first.DisposeAsync();
 
-        await using var second = new WebhookDispatcher(Options.Create(new DispatcherOptions { CreateHandler = () => new ScriptedHandler(clock) }), clock);
+        await using var second = new WebhookDispatcher(
+            Options.Create(new DispatcherOptions { CreateHandler = () => new ScriptedHandler(clock) }), clock);
 
         Assert.Equal((0, 0L), (second.Stats().Endpoints, second.Stats().Pending));
     }

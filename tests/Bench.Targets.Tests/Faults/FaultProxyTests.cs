@@ -198,7 +198,8 @@ public sealed class FaultProxyTests : IAsyncLifetime
     [Fact]
     public void An_upstream_outside_loopback_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Parse("192.0.2.1"), 80)));
+        var e = Assert.Throws<ArgumentException>(
+            () => FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Parse("192.0.2.1"), 80)));
 
         Assert.Contains("loopback", e.Message, StringComparison.Ordinal);
     }

@@ -77,7 +77,8 @@ public sealed class FrameLevelTests
     {
         var socket = await ConnectAsync(hub);
         await socket.SendAsync(Encoding.ASCII.GetBytes(
-            "GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             + $"Sec-WebSocket-Version: 13\r\nAuthorization: Bearer {Token}\r\n\r\n"));
         var response = new StringBuilder();
         var one = new byte[1];

@@ -19,7 +19,8 @@ public sealed class HardeningTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        static void Short(IServiceCollection s) => s.Configure<KestrelServerOptions>(k => k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(2));
+        static void Short(IServiceCollection s) => s.Configure<KestrelServerOptions>(
+            k => k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(2));
         hub = await TargetHost.StartHubAsync(o =>
         {
             o.Token = "t";
@@ -68,7 +69,9 @@ public sealed class HardeningTests : IAsyncLifetime
                 // The server may hang up while junk is still being sent.
             }
 
-            Assert.True(await HostileClient.ClosedWithinAsync(socket, TimeSpan.FromSeconds(10)), "the target closes a connection that speaks nonsense");
+            Assert.True(
+                await HostileClient.ClosedWithinAsync(socket, TimeSpan.FromSeconds(10)),
+                "the target closes a connection that speaks nonsense");
         }
 
         await AssertServesAsync(target);

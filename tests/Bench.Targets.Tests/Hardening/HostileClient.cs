@@ -79,7 +79,10 @@ internal static class HostileClient
         return ws.HttpStatusCode;
     }
 
-    /// <summary>Publishes <paramref name="count"/> events of <paramref name="payloadBytes"/> on <c>/publish</c>, waiting for each ack.</summary>
+    /// <summary>
+    /// Publishes <paramref name="count"/> events of
+    /// <paramref name="payloadBytes"/> on <c>/publish</c>, waiting for each ack.
+    /// </summary>
     public static async Task PublishAsync(RunningTarget target, int count, int payloadBytes)
     {
         using var ws = await OpenAsync(target, "/publish");

@@ -25,7 +25,8 @@ public sealed class HostileClientTests
         for (var i = 0; i < 20; i++)
         {
             var socket = await ConnectAsync(receiver);
-            await socket.SendAsync(Encoding.ASCII.GetBytes("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789"));
+            await socket.SendAsync(
+                Encoding.ASCII.GetBytes("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789"));
             sockets.Add(socket);
         }
 
@@ -129,7 +130,10 @@ public sealed class HostileClientTests
     public async Task A_short_or_text_publish_frame_closes_with_1007_and_the_hub_keeps_serving()
     {
         await using var hub = await TargetHost.StartHubAsync(o => o.Token = Token);
-        foreach (var (frame, type) in new[] { (new byte[5], WebSocketMessageType.Binary), (Encoding.ASCII.GetBytes("hello, this is text"), WebSocketMessageType.Text) })
+        foreach (var (frame, type) in new[]
+        {
+            (new byte[5], WebSocketMessageType.Binary), (Encoding.ASCII.GetBytes("hello, this is text"), WebSocketMessageType.Text),
+        })
         {
             using var ws = await OpenAsync(hub, "/publish");
             await ws.SendAsync(frame, type, true, CancellationToken.None);
@@ -154,7 +158,8 @@ public sealed class HostileClientTests
         var secret = WebhookSignature.NewSecret();
 
         // Port 9 (discard) on loopback: nothing listens, so every attempt is refused and stays pending.
-        var registered = await http.PostAsync(dispatcher.Url + "/subscriptions", Body($$"""{"url":"http://127.0.0.1:9/w","secret":"{{secret}}","stream":"refusing"}"""));
+        var registered = await http.PostAsync(
+            dispatcher.Url + "/subscriptions", Body($$"""{"url":"http://127.0.0.1:9/w","secret":"{{secret}}","stream":"refusing"}"""));
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
 
         await PublishAsync(dispatcher, 40, 256 * 1024);
@@ -171,7 +176,8 @@ public sealed class HostileClientTests
         using var http = Http();
         var huge = new string('a', 100 * 1024);
 
-        var response = await http.PostAsync(dispatcher.Url + "/subscriptions", Body($$"""{"url":"http://127.0.0.1:9/w","secret":"x","stream":"{{huge}}"}"""));
+        var response = await http.PostAsync(
+            dispatcher.Url + "/subscriptions", Body($$"""{"url":"http://127.0.0.1:9/w","secret":"x","stream":"{{huge}}"}"""));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(0, (await StatsAsync(dispatcher, Json.DispatcherStats)).Endpoints);
@@ -195,7 +201,8 @@ public sealed class HostileClientTests
         await using var hub = await TargetHost.StartHubAsync(o => o.Token = Token);
         using var socket = await ConnectAsync(hub);
         await socket.SendAsync(Encoding.ASCII.GetBytes(
-            "GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer t\r\n\r\n"));
         var buffer = new byte[4096];
         var read = await socket.ReceiveAsync(buffer);
@@ -241,7 +248,10 @@ public sealed class HostileClientTests
 
         foreach (var cut in new[] { 4, 8, gzip.Length / 2 })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url + "/webhook/s") { Content = new ByteArrayContent(gzip[..^cut]) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url + "/webhook/s")
+            {
+                Content = new ByteArrayContent(gzip[..^cut]),
+            };
             request.Content.Headers.ContentEncoding.Add("gzip");
             foreach (var (name, value) in headers)
             {

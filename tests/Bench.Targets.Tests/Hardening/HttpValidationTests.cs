@@ -102,7 +102,10 @@ public sealed class HttpValidationTests : IAsyncLifetime
         { "null", "the body must be a JSON object" },
         { "[1,2]", "the body must be JSON" },
         { $$"""{"url":"http://127.0.0.1:9/w","secret":"{{Secret}}","stream":"a\tb"}""", "stream may hold only" },
-        { $$"""{"url":"http://127.0.0.1:9/w","secret":"{{Secret}}","stream":"a\nhttp://example.invalid/\t{{Secret}}"}""", "stream may hold only" },
+        {
+            $$"""{"url":"http://127.0.0.1:9/w","secret":"{{Secret}}","stream":"a\nhttp://example.invalid/\t{{Secret}}"}""",
+            "stream may hold only"
+        },
         { $$"""{"url":"http://127.0.0.1:9/w","secret":"{{Secret}}","stream":"{{new string('s', 200)}}"}""", "stream must be 1 to 128" },
         { $$"""{"url":"{{LongUrl}}","secret":"{{Secret}}","stream":"a"}""", "url must be at most 2048" },
         { $$"""{"url":"not a url","secret":"{{Secret}}","stream":"a"}""", "absolute http(s) URL" },
@@ -150,7 +153,8 @@ public sealed class HttpValidationTests : IAsyncLifetime
             statuses.Add((await client.PostAsync("/subscriptions", new StringContent(body, Encoding.UTF8, "application/json"))).StatusCode);
         }
 
-        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, (HttpStatusCode)429, (HttpStatusCode)429], statuses);
+        Assert.Equal(
+            [HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, (HttpStatusCode)429, (HttpStatusCode)429], statuses);
     }
 
     public static TheoryData<string, string?, HttpStatusCode> SseRequests => new()
@@ -194,7 +198,8 @@ public sealed class HttpValidationTests : IAsyncLifetime
         var body = Encoding.UTF8.GetBytes("{\"id\":\"evt_1\"}");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/webhook/s")
         {
-            Content = new ByteArrayContent(kind == "gzip-garbage" ? [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : body),
+            Content = new ByteArrayContent(
+                kind == "gzip-garbage" ? [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : body),
         };
         if (kind is "gzip-garbage" or "brotli")
         {
@@ -206,7 +211,8 @@ public sealed class HttpValidationTests : IAsyncLifetime
             var signer = new WebhookSignature(kind == "bad-signature" ? WebhookSignature.NewSecret() : Secret);
             var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (kind == "stale" ? 3600 : 0);
             request.Headers.TryAddWithoutValidation(WebhookSignature.IdHeader, "evt_1");
-            request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation(
+                WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
             request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, signer.Sign("evt_1", timestamp, body));
         }
 

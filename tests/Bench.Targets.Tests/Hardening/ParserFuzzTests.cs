@@ -82,7 +82,8 @@ public sealed class ParserFuzzTests
     {
         _ = StreamNames.Problem(text ?? "");
         _ = WebhookSignature.Problem(text);
-        _ = Bench.Targets.Dispatcher.EndpointRules.Problem(new Bench.Targets.Dispatcher.EndpointRecord(text ?? "", text ?? "", text ?? ""), allowNonLoopback: false);
+        _ = Bench.Targets.Dispatcher.EndpointRules.Problem(
+            new Bench.Targets.Dispatcher.EndpointRecord(text ?? "", text ?? "", text ?? ""), allowNonLoopback: false);
         _ = GzipTrailer.Matches(bytes, bytes);
     }
 
@@ -129,8 +130,13 @@ public sealed class ParserFuzzTests
 
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                Assert.True(ws.CloseStatus is WebSocketCloseStatus.InvalidPayloadData or WebSocketCloseStatus.MessageTooBig, $"closed with {ws.CloseStatus}");
-                Assert.True(type == WebSocketMessageType.Text || frame.Length < PublishedEvent.HeaderBytes || frame.Length > 1024 + PublishedEvent.HeaderBytes);
+                Assert.True(
+                    ws.CloseStatus is WebSocketCloseStatus.InvalidPayloadData or WebSocketCloseStatus.MessageTooBig,
+                    $"closed with {ws.CloseStatus}");
+                Assert.True(
+                    type == WebSocketMessageType.Text
+                    || frame.Length < PublishedEvent.HeaderBytes
+                    || frame.Length > 1024 + PublishedEvent.HeaderBytes);
             }
             else
             {

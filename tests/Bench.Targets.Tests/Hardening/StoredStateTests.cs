@@ -57,7 +57,10 @@ public sealed class StoredStateTests : IDisposable
             Assert.True(dispatcher.TryRegister(new SubscriptionRequest("http://127.0.0.1:9/w", secret, "s1"), out var problem), problem);
         }
 
-        var bytes = Directory.GetFiles(dir, "outbox.db*").Where(f => !f.EndsWith(".key", StringComparison.Ordinal)).SelectMany(File.ReadAllBytes).ToArray();
+        var bytes = Directory.GetFiles(dir, "outbox.db*")
+            .Where(f => !f.EndsWith(".key", StringComparison.Ordinal))
+            .SelectMany(File.ReadAllBytes)
+            .ToArray();
         Assert.DoesNotContain(secret[6..], System.Text.Encoding.ASCII.GetString(bytes), StringComparison.Ordinal);
         if (!OperatingSystem.IsWindows())
         {

@@ -34,7 +34,12 @@ public sealed class HubTests : IAsyncLifetime
             socket.Options.SetRequestHeader("Origin", origin);
         }
 
-        var uri = new UriBuilder(hub.Url) { Scheme = "ws", Path = path.Split('?')[0], Query = path.Contains('?') ? path.Split('?')[1] : "" }.Uri;
+        var uri = new UriBuilder(hub.Url)
+        {
+            Scheme = "ws",
+            Path = path.Split('?')[0],
+            Query = path.Contains('?') ? path.Split('?')[1] : "",
+        }.Uri;
         try
         {
             await socket.ConnectAsync(uri, CancellationToken.None);

@@ -16,7 +16,9 @@ public sealed class DeduplicationTests
     {
         var secret = WebhookSignature.NewSecret();
         var processed = 0;
-        await using var receiver = await TargetHost.StartReceiverAsync(o => o.Secret = secret, services: s => s.AddSingleton<IWebhookObserver>(new Counting(() => Interlocked.Increment(ref processed))));
+        await using var receiver = await TargetHost.StartReceiverAsync(
+            o => o.Secret = secret,
+            services: s => s.AddSingleton<IWebhookObserver>(new Counting(() => Interlocked.Increment(ref processed))));
         using var http = new HttpClient();
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var body = "{\"n\":1}";
@@ -49,7 +51,8 @@ public sealed class DeduplicationTests
         var secret = WebhookSignature.NewSecret();
         var processed = 0;
         var counting = new Counting(() => Interlocked.Increment(ref processed));
-        await using var receiver = await TargetHost.StartReceiverAsync(o => o.Secret = secret, services: s => s.AddSingleton<IWebhookObserver>(counting));
+        await using var receiver = await TargetHost.StartReceiverAsync(
+            o => o.Secret = secret, services: s => s.AddSingleton<IWebhookObserver>(counting));
         using var http = new HttpClient();
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

@@ -39,10 +39,14 @@ public sealed class ReceiverTests : IAsyncLifetime
     private HttpRequestMessage Signed(string body, DateTimeOffset at, string id = "evt_1", string? signWith = null, string? sendBody = null)
     {
         var ts = at.ToUnixTimeSeconds();
-        var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url + "/webhook") { Content = new StringContent(sendBody ?? body, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url + "/webhook")
+        {
+            Content = new StringContent(sendBody ?? body, Encoding.UTF8, "application/json"),
+        };
         request.Headers.Add(WebhookSignature.IdHeader, id);
         request.Headers.Add(WebhookSignature.TimestampHeader, ts.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, new WebhookSignature(signWith ?? secret).Sign(id, ts, Encoding.UTF8.GetBytes(body)));
+        request.Headers.Add(
+            WebhookSignature.SignatureHeader, new WebhookSignature(signWith ?? secret).Sign(id, ts, Encoding.UTF8.GetBytes(body)));
         return request;
     }
 

@@ -70,8 +70,12 @@ public sealed class TlsAndCompressionTests
                 return new CountingStream(new NetworkStream(s, ownsSocket: true), meter.Open(handshakeFirst: false));
             },
         };
-        await socket.ConnectAsync(new Uri(hub.Url.Replace("http", "ws", StringComparison.Ordinal) + "/ws/echo"), new HttpMessageInvoker(handler), CancellationToken.None);
-        Assert.Contains("permessage-deflate", socket.HttpResponseHeaders?["Sec-WebSocket-Extensions"].FirstOrDefault() ?? "", StringComparison.Ordinal);
+        await socket.ConnectAsync(
+            new Uri(hub.Url.Replace("http", "ws", StringComparison.Ordinal) + "/ws/echo"),
+            new HttpMessageInvoker(handler),
+            CancellationToken.None);
+        Assert.Contains(
+            "permessage-deflate", socket.HttpResponseHeaders?["Sec-WebSocket-Extensions"].FirstOrDefault() ?? "", StringComparison.Ordinal);
         var before = meter.Read();
         var message = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("{\"event\":\"order.created\",\"amount\":42}", 100)));
 
@@ -131,7 +135,8 @@ public sealed class TlsAndCompressionTests
         using var http = new HttpClient();
         var body = Encoding.UTF8.GetBytes("{}");
 
-        using var corrupt = await http.SendAsync(Gzipped(receiver.Url, body, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]));
+        using var corrupt = await http.SendAsync(
+            Gzipped(receiver.Url, body, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]));
         using var brotli = Gzipped(receiver.Url, body, body);
         brotli.Content!.Headers.ContentEncoding.Clear();
         brotli.Content.Headers.ContentEncoding.Add("br");
@@ -175,7 +180,8 @@ public sealed class TlsAndCompressionTests
         Assert.Equal((0, 0, 1), (totals.HandshakeSent, totals.HandshakeReceived, totals.Connections));
     }
 
-    private static Task<RunningTarget> StartReceiverAsync(TargetListen listen, List<string>? accepted = null, int maxInflated = 1024 * 1024) =>
+    private static Task<RunningTarget> StartReceiverAsync(
+        TargetListen listen, List<string>? accepted = null, int maxInflated = 1024 * 1024) =>
         TargetHost.StartReceiverAsync(
             o =>
             {
@@ -192,8 +198,10 @@ public sealed class TlsAndCompressionTests
         var request = new HttpRequestMessage(HttpMethod.Post, url + "/webhook") { Content = new ByteArrayContent(wireBody) };
         request.Content.Headers.ContentEncoding.Add("gzip");
         request.Headers.TryAddWithoutValidation(WebhookSignature.IdHeader, id);
-        request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, new WebhookSignature(Secret).Sign(id, timestamp, signedBody));
+        request.Headers.TryAddWithoutValidation(
+            WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(
+            WebhookSignature.SignatureHeader, new WebhookSignature(Secret).Sign(id, timestamp, signedBody));
         return request;
     }
 

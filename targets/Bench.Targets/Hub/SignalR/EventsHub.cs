@@ -10,7 +10,8 @@ namespace Bench.Targets.Hub.SignalR;
 /// replay buffer as the WebSocket and SSE subscribers. Stateful reconnect is allowed; the client chooses it.
 /// </summary>
 internal sealed class EventsHub(
-    HubBroadcaster hub, IHubContext<EventsHub> context, IOptions<HubOptions> options, SignalRAdmission admission) : Microsoft.AspNetCore.SignalR.Hub
+    HubBroadcaster hub, IHubContext<EventsHub> context, IOptions<HubOptions> options, SignalRAdmission admission)
+    : Microsoft.AspNetCore.SignalR.Hub
 {
     public const string Path = "/signalr";
 
@@ -56,7 +57,10 @@ internal sealed class EventsHub(
     /// </summary>
     public Task Subscribe(string stream, long? resumeFrom) => SubscribeCore(stream, resumeFrom, takeOver: false);
 
-    /// <summary>As <see cref="Subscribe"/>, replacing the connection that holds the stream (a client coming back); that one is told and closed.</summary>
+    /// <summary>
+    /// As <see cref="Subscribe"/>, replacing the connection that holds
+    /// the stream (a client coming back); that one is told and closed.
+    /// </summary>
     public Task TakeOver(string stream, long? resumeFrom) => SubscribeCore(stream, resumeFrom, takeOver: true);
 
     private Task SubscribeCore(string stream, long? resumeFrom, bool takeOver)
@@ -112,7 +116,8 @@ internal sealed class EventsHub(
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await hubs.Clients.Client(connectionId).SendAsync(TakenOverMethod, "another connection took this stream over", timeout.Token).ConfigureAwait(false);
+            await hubs.Clients.Client(connectionId).SendAsync(TakenOverMethod, "another connection took this stream over", timeout.Token)
+                .ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {

@@ -34,7 +34,8 @@ internal static class SseEndpoint
 
         try
         {
-            if (await HubEndpoints.CheckSubscriptionAsync(context, hub, context.Request.Headers["Last-Event-ID"].ToString()).ConfigureAwait(false))
+            if (await HubEndpoints.CheckSubscriptionAsync(context, hub, context.Request.Headers["Last-Event-ID"].ToString())
+                .ConfigureAwait(false))
             {
                 await StreamAsync(context, o, hub).ConfigureAwait(false);
             }
@@ -53,7 +54,8 @@ internal static class SseEndpoint
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var gzip = o.AllowCompression && context.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+        var gzip = o.AllowCompression
+            && context.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
         if (gzip)
         {
             response.Headers.ContentEncoding = "gzip";
@@ -104,7 +106,8 @@ internal static class SseEndpoint
             {
                 await task.ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e)
+                when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
             {
                 // Both loops end with the connection.
             }

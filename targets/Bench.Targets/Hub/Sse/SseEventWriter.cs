@@ -33,7 +33,8 @@ public sealed class SseEventWriter : IEventWriter, IDisposable
 
     /// <summary>The stream's opening: the reconnection time clients should wait (<c>retry:</c>, in milliseconds).</summary>
     internal Task WriteRetryAsync(TimeSpan retry, CancellationToken ct) =>
-        WriteLockedAsync(Encoding.ASCII.GetBytes("retry: " + ((long)retry.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "\n\n"), ct);
+        WriteLockedAsync(
+            Encoding.ASCII.GetBytes("retry: " + ((long)retry.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "\n\n"), ct);
 
     internal Task WriteHeartbeatAsync(CancellationToken ct) => WriteLockedAsync(Heartbeat, ct);
 
