@@ -74,7 +74,7 @@ public static class ReferenceServer
                     o.AllowedOrigins = [.. request.AllowedOrigins ?? []];
                     o.AllowCompression = request.AllowCompression;
                     o.KeepAliveInterval = request.KeepAlive ?? o.KeepAliveInterval;
-                    o.InjectDelay = request.InjectDelay ?? TimeSpan.Zero;
+                    o.InjectDelay = request.Injected;
                 }, bind, ct: ct, listen: listen).ConfigureAwait(false),
                 TargetRole.Dispatcher => await TargetHost.StartDispatcherAsync(o =>
                 {
@@ -86,7 +86,7 @@ public static class ReferenceServer
                     o.EndpointsPath = request.EndpointsFile;
                     o.GzipBodies = request.Gzip;
                     o.NewConnectionPerDelivery = request.Cold;
-                    o.InjectDelay = request.InjectDelay ?? TimeSpan.Zero;
+                    o.InjectDelay = request.Injected;
                     o.TrustedCertificatePin = request.TrustPin ?? NullIfEmpty(Environment.GetEnvironmentVariable(TlsIdentity.PinVariable));
                 }, bind, ct: ct).ConfigureAwait(false),
                 _ => await TargetHost.StartReceiverAsync(o =>
@@ -95,7 +95,7 @@ public static class ReferenceServer
                     o.Token = tokenValue;
                     o.MaxBodyBytes = request.MaxBodyBytes ?? o.MaxBodyBytes;
                     o.MaxDecompressedBytes = request.MaxDecompressedBytes ?? o.MaxDecompressedBytes;
-                    o.InjectDelay = request.InjectDelay ?? TimeSpan.Zero;
+                    o.InjectDelay = request.Injected;
                 }, bind, ct: ct, listen: listen).ConfigureAwait(false),
             };
         }

@@ -41,6 +41,12 @@ public sealed record ServeRequest(string Role)
 
     public TimeSpan? InjectDelay { get; init; }
 
+    /// <summary>Test only: a wait without CPU before each delivery, echo or answer (<c>--inject-wait</c>).</summary>
+    public TimeSpan? InjectWait { get; init; }
+
+    /// <summary>Both slowdown knobs, as the targets apply them.</summary>
+    public Bench.Targets.Hosting.InjectedDelay Injected => new(InjectDelay ?? TimeSpan.Zero, InjectWait ?? TimeSpan.Zero);
+
     /// <summary>Hub: also serve gRPC on this loopback port (HTTP/2 cleartext; 0 picks one); null: no gRPC.</summary>
     public int? GrpcPort { get; init; }
 

@@ -4,12 +4,12 @@ namespace Bench.Harness.Targets;
 /// Which build's <c>bench serve</c> the targets started in a scope come from, and the test-only slowdown they get:
 /// an interleaved <c>bench ab</c> holds a base and a head target at once, each from its own build, and starts each
 /// side's transports inside <see cref="Use"/>. Outside any scope, targets come from this build
-/// (<see cref="ServeCommandLocator"/>) and <c>BENCH_INJECT_DELAY</c> of this process.
+/// (<see cref="ServeCommandLocator"/>) and <c>BENCH_INJECT_DELAY</c> / <c>BENCH_INJECT_WAIT</c> of this process; in one,
+/// from the scope's <see cref="Environment"/>.
 /// </summary>
 public sealed record TargetBuild(
     string FileName,
     IReadOnlyList<string> PrefixArguments,
-    string? InjectDelay,
     IReadOnlyDictionary<string, string> Environment)
 {
     private static readonly AsyncLocal<TargetBuild?> Scoped = new();
@@ -19,8 +19,7 @@ public sealed record TargetBuild(
 
     /// <summary>The <c>bench</c> executable in <paramref name="folder"/>, with the environment its targets get.</summary>
     public static TargetBuild In(string folder, IReadOnlyDictionary<string, string> environment) =>
-        new(Path.GetFullPath(Path.Combine(folder, OperatingSystem.IsWindows() ? "bench.exe" : "bench")), [],
-            environment.GetValueOrDefault(TargetProcess.InjectDelayVariable) is { Length: > 0 } d ? d : null, environment);
+        new(Path.GetFullPath(Path.Combine(folder, OperatingSystem.IsWindows() ? "bench.exe" : "bench")), [], environment);
 
     /// <summary>Targets started until the returned scope is disposed (on this async flow) come from this build.</summary>
     public IDisposable Use()

@@ -42,8 +42,15 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
     /// <summary>What the ready line said after <c>ready NAME</c>, word by word.</summary>
     public IReadOnlyList<string> ReadyFields { get; private set; } = [];
 
-    /// <summary>Test only: a duration (e.g. 200us) passed to every target as <c>--inject-delay</c>.</summary>
+    /// <summary>Test only: a duration (e.g. 200us) passed to every target as <c>--inject-delay</c> (CPU burnt).</summary>
     public const string InjectDelayVariable = "BENCH_INJECT_DELAY";
+
+    /// <summary>Test only: a duration (e.g. 200us) passed to every target as <c>--inject-wait</c> (a wait without CPU).</summary>
+    public const string InjectWaitVariable = "BENCH_INJECT_WAIT";
+
+    /// <summary>Each test-only slowdown variable and the <c>bench serve</c> option it becomes.</summary>
+    public static readonly IReadOnlyList<(string Variable, string Option)> Injections =
+        [(InjectDelayVariable, "--inject-delay"), (InjectWaitVariable, "--inject-wait")];
 
     /// <summary>The first (plain HTTP) URL printed in the ready line.</summary>
     public string Url { get; private set; } = "";
@@ -110,13 +117,17 @@ public sealed class TargetProcess : ITargetHandle, IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
-        // Test only: BENCH_INJECT_DELAY slows every target this harness starts (the regression gate's proof); not a proxy.
-        var delay = command[0] != "serve" ? null
-            : build is null ? Environment.GetEnvironmentVariable(InjectDelayVariable) : build.InjectDelay;
-        if (delay is { Length: > 0 })
+        // Test only: BENCH_INJECT_DELAY and BENCH_INJECT_WAIT slow every target this harness starts (the regression
+        // gate's proof); not a proxy.
+        foreach (var (variable, option) in Injections)
         {
-            info.ArgumentList.Add("--inject-delay");
-            info.ArgumentList.Add(delay);
+            var value = command[0] != "serve" ? null
+                : build is null ? Environment.GetEnvironmentVariable(variable) : build.Environment.GetValueOrDefault(variable);
+            if (value is { Length: > 0 })
+            {
+                info.ArgumentList.Add(option);
+                info.ArgumentList.Add(value);
+            }
         }
 
         // Targets run with the runtime's socket defaults, whatever the harness chose for itself.

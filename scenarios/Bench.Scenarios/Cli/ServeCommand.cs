@@ -82,6 +82,9 @@ internal static class ServeCommand
             "Receiver: the most a gzip body may inflate to; beyond it 413 (the zip-bomb limit). The default is 1048576.");
         var injectDelay = CliOptions.Duration("--inject-delay",
             "Test only: CPU spent before each delivery, echo or answer (e.g. 200us), to prove the regression gate. The default is none.");
+        var injectWait = CliOptions.Duration("--inject-wait",
+            "Test only: a wait without CPU before each delivery, echo or answer (e.g. 200us), as a slower dependency would add. "
+                + "The default is none.");
         var grpcPort = new Option<int?>("--grpc-port")
         {
             Description = "Hub: also serve gRPC (bench.events.v1.Events: Subscribe, Echo) on this loopback port, "
@@ -97,7 +100,7 @@ internal static class ServeCommand
                 + "ROLE URL…' (every URL bound, plain HTTP first) when it listens.")
         {
             role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression,
-            keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, grpcPort, parent,
+            keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, injectWait, grpcPort, parent,
         };
         command.SetAction((parse, _) => Program.CallAsync(() => ReferenceServer.RunAsync(
             new ServeRequest(parse.GetValue(role) ?? "")
@@ -121,6 +124,7 @@ internal static class ServeCommand
                 TrustPin = parse.GetValue(trustPin),
                 MaxDecompressedBytes = parse.GetValue(maxInflated),
                 InjectDelay = parse.GetValue(injectDelay),
+                InjectWait = parse.GetValue(injectWait),
                 GrpcPort = parse.GetValue(grpcPort),
                 ParentPid = parse.GetValue(parent),
             },

@@ -75,8 +75,11 @@ public sealed class DispatcherOptions
     /// </summary>
     public string? TrustedCertificatePin { get; set; }
 
-    /// <summary>Test-only: CPU spent before each delivery attempt (the regression gate's slowdown knob). The default is none.</summary>
-    public TimeSpan InjectDelay { get; set; }
+    /// <summary>
+    /// Test-only: CPU spent and a wait without CPU before each delivery attempt (the regression gate's slowdown knobs).
+    /// The default is none.
+    /// </summary>
+    public Hosting.InjectedDelay InjectDelay { get; set; }
 
     /// <summary>Makes the HTTP handler deliveries go through; null is one pooled <see cref="SocketsHttpHandler"/>. For tests.</summary>
     public Func<HttpMessageHandler>? CreateHandler { get; set; }

@@ -127,7 +127,7 @@ public static class HubEndpoints
                     return;
                 }
 
-                Hosting.InjectedDelay.Spend(o.InjectDelay);
+                o.InjectDelay.Apply();
                 await socket.SendAsync(buffer.AsMemory(0, length), result.MessageType, true, ct).ConfigureAwait(false);
             }
         }

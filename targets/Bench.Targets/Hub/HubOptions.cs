@@ -74,10 +74,10 @@ public sealed class HubOptions
     public bool AllowCompression { get; set; }
 
     /// <summary>
-    /// Test-only: CPU spent before each message sent to a subscriber or
-    /// echoed (the regression gate's slowdown knob). The default is none.
+    /// Test-only: CPU spent and a wait without CPU before each message sent to a subscriber or echoed (the regression
+    /// gate's slowdown knobs). The default is none.
     /// </summary>
-    public TimeSpan InjectDelay { get; set; }
+    public Hosting.InjectedDelay InjectDelay { get; set; }
 
     /// <summary>
     /// Streams remembered while nobody is subscribed to them; beyond

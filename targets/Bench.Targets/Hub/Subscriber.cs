@@ -18,14 +18,14 @@ internal sealed class Subscriber
 {
     private readonly Channel<(PublishedEvent Event, long Seq)> queue;
     private readonly IEventWriter writer;
-    private readonly TimeSpan injectDelay;
+    private readonly Hosting.InjectedDelay injectDelay;
     private readonly ByteBudget own;
     private readonly ByteBudget? shared;
     private readonly CancellationTokenSource takenOver = new();
     private long dropped;
     private long failedSends;
 
-    public Subscriber(string stream, IEventWriter writer, SubscriberLimits limits, TimeSpan injectDelay = default)
+    public Subscriber(string stream, IEventWriter writer, SubscriberLimits limits, Hosting.InjectedDelay injectDelay = default)
     {
         Stream = stream;
         this.writer = writer;
@@ -120,7 +120,7 @@ internal sealed class Subscriber
             Release(ByteBudget.CostOf(evt));
             try
             {
-                Hosting.InjectedDelay.Spend(injectDelay);
+                injectDelay.Apply();
                 await writer.WriteAsync(evt, Stream, seq, ct).ConfigureAwait(false);
             }
             catch

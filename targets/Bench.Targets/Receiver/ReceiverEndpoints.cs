@@ -64,7 +64,7 @@ public static class ReceiverEndpoints
                 return;
             }
 
-            Hosting.InjectedDelay.Spend(o.InjectDelay);
+            o.InjectDelay.Apply();
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         }).RequireToken(Token);
         app.MapPost("/webhook/{stream}", ReceiveAsync);
@@ -161,7 +161,7 @@ public static class ReceiverEndpoints
                 counters.Reject(status);
             }
 
-            Hosting.InjectedDelay.Spend(options.Value.InjectDelay);
+            options.Value.InjectDelay.Apply();
             context.Response.StatusCode = status;
         }
         finally

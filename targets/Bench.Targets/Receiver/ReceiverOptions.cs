@@ -33,8 +33,11 @@ public sealed class ReceiverOptions
     /// </summary>
     public long DeduplicationBytes { get; set; } = 512L * 1024 * 1024;
 
-    /// <summary>Test-only: CPU spent before each answer (the regression gate's slowdown knob). The default is none.</summary>
-    public TimeSpan InjectDelay { get; set; }
+    /// <summary>
+    /// Test-only: CPU spent and a wait without CPU before each answer (the regression gate's slowdown knobs). The
+    /// default is none.
+    /// </summary>
+    public Hosting.InjectedDelay InjectDelay { get; set; }
 
     /// <summary>Time spent "processing" each new delivery before answering (the <c>slow</c> fault). The default is none.</summary>
     public TimeSpan ProcessingTime { get; set; }

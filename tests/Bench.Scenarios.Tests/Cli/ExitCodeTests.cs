@@ -24,6 +24,7 @@ public class ExitCodeTests
     [InlineData("run --metrics-port 9464 --metrics-bind everywhere", "--metrics-bind: 'everywhere' is not an IP address")]
     [InlineData("report /no/such/results.json", "no such file")]
     [InlineData("serve --role toaster", "--role: unknown role 'toaster'")]
+    [InlineData("serve --inject-wait soon", "--inject-wait: 'soon' is not a duration")]
     [InlineData("ab --base-target base.yaml", "--base-target and --head-target go together")]
     [InlineData("ab", "--base and --head: two build folders to compare")]
     [InlineData("run --target builtin:pigeon", "--target: unknown reference target 'builtin:pigeon'")]

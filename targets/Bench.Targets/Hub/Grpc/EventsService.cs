@@ -87,7 +87,7 @@ internal sealed class EventsService(IOptions<HubOptions> options, HubBroadcaster
     {
         var o = options.Value;
         Admit(context.GetHttpContext(), "", o);
-        Hosting.InjectedDelay.Spend(o.InjectDelay);
+        o.InjectDelay.Apply();
         return Task.FromResult(request);
     }
 

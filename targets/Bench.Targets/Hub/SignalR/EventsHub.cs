@@ -130,7 +130,7 @@ internal sealed class EventsHub(
     /// <summary>The rtt exchange: the payload comes back as the invocation's result.</summary>
     public string Echo(string id, string stream, long seq, long ts, string data)
     {
-        Hosting.InjectedDelay.Spend(options.Value.InjectDelay);
+        options.Value.InjectDelay.Apply();
         return data;
     }
 
