@@ -63,7 +63,7 @@ public sealed class DamagedInputTests : IDisposable
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
-    private static readonly string[] TargetSeeds = Directory.GetFiles(Path.Combine(RepoRoot(), "examples", "targets"), "*.yaml");
+    private static readonly string[] TargetSeeds = Directory.GetFiles(Path.Combine(RepoPaths.Root, "examples", "targets"), "*.yaml");
 
     /// <summary>Fuzz: an example target file, damaged at random, loads or is refused with a TargetFileException — nothing else.</summary>
     [Property(MaxTest = 300)]
@@ -117,16 +117,5 @@ public sealed class DamagedInputTests : IDisposable
         {
             // Refused, saying why.
         }
-    }
-
-    private static string RepoRoot()
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory);
-        while (here is not null && !File.Exists(Path.Combine(here.FullName, "Bench.sln")))
-        {
-            here = here.Parent;
-        }
-
-        return here?.FullName ?? throw new InvalidOperationException("Bench.sln not found above the test folder");
     }
 }

@@ -57,7 +57,7 @@ public sealed class HostileFileFuzzTests : IDisposable
 
     [Property(MaxTest = 40)]
     public void Damaged_target_files_are_loaded_or_refused(int seed) => Fuzz(seed, "target.yaml",
-        File.ReadAllText(Path.Combine(RepoRoot(), "examples", "targets", "broadcast-websocket.yaml")),
+        File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "targets", "broadcast-websocket.yaml")),
         file => TargetFile.Load(file), typeof(TargetFileException));
 
     [Property(MaxTest = 40)]
@@ -178,16 +178,5 @@ public sealed class HostileFileFuzzTests : IDisposable
         {
             Collect(child, into);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory);
-        while (here is not null && !File.Exists(Path.Combine(here.FullName, "Bench.sln")))
-        {
-            here = here.Parent;
-        }
-
-        return here?.FullName ?? throw new InvalidOperationException("Bench.sln not found above the test folder");
     }
 }

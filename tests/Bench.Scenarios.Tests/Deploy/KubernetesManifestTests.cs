@@ -9,7 +9,7 @@ namespace Bench.Scenarios.Tests.Deploy;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    private static readonly string Folder = Path.Combine(RepositoryRoot(), "deploy", "k8s");
+    private static readonly string Folder = Path.Combine(RepoPaths.Root, "deploy", "k8s");
 
     [Fact]
     public void The_agents_are_an_indexed_job_whose_completions_parallelism_and_agent_count_agree()
@@ -66,17 +66,4 @@ public sealed class KubernetesManifestTests
     private static YamlMappingNode Map(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];
 
     private static string? Scalar(YamlMappingNode node, string key) => (node.Children[new YamlScalarNode(key)] as YamlScalarNode)?.Value;
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Bench.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Bench.sln not found above the test assembly");
-    }
 }

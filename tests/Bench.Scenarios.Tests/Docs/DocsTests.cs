@@ -10,7 +10,7 @@ namespace Bench.Scenarios.Tests.Docs;
 /// </summary>
 public sealed class DocsTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepoPaths.Root;
 
     private static IEnumerable<string> Files() =>
         [Path.Combine(Root, "README.md"), .. Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Order(StringComparer.Ordinal)];
@@ -164,18 +164,5 @@ public sealed class DocsTests
 
         var unknown = UnknownOptions(arguments);
         return string.Join("; ", unknown.Length > 0 ? errors.Append(unknown) : errors);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Bench.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Bench.sln not found above the test assembly");
     }
 }

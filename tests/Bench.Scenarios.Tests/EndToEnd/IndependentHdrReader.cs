@@ -15,7 +15,7 @@ internal static class IndependentHdrReader
 
     public static IReadOnlyList<LogSum> Read(string folder)
     {
-        var reader = Path.Combine(RepoRoot(), "tests", "hlog-reader");
+        var reader = Path.Combine(RepoPaths.Root, "tests", "hlog-reader");
         if (!Directory.Exists(Path.Combine(reader, "node_modules", "hdr-histogram-js")))
         {
             Run("npm", ["ci", "--no-audit", "--no-fund"], reader, TimeSpan.FromMinutes(3));
@@ -61,18 +61,5 @@ internal static class IndependentHdrReader
         }
 
         return stdout.Result;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Bench.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Bench.sln not found above " + AppContext.BaseDirectory);
     }
 }
