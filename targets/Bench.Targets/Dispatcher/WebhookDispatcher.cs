@@ -343,7 +343,7 @@ public sealed class WebhookDispatcher : IEventSink, IAsyncDisposable
     private async Task<(string? Kind, TimeSpan? RetryAfter)> DeliverOnceAsync(
         Endpoint endpoint, string id, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
-        options.InjectDelay.Apply();
+        await options.InjectDelay.ApplyAsync().ConfigureAwait(false);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
         {

@@ -127,7 +127,7 @@ public static class HubEndpoints
                     return;
                 }
 
-                o.InjectDelay.Apply();
+                await o.InjectDelay.ApplyAsync().ConfigureAwait(false);
                 await socket.SendAsync(buffer.AsMemory(0, length), result.MessageType, true, ct).ConfigureAwait(false);
             }
         }

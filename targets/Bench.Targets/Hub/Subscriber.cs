@@ -120,7 +120,7 @@ internal sealed class Subscriber
             Release(ByteBudget.CostOf(evt));
             try
             {
-                injectDelay.Apply();
+                await injectDelay.ApplyAsync().ConfigureAwait(false);
                 await writer.WriteAsync(evt, Stream, seq, ct).ConfigureAwait(false);
             }
             catch

@@ -64,7 +64,7 @@ public static class ReceiverEndpoints
                 return;
             }
 
-            o.InjectDelay.Apply();
+            await o.InjectDelay.ApplyAsync().ConfigureAwait(false);
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         }).RequireToken(Token);
         app.MapPost("/webhook/{stream}", ReceiveAsync);
@@ -161,7 +161,7 @@ public static class ReceiverEndpoints
                 counters.Reject(status);
             }
 
-            options.Value.InjectDelay.Apply();
+            await options.Value.InjectDelay.ApplyAsync().ConfigureAwait(false);
             context.Response.StatusCode = status;
         }
         finally

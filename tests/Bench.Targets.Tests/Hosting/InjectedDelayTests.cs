@@ -19,11 +19,26 @@ public sealed class InjectedDelayTests
     }
 
     [Fact]
-    public void Apply_burns_then_waits_both_in_full()
+    public async Task Apply_burns_then_waits_both_in_full()
     {
         var knobs = new InjectedDelay(TimeSpan.FromMicroseconds(300), TimeSpan.FromMicroseconds(400));
         var start = Stopwatch.GetTimestamp();
-        knobs.Apply();
+        await knobs.ApplyAsync();
         Assert.True(Stopwatch.GetElapsedTime(start) >= TimeSpan.FromMicroseconds(700));
+    }
+
+    [Fact]
+    public async Task Many_waits_at_once_each_wait_at_least_as_long_as_asked_and_all_end()
+    {
+        var knobs = new InjectedDelay(TimeSpan.Zero, TimeSpan.FromMicroseconds(250));
+        var waits = Enumerable.Range(0, 200).Select(async _ =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            await knobs.ApplyAsync();
+            return Stopwatch.GetElapsedTime(start);
+        }).ToList();
+
+        var took = await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(took, t => Assert.True(t >= TimeSpan.FromMicroseconds(250), $"{t.TotalMicroseconds} µs"));
     }
 }

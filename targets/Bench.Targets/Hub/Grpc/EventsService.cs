@@ -83,12 +83,12 @@ internal sealed class EventsService(IOptions<HubOptions> options, HubBroadcaster
         }
     }
 
-    public override Task<EchoMessage> Echo(EchoMessage request, ServerCallContext context)
+    public override async Task<EchoMessage> Echo(EchoMessage request, ServerCallContext context)
     {
         var o = options.Value;
         Admit(context.GetHttpContext(), "", o);
-        o.InjectDelay.Apply();
-        return Task.FromResult(request);
+        await o.InjectDelay.ApplyAsync().ConfigureAwait(false);
+        return request;
     }
 
     /// <summary>Refuses a call without the token (Unauthenticated) or from a foreign Origin (PermissionDenied).</summary>

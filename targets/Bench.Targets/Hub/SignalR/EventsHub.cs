@@ -128,9 +128,9 @@ internal sealed class EventsHub(
     }
 
     /// <summary>The rtt exchange: the payload comes back as the invocation's result.</summary>
-    public string Echo(string id, string stream, long seq, long ts, string data)
+    public async Task<string> Echo(string id, string stream, long seq, long ts, string data)
     {
-        options.Value.InjectDelay.Apply();
+        await options.Value.InjectDelay.ApplyAsync().ConfigureAwait(false);
         return data;
     }
 
