@@ -78,8 +78,8 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, IFau
         return new IPEndPoint(addresses[0], uri.Port);
     }
 
-    public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
-        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock, target));
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await FilePublishers.ConnectOrFailAsync(file, stream, payloads, clock, target, ct).ConfigureAwait(false);
 
     public Task RestartAsync(TimeSpan down, CancellationToken ct) => throw new NotSupportedException("a target file's system is not Bench's to restart");
 

@@ -39,8 +39,8 @@ internal sealed class FileHeldSubscribers(TargetFile file, ExternalTarget target
         return new FileHeldSubscribers(file, new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, new TemplateValues(stream)), file.Pid), setup, stream, context);
     }
 
-    public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
-        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, context.Clock, target));
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await FilePublishers.ConnectOrFailAsync(file, stream, payloads, context.Clock, target, ct).ConfigureAwait(false);
 
     public Task<MemoryStats?> MemoryAsync(CancellationToken ct) =>
         Task.FromResult(target.ResourcesMeasured ? new MemoryStats((long)(target.CurrentRssMiB() * 1048576), 0) : (MemoryStats?)null);

@@ -3,6 +3,7 @@ using System.Text;
 using Bench.Engine.Load;
 using Bench.Harness.Clients;
 using Bench.Harness.Scenarios.Rtt;
+using Bench.Harness.TargetFiles.Publishers;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
 

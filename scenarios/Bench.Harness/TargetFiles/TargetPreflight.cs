@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Bench.Engine.Load;
 using Bench.Engine.Recording;
 using Bench.Harness.Clients;
+using Bench.Harness.TargetFiles.Publishers;
 using Bench.Harness.Transports;
 
 namespace Bench.Harness.TargetFiles;
@@ -64,9 +65,10 @@ public static class TargetPreflight
             if (!arrived.IsCompleted)
             {
                 throw new TargetFileException(FileSubscribers.LastUnreadable(subscriber) is { } unreadable
-                    ? Field("envelope.json", $"a message arrived, but {unreadable} with Bench's envelope in it")
+                    ? Unreadable(probe, unreadable)
                     : Field("subscribe", $"no event arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the system accepted: "
-                        + $"check {file.Transport.SubscribeFields(file.Subscribe)}, and that publish.http reaches the same {{stream}}"));
+                        + $"check {file.Transport.SubscribeFields(file.Subscribe)}, "
+                        + $"and that {file.Publish.Field} reaches the same {{stream}}"));
             }
         }
 
@@ -74,6 +76,13 @@ public static class TargetPreflight
         {
             await CheckRttAsync(file, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A message arrived that held no readable event: one line naming the envelope's field at fault.</summary>
+    internal static string Unreadable(PreflightProbe probe, string why)
+    {
+        var (field, problem) = probe.File.Envelope.Unreadable(why);
+        return probe.Field(field, problem);
     }
 
     private static async Task CheckRttAsync(TargetFile file, CancellationToken ct)
@@ -113,20 +122,38 @@ public sealed record PreflightProbe(TargetFile File, TemplateValues Values, Deli
     /// <summary>One line naming the file's field at fault, with none of its secret values.</summary>
     public string Field(string field, string problem) => $"{File.Path}: {field}: {UrlText.Masked(problem, File.SecretValues)}";
 
-    /// <summary>Makes the system publish one event (<c>publish.http</c>); a refusal is one line naming that field.</summary>
+    /// <summary>Makes the system publish one event as the file's publish section says; a refusal is one line naming that field.</summary>
     public async Task PublishOnceAsync(CancellationToken ct)
     {
-        await using var publisher = new HttpEventPublisher(File.Publish, Values.Stream, new Payloads(16), TimeProvider.System);
+        var publish = File.Publish;
+        ITargetPublisher publisher;
         try
         {
-            await publisher.PublishAsync(1, TimeProvider.System.GetTimestamp(), ct).ConfigureAwait(false);
+            using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            connect.CancelAfter(TargetPreflight.ArrivalTimeout);
+            var setup = new PublishSetup(Values.Stream, new Payloads(16), TimeProvider.System, File.Hosts, null);
+            publisher = await publish.ConnectAsync(setup, connect.Token).ConfigureAwait(false);
         }
-        catch (IterationFailedException e)
+        catch (Exception e) when (FilePublishers.IsConnectFailure(e) && !ct.IsCancellationRequested)
         {
-            throw new TargetFileException(Field("publish.http", e.Kind == "unreachable"
-                ? $"could not reach {TargetPreflight.Redacted(File, TemplateText.FillUrl(File.Publish.Url, Values))}: "
-                    + TargetPreflight.Reason(e.InnerException ?? e)
-                : $"the publish request was refused ({e.Kind})"));
+            throw new TargetFileException(Field(publish.Field, $"could not connect to {Url()}: {TargetPreflight.Reason(e)}"));
+        }
+
+        await using (publisher.ConfigureAwait(false))
+        {
+            try
+            {
+                await publisher.PublishAsync(1, TimeProvider.System.GetTimestamp(), ct).ConfigureAwait(false);
+            }
+            catch (IterationFailedException e)
+            {
+                throw new TargetFileException(Field(publish.Field, e.Kind == "unreachable"
+                    ? $"could not reach {Url()}: " + TargetPreflight.Reason(e.InnerException ?? e)
+                    : $"the publish request was refused ({e.Kind})"
+                        + (e.InnerException is { } inner ? ": " + TargetPreflight.Reason(inner) : "")));
+            }
         }
     }
+
+    private string Url() => TargetPreflight.Redacted(File, TemplateText.FillUrl(File.Publish.Url, Values));
 }

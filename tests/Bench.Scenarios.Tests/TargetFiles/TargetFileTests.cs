@@ -1,4 +1,5 @@
 using Bench.Harness.TargetFiles;
+using Bench.Harness.TargetFiles.Publishers;
 
 namespace Bench.Scenarios.Tests.TargetFiles;
 
@@ -25,7 +26,7 @@ public sealed class TargetFileTests : IDisposable
 
     public static TheoryData<string, string, string> BadFiles => new()
     {
-        { "transport: websocket\n", "publish.http", "required" },
+        { "transport: websocket\n", "publish", "required; one of http, websocket, signalr" },
         { Valid.Replace("transport: websocket", "transport: pigeon", StringComparison.Ordinal), "transport", "'pigeon' is not one of websocket, sse, signalr, webhook" },
         { Valid.Replace("transport: websocket\n", "", StringComparison.Ordinal), "transport", "required" },
         { Valid.Replace("ws://127.0.0.1:5080/ws", "http://127.0.0.1:5080/ws", StringComparison.Ordinal), "subscribe.url", "is not an absolute ws or wss URL" },
@@ -83,8 +84,9 @@ public sealed class TargetFileTests : IDisposable
         var file = TargetFile.Load(path);
 
         Assert.Equal(("target", "sse"), (file.Name, file.Transport.Name));
-        Assert.Equal("Bearer s3cret", file.Publish.Headers["Authorization"]);
-        Assert.Equal("{event}", file.Publish.Body);
+        var publish = Assert.IsType<HttpPublish>(file.Publish);
+        Assert.Equal("Bearer s3cret", publish.Request.Headers["Authorization"]);
+        Assert.Equal("{event}", publish.Request.Body);
         Assert.Equal(["127.0.0.1", "[::1]"], file.Hosts);
     }
 
