@@ -120,6 +120,7 @@ public sealed class PublishRunTests(ITestOutputHelper output) : IAsyncLifetime, 
 
         var expected = $"{file.Path}: publish.signalr: the publish request was refused (hub_error)";
         Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+        output.WriteLine(e.Message);
     }
 
     [Fact]
