@@ -9,10 +9,10 @@ namespace Bench.Harness.TargetFiles.Publishers;
 /// <summary>
 /// Makes a target file's system emit events through one kept SignalR connection (<c>publish.signalr</c>): each event
 /// is one invocation of the hub method with the file's arguments, and an invocation the hub completed is an accepted
-/// event (one that threw is refused, <c>publish_hub_error</c>). When the connection is lost, publishes are refused at
-/// once (<c>publish_connection_lost</c>) while SignalR's automatic reconnect makes it again on Bench's backoff, and
-/// the run's result says so; after <see cref="HttpEventPublisher.UnreachableInARow"/> failed attempts the system
-/// counts as gone. Negotiate may send the client on only to a host the file names.
+/// event (one that threw is refused, <c>publish_hub_error</c>). When the connection is lost or the hub closes it,
+/// publishes are refused at once (<c>publish_connection_lost</c>) while Bench starts it again on its publisher backoff
+/// (50 ms doubling to 500 ms), and the run's result says so; after <see cref="HttpEventPublisher.UnreachableInARow"/>
+/// failed attempts in a row the system counts as gone. Negotiate may send the client on only to a host the file names.
 /// </summary>
 public sealed class SignalREventPublisher : ITargetPublisher
 {
@@ -20,9 +20,11 @@ public sealed class SignalREventPublisher : ITargetPublisher
     private readonly PublishSetup setup;
     private readonly HubConnection connection;
     private readonly PublishCounts counts;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Lock gate = new();
+    private Task restarting = Task.CompletedTask;
     private long losses;
     private long reconnects;
-    private volatile bool stopping;
 
     private SignalREventPublisher(SignalRPublish spec, PublishSetup setup, HubConnection connection)
     {
@@ -30,22 +32,15 @@ public sealed class SignalREventPublisher : ITargetPublisher
         this.setup = setup;
         this.connection = connection;
         counts = new PublishCounts(setup.Clock);
-        connection.Reconnecting += _ =>
-        {
-            Interlocked.Increment(ref losses);
-            return Task.CompletedTask;
-        };
-        connection.Reconnected += _ =>
-        {
-            Interlocked.Increment(ref reconnects);
-            return Task.CompletedTask;
-        };
         connection.Closed += e =>
         {
-            if (!stopping)
+            // Lost, or ended by the hub: Bench starts it again itself, whichever it was.
+            if (!stopping.IsCancellationRequested)
             {
-                var why = e?.Message ?? "closed by the hub";
-                setup.Target?.Gone($"publish.signalr: the connection was lost and could not be made again ({why})");
+                lock (gate)
+                {
+                    restarting = Task.Run(() => RestartAsync(e), CancellationToken.None);
+                }
             }
 
             return Task.CompletedTask;
@@ -61,7 +56,8 @@ public sealed class SignalREventPublisher : ITargetPublisher
     public SequenceSet Accepted() => counts.Accepted();
 
     /// <summary>The times the connection was lost, and made again, when it was.</summary>
-    public string? Warning => PublishCounts.ConnectionWarning(spec.Field, Interlocked.Read(ref losses), Interlocked.Read(ref reconnects));
+    public string? Warning =>
+        PublishCounts.ConnectionWarning(spec.Field, Interlocked.Read(ref losses), Interlocked.Read(ref reconnects));
 
     /// <summary>Connects to the hub at <c>publish.signalr.url</c>; a failed connection throws (the preflight names the field).</summary>
     public static async Task<SignalREventPublisher> ConnectAsync(SignalRPublish spec, PublishSetup setup, CancellationToken ct)
@@ -76,7 +72,6 @@ public sealed class SignalREventPublisher : ITargetPublisher
                     o.Headers[name] = value;
                 }
             })
-            .WithAutomaticReconnect(new Retry())
             .Build();
         var publisher = new SignalREventPublisher(spec, setup, connection);
         try
@@ -122,20 +117,49 @@ public sealed class SignalREventPublisher : ITargetPublisher
         counts.Accept(number);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Starts a connection that was lost or closed again, on the publisher backoff; after that many failed attempts in a
+    /// row the system is gone.
+    /// </summary>
+    private async Task RestartAsync(Exception? closed)
     {
-        stopping = true;
-        await connection.DisposeAsync().ConfigureAwait(false);
+        Interlocked.Increment(ref losses);
+        var random = new Random();
+        for (var attempt = 0; attempt < HttpEventPublisher.UnreachableInARow; attempt++)
+        {
+            try
+            {
+                await Task.Delay(Publisher.Backoff.Delay(attempt, random), stopping.Token).ConfigureAwait(false);
+                await connection.StartAsync(stopping.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref reconnects);
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or InvalidDataException
+                or System.Net.WebSockets.WebSocketException or OperationCanceledException)
+            {
+                closed = e;
+            }
+        }
+
+        var why = closed?.Message ?? "closed by the hub";
+        setup.Target?.Gone($"publish.signalr: the connection was lost and could not be made again ({why})");
     }
 
-    /// <summary>Bench's publisher backoff (50 ms doubling to 500 ms), until that many attempts in a row have failed.</summary>
-    private sealed class Retry : IRetryPolicy
+    public async ValueTask DisposeAsync()
     {
-        private readonly Random random = new();
+        Task pending;
+        lock (gate)
+        {
+            stopping.Cancel();
+            pending = restarting;
+        }
 
-        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
-            retryContext.PreviousRetryCount >= HttpEventPublisher.UnreachableInARow
-                ? null
-                : Publisher.Backoff.Delay((int)retryContext.PreviousRetryCount, random);
+        await pending.ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+        stopping.Dispose();
     }
 }

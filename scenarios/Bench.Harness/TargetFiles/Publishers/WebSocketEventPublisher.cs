@@ -46,7 +46,8 @@ public sealed class WebSocketEventPublisher : ITargetPublisher
     public SequenceSet Accepted() => counts.Accepted();
 
     /// <summary>The times the connection was lost, and made again, when it was.</summary>
-    public string? Warning => PublishCounts.ConnectionWarning(spec.Field, Interlocked.Read(ref losses), Interlocked.Read(ref reconnects));
+    public string? Warning =>
+        PublishCounts.ConnectionWarning(spec.Field, Interlocked.Read(ref losses), Interlocked.Read(ref reconnects));
 
     /// <summary>Connects to <c>publish.websocket.url</c>; a connection that fails throws (the preflight names the field).</summary>
     public static async Task<WebSocketEventPublisher> ConnectAsync(WebSocketPublish spec, PublishSetup setup, CancellationToken ct)
@@ -187,6 +188,30 @@ public sealed class WebSocketEventPublisher : ITargetPublisher
         }
     }
 
+    /// <summary>
+    /// Closes politely and waits (2 s at most) until the system ends the connection too: a socket dropped at once may
+    /// reset the connection before the system has read the last messages sent on it.
+    /// </summary>
+    private async Task CloseAsync(ClientWebSocket open)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            if (open.State == WebSocketState.Open)
+            {
+                await open.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+
+            await reading.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The run is over; the system may be gone already.
+        }
+
+        open.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Task pending;
@@ -199,7 +224,7 @@ public sealed class WebSocketEventPublisher : ITargetPublisher
         await pending.ConfigureAwait(false);
         if (Interlocked.Exchange(ref socket, null) is { } open)
         {
-            await WebSocketClients.CloseQuietlyAsync(open).ConfigureAwait(false);
+            await CloseAsync(open).ConfigureAwait(false);
         }
 
         await reading.ConfigureAwait(false);
