@@ -13,7 +13,8 @@ namespace Bench.Harness.TargetFiles;
 /// user's system (<c>{stream}</c>), and a publisher that makes the system emit each event as the file's publish
 /// section says.
 /// </summary>
-internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IPushFanOut
+internal sealed class FilePushFanOut(
+    TargetFile file, ExternalTarget target, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IPushFanOut
 {
     private readonly List<ITargetPublisher> publishers = [];
 

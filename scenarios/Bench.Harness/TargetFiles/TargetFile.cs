@@ -92,7 +92,10 @@ public sealed partial record TargetFile(
                 throw v.Fail("rtt", "give either url (a WebSocket echo) or http (a request whose answer ends the round trip)");
             }
 
-            rtt = new RttSpec(r.Url is null ? null : v.Url("rtt.url", r.Url, "ws", "wss"), r.Http is null ? null : v.Http("rtt.http", r.Http, bodyDefault: "{event}"), v.Headers("rtt.headers", r.Headers));
+            rtt = new RttSpec(
+                r.Url is null ? null : v.Url("rtt.url", r.Url, "ws", "wss"),
+                r.Http is null ? null : v.Http("rtt.http", r.Http, bodyDefault: "{event}"),
+                v.Headers("rtt.headers", r.Headers));
         }
 
         return new TargetFile(path, name, transport, publish, subscribe, envelope, rtt, model.Process?.Pid)

@@ -42,8 +42,8 @@ public static class TargetPreflight
             connect.CancelAfter(ArrivalTimeout);
             subscriber = await FileSubscribers.ConnectAsync(file, values, "preflight", connect.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or InvalidOperationException
-            or System.Net.Sockets.SocketException or InvalidDataException)
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException
+            or InvalidOperationException or System.Net.Sockets.SocketException or InvalidDataException)
         {
             var url = Redacted(file, TemplateText.FillUrl(file.Subscribe.Url!, values));
             throw new TargetFileException(Field("subscribe.url", $"could not connect to {url}: {Reason(e)}"));
@@ -55,7 +55,8 @@ public static class TargetPreflight
             await Task.Delay(TimeSpan.FromMilliseconds(300), ct).ConfigureAwait(false);
             await probe.PublishOnceAsync(ct).ConfigureAwait(false);
 
-            var deadline = TimeProvider.System.GetTimestamp() + (long)(ArrivalTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+            var deadline = TimeProvider.System.GetTimestamp()
+                + (long)(ArrivalTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
             while (!arrived.IsCompleted && TimeProvider.System.GetTimestamp() < deadline
                 && FileSubscribers.LastUnreadable(subscriber) is null)
             {
@@ -92,11 +93,13 @@ public static class TargetPreflight
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(ArrivalTimeout);
-            await using var session = await FileRtt.StartAsync(file, new RttSetup(1, 1024 * 1024, Plan.VariantName.Default, DeliveryWire.Plain(), false), timeout.Token).ConfigureAwait(false);
-            await session.ExchangeAsync(new IterationContext(1, TimeProvider.System.GetTimestamp(), 0), new Payloads(16), timeout.Token).ConfigureAwait(false);
+            var setup = new RttSetup(1, 1024 * 1024, Plan.VariantName.Default, DeliveryWire.Plain(), false);
+            await using var session = await FileRtt.StartAsync(file, setup, timeout.Token).ConfigureAwait(false);
+            var it = new IterationContext(1, TimeProvider.System.GetTimestamp(), 0);
+            await session.ExchangeAsync(it, new Payloads(16), timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or IterationFailedException
-            or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException
+            or IterationFailedException or System.Net.Sockets.SocketException)
         {
             throw new TargetFileException($"{file.Path}: {field}: the round trip failed: {UrlText.Masked(Reason(e), file.SecretValues)}");
         }

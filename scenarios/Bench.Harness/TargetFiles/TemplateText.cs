@@ -67,11 +67,14 @@ public static class TemplateText
         return sb.ToString();
     }
 
-    /// <summary>A JSON string literal of <paramref name="text"/>, escaping only what JSON requires (quotes, backslashes, controls).</summary>
+    /// <summary>
+    /// A JSON string literal of <paramref name="text"/>, escaping only what JSON requires (quotes, backslashes, controls).
+    /// </summary>
     public static string JsonString(string text)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 16);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using (var writer = new Utf8JsonWriter(buffer, options))
         {
             writer.WriteStringValue(text);
         }
