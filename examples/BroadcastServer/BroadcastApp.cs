@@ -9,11 +9,13 @@ namespace BroadcastServer;
 /// <summary>
 /// A small topic broadcast server with its own JSON envelope: <c>POST /publish</c> takes
 /// <c>{"topic":"t","data":{...}}</c> and sends <c>{"type":"message","topic":"t","id":N,"payload":{...}}</c> to every
-/// WebSocket (<c>/ws?topic=t</c>) and Server-Sent Events (<c>/events?topic=t</c>) subscriber of the topic;
-/// <c>/echo</c> echoes WebSocket messages. <c>POST /webhooks</c> registers <c>{"url","topic","secret"}</c>: each
-/// message of the topic is then POSTed to the URL, signed per Standard Webhooks when a <c>whsec_</c> secret is given (one
-/// attempt, no retries: a small sender). <c>BROADCAST_TOKEN</c> makes publishing require a bearer token;
-/// <c>BROADCAST_DELAY_US</c> burns that much CPU per publish (to show a regression).
+/// WebSocket (<c>/ws?topic=t</c>) and Server-Sent Events (<c>/events?topic=t</c>) subscriber of the topic; a
+/// WebSocket to <c>/publisher</c> publishes the same way, one text message per publish. <c>POST /notifications</c>
+/// takes <c>{"topic","msgId","n","sentAt","text"}</c> (the sender's own id, sequence and time) and sends them on in a
+/// notification of the server's own shape. <c>/echo</c> echoes WebSocket messages. <c>POST /webhooks</c> registers
+/// <c>{"url","topic","secret"}</c>: each message of the topic is then POSTed to the URL, signed per Standard Webhooks
+/// when a <c>whsec_</c> secret is given (one attempt, no retries: a small sender). <c>BROADCAST_TOKEN</c> makes
+/// publishing require a bearer token; <c>BROADCAST_DELAY_US</c> burns that much CPU per publish (to show a regression).
 /// </summary>
 public static class BroadcastApp
 {
@@ -43,18 +45,13 @@ public static class BroadcastApp
             return Results.Created();
         });
 
-        app.MapPost("/publish", async (HttpContext context) =>
+        // One publish, from POST /publish or a message on /publisher: false when the topic is missing.
+        async Task<bool> PublishAsync(JsonNode? body)
         {
-            if (token is not null && context.Request.Headers.Authorization != "Bearer " + token)
-            {
-                return Results.Unauthorized();
-            }
-
-            var body = await JsonNode.ParseAsync(context.Request.Body);
             var topic = body?["topic"]?.GetValue<string>();
             if (topic is null)
             {
-                return Results.BadRequest("topic is required");
+                return false;
             }
 
             Spin(delayMicroseconds);
@@ -67,6 +64,87 @@ public static class BroadcastApp
                 ["payload"] = body!["data"]?.DeepClone(),
             };
             await t.BroadcastAsync(message.ToJsonString());
+            return true;
+        }
+
+        app.MapPost("/publish", async (HttpContext context) =>
+        {
+            if (token is not null && context.Request.Headers.Authorization != "Bearer " + token)
+            {
+                return Results.Unauthorized();
+            }
+
+            var published = await PublishAsync(await JsonNode.ParseAsync(context.Request.Body));
+            return published ? Results.Accepted() : Results.BadRequest("topic is required");
+        });
+
+        // Publishing over a kept WebSocket: each text message is what POST /publish takes; a bad one is answered with an error.
+        app.Map("/publisher", async (HttpContext context) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest || (token is not null && context.Request.Headers.Authorization != "Bearer " + token))
+            {
+                context.Response.StatusCode = context.WebSockets.IsWebSocketRequest ? 401 : 400;
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[1 << 20];
+            try
+            {
+                while (true)
+                {
+                    var length = 0;
+                    WebSocketReceiveResult result;
+                    do
+                    {
+                        var free = new ArraySegment<byte>(buffer, length, buffer.Length - length);
+                        result = await socket.ReceiveAsync(free, context.RequestAborted);
+                        length += result.Count;
+                    }
+                    while (!result.EndOfMessage && length < buffer.Length);
+
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+
+                    if (!await PublishAsync(JsonNode.Parse(buffer.AsSpan(0, length))))
+                    {
+                        var error = "{\"type\":\"error\",\"error\":\"topic is required\"}"u8.ToArray();
+                        await socket.SendAsync(error, WebSocketMessageType.Text, true, context.RequestAborted);
+                    }
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or JsonException)
+            {
+                // The publisher went away, or sent what is not JSON: the connection ends.
+            }
+        });
+
+        // Notifications carry the sender's own message id, sequence and send time, and reach /ws subscribers as
+        // {"type":"notification","topic":...,"notification":{"msgId":...,"n":...,"sentAt":...,"text":...}}.
+        app.MapPost("/notifications", async (HttpContext context) =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            var topic = body?["topic"]?.GetValue<string>();
+            if (topic is null || body!["msgId"] is null || body["n"] is null || body["sentAt"] is null)
+            {
+                return Results.BadRequest("topic, msgId, n and sentAt are required");
+            }
+
+            var notification = new JsonObject
+            {
+                ["type"] = "notification",
+                ["topic"] = topic,
+                ["notification"] = new JsonObject
+                {
+                    ["msgId"] = body["msgId"]!.DeepClone(),
+                    ["n"] = body["n"]!.DeepClone(),
+                    ["sentAt"] = body["sentAt"]!.DeepClone(),
+                    ["text"] = body["text"]?.DeepClone(),
+                },
+            };
+            await TopicOf(topic).BroadcastAsync(notification.ToJsonString());
             return Results.Accepted();
         });
 
@@ -144,8 +222,8 @@ public static class BroadcastApp
                             return;
                         }
 
-                        result = await socket.ReceiveAsync(
-                            new ArraySegment<byte>(buffer, length, buffer.Length - length), context.RequestAborted);
+                        var free = new ArraySegment<byte>(buffer, length, buffer.Length - length);
+                        result = await socket.ReceiveAsync(free, context.RequestAborted);
                         length += result.Count;
                     }
                     while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);

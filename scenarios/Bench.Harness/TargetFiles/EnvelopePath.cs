@@ -6,10 +6,20 @@ namespace Bench.Harness.TargetFiles;
 /// <summary>
 /// Where Bench's envelope sits in what a subscriber receives: <c>$</c> (the whole message) or a dotted path of
 /// property names (<c>$.data</c>, <c>$.message.body</c>; a number indexes an array). The value there is the envelope
-/// object, or a string holding it.
+/// object, or a string holding it. A system that carries Bench's values in fields of its own instead has a
+/// <see cref="Mapping"/>: a path for each value (<c>envelope: { seq: $.n, ts: $.sentAt }</c>).
 /// </summary>
 public sealed record EnvelopePath(IReadOnlyList<string> Properties, string Text)
 {
+    /// <summary>Where the system carries Bench's id, seq and ts in fields of its own; null when it passes the envelope through.</summary>
+    public EnvelopeMapping? Mapping { get; init; }
+
+    /// <summary>The target file's field this is: <c>envelope.json</c>, or <c>envelope</c> for a mapping.</summary>
+    public string Field => Mapping is null ? "envelope.json" : "envelope";
+
+    /// <summary>Every path this reads from a message: its own, or a mapping's.</summary>
+    public IReadOnlyList<EnvelopePath> Paths => Mapping?.Paths ?? [this];
+
     public static bool TryParse(string text, out EnvelopePath path)
     {
         path = new EnvelopePath([], "$");
@@ -36,18 +46,47 @@ public sealed record EnvelopePath(IReadOnlyList<string> Properties, string Text)
     /// <summary>Finds the envelope in a JSON message; throws <see cref="FormatException"/> saying what was missing.</summary>
     public EnvelopeFields Read(ReadOnlySpan<byte> message)
     {
-        if (Properties.Count == 0)
+        if (Properties.Count == 0 && Mapping is null)
         {
             return EventEnvelope.Read(message);
         }
 
-        var reader = new Utf8JsonReader(message);
-        using var document = JsonDocument.ParseValue(ref reader);
-        return Read(document.RootElement);
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(message);
+            document = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"the message is not JSON ({e.Message.Split('.')[0]})", e);
+        }
+
+        using (document)
+        {
+            return Read(document.RootElement);
+        }
     }
 
     /// <summary>The same, from a parsed value (a SignalR argument).</summary>
     public EnvelopeFields Read(JsonElement root)
+    {
+        if (Mapping is { } mapping)
+        {
+            return mapping.Read(root);
+        }
+
+        var at = Find(root);
+        return at.ValueKind switch
+        {
+            JsonValueKind.Object => EventEnvelope.Read(System.Text.Encoding.UTF8.GetBytes(at.GetRawText())),
+            JsonValueKind.String => EventEnvelope.Read(System.Text.Encoding.UTF8.GetBytes(at.GetString()!)),
+            _ => throw new FormatException($"{Text} is neither Bench's envelope nor a string holding it"),
+        };
+    }
+
+    /// <summary>The value at this path; throws <see cref="FormatException"/> naming the path when the message has none.</summary>
+    public JsonElement Find(JsonElement root)
     {
         var at = root;
         foreach (var name in Properties)
@@ -62,11 +101,23 @@ public sealed record EnvelopePath(IReadOnlyList<string> Properties, string Text)
             }
         }
 
-        return at.ValueKind switch
+        return at;
+    }
+
+    /// <summary>
+    /// The field a preflight names for a message it could not read (<paramref name="why"/>, as <see cref="Read(ReadOnlySpan{byte})"/>
+    /// said it), and the problem: a mapping's errors name their own field (<c>envelope.seq</c>).
+    /// </summary>
+    public (string Field, string Problem) Unreadable(string why)
+    {
+        if (Mapping is null)
         {
-            JsonValueKind.Object => EventEnvelope.Read(System.Text.Encoding.UTF8.GetBytes(at.GetRawText())),
-            JsonValueKind.String => EventEnvelope.Read(System.Text.Encoding.UTF8.GetBytes(at.GetString()!)),
-            _ => throw new FormatException($"{Text} is neither Bench's envelope nor a string holding it"),
-        };
+            return (Field, $"a message arrived, but {why} with Bench's envelope in it");
+        }
+
+        var named = EnvelopeMapping.Names.FirstOrDefault(n => why.StartsWith($"envelope.{n}: ", StringComparison.Ordinal));
+        return named is null
+            ? (Field, $"a message arrived, but {why}")
+            : ($"envelope.{named}", $"a message arrived, but {why[(named.Length + 11)..]}");
     }
 }

@@ -13,7 +13,9 @@ namespace Bench.Harness.TargetFiles;
 /// connect to (the file's host, and nowhere else), the subscribers connecting through it, and the publisher going
 /// directly. A restart is not Bench's to make on a system it did not start.
 /// </summary>
-internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, IFaultProxy proxy, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IFaultPath
+internal sealed class FileFaultPath(
+    TargetFile file, ExternalTarget target, IFaultProxy proxy, string stream, IReadOnlyList<IStreamSubscriber> subscribers,
+    TimeProvider clock) : IFaultPath
 {
     public ITargetHandle Target => target;
 
@@ -34,7 +36,8 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, IFau
         var subscribeUri = new Uri(TemplateText.FillUrl(file.Subscribe.Url!, values));
         var upstream = await ResolveAsync(subscribeUri, ct).ConfigureAwait(false);
         var proxy = await ProcessFaultProxy.StartAsync(upstream, setup.Streams.Count, context.ReadyTimeout, ct).ConfigureAwait(false);
-        TargetFile ViaProxy(int i) => file with { Subscribe = file.Subscribe with { Url = ThroughProxy(file.Subscribe.Url!, proxy.PortFor(i)) } };
+        TargetFile ViaProxy(int i) =>
+            file with { Subscribe = file.Subscribe with { Url = ThroughProxy(file.Subscribe.Url!, proxy.PortFor(i)) } };
         var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, values), file.Pid);
         var subscribers = new List<IStreamSubscriber>();
         try
@@ -74,14 +77,17 @@ internal sealed class FileFaultPath(TargetFile file, ExternalTarget target, IFau
 
     private static async Task<IPEndPoint> ResolveAsync(Uri uri, CancellationToken ct)
     {
-        var addresses = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? [ip] : await Dns.GetHostAddressesAsync(uri.Host, ct).ConfigureAwait(false);
+        var addresses = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip)
+            ? [ip]
+            : await Dns.GetHostAddressesAsync(uri.Host, ct).ConfigureAwait(false);
         return new IPEndPoint(addresses[0], uri.Port);
     }
 
-    public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
-        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock, target));
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await FilePublishers.ConnectOrFailAsync(file, stream, payloads, clock, target, ct).ConfigureAwait(false);
 
-    public Task RestartAsync(TimeSpan down, CancellationToken ct) => throw new NotSupportedException("a target file's system is not Bench's to restart");
+    public Task RestartAsync(TimeSpan down, CancellationToken ct) =>
+        throw new NotSupportedException("a target file's system is not Bench's to restart");
 
     public Task<PathCounters> CountersAsync(CancellationToken ct) =>
         Task.FromResult(new PathCounters(0, 0, 0, SubscriberHealth.Errors(subscribers), null));

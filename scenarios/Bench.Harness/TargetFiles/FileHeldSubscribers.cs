@@ -13,7 +13,8 @@ namespace Bench.Harness.TargetFiles;
 /// stream; the fan-out time is measured as ever. Its memory is read only from the file's <c>process.pid</c> (resident,
 /// without a managed heap figure), and otherwise not measured.
 /// </summary>
-internal sealed class FileHeldSubscribers(TargetFile file, ExternalTarget target, HeldSetup setup, string stream, ScenarioContext context) : IHeldSubscribers
+internal sealed class FileHeldSubscribers(TargetFile file, ExternalTarget target, HeldSetup setup, string stream, ScenarioContext context)
+    : IHeldSubscribers
 {
     private readonly List<IStreamSubscriber> subscribers = [];
     private int attempted;
@@ -36,11 +37,12 @@ internal sealed class FileHeldSubscribers(TargetFile file, ExternalTarget target
     public static FileHeldSubscribers Start(TargetFile file, HeldSetup setup, ScenarioContext context)
     {
         var stream = FilePushFanOut.NewStream();
-        return new FileHeldSubscribers(file, new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, new TemplateValues(stream)), file.Pid), setup, stream, context);
+        var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, new TemplateValues(stream)), file.Pid);
+        return new FileHeldSubscribers(file, target, setup, stream, context);
     }
 
-    public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
-        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, context.Clock, target));
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
+        await FilePublishers.ConnectOrFailAsync(file, stream, payloads, context.Clock, target, ct).ConfigureAwait(false);
 
     public Task<MemoryStats?> MemoryAsync(CancellationToken ct) =>
         Task.FromResult(target.ResourcesMeasured ? new MemoryStats((long)(target.CurrentRssMiB() * 1048576), 0) : (MemoryStats?)null);
@@ -62,7 +64,8 @@ internal sealed class FileHeldSubscribers(TargetFile file, ExternalTarget target
                     var subscriber = await FileSubscribers.ConnectAsync(file, values, streams[i], ct).ConfigureAwait(false);
                     return (Subscriber: (IStreamSubscriber?)subscriber, Us: (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
                 }
-                catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException or System.Net.Sockets.SocketException)
+                catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException
+                    or System.Net.Sockets.SocketException)
                 {
                     return (null, 0L);
                 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Bench.Harness.Clients;
 using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Push;
+using Bench.Harness.TargetFiles.Publishers;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
 
@@ -9,10 +10,14 @@ namespace Bench.Harness.TargetFiles;
 
 /// <summary>
 /// A push run against a target file's system: one subscriber per accounting stream, all on one shared stream of the
-/// user's system (<c>{stream}</c>), and a publisher that makes the system emit each event with an HTTP request.
+/// user's system (<c>{stream}</c>), and a publisher that makes the system emit each event as the file's publish
+/// section says.
 /// </summary>
-internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IPushFanOut
+internal sealed class FilePushFanOut(
+    TargetFile file, ExternalTarget target, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IPushFanOut
 {
+    private readonly List<ITargetPublisher> publishers = [];
+
     public ITargetHandle Target => target;
 
     /// <summary>A stream name of this run's own, so that runs do not see each other's events.</summary>
@@ -49,8 +54,12 @@ internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, str
         }
     }
 
-    public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
-        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock, target));
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct)
+    {
+        var publisher = await FilePublishers.ConnectOrFailAsync(file, stream, payloads, clock, target, ct).ConfigureAwait(false);
+        publishers.Add(publisher);
+        return publisher;
+    }
 
     public Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct) => Task.FromResult(SubscriberHealth.Errors(subscribers));
 
@@ -63,7 +72,12 @@ internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, str
 
         if (subscribers.Select(FileSubscribers.LastUnreadable).FirstOrDefault(u => u is not null) is { } unreadable)
         {
-            yield return $"some messages held no readable event at envelope.json {file.Envelope.Text}: {unreadable}";
+            yield return $"some messages held no readable event at {file.Envelope.Field} {file.Envelope.Text}: {unreadable}";
+        }
+
+        foreach (var warning in publishers.Select(p => p.Warning).OfType<string>())
+        {
+            yield return warning;
         }
 
         foreach (var warning in SubscriberHealth.Warnings(subscribers))

@@ -3,6 +3,7 @@ using System.Text;
 using Bench.Engine.Load;
 using Bench.Harness.Clients;
 using Bench.Harness.Scenarios.Rtt;
+using Bench.Harness.TargetFiles.Publishers;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
 
@@ -48,12 +49,19 @@ internal sealed class FileRtt : IRttSession
             {
                 foreach (var _ in Enumerable.Range(0, setup.Connections))
                 {
-                    sockets.Add(await WebSocketClients.ConnectAsync(new Uri(TemplateText.FillUrl(url, values)), null, ct, headers: rtt.Headers).ConfigureAwait(false));
+                    var uri = new Uri(TemplateText.FillUrl(url, values));
+                    sockets.Add(await WebSocketClients.ConnectAsync(uri, null, ct, headers: rtt.Headers).ConfigureAwait(false));
                 }
             }
 
             HttpClient[] clients = rtt.Http is null ? [] : [.. Enumerable.Range(0, setup.Connections).Select(_ =>
-                new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 1, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+                new HttpClient(new SocketsHttpHandler
+                {
+                    UseProxy = false,
+                    AllowAutoRedirect = false,
+                    MaxConnectionsPerServer = 1,
+                    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+                })
                 {
                     Timeout = TimeSpan.FromSeconds(30),
                 })];
@@ -76,7 +84,8 @@ internal sealed class FileRtt : IRttSession
         if (sockets.Length > 0)
         {
             var socket = sockets[it.VirtualUser];
-            var message = Encoding.UTF8.GetBytes(HttpEventPublisher.Envelope(it.Number, it.IntendedTimestamp, payload.For(it.Number), stream));
+            var envelope = HttpEventPublisher.Envelope(it.Number, it.IntendedTimestamp, payload.For(it.Number), stream);
+            var message = Encoding.UTF8.GetBytes(envelope);
             try
             {
                 await socket.SendAsync(message, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
@@ -116,7 +125,8 @@ internal sealed class FileRtt : IRttSession
             Volatile.Write(ref unreachableInARow, 0);
             if (!response.IsSuccessStatusCode)
             {
-                throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                throw new IterationFailedException("http_" + status);
             }
         }
     }

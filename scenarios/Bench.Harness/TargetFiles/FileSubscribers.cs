@@ -10,7 +10,9 @@ internal static class FileSubscribers
     /// hub-style keep-alive is left to the user's server: WebSocket pings (which every RFC 6455 server answers) stay, an
     /// SSE stream may be silent as long as it likes.
     /// </summary>
-    public static async Task<IStreamSubscriber> ConnectAsync(TargetFile file, TemplateValues values, string name, CancellationToken ct, Func<TimeSpan>? processing = null, DeliveryWire? wire = null)
+    public static async Task<IStreamSubscriber> ConnectAsync(
+        TargetFile file, TemplateValues values, string name, CancellationToken ct, Func<TimeSpan>? processing = null,
+        DeliveryWire? wire = null)
     {
         wire = wire is null ? null : Counted(file, wire);
         var options = new SubscriberOptions { Envelope = file.Envelope, ProcessingTime = processing, Wire = wire };
@@ -44,7 +46,8 @@ internal static class FileSubscribers
     /// otherwise (a TLS URL is the user's TLS, which Bench's wire does not make); allowed to reach the file's hosts only.
     /// </summary>
     private static DeliveryWire? Counted(TargetFile file, DeliveryWire wire) =>
-        wire.Meter is null || file.Subscribe.Url is { } url && (url.StartsWith("https", StringComparison.Ordinal) || url.StartsWith("wss", StringComparison.Ordinal))
+        wire.Meter is null || file.Subscribe.Url is { } url
+            && (url.StartsWith("https", StringComparison.Ordinal) || url.StartsWith("wss", StringComparison.Ordinal))
             ? null
             : wire.WithHosts(file.Hosts);
 

@@ -19,7 +19,8 @@ public sealed class FileTransport(TargetFile file) : ITransport
 
     public string Description => $"{file.Transport.Name} server described by {Path.GetFileName(file.Path)}";
 
-    public string Guarantee => $"whatever the system behind {Path.GetFileName(file.Path)} provides: Bench measures it from outside and does not know its guarantee";
+    public string Guarantee => $"whatever the system behind {Path.GetFileName(file.Path)} provides: "
+        + "Bench measures it from outside and does not know its guarantee";
 
     /// <summary>None: the target file names the user's server, which agents reach by its URL.</summary>
     public TargetLaunch? SharedTarget(SharedTargetSetup setup) => null;
@@ -40,7 +41,8 @@ public sealed class FileTransport(TargetFile file) : ITransport
     {
         "rtt" when file.Rtt is null => $"{Path.GetFileName(file.Path)} gives no rtt endpoint",
         "faults/restart" or "faults/storm" => "a system Bench did not start is not Bench's to restart",
-        "overhead" when file.Subscribe.Url is { } url && (url.StartsWith("https", StringComparison.Ordinal) || url.StartsWith("wss", StringComparison.Ordinal)) =>
+        "overhead" when file.Subscribe.Url is { } url
+            && (url.StartsWith("https", StringComparison.Ordinal) || url.StartsWith("wss", StringComparison.Ordinal)) =>
             "the wire meter counts plain connections; this file's subscribers connect with TLS of the system's own",
         _ => file.Transport.Unsupported(scenario),
     };

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Bench.Harness.TargetFiles.Publishers;
 using Bench.Harness.Transports;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -10,12 +11,13 @@ namespace Bench.Harness.TargetFiles;
 public sealed class TargetFileException(string message) : Exception(message);
 
 /// <summary>
-/// A system Bench did not write, described by a target file and validated: how to make it publish, how a subscriber
-/// connects, where Bench's envelope is in what arrives, an optional rtt endpoint and process id. Secrets are read from
-/// environment variables (<c>${env:NAME}</c>) when the file loads; they are never printed or written to results.
+/// A system Bench did not write, described by a target file and validated: how to make it publish (one of
+/// <see cref="PublishKinds.All"/>), how a subscriber connects, where Bench's envelope is in what arrives, an optional rtt
+/// endpoint and process id. Secrets are read from environment variables (<c>${env:NAME}</c>) when the file loads; they
+/// are never printed or written to results.
 /// </summary>
 public sealed partial record TargetFile(
-    string Path, string Name, ITargetFileBinding Transport, HttpTemplate Publish, SubscribeSpec Subscribe, EnvelopePath Envelope,
+    string Path, string Name, ITargetFileBinding Transport, IPublishSpec Publish, SubscribeSpec Subscribe, EnvelopePath Envelope,
     RttSpec? Rtt, int? Pid)
 {
     /// <summary>What the <c>transport</c> field can name: each transport's binding, as the catalogue lists them.</summary>
@@ -30,7 +32,9 @@ public sealed partial record TargetFile(
     /// <summary>Every host the file names: the only hosts Bench sends anything to for this target.</summary>
     public IReadOnlyList<string> Hosts =>
         [.. new[] { Publish.Url, Subscribe.Url, Subscribe.Register?.Url, Subscribe.Receiver, Rtt?.Url, Rtt?.Http?.Url }
-            .Where(u => u is not null).Select(u => new Uri(TemplateText.Fill(u!, TemplateValues.Sample)).Host).Distinct(StringComparer.OrdinalIgnoreCase)];
+            .Where(u => u is not null)
+            .Select(u => new Uri(TemplateText.Fill(u!, TemplateValues.Sample)).Host)
+            .Distinct(StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>The largest target file read: a target file is a few KB of YAML.</summary>
     public const long MaxBytes = 1024 * 1024;
@@ -74,12 +78,12 @@ public sealed partial record TargetFile(
         var named = v.OneOf("transport", model.Transport, Transports);
         var transport = TransportCatalog.FileBindings.Single(b => b.Name == named);
         var name = model.Name is { Length: > 0 } n ? v.Name("name", n) : System.IO.Path.GetFileNameWithoutExtension(path);
-        var publish = v.Http("publish.http", model.Publish?.Http, bodyDefault: "{event}");
+        var publish = PublishKinds.Read(model.Publish, v);
         var subscribe = model.Subscribe is { } s
             ? transport.Subscribe(s, v.Headers("subscribe.headers", s.Headers), v)
             : throw v.Fail("subscribe",
                 "required: how a subscriber connects (url), or for webhooks how Bench's receiver is registered (register or receiver)");
-        var envelope = v.Envelope(model.Envelope?.Json ?? "$");
+        var envelope = v.Envelope(model.Envelope);
         RttSpec? rtt = null;
         if (model.Rtt is { } r)
         {
@@ -88,7 +92,10 @@ public sealed partial record TargetFile(
                 throw v.Fail("rtt", "give either url (a WebSocket echo) or http (a request whose answer ends the round trip)");
             }
 
-            rtt = new RttSpec(r.Url is null ? null : v.Url("rtt.url", r.Url, "ws", "wss"), r.Http is null ? null : v.Http("rtt.http", r.Http, bodyDefault: "{event}"), v.Headers("rtt.headers", r.Headers));
+            rtt = new RttSpec(
+                r.Url is null ? null : v.Url("rtt.url", r.Url, "ws", "wss"),
+                r.Http is null ? null : v.Http("rtt.http", r.Http, bodyDefault: "{event}"),
+                v.Headers("rtt.headers", r.Headers));
         }
 
         return new TargetFile(path, name, transport, publish, subscribe, envelope, rtt, model.Process?.Pid)

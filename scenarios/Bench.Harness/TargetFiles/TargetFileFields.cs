@@ -58,10 +58,34 @@ public sealed partial class TargetFileFields(string path)
             http.Body is null ? (method == "GET" ? null : bodyDefault) : Secrets(field + ".body", http.Body));
     }
 
-    public EnvelopePath Envelope(string path) =>
-        EnvelopePath.TryParse(path, out var parsed)
-            ? parsed
-            : throw Fail("envelope.json", $"'{path}' is not a path such as $ or $.data or $.message.body");
+    /// <summary>
+    /// The <c>envelope</c> section: <c>json</c> (the envelope whole; the default is <c>$</c>), or a mapping of Bench's
+    /// values to the system's own fields (<c>seq</c> and <c>ts</c>, optionally <c>id</c>), never both.
+    /// </summary>
+    public EnvelopePath Envelope(EnvelopeModel? section)
+    {
+        if (section is null || section is { Id: null, Seq: null, Ts: null })
+        {
+            return Path("envelope.json", section?.Json ?? "$", "$ or $.data or $.message.body");
+        }
+
+        if (section.Json is not null)
+        {
+            throw Fail("envelope",
+                "give either json (where Bench's envelope is) or id, seq and ts (where the system carries its values), not both");
+        }
+
+        var seq = Path("envelope.seq", section.Seq ?? throw Fail("envelope.seq", "required: where each message carries the event's seq"),
+            "$.n");
+        var ts = Path("envelope.ts", section.Ts ?? throw Fail("envelope.ts", "required: where each message carries the event's ts"),
+            "$.sentAt");
+        var id = section.Id is null ? null : Path("envelope.id", section.Id, "$.msgId");
+        var mapping = new EnvelopeMapping(id, seq, ts);
+        return new EnvelopePath([], mapping.Text) { Mapping = mapping };
+    }
+
+    private EnvelopePath Path(string field, string path, string examples) =>
+        EnvelopePath.TryParse(path, out var parsed) ? parsed : throw Fail(field, $"'{path}' is not a path such as {examples}");
 
     /// <summary>
     /// Replaces <c>${env:NAME}</c> with the variable's value; an unset variable is an error naming the field (never the value).

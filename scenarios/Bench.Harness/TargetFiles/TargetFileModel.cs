@@ -35,10 +35,43 @@ public sealed class HttpRequestModel
     public string? Body { get; set; }
 }
 
-/// <summary>A request Bench sends: <c>http</c> (publish, or a webhook registration).</summary>
+/// <summary>
+/// How Bench makes the system publish: exactly one of <c>http</c>, <c>websocket</c>, <c>signalr</c>
+/// (<see cref="Publishers.PublishKinds"/>); a webhook registration (<c>subscribe.register</c>) takes <c>http</c> only.
+/// </summary>
 public sealed class PublishModel
 {
     public HttpRequestModel? Http { get; set; }
+
+    [YamlDotNet.Serialization.YamlMember(Alias = "websocket")]
+    public WebSocketPublishModel? WebSocket { get; set; }
+
+    [YamlDotNet.Serialization.YamlMember(Alias = "signalr")]
+    public SignalRPublishModel? SignalR { get; set; }
+}
+
+/// <summary><c>publish.websocket</c>: one kept connection; each event is one text message.</summary>
+public sealed class WebSocketPublishModel
+{
+    public string? Url { get; set; }
+
+    public Dictionary<string, string>? Headers { get; set; }
+
+    /// <summary>The message sent per event, with placeholders. The default is <c>{event}</c>.</summary>
+    public string? Message { get; set; }
+}
+
+/// <summary><c>publish.signalr</c>: one kept hub connection; each event is one invocation of a hub method.</summary>
+public sealed class SignalRPublishModel
+{
+    public string? Url { get; set; }
+
+    public Dictionary<string, string>? Headers { get; set; }
+
+    public string? Method { get; set; }
+
+    /// <summary>The method's arguments, each a string with placeholders. The default is <c>["{event}"]</c>.</summary>
+    public List<string>? Args { get; set; }
 }
 
 public sealed class SubscribeModel
@@ -79,10 +112,20 @@ public sealed class SubscribeModel
     public int? Field { get; set; }
 }
 
+/// <summary>Where Bench's values are in what arrives: its envelope whole (<c>json</c>), or its fields one by one.</summary>
 public sealed class EnvelopeModel
 {
     /// <summary>Where Bench's envelope is in what arrives: <c>$</c> (the whole message) or <c>$.a.b</c>.</summary>
     public string? Json { get; set; }
+
+    /// <summary>Or where the system carries the event's id in a field of its own (<c>$.msgId</c>); optional.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>Where it carries the event's seq (<c>$.n</c>).</summary>
+    public string? Seq { get; set; }
+
+    /// <summary>Where it carries the event's intended timestamp (<c>$.sentAt</c>).</summary>
+    public string? Ts { get; set; }
 }
 
 public sealed class RttModel

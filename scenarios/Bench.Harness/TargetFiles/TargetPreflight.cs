@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Bench.Engine.Load;
 using Bench.Engine.Recording;
 using Bench.Harness.Clients;
+using Bench.Harness.TargetFiles.Publishers;
 using Bench.Harness.Transports;
 
 namespace Bench.Harness.TargetFiles;
@@ -41,8 +42,8 @@ public static class TargetPreflight
             connect.CancelAfter(ArrivalTimeout);
             subscriber = await FileSubscribers.ConnectAsync(file, values, "preflight", connect.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or InvalidOperationException
-            or System.Net.Sockets.SocketException or InvalidDataException)
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException
+            or InvalidOperationException or System.Net.Sockets.SocketException or InvalidDataException)
         {
             var url = Redacted(file, TemplateText.FillUrl(file.Subscribe.Url!, values));
             throw new TargetFileException(Field("subscribe.url", $"could not connect to {url}: {Reason(e)}"));
@@ -54,7 +55,8 @@ public static class TargetPreflight
             await Task.Delay(TimeSpan.FromMilliseconds(300), ct).ConfigureAwait(false);
             await probe.PublishOnceAsync(ct).ConfigureAwait(false);
 
-            var deadline = TimeProvider.System.GetTimestamp() + (long)(ArrivalTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+            var deadline = TimeProvider.System.GetTimestamp()
+                + (long)(ArrivalTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
             while (!arrived.IsCompleted && TimeProvider.System.GetTimestamp() < deadline
                 && FileSubscribers.LastUnreadable(subscriber) is null)
             {
@@ -64,9 +66,10 @@ public static class TargetPreflight
             if (!arrived.IsCompleted)
             {
                 throw new TargetFileException(FileSubscribers.LastUnreadable(subscriber) is { } unreadable
-                    ? Field("envelope.json", $"a message arrived, but {unreadable} with Bench's envelope in it")
+                    ? Unreadable(probe, unreadable)
                     : Field("subscribe", $"no event arrived within {ArrivalTimeout.TotalSeconds:0} s of a publish the system accepted: "
-                        + $"check {file.Transport.SubscribeFields(file.Subscribe)}, and that publish.http reaches the same {{stream}}"));
+                        + $"check {file.Transport.SubscribeFields(file.Subscribe)}, "
+                        + $"and that {file.Publish.Field} reaches the same {{stream}}"));
             }
         }
 
@@ -76,6 +79,13 @@ public static class TargetPreflight
         }
     }
 
+    /// <summary>A message arrived that held no readable event: one line naming the envelope's field at fault.</summary>
+    internal static string Unreadable(PreflightProbe probe, string why)
+    {
+        var (field, problem) = probe.File.Envelope.Unreadable(why);
+        return probe.Field(field, problem);
+    }
+
     private static async Task CheckRttAsync(TargetFile file, CancellationToken ct)
     {
         var field = file.Rtt!.Url is not null ? "rtt.url" : "rtt.http";
@@ -83,11 +93,13 @@ public static class TargetPreflight
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(ArrivalTimeout);
-            await using var session = await FileRtt.StartAsync(file, new RttSetup(1, 1024 * 1024, Plan.VariantName.Default, DeliveryWire.Plain(), false), timeout.Token).ConfigureAwait(false);
-            await session.ExchangeAsync(new IterationContext(1, TimeProvider.System.GetTimestamp(), 0), new Payloads(16), timeout.Token).ConfigureAwait(false);
+            var setup = new RttSetup(1, 1024 * 1024, Plan.VariantName.Default, DeliveryWire.Plain(), false);
+            await using var session = await FileRtt.StartAsync(file, setup, timeout.Token).ConfigureAwait(false);
+            var it = new IterationContext(1, TimeProvider.System.GetTimestamp(), 0);
+            await session.ExchangeAsync(it, new Payloads(16), timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or IterationFailedException
-            or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException
+            or IterationFailedException or System.Net.Sockets.SocketException)
         {
             throw new TargetFileException($"{file.Path}: {field}: the round trip failed: {UrlText.Masked(Reason(e), file.SecretValues)}");
         }
@@ -113,20 +125,38 @@ public sealed record PreflightProbe(TargetFile File, TemplateValues Values, Deli
     /// <summary>One line naming the file's field at fault, with none of its secret values.</summary>
     public string Field(string field, string problem) => $"{File.Path}: {field}: {UrlText.Masked(problem, File.SecretValues)}";
 
-    /// <summary>Makes the system publish one event (<c>publish.http</c>); a refusal is one line naming that field.</summary>
+    /// <summary>Makes the system publish one event as the file's publish section says; a refusal is one line naming that field.</summary>
     public async Task PublishOnceAsync(CancellationToken ct)
     {
-        await using var publisher = new HttpEventPublisher(File.Publish, Values.Stream, new Payloads(16), TimeProvider.System);
+        var publish = File.Publish;
+        ITargetPublisher publisher;
         try
         {
-            await publisher.PublishAsync(1, TimeProvider.System.GetTimestamp(), ct).ConfigureAwait(false);
+            using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            connect.CancelAfter(TargetPreflight.ArrivalTimeout);
+            var setup = new PublishSetup(Values.Stream, new Payloads(16), TimeProvider.System, File.Hosts, null);
+            publisher = await publish.ConnectAsync(setup, connect.Token).ConfigureAwait(false);
         }
-        catch (IterationFailedException e)
+        catch (Exception e) when (FilePublishers.IsConnectFailure(e) && !ct.IsCancellationRequested)
         {
-            throw new TargetFileException(Field("publish.http", e.Kind == "unreachable"
-                ? $"could not reach {TargetPreflight.Redacted(File, TemplateText.FillUrl(File.Publish.Url, Values))}: "
-                    + TargetPreflight.Reason(e.InnerException ?? e)
-                : $"the publish request was refused ({e.Kind})"));
+            throw new TargetFileException(Field(publish.Field, $"could not connect to {Url()}: {TargetPreflight.Reason(e)}"));
+        }
+
+        await using (publisher.ConfigureAwait(false))
+        {
+            try
+            {
+                await publisher.PublishAsync(1, TimeProvider.System.GetTimestamp(), ct).ConfigureAwait(false);
+            }
+            catch (IterationFailedException e)
+            {
+                throw new TargetFileException(Field(publish.Field, e.Kind == "unreachable"
+                    ? $"could not reach {Url()}: " + TargetPreflight.Reason(e.InnerException ?? e)
+                    : $"the publish request was refused ({e.Kind})"
+                        + (e.InnerException is { } inner ? ": " + TargetPreflight.Reason(inner) : "")));
+            }
         }
     }
+
+    private string Url() => TargetPreflight.Redacted(File, TemplateText.FillUrl(File.Publish.Url, Values));
 }

@@ -54,6 +54,7 @@ public sealed class TargetFileSchemaTests
     [InlineData("subscribe:\n  url: ws://127.0.0.1:1/ws\n", "  urll: ws://127.0.0.1:1/ws\n")]
     [InlineData("transport: websocket\n", "transport: websockets\n")]
     [InlineData("process:\n  pid: 1\n", "process:\n  pid: one\n")]
+    [InlineData("publish:\n  http:\n", "publish:\n  websocket:\n    url: ws://127.0.0.1:1/p\n  http:\n")]
     public void A_planted_mistake_is_refused(string good, string bad)
     {
         var valid = "transport: websocket\npublish:\n  http:\n    url: http://127.0.0.1:1/p\n" +
@@ -80,7 +81,7 @@ public sealed class TargetFileSchemaTests
         node = Resolve(node, schema);
         var properties = node["properties"]?.AsObject() ?? [];
         var fields = model.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .ToDictionary(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p => p.PropertyType, StringComparer.Ordinal);
+            .ToDictionary(Field, p => p.PropertyType, StringComparer.Ordinal);
         differences.AddRange(fields.Keys.Except(properties.Select(p => p.Key)).Select(f => $"{at}{f}: read by Bench, not in the schema"));
         differences.AddRange(properties.Select(p => p.Key).Except(fields.Keys).Select(f => $"{at}{f}: in the schema, not read by Bench"));
         foreach (var (name, type) in fields)
@@ -91,6 +92,11 @@ public sealed class TargetFileSchemaTests
             }
         }
     }
+
+    /// <summary>The field's name in a file: its alias where it has one, else the property's name in camelCase.</summary>
+    private static string Field(PropertyInfo property) =>
+        property.GetCustomAttribute<YamlDotNet.Serialization.YamlMemberAttribute>()?.Alias
+            ?? char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
 
     private static JsonObject Resolve(JsonObject node, JsonObject schema)
     {

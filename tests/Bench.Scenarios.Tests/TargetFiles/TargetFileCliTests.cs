@@ -12,8 +12,11 @@ public sealed class TargetFileCliTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Theory]
-    [InlineData("transport: websocket\nsubscribe: { url: \"ws://127.0.0.1:1/ws\" }\n", "publish.http: required")]
-    [InlineData("transport: sse\npublish: { http: { url: \"http://127.0.0.1:1/p\", headers: { Authorization: \"${env:BENCH_TEST_NOT_SET}\" } } }\nsubscribe: { url: \"http://127.0.0.1:1/e\" }\n",
+    [InlineData("transport: websocket\nsubscribe: { url: \"ws://127.0.0.1:1/ws\" }\n", "publish: required; one of http, websocket")]
+    [InlineData("transport: websocket\npublish: { http: { url: \"http://127.0.0.1:1/p\" }, websocket: { url: \"ws://127.0.0.1:1/p\" } }\n"
+        + "subscribe: { url: \"ws://127.0.0.1:1/ws\" }\n", "publish: give one of http, websocket, signalr, not http and websocket")]
+    [InlineData("transport: sse\npublish: { http: { url: \"http://127.0.0.1:1/p\", "
+        + "headers: { Authorization: \"${env:BENCH_TEST_NOT_SET}\" } } }\nsubscribe: { url: \"http://127.0.0.1:1/e\" }\n",
         "publish.http.headers.Authorization: environment variable BENCH_TEST_NOT_SET is not set")]
     [InlineData("transport: sse\npublish: { http: { url: \"http://127.0.0.1:1/p\" } }\nsubscribe: { url: \"http://127.0.0.1:1/e\" }\n",
         "subscribe.url: could not connect to http://127.0.0.1:1/e")]

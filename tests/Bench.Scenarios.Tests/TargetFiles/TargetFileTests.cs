@@ -1,4 +1,5 @@
 using Bench.Harness.TargetFiles;
+using Bench.Harness.TargetFiles.Publishers;
 
 namespace Bench.Scenarios.Tests.TargetFiles;
 
@@ -25,16 +26,32 @@ public sealed class TargetFileTests : IDisposable
 
     public static TheoryData<string, string, string> BadFiles => new()
     {
-        { "transport: websocket\n", "publish.http", "required" },
-        { Valid.Replace("transport: websocket", "transport: pigeon", StringComparison.Ordinal), "transport", "'pigeon' is not one of websocket, sse, signalr, webhook" },
+        { "transport: websocket\n", "publish", "required; one of http, websocket, signalr" },
+        {
+            Valid.Replace("transport: websocket", "transport: pigeon", StringComparison.Ordinal), "transport",
+            "'pigeon' is not one of websocket, sse, signalr, webhook"
+        },
         { Valid.Replace("transport: websocket\n", "", StringComparison.Ordinal), "transport", "required" },
-        { Valid.Replace("ws://127.0.0.1:5080/ws", "http://127.0.0.1:5080/ws", StringComparison.Ordinal), "subscribe.url", "is not an absolute ws or wss URL" },
-        { Valid.Replace("url: http://127.0.0.1:5080/publish", "url: not a url", StringComparison.Ordinal), "publish.http.url", "is not an absolute http or https URL" },
+        {
+            Valid.Replace("ws://127.0.0.1:5080/ws", "http://127.0.0.1:5080/ws", StringComparison.Ordinal), "subscribe.url",
+            "is not an absolute ws or wss URL"
+        },
+        {
+            Valid.Replace("url: http://127.0.0.1:5080/publish", "url: not a url", StringComparison.Ordinal), "publish.http.url",
+            "is not an absolute http or https URL"
+        },
         { Valid.Replace("$.payload", "payload", StringComparison.Ordinal), "envelope.json", "is not a path such as $" },
-        { Valid.Replace("X-Kind: bench", "Authorization: \"Bearer ${env:BENCH_TEST_UNSET_VARIABLE}\"", StringComparison.Ordinal), "publish.http.headers.Authorization", "environment variable BENCH_TEST_UNSET_VARIABLE is not set" },
+        {
+            Valid.Replace("X-Kind: bench", "Authorization: \"Bearer ${env:BENCH_TEST_UNSET_VARIABLE}\"", StringComparison.Ordinal),
+            "publish.http.headers.Authorization", "environment variable BENCH_TEST_UNSET_VARIABLE is not set"
+        },
         { Valid.Replace("name: mine", "name: no spaces please", StringComparison.Ordinal), "name", "letters, digits" },
         { Valid + "\nrtt: {}\n", "rtt", "give either url" },
-        { Valid.Replace("transport: websocket", "transport: signalr", StringComparison.Ordinal).Replace("ws://", "http://", StringComparison.Ordinal), "subscribe.event", "required" },
+        {
+            Valid.Replace("transport: websocket", "transport: signalr", StringComparison.Ordinal)
+                .Replace("ws://", "http://", StringComparison.Ordinal),
+            "subscribe.event", "required"
+        },
         { Valid.Replace("transport: websocket", "transport: webhook", StringComparison.Ordinal), "subscribe", "give either register" },
         { Valid.Replace("envelope:", "envelop:", StringComparison.Ordinal), "envelop", "not a field" },
         { Valid + "\nthresholds: ['push.p99 < 50']\n", "thresholds[0]", "threshold 'push.p99 < 50': p99 takes us, ms or s" },
@@ -76,15 +93,17 @@ public sealed class TargetFileTests : IDisposable
         Environment.SetEnvironmentVariable("BENCH_TEST_TOKEN", "s3cret");
         var path = Path.Combine(directory, "target.json");
         File.WriteAllText(path, """
-            {"transport":"sse","publish":{"http":{"url":"http://127.0.0.1:5080/publish","headers":{"Authorization":"Bearer ${env:BENCH_TEST_TOKEN}"}}},
+            {"transport":"sse",
+             "publish":{"http":{"url":"http://127.0.0.1:5080/publish","headers":{"Authorization":"Bearer ${env:BENCH_TEST_TOKEN}"}}},
              "subscribe":{"url":"http://[::1]:5081/events?topic={stream}"},"envelope":{"json":"$.payload"}}
             """);
 
         var file = TargetFile.Load(path);
 
         Assert.Equal(("target", "sse"), (file.Name, file.Transport.Name));
-        Assert.Equal("Bearer s3cret", file.Publish.Headers["Authorization"]);
-        Assert.Equal("{event}", file.Publish.Body);
+        var publish = Assert.IsType<HttpPublish>(file.Publish);
+        Assert.Equal("Bearer s3cret", publish.Request.Headers["Authorization"]);
+        Assert.Equal("{event}", publish.Request.Body);
         Assert.Equal(["127.0.0.1", "[::1]"], file.Hosts);
     }
 
@@ -93,15 +112,17 @@ public sealed class TargetFileTests : IDisposable
     {
         var values = new TemplateValues("s 1", "{\"id\":\"evt_1\"}");
 
-        Assert.Equal("{\"t\":\"s 1\",\"e\":{\"id\":\"evt_1\"},\"s\":\"{\\\"id\\\":\\\"evt_1\\\"}\"}", TemplateText.Fill("{\"t\":\"{stream}\",\"e\":{event},\"s\":{eventString}}", values));
+        var filled = TemplateText.Fill("{\"t\":\"{stream}\",\"e\":{event},\"s\":{eventString}}", values);
+
+        Assert.Equal("{\"t\":\"s 1\",\"e\":{\"id\":\"evt_1\"},\"s\":\"{\\\"id\\\":\\\"evt_1\\\"}\"}", filled);
         Assert.Equal("ws://h/ws?topic=s%201", TemplateText.FillUrl("ws://h/ws?topic={stream}", values));
     }
 
     [Theory]
     [InlineData("$", "{\"id\":\"evt_3\",\"stream\":\"x\",\"seq\":3,\"ts\":9,\"data\":\"d\"}")]
     [InlineData("$.payload", "{\"type\":\"message\",\"payload\":{\"id\":\"evt_3\",\"stream\":\"x\",\"seq\":3,\"ts\":9,\"data\":\"d\"}}")]
-    [InlineData("$.a.b", "{\"a\":{\"b\":\"{\\\"id\\\":\\\"evt_3\\\",\\\"stream\\\":\\\"x\\\",\\\"seq\\\":3,\\\"ts\\\":9,\\\"data\\\":\\\"d\\\"}\"}}")]
-    [InlineData("$.1", "[\"bench\",\"{\\\"id\\\":\\\"evt_3\\\",\\\"stream\\\":\\\"x\\\",\\\"seq\\\":3,\\\"ts\\\":9,\\\"data\\\":\\\"d\\\"}\"]")]
+    [InlineData("$.a.b", """{"a":{"b":"{\"id\":\"evt_3\",\"stream\":\"x\",\"seq\":3,\"ts\":9,\"data\":\"d\"}"}}""")]
+    [InlineData("$.1", """["bench","{\"id\":\"evt_3\",\"stream\":\"x\",\"seq\":3,\"ts\":9,\"data\":\"d\"}"]""")]
     public void The_envelope_is_found_at_its_path_as_an_object_or_a_string(string path, string message)
     {
         Assert.True(EnvelopePath.TryParse(path, out var envelope));

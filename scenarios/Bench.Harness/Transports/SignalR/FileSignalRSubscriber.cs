@@ -86,9 +86,12 @@ internal sealed class FileSignalRSubscriber(
         return new FileSignalRSubscriber(connection, spec, values, envelope, stream, processing, backoff, log);
     }
 
-    /// <summary>How many arguments the event has: enough for the envelope path's index (<c>$.1</c>: two), else one.</summary>
+    /// <summary>How many arguments the event has: enough for the envelope paths' indexes (<c>$.1</c>: two), else one.</summary>
     public static int ArgumentCount(EnvelopePath envelope) =>
-        envelope.Properties.Count > 0 && int.TryParse(envelope.Properties[0], out var index) ? index + 1 : 1;
+        envelope.Paths.Max(p => p.Properties.Count > 0 && int.TryParse(p.Properties[0], out var index) ? index + 1 : 1);
+
+    /// <summary>Whether the paths start at the arguments (<c>$.1</c>, or a mapping's), rather than in the first argument.</summary>
+    private static bool ReadsArguments(EnvelopePath envelope) => envelope.Properties.Count > 0 || envelope.Mapping is not null;
 
     public void Start(DeliveryAccounting accounting, TimeProvider clock, int maxMessageBytes)
     {
@@ -100,7 +103,7 @@ internal sealed class FileSignalRSubscriber(
             var array = JsonSerializer.SerializeToElement(args);
             try
             {
-                var fields = envelope.Read(envelope.Properties.Count == 0 ? array[0] : array) with { Stream = stream };
+                var fields = envelope.Read(ReadsArguments(envelope) ? array : array[0]) with { Stream = stream };
                 if (accounting.OnArrival(fields, array.GetRawText().Length, arrival) is { } seen)
                 {
                     Interlocked.Exchange(ref lastSeq, seen.Seq);

@@ -4,6 +4,7 @@ using Bench.Harness.Clients;
 using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Push;
 using Bench.Harness.TargetFiles;
+using Bench.Harness.TargetFiles.Publishers;
 using Bench.Harness.Targets;
 
 namespace Bench.Harness.Transports.Webhook;
@@ -15,6 +16,8 @@ namespace Bench.Harness.Transports.Webhook;
 internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, string stream, FileWebhookReceivers receivers,
     TimeProvider clock) : IPushFanOut
 {
+    private readonly List<ITargetPublisher> publishers = [];
+
     public ITargetHandle Target => target;
 
     public static async Task<FileWebhookFanOut> StartAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct)
@@ -93,8 +96,12 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
         }
     }
 
-    public Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct) =>
-        Task.FromResult<IEventPublisher>(new HttpEventPublisher(file.Publish, stream, payloads, clock, target));
+    public async Task<IEventPublisher> ConnectPublisherAsync(Payloads payloads, CancellationToken ct)
+    {
+        var publisher = await FilePublishers.ConnectOrFailAsync(file, stream, payloads, clock, target, ct).ConfigureAwait(false);
+        publishers.Add(publisher);
+        return publisher;
+    }
 
     public Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct)
     {
@@ -116,13 +123,18 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
 
         if (receivers.LastUnreadable is { } unreadable)
         {
-            yield return $"some deliveries held no readable event at envelope.json {file.Envelope.Text}: {unreadable}";
+            yield return $"some deliveries held no readable event at {file.Envelope.Field} {file.Envelope.Text}: {unreadable}";
         }
 
         if (receivers.Rejected > 0)
         {
             yield return string.Create(CultureInfo.InvariantCulture, $"{receivers.Rejected:N0} deliveries failed signature verification " +
                 $"and were answered 401.");
+        }
+
+        foreach (var warning in publishers.Select(p => p.Warning).OfType<string>())
+        {
+            yield return warning;
         }
     }
 

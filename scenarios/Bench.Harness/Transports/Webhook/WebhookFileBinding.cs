@@ -103,9 +103,9 @@ public sealed class WebhookFileBinding : ITargetFileBinding
                     ? probe.Field(
                         "subscribe.secret", "a delivery arrived but failed signature verification: is it the secret the sender signs with?")
                 : receivers.LastUnreadable is { } unreadable
-                    ? probe.Field("envelope.json", $"a delivery arrived, but {unreadable} with Bench's envelope in it")
+                    ? TargetPreflight.Unreadable(probe, unreadable)
                 : probe.Field("subscribe", $"no delivery arrived within {timeout.TotalSeconds:0} s of a publish the sender accepted: "
-                    + $"check {SubscribeFields(file.Subscribe)}, and that publish.http reaches the same {{stream}}"));
+                    + $"check {SubscribeFields(file.Subscribe)}, and that {file.Publish.Field} reaches the same {{stream}}"));
         }
     }
 

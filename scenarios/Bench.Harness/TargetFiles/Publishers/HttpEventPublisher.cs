@@ -1,61 +1,58 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Bench.Engine.Load;
 using Bench.Engine.Recording;
 using Bench.Harness.Clients;
-using Bench.Targets.Events;
 
-namespace Bench.Harness.TargetFiles;
+namespace Bench.Harness.TargetFiles.Publishers;
 
 /// <summary>
 /// Makes a target file's system emit events: one HTTP request per event, from the file's <c>publish.http</c> template
 /// with Bench's envelope in it (<c>{event}</c>). A 2xx answer is an accepted event; anything else, or no answer, a
 /// refused one, counted by kind (<c>publish_http_503</c>, <c>publish_unreachable</c>, <c>publish_timeout</c>).
 /// </summary>
-public sealed class HttpEventPublisher(HttpTemplate template, string stream, Payloads payloads, TimeProvider clock, ExternalTarget? target = null) : IEventPublisher
+public sealed class HttpEventPublisher(
+    HttpTemplate template, string stream, Payloads payloads, TimeProvider clock, ExternalTarget? target = null) : ITargetPublisher
 {
     /// <summary>Publishes in a row that found nobody listening before the target counts as gone (the run then stops, exit 4).</summary>
     public const int UnreachableInARow = 20;
 
     private int unreachableInARow;
 
-    private readonly HttpClient client = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+    private readonly HttpClient client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    })
     {
         Timeout = TimeSpan.FromSeconds(10),
     };
 
-    private readonly SequenceSet accepted = new();
-    private long acceptedCount;
-    private long rejected;
-    private long firstRejection;
+    private readonly PublishCounts counts = new(clock);
 
-    public long AcceptedCount => Interlocked.Read(ref acceptedCount);
+    public long AcceptedCount => counts.AcceptedCount;
 
-    public long Rejected => Interlocked.Read(ref rejected);
+    public long Rejected => counts.Rejected;
 
-    public long FirstRejectionTimestamp => Interlocked.Read(ref firstRejection);
+    public long FirstRejectionTimestamp => counts.FirstRejectionTimestamp;
 
-    public SequenceSet Accepted()
-    {
-        lock (accepted)
-        {
-            return accepted.Clone();
-        }
-    }
+    /// <summary>None: each publish is a request of its own, and a refused one is counted by its kind.</summary>
+    public string? Warning => null;
 
-    /// <summary>Bench's envelope for event <paramref name="number"/>: seq is the event number, as every subscriber gets every event.</summary>
-    public static string Envelope(long number, long intendedTimestamp, ReadOnlyMemory<byte> payload, string stream)
-    {
-        var buffer = new ArrayBufferWriter<byte>(payload.Length + 96);
-        EventEnvelope.Write(buffer, new PublishedEvent(number, intendedTimestamp, payload), stream, number);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public SequenceSet Accepted() => counts.Accepted();
+
+    /// <summary>
+    /// Bench's envelope for event <paramref name="number"/>: seq is the event number, as every subscriber gets every event.
+    /// </summary>
+    public static string Envelope(long number, long intendedTimestamp, ReadOnlyMemory<byte> payload, string stream) =>
+        TemplateValues.ForEvent(stream, number, intendedTimestamp, payload).Event;
 
     /// <summary>The request that publishes event <paramref name="number"/> from <paramref name="template"/>.</summary>
-    public static HttpRequestMessage Request(HttpTemplate template, string stream, ReadOnlyMemory<byte> payload, long number, long intendedTimestamp)
+    public static HttpRequestMessage Request(
+        HttpTemplate template, string stream, ReadOnlyMemory<byte> payload, long number, long intendedTimestamp)
     {
-        var values = new TemplateValues(stream, Envelope(number, intendedTimestamp, payload, stream));
+        var values = TemplateValues.ForEvent(stream, number, intendedTimestamp, payload);
         var request = new HttpRequestMessage(new HttpMethod(template.Method), TemplateText.FillUrl(template.Url, values));
         if (template.Body is { } body)
         {
@@ -83,12 +80,7 @@ public sealed class HttpEventPublisher(HttpTemplate template, string stream, Pay
             Volatile.Write(ref unreachableInARow, 0);
             if (response.IsSuccessStatusCode)
             {
-                lock (accepted)
-                {
-                    accepted.Add(number);
-                }
-
-                Interlocked.Increment(ref acceptedCount);
+                counts.Accept(number);
                 return;
             }
 
@@ -98,7 +90,8 @@ public sealed class HttpEventPublisher(HttpTemplate template, string stream, Pay
         {
             if (Interlocked.Increment(ref unreachableInARow) == UnreachableInARow)
             {
-                target?.Gone($"publish.http stopped answering ({UnreachableInARow} publishes in a row found nobody listening: {e.Message})");
+                target?.Gone(
+                    $"publish.http stopped answering ({UnreachableInARow} publishes in a row found nobody listening: {e.Message})");
             }
 
             throw Refused("unreachable", e);
@@ -109,13 +102,8 @@ public sealed class HttpEventPublisher(HttpTemplate template, string stream, Pay
         }
     }
 
-    /// <summary>Counts a refused publish; the exception names its kind for the error counts.</summary>
-    private IterationFailedException Refused(string kind, Exception? cause = null)
-    {
-        Interlocked.Increment(ref rejected);
-        Interlocked.CompareExchange(ref firstRejection, clock.GetTimestamp(), 0);
-        return new IterationFailedException(kind, "the target file's publish request was refused: " + kind, cause);
-    }
+    private IterationFailedException Refused(string kind, Exception? cause = null) =>
+        counts.Refused(kind, "the target file's publish request was refused: " + kind, cause);
 
     public ValueTask DisposeAsync()
     {
