@@ -4,6 +4,7 @@ using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Push;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.TargetFiles;
 
@@ -11,7 +12,9 @@ namespace Bench.Harness.TargetFiles;
 /// A push run against a target file's system: one subscriber per accounting stream, all on one shared stream of the
 /// user's system (<c>{stream}</c>), and a publisher that makes the system emit each event with an HTTP request.
 /// </summary>
-internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IPushFanOut
+internal sealed class FilePushFanOut(
+    TargetFile file, ExternalTarget target, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock)
+    : IPushFanOut
 {
     public ITargetHandle Target => target;
 
@@ -54,7 +57,7 @@ internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, str
 
     public Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct) => Task.FromResult(SubscriberHealth.Errors(subscribers));
 
-    public IEnumerable<string> Warnings()
+    public IEnumerable<RunWarning> Warnings()
     {
         if (target.NotMeasuredWarning(file) is { } notMeasured)
         {
@@ -63,7 +66,7 @@ internal sealed class FilePushFanOut(TargetFile file, ExternalTarget target, str
 
         if (subscribers.Select(FileSubscribers.LastUnreadable).FirstOrDefault(u => u is not null) is { } unreadable)
         {
-            yield return $"some messages held no readable event at envelope.json {file.Envelope.Text}: {unreadable}";
+            yield return WarningKinds.UnreadableEnvelope.Messages(file.Envelope.Text, unreadable);
         }
 
         foreach (var warning in SubscriberHealth.Warnings(subscribers))

@@ -5,6 +5,7 @@ using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Push;
 using Bench.Harness.TargetFiles;
 using Bench.Harness.Targets;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.Transports.Webhook;
 
@@ -107,7 +108,7 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
         return Task.FromResult(errors);
     }
 
-    public IEnumerable<string> Warnings()
+    public IEnumerable<RunWarning> Warnings()
     {
         if (target.NotMeasuredWarning(file) is { } notMeasured)
         {
@@ -116,13 +117,12 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
 
         if (receivers.LastUnreadable is { } unreadable)
         {
-            yield return $"some deliveries held no readable event at envelope.json {file.Envelope.Text}: {unreadable}";
+            yield return WarningKinds.UnreadableEnvelope.Deliveries(file.Envelope.Text, unreadable);
         }
 
         if (receivers.Rejected > 0)
         {
-            yield return string.Create(CultureInfo.InvariantCulture, $"{receivers.Rejected:N0} deliveries failed signature verification " +
-                $"and were answered 401.");
+            yield return WarningKinds.SignatureRejected.Of(receivers.Rejected);
         }
     }
 
