@@ -33,7 +33,7 @@ public sealed record RunWarning
     public string Text => Scope is null ? Sentence : $"{Scope}: {Sentence}";
 
     /// <summary>True when this warning is of <paramref name="kind"/>.</summary>
-    public bool Is(WarningKind kind) => string.Equals(Kind.Name, kind.Name, StringComparison.Ordinal);
+    public bool Is(WarningKind kind) => Kind.Equals(kind);
 
     /// <summary>This warning, said of a part of a larger whole: <c>launch 2</c> before any scope it has.</summary>
     public RunWarning In(string scope) => this with { Scope = Scope is null ? scope : $"{scope}: {Scope}" };

@@ -26,5 +26,10 @@ public class WarningKind
     /// <summary>The sentence, with numbers in the invariant culture.</summary>
     protected static string Inv(FormattableString sentence) => sentence.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Kinds are equal by name: a kind read from a file is the kind of that name.</summary>
+    public override bool Equals(object? obj) => obj is WarningKind other && string.Equals(Name, other.Name, StringComparison.Ordinal);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name);
+
     public override string ToString() => Name;
 }
