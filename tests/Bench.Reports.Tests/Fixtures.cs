@@ -60,7 +60,7 @@ internal static class Fixtures
             ],
             Generator = new GeneratorStats(250, 0, 12.5),
             Target = new TargetStats(1.25, 80.5, 6.25),
-            Warnings = [.. warnings ?? []],
+            Warnings = [.. (warnings ?? []).Select(Bench.Reports.Warnings.RunWarning.Other)],
             LatencyBySecond = Seconds(baseUs, baseUs / 100 + 1, 1000),
         };
     }

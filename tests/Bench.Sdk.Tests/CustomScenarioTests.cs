@@ -62,8 +62,8 @@ public sealed class CustomScenarioTests : IDisposable
 
         var r = outcome.Results.Results.Single();
         Assert.Equal(1, r.Counts.Lost);
-        Assert.Contains("events not delivered exactly once: 1 lost, 0 duplicated.", r.Warnings);
-        Assert.Contains("the drain period ended before every published event had arrived at every subscriber.", r.Warnings);
+        Assert.Contains("events not delivered exactly once: 1 lost, 0 duplicated.", r.WarningTexts);
+        Assert.Contains("the drain period ended before every published event had arrived at every subscriber.", r.WarningTexts);
         Assert.True(r.Generator.CpuPercent > 0, $"generator CPU {r.Generator.CpuPercent} %");
         Assert.False(r.Target.Measured);
     }
@@ -133,7 +133,7 @@ public sealed class CustomScenarioTests : IDisposable
             (sdk.Scenario, sdk.Transport, sdk.Variant, sdk.Description, sdk.Guarantee));
         Assert.Equal(cli.Parameters, sdk.Parameters);
         Assert.Equal(Fields(cliDir), Fields(sdkDir));
-        Assert.Equal(Steady(cli.Warnings), Steady(sdk.Warnings));
+        Assert.Equal(Steady(cli.WarningTexts), Steady(sdk.WarningTexts));
         Assert.Equal(Exact(cli.Counts), Exact(sdk.Counts));
         Assert.Equal((40L, 0L), (sdk.Counts.Delivered, sdk.Counts.Lost));
     }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using System.Text.Json.Serialization;
 using Bench.Reports.Histograms;
 
 namespace Bench.Reports.Json;
@@ -138,8 +139,15 @@ public static partial class ResultsValidator
                 continue;
             }
 
+            // What the file holds, by the names it holds them under: a view the model computes is not in the file.
+            if (property.GetCustomAttribute<JsonIgnoreAttribute>() is { Condition: JsonIgnoreCondition.Always })
+            {
+                continue;
+            }
+
             var child = property.GetValue(value);
-            var childPath = path + "." + char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+            var childPath = path + "." + (property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name
+                ?? char.ToLowerInvariant(property.Name[0]) + property.Name[1..]);
 
             // The reader refuses an explicit null where the model has no "?", but leaves a property the file omits at
             // null when it is init-only (the source generator sets every one): refused here instead of met while rendering.
@@ -157,7 +165,10 @@ public static partial class ResultsValidator
             }
         }
 
-        return null;
+        // A case's warning details name a kind and match its warnings one for one (files without them are older).
+        return value is Model.ScenarioResult result
+            ? Warnings.WarningList.Problem(result.WarningTexts, result.WarningDetails, path)
+            : null;
     }
 
     private static string? CheckNumber(object? value, string path, string name)

@@ -110,7 +110,7 @@ internal static class ValiditySection
         {
             foreach (var w in r.Warnings)
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{Case(r)}**: {MarkdownText.Escape(w)}");
+                sb.AppendLine(Warnings.WarningMarkdown.CaseItem(Case(r), w));
             }
         }
 

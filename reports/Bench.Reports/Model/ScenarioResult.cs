@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Bench.Reports.Warnings;
+
 namespace Bench.Reports.Model;
 
 /// <summary>One scenario × transport × variant, measured.</summary>
@@ -41,7 +44,30 @@ public sealed record ScenarioResult
 
     public required TargetStats Target { get; init; }
 
-    public List<string> Warnings { get; init; } = [];
+    /// <summary>
+    /// What makes these figures less than they seem, each with its kind, scope and measured effect. In results.json
+    /// they are two arrays in the same order: <c>warnings</c> (their text) and <c>warningDetails</c>.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<RunWarning> Warnings
+    {
+        get => WarningList.Read(WarningTexts, WarningDetails);
+        init
+        {
+            WarningTexts = [.. value.Select(w => w.Text)];
+            WarningDetails = [.. value.Select(WarningDetail.Of)];
+        }
+    }
+
+    /// <summary>results.json's <c>warnings</c>: each warning's text, its scope first. Set <see cref="Warnings"/> instead.</summary>
+    [JsonPropertyName("warnings")]
+    public List<string> WarningTexts { get; init; } = [];
+
+    /// <summary>
+    /// results.json's <c>warningDetails</c>: each warning's kind, scope, effect and unit, in the order of
+    /// <see cref="WarningTexts"/>; null in files written before warnings had kinds. Set <see cref="Warnings"/> instead.
+    /// </summary>
+    public List<WarningDetail>? WarningDetails { get; init; }
 
     /// <summary>What a fault did (the <c>faults</c> scenario only).</summary>
     public ResilienceSummary? Resilience { get; init; }
@@ -65,7 +91,7 @@ public sealed record ScenarioResult
     public List<LaunchFigures> Launches { get; set; } = [];
 
     /// <summary>How an interleaved comparison ran this case; null for a case run on its own (one transport at a time).</summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public InterleavedInfo? Interleaved { get; init; }
 
     /// <summary>An interleaved case's blocks, in the order they ran; empty otherwise. Its intervals resample these.</summary>
@@ -90,11 +116,11 @@ public sealed record ScenarioResult
     public string? NotApplicable { get; init; }
 
     /// <summary>True for the scenarios whose results have their own section rather than the latency comparison.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public bool HasOwnSection => Resilience is not null || Saturation is not null || Connections is not null || Wire is not null;
 
     /// <summary>True when this result holds measured figures (not an n/a).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public bool IsMeasured => NotApplicable is null;
 
     /// <summary>The result of a scenario × transport that the transport declares it cannot run.</summary>

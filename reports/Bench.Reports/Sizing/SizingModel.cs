@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bench.Reports.Model;
 using Bench.Reports.Stats;
+using Bench.Reports.Warnings;
 
 namespace Bench.Reports.Sizing;
 
@@ -31,7 +32,7 @@ public sealed record TransportSizing(
     Need? MemoryMiB,
     Need? BandwidthMbps,
     Need Connections,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<RunWarning> Warnings);
 
 /// <summary>
 /// Sizes a workload from a results file: cores from push's marginal CPU per delivery (with its interval) plus the idle
@@ -63,7 +64,7 @@ public static class SizingModel
     /// <summary>Idle CPU is recorded as a share of the whole machine: <paramref name="machineCores"/> turns it into cores.</summary>
     private static TransportSizing SizeOne(string transport, IReadOnlyList<ScenarioResult> results, Workload w, int machineCores)
     {
-        var warnings = new List<string>();
+        var warnings = new List<RunWarning>();
         var push = results.FirstOrDefault(r => r.Scenario == "push" && r.Variant == "default");
         var connections = results.FirstOrDefault(r => r.Connections is { Memory.Count: > 0 } && r.Variant == "default");
         var wire = results
@@ -140,13 +141,13 @@ public static class SizingModel
 
         if (!meets)
         {
-            warnings.Add($"does not give the {w.Guarantee} guarantee asked for: {guarantee ?? "its guarantee was not recorded"}.");
+            warnings.Add(WarningKinds.GuaranteeNotMet.Of(w.Guarantee, guarantee));
         }
 
         return new TransportSizing(transport, guarantee, meets, cores, memory, bandwidth, conns, warnings);
     }
 
-    private static void Extrapolation(List<string> warnings, string what, double asked, double measured)
+    private static void Extrapolation(List<RunWarning> warnings, string what, double asked, double measured)
     {
         if (measured <= 0)
         {
@@ -156,8 +157,7 @@ public static class SizingModel
         var factor = Math.Max(asked / measured, measured / Math.Max(asked, double.Epsilon));
         if (factor > ExtrapolationLimit)
         {
-            warnings.Add(string.Create(Inv, $"extrapolated {factor:N0}× beyond what was measured in {what} ({asked:N0} asked,"
-                + $" {measured:N0} measured): a straight line this far out ignores queueing, GC and contention."));
+            warnings.Add(WarningKinds.Extrapolated.Of(factor, what, asked, measured));
         }
     }
 }

@@ -31,7 +31,7 @@ public static class SizingText
             table.WriteTo(sb);
             foreach (var warning in s.Warnings)
             {
-                sb.AppendLine("- ⚠ " + warning);
+                sb.AppendLine(Warnings.WarningMarkdown.SizingItem(warning));
             }
 
             if (s.Warnings.Count > 0)

@@ -1,3 +1,5 @@
+using Bench.Reports.Warnings;
+
 namespace Bench.Harness.Clients;
 
 /// <summary>What a run's subscribers say about their connections, in the same words for every fan-out.</summary>
@@ -17,8 +19,7 @@ public static class SubscriberHealth
     }
 
     /// <summary>One warning for each of the first three subscribers that lost their connection.</summary>
-    public static IEnumerable<string> Warnings(IEnumerable<IStreamSubscriber> subscribers) =>
+    public static IEnumerable<RunWarning> Warnings(IEnumerable<IStreamSubscriber> subscribers) =>
         subscribers.Where(s => s.Detections.Count > 0).Take(3)
-            .Select(s => $"subscriber {s.Stream} lost its connection {s.Detections.Count} time(s) and made {s.ReconnectAttempts} " +
-                $"reconnect attempt(s)");
+            .Select(s => WarningKinds.Reconnects.Of(s.Stream, s.Detections.Count, s.ReconnectAttempts));
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Bench.Engine.Recording;
 using Bench.Reports.Histograms;
 using Bench.Reports.Model;
+using Bench.Reports.Warnings;
 using HdrHistogram;
 
 namespace Bench.Harness.Distributed;
@@ -124,25 +124,21 @@ public static class ShardMerge
             s.Result.LatencyUs.Count, s.Result.Generator.ScheduleLagP99Us, s.Result.Generator.CpuPercent, s.Result.Counts.Errors,
             s.Status == "complete" ? "complete" : $"{s.Status}: {s.StatusMessage}")).ToList();
         var clock = ClockMethods.Parse(first.Shard.Clock) ?? ClockMethod.Own;
-        var warnings = new List<string>();
+        var warnings = new List<RunWarning>();
         if (missing.Count > 0)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"shard{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} of {count} missing: the figures are the other " +
-                $"{ordered.Count} agents' ({ordered.Sum(s => s.Result.Parameters.Subscribers):N0} subscribers); the missing agents' " +
-                $"subscribers are not in them, nor are their published events in sent and delivered (their deliveries to the other " +
-                $"agents' subscribers are in the latency figures)."));
+            warnings.Add(WarningKinds.ShardMissing.Of(missing, count, ordered.Count, ordered.Sum(s => s.Result.Parameters.Subscribers)));
         }
 
         if (lost > 0 || duplicated > 0)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"events not delivered exactly once: {lost:N0} lost, " +
-                $"{duplicated:N0} duplicated."));
+            warnings.Add(WarningKinds.NotExactlyOnce.Of(lost, duplicated));
         }
 
+        // An agent's own loss counts only its share; the merged count above is the case's.
         warnings.AddRange(ordered.SelectMany(s => s.Result.Warnings
-            .Where(w => !w.StartsWith("events not delivered exactly once", StringComparison.Ordinal))
-            .Select(w => $"agent {s.Index}: {w}")));
+            .Where(w => !w.Is(WarningKinds.NotExactlyOnce))
+            .Select(w => w.In($"agent {s.Index}"))));
 
         return template with
         {

@@ -7,6 +7,7 @@ using Bench.Harness.Scenarios.Rtt;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
 using Bench.Reports.Histograms;
+using Bench.Reports.Warnings;
 using HdrHistogram;
 
 namespace Bench.Harness.Interleaved;
@@ -42,7 +43,7 @@ internal abstract class BlockSide : IAsyncDisposable
     public virtual string? Guarantee => null;
 
     /// <summary>What this side's clients say of their connections so far (a subscriber that reconnected).</summary>
-    public virtual IEnumerable<string> Warnings() => [];
+    public virtual IEnumerable<RunWarning> Warnings() => [];
 
     /// <summary>
     /// At the end of a launch, for each block it recorded (in order): how many of the deliveries it counted lost have
@@ -217,7 +218,7 @@ internal sealed class PushBlockSide : BlockSide
 
     public override string? Guarantee => fanOut.Guarantee;
 
-    public override IEnumerable<string> Warnings() => fanOut.Warnings();
+    public override IEnumerable<RunWarning> Warnings() => fanOut.Warnings();
 
     /// <summary>Every subscriber's stream, warm-up included (the overhead scenario divides its bytes by these events).</summary>
     public DeliveryAccounting Accounting => accounting;

@@ -9,6 +9,7 @@ using Bench.Harness.Targets;
 using Bench.Harness.Transports;
 using Bench.Reports.Histograms;
 using Bench.Reports.Model;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.Interleaved;
 
@@ -140,12 +141,10 @@ public static class InterleavedJob
     {
         var seconds = launches.Count * o.Block.TotalSeconds;
         var delivered = launches.Sum(l => l.Delivered);
-        var warnings = new List<string>();
+        var warnings = new List<RunWarning>();
         if (side.CoarseCpuBlocks > 0)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{side.CoarseCpuBlocks} of {launches.Count} blocks' target CPU " +
-                $"came from the 10 ms process counter")
-                + " (a target thread exited during them)");
+            warnings.Add(WarningKinds.CoarseCpu.Of(side.CoarseCpuBlocks, launches.Count));
         }
 
         return new ScenarioResult

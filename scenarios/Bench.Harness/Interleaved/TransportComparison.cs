@@ -6,6 +6,7 @@ using Bench.Harness.Scenarios;
 using Bench.Harness.Transports;
 using Bench.Reports.Histograms;
 using Bench.Reports.Model;
+using Bench.Reports.Warnings;
 using HdrHistogram;
 
 namespace Bench.Harness.Interleaved;
@@ -68,7 +69,7 @@ internal static class TransportComparison
         var peakRss = new double[n];
         var harnessCpuUs = new double[n];
         var guarantees = new string?[n];
-        var sideWarnings = Enumerable.Range(0, n).Select(_ => new List<string>()).ToArray();
+        var sideWarnings = Enumerable.Range(0, n).Select(_ => new List<RunWarning>()).ToArray();
         var lag = Enumerable.Range(0, n).Select(_ => Histograms.Create()).ToArray();
         var dropped = new long[n];
         var watch = Stopwatch.StartNew();
@@ -147,7 +148,7 @@ internal static class TransportComparison
                     await CountLateAsync(sides[i]!, blocks[i], ct).ConfigureAwait(false);
                     peakRss[i] = Math.Max(peakRss[i], sides[i]!.Target.PeakRssMiB());
                     guarantees[i] ??= sides[i]!.Guarantee;
-                    sideWarnings[i].AddRange(sides[i]!.Warnings().Select(w => $"target launch {launch}: {w}"));
+                    sideWarnings[i].AddRange(sides[i]!.Warnings().Select(w => w.In($"target launch {launch}")));
                     plan.Collect?.Invoke(i, sides[i]!);
                 }
             }
@@ -238,28 +239,22 @@ public static class ComparisonResults
         var seconds = blocks.Sum(b => b.Seconds);
         var cpuSeconds = blocks.Sum(b => b.TargetCpuUs) / 1e6;
         var perEvent = scenario == "rtt" ? 1 : Math.Max(1, s.Subscribers);
-        var warnings = new List<string>();
+        var warnings = new List<RunWarning>();
         if (blocks.Count(b => !b.CpuExact) is var coarse and > 0)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{coarse} of {blocks.Count} blocks' target CPU came from the " +
-                $"10 ms process counter")
-                + " (a target thread exited during them)");
+            warnings.Add(WarningKinds.CoarseCpu.Of(coarse, blocks.Count));
         }
 
         if (blocks.Sum(b => b.Late) is var late and > 0)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{late:N0} deliveries arrived after their block's drain limit")
-                + " (5 s after its last publish), before the target launch ended: counted delivered, not lost;"
-                + " their own block's latency percentiles do not hold them");
+            warnings.Add(WarningKinds.LateDeliveries.Of(late));
         }
 
         var expected = full.Sum(b => b.Seconds * s.RatePerSec * perEvent);
         var sent = full.Sum(b => b.Sent);
         if (expected > 0 && sent < 0.95 * expected)
         {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the offered load was not reached: {sent:N0} of {expected:N0} sends in the full-rate blocks " +
-                $"({sent / expected * 100:0.#} %)"));
+            warnings.Add(WarningKinds.RateNotReached.Blocks(sent, expected));
         }
 
         return new ScenarioResult

@@ -39,7 +39,7 @@ public static class LaunchMerge
             },
             Counts = counts,
             Launches = figures,
-            Warnings = [.. runs.SelectMany((r, i) => r.Warnings.Select(w => $"launch {i + 1}: {w}"))],
+            Warnings = [.. runs.SelectMany((r, i) => r.Warnings.Select(w => w.In($"launch {i + 1}")))],
         };
     }
 }

@@ -1,9 +1,8 @@
-using System.Globalization;
 using Bench.Engine.Recording;
 using Bench.Harness.Plan;
 using Bench.Reports.Histograms;
-using Bench.Reports.Metrics;
 using Bench.Reports.Model;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.Running;
 
@@ -22,7 +21,7 @@ public static class ResultBuilder
     public static ScenarioResult Build(
         string scenario, string description, string transport, ScenarioSettings settings, RunRecorder recorder,
         LoadOutcome outcome, DeliveryCounts counts, long achievedCount, IDictionary<string, long> extraErrors,
-        IEnumerable<string> extraWarnings)
+        IEnumerable<RunWarning> extraWarnings)
     {
         var errors = recorder.ErrorsByKind.Snapshot();
         foreach (var (kind, count) in extraErrors)
@@ -82,67 +81,55 @@ public static class ResultBuilder
             HistogramCodec.ValueAtPercentile(s.Latency, 50), HistogramCodec.ValueAtPercentile(s.Latency, 99),
             HistogramCodec.Encode(s.Latency)))];
 
-    private static IEnumerable<string> Warnings(ScenarioResult r, LoadOutcome outcome)
+    private static IEnumerable<RunWarning> Warnings(ScenarioResult r, LoadOutcome outcome)
     {
-        var inv = CultureInfo.InvariantCulture;
         if (outcome.Cancelled)
         {
-            yield return "cancelled before the measured window ended: figures cover only part of it.";
+            yield return WarningKinds.Cancelled.Of();
         }
 
         if (r.Counts.Rejected > 0)
         {
-            yield return string.Create(inv, $"{r.Counts.Rejected:N0} publishes were refused while the target was down; achieved " +
-                $"({r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N1}/s) counts only what it accepted.");
+            yield return WarningKinds.PublishesRefused.Of(r.Counts.Rejected, r.Throughput.AchievedPerSec, r.Throughput.OfferedPerSec);
         }
         else if (!outcome.Cancelled && r.Throughput.AchievedPerSec < AchievedTolerance * r.Throughput.OfferedPerSec)
         {
-            yield return string.Create(inv, $"offered load not achieved: {r.Throughput.AchievedPerSec:N1}/s of " +
-                $"{r.Throughput.OfferedPerSec:N1}/s ({100 * r.Throughput.AchievedPerSec / r.Throughput.OfferedPerSec:0.0} %). The " +
-                $"figures describe an overloaded system, not the offered rate.");
+            yield return WarningKinds.RateNotReached.Achieved(r.Throughput.AchievedPerSec, r.Throughput.OfferedPerSec);
         }
 
         if (GeneratorLateShare(r) is { } share)
         {
-            yield return string.Create(inv, $"the generator ran late: schedule lag p99 " +
-                $"{Formats.Milliseconds(r.Generator.ScheduleLagP99Us)}, {share * 100:0} % of this case's latency p99 " +
-                $"({Formats.Milliseconds(r.LatencyUs.P99)}). Latency counts from the intended time, so up to that much of the tail is " +
-                $"the generator's, not the transport's.");
+            yield return WarningKinds.GeneratorLate.Of(r.Generator.ScheduleLagP99Us, r.LatencyUs.P99, share);
         }
 
         if (r.Generator.DroppedIterations > 0)
         {
-            yield return string.Create(inv, $"{r.Generator.DroppedIterations:N0} iterations were dropped because every connection was " +
-                $"busy and the backlog was full.");
+            yield return WarningKinds.IterationsDropped.Of(r.Generator.DroppedIterations);
         }
 
         if (r.Generator.CpuPercent > GeneratorCpuLimitPercent)
         {
-            yield return string.Create(inv, $"the generator used {r.Generator.CpuPercent:0} % of the machine's CPU: it was likely " +
-                $"saturated and may be what limits these figures.");
+            yield return WarningKinds.GeneratorSaturated.Of(r.Generator.CpuPercent);
         }
 
         if (outcome.Load.DrainTimedOut)
         {
-            yield return "requests were still in flight when the load's drain timeout ended.";
+            yield return WarningKinds.RequestsInFlight.Of();
         }
 
         if (outcome.DrainTimedOut)
         {
-            yield return "the drain period ended before every published event had arrived at every subscriber.";
+            yield return WarningKinds.DrainIncomplete.Of();
         }
 
         if (r.Counts.Lost > 0 || r.Counts.Duplicated > 0)
         {
-            yield return string.Create(inv, $"events not delivered exactly once: {r.Counts.Lost:N0} lost, " +
-                $"{r.Counts.Duplicated:N0} duplicated.");
+            yield return WarningKinds.NotExactlyOnce.Of(r.Counts.Lost, r.Counts.Duplicated);
         }
 
         if (r.Counts.Errors > 0)
         {
-            var kinds = string.Join(", ", r.ErrorsByKind.OrderByDescending(kv => kv.Value).Take(3).Select(kv => string.Create(inv,
-                $"{kv.Key} × {kv.Value:N0}")));
-            yield return string.Create(inv, $"{r.Counts.Errors:N0} errors: {kinds}{(r.ErrorsByKind.Count > 3 ? ", …" : "")}.");
+            yield return WarningKinds.Errors.Of(r.Counts.Errors, r.ErrorsByKind);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Bench.Harness.Targets;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.TargetFiles;
 
@@ -48,9 +49,8 @@ public sealed class ExternalTarget : ITargetHandle, IDisposable
     public bool ResourcesMeasured => process is not null;
 
     /// <summary>The warning a result carries when this target's CPU and memory could not be read, or null.</summary>
-    public string? NotMeasuredWarning(TargetFile file) => process is not null
-        ? null
-        : $"target CPU and memory not measured: {Path.GetFileName(file.Path)} names no process.pid on this machine.";
+    public RunWarning? NotMeasuredWarning(TargetFile file) =>
+        process is not null ? null : WarningKinds.TargetNotMeasured.Of(Path.GetFileName(file.Path));
 
     public TimeSpan CpuTime() => process is null ? TimeSpan.Zero : ProcessReadings.CpuTime(process);
 

@@ -5,6 +5,7 @@ using Bench.Harness.Scenarios.Push;
 using Bench.Harness.TargetFiles.Publishers;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.TargetFiles;
 
@@ -14,7 +15,8 @@ namespace Bench.Harness.TargetFiles;
 /// section says.
 /// </summary>
 internal sealed class FilePushFanOut(
-    TargetFile file, ExternalTarget target, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock) : IPushFanOut
+    TargetFile file, ExternalTarget target, string stream, IReadOnlyList<IStreamSubscriber> subscribers, TimeProvider clock)
+    : IPushFanOut
 {
     private readonly List<ITargetPublisher> publishers = [];
 
@@ -63,7 +65,7 @@ internal sealed class FilePushFanOut(
 
     public Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct) => Task.FromResult(SubscriberHealth.Errors(subscribers));
 
-    public IEnumerable<string> Warnings()
+    public IEnumerable<RunWarning> Warnings()
     {
         if (target.NotMeasuredWarning(file) is { } notMeasured)
         {
@@ -72,10 +74,10 @@ internal sealed class FilePushFanOut(
 
         if (subscribers.Select(FileSubscribers.LastUnreadable).FirstOrDefault(u => u is not null) is { } unreadable)
         {
-            yield return $"some messages held no readable event at {file.Envelope.Field} {file.Envelope.Text}: {unreadable}";
+            yield return WarningKinds.UnreadableEnvelope.Messages(file.Envelope.Field, file.Envelope.Text, unreadable);
         }
 
-        foreach (var warning in publishers.Select(p => p.Warning).OfType<string>())
+        foreach (var warning in publishers.Select(p => p.Warning).OfType<RunWarning>())
         {
             yield return warning;
         }

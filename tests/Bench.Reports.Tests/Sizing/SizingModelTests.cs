@@ -95,10 +95,11 @@ public sealed class SizingModelTests
         var far = SizingModel.Size(Run(), new Workload(5000, 20000, 2048)).Single(s => s.Transport == "websocket");
         Assert.Contains(
             far.Warnings,
-            w => w.Contains("deliveries a second", StringComparison.Ordinal) && w.Contains("20,000×", StringComparison.Ordinal));
+            w => w.Text.Contains("deliveries a second", StringComparison.Ordinal) && w.Text.Contains("20,000×", StringComparison.Ordinal));
         Assert.Contains(
-            far.Warnings, w => w.Contains("subscribers", StringComparison.Ordinal) && w.Contains("20×", StringComparison.Ordinal));
-        Assert.DoesNotContain(far.Warnings, w => w.Contains("payload", StringComparison.Ordinal));
+            far.Warnings,
+            w => w.Text.Contains("subscribers", StringComparison.Ordinal) && w.Text.Contains("20×", StringComparison.Ordinal));
+        Assert.DoesNotContain(far.Warnings, w => w.Text.Contains("payload", StringComparison.Ordinal));
 
         var near = SizingModel.Size(Run(), new Workload(100, 400, 1024)).Single(s => s.Transport == "websocket");
         Assert.Empty(near.Warnings);
@@ -113,6 +114,6 @@ public sealed class SizingModelTests
         Assert.True(sizings.Single(s => s.Transport == "webhook").MeetsGuarantee);
         Assert.Contains(
             sizings.Single(s => s.Transport == "websocket").Warnings,
-            w => w.StartsWith("does not give the durable guarantee", StringComparison.Ordinal));
+            w => w.Text.StartsWith("does not give the durable guarantee", StringComparison.Ordinal));
     }
 }

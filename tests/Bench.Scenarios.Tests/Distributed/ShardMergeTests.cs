@@ -2,6 +2,7 @@ using Bench.Engine.Recording;
 using Bench.Harness.Distributed;
 using Bench.Reports.Histograms;
 using Bench.Reports.Model;
+using Bench.Reports.Warnings;
 
 namespace Bench.Scenarios.Tests.Distributed;
 
@@ -37,7 +38,7 @@ public sealed class ShardMergeTests
         Assert.Equal([100L, 100, 100], three.Agents.Select(a => a.Published));
         Assert.Equal(three.Counts.Delivered, three.Agents.Sum(a => a.Delivered));
         Assert.Empty(three.Distribution!.MissingShards);
-        Assert.Contains("1 lost, 1 duplicated", string.Join(" ", three.Warnings), StringComparison.Ordinal);
+        Assert.Contains("1 lost, 1 duplicated", string.Join(" ", three.Warnings.Select(w => w.Text)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +49,24 @@ public sealed class ShardMergeTests
         Assert.Equal([1], merged.Distribution!.MissingShards);
         Assert.Equal(200, merged.Counts.Sent);
         Assert.Equal(6, merged.Parameters.Subscribers);
-        Assert.Contains(merged.Warnings, w => w.StartsWith("shard 1 of 3 missing", StringComparison.Ordinal));
+        Assert.Contains(merged.Warnings, w => w.Text.StartsWith("shard 1 of 3 missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_agents_own_warnings_are_kept_under_its_scope_but_its_share_of_the_loss_is_left_to_the_merged_count()
+    {
+        var agent1 = Shard(1, 3);
+        agent1 = agent1 with
+        {
+            Result = agent1.Result with { Warnings = [WarningKinds.NotExactlyOnce.Of(1, 0), WarningKinds.Reconnects.Of("s4", 1, 2)] },
+        };
+
+        var merged = ShardMerge.Merge([Named(Shard(0, 3)), Named(agent1), Named(Shard(2, 3))]);
+
+        Assert.Equal(
+            [("not-exactly-once", null, 2.0), ("reconnects", "agent 1", 1.0)],
+            merged.Warnings.Select(w => (w.Kind.Name, w.Scope, w.Effect)));
+        Assert.Equal("agent 1: subscriber s4 lost its connection 1 time(s) and made 2 reconnect attempt(s)", merged.Warnings[1].Text);
     }
 
     [Fact]

@@ -155,7 +155,7 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(ExitCodes.Cancelled, code);
         Assert.Equal("cancelled", run.Status);
         var partial = Assert.Single(run.Results);
-        Assert.Contains(partial.Warnings, w => w.StartsWith("cancelled before the measured window ended", StringComparison.Ordinal));
+        Assert.Contains(partial.Warnings, w => w.Text.StartsWith("cancelled before the measured window ended", StringComparison.Ordinal));
         Assert.True(partial.Counts.Delivered > 0);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"the run took {watch.Elapsed} to stop after it was cancelled");
         Assert.True(File.Exists(Path.Combine(harness.Directory, "report.md")));

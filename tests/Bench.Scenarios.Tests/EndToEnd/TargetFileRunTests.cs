@@ -106,7 +106,7 @@ public sealed class TargetFileRunTests : IAsyncLifetime, IDisposable
             Assert.Equal(r.Counts.Delivered, r.LatencyUs.Count);
             Assert.True(r.LatencyUs.P50 > 0 && r.Throughput.AchievedPerSec > 0, r.Transport);
             Assert.False(r.Target.Measured, "no process.pid: target CPU and memory are not measured");
-            Assert.Contains(r.Warnings, w => w.StartsWith("target CPU and memory not measured", StringComparison.Ordinal));
+            Assert.Contains(r.Warnings, w => w.Text.StartsWith("target CPU and memory not measured", StringComparison.Ordinal));
         });
     }
 

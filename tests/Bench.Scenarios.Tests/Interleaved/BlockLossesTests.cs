@@ -3,6 +3,7 @@ using Bench.Harness.Clients;
 using Bench.Harness.Interleaved;
 using Bench.Harness.Plan;
 using Bench.Reports.Model;
+using Bench.Reports.Warnings;
 using Bench.Targets.Events;
 
 namespace Bench.Scenarios.Tests.Interleaved;
@@ -66,7 +67,7 @@ public sealed class BlockLossesTests
         var result = ComparisonResults.Build("push", "push", "websocket", settings, info, blocks, h, new GeneratorStats(0, 0, 0), 50);
 
         Assert.Equal(new DeliveryCounts(40, 39, 1, 0, 0, 0), result.Counts);
-        Assert.Contains(result.Warnings!, w => w.StartsWith("2 deliveries arrived after their block's drain", StringComparison.Ordinal));
+        Assert.Contains(result.Warnings!, w => w.Is(WarningKinds.LateDeliveries) && w.Effect == 2);
     }
 
     private static void Arrive(DeliveryAccounting accounting, string stream, long seq)

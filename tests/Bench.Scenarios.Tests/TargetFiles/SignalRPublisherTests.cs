@@ -95,12 +95,12 @@ public sealed class SignalRPublisherTests : IAsyncLifetime
         }
 
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (publisher.Warning?.Contains("made again 1", StringComparison.Ordinal) != true && waited.Elapsed < TimeSpan.FromSeconds(10))
+        while (publisher.Warning?.Text.Contains("made again 1", StringComparison.Ordinal) != true && waited.Elapsed < TimeSpan.FromSeconds(10))
         {
             await Task.Delay(20);
         }
 
         var said = "publish.signalr: the publishing connection was lost 1 time(s), made again 1; ";
-        Assert.StartsWith(said, publisher.Warning, StringComparison.Ordinal);
+        Assert.StartsWith(said, publisher.Warning?.Text, StringComparison.Ordinal);
     }
 }

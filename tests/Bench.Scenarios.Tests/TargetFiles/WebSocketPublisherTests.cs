@@ -91,7 +91,7 @@ public sealed class WebSocketPublisherTests : IAsyncLifetime
         Assert.Equal((2L, (long)refused), (publisher.AcceptedCount, publisher.Rejected));
         Assert.Equal(2, Volatile.Read(ref connections));
         Assert.Equal("publish.websocket: the publishing connection was lost 1 time(s), made again 1; "
-            + "publishes while it was down were refused (publish_connection_lost), not counted as lost", publisher.Warning);
+            + "publishes while it was down were refused (publish_connection_lost), not counted as lost", publisher.Warning?.Text);
         await Task.Delay(100);
         lock (received)
         {

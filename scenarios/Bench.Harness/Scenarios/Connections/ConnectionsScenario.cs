@@ -6,6 +6,7 @@ using Bench.Harness.Plan;
 using Bench.Harness.Transports;
 using Bench.Reports.Histograms;
 using Bench.Reports.Model;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.Scenarios.Connections;
 
@@ -221,8 +222,9 @@ public sealed class ConnectionsScenario : IScenario
                     ? new TargetStats(Math.Round(idleCpuSeconds, 2), Math.Round(target.PeakRssMiB(), 2), Math.Round(idlePercent, 2))
                     : new TargetStats(0, 0, 0, Measured: false),
                 Connections = summary,
-                Warnings = failed > 0 ? [string.Create(CultureInfo.InvariantCulture, $"{failed:N0} of {n:N0} subscribers could not be " +
-                    $"opened; figures are for the {held.Count:N0} that were.{(spread is null ? "" : " " + Limits(spread, n))}")] : [],
+                Warnings = failed == 0 ? []
+                    : spread is null ? [WarningKinds.ConnectionsFailed.Of(failed, n, held.Count)]
+                    : [WarningKinds.ConnectionsFailed.Spread(failed, n, held.Count, Limits(spread))],
                 Agents = spread?.Health() ?? [],
                 Distribution = spread?.Distribution(context.Fleet!.Clock),
             };
@@ -230,16 +232,11 @@ public sealed class ConnectionsScenario : IScenario
     }
 
     /// <summary>Which side's limit stood in the way: the agents' (each holds its share) or the target's (it holds them all).</summary>
-    private static string Limits(Distributed.AgentHeldSubscribers spread, int n)
+    private static SpreadLimits Limits(Distributed.AgentHeldSubscribers spread)
     {
-        var inv = CultureInfo.InvariantCulture;
-        var agentLimit = OpenFileLimit();
-        var targetLimit = Targets.ProcessReadings.OpenFileLimit(spread.Target);
         var worst = spread.Health().MaxBy(a => a.Errors)!;
-        return string.Create(inv,
-            $"Each agent held at most {spread.Health().Max(a => a.Subscribers):N0} (open-file limit {agentLimit:N0}; agent {worst.Index} " +
-            $"could not open {worst.Errors:N0}); the target held {spread.Count:N0} of {n:N0} (its open-file limit " +
-            $"{(targetLimit is { } t ? t.ToString("N0", inv) : "unknown")}).");
+        return new SpreadLimits(spread.Health().Max(a => a.Subscribers), OpenFileLimit(), worst.Index, worst.Errors, spread.Count,
+            Targets.ProcessReadings.OpenFileLimit(spread.Target));
     }
 
     private static long Percentile(List<long> sorted, double p) =>

@@ -8,6 +8,7 @@ using Bench.Harness.Scenarios.Push;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
 using Bench.Reports.Model;
+using Bench.Reports.Warnings;
 using Bench.Targets.Faults;
 
 namespace Bench.Harness.Scenarios.Faults;
@@ -24,9 +25,6 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
 
     /// <summary>The shortest span, in seconds, a storm's attempt rate is taken over: a sampling period less 10 ms of timer slack.</summary>
     private const double StormRateWindow = 0.19;
-
-    /// <summary>The generic accounting warning, left out here: a fault's losses have their own table.</summary>
-    private const string ExactlyOnceWarning = "events not delivered exactly once";
 
     private string Label => $"{fault.Name}/{transport.Name}{VariantName.Suffix(variant)}";
 
@@ -89,17 +87,15 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                 }
 
                 var resilience = Measure(path, publisher, tally, accounting, affected, times, counts, counters);
-                var warnings = new List<string>();
+                var warnings = new List<RunWarning>();
                 if (counters.Pending > 0)
                 {
-                    warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the drain ended with {counters.Pending:N0} deliveries " +
-                        $"still pending at the dispatcher: their retries had not finished, so some of what is counted as " +
-                        $"lost may yet arrive."));
+                    warnings.Add(WarningKinds.PendingAtEnd.Retrying(counters.Pending));
                 }
 
                 if (!times.Injected)
                 {
-                    warnings.Add("the fault was not injected: the run ended before its time came.");
+                    warnings.Add(WarningKinds.FaultNotInjected.Of());
                 }
 
                 if (fault.SamplesStorm)
@@ -107,10 +103,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                     resilience = resilience with { Storm = StormOf(settings, times, tally.RunStart, outcome) };
                     if (resilience.Storm.AllBackMs is null)
                     {
-                        warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                            $"not every subscriber was back by the end of the run: " +
-                            $"{(stormWatched == "pending" ? "deliveries were still pending" : "the target held fewer than all")} " +
-                            $"{fault.AftermathLength.TotalSeconds:0} s after the storm."));
+                        warnings.Add(WarningKinds.StormNotBack.Of(stormWatched == "pending", fault.AftermathLength.TotalSeconds));
                     }
                 }
 
@@ -121,7 +114,7 @@ internal sealed class FaultRun(FaultsScenario scenario, Fault fault, ITransport 
                     Variant = variant,
                     Guarantee = path.Guarantee ?? transport.Guarantee,
                     Resilience = resilience with { FaultDescription = fault.Description },
-                    Warnings = [.. result.Warnings.Where(w => !w.StartsWith(ExactlyOnceWarning, StringComparison.Ordinal))],
+                    Warnings = FaultsScenario.CaseWarnings(result.Warnings),
                 };
             }
         }

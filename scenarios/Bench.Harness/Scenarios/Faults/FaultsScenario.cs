@@ -2,6 +2,7 @@ using Bench.Harness.Plan;
 using Bench.Harness.Scenarios.Connections;
 using Bench.Harness.Scenarios.Faults.Catalog;
 using Bench.Harness.Transports;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.Scenarios.Faults;
 
@@ -66,12 +67,12 @@ public sealed class FaultsScenario : IScenario
         };
     }
 
-    private static string LoweredWarning(int subscribers, int asked) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{subscribers:N0} subscribers, not the fault's {asked:N0}: this process's open-file limit " +
-        $"({ConnectionsScenario.OpenFileLimit():N0}) allows for the {DescriptorsPerStormSubscriber} descriptors a subscriber may hold " +
-        $"here at the storm's peak (in the harness, a subscriber's socket and one more while it reconnects; in the fault proxy's " +
-        $"process, which has the same limit, its two sockets and one more; the webhook case keeps the same count, so the four compare). " +
-        $"Raise the limit (ulimit -n) or give --subscribers to choose.");
+    /// <summary>
+    /// A fault case's warnings: the generic accounting warning (<c>not-exactly-once</c>) left out, since a fault's losses,
+    /// duplicates and disorder have their own table; every other kind kept.
+    /// </summary>
+    public static IReadOnlyList<RunWarning> CaseWarnings(IEnumerable<RunWarning> warnings) =>
+        [.. warnings.Where(w => !w.Is(WarningKinds.NotExactlyOnce))];
 
     /// <summary>Fault subscribers that fit in <paramref name="limit"/> open files (any number when it is unknown).</summary>
     public static int StormFit(long? limit) =>
@@ -114,11 +115,14 @@ public sealed class FaultsScenario : IScenario
                             var result = await new FaultRun(this, fault, transport, variant, context with { Settings = settings })
                                 .RunAsync(ct).ConfigureAwait(false);
                             return fault.Subscribers is { } asked && plan.Subscribers is null && settings.Subscribers < asked
-                                ? result with { Warnings = [.. result.Warnings, LoweredWarning(settings.Subscribers, asked)] }
+                                ? result with { Warnings = [.. result.Warnings, Lowered(settings.Subscribers, asked)] }
                                 : result;
                         });
                 }
             }
         }
     }
+
+    private static RunWarning Lowered(int subscribers, int asked) =>
+        WarningKinds.SubscribersLowered.Of(subscribers, asked, ConnectionsScenario.OpenFileLimit(), DescriptorsPerStormSubscriber);
 }

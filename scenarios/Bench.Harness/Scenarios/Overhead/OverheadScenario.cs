@@ -5,6 +5,7 @@ using Bench.Harness.Running;
 using Bench.Harness.Scenarios.Push;
 using Bench.Harness.Transports;
 using Bench.Reports.Model;
+using Bench.Reports.Warnings;
 using Bench.Targets.Wire;
 
 namespace Bench.Harness.Scenarios.Overhead;
@@ -173,7 +174,7 @@ public sealed class OverheadScenario : Interleaved.IInterleavedScenario
             Round(o.GeneratorCpuPercent / 100 * cores * o.MeasuredSeconds * 1e6 / measured),
             transport.WireCountedOn);
         // Schedule lag only distorts latency, which this scenario does not report; its bytes and CPU are unaffected.
-        var warnings = result.Warnings.Where(w => !w.StartsWith("the generator ran late", StringComparison.Ordinal)).ToList();
+        var warnings = result.Warnings.Where(w => !w.Is(WarningKinds.GeneratorLate)).ToList();
 
         // CPU per event is marginal (the slope between the cost probe and the measured window) where the probe ran;
         // else, and for a target Bench cannot see, the plain average or nothing.

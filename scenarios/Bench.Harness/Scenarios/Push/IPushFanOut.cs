@@ -1,5 +1,6 @@
 using Bench.Harness.Clients;
 using Bench.Harness.Targets;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.Scenarios.Push;
 
@@ -14,7 +15,7 @@ public interface IPushFanOut : IAsyncDisposable
     /// <summary>Failures the target and subscribers counted themselves (queue overflows, failed deliveries), by kind.</summary>
     Task<Dictionary<string, long>> TargetErrorsAsync(CancellationToken ct);
 
-    IEnumerable<string> Warnings();
+    IEnumerable<RunWarning> Warnings();
 
     /// <summary>
     /// The delivery guarantee of this fan-out's setup, as production would have it (the transport's, unless a variant

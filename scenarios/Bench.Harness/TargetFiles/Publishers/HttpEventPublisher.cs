@@ -38,7 +38,7 @@ public sealed class HttpEventPublisher(
     public long FirstRejectionTimestamp => counts.FirstRejectionTimestamp;
 
     /// <summary>None: each publish is a request of its own, and a refused one is counted by its kind.</summary>
-    public string? Warning => null;
+    public Bench.Reports.Warnings.RunWarning? Warning => null;
 
     public SequenceSet Accepted() => counts.Accepted();
 

@@ -46,5 +46,5 @@ public sealed record PublishSetup(
 public interface ITargetPublisher : Clients.IEventPublisher
 {
     /// <summary>What a run's result should say about this publisher (its connection lost and made again), or null.</summary>
-    string? Warning { get; }
+    Bench.Reports.Warnings.RunWarning? Warning { get; }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bench.Engine.Load;
 using Bench.Engine.Recording;
 
@@ -50,8 +49,6 @@ public sealed class PublishCounts(TimeProvider clock)
     }
 
     /// <summary>What a result says about a kept publishing connection lost <paramref name="lost"/> times; null when it never was.</summary>
-    public static string? ConnectionWarning(string field, long lost, long remade) => lost == 0
-        ? null
-        : string.Create(CultureInfo.InvariantCulture, $"{field}: the publishing connection was lost {lost} time(s), made again {remade}; ")
-            + "publishes while it was down were refused (publish_connection_lost), not counted as lost";
+    public static Bench.Reports.Warnings.RunWarning? ConnectionWarning(string field, long lost, long remade) =>
+        lost == 0 ? null : Bench.Reports.Warnings.WarningKinds.PublisherReconnects.Of(field, lost, remade);
 }

@@ -56,7 +56,7 @@ public sealed class SignalREventPublisher : ITargetPublisher
     public SequenceSet Accepted() => counts.Accepted();
 
     /// <summary>The times the connection was lost, and made again, when it was.</summary>
-    public string? Warning =>
+    public Bench.Reports.Warnings.RunWarning? Warning =>
         PublishCounts.ConnectionWarning(spec.Field, Interlocked.Read(ref losses), Interlocked.Read(ref reconnects));
 
     /// <summary>Connects to the hub at <c>publish.signalr.url</c>; a failed connection throws (the preflight names the field).</summary>

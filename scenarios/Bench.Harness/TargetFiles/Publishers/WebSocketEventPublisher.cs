@@ -46,7 +46,7 @@ public sealed class WebSocketEventPublisher : ITargetPublisher
     public SequenceSet Accepted() => counts.Accepted();
 
     /// <summary>The times the connection was lost, and made again, when it was.</summary>
-    public string? Warning =>
+    public Bench.Reports.Warnings.RunWarning? Warning =>
         PublishCounts.ConnectionWarning(spec.Field, Interlocked.Read(ref losses), Interlocked.Read(ref reconnects));
 
     /// <summary>Connects to <c>publish.websocket.url</c>; a connection that fails throws (the preflight names the field).</summary>

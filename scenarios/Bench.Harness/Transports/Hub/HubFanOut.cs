@@ -2,6 +2,7 @@ using Bench.Harness.Clients;
 using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Push;
 using Bench.Harness.Targets;
+using Bench.Reports.Warnings;
 using Bench.Targets;
 using Bench.Targets.Hosting;
 
@@ -83,7 +84,7 @@ internal sealed class HubFanOut(ITargetHandle target, string token, IReadOnlyLis
         return errors;
     }
 
-    public IEnumerable<string> Warnings() => SubscriberHealth.Warnings(subscribers);
+    public IEnumerable<RunWarning> Warnings() => SubscriberHealth.Warnings(subscribers);
 
     public async ValueTask DisposeAsync()
     {

@@ -6,6 +6,7 @@ using Bench.Harness.Scenarios.Push;
 using Bench.Harness.TargetFiles;
 using Bench.Harness.TargetFiles.Publishers;
 using Bench.Harness.Targets;
+using Bench.Reports.Warnings;
 
 namespace Bench.Harness.Transports.Webhook;
 
@@ -114,7 +115,7 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
         return Task.FromResult(errors);
     }
 
-    public IEnumerable<string> Warnings()
+    public IEnumerable<RunWarning> Warnings()
     {
         if (target.NotMeasuredWarning(file) is { } notMeasured)
         {
@@ -123,16 +124,15 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
 
         if (receivers.LastUnreadable is { } unreadable)
         {
-            yield return $"some deliveries held no readable event at {file.Envelope.Field} {file.Envelope.Text}: {unreadable}";
+            yield return WarningKinds.UnreadableEnvelope.Deliveries(file.Envelope.Field, file.Envelope.Text, unreadable);
         }
 
         if (receivers.Rejected > 0)
         {
-            yield return string.Create(CultureInfo.InvariantCulture, $"{receivers.Rejected:N0} deliveries failed signature verification " +
-                $"and were answered 401.");
+            yield return WarningKinds.SignatureRejected.Of(receivers.Rejected);
         }
 
-        foreach (var warning in publishers.Select(p => p.Warning).OfType<string>())
+        foreach (var warning in publishers.Select(p => p.Warning).OfType<RunWarning>())
         {
             yield return warning;
         }

@@ -2,6 +2,7 @@ using Bench.Harness.Clients;
 using Bench.Harness.Scenarios;
 using Bench.Harness.Scenarios.Push;
 using Bench.Harness.Targets;
+using Bench.Reports.Warnings;
 using Bench.Targets;
 using Bench.Targets.Dispatcher;
 using Bench.Targets.Hosting;
@@ -92,19 +93,16 @@ internal sealed class WebhookFanOut(ITargetHandle target, string token, WebhookS
         return WebhookCounters.Errors(stats, receivers.Stats());
     }
 
-    public IEnumerable<string> Warnings()
+    public IEnumerable<RunWarning> Warnings()
     {
         if (pendingAtEnd > 0)
         {
-            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the drain ended with {pendingAtEnd:N0} deliveries still pending at the dispatcher (in its outbox, not given up): what " +
-                $"is counted as lost had not arrived yet, and may.");
+            yield return WarningKinds.PendingAtEnd.InOutbox(pendingAtEnd);
         }
 
         if (wan is not null)
         {
-            yield return $"over the wan variant the dispatcher sends up to {WebhookTransport.WanDispatcherConcurrency} deliveries to an " +
-                $"endpoint at once (one at a time cannot keep 100 events/s over an 80 ms round trip), so order is not kept.";
+            yield return WarningKinds.OrderNotKept.OverWan(WebhookTransport.WanDispatcherConcurrency);
         }
     }
 
