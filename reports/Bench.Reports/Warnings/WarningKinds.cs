@@ -42,8 +42,8 @@ public static class WarningKinds
     [
         Cancelled, PublishesRefused, RateNotReached, GeneratorLate, IterationsDropped, GeneratorSaturated, RequestsInFlight,
         DrainIncomplete, NotExactlyOnce, Errors, Reconnects, LateDeliveries, PendingAtEnd, OrderNotKept, SignatureRejected,
-        UnreadableEnvelope, PublisherReconnects, FaultNotInjected, StormNotBack, SubscribersLowered, TargetNotMeasured, CoarseCpu, ConnectionsFailed,
-        ShardMissing, Extrapolated, GuaranteeNotMet, Other,
+        UnreadableEnvelope, PublisherReconnects, FaultNotInjected, StormNotBack, SubscribersLowered, TargetNotMeasured, CoarseCpu,
+        ConnectionsFailed, ShardMissing, Extrapolated, GuaranteeNotMet, Other,
     ];
 
     private static readonly Dictionary<string, WarningKind> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);

@@ -46,6 +46,11 @@ public static class ReferenceServer
             throw new UsageException([badOutbox]);
         }
 
+        if (request.ReplayLog is { } replayLog && chosen == TargetRole.Hub && FileProblem("--replay-log", replayLog) is { } badLog)
+        {
+            throw new UsageException([badLog]);
+        }
+
         RunningTarget target;
         using var identity = request.Tls ? LoadIdentity() : null;
         if (request.GrpcPort is < 0 or > 65535)
@@ -75,6 +80,7 @@ public static class ReferenceServer
                     o.AllowCompression = request.AllowCompression;
                     o.KeepAliveInterval = request.KeepAlive ?? o.KeepAliveInterval;
                     o.InjectDelay = request.Injected;
+                    o.ReplayLogPath = request.ReplayLog;
                 }, bind, ct: ct, listen: listen).ConfigureAwait(false),
                 TargetRole.Dispatcher => await TargetHost.StartDispatcherAsync(o =>
                 {
@@ -98,6 +104,11 @@ public static class ReferenceServer
                     o.InjectDelay = request.Injected;
                 }, bind, ct: ct, listen: listen).ConfigureAwait(false),
             };
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (chosen == TargetRole.Hub)
+        {
+            // The file exists and is writable but is not a replay log (or is locked by another hub).
+            throw new UsageException([$"--replay-log: {request.ReplayLog} cannot be used as the replay log: {e.Message}"]);
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
@@ -144,6 +155,30 @@ public static class ReferenceServer
             return null;
         }
 
+        if (FileProblem(option, path, Bench.Targets.Dispatcher.SecretBox.KeyFileProblem) is { } problem)
+        {
+            return problem;
+        }
+
+        try
+        {
+            _ = Bench.Targets.Dispatcher.SecretBox.EnvironmentKey();
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be a target's own file (an outbox, a replay log), naming <paramref name="option"/>,
+    /// or null; a file that does not exist yet is created owner-only, as the target would. <paramref name="besides"/> adds
+    /// a check made before anything is created.
+    /// </summary>
+    private static string? FileProblem(string option, string path, Func<string, string?>? besides = null)
+    {
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
         {
@@ -157,7 +192,7 @@ public static class ReferenceServer
         }
 
         // Checked before anything is opened: a link's target must be neither narrowed to 0600 nor overwritten.
-        var unusable = Bench.Targets.Dispatcher.PrivateFiles.LinkProblem(full) ?? Bench.Targets.Dispatcher.SecretBox.KeyFileProblem(full);
+        var unusable = Bench.Targets.Dispatcher.PrivateFiles.LinkProblem(full) ?? besides?.Invoke(full);
         if (unusable is not null)
         {
             return $"{option}: {unusable}";
@@ -165,22 +200,13 @@ public static class ReferenceServer
 
         try
         {
-            // Opened for writing as the dispatcher will; created owner-only when new (and left for it).
+            // Opened for writing as the target will; created owner-only when new (and left for it).
             Bench.Targets.Dispatcher.PrivateFiles.Ensure(full);
             using var probe = new FileStream(full, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return $"{option}: cannot write {path}: {e.Message}";
-        }
-
-        try
-        {
-            _ = Bench.Targets.Dispatcher.SecretBox.EnvironmentKey();
-        }
-        catch (ArgumentException e)
-        {
-            return e.Message;
         }
 
         return null;

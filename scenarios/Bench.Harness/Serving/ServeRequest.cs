@@ -19,6 +19,9 @@ public sealed record ServeRequest(string Role)
 
     public string? EndpointsFile { get; init; }
 
+    /// <summary>Hub: the durable replay log (SQLite); null keeps replay buffers in memory only.</summary>
+    public string? ReplayLog { get; init; }
+
     public int? MaxInFlight { get; init; }
 
     public double? RetryTimeScale { get; init; }

@@ -45,8 +45,9 @@ internal static class RunCommand
         {
             Description = "A variant: features joined by commas combine into one (cold,tls: a new TLS connection per "
                 + "webhook); repeat --variant to run several. Features (see bench list): tls, compression (websocket, sse, "
-                + "webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume (websocket, sse), "
-                + "stateful (signalr) in faults; memory-outbox and one-origin (webhook) in push and overhead, memory-outbox "
+                + "webhook), messagepack (signalr), cold (webhook), wan (rtt, push, faults), resume and durable (websocket, "
+                + "sse, grpc; durable: from the hub's replay log, across a restart), stateful (signalr) in faults; "
+                + "memory-outbox and one-origin (webhook) in push and overhead, memory-outbox "
                 + "also in faults. A feature a transport lacks is left out for it. The default: each scenario's own.",
         };
         var fault = new Option<string[]>("--fault")

@@ -47,6 +47,13 @@ internal static class ServeCommand
         {
             Description = "Dispatcher with --outbox memory: a file that keeps registered endpoints across restarts. The default is none.",
         };
+        var replayLog = new Option<string?>("--replay-log")
+        {
+            Description = "Hub: a durable replay log (SQLite, WAL): every accepted event is written to it before its publish is "
+                + "acknowledged, and streams with their sequence numbers are read back from it at start, so a subscriber "
+                + "resumes across a hub restart (bounded as a stream's buffer: 10,000 events, 8 MiB, 60 s). "
+                + "The default is none (replay buffers in memory only).",
+        };
         var inFlight = CliOptions.PositiveInt("--max-in-flight",
             "Dispatcher: deliveries in flight to one endpoint at once (1 keeps order). The default is 1.");
         var retryScale = CliOptions.PositiveDouble("--retry-time-scale",
@@ -100,7 +107,7 @@ internal static class ServeCommand
                 + "ROLE URL…' (every URL bound, plain HTTP first) when it listens.")
         {
             role, urls, token, secret, maxMessage, maxBody, timeout, outbox, endpointsFile, inFlight, retryScale, origins, tls, compression,
-            keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, injectWait, grpcPort, parent,
+            keepAlive, gzip, cold, trustPin, maxInflated, injectDelay, injectWait, grpcPort, replayLog, parent,
         };
         command.SetAction((parse, _) => Program.CallAsync(() => ReferenceServer.RunAsync(
             new ServeRequest(parse.GetValue(role) ?? "")
@@ -126,6 +133,7 @@ internal static class ServeCommand
                 InjectDelay = parse.GetValue(injectDelay),
                 InjectWait = parse.GetValue(injectWait),
                 GrpcPort = parse.GetValue(grpcPort),
+                ReplayLog = parse.GetValue(replayLog),
                 ParentPid = parse.GetValue(parent),
             },
             Console.Out,

@@ -180,6 +180,8 @@ public static class TargetHost
         switch (role)
         {
             case TargetRole.Hub:
+                // Made now, so a bad replay log fails the start (before "ready") and its streams are back before anyone subscribes.
+                _ = app.Services.GetRequiredService<HubBroadcaster>();
                 app.MapHub();
                 break;
             case TargetRole.Dispatcher:

@@ -7,7 +7,9 @@ namespace Bench.Targets.Hub;
 
 /// <summary>
 /// Fans each published event out to every stream, connected or not (a disconnected stream keeps counting). Streams are
-/// created, attached, detached and forgotten under one registry lock; publishing takes none of it.
+/// created, attached, detached and forgotten under one registry lock; publishing takes none of it. With a
+/// <see cref="ReplayLog"/>, each event is written to it before it is fanned out, and publishing and creating a stream
+/// take one lock of their own, so that every stream's sequence number is the log's position less the stream's base.
 /// </summary>
 public sealed class HubBroadcaster : IEventSink, IDisposable
 {
@@ -23,6 +25,10 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
     private readonly ITimer sweeper;
     private long published;
     private readonly ConnectionLimiter connections;
+    private readonly ReplayLog? log;
+
+    // Held, with a replay log only, while an event is written and fanned out and while a stream is created.
+    private readonly object appending = new();
 
     public HubBroadcaster(IOptions<HubOptions> options, TimeProvider clock)
     {
@@ -34,7 +40,39 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
 
         // Replayed events past their age go even when no new event arrives to push them out.
         var period = TimeSpan.FromTicks(Math.Clamp(o.ReplayBufferAge.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        if (o.ReplayLogPath is { } path)
+        {
+            log = new ReplayLog(path, o.ReplayBufferEvents, o.ReplayBufferBytes, o.ReplayBufferAge, clock);
+            Restore(log);
+        }
+
         sweeper = clock.CreateTimer(_ => ExpireReplays(), null, period, period);
+    }
+
+    /// <summary>Whether accepted events are written to a durable replay log before they are acknowledged.</summary>
+    public bool Durable => log is not null;
+
+    /// <summary>
+    /// Makes again the streams the log recorded, each at its sequence number when the hub stopped, their buffers refilled
+    /// from the log's events after their base; nobody is subscribed to them yet, so they are idle.
+    /// </summary>
+    private void Restore(ReplayLog replayLog)
+    {
+        var tail = replayLog.Tail();
+        var last = replayLog.LastPosition;
+        foreach (var (name, start) in replayLog.Streams())
+        {
+            var stream = new HubStream(name, NewBuffer(), last - start);
+            foreach (var logged in tail.Where(e => e.Position > start))
+            {
+                stream.Restore(logged.Position - start, logged.Event, logged.Age);
+            }
+
+            streams[name] = stream;
+            stream.IdleNode = idle.AddLast(stream);
+        }
+
+        ForgetIdleStreams();
     }
 
     public long Published => Interlocked.Read(ref published);
@@ -48,6 +86,23 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
     public int Connections => connections.Open;
 
     public void Publish(PublishedEvent evt)
+    {
+        if (log is not null)
+        {
+            lock (appending)
+            {
+                // Written (committed) before any subscriber sees it, and before the publisher's acknowledgement.
+                log.Append(evt);
+                FanOut(evt);
+            }
+
+            return;
+        }
+
+        FanOut(evt);
+    }
+
+    private void FanOut(PublishedEvent evt)
     {
         Interlocked.Increment(ref published);
         // Enumerating the dictionary itself takes no lock and copies nothing (Values would copy every stream).
@@ -76,7 +131,7 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
     {
         lock (registry)
         {
-            var stream = streams.GetOrAdd(subscriber.Stream, NewStream);
+            var stream = GetOrAddStream(subscriber.Stream);
             if (!stream.Attach(subscriber, resumeFrom, takeOver, clock.GetTimestamp()))
             {
                 return null;
@@ -93,8 +148,28 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
         }
     }
 
-    private HubStream NewStream(string name) =>
-        new(name, new ReplayBuffer(o.ReplayBufferEvents, o.ReplayBufferBytes, o.ReplayBufferAge, clock, replay));
+    /// <summary>The stream of that name, made when new (the registry lock is held).</summary>
+    private HubStream GetOrAddStream(string name)
+    {
+        if (log is null)
+        {
+            return streams.GetOrAdd(name, n => new HubStream(n, NewBuffer()));
+        }
+
+        if (streams.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        // No event may be fanned out between the base read and the stream joining the fan-out.
+        lock (appending)
+        {
+            log.AddStream(name);
+            return streams.GetOrAdd(name, n => new HubStream(n, NewBuffer()));
+        }
+    }
+
+    private ReplayBuffer NewBuffer() => new(o.ReplayBufferEvents, o.ReplayBufferBytes, o.ReplayBufferAge, clock, replay);
 
     internal void Detach(HubStream stream, Subscriber subscriber)
     {
@@ -153,18 +228,24 @@ public sealed class HubBroadcaster : IEventSink, IDisposable
             oldest.Value.IdleNode = null;
             streams.TryRemove(oldest.Value.Name, out _);
             oldest.Value.Forget();
+            log?.RemoveStream(oldest.Value.Name);
         }
     }
 
     private void ExpireReplays()
     {
+        log?.Trim();
         foreach (var (_, stream) in streams)
         {
             stream.ExpireReplay();
         }
     }
 
-    public void Dispose() => sweeper.Dispose();
+    public void Dispose()
+    {
+        sweeper.Dispose();
+        log?.Dispose();
+    }
 }
 
 /// <summary>

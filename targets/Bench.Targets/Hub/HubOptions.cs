@@ -68,6 +68,14 @@ public sealed class HubOptions
     public TimeSpan ReplayBufferAge { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// The durable replay log (a SQLite file): every accepted event is written to it before its publish is acknowledged,
+    /// streams and their sequence numbers are read back from it at start, so a subscriber resumes across a hub restart.
+    /// Bounded as one stream's buffer is (<see cref="ReplayBufferEvents"/>, <see cref="ReplayBufferBytes"/>,
+    /// <see cref="ReplayBufferAge"/>). Null keeps the replay buffers in memory only. The default is null.
+    /// </summary>
+    public string? ReplayLogPath { get; set; }
+
+    /// <summary>
     /// Whether permessage-deflate (RFC 7692) is agreed when a client offers it, on <c>/ws/echo</c> and
     /// <c>/ws/subscribe</c>. Each compressed connection keeps its own deflate state (tens of KiB). The default is false.
     /// </summary>

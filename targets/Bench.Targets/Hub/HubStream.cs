@@ -4,13 +4,14 @@ namespace Bench.Targets.Hub;
 
 /// <summary>
 /// One named stream: its sequence numbers outlive any one connection, so a subscriber that reconnects sees the gap of
-/// what it missed, and one that resumes gets it replayed from the buffer.
+/// what it missed, and one that resumes gets it replayed from the buffer. A stream read back from the replay log after a
+/// restart starts at <paramref name="lastSeq"/>, its sequence number when the hub stopped.
 /// </summary>
-internal sealed class HubStream(string name, ReplayBuffer buffer)
+internal sealed class HubStream(string name, ReplayBuffer buffer, long lastSeq = 0)
 {
     private readonly object gate = new();
     private Subscriber? connection;
-    private long nextSeq;
+    private long nextSeq = lastSeq;
     private long missedWhileAway;
     private long replayed;
     private long replayMissed;
@@ -126,6 +127,15 @@ internal sealed class HubStream(string name, ReplayBuffer buffer)
         lock (gate)
         {
             return connection is null || takeOver;
+        }
+    }
+
+    /// <summary>Keeps an event read back from the replay log, <paramref name="age"/> old, for a subscriber that resumes.</summary>
+    public void Restore(long seq, PublishedEvent evt, TimeSpan age)
+    {
+        lock (gate)
+        {
+            buffer.Add(seq, evt, age);
         }
     }
 

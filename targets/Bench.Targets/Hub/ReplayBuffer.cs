@@ -6,7 +6,8 @@ namespace Bench.Targets.Hub;
 /// The last events of one stream, bounded by count, bytes and age, for subscribers that resume after a disconnect; when
 /// full, the oldest go first (counted). Its bytes also come from a budget every stream shares: when that is spent, this
 /// stream's oldest go to make room, and with none left the event is not kept (a resume sees it missed). Kept in memory,
-/// as SignalR's and Socket.IO's are: a hub restart loses it. Not thread-safe; its stream locks.
+/// as SignalR's and Socket.IO's are: a hub restart loses it, unless the hub keeps a <see cref="ReplayLog"/> to refill it
+/// from. Not thread-safe; its stream locks.
 /// </summary>
 internal sealed class ReplayBuffer(int maxEvents, long maxBytes, TimeSpan maxAge, TimeProvider clock, ByteBudget? shared = null)
 {
@@ -19,9 +20,13 @@ internal sealed class ReplayBuffer(int maxEvents, long maxBytes, TimeSpan maxAge
 
     public long Bytes => bytes;
 
-    public void Add(long seq, PublishedEvent evt)
+    public void Add(long seq, PublishedEvent evt) => Add(seq, evt, TimeSpan.Zero);
+
+    /// <summary>Keeps an event that arrived <paramref name="age"/> ago (one read back from the replay log after a restart).</summary>
+    public void Add(long seq, PublishedEvent evt, TimeSpan age)
     {
         var now = clock.GetTimestamp();
+        var at = now - (long)(age.TotalSeconds * clock.TimestampFrequency);
         var cost = ByteBudget.CostOf(evt);
         while (shared is not null && !shared.TryTake(cost))
         {
@@ -34,7 +39,7 @@ internal sealed class ReplayBuffer(int maxEvents, long maxBytes, TimeSpan maxAge
             DropOldest();
         }
 
-        events.Enqueue((seq, evt, now));
+        events.Enqueue((seq, evt, at));
         bytes += cost;
         Evict(now);
     }

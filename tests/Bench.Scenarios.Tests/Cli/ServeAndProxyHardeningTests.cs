@@ -36,6 +36,24 @@ public sealed class ServeAndProxyHardeningTests : IDisposable
         Assert.Contains("--outbox: " + outbox + ".key must hold 32 bytes", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("missing/replay.db", "the folder")]
+    [InlineData("not-a-log.db", "cannot be used as the replay log")]
+    public async Task A_replay_log_that_cannot_be_one_exits_2_naming_it(string name, string why)
+    {
+        var log = Path.Combine(dir, name);
+        if (!name.StartsWith("missing", StringComparison.Ordinal))
+        {
+            await File.WriteAllTextAsync(log, new string('x', 4096));
+        }
+
+        var (code, stderr) = await WithinLimitAsync(["serve", "--role", "hub", "--replay-log", log]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--replay-log: ", stderr, StringComparison.Ordinal);
+        Assert.Contains(why, stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_endpoints_file_that_is_a_symbolic_link_exits_2_and_its_target_is_left_alone()
     {

@@ -44,7 +44,10 @@ public sealed class FaultCatalogTests
     public static TheoryData<string, string, string[]> DefaultVariants => new()
     {
         { "websocket", "drop", ["default", "resume"] },
-        { "websocket", "restart", ["default", "resume"] },
+        { "websocket", "restart", ["default", "resume", "durable"] },
+        { "grpc", "restart", ["default", "resume", "durable"] },
+        { "grpc", "outage", ["default", "resume"] },
+        { "signalr", "restart", ["default", "stateful"] },
         { "websocket", "slow", ["default", "resume"] },
         { "websocket", "storm", ["default"] },
         { "webhook", "restart", ["default", "memory-outbox"] },

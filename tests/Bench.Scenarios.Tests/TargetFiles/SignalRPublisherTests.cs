@@ -95,7 +95,8 @@ public sealed class SignalRPublisherTests : IAsyncLifetime
         }
 
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (publisher.Warning?.Text.Contains("made again 1", StringComparison.Ordinal) != true && waited.Elapsed < TimeSpan.FromSeconds(10))
+        while (publisher.Warning?.Text.Contains("made again 1", StringComparison.Ordinal) != true
+            && waited.Elapsed < TimeSpan.FromSeconds(10))
         {
             await Task.Delay(20);
         }

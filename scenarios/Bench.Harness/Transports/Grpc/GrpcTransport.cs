@@ -27,6 +27,8 @@ public sealed class GrpcTransport : HubTransport
 
     public override string ResumeVariant => Resume;
 
+    public override string? DurableVariant => Durable;
+
     public override string WireCountedOn =>
         "subscriber client sockets: every HTTP/2 frame (headers, data, pings, window updates), "
         + "counted on a stream under SocketsHttpHandler.ConnectCallback";

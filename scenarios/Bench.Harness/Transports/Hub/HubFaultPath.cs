@@ -13,8 +13,13 @@ namespace Bench.Harness.Transports.Hub;
 /// The hub (restartable), a fault proxy, and reconnecting subscribers of one hub-based transport that connect through the proxy.
 /// </summary>
 internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy proxy, IReadOnlyList<IStreamSubscriber> subscribers,
-    string behaviour) : IFaultPath
+    string behaviour, ReplayLogFile? replayLog) : IFaultPath
 {
+    /// <summary>With a replay log: what the hub writes before it acknowledges a publish, and reads back when started again.</summary>
+    private const string DurableBehaviour =
+        "; the hub writes every event to its SQLite replay log before acknowledging it and, started again, refills its buffers "
+        + "and sequence numbers from it";
+
     /// <summary>Subscribers opened at once.</summary>
     private const int ConnectBatch = 32;
 
@@ -31,14 +36,29 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
 
     public string Behaviour => behaviour;
 
+    public string? Guarantee => replayLog is null ? null : HubTransport.DurableGuarantee;
+
     public static async Task<HubFaultPath> StartAsync(ScenarioContext context, FaultSetup setup,
         HubTransport transport, CancellationToken ct)
     {
         var keepAlive = setup.Fault.KeepAlive;
         var hubKeepAlive = keepAlive is null ? transport.ServerKeepAlive : transport.ServerKeepAlive is null ? null : keepAlive;
-        var arguments = HubTarget.Arguments(setup.MaxMessage, hubKeepAlive, transport.HubArguments);
-        var target = await TargetSlot.StartAsync(TargetRole.Hub, arguments,
-            new Dictionary<string, string> { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+
+        // The log's file outlives the hub's restart (the same arguments start it again) and is deleted with the path.
+        var replayLog = transport.KeepsReplayLog(setup.Variant) ? new ReplayLogFile() : null;
+        var arguments = HubTarget.Arguments(setup.MaxMessage, hubKeepAlive,
+            [.. transport.HubArguments, .. replayLog is null ? Array.Empty<string>() : ["--replay-log", replayLog.Path]]);
+        TargetSlot target;
+        try
+        {
+            target = await TargetSlot.StartAsync(TargetRole.Hub, arguments,
+                new Dictionary<string, string> { ["BENCH_TOKEN"] = setup.Token }, context.ReadyTimeout, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            replayLog?.Dispose();
+            throw;
+        }
 
         // The proxy stands before the port the subscribers use (the hub's, or the transport's own); the publisher goes direct.
         using var plain = DeliveryWire.Plain();
@@ -52,12 +72,14 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
         catch
         {
             await target.DisposeAsync().ConfigureAwait(false);
+            replayLog?.Dispose();
             throw;
         }
 
         var subscribers = new List<IStreamSubscriber>();
         var resume = transport.Resumes(setup.Variant);
-        var path = new HubFaultPath(target, setup.Token, proxy, subscribers, transport.FaultBehaviour(setup.Variant));
+        var behaviour = transport.FaultBehaviour(setup.Variant) + (replayLog is null ? "" : DurableBehaviour);
+        var path = new HubFaultPath(target, setup.Token, proxy, subscribers, behaviour, replayLog);
         try
         {
             string ViaProxy(int i) => $"http://127.0.0.1:{proxy.PortFor(i).ToString(CultureInfo.InvariantCulture)}";
@@ -164,5 +186,6 @@ internal sealed class HubFaultPath(TargetSlot target, string token, IFaultProxy 
         await Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
         await proxy.DisposeAsync().ConfigureAwait(false);
         await target.DisposeAsync().ConfigureAwait(false);
+        replayLog?.Dispose();
     }
 }

@@ -47,14 +47,36 @@ public abstract class HubTransport : ITransport
 
     public abstract IReadOnlyList<string> DeliveryVariants { get; }
 
-    public IReadOnlyList<string> FaultVariants => [Plan.VariantName.Default, ResumeVariant, WanLink.Variant];
+    /// <summary>
+    /// The fault variant whose subscribers resume from a hub that keeps a durable replay log (<c>--replay-log</c>), so
+    /// that a resume works across a hub restart too; null when this transport's resume cannot outlive the hub's process
+    /// (SignalR's stateful reconnect resumes a connection, and a restarted hub knows none). The default is null.
+    /// </summary>
+    public virtual string? DurableVariant => null;
+
+    /// <summary>The name of the durable fault variant, for the transports that have one.</summary>
+    public const string Durable = "durable";
+
+    /// <summary>The delivery guarantee of the durable variant.</summary>
+    public const string DurableGuarantee =
+        "durable, resumable: every accepted event is written to the hub's SQLite replay log before its publish is acknowledged, "
+        + "so acknowledged events survive a hub crash; a subscriber that resumes gets what followed its last sequence number "
+        + "while the log holds it (replay window bounded: 10,000 events, 8 MiB or 60 s per stream)";
+
+    public IReadOnlyList<string> FaultVariants =>
+        [Plan.VariantName.Default, ResumeVariant, .. DurableVariant is { } durable ? [durable] : Array.Empty<string>(), WanLink.Variant];
 
     /// <summary>
-    /// Each fault with and without resume; a heavy fault (the storm), whose thousands take long to run, without only
-    /// (--variant asks for resume). Asked of the fault, not of its name, so that a new heavy fault follows the same rule.
+    /// Each fault with and without resume, and with the durable replay log when the fault restarts the target (the only
+    /// fault where it differs from resume); a heavy fault (the storm), whose thousands take long to run, without only
+    /// (--variant asks for the others). Asked of the fault, not of its name, so that a new fault follows the same rule.
     /// </summary>
-    public IReadOnlyList<string> DefaultFaultVariants(Fault fault) =>
-        fault.Heavy ? [Plan.VariantName.Default] : [Plan.VariantName.Default, ResumeVariant];
+    public IReadOnlyList<string> DefaultFaultVariants(Fault fault) => fault switch
+    {
+        { Heavy: true } => [Plan.VariantName.Default],
+        { RestartsTarget: true } when DurableVariant is { } durable => [Plan.VariantName.Default, ResumeVariant, durable],
+        _ => [Plan.VariantName.Default, ResumeVariant],
+    };
 
     /// <summary>
     /// The hub's keep-alive interval for push and fault runs (null: the hub's default), so that a dead connection is noticed in about 3 s.
@@ -68,7 +90,11 @@ public abstract class HubTransport : ITransport
     /// <summary>One sentence: how this transport's subscribers behave under faults in <paramref name="variant"/>.</summary>
     public abstract string FaultBehaviour(string variant);
 
-    public bool Resumes(string variant) => Plan.VariantName.Has(variant, ResumeVariant);
+    /// <summary>Whether subscribers resume in <paramref name="variant"/> (the durable variant resumes too).</summary>
+    public bool Resumes(string variant) => Plan.VariantName.Has(variant, ResumeVariant) || KeepsReplayLog(variant);
+
+    /// <summary>Whether the hub keeps a durable replay log in <paramref name="variant"/>.</summary>
+    public bool KeepsReplayLog(string variant) => DurableVariant is { } durable && Plan.VariantName.Has(variant, durable);
 
     public virtual string? Unsupported(string scenario) => scenario == "faults/overload" ? OverloadNotApplicable : null;
 

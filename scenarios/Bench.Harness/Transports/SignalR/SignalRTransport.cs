@@ -24,6 +24,9 @@ public sealed class SignalRTransport : HubTransport
 
     public override string ResumeVariant => Stateful;
 
+    // No durable variant: stateful reconnect resumes one connection from the server's memory of it, which a restarted hub
+    // does not have; a new connection subscribes again without replay, whatever the hub keeps on disk.
+
     public override IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default, WanLink.Variant, DeliveryWire.Tls,
         SignalRConnections.MessagePack];
 

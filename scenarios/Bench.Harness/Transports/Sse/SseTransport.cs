@@ -23,6 +23,8 @@ public sealed class SseTransport : HubTransport
 
     public override string ResumeVariant => Resume;
 
+    public override string? DurableVariant => Durable;
+
     public override IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default, WanLink.Variant, DeliveryWire.Tls,
         DeliveryWire.Compression];
 

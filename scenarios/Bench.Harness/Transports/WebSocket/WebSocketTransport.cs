@@ -20,6 +20,8 @@ public sealed class WebSocketTransport : HubTransport
 
     public override string ResumeVariant => Resume;
 
+    public override string? DurableVariant => Durable;
+
     public override IReadOnlyList<string> DeliveryVariants => [Plan.VariantName.Default, WanLink.Variant, DeliveryWire.Tls,
         DeliveryWire.Compression];
 
