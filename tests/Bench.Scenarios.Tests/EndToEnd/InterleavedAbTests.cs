@@ -7,7 +7,9 @@ namespace Bench.Scenarios.Tests.EndToEnd;
 
 /// <summary>
 /// <c>bench ab</c> in its interleaved mode over real target processes: both builds' hubs run at once, blocks alternate
-/// between them, and a head slowed by 1 ms per echo (several times the hub's own cost) is called a regression.
+/// between them, and a head slowed by 300 µs per echo (several times the hub's own cost) is called a regression. Not
+/// 1 ms: that is a whole core at push's 1,000 deliveries a second, and a head that saturated on a busy 2-core machine
+/// dropped events (28–30 lost) as an overloaded hub does, which failed the exact-accounting check below.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class InterleavedAbTests : IDisposable
@@ -17,14 +19,14 @@ public sealed class InterleavedAbTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
-    public async Task A_head_slowed_by_1ms_per_echo_exits_1_with_every_block_paired_and_no_target_left_running()
+    public async Task A_head_slowed_by_300us_per_echo_exits_1_with_every_block_paired_and_no_target_left_running()
     {
         var build = AppContext.BaseDirectory;
         var output = Path.Combine(dir, "ab");
 
         var (code, stderr, stdout) = await ConsoleCapture.RunWithOutputAsync(
             [
-                "ab", "--base", build, "--head", build, "--head-env", "BENCH_INJECT_DELAY=1ms", "--transport", "websocket", "--pairs", "6",
+                "ab", "--base", build, "--head", build, "--head-env", "BENCH_INJECT_DELAY=300us", "--transport", "websocket", "--pairs", "6",
                 "--block", "300ms", "--out", output,
             ]);
 
@@ -43,11 +45,11 @@ public sealed class InterleavedAbTests : IDisposable
             Assert.Equal((0L, 0L), (h.Counts.Lost, h.Counts.Duplicated));
         }
 
-        // The injected delay slows only the head's target: its CPU per echo is at least 1 ms more.
+        // The injected delay slows only the head's target: its CPU per echo is at least 240 µs (80 % of 300 µs) more.
         var cpu = (
             Base: GateComparer.Values(baseRun.Results[0], "target.cpuUsPerEvent").Order().ElementAt(3),
             Head: GateComparer.Values(headRun.Results[0], "target.cpuUsPerEvent").Order().ElementAt(3));
-        Assert.True(cpu.Head - cpu.Base > 800, $"base {cpu.Base} µs, head {cpu.Head} µs per echo");
+        Assert.True(cpu.Head - cpu.Base > 240, $"base {cpu.Base} µs, head {cpu.Head} µs per echo");
         Assert.Empty(TargetProcesses.Children());
     }
 }
