@@ -26,7 +26,8 @@ public sealed class InterleavedAbTests : IDisposable
 
         var (code, stderr, stdout) = await ConsoleCapture.RunWithOutputAsync(
             [
-                "ab", "--base", build, "--head", build, "--head-env", "BENCH_INJECT_DELAY=300us", "--transport", "websocket", "--pairs", "6",
+                "ab", "--base", build, "--head", build, "--head-env", "BENCH_INJECT_DELAY=300us", "--transport", "websocket",
+                "--pairs", "6",
                 "--block", "300ms", "--out", output,
             ]);
 
