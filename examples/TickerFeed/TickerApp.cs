@@ -82,7 +82,8 @@ public static class TickerApp
     {
         var started = Stopwatch.GetTimestamp();
         var price = 100.0;
-        var random = new Random(options.Symbol.GetHashCode(StringComparison.Ordinal));
+        // Seeded by the symbol (string hashes differ between processes): the same symbol walks the same way every run.
+        var random = new Random(options.Symbol.Aggregate(17, (hash, c) => unchecked((hash * 31) + c)));
         long seq = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(1, 1000 / options.Rate)));
         try

@@ -117,6 +117,21 @@ public sealed class ServerSourceRunTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_preflight_names_the_sequence_when_what_arrives_has_no_whole_number_there()
+    {
+        var file = TargetFile.Load(Write("ticker-symbol", $$"""
+            transport: sse
+            source: server
+            subscribe: { url: "{{Url}}/sse/ticks" }
+            sequence: $.symbol
+            """));
+
+        var e = await Assert.ThrowsAsync<TargetFileException>(() => TargetPreflight.CheckAsync(file, CancellationToken.None));
+
+        Assert.Equal($"{file.Path}: sequence: a message arrived, but $.symbol is not a whole number", e.Message);
+    }
+
+    [Fact]
     public async Task A_server_source_file_beside_another_target_exits_2_naming_it()
     {
         var file = WebSocketFeed();
