@@ -35,6 +35,7 @@ public sealed class ServerFeedSectionTests
         Assert.Contains("| ticker-feed | 1,200 | 1,188 | 12 | 3 | 0 | 396.0 | 10.0 ms | 20.0 ms |", report, StringComparison.Ordinal);
         Assert.Contains(ServerFeedSummary.SentDefinition, report, StringComparison.Ordinal);
         Assert.DoesNotContain("No scenario completed", report, StringComparison.Ordinal);
+        Assert.Contains("**push (source: server) is not Bench's load:**", report, StringComparison.Ordinal);
     }
 
     [Fact]
