@@ -36,6 +36,7 @@ public sealed class ServerFeedSectionTests
         Assert.Contains(ServerFeedSummary.SentDefinition, report, StringComparison.Ordinal);
         Assert.DoesNotContain("No scenario completed", report, StringComparison.Ordinal);
         Assert.Contains("**push (source: server) is not Bench's load:**", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("Generator lateness", report, StringComparison.Ordinal);
     }
 
     [Fact]
