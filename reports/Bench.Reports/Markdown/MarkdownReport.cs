@@ -72,6 +72,8 @@ public static class MarkdownReport
             {
                 sb.AppendLine(run.Results.Count == 0 && run.Micro.Count > 0
                     ? "Micro-benchmarks only: see Per-message cost."
+                    : run.Results.Any(r => r.ServerFeed is not null && r.IsMeasured)
+                    ? "A system that publishes on its own, measured alone: see push (source: server)."
                     : "No scenario completed in this run.");
                 sb.AppendLine();
             }

@@ -31,6 +31,11 @@ internal sealed class MethodSection : IReportSection
         + "least once, after a drain; publishes refused while a target is down are counted apart. Webhook retries run on "
         + "the Standard Webhooks schedule × 0.001: a delay of 9 s here is 2.5 hours in production.";
 
+    private const string ServerFeed = "**push (source: server) is not Bench's load:** the system published on its own, so the "
+        + "notes above on intended times, the open model and the publishing path do not apply to it. Its accounting is by the "
+        + "system's own sequence numbers per subscriber; its latency, where measured, runs from the system's timestamp to "
+        + "arrival on the wall clock (see that section).";
+
     public string Title => "Method notes";
 
     public bool IsAvailable(ReportContext report) => true;
@@ -47,6 +52,11 @@ internal sealed class MethodSection : IReportSection
         if (report.Measured.Results.Any(r => r.Resilience is not null))
         {
             sb.Append("- ").AppendLine(Faults);
+        }
+
+        if (report.Measured.Results.Any(r => r.ServerFeed is not null))
+        {
+            sb.Append("- ").AppendLine(ServerFeed);
         }
 
         sb.AppendLine();

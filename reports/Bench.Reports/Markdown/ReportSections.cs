@@ -18,6 +18,7 @@ internal static class ReportSections
         new Glance(),
         new EnvironmentSection(),
         new ScenarioSections(),
+        new ServerFeedSection(),
         new SaturationSection(),
         new ConnectionsSection(),
         new WireSection(),

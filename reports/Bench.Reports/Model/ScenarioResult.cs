@@ -81,6 +81,9 @@ public sealed record ScenarioResult
     /// <summary>Bytes on the wire and CPU per delivered event (the <c>overhead</c> scenario only).</summary>
     public WireSummary? Wire { get; init; }
 
+    /// <summary>A push case against a system that publishes on its own (<c>source: server</c>); null otherwise.</summary>
+    public ServerFeedSummary? ServerFeed { get; init; }
+
     /// <summary>The loopback echo probe beside the measured window (the ci profile); null when none ran.</summary>
     public ProbeSummary? Probe { get; init; }
 
@@ -117,7 +120,8 @@ public sealed record ScenarioResult
 
     /// <summary>True for the scenarios whose results have their own section rather than the latency comparison.</summary>
     [JsonIgnore]
-    public bool HasOwnSection => Resilience is not null || Saturation is not null || Connections is not null || Wire is not null;
+    public bool HasOwnSection =>
+        Resilience is not null || Saturation is not null || Connections is not null || Wire is not null || ServerFeed is not null;
 
     /// <summary>True when this result holds measured figures (not an n/a).</summary>
     [JsonIgnore]

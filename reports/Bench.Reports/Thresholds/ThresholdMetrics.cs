@@ -13,7 +13,7 @@ public static class ThresholdMetrics
         Latency("p90", MetricCatalog.P90),
         Latency("p99", MetricCatalog.P99),
         Latency("p999", MetricCatalog.P999),
-        new("max", ThresholdKind.Duration, "largest latency", MetricCatalog.Max.Value),
+        new("max", ThresholdKind.Duration, "largest latency", r => LatencyMeasured(r) ? MetricCatalog.Max.Value(r) : double.NaN),
         Count("lost", "events published and accepted that a subscriber never received (exact)", MetricCatalog.Lost),
         Count("duplicated", "deliveries of an event a subscriber already had", MetricCatalog.Duplicated),
         Count("out_of_order", "deliveries that came before an earlier event of their stream", MetricCatalog.OutOfOrder),
@@ -39,7 +39,8 @@ public static class ThresholdMetrics
     public static ThresholdMetric? Find(string name) => All.FirstOrDefault(m => m.Name == name);
 
     private static ThresholdMetric Latency(string name, Metric metric) =>
-        new(name, ThresholdKind.Duration, $"latency {metric.Header}, from the intended send time", metric.Value)
+        new(name, ThresholdKind.Duration, $"latency {metric.Header}, from the intended send time",
+            r => LatencyMeasured(r) ? metric.Value(r) : double.NaN)
         {
             Interval = r => BlockBootstrap.Percentile(r, metric.Percentile!.Value, HierarchicalBootstrap.SeedName(r, name)) is { } reps
                 ? BlockBootstrap.Interval(reps)
@@ -49,6 +50,9 @@ public static class ThresholdMetrics
     private static ThresholdMetric Count(string name, string description, Metric metric) =>
         new(name, ThresholdKind.Count, description,
             r => r.Resilience is not null && name == "lost" ? MetricCatalog.FaultLost.Value(r) : metric.Value(r));
+
+    /// <summary>False for a system that publishes on its own without a timestamp: its latency is not measured, never 0.</summary>
+    private static bool LatencyMeasured(ScenarioResult r) => r.ServerFeed is not { LatencyMeasured: false };
 
     /// <summary>A resilience time (stored in ms) in µs, as every duration of a threshold is.</summary>
     private static double Ms(Metric metric, ScenarioResult r) => metric.Value(r) * 1000;

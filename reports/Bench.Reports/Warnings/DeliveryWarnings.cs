@@ -91,6 +91,10 @@ public sealed class UnreadableEnvelopeWarning() : WarningKind("unreadable-envelo
     /// <summary>Webhook deliveries.</summary>
     public RunWarning Deliveries(string field, string envelope, string unreadable) => Of("deliveries", field, envelope, unreadable);
 
+    /// <summary>A <c>source: server</c> feed's messages, read by its <c>sequence</c> (and <c>timestamp</c>) paths.</summary>
+    public RunWarning Feed(string sequence, string unreadable) =>
+        Warn($"some messages held no readable sequence ({sequence}) or timestamp: {unreadable}");
+
     private RunWarning Of(string what, string field, string envelope, string unreadable) =>
         Warn($"some {what} held no readable event at {field} {envelope}: {unreadable}");
 }

@@ -5,6 +5,9 @@ public sealed class TargetNotMeasuredWarning() : WarningKind("target-not-measure
 {
     public RunWarning Of(string targetFileName) =>
         Warn($"target CPU and memory not measured: {targetFileName} names no process.pid on this machine.");
+
+    /// <summary>A <c>source: server</c> file, which takes no <c>process</c> section.</summary>
+    public RunWarning OfFeed() => Warn("target CPU and memory not measured: a source: server file gives no process.pid");
 }
 
 /// <summary><c>coarse-cpu</c>: blocks whose target CPU came from the 10 ms process counter (effect: blocks).</summary>

@@ -24,6 +24,10 @@ public static class WarningKinds
     public static readonly SignatureRejectedWarning SignatureRejected = new();
     public static readonly UnreadableEnvelopeWarning UnreadableEnvelope = new();
     public static readonly PublisherReconnectsWarning PublisherReconnects = new();
+    public static readonly ClocksMixedWarning ClocksMixed = new();
+    public static readonly FutureTimestampsWarning FutureTimestamps = new();
+    public static readonly SilentSubscribersWarning SilentSubscribers = new();
+    public static readonly FeedEndedWarning FeedEnded = new();
     public static readonly FaultNotInjectedWarning FaultNotInjected = new();
     public static readonly StormNotBackWarning StormNotBack = new();
     public static readonly SubscribersLoweredWarning SubscribersLowered = new();
@@ -42,8 +46,8 @@ public static class WarningKinds
     [
         Cancelled, PublishesRefused, RateNotReached, GeneratorLate, IterationsDropped, GeneratorSaturated, RequestsInFlight,
         DrainIncomplete, NotExactlyOnce, Errors, Reconnects, LateDeliveries, PendingAtEnd, OrderNotKept, SignatureRejected,
-        UnreadableEnvelope, PublisherReconnects, FaultNotInjected, StormNotBack, SubscribersLowered, TargetNotMeasured, CoarseCpu,
-        ConnectionsFailed, ShardMissing, Extrapolated, GuaranteeNotMet, Other,
+        UnreadableEnvelope, PublisherReconnects, ClocksMixed, FutureTimestamps, SilentSubscribers, FeedEnded, FaultNotInjected,
+        StormNotBack, SubscribersLowered, TargetNotMeasured, CoarseCpu, ConnectionsFailed, ShardMissing, Extrapolated, GuaranteeNotMet, Other,
     ];
 
     private static readonly Dictionary<string, WarningKind> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);

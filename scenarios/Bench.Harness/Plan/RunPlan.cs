@@ -272,6 +272,13 @@ public sealed record RunPlan
             }
         }
 
+        if (Transports.Count > 1
+            && Transports.OfType<Bench.Harness.TargetFiles.FileTransport>().FirstOrDefault(f => f.PublishesItself) is { } own)
+        {
+            problems.Add($"{own.File.Path}: source: server: a system that publishes on its own is measured alone (its load is its " +
+                "own, not the others'): give it as the only --target");
+        }
+
         if (Faults.Count > 0 && !Scenarios.Any(s => s.Name == "faults"))
         {
             problems.Add("--fault goes with the faults scenario (bench run faults --fault drop)");

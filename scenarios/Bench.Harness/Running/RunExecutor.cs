@@ -277,6 +277,11 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
             { Wire: { } w } => string.Create(inv, $"{label} {w.PayloadBytes:N0} B: {w.ToSubscriberBytesPerEvent:N0} B/event to the " +
                 $"subscriber, {w.FromSubscriberBytesPerEvent:N0} back, target " +
                 $"{(w.TargetCpuUsPerEvent is { } cpu ? cpu.ToString("N0", inv) + " µs" : "CPU not measured")}/event{warnings}"),
+            { ServerFeed: { } f } => string.Create(inv, $"{label} (source: server): latency {(f.LatencyMeasured
+                    ? $"p50 {Formats.Milliseconds(r.LatencyUs.P50)}, p99 {Formats.Milliseconds(r.LatencyUs.P99)}"
+                    : "not measured")}, {f.DeliveriesPerSec:N1} deliveries/s, sent {r.Counts.Sent:N0} (by its sequence), " +
+                $"delivered {r.Counts.Delivered:N0}, " +
+                $"lost {r.Counts.Lost:N0}, duplicated {r.Counts.Duplicated:N0}, errors {r.Counts.Errors:N0}{warnings}"),
             _ => string.Create(inv, $"{label}: p50 {Formats.Milliseconds(r.LatencyUs.P50)}, p99 {Formats.Milliseconds(r.LatencyUs.P99)}, " +
                 $"achieved {r.Throughput.AchievedPerSec:N1}/s of {r.Throughput.OfferedPerSec:N0}/s, delivered {r.Counts.Delivered:N0}, " +
                 $"lost {r.Counts.Lost:N0}, errors {r.Counts.Errors:N0}{warnings}"),

@@ -11,7 +11,7 @@ namespace Bench.Harness.TargetFiles;
 /// A transport whose target is a system Bench did not write, described by a target file (<c>--target FILE</c>). Its
 /// name in the report is the file's <c>name</c>, so it sits beside Bench's reference transports or another file's.
 /// </summary>
-public sealed class FileTransport(TargetFile file) : ITransport
+public sealed class FileTransport(TargetFile file) : ITransport, ISelfPublishingTarget
 {
     public TargetFile File => file;
 
@@ -39,6 +39,8 @@ public sealed class FileTransport(TargetFile file) : ITransport
 
     public string? Unsupported(string scenario) => scenario switch
     {
+        _ when file.ServerSource is not null =>
+            scenario == ServerSource.ServerSourceSpec.Scenario ? null : ServerSource.ServerSourceSpec.OnlyPush(scenario),
         "rtt" when file.Rtt is null => $"{Path.GetFileName(file.Path)} gives no rtt endpoint",
         "faults/restart" or "faults/storm" => "a system Bench did not start is not Bench's to restart",
         "overhead" when file.Subscribe.Url is { } url
@@ -49,6 +51,11 @@ public sealed class FileTransport(TargetFile file) : ITransport
 
     public Task<IPushFanOut> StartPushAsync(ScenarioContext context, PushSetup setup, CancellationToken ct) =>
         file.Transport.StartPushAsync(context, file, setup, ct);
+
+    public bool PublishesItself => file.ServerSource is not null;
+
+    public Task<Bench.Reports.Model.ScenarioResult> RunSubscribedAsync(ScenarioContext context, CancellationToken ct) =>
+        ServerSource.ServerSourcePush.RunAsync(context, file, Guarantee, ct);
 
     public async Task<IRttSession> StartRttAsync(ScenarioContext context, RttSetup setup, CancellationToken ct) =>
         await FileRtt.StartAsync(file, setup, ct).ConfigureAwait(false);

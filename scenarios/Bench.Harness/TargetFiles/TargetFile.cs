@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Bench.Harness.TargetFiles.Publishers;
+using Bench.Harness.TargetFiles.ServerSource;
 using Bench.Harness.Transports;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -78,7 +79,8 @@ public sealed partial record TargetFile(
         var named = v.OneOf("transport", model.Transport, Transports);
         var transport = TransportCatalog.FileBindings.Single(b => b.Name == named);
         var name = model.Name is { Length: > 0 } n ? v.Name("name", n) : System.IO.Path.GetFileNameWithoutExtension(path);
-        var publish = PublishKinds.Read(model.Publish, v);
+        var server = ServerSourceSpec.Read(v, model, named);
+        var publish = server is null ? PublishKinds.Read(model.Publish, v) : null;
         var subscribe = model.Subscribe is { } s
             ? transport.Subscribe(s, v.Headers("subscribe.headers", s.Headers), v)
             : throw v.Fail("subscribe",
@@ -98,12 +100,19 @@ public sealed partial record TargetFile(
                 v.Headers("rtt.headers", r.Headers));
         }
 
-        return new TargetFile(path, name, transport, publish, subscribe, envelope, rtt, model.Process?.Pid)
+        return new TargetFile(path, name, transport, publish ?? ServerSourceSpec.NoPublish(subscribe), subscribe, envelope, rtt,
+            model.Process?.Pid)
         {
+            ServerSource = server,
             SecretValues = [.. v.SecretValues.Distinct()],
             Thresholds = ReadThresholds(v, name, model.Thresholds ?? []),
         };
     }
+
+    /// <summary>
+    /// With <c>source: server</c>, where each message's sequence and timestamp are; null (the default) when Bench publishes.
+    /// </summary>
+    public ServerSourceSpec? ServerSource { get; init; }
 
     /// <summary>The file's thresholds, each held to this target's cases alone (stored as <c>name: expression</c>).</summary>
     public IReadOnlyList<Bench.Reports.Thresholds.Threshold> Thresholds { get; init; } = [];

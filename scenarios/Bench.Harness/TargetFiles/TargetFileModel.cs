@@ -20,6 +20,15 @@ public sealed class TargetFileModel
 
     public ProcessModel? Process { get; set; }
 
+    /// <summary><c>bench</c> (the default: Bench publishes each event) or <c>server</c> (the system emits on its own).</summary>
+    public string? Source { get; set; }
+
+    /// <summary>With <c>source: server</c>: where each message's sequence number is (<c>$.seq</c>).</summary>
+    public string? Sequence { get; set; }
+
+    /// <summary>With <c>source: server</c>: where each message's timestamp is, and its clock (optional).</summary>
+    public TimestampModel? Timestamp { get; set; }
+
     /// <summary>Thresholds on this target's cases (<c>push.p99 &lt; 50ms</c>), as <c>--threshold</c> takes them.</summary>
     public List<string>? Thresholds { get; set; }
 }

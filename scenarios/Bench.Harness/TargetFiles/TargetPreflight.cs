@@ -18,6 +18,12 @@ public static class TargetPreflight
 
     public static async Task CheckAsync(TargetFile file, CancellationToken ct)
     {
+        if (file.ServerSource is not null)
+        {
+            await ServerSource.ServerSourcePreflight.CheckAsync(file, ct).ConfigureAwait(false);
+            return;
+        }
+
         var recorder = new RunRecorder(TimeProvider.System, TimeSpan.Zero, 60);
         recorder.Begin(TimeProvider.System.GetTimestamp());
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -66,7 +66,11 @@ public sealed class ReportSectionsTests
         var unavailable = ReportSections.All.Where(s => !s.IsAvailable(report)).Select(s => s.Title).ToList();
 
         Assert.Equal(
-            ["Thresholds", "Claims", "saturation", "connections", "wire", "Per-message cost", "Resilience", "Sizing"], unavailable);
+            [
+                "Thresholds", "Claims", "push (source: server)", "saturation", "connections", "wire", "Per-message cost", "Resilience",
+                "Sizing",
+            ],
+            unavailable);
         var headings = Headings(MarkdownReport.Render(run));
         Assert.DoesNotContain(headings, unavailable.Contains);
         Assert.DoesNotContain(headings, h => h.StartsWith("Sizing", StringComparison.Ordinal));

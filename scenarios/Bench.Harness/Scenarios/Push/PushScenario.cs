@@ -49,7 +49,9 @@ public sealed class PushScenario : Interleaved.IInterleavedScenario
         Interleaved.ComparisonShape.Shape(new(Name, Description, transports, Interleaved.PushBlockSide.StartAsync), plan, settings);
 
     public Task<ScenarioResult> RunAsync(ScenarioContext context, ITransport transport, string variant, CancellationToken ct) =>
-        context.Fleet is { } fleet && context.Agent is null
+        transport is ISelfPublishingTarget { PublishesItself: true } own
+            ? own.RunSubscribedAsync(context, ct)
+            : context.Fleet is { } fleet && context.Agent is null
             ? Distributed.AgentFleet.RunPushAsync(context, transport, fleet, ct)
             : RunAsync(context, transport, variant, null, null, ct);
 
