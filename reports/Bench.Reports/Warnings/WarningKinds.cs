@@ -47,7 +47,8 @@ public static class WarningKinds
         Cancelled, PublishesRefused, RateNotReached, GeneratorLate, IterationsDropped, GeneratorSaturated, RequestsInFlight,
         DrainIncomplete, NotExactlyOnce, Errors, Reconnects, LateDeliveries, PendingAtEnd, OrderNotKept, SignatureRejected,
         UnreadableEnvelope, PublisherReconnects, ClocksMixed, FutureTimestamps, SilentSubscribers, FeedEnded, FaultNotInjected,
-        StormNotBack, SubscribersLowered, TargetNotMeasured, CoarseCpu, ConnectionsFailed, ShardMissing, Extrapolated, GuaranteeNotMet, Other,
+        StormNotBack, SubscribersLowered, TargetNotMeasured, CoarseCpu, ConnectionsFailed, ShardMissing, Extrapolated,
+        GuaranteeNotMet, Other,
     ];
 
     private static readonly Dictionary<string, WarningKind> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
