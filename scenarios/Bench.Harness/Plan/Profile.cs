@@ -8,7 +8,16 @@ public sealed record Profile(string Name, string Description, TimeSpan Warmup, T
     public static readonly Profile Full = new("full", "thorough: 10 s warm-up + 60 s measured per scenario × transport",
         TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
     public static readonly Profile Ci = new("ci", "short and fixed, for regression gating: rtt and push, 2 s warm-up + 5 s measured, as " +
-        "5 launches (--repeat)", TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
+        "5 launches (--repeat); every event delivered exactly once", TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5))
+    {
+        Thresholds = ["rtt.lost == 0", "push.lost == 0", "push.duplicated == 0"],
+    };
+
+    /// <summary>
+    /// Thresholds the profile holds every run to (as <c>--threshold</c> takes them), on the scenarios that run; the ci
+    /// profile's are exact accounting, which no run without faults may miss.
+    /// </summary>
+    public IReadOnlyList<string> Thresholds { get; init; } = [];
 
     public static readonly IReadOnlyList<Profile> All = [Quick, Full, Ci];
 

@@ -54,15 +54,20 @@ public static class RunStart
 
         var (gateFile, baselineRun, baselineName) = Gate.GateRun.LoadInputs(request.Gate, request.Baseline, problems, request.Normalize);
         var measured = targets.Count > 0 ? targets : transports.Count > 0 ? transports : TransportCatalog.DefaultComparison;
-        var thresholds = ThresholdCheck.Read(request.Thresholds, measured, problems);
+        var ci = chosenProfile == Profile.Ci;
+        IReadOnlyList<IScenario> suite = claims ? ScenarioCatalog.All
+            : chosen.Count > 0 ? chosen
+            : ci ? ScenarioCatalog.CiSuite : ScenarioCatalog.DefaultSuite;
+
+        // The profile's own thresholds hold the scenarios that run (a rule about a scenario left out would fail), then --threshold's.
+        var fromProfile = (chosenProfile?.Thresholds ?? [])
+            .Where(t => suite.Any(s => t.StartsWith(s.Name + ".", StringComparison.OrdinalIgnoreCase)));
+        var thresholds = ThresholdCheck.Read([.. fromProfile, .. request.Thresholds], measured, problems);
         UsageException.ThrowIfAny(problems);
 
-        var ci = chosenProfile == Profile.Ci;
         var plan = new RunPlan
         {
-            Scenarios = claims ? ScenarioCatalog.All
-                : chosen.Count > 0 ? chosen
-                : ci ? ScenarioCatalog.CiSuite : ScenarioCatalog.DefaultSuite,
+            Scenarios = suite,
             Brief = claims || (chosen.Count == 0 && !ci),
             Suite = claims ? ScenarioCatalog.ClaimsSuite : null,
             SaturationModes = claims ? ["push"] : [],

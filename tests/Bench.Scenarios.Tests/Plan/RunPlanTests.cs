@@ -13,6 +13,17 @@ public class RunPlanTests
     }
 
     [Fact]
+    public void The_ci_profile_holds_its_own_suite_to_exact_accounting_with_thresholds_that_parse()
+    {
+        var names = ScenarioCatalog.All.Select(x => x.Name).ToList();
+        var thresholds = Profile.Ci.Thresholds.Select(t => Bench.Reports.Thresholds.Threshold.Parse(t, names)).ToList();
+
+        Assert.Equal(["rtt.lost == 0", "push.lost == 0", "push.duplicated == 0"], Profile.Ci.Thresholds);
+        Assert.All(thresholds, t => Assert.Contains(ScenarioCatalog.CiSuite, s => s.Name == t.Scenario));
+        Assert.Empty(Profile.Quick.Thresholds);
+    }
+
+    [Fact]
     public void Quick_push_defaults_to_50_subscribers_at_100_events_a_second_for_5_plus_10_seconds_and_a_5_second_cost_probe()
     {
         var s = Plan().SettingsFor(ScenarioCatalog.Find("push")!);
