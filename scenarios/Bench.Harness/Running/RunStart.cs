@@ -27,6 +27,11 @@ public static class RunStart
             {
                 chosen.Add(s);
             }
+            else if (name.StartsWith('-'))
+            {
+                // The command line hands a word it does not know on as a scenario: name it as the option it was meant to be.
+                problems.Add($"{name}: not an option of bench run; bench run --help lists them");
+            }
             else
             {
                 problems.Add($"unknown scenario '{name}'; valid scenarios: {string.Join(", ", ScenarioCatalog.All.Select(x => x.Name))}" +

@@ -19,7 +19,7 @@ public class ExitCodeTests
     [InlineData("run --duration 0s", "--duration must be positive")]
     [InlineData("run --warmup -1s", "--warmup: '-1s' is not a duration of 0 or more")]
     [InlineData("run --rate 2000000", "--rate must be a positive number")]
-    [InlineData("run --bogus", "--bogus")]
+    [InlineData("run --bogus", "--bogus: not an option of bench run")]
     [InlineData("run --metrics-bind 0.0.0.0", "--metrics-bind: live metrics are served only with --metrics-port")]
     [InlineData("run --metrics-port 9464 --metrics-bind everywhere", "--metrics-bind: 'everywhere' is not an IP address")]
     [InlineData("report /no/such/results.json", "no such file")]
