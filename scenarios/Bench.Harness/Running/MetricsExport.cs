@@ -4,6 +4,10 @@ using Bench.Harness.Plan;
 using Bench.Targets.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -50,8 +54,8 @@ public static class MetricsExport
         {
             var address = plan.MetricsBind ?? IPAddress.Loopback;
             var token = IPAddress.IsLoopback(address) ? null : Token(output, progress);
-            exports.Add(StartPrometheus(address, port, token, exports));
-            var url = $"http://{new IPEndPoint(address, port)}/metrics";
+            var bound = StartPrometheus(address, port, token, exports);
+            var url = $"http://{new IPEndPoint(address, bound)}/metrics";
             progress.Message(token is null
                 ? $"metrics: Prometheus text at {url}"
                 : $"metrics: Prometheus text at {url}, beyond loopback: every scrape needs the bearer token");
@@ -74,8 +78,11 @@ public static class MetricsExport
         return made;
     }
 
-    /// <summary>Serves <c>/metrics</c> on Kestrel; with a token, a scrape without <c>Authorization: Bearer TOKEN</c> gets 401.</summary>
-    private static IDisposable StartPrometheus(IPAddress address, int port, string? token, Exports exports)
+    /// <summary>
+    /// Serves <c>/metrics</c> on Kestrel; with a token, a scrape without <c>Authorization: Bearer TOKEN</c> gets 401.
+    /// Returns the port listened on (the one asked for; port 0, which only tests ask for, gets a free one).
+    /// </summary>
+    private static int StartPrometheus(IPAddress address, int port, string? token, Exports exports)
     {
         var provider = Sdk.CreateMeterProviderBuilder().AddMeter(LiveMetrics.MeterName)
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0) // every scrape reads the instruments afresh
@@ -110,7 +117,9 @@ public static class MetricsExport
             }
         }, null);
         app.StartAsync().GetAwaiter().GetResult();
-        return new Stopping(app);
+        exports.Add(new Stopping(app));
+        var listening = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+        return new Uri(listening.Addresses.Single()).Port;
     }
 
     /// <summary>Everything started, disposed in reverse order.</summary>
