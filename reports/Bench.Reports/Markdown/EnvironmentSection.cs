@@ -17,7 +17,7 @@ internal sealed class EnvironmentSection : IReportSection
         sb.AppendLine();
         var e = run.Environment;
         var inv = CultureInfo.InvariantCulture;
-        var table = new MarkdownTable("", "") { Numeric = false }
+        var table = new MarkdownTable("What", "Value") { Numeric = false }
             .Row("Started", run.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", inv))
             .Row("Profile", MarkdownText.Escape(run.Profile))
             .Row("Status", MarkdownText.Escape(run.StatusMessage is null ? run.Status : $"{run.Status}: {run.StatusMessage}"))
