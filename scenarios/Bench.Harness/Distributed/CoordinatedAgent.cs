@@ -47,7 +47,8 @@ public sealed class CoordinatedAgent(string host, int port, int index, string to
                 return Fail(error, ExitCodes.Usage, $"the coordinator at {where} refused it: {reply["refused ".Length..]}");
             }
 
-            var body = await stream.ReadDocumentAsync(reply, "assignment", CoordinatorProtocol.MaxAssignmentBytes, ct).ConfigureAwait(false);
+            var body = await stream.ReadDocumentAsync(reply, "assignment", CoordinatorProtocol.MaxAssignmentBytes, ct)
+                .ConfigureAwait(false);
             assignment = CoordinatorProtocol.Deserialize(body);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or SocketException)
@@ -106,7 +107,8 @@ public sealed class CoordinatedAgent(string host, int port, int index, string to
             var answer = await Next(stop.Token).ConfigureAwait(false);
             return answer == "ok"
                 ? ExitCodes.Ok
-                : Fail(error, ExitCodes.RunFailed, $"the coordinator answered the shard with '{CoordinatorProtocol.Shorten(answer ?? "")}'");
+                : Fail(error, ExitCodes.RunFailed,
+                    $"the coordinator answered the shard with '{CoordinatorProtocol.Shorten(answer ?? "")}'");
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -230,6 +232,13 @@ public sealed class CoordinatedAgent(string host, int port, int index, string to
             catch (SocketException e)
             {
                 client.Dispose();
+                if (last.Length == 0)
+                {
+                    error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"agent {index}: the coordinator at {where} is not reachable yet ({e.Message}); ") +
+                        string.Create(CultureInfo.InvariantCulture, $"trying for {ConnectWait.TotalSeconds:0} s"));
+                }
+
                 last = e.Message;
             }
             catch (OperationCanceledException)

@@ -20,6 +20,10 @@ public sealed class Coordinator : IAsyncDisposable
     private readonly CancellationTokenSource closing = new();
     private readonly Task accepting;
     private bool registrationClosed;
+    private int pendingHellos;
+
+    /// <summary>The most connections waiting to say hello at once; more are closed unread (a flood costs nothing more).</summary>
+    public const int MaxPendingHellos = 64;
 
     private Coordinator(TcpListener listener, int count, string token)
     {
@@ -36,7 +40,9 @@ public sealed class Coordinator : IAsyncDisposable
     /// <summary>Sees each refusal (the peer's address and why), as it happens.</summary>
     public Action<string>? Refused { get; init; }
 
-    /// <summary>Starts listening on <paramref name="at"/> for <paramref name="count"/> agents presenting <paramref name="token"/>.</summary>
+    /// <summary>
+    /// Starts listening on <paramref name="at"/> for <paramref name="count"/> agents presenting <paramref name="token"/>.
+    /// </summary>
     public static Coordinator Listen(IPEndPoint at, int count, string token, Action<string>? refused = null)
     {
         var listener = new TcpListener(at);
@@ -83,7 +89,26 @@ public sealed class Coordinator : IAsyncDisposable
                 return;
             }
 
-            _ = HelloAsync(client, ct);
+            if (Interlocked.Increment(ref pendingHellos) > MaxPendingHellos)
+            {
+                Interlocked.Decrement(ref pendingHellos);
+                client.Dispose();
+                continue;
+            }
+
+            _ = HelloThenReleaseAsync(client, ct);
+        }
+    }
+
+    private async Task HelloThenReleaseAsync(TcpClient client, CancellationToken ct)
+    {
+        try
+        {
+            await HelloAsync(client, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref pendingHellos);
         }
     }
 

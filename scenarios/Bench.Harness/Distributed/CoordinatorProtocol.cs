@@ -61,7 +61,9 @@ public static class CoordinatorProtocol
             : (index, null);
     }
 
-    /// <summary>The length a <c>WORD LENGTH</c> line announces, or an <see cref="InvalidDataException"/> over <paramref name="max"/>.</summary>
+    /// <summary>
+    /// The length a <c>WORD LENGTH</c> line announces, or an <see cref="InvalidDataException"/> over <paramref name="max"/>.
+    /// </summary>
     public static int DocumentLength(string line, string word, long max)
     {
         if (!line.StartsWith(word + " ", StringComparison.Ordinal)
