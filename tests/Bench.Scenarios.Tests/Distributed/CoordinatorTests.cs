@@ -129,6 +129,80 @@ public sealed class CoordinatorTests
         Assert.Equal("connection closed", await links[0].Closed.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
+    [Fact]
+    public async Task An_agent_refused_by_its_coordinator_exits_2_with_one_line_saying_why()
+    {
+        await using var coordinator = Coordinator.Listen(new IPEndPoint(IPAddress.Loopback, 0), 2, Token);
+        var error = new StringWriter();
+
+        var code = await new CoordinatedAgent("127.0.0.1", coordinator.Endpoint.Port, 1, "not-the-token")
+            .RunAsync(Harness.Running.NullProgressSink.Instance, error, TimeProvider.System, CancellationToken.None)
+            .WaitAsync(Patience);
+
+        Assert.Equal(Harness.ExitCodes.Usage, code);
+        Assert.Equal($"error: agent 1: the coordinator at 127.0.0.1:{coordinator.Endpoint.Port} refused it: token: not this run's "
+            + "(BENCH_TOKEN)" + Environment.NewLine, error.ToString());
+    }
+
+    [Fact]
+    public async Task An_agent_whose_coordinator_closes_the_connection_stops_at_once()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var error = new StringWriter();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var agent = new CoordinatedAgent("127.0.0.1", port, 0, Token)
+                .RunAsync(Harness.Running.NullProgressSink.Instance, error, TimeProvider.System, CancellationToken.None);
+            using (var peer = await listener.AcceptTcpClientAsync().WaitAsync(Patience))
+            {
+                using var reader = new StreamReader(peer.GetStream());
+                Assert.Equal("hello 0 " + Token, await reader.ReadLineAsync().WaitAsync(Patience));
+            }
+
+            Assert.Equal(Harness.ExitCodes.RunFailed, await agent.WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.Contains("closed the connection before sending an assignment", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public void An_assignment_holding_a_target_file_or_naming_another_agent_is_refused_naming_its_fields()
+    {
+        var assignment = new AgentAssignment
+        {
+            RunId = "r",
+            Index = 1,
+            Count = 2,
+            Transport = "websocket",
+            TargetUrl = "http://127.0.0.1:5000",
+            HubToken = "t",
+            Clock = "own",
+            RatePerSec = 10,
+            Subscribers = 4,
+            ExpectedSubscribers = 4,
+            PayloadBytes = 16,
+            DurationMs = 1000,
+            WarmupMs = 0,
+            CostProbeMs = 0,
+            ReadyTimeoutMs = 1000,
+        };
+        var agent = new CoordinatedAgent("127.0.0.1", 1, 1, Token);
+        Assert.Empty(agent.Check(assignment));
+
+        var problems = agent.Check(assignment with { Index = 0, TargetFile = new AssignedTargetFile("hub.yaml", "transport: websocket") });
+
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("index/count: agent 0 of 2, and this is agent 1", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("target_file: hub.yaml", problems[1], StringComparison.Ordinal);
+        var json = CoordinatorProtocol.Serialize(assignment with { TargetFile = new AssignedTargetFile("hub.yaml", "x") });
+        Assert.Equal(new AssignedTargetFile("hub.yaml", "x"), CoordinatorProtocol.Deserialize(json).TargetFile);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var until = DateTime.UtcNow + Patience;
