@@ -9,6 +9,10 @@ public static class ResultsJson
 {
     public static string Serialize(RunResults results) => JsonSerializer.Serialize(results, ResultsJsonContext.Default.RunResults);
 
+    /// <summary>An agent's shard as UTF-8 JSON, as <see cref="WriteShard"/> writes it (an agent sends it to its coordinator).</summary>
+    public static byte[] SerializeShard(ShardResult shard) =>
+        JsonSerializer.SerializeToUtf8Bytes(shard, ResultsJsonContext.Default.ShardResult);
+
     /// <summary>Writes an agent's shard atomically, as <see cref="Write(RunResults, string)"/>.</summary>
     public static void WriteShard(ShardResult shard, string path)
     {

@@ -66,12 +66,10 @@ public sealed class AgentHeldSubscribers : IHeldSubscribers
         {
             target = await TargetProcess.StartAsync(launch.Role, launch.Arguments,
                 new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
-            var folder = Path.Combine(fleet.Directory, "agents", $"connections-{transport.Name}");
-            Directory.CreateDirectory(folder);
             for (var k = 0; k < fleet.Agents; k++)
             {
-                var agent = AgentProcess.Start(k, fleet, "connections", transport, target, token, folder,
-                    context.Settings, context.ReadyTimeout);
+                var agent = AgentProcess.StartConnections(k, fleet.Agents, transport, target, token, context.Settings.Connections,
+                    context.ReadyTimeout);
                 agent.OnReport = line =>
                 {
                     var parts = line.Split(' ');

@@ -1,15 +1,16 @@
 using System.Globalization;
 using Bench.Harness.Plan;
 using Bench.Harness.Running;
-using Bench.Harness.Scenarios;
 using Bench.Harness.Transports;
 
 namespace Bench.Harness.Distributed;
 
 /// <summary>
-/// <c>bench agent push</c>: one shard of a push run spread over several agents (a Kubernetes Indexed Job's pods, or
-/// the processes <c>bench run --agents</c> starts). Every option can come from the environment a pod is given. Bad usage
-/// is a <see cref="UsageException"/>.
+/// <c>bench agent push</c>: one shard of a push run spread over several agents (a Kubernetes Indexed Job's pods, or the
+/// processes <c>bench run --agents</c> starts), told everything by its coordinator: it needs only where the coordinator
+/// listens, its index and the run's token, each from an option or the environment a pod is given. <c>bench agent
+/// connections</c> is driven over standard input by <c>bench run connections --agents</c>. Bad usage is a
+/// <see cref="UsageException"/>.
 /// </summary>
 public static class AgentLaunch
 {
@@ -23,6 +24,36 @@ public static class AgentLaunch
             problems.Add($"scenario: agents run push (or, driven by bench run --agents, connections); '{request.Scenario}' is neither");
         }
 
+        var at = request.Index ?? EnvInt("JOB_COMPLETION_INDEX", "--index", problems);
+        var secret = Required(request.Token, "BENCH_TOKEN", "--token", problems);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (scenarioName == "push")
+        {
+            var given = new (string Option, bool Given)[]
+            {
+                ("--transport", request.Transport is not null), ("--agents", request.Agents is not null),
+                ("--target-url", request.TargetUrl is not null), ("--target-pid", request.TargetPid is not null),
+                ("--subscribers", request.Subscribers is not null), ("--ready-timeout", request.ReadyTimeout is not null),
+            };
+            problems.AddRange(given.Where(g => g.Given).Select(g => $"{g.Option}: bench agent push is told it by its coordinator " +
+                "(bench run); leave it out"));
+            var where = Required(request.Coordinator, "BENCH_COORDINATOR", "--coordinator", problems);
+            var endpoint = where is null ? null : ParseEndpoint(where, problems);
+            UsageException.ThrowIfAny(problems);
+            if (request.ParentPid is { } parentPid)
+            {
+                _ = WatchParentAsync(parentPid, stop);
+            }
+
+            var agent = new CoordinatedAgent(endpoint!.Value.Host, endpoint.Value.Port, at!.Value, secret!);
+            return await agent.RunAsync(progress, error, TimeProvider.System, stop.Token).ConfigureAwait(false);
+        }
+
+        if (request.Coordinator is not null)
+        {
+            problems.Add("--coordinator: bench agent connections is driven over standard input, not by a coordinator");
+        }
+
         var transports = TransportChoice.Parse("--transport", NameList.Split([request.Transport ?? ""]), problems);
         if (transports.Count != 1)
         {
@@ -30,7 +61,6 @@ public static class AgentLaunch
         }
 
         var count = request.Agents ?? EnvInt("BENCH_AGENTS", "--agents", problems);
-        var at = request.Index ?? EnvInt("JOB_COMPLETION_INDEX", "--index", problems);
         if (count is { } n && at is { } i && i >= n)
         {
             problems.Add($"--index: {i} is not below --agents ({n})");
@@ -47,83 +77,47 @@ public static class AgentLaunch
                 "this URL is not loopback");
         }
 
-        var secret = Required(request.Token, "BENCH_TOKEN", "--token", problems);
-        var run = Required(request.RunId, "BENCH_RUN_ID", "--run-id", problems);
-        var startAt = Required(request.StartAt, "BENCH_START_AT", "--start-at", problems);
-        if (startAt is not null && startAt != "stdin" && !DateTimeOffset.TryParse(startAt, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal, out DateTimeOffset _))
+        if (request.Subscribers is null)
         {
-            problems.Add($"--start-at: '{startAt}' is neither a UTC time (2026-12-03T10:00:00Z) nor stdin");
+            problems.Add("--subscribers: not given (all agents' subscribers together)");
         }
-
-        var clockText = request.Clock ?? "own";
-        var method = ClockMethods.Parse(clockText);
-        if (method is null)
+        else if (request.Subscribers < count)
         {
-            problems.Add($"--clock: '{clockText}' is not own or shared");
-        }
-
-        var chosen = Profile.Find(request.Profile);
-        if (chosen is null)
-        {
-            problems.Add($"--profile: unknown profile '{request.Profile}'; valid profiles: " +
-                $"{string.Join(", ", Profile.All.Select(p => p.Name))}");
+            problems.Add($"--subscribers: {request.Subscribers} subscribers cannot be shared by {count} agents (at least one each)");
         }
 
         UsageException.ThrowIfAny(problems);
-
-        var plan = new RunPlan
+        if (request.ParentPid is { } parent)
         {
-            Scenarios = [ScenarioCatalog.Find("push")!],
-            Transports = transports,
-            Profile = chosen!,
-            Duration = request.Duration,
-            Warmup = request.Warmup,
-            CostProbe = request.CostProbe,
-            RatePerSec = request.RatePerSec,
-            Subscribers = request.Subscribers,
-            PayloadBytes = request.PayloadBytes,
-        };
-        var total = plan.SettingsFor(plan.Scenarios[0]);
-        if (total.Subscribers < count)
-        {
-            throw new UsageException([$"--subscribers: {total.Subscribers} subscribers cannot be shared by {count} agents " +
-                $"(at least one each)"]);
+            _ = WatchParentAsync(parent, stop);
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        if (request.ParentPid is { } parentPid)
-        {
-            _ = WatchParentAsync(parentPid, stop);
-        }
-
-        if (scenarioName == "connections")
-        {
-            // Driven line by line over standard input by bench run --agents (see AgentHold).
-            var hold = new AgentHold(transports[0], at!.Value, count!.Value, url!, secret!, request.TargetPid, total.Subscribers,
-                request.ReadyTimeout ?? TimeSpan.FromSeconds(60));
-            try
-            {
-                return await hold.ExecuteAsync(progress, output, input, TimeProvider.System, stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return ExitCodes.Cancelled;
-            }
-        }
-
-        var agent = new AgentRun(transports[0], at!.Value, count!.Value, run!, method!.Value, url!, secret!, request.TargetPid,
-            request.Out ?? Environment.GetEnvironmentVariable("BENCH_OUT") ?? ".", startAt!, total,
+        // Driven line by line over standard input by bench run --agents (see AgentHold).
+        var hold = new AgentHold(transports[0], at!.Value, count!.Value, url!, secret!, request.TargetPid, request.Subscribers!.Value,
             request.ReadyTimeout ?? TimeSpan.FromSeconds(60));
         try
         {
-            return await agent.ExecuteAsync(progress, output, input, TimeProvider.System, stop.Token).ConfigureAwait(false);
+            return await hold.ExecuteAsync(progress, output, input, TimeProvider.System, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            error.WriteLine($"agent {at}: stopped before the run ended; no shard written");
             return ExitCodes.Cancelled;
         }
+    }
+
+    /// <summary>HOST:PORT (a name, an IPv4 address or a bracketed IPv6 one); a problem naming --coordinator otherwise.</summary>
+    public static (string Host, int Port)? ParseEndpoint(string text, List<string> problems)
+    {
+        var colon = text.LastIndexOf(':');
+        var host = colon > 0 ? text[..colon].Trim('[', ']') : "";
+        if (colon <= 0 || host.Length == 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture,
+            out var port) || port is < 1 or > 65535)
+        {
+            problems.Add($"--coordinator: '{text}' is not HOST:PORT (bench-coordinator:7000, 10.0.0.5:7000, [::1]:7000)");
+            return null;
+        }
+
+        return (host, port);
     }
 
     private static async Task WatchParentAsync(int pid, CancellationTokenSource stop)

@@ -9,7 +9,8 @@ namespace Bench.Harness.Distributed;
 
 /// <summary>
 /// One <c>bench agent</c> process started by <c>bench run --agents</c>, with the environment a Kubernetes pod of the
-/// Indexed Job gets: its <c>ready</c> line, its other lines (replies and reports), its exit, the tail of its errors.
+/// Indexed Job gets: its exit and the tail of its errors; for <c>connections</c> (driven over standard input) also its
+/// <c>ready</c> line and its other lines (replies and reports).
 /// </summary>
 internal sealed class AgentProcess : IDisposable
 {
@@ -28,7 +29,7 @@ internal sealed class AgentProcess : IDisposable
 
     public int Index { get; }
 
-    /// <summary>"agent 0: 0–16": the subscribers it holds.</summary>
+    /// <summary>"agent 0: 0–16": the subscribers it holds (connections).</summary>
     public string Share { get; }
 
     public Task Ready => ready.Task;
@@ -38,10 +39,43 @@ internal sealed class AgentProcess : IDisposable
     /// <summary>Sees each report line (<c>arrived …</c>) as it comes; other lines are replies.</summary>
     public Action<string>? OnReport { get; set; }
 
-    public static AgentProcess Start(int index, FleetOptions fleet, string scenario, ITransport transport, TargetProcess target,
-        string token, string folder, Plan.ScenarioSettings s, TimeSpan readyTimeout)
+    /// <summary>
+    /// Starts <c>bench agent push</c> with the environment a pod of the agents' Job gets: where the coordinator listens,
+    /// its index and the run's token; everything else comes over the connection.
+    /// </summary>
+    public static AgentProcess StartPush(int index, System.Net.IPEndPoint coordinator, string token)
     {
         var inv = CultureInfo.InvariantCulture;
+        return Launch(index, ["push", "--parent-pid", Environment.ProcessId.ToString(inv)], new Dictionary<string, string>
+        {
+            ["BENCH_COORDINATOR"] = coordinator.ToString(),
+            ["JOB_COMPLETION_INDEX"] = index.ToString(inv),
+            ["BENCH_TOKEN"] = token,
+        }, string.Create(inv, $"agent {index}"));
+    }
+
+    /// <summary>Starts <c>bench agent connections</c>, driven over standard input (see <see cref="AgentHold"/>).</summary>
+    public static AgentProcess StartConnections(int index, int agents, ITransport transport, TargetProcess target, string token,
+        int total, TimeSpan readyTimeout)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var (first, size) = AgentShare.Split(total, index, agents);
+        return Launch(index,
+        [
+            "connections", "--transport", transport.Name, "--target-pid", target.ProcessId.ToString(inv), "--parent-pid",
+            Environment.ProcessId.ToString(inv), "--subscribers", total.ToString(inv), "--ready-timeout",
+            Ms(readyTimeout + TimeSpan.FromSeconds(30)),
+        ], new Dictionary<string, string>
+        {
+            ["JOB_COMPLETION_INDEX"] = index.ToString(inv),
+            ["BENCH_AGENTS"] = agents.ToString(inv),
+            ["BENCH_TARGET_URL"] = target.Url,
+            ["BENCH_TOKEN"] = token,
+        }, string.Create(inv, $"agent {index}: {first:N0}–{first + size - 1:N0}"));
+    }
+
+    private static AgentProcess Launch(int index, string[] args, Dictionary<string, string> environment, string share)
+    {
         var (fileName, prefix) = ServeCommandLocator.Locate();
         var info = new ProcessStartInfo(fileName)
         {
@@ -50,32 +84,18 @@ internal sealed class AgentProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var total = scenario == "push" ? s.Subscribers : s.Connections;
-        string[] args =
-        [
-            .. prefix, "agent", scenario, "--transport", transport.Name, "--clock", ClockMethods.Name(fleet.Clock),
-            "--target-pid", target.ProcessId.ToString(inv), "--parent-pid", Environment.ProcessId.ToString(inv),
-            "--rate", Math.Max(1, s.RatePerSec).ToString("R", inv), "--subscribers", total.ToString(inv), "--payload",
-            s.PayloadBytes.ToString(inv),
-            "--duration", Ms(s.Duration), "--warmup", Ms(s.Warmup), "--cost-probe", Ms(s.CostProbe), "--ready-timeout",
-            Ms(readyTimeout + TimeSpan.FromSeconds(30)),
-        ];
-        foreach (var a in args)
+        foreach (var a in (string[])[.. prefix, "agent", .. args])
         {
             info.ArgumentList.Add(a);
         }
 
-        // The environment a pod of the Indexed Job gets (deploy/k8s/agents-job.yaml).
-        info.Environment["JOB_COMPLETION_INDEX"] = index.ToString(inv);
-        info.Environment["BENCH_AGENTS"] = fleet.Agents.ToString(inv);
-        info.Environment["BENCH_TARGET_URL"] = target.Url;
-        info.Environment["BENCH_TOKEN"] = token;
-        info.Environment["BENCH_RUN_ID"] = fleet.RunId;
-        info.Environment["BENCH_START_AT"] = "stdin";
-        info.Environment["BENCH_OUT"] = folder;
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var (first, size) = AgentShare.Split(total, index, fleet.Agents);
-        var agent = new AgentProcess(index, process, string.Create(inv, $"agent {index}: {first:N0}–{first + size - 1:N0}"));
+        var agent = new AgentProcess(index, process, share);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is not { } line)
@@ -140,9 +160,6 @@ internal sealed class AgentProcess : IDisposable
             return false;
         }
     }
-
-    /// <summary>Tells the agent when its load starts (this machine's monotonic clock).</summary>
-    public void Start(long timestamp) => Send("start " + timestamp.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Sends <paramref name="command"/> and waits for the agent's reply line; a gone agent fails the run, naming it.</summary>
     public async Task<string> AskAsync(string command, TimeSpan timeout, CancellationToken ct)

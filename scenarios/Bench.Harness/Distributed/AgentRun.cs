@@ -6,22 +6,23 @@ using Bench.Harness.Scenarios.Push;
 using Bench.Harness.TargetFiles;
 using Bench.Harness.Targets;
 using Bench.Harness.Transports;
-using Bench.Reports.Json;
 using Bench.Reports.Model;
 
 namespace Bench.Harness.Distributed;
 
 /// <summary>
-/// One agent: its share of a push run against a reference target another process started — its subscribers, its
-/// share of the rate — started at the moment every agent starts, and written as <c>shard-INDEX.json</c>. It prints
-/// <c>ready</c> once its subscribers are counted by the target, and <c>shard PATH</c> when the shard is written.
+/// One agent's share of a push run, as its coordinator assigned it (<see cref="AgentAssignment"/>): its subscribers,
+/// its share of the rate, against the target every agent shares, started when the coordinator says (after the agent's
+/// subscribers are counted), and returned as its shard.
 /// </summary>
-public sealed record AgentRun(
-    ITransport Transport, int Index, int Count, string RunId, ClockMethod Clock, string TargetUrl, string Token, int? TargetPid,
-    string OutDirectory, string Start, ScenarioSettings Total, TimeSpan ReadyTimeout)
+public sealed record AgentRun(ITransport Transport, AgentAssignment Assignment, ClockMethod Clock, ScenarioSettings Total)
 {
-    /// <summary>The file agent <paramref name="index"/> writes.</summary>
+    /// <summary>The file agent <paramref name="index"/>'s shard is kept in (by the coordinator).</summary>
     public static string ShardFile(int index) => "shard-" + index.ToString(CultureInfo.InvariantCulture) + ".json";
+
+    public int Index => Assignment.Index;
+
+    public int Count => Assignment.Count;
 
     /// <summary>This agent's settings: its share of the subscribers and of the rate.</summary>
     public ScenarioSettings Share()
@@ -30,38 +31,27 @@ public sealed record AgentRun(
         return Total with { Subscribers = size, Connections = size, RatePerSec = Total.RatePerSec / Count };
     }
 
-    public async Task<int> ExecuteAsync(IProgressSink progress, TextWriter output, TextReader input,
-        TimeProvider clock, CancellationToken ct)
+    /// <summary>Runs the share; a failure is a <see cref="TargetFailedException"/> (or <see cref="InvalidDataException"/>).</summary>
+    public async Task<ShardResult> ExecuteAsync(IProgressSink progress, Func<CancellationToken, Task<long>> waitForStartAsync,
+        TimeProvider clock, TimeSpan readyTimeout, CancellationToken ct)
     {
         var share = Share();
         var (firstStream, _) = AgentShare.Split(Total.Subscribers, Index, Count);
-        using var target = new ExternalTarget(Transport.Name, TargetUrl.TrimEnd('/'), TargetPid) { Token = Token };
+        using var target = new ExternalTarget(Transport.Name, Assignment.TargetUrl.TrimEnd('/'), Assignment.TargetPid)
+        {
+            Token = Assignment.HubToken,
+        };
         PushScenario.PushEvidence? evidence = null;
-        var agent = new AgentShare(Index, Count, Clock, new AttachedTarget(target, Token, Total.Subscribers), firstStream,
-            TimeSpan.FromSeconds((Index + 0.5) / Total.RatePerSec), token => WaitForStartAsync(output, input, clock, token))
+        var agent = new AgentShare(Index, Count, Clock, new AttachedTarget(target, Assignment.HubToken, Assignment.ExpectedSubscribers),
+            firstStream, TimeSpan.FromSeconds((Index + 0.5) / Total.RatePerSec), waitForStartAsync)
         {
             Evidence = e => evidence = e,
         };
-        var context = new ScenarioContext(share, ReadyTimeout, progress) { Clock = clock, Agent = agent };
-        ScenarioResult result;
-        try
+        var context = new ScenarioContext(share, readyTimeout, progress) { Clock = clock, Agent = agent };
+        var result = await new PushScenario().RunAsync(context, Transport, VariantName.Default, ct).ConfigureAwait(false);
+        return new ShardResult
         {
-            result = await new PushScenario().RunAsync(context, Transport, VariantName.Default, ct).ConfigureAwait(false);
-        }
-        catch (TargetFailedException e)
-        {
-            progress.Message($"error: agent {Index}: {e.Message}");
-            return ExitCodes.RunFailed;
-        }
-        catch (InvalidDataException e)
-        {
-            progress.Message($"error: {e.Message}");
-            return ExitCodes.Usage;
-        }
-
-        var shard = new ShardResult
-        {
-            RunId = RunId,
+            RunId = Assignment.RunId,
             Index = Index,
             Count = Count,
             Host = Environment.MachineName,
@@ -73,12 +63,6 @@ public sealed record AgentRun(
             Streams = evidence is null ? [] : [.. evidence.Accounting.Trackers.Select(t => (Tracker: t, Counts: t.Snapshot()))
                 .Select(x => new ShardStream(x.Tracker.Stream, x.Tracker.Seen().ToRangeText(), x.Counts.Duplicated, x.Counts.OutOfOrder))],
         };
-        Directory.CreateDirectory(OutDirectory);
-        var path = Path.Combine(OutDirectory, ShardFile(Index));
-        ResultsJson.WriteShard(shard, path);
-        await output.WriteLineAsync("shard " + Path.GetFullPath(path)).ConfigureAwait(false);
-        await output.FlushAsync(ct).ConfigureAwait(false);
-        return ExitCodes.Ok;
     }
 
     /// <summary>
@@ -88,7 +72,7 @@ public sealed record AgentRun(
     public static Task<string?> ReadLineAsync(TextReader input, CancellationToken ct) =>
         Task.Factory.StartNew(() => ReadBoundedLine(input), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    /// <summary>The longest line an agent reads from standard input; a command is a few dozen characters.</summary>
+    /// <summary>The longest line an agent reads from standard input (connections); a command is a few dozen characters.</summary>
     public const int MaxLineChars = 4096;
 
     /// <summary>
@@ -132,19 +116,38 @@ public sealed record AgentRun(
     }
 
     /// <summary>
-    /// The start an agent was told on standard input: <c>start TIMESTAMP</c> on this machine's monotonic clock, at most
+    /// The start an agent was told by its coordinator: <c>start TIMESTAMP</c> on this machine's monotonic clock (agents
+    /// on the coordinator's machine), or <c>start in MS</c> from now (an agent's own clock); at most
     /// <see cref="MaxStartAhead"/> ahead. Throws <see cref="TargetFailedException"/> for another line and
     /// <see cref="InvalidDataException"/> for a start so far ahead the agent would wait for ever.
     /// </summary>
     public static long ParseStart(string? line, TimeProvider clock, int index)
     {
+        var now = clock.GetTimestamp();
+        if (line is not null && line.StartsWith("start in ", StringComparison.Ordinal))
+        {
+            if (!long.TryParse(line.AsSpan(9), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+            {
+                throw new TargetFailedException(
+                    $"agent {index}: expected 'start in MILLISECONDS', got '{CoordinatorProtocol.Shorten(line)}'");
+            }
+
+            if (ms > MaxStartAhead.TotalMilliseconds)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"agent {index}: start in {ms} ms is more than {MaxStartAhead.TotalMinutes:0} minutes ahead"));
+            }
+
+            return now + (long)(ms / 1000.0 * clock.TimestampFrequency);
+        }
+
         if (line is null || !line.StartsWith("start ", StringComparison.Ordinal) || !long.TryParse(line.AsSpan(6), NumberStyles.None,
             CultureInfo.InvariantCulture, out var at))
         {
-            throw new TargetFailedException($"agent {index}: expected 'start TIMESTAMP' on standard input, got '{line}'");
+            throw new TargetFailedException($"agent {index}: expected 'start TIMESTAMP' or 'start in MS', got " +
+                $"'{(line is null ? "" : CoordinatorProtocol.Shorten(line))}'");
         }
 
-        var now = clock.GetTimestamp();
         if ((at - now) / (double)clock.TimestampFrequency > MaxStartAhead.TotalSeconds)
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
@@ -154,31 +157,6 @@ public sealed record AgentRun(
         return at;
     }
 
-    /// <summary>How far ahead a <c>start TIMESTAMP</c> may lie: agents start within seconds of being told.</summary>
+    /// <summary>How far ahead a start may lie: agents start within seconds of being told.</summary>
     public static readonly TimeSpan MaxStartAhead = TimeSpan.FromMinutes(10);
-
-    /// <summary>
-    /// Says <c>ready</c>, then waits for the start: a line <c>start TIMESTAMP</c> on standard input (this machine's
-    /// monotonic clock, from <c>bench run --agents</c>), or the UTC time <see cref="Start"/> names (a Kubernetes job).
-    /// </summary>
-    private async Task<long> WaitForStartAsync(TextWriter output, TextReader input, TimeProvider clock, CancellationToken ct)
-    {
-        await output.WriteLineAsync("ready").ConfigureAwait(false);
-        await output.FlushAsync(ct).ConfigureAwait(false);
-        if (Start == "stdin")
-        {
-            return ParseStart(await ReadLineAsync(input, ct).ConfigureAwait(false), clock, Index);
-        }
-
-        var startAt = DateTimeOffset.Parse(Start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        var wait = startAt - clock.GetUtcNow();
-        if (wait < TimeSpan.Zero)
-        {
-            throw new TargetFailedException(string.Create(CultureInfo.InvariantCulture,
-                $"agent {Index}: the start time {startAt:O} passed {-wait.TotalSeconds:0.0} s before its subscribers were ready; set " +
-                $"BENCH_START_AT later"));
-        }
-
-        return clock.GetTimestamp() + (long)(wait.TotalSeconds * clock.TimestampFrequency);
-    }
 }

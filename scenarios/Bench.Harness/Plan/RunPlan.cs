@@ -58,6 +58,18 @@ public sealed record RunPlan
     /// <summary>Agent processes the push load is spread over (<c>--agents</c>); null: this process drives it.</summary>
     public int? Agents { get; init; }
 
+    /// <summary>
+    /// <c>--agents-listen</c>: the address agents started elsewhere (a cluster's pods) connect to; no agent process is
+    /// started here. Null: the agents are started on this machine and connect over loopback.
+    /// </summary>
+    public System.Net.IPEndPoint? AgentsListen { get; init; }
+
+    /// <summary><c>--agents-wait</c>: how long agents have to connect; null: 60 s on one machine, 5 minutes listening.</summary>
+    public TimeSpan? AgentsWait { get; init; }
+
+    /// <summary>The run's secret agents present (<c>$BENCH_TOKEN</c>, needed beyond loopback); null: one made up per case.</summary>
+    public string? AgentsToken { get; init; }
+
     /// <summary>How agents time latency across their clocks; on one machine, shared.</summary>
     public Distributed.ClockMethod Clock { get; init; } = Distributed.ClockMethod.Shared;
 
@@ -243,6 +255,11 @@ public sealed record RunPlan
             problems.Add(limit);
         }
 
+        if (Agents is null && (AgentsListen is not null || AgentsWait is not null))
+        {
+            problems.Add($"{(AgentsListen is not null ? "--agents-listen" : "--agents-wait")}: goes with --agents N (how many agents)");
+        }
+
         if (Agents is { } agents)
         {
             if (agents is < 1 or > 64)
@@ -264,6 +281,21 @@ public sealed record RunPlan
             if (Transports.Any(t => t is Bench.Harness.TargetFiles.FileTransport))
             {
                 problems.Add("--agents: agents attach to Bench's reference targets; a --target file runs in one process");
+            }
+
+            if (AgentsListen is { } listen)
+            {
+                if (Scenarios.FirstOrDefault(s => s.Name != "push") is { } notPush)
+                {
+                    problems.Add($"--agents-listen: agents started elsewhere run push; {notPush.Name} agents run on this machine (leave " +
+                        "--agents-listen out for it)");
+                }
+
+                if (!System.Net.IPAddress.IsLoopback(listen.Address) && string.IsNullOrEmpty(AgentsToken))
+                {
+                    problems.Add($"--agents-listen: {listen} is beyond loopback, so agents must present the run's secret: set " +
+                        "$BENCH_TOKEN (the same in the agents' environment)");
+                }
             }
 
             if (Scenarios.Any(s => s.Name == "push") && Subscribers is { } few && few < agents)

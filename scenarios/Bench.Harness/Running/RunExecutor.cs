@@ -76,7 +76,16 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                             metrics.BeginCase(scenario.Name, @case.Transport.Name, @case.Variant, settings.RatePerSec);
                         }
 
-                        var fleet = plan.Agents is { } agents ? new Distributed.FleetOptions(agents, runId, directory, plan.Clock) : null;
+                        var fleet = plan.Agents is { } agents
+                            ? new Distributed.FleetOptions(agents, runId, directory, plan.Clock)
+                            {
+                                Listen = plan.AgentsListen,
+                                Token = plan.AgentsToken,
+                                Wait = plan.AgentsWait ?? (plan.AgentsListen is null
+                                    ? Distributed.FleetOptions.DefaultWait
+                                    : Distributed.FleetOptions.DefaultListenWait),
+                            }
+                            : null;
                         ScenarioResult result;
                         try
                         {

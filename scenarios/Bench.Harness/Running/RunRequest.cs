@@ -61,6 +61,11 @@ public sealed record RunRequest
 
     public int? Agents { get; init; }
 
+    /// <summary><c>--agents-listen ADDRESS:PORT</c>: wait for agents started elsewhere to connect here.</summary>
+    public string? AgentsListen { get; init; }
+
+    public TimeSpan? AgentsWait { get; init; }
+
     public bool Sequential { get; init; }
 
     public int? TargetLaunches { get; init; }

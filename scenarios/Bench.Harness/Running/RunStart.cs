@@ -107,6 +107,11 @@ public static class RunStart
             MetricsPort = request.MetricsPort,
             MetricsBind = MetricsBind(request),
             Agents = request.Agents,
+            AgentsListen = AgentsListen(request),
+            AgentsWait = request.AgentsWait,
+            AgentsToken = request.AgentsListen is null ? null : Environment.GetEnvironmentVariable("BENCH_TOKEN") is { Length: > 0 } t
+                ? t
+                : null,
             Sequential = request.Sequential,
             TargetLaunches = request.TargetLaunches ?? 2,
             Thresholds = thresholds,
@@ -142,6 +147,31 @@ public static class RunStart
         }
 
         return await new RunExecutor(plan, progress, output, TimeProvider.System).ExecuteAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The address and port <c>--agents-listen</c> names, or null; usage errors name the option.</summary>
+    private static System.Net.IPEndPoint? AgentsListen(RunRequest request)
+    {
+        if (request.AgentsListen is not { } given)
+        {
+            return null;
+        }
+
+        // A port must be named: 1.2.3.4:7000, or [::]:7000 for IPv6 (whose bare address holds colons of its own).
+        var hasPort = given.StartsWith('[')
+            ? given.Contains("]:", StringComparison.Ordinal)
+            : given.Contains(':', StringComparison.Ordinal);
+        if (!hasPort || !System.Net.IPEndPoint.TryParse(given, out var at))
+        {
+            throw new UsageException([$"--agents-listen: '{given}' is not ADDRESS:PORT (0.0.0.0:7000, 127.0.0.1:7000, [::]:7000)"]);
+        }
+
+        if (at.Port != 0 && !PortFree(at.Address, at.Port))
+        {
+            throw new UsageException([$"--agents-listen: {at} is in use; choose another port"]);
+        }
+
+        return at;
     }
 
     /// <summary>The address <c>--metrics-bind</c> names, or null for loopback; usage errors name the option.</summary>

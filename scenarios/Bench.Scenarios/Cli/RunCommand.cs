@@ -101,8 +101,18 @@ internal static class RunCommand
         };
         var agents = CliOptions.PositiveInt("--agents",
             "Spread push (subscribers and publish rate) or connections (subscribers) over this many agent "
-                + "processes on this machine, started as a Kubernetes Indexed Job's pods would be, and "
-                + "merge their shards exactly (see docs/distributed.md). The default is one process.");
+                + "processes on this machine, started as a Kubernetes Indexed Job's pods would be (or, with --agents-listen, "
+                + "agents started elsewhere), and merge their shards exactly (see docs/distributed.md): bench run is their "
+                + "coordinator; push agents connect to it and send their shards back. The default is one process.");
+        var agentsListen = new Option<string?>("--agents-listen")
+        {
+            Description = "With --agents N (push): start no agent here; listen on ADDRESS:PORT (0.0.0.0:7000) for N agents "
+                + "started elsewhere (bench agent push with $BENCH_COORDINATOR, $JOB_COMPLETION_INDEX, $BENCH_TOKEN) and "
+                + "coordinate them. Beyond loopback $BENCH_TOKEN must be set here too.",
+        };
+        var agentsWait = CliOptions.PositiveDuration("--agents-wait",
+            "With --agents (push): how long agents have to connect; the run goes on without those that do not, and fails (exit 4) "
+                + "naming them. The default is 60s, or 5m with --agents-listen.");
         var sequential = new Option<bool>("--sequential")
         {
             Description = "Run the transports one after another, each on its own target launch, instead of interleaved. "
@@ -132,7 +142,7 @@ internal static class RunCommand
         {
             scenarios, profile, transport, target, reference, variant, fault, output, duration, warmup, costProbe, rate, subscribers,
             payload, connections, slo, repeat, saveBaseline, baseline, gate, normalize, confirm, readyTimeout, otlp, metricsPort,
-            metricsBind, agents,
+            metricsBind, agents, agentsListen, agentsWait,
             sequential, targetLaunches, threshold,
         };
         command.SetAction((parse, _) => Program.CallAsync(() => RunStart.RunAsync(
@@ -165,6 +175,8 @@ internal static class RunCommand
                 MetricsPort = parse.GetValue(metricsPort),
                 MetricsBind = parse.GetValue(metricsBind),
                 Agents = parse.GetValue(agents),
+                AgentsListen = parse.GetValue(agentsListen),
+                AgentsWait = parse.GetValue(agentsWait),
                 Sequential = parse.GetValue(sequential),
                 TargetLaunches = parse.GetValue(targetLaunches),
                 Thresholds = parse.GetValue(threshold) ?? [],

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using Bench.Harness;
 using Bench.Harness.Transports;
 using Bench.Reports.Json;
@@ -8,8 +9,9 @@ using Bench.Scenarios.Tests.Cli;
 namespace Bench.Scenarios.Tests.EndToEnd;
 
 /// <summary>
-/// <c>--agents</c> over real processes on loopback: agent processes started as a Kubernetes job's pods would be,
-/// started together, their shards merged exactly; one killed mid-run leaves a report naming its shard, and exit 4.
+/// <c>--agents</c> over real processes on loopback: agent processes started as a Kubernetes job's pods would be
+/// (<c>BENCH_COORDINATOR</c>, <c>JOB_COMPLETION_INDEX</c>, <c>BENCH_TOKEN</c>), coordinated by the run, their shards sent
+/// back and merged exactly; one killed mid-run, or one that never connects, leaves a report naming its shard, and exit 4.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class AgentRunTests : IDisposable
@@ -80,11 +82,15 @@ public sealed class AgentRunTests : IDisposable
             p.Kill();
         }
 
+        var killed = Stopwatch.StartNew();
         var (code, run) = await running;
 
+        // The coordinator notices the drop on the connection at once; the run ends when the others' shards are in.
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"the run ended {killed.Elapsed.TotalSeconds:0} s after the kill");
         Assert.Equal(ExitCodes.RunFailed, code);
         Assert.Equal("failed", run.Status);
-        Assert.Contains("agent 1 (shard-1.json)", run.StatusMessage, StringComparison.Ordinal);
+        Assert.Contains("agent 1 (shard-1.json): connection closed", run.StatusMessage, StringComparison.Ordinal);
+        Assert.Contains("s into the run", run.StatusMessage, StringComparison.Ordinal);
         var r = Assert.Single(run.Results);
         Assert.Equal([1], r.Distribution!.MissingShards);
         Assert.Equal([0, 2], r.Agents.Select(a => a.Index));
@@ -92,6 +98,75 @@ public sealed class AgentRunTests : IDisposable
         Assert.Contains("shard 1 missing", File.ReadAllText(Path.Combine(harness.Directory, "report.md")), StringComparison.Ordinal);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(harness.Directory, "agents", "push-websocket"), "shard-*.json").Length);
         Assert.Empty(AgentProcesses());
+    }
+
+    [Fact]
+    public async Task An_agent_that_never_connects_is_named_and_the_run_goes_on_without_it()
+    {
+        // Listening on loopback for 2 agents started elsewhere; only agent 0 is started, with the environment a pod gets.
+        var plan = harness.Plan("push", p => p with
+        {
+            Transports = [TransportCatalog.WebSocket],
+            RatePerSec = 40,
+            Subscribers = 4,
+            Agents = 2,
+            AgentsListen = new IPEndPoint(IPAddress.Loopback, 0),
+            AgentsWait = TimeSpan.FromSeconds(10),
+        });
+        var progress = new WatchedProgress();
+        string? listening = null;
+        var heard = progress.Message(m =>
+        {
+            if (!m.Contains("listening on 127.0.0.1:", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            listening = m;
+            return true;
+        });
+        var running = harness.RunAsync(plan, progress: progress);
+        await heard.WaitAsync(TimeSpan.FromSeconds(60));
+        var words = listening!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var endpoint = words[Array.IndexOf(words, "on") + 1];
+        var token = words[Array.IndexOf(words, "(token") + 1].TrimEnd(')');
+
+        var (fileName, prefix) = Harness.Targets.ServeCommandLocator.Locate();
+        var info = new ProcessStartInfo(fileName) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in (string[])[.. prefix, "agent", "push"])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["BENCH_COORDINATOR"] = endpoint;
+        info.Environment["JOB_COMPLETION_INDEX"] = "0";
+        info.Environment["BENCH_TOKEN"] = token;
+        using var agent = Process.Start(info)!;
+        try
+        {
+            var stderr = agent.StandardError.ReadToEndAsync();
+            var (code, run) = await running;
+            await agent.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.True(agent.ExitCode == ExitCodes.Ok, await stderr);
+            Assert.Equal(ExitCodes.RunFailed, code);
+            Assert.Contains("agent 1 (shard-1.json): never connected within 10 s", run.StatusMessage, StringComparison.Ordinal);
+            var r = Assert.Single(run.Results);
+            Assert.Equal([1], r.Distribution!.MissingShards);
+            Assert.Equal(("own", 2), (r.Distribution.Clock, r.Distribution.Agents));
+            Assert.Equal([0], r.Agents.Select(a => a.Index));
+            Assert.Equal([2], r.Agents.Select(a => a.Subscribers));
+            Assert.Equal(0, r.Counts.Lost);
+            var shard = Assert.Single(Directory.GetFiles(Path.Combine(harness.Directory, "agents", "push-websocket"), "shard-*.json"));
+            Assert.Equal("shard-0.json", Path.GetFileName(shard));
+        }
+        finally
+        {
+            if (!agent.HasExited)
+            {
+                agent.Kill();
+            }
+        }
     }
 
     /// <summary>The agent processes this test process started (their index from the environment a pod would get).</summary>
