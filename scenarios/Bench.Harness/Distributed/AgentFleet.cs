@@ -30,9 +30,12 @@ public static class AgentFleet
         var token = Secrets.NewToken();
         var maxMessage = Math.Max(64 * 1024, (s.PayloadBytes * 2) + 1024);
         using var outbox = new TempOutbox(".db");
-        var launch = transport.SharedTarget(new SharedTargetSetup(maxMessage, KeepAlive: null, outbox.Path))
+
+        // A target file's system is the user's, already running: the agents share it (and one stream of it) instead.
+        var file = transport is TargetFiles.FileTransport own ? AgentTargetFile.ForFleet(own) : null;
+        var launch = file is not null ? null : transport.SharedTarget(new SharedTargetSetup(maxMessage, KeepAlive: null, outbox.Path))
             ?? throw new TargetFailedException($"push/{transport.Name}: agents share a reference target, and {transport.Name} has none");
-        await using var target = await TargetProcess.StartAsync(launch.Role, launch.Arguments,
+        await using var target = launch is null ? null : await TargetProcess.StartAsync(launch.Role, launch.Arguments,
             new Dictionary<string, string> { ["BENCH_TOKEN"] = token }, context.ReadyTimeout, ct).ConfigureAwait(false);
 
         var folder = Path.Combine(fleet.Directory, "agents", $"push-{transport.Name}");
@@ -47,7 +50,7 @@ public static class AgentFleet
         {
             for (var k = 0; k < fleet.Agents; k++)
             {
-                agents.Add(AgentProcess.Start(k, fleet, "push", transport, target, token, folder, s, context.ReadyTimeout));
+                agents.Add(AgentProcess.Start(k, fleet, "push", transport, target, token, folder, s, context.ReadyTimeout, file));
             }
 
             context.Progress.Message(string.Create(CultureInfo.InvariantCulture,
@@ -80,7 +83,7 @@ public static class AgentFleet
             var finished = Task.WhenAll(agents.Select(a => a.Exited));
             await Task.WhenAny(finished, Task.Delay(limit, ct)).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
-            if (target.HasExited)
+            if (target?.HasExited == true)
             {
                 throw target.DiedException($"push/{transport.Name}");
             }
@@ -109,7 +112,7 @@ public static class AgentFleet
                 throw new TargetFailedException($"push/{transport.Name}: no agent wrote a shard: {string.Join("; ", failures)}");
             }
 
-            var merged = ShardMerge.Merge(shards);
+            var merged = file?.Noted(ShardMerge.Merge(shards), fleet.Agents) ?? ShardMerge.Merge(shards);
             if (failures.Count > 0)
             {
                 throw new AgentsFailedException($"push/{transport.Name}: {string.Join("; ", failures)}; the report is the other " +

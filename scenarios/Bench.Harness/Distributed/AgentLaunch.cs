@@ -23,10 +23,19 @@ public static class AgentLaunch
             problems.Add($"scenario: agents run push (or, driven by bench run --agents, connections); '{request.Scenario}' is neither");
         }
 
-        var transports = TransportChoice.Parse("--transport", NameList.Split([request.Transport ?? ""]), problems);
+        // A target file names the system, its transport and its URLs; else the agent attaches to a reference target.
+        var targetFile = AgentTargetFile.FromRequest(request.TargetFile, request.Stream, problems);
+        var transports = targetFile is not null
+            ? [targetFile.Transport]
+            : TransportChoice.Parse("--transport", NameList.Split([request.Transport ?? ""]), problems);
         if (transports.Count != 1)
         {
             problems.Add("--transport: name one transport (websocket, signalr, sse or webhook)");
+        }
+
+        if (targetFile is not null && scenarioName != "push")
+        {
+            problems.Add("--target-file: agents run push against a target file; connections of one is not measured by agents");
         }
 
         var count = request.Agents ?? EnvInt("BENCH_AGENTS", "--agents", problems);
@@ -36,18 +45,26 @@ public static class AgentLaunch
             problems.Add($"--index: {i} is not below --agents ({n})");
         }
 
-        var url = Required(request.TargetUrl, "BENCH_TARGET_URL", "--target-url", problems);
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
+        if (targetFile is not null && count is { } agents && AgentTargetFile.Refusal(targetFile.File, agents) is { } refused)
+        {
+            problems.Add(refused);
+        }
+
+        // A target file's URLs were checked when it loaded; its hosts are the only ones the agent sends to.
+        var url = targetFile?.PublishUrl ?? Required(request.TargetUrl, "BENCH_TARGET_URL", "--target-url", problems);
+        if (targetFile is null && url is not null
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
         {
             problems.Add($"--target-url: '{url}' is not an absolute http(s) URL");
         }
-        else if (url is not null && transports.Count == 1 && !transports[0].SubscribersConnect && !new Uri(url).IsLoopback)
+        else if (targetFile is null && url is not null && transports.Count == 1 && !transports[0].SubscribersConnect
+            && !new Uri(url).IsLoopback)
         {
             problems.Add("--target-url: a webhook agent hosts its receivers on loopback, so it runs on the dispatcher's machine; " +
                 "this URL is not loopback");
         }
 
-        var secret = Required(request.Token, "BENCH_TOKEN", "--token", problems);
+        var secret = targetFile is not null ? "" : Required(request.Token, "BENCH_TOKEN", "--token", problems);
         var run = Required(request.RunId, "BENCH_RUN_ID", "--run-id", problems);
         var startAt = Required(request.StartAt, "BENCH_START_AT", "--start-at", problems);
         if (startAt is not null && startAt != "stdin" && !DateTimeOffset.TryParse(startAt, CultureInfo.InvariantCulture,
@@ -112,9 +129,11 @@ public static class AgentLaunch
             }
         }
 
-        var agent = new AgentRun(transports[0], at!.Value, count!.Value, run!, method!.Value, url!, secret!, request.TargetPid,
-            request.Out ?? Environment.GetEnvironmentVariable("BENCH_OUT") ?? ".", startAt!, total,
-            request.ReadyTimeout ?? TimeSpan.FromSeconds(60));
+        var outDirectory = request.Out ?? Environment.GetEnvironmentVariable("BENCH_OUT") ?? ".";
+        var readyTimeout = request.ReadyTimeout ?? TimeSpan.FromSeconds(60);
+        var agent = targetFile?.Run(at!.Value, count!.Value, run!, method!.Value, outDirectory, startAt!, total, readyTimeout)
+            ?? new AgentRun(transports[0], at!.Value, count!.Value, run!, method!.Value, url!, secret!, request.TargetPid, outDirectory,
+                startAt!, total, readyTimeout);
         try
         {
             return await agent.ExecuteAsync(progress, output, input, TimeProvider.System, stop.Token).ConfigureAwait(false);

@@ -38,8 +38,12 @@ internal sealed class AgentProcess : IDisposable
     /// <summary>Sees each report line (<c>arrived …</c>) as it comes; other lines are replies.</summary>
     public Action<string>? OnReport { get; set; }
 
-    public static AgentProcess Start(int index, FleetOptions fleet, string scenario, ITransport transport, TargetProcess target,
-        string token, string folder, Plan.ScenarioSettings s, TimeSpan readyTimeout)
+    /// <summary>
+    /// Starts agent <paramref name="index"/> against <paramref name="target"/>, Bench's reference target, or (target
+    /// null) against the system of <paramref name="file"/>, which names its transport and URLs.
+    /// </summary>
+    public static AgentProcess Start(int index, FleetOptions fleet, string scenario, ITransport transport, TargetProcess? target,
+        string token, string folder, Plan.ScenarioSettings s, TimeSpan readyTimeout, AgentTargetFile? file = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var (fileName, prefix) = ServeCommandLocator.Locate();
@@ -53,8 +57,10 @@ internal sealed class AgentProcess : IDisposable
         var total = scenario == "push" ? s.Subscribers : s.Connections;
         string[] args =
         [
-            .. prefix, "agent", scenario, "--transport", transport.Name, "--clock", ClockMethods.Name(fleet.Clock),
-            "--target-pid", target.ProcessId.ToString(inv), "--parent-pid", Environment.ProcessId.ToString(inv),
+            .. prefix, "agent", scenario, .. target is null ? [] : new[] { "--transport", transport.Name },
+            "--clock", ClockMethods.Name(fleet.Clock),
+            .. target is null ? [] : new[] { "--target-pid", target.ProcessId.ToString(inv) },
+            "--parent-pid", Environment.ProcessId.ToString(inv),
             "--rate", Math.Max(1, s.RatePerSec).ToString("R", inv), "--subscribers", total.ToString(inv), "--payload",
             s.PayloadBytes.ToString(inv),
             "--duration", Ms(s.Duration), "--warmup", Ms(s.Warmup), "--cost-probe", Ms(s.CostProbe), "--ready-timeout",
@@ -68,7 +74,16 @@ internal sealed class AgentProcess : IDisposable
         // The environment a pod of the Indexed Job gets (deploy/k8s/agents-job.yaml).
         info.Environment["JOB_COMPLETION_INDEX"] = index.ToString(inv);
         info.Environment["BENCH_AGENTS"] = fleet.Agents.ToString(inv);
-        info.Environment["BENCH_TARGET_URL"] = target.Url;
+        if (target is not null)
+        {
+            info.Environment["BENCH_TARGET_URL"] = target.Url;
+        }
+
+        foreach (var (name, value) in file?.Environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.Environment["BENCH_TOKEN"] = token;
         info.Environment["BENCH_RUN_ID"] = fleet.RunId;
         info.Environment["BENCH_START_AT"] = "stdin";

@@ -11,6 +11,12 @@ public sealed record AgentRequest(string Scenario)
 
     public string? TargetUrl { get; init; }
 
+    /// <summary>A target file whose system the agents share instead of a reference target (<see cref="AgentTargetFile"/>).</summary>
+    public string? TargetFile { get; init; }
+
+    /// <summary>The target file's <c>{stream}</c> every agent shares.</summary>
+    public string? Stream { get; init; }
+
     public string? Token { get; init; }
 
     public int? TargetPid { get; init; }

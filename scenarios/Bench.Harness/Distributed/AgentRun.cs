@@ -20,6 +20,9 @@ public sealed record AgentRun(
     ITransport Transport, int Index, int Count, string RunId, ClockMethod Clock, string TargetUrl, string Token, int? TargetPid,
     string OutDirectory, string Start, ScenarioSettings Total, TimeSpan ReadyTimeout)
 {
+    /// <summary>A target file's <c>{stream}</c> every agent shares (<see cref="AgentTargetFile"/>); null for a reference target.</summary>
+    public string? Stream { get; init; }
+
     /// <summary>The file agent <paramref name="index"/> writes.</summary>
     public static string ShardFile(int index) => "shard-" + index.ToString(CultureInfo.InvariantCulture) + ".json";
 
@@ -37,7 +40,8 @@ public sealed record AgentRun(
         var (firstStream, _) = AgentShare.Split(Total.Subscribers, Index, Count);
         using var target = new ExternalTarget(Transport.Name, TargetUrl.TrimEnd('/'), TargetPid) { Token = Token };
         PushScenario.PushEvidence? evidence = null;
-        var agent = new AgentShare(Index, Count, Clock, new AttachedTarget(target, Token, Total.Subscribers), firstStream,
+        var attached = new AttachedTarget(target, Token, Total.Subscribers) { Stream = Stream };
+        var agent = new AgentShare(Index, Count, Clock, attached, firstStream,
             TimeSpan.FromSeconds((Index + 0.5) / Total.RatePerSec), token => WaitForStartAsync(output, input, clock, token))
         {
             Evidence = e => evidence = e,

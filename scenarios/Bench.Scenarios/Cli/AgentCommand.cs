@@ -26,6 +26,15 @@ internal static class AgentCommand
             Description = "The reference target's URL (a hub for websocket/signalr/sse, a dispatcher "
                 + "for webhook). The default is $BENCH_TARGET_URL. Send load only to systems you own.",
         };
+        var targetFile = new Option<string?>("--target-file")
+        {
+            Description = "A target file whose system the agents share instead of a reference target (docs/targets.md); "
+                + "--transport, --target-url and --token then come from the file. The default is $BENCH_TARGET_FILE.",
+        };
+        var stream = new Option<string?>("--stream")
+        {
+            Description = "With --target-file: the {stream} every agent of the run shares. The default is $BENCH_STREAM.",
+        };
         var token = new Option<string?>("--token") { Description = "The target's bearer token. The default is $BENCH_TOKEN." };
         var pid = CliOptions.PositiveInt("--target-pid", "A process on this machine whose CPU and memory are the target's (optional).");
         var runId = new Option<string?>("--run-id")
@@ -63,10 +72,11 @@ internal static class AgentCommand
             "How long to wait for every agent's subscribers to be counted. The default is 60s.");
 
         var command = new Command("agent",
-            "Run one agent's shard of a push run against a running reference target and write shard-INDEX.json (see docs/distributed.md).")
+            "Run one agent's shard of a push run against a running reference target or a target file's system and write "
+                + "shard-INDEX.json (see docs/distributed.md).")
         {
-            scenario, transport, index, agents, targetUrl, token, pid, runId, clock, start, output, profile, duration, warmup, costProbe,
-            rate, subscribers, payload, readyTimeout, parent,
+            scenario, transport, index, agents, targetUrl, targetFile, stream, token, pid, runId, clock, start, output, profile, duration,
+            warmup, costProbe, rate, subscribers, payload, readyTimeout, parent,
         };
         command.SetAction((parse, _) => Program.CallAsync(() => AgentLaunch.RunAsync(
             new AgentRequest(parse.GetValue(scenario) ?? "")
@@ -75,6 +85,8 @@ internal static class AgentCommand
                 Index = parse.GetValue(index),
                 Agents = parse.GetValue(agents),
                 TargetUrl = parse.GetValue(targetUrl),
+                TargetFile = parse.GetValue(targetFile),
+                Stream = parse.GetValue(stream),
                 Token = parse.GetValue(token),
                 TargetPid = parse.GetValue(pid),
                 RunId = parse.GetValue(runId),
