@@ -101,7 +101,8 @@ public sealed record AgentTargetFile(TargetFile File, string Stream)
         $"all {agents} agents published to {File.Name}, each its share of the rate through {File.Publish.Field} of " +
         $"{Path.GetFileName(File.Path)} (agent k of {agents} published events k+1, k+1+{agents}, …), on one {{stream}} " +
         "that every agent's subscribers shared" +
-        (File.Transport.SubscribersConnect ? "" : "; each agent hosted its receivers on loopback and registered them");
+        (File.Transport.SubscribersConnect ? ""
+            : $"; each agent hosted its receivers on {(File.Subscribe.Listen is { } at ? at : "loopback")} and registered them");
 
     /// <summary>The merged result, saying which side published.</summary>
     public ScenarioResult Noted(ScenarioResult merged, int agents) => merged.Distribution is { } d

@@ -47,7 +47,7 @@ public sealed class AgentTargetFileRunTests : IAsyncLifetime, IDisposable
         envelope: { json: $.payload }
         """);
 
-    private string BroadcastWebhook() => Write("broadcast-webhook", $$$"""
+    private string BroadcastWebhook(string listen = "") => Write("broadcast-webhook", $$$"""
         name: broadcast-webhook
         transport: webhook
         publish: { http: { url: "{{{BroadcastUrl}}}/publish", body: '{"topic":"{stream}","data":{event}}' } }
@@ -55,6 +55,7 @@ public sealed class AgentTargetFileRunTests : IAsyncLifetime, IDisposable
           register: { http: { url: "{{{BroadcastUrl}}}/webhooks", body: '{"url":"{receiver}","topic":"{stream}","secret":"{secret}"}' } }
           signing: standard-webhooks
           secret: ${env:BENCH_TEST_WEBHOOK_SECRET}
+        {{{listen}}}
         envelope: { json: $.payload }
         """);
 
@@ -123,6 +124,32 @@ public sealed class AgentTargetFileRunTests : IAsyncLifetime, IDisposable
             StringComparison.Ordinal);
         Assert.Empty(AgentRunTests.AgentProcesses());
         Assert.Empty(TargetProcesses.Children());
+    }
+
+    [Fact]
+    public async Task Webhook_agents_listen_where_subscribe_listen_says_and_register_that_address()
+    {
+        // 127.0.0.2 is loopback too (the tests send nothing beyond it), but not the default: every delivery arriving
+        // shows that each agent bound its receivers there and registered URLs naming it.
+        var file = BroadcastWebhook(listen: "  listen: 127.0.0.2");
+        Assert.Equal("127.0.0.2", TargetFile.Load(file).Subscribe.Listen);
+        var plan = harness.Plan("push", p => p with
+        {
+            Transports = [new FileTransport(TargetFile.Load(file))],
+            RatePerSec = 40,
+            Subscribers = 2,
+            Agents = 2,
+        });
+
+        var (code, run) = await harness.RunAsync(plan);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var r = Assert.Single(run.Results);
+        Assert.Equal(new Reports.Model.DeliveryCounts(80, 160, 0, 0, 0, 0), r.Counts);
+        Assert.Equal([1, 1], r.Agents.Select(a => a.Subscribers));
+        Assert.EndsWith("each agent hosted its receivers on 127.0.0.2 and registered them", r.Distribution!.Publishing,
+            StringComparison.Ordinal);
+        Assert.Empty(AgentRunTests.AgentProcesses());
     }
 
     [Fact]
