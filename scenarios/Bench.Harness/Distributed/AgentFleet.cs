@@ -112,7 +112,8 @@ public static class AgentFleet
                 throw new TargetFailedException($"push/{transport.Name}: no agent wrote a shard: {string.Join("; ", failures)}");
             }
 
-            var merged = file?.Noted(ShardMerge.Merge(shards), fleet.Agents) ?? ShardMerge.Merge(shards);
+            var merged = ShardMerge.Merge(shards);
+            merged = file?.Noted(merged, fleet.Agents) ?? merged;
             if (failures.Count > 0)
             {
                 throw new AgentsFailedException($"push/{transport.Name}: {string.Join("; ", failures)}; the report is the other " +

@@ -79,6 +79,9 @@ internal sealed class AgentProcess : IDisposable
             info.Environment["BENCH_TARGET_URL"] = target.Url;
         }
 
+        // Only the file given here: one named in this process's own environment must not turn a reference run's agents.
+        info.Environment.Remove(AgentTargetFile.FileVariable);
+        info.Environment.Remove(AgentTargetFile.StreamVariable);
         foreach (var (name, value) in file?.Environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;

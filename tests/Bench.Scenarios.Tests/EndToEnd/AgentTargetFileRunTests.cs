@@ -153,6 +153,32 @@ public sealed class AgentTargetFileRunTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_target_file_named_in_the_run_s_own_environment_does_not_reach_the_agents_of_a_reference_run()
+    {
+        var plan = harness.Plan("push", p => p with
+        {
+            Transports = [Bench.Harness.Transports.TransportCatalog.WebSocket],
+            RatePerSec = 40,
+            Subscribers = 2,
+            Agents = 2,
+        });
+        Environment.SetEnvironmentVariable("BENCH_TARGET_FILE", Path.Combine(harness.Directory, "no-such-file.yaml"));
+        try
+        {
+            var (code, run) = await harness.RunAsync(plan);
+
+            Assert.Equal(ExitCodes.Ok, code);
+            var r = Assert.Single(run.Results);
+            Assert.Equal((80L, 160L, 0L), (r.Counts.Sent, r.Counts.Delivered, r.Counts.Lost));
+            Assert.Null(r.Distribution!.Publishing);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("BENCH_TARGET_FILE", null);
+        }
+    }
+
+    [Fact]
     public async Task A_file_agents_cannot_share_exits_2_naming_its_field()
     {
         var feed = Write("ticker", """
