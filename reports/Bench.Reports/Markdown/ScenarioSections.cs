@@ -106,6 +106,12 @@ internal sealed class ScenarioSections : IReportSection
                 : "";
             var clock = MarkdownText.Escape(d.ClockMethod);
             sb.AppendLine(Inv, $"**{MarkdownReport.Label(r)}** over {d.Agents} agents{missing}. Clock: {clock}");
+            if (d.Publishing is { } publishing)
+            {
+                sb.AppendLine();
+                sb.AppendLine(Inv, $"Publishing: {MarkdownText.Escape(publishing)}");
+            }
+
             sb.AppendLine();
             var table = new MarkdownTable(
                 "agent", "host", "subscribers", "published", "delivered", "timed", "schedule lag p99", "CPU (machine)", "errors", "status");

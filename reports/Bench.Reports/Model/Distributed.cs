@@ -4,7 +4,14 @@ namespace Bench.Reports.Model;
 /// How a case's load was spread over agents (<c>bench run --agents N</c>, or <c>bench merge</c> of a Kubernetes
 /// job's shards): how many there were, which shards are missing, and how latency was timed across their clocks.
 /// </summary>
-public sealed record DistributionInfo(int Agents, string Clock, string ClockMethod, List<int> MissingShards);
+public sealed record DistributionInfo(int Agents, string Clock, string ClockMethod, List<int> MissingShards)
+{
+    /// <summary>
+    /// Which agents published and how, when the system is one Bench did not write (a target file); null for Bench's
+    /// reference targets, which every agent publishes to.
+    /// </summary>
+    public string? Publishing { get; init; }
+}
 
 /// <summary>
 /// One agent's share and health in a merged case: its subscribers and published events, deliveries it accounted for,

@@ -51,9 +51,12 @@ public static class AgentFleet
         var hubToken = Secrets.NewToken();
         var maxMessage = Math.Max(64 * 1024, (s.PayloadBytes * 2) + 1024);
         using var outbox = new TempOutbox(".db");
-        var launch = transport.SharedTarget(new SharedTargetSetup(maxMessage, KeepAlive: null, outbox.Path))
+
+        // A target file's system is the user's, already running: the agents share it (and one stream of it) instead.
+        var file = transport is TargetFiles.FileTransport own ? AgentTargetFile.ForFleet(own) : null;
+        var launch = file is not null ? null : transport.SharedTarget(new SharedTargetSetup(maxMessage, KeepAlive: null, outbox.Path))
             ?? throw new TargetFailedException($"{name}: agents share a reference target, and {transport.Name} has none");
-        await using var target = await TargetProcess.StartAsync(launch.Role, launch.Arguments,
+        await using var target = launch is null ? null : await TargetProcess.StartAsync(launch.Role, launch.Arguments,
             new Dictionary<string, string> { ["BENCH_TOKEN"] = hubToken }, context.ReadyTimeout, ct).ConfigureAwait(false);
 
         var folder = Path.Combine(fleet.Directory, "agents", $"push-{transport.Name}");
@@ -125,9 +128,11 @@ public static class AgentFleet
                     Index = link.Index,
                     Count = fleet.Agents,
                     Transport = transport.Name,
-                    TargetUrl = target.Url,
-                    HubToken = hubToken,
-                    TargetPid = local ? target.ProcessId : null,
+                    TargetUrl = file?.PublishUrl ?? target!.Url,
+                    HubToken = file is null ? hubToken : "",
+                    TargetPid = local ? target?.ProcessId : null,
+                    TargetFile = file?.Assigned,
+                    Stream = file?.Stream,
                     Clock = ClockMethods.Name(clock),
                     RatePerSec = Math.Max(1, s.RatePerSec),
                     Subscribers = s.Subscribers,
@@ -175,7 +180,7 @@ public static class AgentFleet
             var deadline = Task.Delay(limit, ct);
             await Task.WhenAll(links.Select(l => Task.WhenAny(l.Shard, l.Closed, deadline))).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
-            if (target.HasExited)
+            if (target?.HasExited == true)
             {
                 throw target.DiedException(name);
             }
@@ -214,6 +219,7 @@ public static class AgentFleet
             }
 
             var merged = ShardMerge.Merge(shards);
+            merged = file?.Noted(merged, fleet.Agents) ?? merged;
             if (failures.Count > 0)
             {
                 throw new AgentsFailedException($"{name}: {Failures(failures)}; the report is the other agents' shards", merged);

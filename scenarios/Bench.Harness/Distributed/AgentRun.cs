@@ -20,6 +20,9 @@ public sealed record AgentRun(ITransport Transport, AgentAssignment Assignment, 
     /// <summary>The file agent <paramref name="index"/>'s shard is kept in (by the coordinator).</summary>
     public static string ShardFile(int index) => "shard-" + index.ToString(CultureInfo.InvariantCulture) + ".json";
 
+    /// <summary>A target file's <c>{stream}</c> every agent shares (<see cref="AgentTargetFile"/>); null for a reference target.</summary>
+    public string? Stream => Assignment.Stream;
+
     public int Index => Assignment.Index;
 
     public int Count => Assignment.Count;
@@ -42,8 +45,9 @@ public sealed record AgentRun(ITransport Transport, AgentAssignment Assignment, 
             Token = Assignment.HubToken,
         };
         PushScenario.PushEvidence? evidence = null;
-        var agent = new AgentShare(Index, Count, Clock, new AttachedTarget(target, Assignment.HubToken, Assignment.ExpectedSubscribers),
-            firstStream, TimeSpan.FromSeconds((Index + 0.5) / Total.RatePerSec), waitForStartAsync)
+        var attached = new AttachedTarget(target, Assignment.HubToken, Assignment.ExpectedSubscribers) { Stream = Stream };
+        var agent = new AgentShare(Index, Count, Clock, attached, firstStream, TimeSpan.FromSeconds((Index + 0.5) / Total.RatePerSec),
+            waitForStartAsync)
         {
             Evidence = e => evidence = e,
         };

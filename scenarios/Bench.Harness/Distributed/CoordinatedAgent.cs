@@ -60,7 +60,10 @@ public sealed class CoordinatedAgent(string host, int port, int index, string to
             return Fail(error, ExitCodes.Cancelled, "stopped before the run began; no shard sent");
         }
 
-        var problems = Check(assignment);
+        var problems = Check(assignment).ToList();
+        var file = problems.Count == 0 && assignment.TargetFile is { } sent
+            ? AgentTargetFile.FromAssignment(sent, assignment.Stream, assignment.Count, problems)
+            : null;
         if (problems.Count > 0)
         {
             var why = "the coordinator's assignment: " + string.Join("; ", problems);
@@ -94,8 +97,9 @@ public sealed class CoordinatedAgent(string host, int port, int index, string to
             }
         }, CancellationToken.None);
 
-        var run = new AgentRun(TransportCatalog.Find(assignment.Transport)!, assignment, ClockMethods.Parse(assignment.Clock)!.Value,
-            Settings(assignment));
+        // A target file names the system, its transport and its URLs; else the agent attaches to a reference target.
+        ITransport transport = file?.Transport ?? TransportCatalog.Find(assignment.Transport)!;
+        var run = new AgentRun(transport, assignment, ClockMethods.Parse(assignment.Clock)!.Value, Settings(assignment));
         try
         {
             var shard = await run.ExecuteAsync(progress, async t =>
@@ -152,30 +156,28 @@ public sealed class CoordinatedAgent(string host, int port, int index, string to
             problems.Add(string.Create(inv, $"index/count: agent {a.Index} of {a.Count}, and this is agent {index}"));
         }
 
-        var transport = TransportCatalog.Find(a.Transport);
-        if (transport is null || transport.SharedTarget(new SharedTargetSetup(64 * 1024, null, "")) is null)
+        if (a.TargetFile is null)
         {
-            problems.Add($"transport: '{CoordinatorProtocol.Shorten(a.Transport)}' is not a reference target's transport");
-        }
+            var transport = TransportCatalog.Find(a.Transport);
+            if (transport is null || transport.SharedTarget(new SharedTargetSetup(64 * 1024, null, "")) is null)
+            {
+                problems.Add($"transport: '{CoordinatorProtocol.Shorten(a.Transport)}' is not a reference target's transport");
+            }
 
-        if (!Uri.TryCreate(a.TargetUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-        {
-            problems.Add($"target_url: '{CoordinatorProtocol.Shorten(a.TargetUrl)}' is not an absolute http(s) URL");
-        }
-        else if (transport is { SubscribersConnect: false } && !url.IsLoopback)
-        {
-            problems.Add("target_url: a webhook agent hosts its receivers on loopback, so it runs on the dispatcher's machine; " +
-                "this URL is not loopback");
+            if (!Uri.TryCreate(a.TargetUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                problems.Add($"target_url: '{CoordinatorProtocol.Shorten(a.TargetUrl)}' is not an absolute http(s) URL");
+            }
+            else if (transport is { SubscribersConnect: false } && !url.IsLoopback)
+            {
+                problems.Add("target_url: a webhook agent hosts its receivers on loopback, so it runs on the dispatcher's machine; " +
+                    "this URL is not loopback");
+            }
         }
 
         if (ClockMethods.Parse(a.Clock) is null)
         {
             problems.Add($"clock: '{CoordinatorProtocol.Shorten(a.Clock)}' is not own or shared");
-        }
-
-        if (a.TargetFile is not null)
-        {
-            problems.Add($"target_file: {CoordinatorProtocol.Shorten(a.TargetFile.Name)}: this agent runs reference targets only");
         }
 
         if (!double.IsFinite(a.RatePerSec) || a.RatePerSec <= 0 || a.PayloadBytes < 1 || a.PayloadBytes > 16 * 1024 * 1024)

@@ -145,6 +145,9 @@ public sealed record AgentAssignment
 
     /// <summary>A target file the agents run against instead of a reference target (its name and text); null: none.</summary>
     public AssignedTargetFile? TargetFile { get; init; }
+
+    /// <summary>With <see cref="TargetFile"/>: the <c>{stream}</c> every agent's subscribers and publishes share.</summary>
+    public string? Stream { get; init; }
 }
 
 /// <summary>A target file carried in an assignment: its file name and its text.</summary>

@@ -278,9 +278,19 @@ public sealed record RunPlan
                 problems.Add("--agents: agents run the default variant only (leave --variant out)");
             }
 
-            if (Transports.Any(t => t is Bench.Harness.TargetFiles.FileTransport))
+            foreach (var file in Transports.OfType<Bench.Harness.TargetFiles.FileTransport>())
             {
-                problems.Add("--agents: agents attach to Bench's reference targets; a --target file runs in one process");
+                if (Scenarios.Any(s => s.Name == "connections"))
+                {
+                    problems.Add($"--agents: connections of a --target file are not spread over agents (push is); run connections " +
+                        "against it without --agents");
+                    break;
+                }
+
+                if (Bench.Harness.Distributed.AgentTargetFile.Refusal(file.File, agents) is { } refused)
+                {
+                    problems.Add(refused);
+                }
             }
 
             if (AgentsListen is { } listen)

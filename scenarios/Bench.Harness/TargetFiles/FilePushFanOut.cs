@@ -27,7 +27,7 @@ internal sealed class FilePushFanOut(
 
     public static async Task<FilePushFanOut> StartAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct)
     {
-        var stream = NewStream();
+        var stream = setup.Attached?.Stream ?? NewStream();
         var values = new TemplateValues(stream);
         var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, values), file.Pid);
         var subscribers = new List<IStreamSubscriber>();

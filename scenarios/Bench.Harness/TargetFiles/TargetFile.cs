@@ -85,6 +85,11 @@ public sealed partial record TargetFile(
             ? transport.Subscribe(s, v.Headers("subscribe.headers", s.Headers), v)
             : throw v.Fail("subscribe",
                 "required: how a subscriber connects (url), or for webhooks how Bench's receiver is registered (register or receiver)");
+        if (model.Subscribe?.Listen is not null && transport.SubscribersConnect)
+        {
+            throw v.Fail("subscribe.listen", "webhooks only: where Bench's receivers listen; a subscriber of this transport connects out");
+        }
+
         var envelope = v.Envelope(model.Envelope);
         RttSpec? rtt = null;
         if (model.Rtt is { } r)
@@ -155,6 +160,9 @@ public sealed record SubscribeSpec(
 {
     /// <summary>gRPC: the request's fields, by field number, in the order written (templates, filled per subscriber).</summary>
     public IReadOnlyList<KeyValuePair<int, string>> RequestFields { get; init; } = [];
+
+    /// <summary>Webhook: the address Bench's receivers listen on (<c>subscribe.listen</c>); null: loopback.</summary>
+    public string? Listen { get; init; }
 
     /// <summary>gRPC: the response message's field that holds the event; null for other transports.</summary>
     public int? MessageField { get; init; }

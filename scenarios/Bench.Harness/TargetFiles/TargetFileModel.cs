@@ -108,6 +108,12 @@ public sealed class SubscribeModel
     /// <summary>Webhook: the URL the sender is already configured to deliver to (Bench listens there; loopback only).</summary>
     public string? Receiver { get; set; }
 
+    /// <summary>
+    /// Webhook: the IP address of this machine Bench's receivers listen on and <c>{receiver}</c> names, for a sender on
+    /// another machine; the default is loopback (127.0.0.1).
+    /// </summary>
+    public string? Listen { get; set; }
+
     /// <summary>Webhook: <c>standard-webhooks</c> (verify with <see cref="Secret"/>) or <c>none</c>.</summary>
     public string? Signing { get; set; }
 

@@ -107,7 +107,14 @@ public sealed record PushSetup(
 /// <summary>
 /// A running reference target (its URL, token and, on this machine, process) and how many subscribers all agents together hold.
 /// </summary>
-public sealed record AttachedTarget(TargetFiles.ExternalTarget Handle, string Token, int TotalSubscribers);
+public sealed record AttachedTarget(TargetFiles.ExternalTarget Handle, string Token, int TotalSubscribers)
+{
+    /// <summary>
+    /// A target file's system: the <c>{stream}</c> every agent's subscribers and publishes share (chosen by the run that
+    /// started the agents). Null: the transport chooses a stream of the run's own.
+    /// </summary>
+    public string? Stream { get; init; }
+}
 
 /// <summary>What an rtt session needs: connections (one per virtual user), the largest message, the variant and its wire.</summary>
 public sealed record RttSetup(int Connections, int MaxMessage, string Variant, DeliveryWire Wire, bool Wan);

@@ -171,7 +171,7 @@ public sealed class CoordinatorTests
     }
 
     [Fact]
-    public void An_assignment_holding_a_target_file_or_naming_another_agent_is_refused_naming_its_fields()
+    public void An_assignment_naming_another_agent_or_a_target_file_agents_cannot_run_is_refused_naming_its_fields()
     {
         var assignment = new AgentAssignment
         {
@@ -194,13 +194,24 @@ public sealed class CoordinatorTests
         var agent = new CoordinatedAgent("127.0.0.1", 1, 1, Token);
         Assert.Empty(agent.Check(assignment));
 
-        var problems = agent.Check(assignment with { Index = 0, TargetFile = new AssignedTargetFile("hub.yaml", "transport: websocket") });
+        var problems = agent.Check(assignment with { Index = 0 });
 
-        Assert.Equal(2, problems.Count);
-        Assert.StartsWith("index/count: agent 0 of 2, and this is agent 1", problems[0], StringComparison.Ordinal);
-        Assert.StartsWith("target_file: hub.yaml", problems[1], StringComparison.Ordinal);
-        var json = CoordinatorProtocol.Serialize(assignment with { TargetFile = new AssignedTargetFile("hub.yaml", "x") });
-        Assert.Equal(new AssignedTargetFile("hub.yaml", "x"), CoordinatorProtocol.Deserialize(json).TargetFile);
+        Assert.StartsWith("index/count: agent 0 of 2, and this is agent 1", Assert.Single(problems), StringComparison.Ordinal);
+        var json = CoordinatorProtocol.Serialize(assignment with { TargetFile = new AssignedTargetFile("hub.yaml", "x"), Stream = "s" });
+        Assert.Equal((new AssignedTargetFile("hub.yaml", "x"), "s"),
+            (CoordinatorProtocol.Deserialize(json).TargetFile, CoordinatorProtocol.Deserialize(json).Stream));
+
+        // A target file is checked as the agent loads it: its stream, its fields, and whether agents can share it.
+        var broken = new List<string>();
+        Assert.Null(AgentTargetFile.FromAssignment(new AssignedTargetFile("hub.yaml", "transport: websocket"), "s1", 2, broken));
+        Assert.StartsWith("target_file: ", Assert.Single(broken), StringComparison.Ordinal);
+        var noStream = new List<string>();
+        Assert.Null(AgentTargetFile.FromAssignment(new AssignedTargetFile("hub.yaml", "transport: websocket"), "../x", 2, noStream));
+        Assert.StartsWith("stream: '../x' is not a stream name", Assert.Single(noStream), StringComparison.Ordinal);
+        var feed = new List<string>();
+        var ticker = "name: ticker\ntransport: websocket\nsource: server\nsubscribe: { url: \"ws://127.0.0.1:1/t\" }\nsequence: $.seq\n";
+        Assert.Null(AgentTargetFile.FromAssignment(new AssignedTargetFile("../../etc/ticker.yaml", ticker), "s1", 2, feed));
+        Assert.Contains("target.yaml: source: server", Assert.Single(feed), StringComparison.Ordinal); // a name with a path is not used
     }
 
     private static async Task WaitUntil(Func<bool> condition)

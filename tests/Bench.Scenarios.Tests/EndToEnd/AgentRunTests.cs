@@ -170,7 +170,7 @@ public sealed class AgentRunTests : IDisposable
     }
 
     /// <summary>The agent processes this test process started (their index from the environment a pod would get).</summary>
-    private static List<(int Pid, int Index)> AgentProcesses()
+    internal static List<(int Pid, int Index)> AgentProcesses()
     {
         var marker = "--parent-pid\0" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\0";
         var found = new List<(int, int)>();

@@ -114,6 +114,37 @@ public sealed class TargetFileBindingTests : IDisposable
         Assert.StartsWith($"{Path.Combine(directory, "target.yaml")}: {error}", e.Message, StringComparison.Ordinal);
     }
 
+    private const string Register = "  register: { http: { url: http://127.0.0.1:5080/webhooks, body: '{\"url\":\"{receiver}\"}' } }\n";
+
+    [Theory]
+    [InlineData("transport: webhook", Register + "  listen: 10.0.0\n  signing: none\n",
+        "subscribe.listen: '10.0.0' is not an IP address")]
+    [InlineData("transport: webhook", Register + "  listen: 0.0.0.0\n  signing: none\n", "subscribe.listen: 0.0.0.0 is no address")]
+    [InlineData("transport: webhook", Register + "  listen: 192.0.2.10\n  signing: none\n",
+        "subscribe.signing: none is refused when subscribe.listen is beyond loopback")]
+    [InlineData("transport: webhook", "  receiver: http://127.0.0.1:5090/hook\n  listen: 127.0.0.1\n  signing: none\n",
+        "subscribe.listen: not with subscribe.receiver")]
+    [InlineData("transport: websocket", "  url: ws://127.0.0.1:5080/ws\n  listen: 127.0.0.1\n", "subscribe.listen: webhooks only")]
+    public void A_receiver_listen_address_s_errors_name_their_field(string transport, string section, string error)
+    {
+        var e = Assert.Throws<TargetFileException>(() => TargetFile.Load(Write($"{transport}\n{Publish}\nsubscribe:\n{section}")));
+
+        Assert.StartsWith($"{Path.Combine(directory, "target.yaml")}: {error}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_receiver_listen_address_beyond_loopback_loads_with_signatures_verified()
+    {
+        Environment.SetEnvironmentVariable("BENCH_TEST_LISTEN_SECRET", Bench.Targets.Webhooks.WebhookSignature.NewSecret());
+
+        var file = TargetFile.Load(Write(
+            $"transport: webhook\n{Publish}\nsubscribe:\n{Register}  listen: 192.0.2.10\n  secret: ${{env:BENCH_TEST_LISTEN_SECRET}}\n"));
+
+        Assert.Equal("192.0.2.10", file.Subscribe.Listen);
+        Assert.NotNull(file.Subscribe.Secret);
+        Assert.Equal(["127.0.0.1"], file.Hosts);
+    }
+
     [Fact]
     public void A_grpc_request_is_written_in_protobuf_s_wire_format_and_a_response_s_field_read_back()
     {

@@ -23,7 +23,7 @@ internal sealed class FileWebhookFanOut(TargetFile file, ExternalTarget target, 
 
     public static async Task<FileWebhookFanOut> StartAsync(ScenarioContext context, TargetFile file, PushSetup setup, CancellationToken ct)
     {
-        var stream = FilePushFanOut.NewStream();
+        var stream = setup.Attached?.Stream ?? FilePushFanOut.NewStream();
         var receivers = await FileWebhookReceivers.StartAsync(file, setup.Accounting, context.Clock, setup.MaxMessage, ct,
             setup.Wire.Meter).ConfigureAwait(false);
         var target = new ExternalTarget(file.Name, TemplateText.FillUrl(file.Publish.Url, new TemplateValues(stream)), file.Pid);

@@ -47,7 +47,10 @@ internal sealed class FileWebhookReceivers : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(fixedUri is null ? IPAddress.Loopback : IPAddress.Parse(fixedUri.Host), fixedUri?.Port ?? 0, l =>
+            var address = fixedUri is not null ? IPAddress.Parse(fixedUri.Host)
+                : s.Listen is { } listen ? IPAddress.Parse(listen)
+                : IPAddress.Loopback;
+            k.Listen(address, fixedUri?.Port ?? 0, l =>
             {
                 if (meter is not null)
                 {
@@ -97,7 +100,17 @@ internal sealed class FileWebhookReceivers : IAsyncDisposable
             app.MapPost("/bench/{subscriber}", (HttpContext context, string subscriber) => ReceiveAsync(context, subscriber));
         }
 
-        await app.StartAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (IOException e) when (s.Listen is not null)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new TargetFileException($"{file.Path}: subscribe.listen: Bench's receivers could not listen on {s.Listen}: " +
+                e.Message.Split('\n')[0]);
+        }
+
         var bound = app.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
         receivers = new FileWebhookReceivers(app, bound);
         return receivers;

@@ -51,7 +51,43 @@ public sealed class WebhookFileBinding : ITargetFileBinding
         }
 
         var register = section.Register is null ? null : fields.Http("subscribe.register.http", section.Register.Http, bodyDefault: null);
-        return new SubscribeSpec(null, headers, null, null, [], null, register, receiver, secret);
+        return new SubscribeSpec(null, headers, null, null, [], null, register, receiver, secret)
+        {
+            Listen = section.Listen is null ? null : Listen(section.Listen, receiver, secret, fields),
+        };
+    }
+
+    /// <summary>
+    /// <c>subscribe.listen</c>: an IP address of this machine, written as one (it goes into <c>{receiver}</c>, so not
+    /// 0.0.0.0), not with <c>subscribe.receiver</c>; beyond loopback only with signatures verified.
+    /// </summary>
+    private static string Listen(string given, string? receiver, string? secret, TargetFileFields fields)
+    {
+        if (receiver is not null)
+        {
+            throw fields.Fail("subscribe.listen", "not with subscribe.receiver, whose URL says where Bench listens");
+        }
+
+        if (!IPAddress.TryParse(given, out var address)
+            || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && given.Split('.').Length != 4))
+        {
+            throw fields.Fail("subscribe.listen", $"'{given}' is not an IP address (192.0.2.10, or an IPv6 address)");
+        }
+
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            throw fields.Fail("subscribe.listen",
+                $"{given} is no address a sender can be given in {{receiver}}: name the address of this machine it reaches");
+        }
+
+        if (secret is null && !IPAddress.IsLoopback(address))
+        {
+            throw fields.Fail("subscribe.signing",
+                "none is refused when subscribe.listen is beyond loopback: anyone who reaches the receivers could post events; "
+                + "use standard-webhooks with subscribe.secret");
+        }
+
+        return address.ToString();
     }
 
     public string? Unsupported(string scenario) => scenario switch
