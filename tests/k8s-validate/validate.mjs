@@ -14,7 +14,7 @@ import ts from "typescript";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-// The kinds deploy/k8s uses, mapped to their kubernetes-models module. A kind not listed is an error, not a pass.
+// The kinds bench cluster run renders (and a few more), mapped to their kubernetes-models module. A kind not listed is an error, not a pass.
 const kinds = {
   "apps/v1 Deployment": "apps/v1/Deployment",
   "v1 Service": "v1/Service",

@@ -65,7 +65,7 @@ internal sealed class AgentProcess : IDisposable
             info.ArgumentList.Add(a);
         }
 
-        // The environment a pod of the Indexed Job gets (deploy/k8s/agents-job.yaml).
+        // The index as a Kubernetes Indexed Job's pod gets it (JOB_COMPLETION_INDEX), and the agent's own variables.
         info.Environment["JOB_COMPLETION_INDEX"] = index.ToString(inv);
         info.Environment["BENCH_AGENTS"] = fleet.Agents.ToString(inv);
         info.Environment["BENCH_TARGET_URL"] = target.Url;
