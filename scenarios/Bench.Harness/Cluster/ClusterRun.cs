@@ -13,6 +13,8 @@ public static class ClusterRun
     private static readonly string[] Stuck =
         ["ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"];
 
+    private const string NoPod = "no pod yet";
+
     /// <summary>The manifests' file in <paramref name="folder"/>: <c>bench-RUNID.yaml</c>.</summary>
     public static string RenderTo(ClusterPlan plan, string folder)
     {
@@ -108,7 +110,14 @@ public static class ClusterRun
                     return (null, null);
                 }
 
-                var now = state is null ? "no pod yet" : state.Waiting ?? state.Phase;
+                if ((state is null && said is not null && said != NoPod) || state?.Phase == "Failed")
+                {
+                    // Deleted, evicted or its node lost before the container ended: the Job does not try again.
+                    error.WriteLine($"the coordinator's pod {(state is null ? "is gone" : "failed: " + (state.Message ?? "no reason given"))} before it finished");
+                    return (null, null);
+                }
+
+                var now = state is null ? NoPod : state.Waiting ?? state.Phase;
                 if (now != said)
                 {
                     output.WriteLine($"coordinator: {now}");
@@ -178,9 +187,10 @@ public static class ClusterRun
             var name = pod.GetProperty("metadata").GetProperty("name").GetString() ?? "";
             var status = pod.TryGetProperty("status", out var s) ? s : default;
             var phase = status.ValueKind == JsonValueKind.Object && status.TryGetProperty("phase", out var p) ? p.GetString() ?? "" : "";
+            var why = status.ValueKind == JsonValueKind.Object && status.TryGetProperty("reason", out var r0) ? r0.GetString() : null;
             if (status.ValueKind != JsonValueKind.Object || !status.TryGetProperty("containerStatuses", out var containers))
             {
-                return new CoordinatorState(name, phase, null, null, null);
+                return new CoordinatorState(name, phase, null, why, null);
             }
 
             foreach (var c in containers.EnumerateArray())
@@ -203,7 +213,7 @@ public static class ClusterRun
                 }
             }
 
-            return new CoordinatorState(name, phase, null, null, null);
+            return new CoordinatorState(name, phase, null, why, null);
         }
     }
 }

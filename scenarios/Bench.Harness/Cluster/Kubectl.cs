@@ -41,12 +41,20 @@ public sealed class KubectlProcess : IKubectl
 
         var output = process.StandardOutput.ReadToEndAsync(ct);
         var error = process.StandardError.ReadToEndAsync(ct);
-        if (input is not null)
+        try
         {
-            await process.StandardInput.WriteAsync(input.AsMemory(), ct).ConfigureAwait(false);
+            if (input is not null)
+            {
+                await process.StandardInput.WriteAsync(input.AsMemory(), ct).ConfigureAwait(false);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // kubectl ended before reading all of its input; its exit code and error say why.
         }
 
-        process.StandardInput.Close();
         try
         {
             await process.WaitForExitAsync(ct).ConfigureAwait(false);

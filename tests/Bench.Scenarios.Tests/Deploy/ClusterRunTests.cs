@@ -94,6 +94,18 @@ public sealed class ClusterRunTests : IDisposable
         Assert.DoesNotContain(kubectl.Calls, c => c[0] == "cp");
     }
 
+    [Fact]
+    public async Task A_coordinator_pod_that_disappears_ends_the_wait_and_is_cleaned_up()
+    {
+        var kubectl = new FakeKubectl(exitCode: null, copyTo: _ => { }, gone: true);
+        var error = new StringWriter();
+        var code = await ClusterRun.RunAsync(Plan(), kubectl, new StringWriter(), error, CancellationToken.None, TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(ExitCodes.RunFailed, code);
+        Assert.Contains("is gone", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(["apply", "get", "get", "get", "delete"], kubectl.Calls.Select(c => c[0]));
+    }
+
     private ClusterPlan Plan() => ClusterPlan.From(
         new ClusterRequest
         {
@@ -107,10 +119,10 @@ public sealed class ClusterRunTests : IDisposable
         DateTimeOffset.UnixEpoch);
 
     /// <summary>
-    /// kubectl as a cluster would answer: the coordinator's pod pending, then running, then ended with
+    /// kubectl as a cluster would answer: the coordinator's pod creating, then running, then ended with
     /// <c>exitCode</c> (or stuck on ImagePullBackOff when null); <c>cp</c> makes the folder and calls <c>copyTo</c>.
     /// </summary>
-    private sealed class FakeKubectl(int? exitCode, Action<string> copyTo) : IKubectl
+    private sealed class FakeKubectl(int? exitCode, Action<string> copyTo, bool gone = false) : IKubectl
     {
         private int _gets;
 
@@ -139,9 +151,14 @@ public sealed class ClusterRunTests : IDisposable
 
         private string Pod(int call)
         {
-            var state = exitCode is null ? """{"waiting":{"reason":"ImagePullBackOff","message":"no such image"}}"""
+            if (gone && call > 1)
+            {
+                return """{"items":[]}""";
+            }
+
+            var state = exitCode is null && !gone ? """{"waiting":{"reason":"ImagePullBackOff","message":"no such image"}}"""
                 : call == 0 ? """{"waiting":{"reason":"ContainerCreating"}}"""
-                : call == 1 ? """{"running":{}}"""
+                : call == 1 || gone ? """{"running":{}}"""
                 : "{\"terminated\":{\"exitCode\":" + exitCode + "}}";
             return """{"items":[{"metadata":{"name":"bench-r1-coordinator-abcde"},"status":{"phase":"Running","containerStatuses":[""" +
                 """{"name":"results","state":{"running":{}}},{"name":"coordinator","state":""" + state + "}]}}]}";
