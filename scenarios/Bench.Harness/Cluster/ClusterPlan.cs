@@ -32,7 +32,8 @@ public sealed partial record ClusterPlan
     public const int MaxRunIdLength = 63 - 6 - 12;
 
     /// <summary>The coordinator's options the run sets itself; the arguments after -- may not set them again.</summary>
-    public static readonly IReadOnlyList<string> ReservedRunOptions = ["--agents", "--agents-listen", "--target", "--out", "--help", "-h", "-?"];
+    public static readonly IReadOnlyList<string> ReservedRunOptions =
+        ["--agents", "--agents-listen", "--target", "--out", "--help", "-h", "-?"];
 
     public required string RunId { get; init; }
 

@@ -95,9 +95,9 @@ public static class ClusterRun
         {
             while (true)
             {
-                var get = await kubectl.RunAsync(
-                    ["get", "pods", "-n", plan.Namespace, "-l", $"{plan.Selector},{ClusterManifests.ComponentLabel}=coordinator", "-o", "json"],
-                    null, timeout.Token).ConfigureAwait(false);
+                var selector = $"{plan.Selector},{ClusterManifests.ComponentLabel}=coordinator";
+                var get = await kubectl.RunAsync(["get", "pods", "-n", plan.Namespace, "-l", selector, "-o", "json"], null, timeout.Token)
+                    .ConfigureAwait(false);
                 var state = get.ExitCode == 0 ? CoordinatorState.Read(get.Output) : null;
                 if (state is { ExitCode: { } code })
                 {
@@ -113,7 +113,8 @@ public static class ClusterRun
                 if ((state is null && said is not null && said != NoPod) || state?.Phase == "Failed")
                 {
                     // Deleted, evicted or its node lost before the container ended: the Job does not try again.
-                    error.WriteLine($"the coordinator's pod {(state is null ? "is gone" : "failed: " + (state.Message ?? "no reason given"))} before it finished");
+                    var what = state is null ? "is gone" : "failed: " + (state.Message ?? "no reason given");
+                    error.WriteLine($"the coordinator's pod {what} before it finished");
                     return (null, null);
                 }
 

@@ -12,10 +12,16 @@ internal static class ClusterCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
     {
-        var image = new Option<string?>("--image") { Description = "The image every pod runs: deploy/k8s/Dockerfile, pushed where the cluster pulls from." };
+        var image = new Option<string?>("--image")
+        {
+            Description = "The image every pod runs: deploy/k8s/Dockerfile, pushed where the cluster pulls from. Required.",
+        };
         var agents = CliOptions.PositiveInt("--agents",
             "Agent pods (an Indexed Job: completions = parallelism = N); the coordinator starts when all N have connected.");
-        var ns = new Option<string?>("--namespace") { Description = "The namespace of every object of the run (it must exist). The default is default." };
+        var ns = new Option<string?>("--namespace")
+        {
+            Description = "The namespace of every object of the run (it must exist). The default is default.",
+        };
         var runId = new Option<string?>("--run-id")
         {
             Description = "The run id in every object's name (bench-RUNID-agents, …) and bench/run-id label: lowercase letters, "
@@ -31,7 +37,10 @@ internal static class ClusterCommand
             Description = "Write the run's manifests to DIR/bench-RUNID-run.yaml and stop; nothing is applied.",
         };
         var output = new Option<string?>("--out") { Description = "Where the run folder is copied. The default is results/RUNID." };
-        var agentCpu = new Option<string?>("--agent-cpu") { Description = "CPU each agent pod requests (a quantity: 500m, 2). The default is 1." };
+        var agentCpu = new Option<string?>("--agent-cpu")
+        {
+            Description = "CPU each agent pod requests (a quantity: 500m, 2). The default is 1.",
+        };
         var agentMemory = new Option<string?>("--agent-memory")
         {
             Description = "Memory each agent pod requests and is limited to (512Mi, 4Gi). The default is 2Gi.",
@@ -124,7 +133,8 @@ internal static class ClusterCommand
         }
 
         // bench run takes any further word as a scenario, an unknown option too.
-        var scenarios = parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Skip(1).Select(t => t.Value).ToList();
+        var scenarios = parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Skip(1)
+            .Select(t => t.Value).ToList();
         return scenarios.FirstOrDefault(t => t.StartsWith('-')) is { } unknown ? $"-- {unknown}: not an option of bench run"
             : scenarios.Count > 0 ? "-- (bench run arguments): name no scenario; the coordinator runs push"
             : null;

@@ -11,6 +11,9 @@ namespace Bench.Scenarios.Tests.Deploy;
 [Collection(ConsoleCollection.Name)]
 public sealed class ClusterRunTests : IDisposable
 {
+    /// <summary>How often the fake cluster is asked about the coordinator: at once.</summary>
+    private static readonly TimeSpan Quickly = TimeSpan.FromMilliseconds(1);
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "bench-cluster-" + Guid.NewGuid().ToString("N"));
     private readonly string _target = RepoPaths.Of("examples", "targets", "broadcast-websocket.yaml");
 
@@ -55,7 +58,7 @@ public sealed class ClusterRunTests : IDisposable
     {
         var kubectl = new FakeKubectl(exitCode: 4, copyTo: folder => File.WriteAllText(Path.Combine(folder, "report.md"), "# run"));
         var output = new StringWriter();
-        var code = await ClusterRun.RunAsync(Plan(), kubectl, output, new StringWriter(), CancellationToken.None, TimeSpan.FromMilliseconds(1));
+        var code = await ClusterRun.RunAsync(Plan(), kubectl, output, new StringWriter(), CancellationToken.None, Quickly);
 
         Assert.Equal(ExitCodes.RunFailed, code);
         Assert.Equal(["apply", "get", "get", "get", "cp", "exec", "delete"], kubectl.Calls.Select(c => c[0]));
@@ -74,11 +77,12 @@ public sealed class ClusterRunTests : IDisposable
         var kubectl = new FakeKubectl(exitCode: 0, copyTo: _ => { });
         var output = new StringWriter();
         var code = await ClusterRun.RunAsync(Plan() with { Cleanup = false }, kubectl, output, new StringWriter(),
-            CancellationToken.None, TimeSpan.FromMilliseconds(1));
+            CancellationToken.None, Quickly);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.DoesNotContain(kubectl.Calls, c => c[0] == "delete");
-        Assert.Contains("kubectl delete -n load job,service,configmap,secret -l bench/run-id=r1", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "kubectl delete -n load job,service,configmap,secret -l bench/run-id=r1", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +90,7 @@ public sealed class ClusterRunTests : IDisposable
     {
         var kubectl = new FakeKubectl(exitCode: null, copyTo: _ => { });
         var error = new StringWriter();
-        var code = await ClusterRun.RunAsync(Plan(), kubectl, new StringWriter(), error, CancellationToken.None, TimeSpan.FromMilliseconds(1));
+        var code = await ClusterRun.RunAsync(Plan(), kubectl, new StringWriter(), error, CancellationToken.None, Quickly);
 
         Assert.Equal(ExitCodes.RunFailed, code);
         Assert.Contains("ImagePullBackOff", error.ToString(), StringComparison.Ordinal);
@@ -99,7 +103,7 @@ public sealed class ClusterRunTests : IDisposable
     {
         var kubectl = new FakeKubectl(exitCode: null, copyTo: _ => { }, gone: true);
         var error = new StringWriter();
-        var code = await ClusterRun.RunAsync(Plan(), kubectl, new StringWriter(), error, CancellationToken.None, TimeSpan.FromMilliseconds(1));
+        var code = await ClusterRun.RunAsync(Plan(), kubectl, new StringWriter(), error, CancellationToken.None, Quickly);
 
         Assert.Equal(ExitCodes.RunFailed, code);
         Assert.Contains("is gone", error.ToString(), StringComparison.Ordinal);
