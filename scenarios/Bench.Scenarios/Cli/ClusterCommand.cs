@@ -15,9 +15,10 @@ internal static class ClusterCommand
         var image = new Option<string?>("--image")
         {
             Description = "The image every pod runs: deploy/k8s/Dockerfile, pushed where the cluster pulls from. Required.",
+            HelpName = "IMAGE",
         };
         var agents = CliOptions.PositiveInt("--agents",
-            "Agent pods (an Indexed Job: completions = parallelism = N); the coordinator starts when all N have connected.");
+            "Agent pods (an Indexed Job: completions = parallelism = N); the coordinator starts when all N have connected. Required.");
         var ns = new Option<string?>("--namespace")
         {
             Description = "The namespace of every object of the run (it must exist). The default is default.",
@@ -31,12 +32,18 @@ internal static class ClusterCommand
         {
             Description = "The target file of the system to measure (docs/targets.md); it goes into the run's ConfigMap, mounted at "
                 + "/etc/bench/target.yaml for the coordinator. Required. Send load only to systems you own.",
+            HelpName = "FILE",
         };
         var render = new Option<string?>("--render")
         {
             Description = "Write the run's manifests to DIR/bench-RUNID-run.yaml and stop; nothing is applied.",
+            HelpName = "DIR",
         };
-        var output = new Option<string?>("--out") { Description = "Where the run folder is copied. The default is results/RUNID." };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Where the run folder is copied. The default is results/RUNID.",
+            HelpName = "DIR",
+        };
         var agentCpu = new Option<string?>("--agent-cpu")
         {
             Description = "CPU each agent pod requests (a quantity: 500m, 2). The default is 1.",
@@ -53,11 +60,13 @@ internal static class ClusterCommand
         var nodeSelector = new Option<string[]>("--node-selector")
         {
             Description = "key=value: a node label every pod of the run requires (repeatable).",
+            HelpName = "KEY=VALUE",
         };
         var toleration = new Option<string[]>("--toleration")
         {
             Description = "key=value:Effect or key:Effect: a taint every pod of the run tolerates (repeatable; "
                 + "Effect: NoSchedule, PreferNoSchedule or NoExecute).",
+            HelpName = "KEY=VALUE:EFFECT",
         };
         var cleanup = new Option<bool>("--cleanup")
         {
