@@ -33,10 +33,11 @@ public static partial class ClusterYaml
 
     public static YamlSequenceNode List(params YamlNode[] items) => new(items);
 
-    /// <summary>A string: plain when unambiguous, a literal block when it has several lines, else double-quoted.</summary>
+    /// <summary>A string: plain when unambiguous, a literal block when it has several lines (and no \r), else double-quoted.</summary>
     public static YamlScalarNode Text(string value)
     {
-        var style = value.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal
+        // A literal block reads \r\n back as \n: text with a carriage return is double-quoted, where it is escaped.
+        var style = value.Contains('\n', StringComparison.Ordinal) && !value.Contains('\r', StringComparison.Ordinal) ? ScalarStyle.Literal
             : PlainText().IsMatch(value) && !Words.Contains(value) ? ScalarStyle.Plain
             : ScalarStyle.DoubleQuoted;
         return new YamlScalarNode(value) { Style = style };
