@@ -48,6 +48,7 @@ public static class Program
             {
                 RunCommand.Create(token),
                 AgentCommand.Create(token),
+                ClusterCommand.Create(token),
                 MergeCommand.Create(),
                 ServeCommand.Create(token),
                 ReportCommand.Create(),

@@ -9,14 +9,12 @@ import { readFileSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
 import yaml from "js-yaml";
 import ts from "typescript";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
 
-// The kinds deploy/k8s uses, mapped to their kubernetes-models module. A kind not listed is an error, not a pass.
+// The kinds bench cluster run renders (and a few more), mapped to their kubernetes-models module. A kind not listed is an error, not a pass.
 const kinds = {
   "apps/v1 Deployment": "apps/v1/Deployment",
   "v1 Service": "v1/Service",
@@ -43,27 +41,28 @@ for (const file of files) {
     console.error(`${file}: not readable YAML: ${e.message.split("\n")[0]}`);
     process.exit(2);
   }
-  docs.forEach((doc, i) => {
-    if (doc == null) return;
+  for (const [i, doc] of docs.entries()) {
+    if (doc == null) continue;
     const name = `${file}#${i} ${doc.kind ?? "?"}/${doc.metadata?.name ?? "?"}`;
     const key = `${doc.apiVersion} ${doc.kind}`;
     const module = kinds[key];
     if (!module) {
       console.log(`FAIL ${name}: kind "${key}" is not one this check knows`);
       failures++;
-      return;
+      continue;
     }
-    const exported = require(`kubernetes-models/${module}`);
+    // kubernetes-models 5 is ES modules only: imported, not required.
+    const exported = await import(`kubernetes-models/${module}`);
     const Kind = exported[doc.kind];
     try {
       new Kind(doc).validate();
     } catch (e) {
       console.log(`FAIL ${name}: schema: ${e.message.replace(/\s+/g, " ")}`);
       failures++;
-      return;
+      continue;
     }
     objects.push({ name, module, kind: doc.kind, doc });
-  });
+  }
 }
 
 // Unknown fields: one TypeScript file with every object assigned to its kind's interface. An object literal

@@ -127,11 +127,17 @@ public sealed class DocsTests
     /// <summary>Inline code names a command and its options: each option named must be one the command has.</summary>
     private static string UnknownOptions(IReadOnlyList<string> arguments)
     {
-        System.CommandLine.Command command = Program.Root(() => CancellationToken.None);
+        var root = Program.Root(() => CancellationToken.None);
+        System.CommandLine.Command command = root;
         var unknown = new List<string>();
         foreach (var word in arguments.Select(a => a.Trim('[', ']')))
         {
-            if (command.Subcommands.FirstOrDefault(c => c.Name == word) is { } sub)
+            if (word == "--" && arguments is ["cluster", "run", ..])
+            {
+                // What follows is the coordinator's bench run arguments.
+                command = root.Subcommands.Single(c => c.Name == "run");
+            }
+            else if (command.Subcommands.FirstOrDefault(c => c.Name == word) is { } sub)
             {
                 command = sub;
             }
@@ -147,10 +153,20 @@ public sealed class DocsTests
 
     /// <summary>
     /// What the command line refuses in a runnable line: its parse errors, options the command lacks, and for
-    /// <c>run</c> (whose scenarios are free words) a scenario that does not exist.
+    /// <c>run</c> (whose scenarios are free words) a scenario that does not exist; <c>cluster run</c>'s arguments
+    /// after <c>--</c> as <c>run push</c>'s.
     /// </summary>
     private static string Errors(IReadOnlyList<string> arguments)
     {
+        // bench cluster run OPTIONS -- ARGS: ARGS are the coordinator's bench run push arguments.
+        var dash = arguments.ToList().IndexOf("--");
+        if (dash >= 0 && arguments is ["cluster", "run", ..])
+        {
+            var own = Errors([.. arguments.Take(dash)]);
+            var run = Errors(["run", "push", .. arguments.Skip(dash + 1)]);
+            return string.Join("; ", new[] { own, run }.Where(e => e.Length > 0));
+        }
+
         var parse = Program.Root(() => CancellationToken.None).Parse([.. arguments]);
         var errors = parse.Errors.Select(e => e.Message).ToList();
         if (parse.CommandResult.Command.Name == "run")
