@@ -68,7 +68,16 @@ public static class ClusterManifests
         ("kind", Text("Secret")),
         ("metadata", Metadata(plan, plan.Name("token"), "token")),
         ("type", Text("Opaque")),
-        ("stringData", Map(("token", Text(plan.Token)))));
+        ("stringData", Map(
+            [("token", Text(plan.Token)), .. plan.FileVariables.Select(v => (SecretKey(v.Key), (YamlNode?)Text(v.Value)))])));
+
+    /// <summary>The key of the run's Secret that holds the target file's variable <paramref name="name"/>.</summary>
+    public static string SecretKey(string name) => "env-" + name;
+
+    /// <summary>The target file's variables, each from the run's Secret, for every pod that loads the file.</summary>
+    private static IEnumerable<YamlNode> FileVariables(ClusterPlan plan) => plan.FileVariables.Select(v => (YamlNode)Map(
+        ("name", Text(v.Key)),
+        ("valueFrom", Map(("secretKeyRef", Map(("name", Text(plan.Name("token"))), ("key", Text(SecretKey(v.Key)))))))));
 
     private static YamlMappingNode Config(ClusterPlan plan)
     {
@@ -96,6 +105,7 @@ public static class ClusterManifests
     private static YamlMappingNode CoordinatorJob(ClusterPlan plan)
     {
         var env = new List<YamlNode> { TokenVariable(plan), Variable("HOME", "/tmp") };
+        env.AddRange(FileVariables(plan));
         env.AddRange(plan.RunArgs.Select((_, i) => (YamlNode)Map(
             ("name", Text(ArgVariable(i))),
             ("valueFrom", Map(("configMapKeyRef", Map(("name", Text(plan.Name("config"))), ("key", Text(ArgKey(i))))))))));
@@ -160,9 +170,15 @@ public static class ClusterManifests
             ("image", Text(plan.Image)),
             ("args", List(Text("agent"), Text("push"))),
             ("env", List(
+            [
                 Variable("BENCH_COORDINATOR", $"{plan.Name("coordinator")}:{ClusterPlan.CoordinatorPort}"),
                 TokenVariable(plan),
-                Variable("HOME", "/tmp"))),
+                Variable("HOME", "/tmp"),
+
+                // The pod's own address, for a webhook file's receivers: subscribe.listen: ${env:BENCH_POD_IP}.
+                Map(("name", Text("BENCH_POD_IP")), ("valueFrom", Map(("fieldRef", Map(("fieldPath", Text("status.podIP"))))))),
+                .. FileVariables(plan),
+            ])),
             ("volumeMounts", List(Mount("tmp", "/tmp", readOnly: false))),
             ("resources", Resources(plan.AgentCpu, plan.AgentMemory)),
             ("securityContext", ContainerSecurity()));

@@ -63,6 +63,13 @@ public sealed partial record ClusterPlan
     /// <summary>The token agents and the coordinator share (the run's Secret).</summary>
     public required string Token { get; init; }
 
+    /// <summary>
+    /// The variables the target file names as <c>${env:NAME}</c>, with their values here: the run's Secret carries them
+    /// (key <c>env-NAME</c>) and every pod gets them as NAME, so the file loads in the coordinator and in each agent as
+    /// it does on this machine.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> FileVariables { get; init; } = [];
+
     public required bool Cleanup { get; init; }
 
     public required TimeSpan Timeout { get; init; }
@@ -116,6 +123,7 @@ public sealed partial record ClusterPlan
         }
 
         var target = ReadTarget(request.Target, problems);
+        var variables = target is null ? [] : FileVariablesOf(target, request.Target!, problems);
         var agentCpu = Quantity("--agent-cpu", request.AgentCpu ?? "1", problems);
         var agentMemory = Quantity("--agent-memory", request.AgentMemory ?? "2Gi", problems);
         var coordinatorCpu = Quantity("--coordinator-cpu", request.CoordinatorCpu ?? "1", problems);
@@ -158,12 +166,43 @@ public sealed partial record ClusterPlan
             NodeSelector = selector,
             Tolerations = tolerations,
             Token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            FileVariables = variables,
             Cleanup = request.Cleanup,
             Timeout = timeout,
             Render = request.Render,
             Out = request.Out ?? Path.Combine("results", runId),
         };
     }
+
+    /// <summary>
+    /// Each <c>${env:NAME}</c> of the target file with its value in this process's environment; an unset one, or one of
+    /// the names the pods are given by Bench itself, is a problem naming the option.
+    /// </summary>
+    private static List<KeyValuePair<string, string>> FileVariablesOf(string text, string path, List<string> problems)
+    {
+        var found = new List<KeyValuePair<string, string>>();
+        foreach (var name in EnvReference().Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
+        {
+            if (name.StartsWith("BENCH_", StringComparison.Ordinal) || name == "HOME")
+            {
+                problems.Add($"--target: {path} names ${{env:{name}}}; the pods' BENCH_* variables and HOME are set by bench cluster " +
+                    "run itself: name the value another way");
+            }
+            else if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+            {
+                found.Add(new(name, value));
+            }
+            else
+            {
+                problems.Add($"--target: {path} names ${{env:{name}}}, which is not set here; the pods get it from this environment");
+            }
+        }
+
+        return found;
+    }
+
+    [GeneratedRegex(@"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex EnvReference();
 
     private static string? ReadTarget(string? path, List<string> problems)
     {

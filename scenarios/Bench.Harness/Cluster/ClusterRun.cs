@@ -20,7 +20,23 @@ public static class ClusterRun
     {
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, plan.Name("run") + ".yaml");
-        File.WriteAllText(file, ClusterYaml.Write(ClusterManifests.Render(plan)));
+        // The run's Secret is in it (the token, and the target file's variables): readable by the owner only.
+        var text = ClusterYaml.Write(ClusterManifests.Render(plan));
+        if (OperatingSystem.IsWindows())
+        {
+            File.WriteAllText(file, text);
+            return file;
+        }
+
+        File.Delete(file); // a file kept from before would keep its mode
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerOnly };
+        using (var stream = new FileStream(file, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(text);
+        }
+
         return file;
     }
 

@@ -141,15 +141,66 @@ public sealed partial class KubernetesManifestTests : IDisposable
         AssertParses(Args(objects, Containers(Job(objects, "agents")).Single()));
     }
 
-    /// <summary>
-    /// Fails until the coordinator's change (bench run --agents-listen, the agents' connection) is merged: written
-    /// against the interface it will have.
-    /// </summary>
     [Fact]
     public async Task The_coordinators_command_parses()
     {
         var objects = await RenderAsync();
         AssertParses(Args(objects, Containers(Job(objects, "coordinator")).Single(c => Scalar(c, "name") == "coordinator")));
+    }
+
+    [Fact]
+    public async Task The_target_files_variables_reach_every_pod_from_the_runs_secret_and_the_rendered_file_is_the_owners_only()
+    {
+        const string variable = "CLUSTER_TEST_WEBHOOK_SECRET";
+        var value = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var target = Path.Combine(Path.GetTempPath(), $"bench-k8s-target-{Guid.NewGuid():N}.yaml");
+        var example = await File.ReadAllTextAsync(RepoPaths.Of("examples", "targets", "broadcast-webhook.yaml"));
+        await File.WriteAllTextAsync(
+            target, example.Replace("${env:BROADCAST_WEBHOOK_SECRET}", "${env:" + variable + "}", StringComparison.Ordinal));
+        Environment.SetEnvironmentVariable(variable, value);
+        try
+        {
+            var objects = await RenderAsync(target);
+
+            var secret = Kind(objects, "Secret").Single();
+            Assert.Equal(value, Scalar(Map(secret, "stringData"), "env-" + variable));
+            var pods = Kind(objects, "Job").SelectMany(Containers).Where(c => Scalar(c, "name") is "coordinator" or "agent").ToList();
+            Assert.Equal(2, pods.Count);
+            Assert.All(pods, c =>
+            {
+                var from = Map(Map(Env(c)[variable], "valueFrom"), "secretKeyRef");
+                Assert.Equal((Scalar(Map(secret, "metadata"), "name"), "env-" + variable), (Scalar(from, "name"), Scalar(from, "key")));
+            });
+            var agent = Env(Containers(Job(objects, "agents")).Single());
+            Assert.Equal("status.podIP", Scalar(Map(Map(agent["BENCH_POD_IP"], "valueFrom"), "fieldRef"), "fieldPath"));
+            var rendered = Directory.GetFiles(_folder, "*.yaml").Single();
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(rendered));
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+            File.Delete(target);
+        }
+
+        // Unset here: nothing is rendered, and the option is named.
+        Directory.Delete(_folder, recursive: true);
+        await File.WriteAllTextAsync(
+            target, "publish: { http: { url: \"http://127.0.0.1:1/p\", headers: { X: \"${env:" + variable + "}\" } } }");
+        try
+        {
+            var (code, stderr) = await ConsoleCapture.RunAsync(
+                ["cluster", "run", "--image", "i", "--agents", "2", "--target", target, "--render", _folder]);
+            Assert.Equal(2, code);
+            Assert.Contains($"--target: {target} names ${{env:{variable}}}, which is not set here", stderr, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(_folder));
+        }
+        finally
+        {
+            File.Delete(target);
+        }
     }
 
     private static void AssertParses(string[] args)
@@ -162,12 +213,12 @@ public sealed partial class KubernetesManifestTests : IDisposable
         Assert.True(taken.All(t => !t.StartsWith('-')), $"bench {string.Join(' ', args)}: taken as arguments: {string.Join(' ', taken)}");
     }
 
-    private async Task<List<YamlMappingNode>> RenderAsync()
+    private async Task<List<YamlMappingNode>> RenderAsync(string? target = null)
     {
         var (code, stderr) = await ConsoleCapture.RunAsync(
         [
             "cluster", "run", "--image", "registry.example/bench:dev", "--agents", $"{Agents}", "--namespace", Namespace,
-            "--run-id", RunId, "--target", _target, "--node-selector", "pool=load", "--toleration", "dedicated=load:NoSchedule",
+            "--run-id", RunId, "--target", target ?? _target, "--node-selector", "pool=load", "--toleration", "dedicated=load:NoSchedule",
             "--render", _folder, "--", .. RunArgs,
         ]);
         Assert.True(code == 0, stderr);
