@@ -135,10 +135,13 @@ public static class ShardMerge
             warnings.Add(WarningKinds.NotExactlyOnce.Of(lost, duplicated));
         }
 
-        // An agent's own loss counts only its share; the merged count above is the case's.
-        warnings.AddRange(ordered.SelectMany(s => s.Result.Warnings
-            .Where(w => !w.Is(WarningKinds.NotExactlyOnce))
-            .Select(w => w.In($"agent {s.Index}"))));
+        // An agent's own loss counts only its share; the merged count above is the case's. A warning several agents
+        // gave word for word is said once, naming them ("every agent" when all did).
+        warnings.AddRange(ordered
+            .SelectMany(s => s.Result.Warnings.Where(w => !w.Is(WarningKinds.NotExactlyOnce)).Select(w => (s.Index, Warning: w)))
+            .GroupBy(x => x.Warning.Text, StringComparer.Ordinal)
+            .Select(g => g.First().Warning.In(g.Count() == 1 ? $"agent {g.First().Index}"
+                : g.Count() == ordered.Count ? "every agent" : $"agents {string.Join(", ", g.Select(x => x.Index))}")));
 
         return template with
         {

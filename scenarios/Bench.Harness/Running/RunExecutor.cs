@@ -67,7 +67,7 @@ public sealed class RunExecutor(RunPlan plan, IProgressSink progress, TextWriter
                             && comparison.Transports.Contains(@case.Transport);
                         if (@case.Transport.Unsupported(scenario.Name) is null && !inComparison)
                         {
-                            progress.Message($"{@case.Label}: starting target");
+                            progress.Message($"{@case.Label}: {ScenarioCase.Starting(@case.Transport)}");
                         }
 
                         if (!inComparison)

@@ -30,7 +30,7 @@ public static class SequentialRun
                 ct.ThrowIfCancellationRequested();
                 if (@case.Transport.Unsupported(scenario.Name) is null)
                 {
-                    progress.Message($"{@case.Label}: starting target");
+                    progress.Message($"{@case.Label}: {ScenarioCase.Starting(@case.Transport)}");
                 }
 
                 var context = new ScenarioContext(settings, plan.ReadyTimeout, progress) { Clock = clock };

@@ -34,6 +34,11 @@ public sealed record ScenarioCase(
     string Label,
     Func<ScenarioContext, CancellationToken, Task<ScenarioResult>> RunAsync)
 {
+    /// <summary>What the progress line says as a case begins: a target file's system is there already; Bench's is started.</summary>
+    public static string Starting(ITransport transport) => transport is TargetFiles.FileTransport file
+        ? $"connecting to the system {Path.GetFileName(file.File.Path)} names"
+        : "starting target";
+
     /// <summary>
     /// The case of a scenario that <paramref name="transport"/> declares it cannot run: nothing starts, and the result
     /// says "n/a" with the transport's reason.

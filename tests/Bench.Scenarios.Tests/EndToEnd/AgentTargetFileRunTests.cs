@@ -89,6 +89,10 @@ public sealed class AgentTargetFileRunTests : IAsyncLifetime, IDisposable
         var report = await File.ReadAllTextAsync(Path.Combine(harness.Directory, "report.md"));
         Assert.Contains("Publishing: all 3 agents published to broadcast-ws", report, StringComparison.Ordinal);
 
+        // What every agent said alike is said once.
+        var unmeasured = Assert.Single(r.Warnings, w => w.Text.Contains("target CPU and memory not measured", StringComparison.Ordinal));
+        Assert.StartsWith("every agent: ", unmeasured.Text, StringComparison.Ordinal);
+
         var shards = Directory.GetFiles(Path.Combine(harness.Directory, "agents", "push-broadcast-ws"), "shard-*.json")
             .Order(StringComparer.Ordinal).Select(ResultsJson.ReadShard).ToList();
         Assert.Equal([0, 1, 2], shards.Select(s => s.Index));
