@@ -129,6 +129,11 @@ internal sealed class ScenarioSections : IReportSection
             }
 
             table.WriteTo(sb);
+            if (r.Scenario == "push" && AgentCapacity.Of(r) is { } capacity)
+            {
+                sb.AppendLine(MarkdownText.Escape(capacity.Describe()));
+                sb.AppendLine();
+            }
         }
     }
 

@@ -220,6 +220,10 @@ public static class AgentFleet
 
             var merged = ShardMerge.Merge(shards);
             merged = file?.Noted(merged, fleet.Agents) ?? merged;
+            if (AgentCapacity.Of(merged) is { } capacity)
+            {
+                context.Progress.Message($"  {name}: {capacity.Describe()}");
+            }
             if (failures.Count > 0)
             {
                 throw new AgentsFailedException($"{name}: {Failures(failures)}; the report is the other agents' shards", merged);
