@@ -14,12 +14,15 @@ namespace BroadcastServer;
 /// takes <c>{"topic","msgId","n","sentAt","text"}</c> (the sender's own id, sequence and time) and sends them on in a
 /// notification of the server's own shape. <c>/echo</c> echoes WebSocket messages. <c>POST /webhooks</c> registers
 /// <c>{"url","topic","secret"}</c>: each message of the topic is then POSTed to the URL, signed per Standard Webhooks
-/// when a <c>whsec_</c> secret is given (one attempt, no retries: a small sender). <c>BROADCAST_TOKEN</c> makes
+/// when a <c>whsec_</c> secret is given (one attempt, no retries: a small sender). The URL must be a loopback IP unless
+/// it lies in one of <c>webhookNetworks</c> (<c>BROADCAST_WEBHOOK_NETWORKS=10.231.0.0/24,…</c>): the server posts only
+/// where it was told it may. <c>GET /webhooks</c> lists the registered URLs by topic. <c>BROADCAST_TOKEN</c> makes
 /// publishing require a bearer token; <c>BROADCAST_DELAY_US</c> burns that much CPU per publish (to show a regression).
 /// </summary>
 public static class BroadcastApp
 {
-    public static WebApplication Create(string url, string? token = null, int delayMicroseconds = 0)
+    public static WebApplication Create(
+        string url, string? token = null, int delayMicroseconds = 0, IReadOnlyList<System.Net.IPNetwork>? webhookNetworks = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -36,14 +39,22 @@ public static class BroadcastApp
             var url = body?["url"]?.GetValue<string>();
             var topic = body?["topic"]?.GetValue<string>();
             if (url is null || topic is null || !Uri.TryCreate(url, UriKind.Absolute, out var target)
-                || !System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(target.Host)))
+                || !System.Net.IPAddress.TryParse(target.Host, out var address)
+                || !(System.Net.IPAddress.IsLoopback(address) || (webhookNetworks ?? []).Any(n => n.Contains(address))))
             {
-                return Results.BadRequest("url (a loopback http URL) and topic are required");
+                return Results.BadRequest(
+                    "url (an http URL at a loopback IP, or at one in BROADCAST_WEBHOOK_NETWORKS) and topic are required");
             }
 
             TopicOf(topic).Add(new WebhookSubscriber(http, target, body!["secret"]?.GetValue<string>()));
             return Results.Created();
         });
+
+        // What is registered, by topic: {"topic": ["http://…", …]}.
+        app.MapGet("/webhooks", () => Results.Json(topics
+            .Select(t => (t.Key, Urls: t.Value.WebhookUrls()))
+            .Where(t => t.Urls.Count > 0)
+            .ToDictionary(t => t.Key, t => t.Urls, StringComparer.Ordinal)));
 
         // One publish, from POST /publish or a message on /publisher: false when the topic is missing.
         async Task<bool> PublishAsync(JsonNode? body)
@@ -276,6 +287,8 @@ public static class BroadcastApp
         public void Remove(ISubscriber s) => subscribers.TryRemove(s, out _);
 
         public Task BroadcastAsync(string message) => Task.WhenAll(subscribers.Keys.Select(s => s.SendAsync(message)));
+
+        public List<string> WebhookUrls() => [.. subscribers.Keys.OfType<WebhookSubscriber>().Select(w => w.Url.ToString()).Order()];
     }
 
     private sealed class WebSocketSubscriber(WebSocket socket) : ISubscriber
@@ -302,6 +315,8 @@ public static class BroadcastApp
 
     private sealed class WebhookSubscriber(HttpClient http, Uri url, string? secret) : ISubscriber
     {
+        public Uri Url => url;
+
         private readonly byte[]? key = secret is { Length: > 6 } s && s.StartsWith("whsec_", StringComparison.Ordinal)
             ? Convert.FromBase64String(s[6..])
             : null;

@@ -71,6 +71,13 @@ public static class ClusterManifests
         ("stringData", Map(
             [("token", Text(plan.Token)), .. plan.FileVariables.Select(v => (SecretKey(v.Key), (YamlNode?)Text(v.Value)))])));
 
+    /// <summary>The variable every pod of the run finds its own address in (the downward API's <c>status.podIP</c>).</summary>
+    public const string PodAddressVariable = "BENCH_POD_IP";
+
+    private static YamlMappingNode PodAddress() => Map(
+        ("name", Text(PodAddressVariable)),
+        ("valueFrom", Map(("fieldRef", Map(("fieldPath", Text("status.podIP")))))));
+
     /// <summary>The key of the run's Secret that holds the target file's variable <paramref name="name"/>.</summary>
     public static string SecretKey(string name) => "env-" + name;
 
@@ -104,7 +111,7 @@ public static class ClusterManifests
 
     private static YamlMappingNode CoordinatorJob(ClusterPlan plan)
     {
-        var env = new List<YamlNode> { TokenVariable(plan), Variable("HOME", "/tmp") };
+        var env = new List<YamlNode> { TokenVariable(plan), Variable("HOME", "/tmp"), PodAddress() };
         env.AddRange(FileVariables(plan));
         env.AddRange(plan.RunArgs.Select((_, i) => (YamlNode)Map(
             ("name", Text(ArgVariable(i))),
@@ -176,7 +183,7 @@ public static class ClusterManifests
                 Variable("HOME", "/tmp"),
 
                 // The pod's own address, for a webhook file's receivers: subscribe.listen: ${env:BENCH_POD_IP}.
-                Map(("name", Text("BENCH_POD_IP")), ("valueFrom", Map(("fieldRef", Map(("fieldPath", Text("status.podIP"))))))),
+                PodAddress(),
                 .. FileVariables(plan),
             ])),
             ("volumeMounts", List(Mount("tmp", "/tmp", readOnly: false))),

@@ -183,6 +183,11 @@ public sealed partial record ClusterPlan
         var found = new List<KeyValuePair<string, string>>();
         foreach (var name in EnvReference().Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
         {
+            if (name == ClusterManifests.PodAddressVariable)
+            {
+                continue; // every pod is given its own address
+            }
+
             if (name.StartsWith("BENCH_", StringComparison.Ordinal) || name == "HOME")
             {
                 problems.Add($"--target: {path} names ${{env:{name}}}; the pods' BENCH_* variables and HOME are set by bench cluster " +

@@ -94,7 +94,11 @@ public sealed record AgentTargetFile(TargetFile File, string Stream)
         $"{Path.GetFileName(File.Path)} (agent k of {agents} published events k+1, k+1+{agents}, …), on one {{stream}} " +
         "that every agent's subscribers shared" +
         (File.Transport.SubscribersConnect ? ""
-            : $"; each agent hosted its receivers on {(File.Subscribe.Listen is { } at ? at : "loopback")} and registered them");
+            : $"; each agent hosted its receivers on {ListenedOn()} and registered them");
+
+    private string ListenedOn() => File.Subscribe.ListenReference is { } reference
+        ? $"the address {reference} gave it"
+        : File.Subscribe.Listen ?? "loopback";
 
     /// <summary>The merged result, saying which side published.</summary>
     public ScenarioResult Noted(ScenarioResult merged, int agents) => merged.Distribution is { } d

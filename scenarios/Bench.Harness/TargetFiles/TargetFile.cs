@@ -164,6 +164,12 @@ public sealed record SubscribeSpec(
     /// <summary>Webhook: the address Bench's receivers listen on (<c>subscribe.listen</c>); null: loopback.</summary>
     public string? Listen { get; init; }
 
+    /// <summary>
+    /// Webhook: <c>subscribe.listen</c> as written when it reads the environment (<c>${env:NAME}</c>), so each agent
+    /// listens on an address of its own; null when the file names the address.
+    /// </summary>
+    public string? ListenReference { get; init; }
+
     /// <summary>gRPC: the response message's field that holds the event; null for other transports.</summary>
     public int? MessageField { get; init; }
 }

@@ -91,9 +91,21 @@ public sealed partial class TargetFileFields(string path)
     /// Replaces <c>${env:NAME}</c> with the variable's value; an unset variable is an error naming the field (never the value).
     /// </summary>
     public string Secrets(string field, string text) => EnvPattern().Replace(text, m =>
-        Environment.GetEnvironmentVariable(m.Groups[1].Value) is { Length: > 0 } value
+        System.Environment.GetEnvironmentVariable(m.Groups[1].Value) is { Length: > 0 } value
             ? Kept(value)
             : throw Fail(field, $"environment variable {m.Groups[1].Value} is not set"));
+
+    /// <summary>
+    /// Replaces <c>${env:NAME}</c> with the variable's value, which is no secret (an address each host gives in its own
+    /// environment): not kept among <see cref="SecretValues"/>, so never masked. An unset variable is an error naming the field.
+    /// </summary>
+    public string Environment(string field, string text) => EnvPattern().Replace(text, m =>
+        System.Environment.GetEnvironmentVariable(m.Groups[1].Value) is { Length: > 0 } value
+            ? value
+            : throw Fail(field, $"environment variable {m.Groups[1].Value} is not set"));
+
+    /// <summary>Whether <paramref name="text"/> holds a <c>${env:NAME}</c> reference.</summary>
+    public static bool ReadsEnvironment(string text) => EnvPattern().IsMatch(text);
 
     private string Kept(string secret)
     {

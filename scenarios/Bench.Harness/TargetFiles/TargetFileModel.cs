@@ -110,7 +110,8 @@ public sealed class SubscribeModel
 
     /// <summary>
     /// Webhook: the IP address of this machine Bench's receivers listen on and <c>{receiver}</c> names, for a sender on
-    /// another machine; the default is loopback (127.0.0.1).
+    /// another machine, or <c>${env:NAME}</c> (each agent's own address, from its environment); the default is loopback
+    /// (127.0.0.1).
     /// </summary>
     public string? Listen { get; set; }
 

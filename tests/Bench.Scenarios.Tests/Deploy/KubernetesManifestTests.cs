@@ -156,7 +156,8 @@ public sealed partial class KubernetesManifestTests : IDisposable
         var target = Path.Combine(Path.GetTempPath(), $"bench-k8s-target-{Guid.NewGuid():N}.yaml");
         var example = await File.ReadAllTextAsync(RepoPaths.Of("examples", "targets", "broadcast-webhook.yaml"));
         await File.WriteAllTextAsync(
-            target, example.Replace("${env:BROADCAST_WEBHOOK_SECRET}", "${env:" + variable + "}", StringComparison.Ordinal));
+            target, example.Replace("${env:BROADCAST_WEBHOOK_SECRET}", "${env:" + variable + "}", StringComparison.Ordinal)
+                .Replace("  signing:", "  listen: ${env:BENCH_POD_IP}\n  signing:", StringComparison.Ordinal));
         Environment.SetEnvironmentVariable(variable, value);
         try
         {
@@ -171,8 +172,11 @@ public sealed partial class KubernetesManifestTests : IDisposable
                 var from = Map(Map(Env(c)[variable], "valueFrom"), "secretKeyRef");
                 Assert.Equal((Scalar(Map(secret, "metadata"), "name"), "env-" + variable), (Scalar(from, "name"), Scalar(from, "key")));
             });
-            var agent = Env(Containers(Job(objects, "agents")).Single());
-            Assert.Equal("status.podIP", Scalar(Map(Map(agent["BENCH_POD_IP"], "valueFrom"), "fieldRef"), "fieldPath"));
+
+            // The pods' own address, which the file's receivers listen on: from the downward API, not from the Secret.
+            Assert.All(pods, c =>
+                Assert.Equal("status.podIP", Scalar(Map(Map(Env(c)["BENCH_POD_IP"], "valueFrom"), "fieldRef"), "fieldPath")));
+            Assert.DoesNotContain(Map(secret, "stringData").Children.Keys, k => ((YamlScalarNode)k).Value!.Contains("POD_IP"));
             var rendered = Directory.GetFiles(_folder, "*.yaml").Single();
             if (!OperatingSystem.IsWindows())
             {

@@ -146,6 +146,37 @@ public sealed class TargetFileBindingTests : IDisposable
     }
 
     [Fact]
+    public void A_receiver_listen_address_is_read_from_the_environment_and_is_not_masked_as_a_secret()
+    {
+        Environment.SetEnvironmentVariable("BENCH_TEST_LISTEN_SECRET", Bench.Targets.Webhooks.WebhookSignature.NewSecret());
+        Environment.SetEnvironmentVariable("BENCH_TEST_LISTEN_ADDRESS", "192.0.2.17");
+
+        var file = TargetFile.Load(Write($"transport: webhook\n{Publish}\nsubscribe:\n{Register}" +
+            "  listen: ${env:BENCH_TEST_LISTEN_ADDRESS}\n  secret: ${env:BENCH_TEST_LISTEN_SECRET}\n"));
+
+        // Each agent reads its own address; an address is no secret, so messages and reports may show it.
+        Assert.Equal("192.0.2.17", file.Subscribe.Listen);
+        Assert.Equal("${env:BENCH_TEST_LISTEN_ADDRESS}", file.Subscribe.ListenReference);
+        Assert.DoesNotContain("192.0.2.17", file.SecretValues);
+        Assert.Contains(file.Subscribe.Secret!, file.SecretValues);
+    }
+
+    [Theory]
+    [InlineData("BENCH_TEST_LISTEN_UNSET", null, "subscribe.listen: environment variable BENCH_TEST_LISTEN_UNSET is not set")]
+    [InlineData("BENCH_TEST_LISTEN_BAD", "pod-ip", "subscribe.listen: 'pod-ip' (from ${env:BENCH_TEST_LISTEN_BAD}) is not an IP address")]
+    [InlineData("BENCH_TEST_LISTEN_ANY", "0.0.0.0", "subscribe.listen: 0.0.0.0 (from ${env:BENCH_TEST_LISTEN_ANY}) is no address")]
+    [InlineData("BENCH_TEST_LISTEN_OPEN", "192.0.2.18", "subscribe.signing: none is refused when subscribe.listen is beyond loopback")]
+    public void A_receiver_listen_address_from_the_environment_is_checked_as_a_written_one(string name, string? value, string error)
+    {
+        Environment.SetEnvironmentVariable(name, value);
+
+        var e = Assert.Throws<TargetFileException>(() => TargetFile.Load(Write(
+            $"transport: webhook\n{Publish}\nsubscribe:\n{Register}  listen: ${{env:{name}}}\n  signing: none\n")));
+
+        Assert.StartsWith($"{Path.Combine(directory, "target.yaml")}: {error}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_grpc_request_is_written_in_protobuf_s_wire_format_and_a_response_s_field_read_back()
     {
         // Field 1 "ab" (tag 0x0A, length 2), field 2 varint 150 (tag 0x10, 0x96 0x01), field 3 true (tag 0x18, 1).

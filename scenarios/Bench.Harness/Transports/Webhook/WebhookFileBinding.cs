@@ -54,30 +54,34 @@ public sealed class WebhookFileBinding : ITargetFileBinding
         return new SubscribeSpec(null, headers, null, null, [], null, register, receiver, secret)
         {
             Listen = section.Listen is null ? null : Listen(section.Listen, receiver, secret, fields),
+            ListenReference = section.Listen is { } written && TargetFileFields.ReadsEnvironment(written) ? written : null,
         };
     }
 
     /// <summary>
     /// <c>subscribe.listen</c>: an IP address of this machine, written as one (it goes into <c>{receiver}</c>, so not
-    /// 0.0.0.0), not with <c>subscribe.receiver</c>; beyond loopback only with signatures verified.
+    /// 0.0.0.0) or read from the environment (<c>${env:NAME}</c>: each agent's own address, as its pod or host gives it),
+    /// not with <c>subscribe.receiver</c>; beyond loopback only with signatures verified.
     /// </summary>
-    private static string Listen(string given, string? receiver, string? secret, TargetFileFields fields)
+    private static string Listen(string written, string? receiver, string? secret, TargetFileFields fields)
     {
         if (receiver is not null)
         {
             throw fields.Fail("subscribe.listen", "not with subscribe.receiver, whose URL says where Bench listens");
         }
 
+        var given = fields.Environment("subscribe.listen", written);
+        var from = given == written ? "" : $" (from {written})";
         if (!IPAddress.TryParse(given, out var address)
             || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && given.Split('.').Length != 4))
         {
-            throw fields.Fail("subscribe.listen", $"'{given}' is not an IP address (192.0.2.10, or an IPv6 address)");
+            throw fields.Fail("subscribe.listen", $"'{given}'{from} is not an IP address (192.0.2.10, or an IPv6 address)");
         }
 
         if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
         {
             throw fields.Fail("subscribe.listen",
-                $"{given} is no address a sender can be given in {{receiver}}: name the address of this machine it reaches");
+                $"{given}{from} is no address a sender can be given in {{receiver}}: name the address of this machine it reaches");
         }
 
         if (secret is null && !IPAddress.IsLoopback(address))
