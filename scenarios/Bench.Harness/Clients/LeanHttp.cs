@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Bench.Harness.Clients;
@@ -65,7 +66,9 @@ public sealed class LeanHttpConnection : IDisposable
             throw new ArgumentException($"the lean HTTP client sends plain http only, not {uri.Scheme}", nameof(uri));
         }
 
-        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? new IPEndPoint(ip, uri.Port) : new DnsEndPoint(uri.IdnHost, uri.Port);
+        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip)
+            ? new IPEndPoint(ip, uri.Port)
+            : new DnsEndPoint(uri.IdnHost, uri.Port);
     }
 
     /// <summary>
@@ -73,6 +76,7 @@ public sealed class LeanHttpConnection : IDisposable
     /// response; returns its status code. A request on a kept connection the server had already closed (nothing of a
     /// response read) is sent once more on a new connection, as <c>SocketsHttpHandler</c> does.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken ct, bool head = false)
     {
         while (true)
@@ -172,6 +176,7 @@ public sealed class LeanHttpConnection : IDisposable
     }
 
     /// <summary>Reads more into the buffer (moving what is unread to its start when full); false when the server closed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillAsync(Socket s, CancellationToken ct)
     {
         if (start == end)
