@@ -18,9 +18,10 @@ namespace Bench.Harness.Calibration;
 public static class GeneratorProbe
 {
     /// <summary>
-    /// Probes with <paramref name="connections"/> connections, <paramref name="during"/> each, <paramref name="payloadBytes"/> a body.
+    /// Probes with <paramref name="connections"/> connections, <paramref name="during"/> each after
+    /// <paramref name="warmup"/>, <paramref name="payloadBytes"/> a body.
     /// </summary>
-    public static async Task<int> RunAsync(int connections, TimeSpan during, int payloadBytes, bool hold,
+    public static async Task<int> RunAsync(int connections, TimeSpan during, TimeSpan warmup, int payloadBytes, bool hold,
         TextWriter output, CancellationToken ct)
     {
         var body = Payloads.Create(payloadBytes);
@@ -35,7 +36,7 @@ public static class GeneratorProbe
             // script sends), each iteration one send and a minimal read of the answer (docs/performance.md).
             var request = LeanHttpRequest.Format("POST", sink, [new("Content-Type", "application/octet-stream")], body);
             var clients = Enumerable.Range(0, connections).Select(_ => new LeanHttpConnection(sink)).ToArray();
-            var (rate, p50, p99, cpu) = await MeasureAsync(connections, during, receiver, async (it, token) =>
+            var (rate, p50, p99, cpu) = await MeasureAsync(connections, warmup, during, receiver, async (it, token) =>
             {
                 var status = await clients[it.VirtualUser].SendAsync(request, token).ConfigureAwait(false);
                 if (status is < 200 or > 299)
@@ -72,7 +73,7 @@ public static class GeneratorProbe
             var sockets = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => WebSocketClients.ConnectAsync(hub.Url, "/ws/echo",
                 null, ct))).ConfigureAwait(false);
             var buffers = sockets.Select(_ => new byte[64 * 1024]).ToArray();
-            var (rate, p50, p99, cpu) = await MeasureAsync(connections, during, hub, async (it, token) =>
+            var (rate, p50, p99, cpu) = await MeasureAsync(connections, warmup, during, hub, async (it, token) =>
             {
                 var socket = sockets[it.VirtualUser];
                 await socket.SendAsync(body, WebSocketMessageType.Binary, true, token).ConfigureAwait(false);
@@ -93,14 +94,13 @@ public static class GeneratorProbe
     }
 
     /// <summary>
-    /// The closed-model rate over <paramref name="during"/> after a 2 s warm-up, its latency, and the CPU time per
+    /// The closed-model rate over <paramref name="during"/> after <paramref name="warmup"/>, its latency, and the CPU time per
     /// request of this process (the generator) and of <paramref name="target"/> over the same measured window.
     /// </summary>
-    private static async Task<(double Rate, long P50, long P99, string Cpu)> MeasureAsync(int connections, TimeSpan during,
-        TargetProcess target, IterationAction action, CancellationToken ct)
+    private static async Task<(double Rate, long P50, long P99, string Cpu)> MeasureAsync(int connections, TimeSpan warmup,
+        TimeSpan during, TargetProcess target, IterationAction action, CancellationToken ct)
     {
         var clock = TimeProvider.System;
-        var warmup = TimeSpan.FromSeconds(2);
         var recorder = new RunRecorder(clock, clock.GetTimestamp(), warmup, (int)(warmup + during).TotalSeconds + 30);
         long done = 0;
         var self = System.Diagnostics.Process.GetCurrentProcess();
