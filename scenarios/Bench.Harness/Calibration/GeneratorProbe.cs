@@ -18,9 +18,10 @@ namespace Bench.Harness.Calibration;
 public static class GeneratorProbe
 {
     /// <summary>
-    /// Probes with <paramref name="connections"/> connections, <paramref name="during"/> each, <paramref name="payloadBytes"/> a body.
+    /// Probes with <paramref name="connections"/> connections, <paramref name="during"/> each after
+    /// <paramref name="warmup"/>, <paramref name="payloadBytes"/> a body.
     /// </summary>
-    public static async Task<int> RunAsync(int connections, TimeSpan during, int payloadBytes, bool hold,
+    public static async Task<int> RunAsync(int connections, TimeSpan during, TimeSpan warmup, int payloadBytes, bool hold,
         TextWriter output, CancellationToken ct)
     {
         var body = Payloads.Create(payloadBytes);
@@ -31,23 +32,16 @@ public static class GeneratorProbe
             ct).ConfigureAwait(false))
         {
             var sink = new Uri(receiver.Url + "/sink");
-            // An invoker, not an HttpClient: no per-request timeout and header merging, as a generator needs none.
-            var clients = Enumerable.Range(0, connections)
-                .Select(_ => new HttpMessageInvoker(new SocketsHttpHandler
-                {
-                    MaxConnectionsPerServer = 1,
-                    UseProxy = false,
-                    UseCookies = false,
-                    AllowAutoRedirect = false,
-                    ActivityHeadersPropagator = null
-                })).ToArray();
-            var (rate, p50, p99, cpu) = await MeasureAsync(connections, during, receiver, async (it, token) =>
+            // Bench's lean HTTP/1.1 client, one kept connection each: the request preformatted once (the headers wrk's
+            // script sends), each iteration one send and a minimal read of the answer (docs/performance.md).
+            var request = LeanHttpRequest.Format("POST", sink, [new("Content-Type", "application/octet-stream")], body);
+            var clients = Enumerable.Range(0, connections).Select(_ => new LeanHttpConnection(sink)).ToArray();
+            var (rate, p50, p99, cpu) = await MeasureAsync(connections, warmup, during, receiver, async (it, token) =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, sink) { Content = new ByteArrayContent(body) };
-                using var response = await clients[it.VirtualUser].SendAsync(request, token).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
+                var status = await clients[it.VirtualUser].SendAsync(request, token).ConfigureAwait(false);
+                if (status is < 200 or > 299)
                 {
-                    throw new IterationFailedException("http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                    throw new IterationFailedException("http_" + status.ToString(CultureInfo.InvariantCulture));
                 }
             }, ct).ConfigureAwait(false);
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http POST {sink}: {rate:N0} requests/s over {connections} " +
@@ -79,7 +73,7 @@ public static class GeneratorProbe
             var sockets = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => WebSocketClients.ConnectAsync(hub.Url, "/ws/echo",
                 null, ct))).ConfigureAwait(false);
             var buffers = sockets.Select(_ => new byte[64 * 1024]).ToArray();
-            var (rate, p50, p99, cpu) = await MeasureAsync(connections, during, hub, async (it, token) =>
+            var (rate, p50, p99, cpu) = await MeasureAsync(connections, warmup, during, hub, async (it, token) =>
             {
                 var socket = sockets[it.VirtualUser];
                 await socket.SendAsync(body, WebSocketMessageType.Binary, true, token).ConfigureAwait(false);
@@ -100,14 +94,13 @@ public static class GeneratorProbe
     }
 
     /// <summary>
-    /// The closed-model rate over <paramref name="during"/> after a 2 s warm-up, its latency, and the CPU time per
+    /// The closed-model rate over <paramref name="during"/> after <paramref name="warmup"/>, its latency, and the CPU time per
     /// request of this process (the generator) and of <paramref name="target"/> over the same measured window.
     /// </summary>
-    private static async Task<(double Rate, long P50, long P99, string Cpu)> MeasureAsync(int connections, TimeSpan during,
-        TargetProcess target, IterationAction action, CancellationToken ct)
+    private static async Task<(double Rate, long P50, long P99, string Cpu)> MeasureAsync(int connections, TimeSpan warmup,
+        TimeSpan during, TargetProcess target, IterationAction action, CancellationToken ct)
     {
         var clock = TimeProvider.System;
-        var warmup = TimeSpan.FromSeconds(2);
         var recorder = new RunRecorder(clock, clock.GetTimestamp(), warmup, (int)(warmup + during).TotalSeconds + 30);
         long done = 0;
         var self = System.Diagnostics.Process.GetCurrentProcess();

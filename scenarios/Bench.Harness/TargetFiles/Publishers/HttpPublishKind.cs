@@ -19,5 +19,6 @@ public sealed record HttpPublish(HttpTemplate Request) : IPublishSpec
     public string Url => Request.Url;
 
     public Task<ITargetPublisher> ConnectAsync(PublishSetup setup, CancellationToken ct) =>
-        Task.FromResult<ITargetPublisher>(new HttpEventPublisher(Request, setup.Stream, setup.Payloads, setup.Clock, setup.Target));
+        Task.FromResult<ITargetPublisher>(new HttpEventPublisher(Request, setup.Stream, setup.Payloads, setup.Clock, setup.Target,
+            setup.Hosts));
 }
