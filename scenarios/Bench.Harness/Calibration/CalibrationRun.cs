@@ -42,6 +42,18 @@ public sealed record CalibrateRunRequest
     public bool Force { get; init; }
 }
 
+/// <summary>How the jobs were run and the draws are made, and where the gate file goes (<see cref="CalibrationRun"/>).</summary>
+/// <param name="Draws">Draws from each job.</param>
+/// <param name="PairsPerDraw">Pairs in each draw (fewer when a job cannot give them balanced).</param>
+/// <param name="Seed">The draws' seed (and the jobs').</param>
+/// <param name="Pairs">Pairs of blocks per case in each job, as asked.</param>
+/// <param name="Block">The length of a block.</param>
+/// <param name="Cases">Cases in each job.</param>
+/// <param name="GatePath">The gate file to write.</param>
+/// <param name="Force">Write the built-in rules even when no rule set met the goals.</param>
+public sealed record CalibrationSettings(
+    int Draws, int PairsPerDraw, int Seed, int Pairs, TimeSpan Block, int Cases, string GatePath, bool Force);
+
 /// <summary>
 /// <c>bench calibrate --run</c>: calibrates the interleaved gate on this machine in one command. Runs three interleaved
 /// <c>bench ab</c> jobs of this build against itself — A/A, the head burning CPU per event (<c>BENCH_INJECT_DELAY</c>)
@@ -160,6 +172,19 @@ public static class CalibrationRun
             pools.Add((baseRun, headRun, env));
         }
 
+        var settings = new CalibrationSettings(draws, perDraw, seed, pairs, block, cases, gatePath, request.Force);
+        return await ConcludeAsync(pools, settings, output, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The second half of <see cref="RunAsync"/>, from the three jobs' pools (A/A, burn, wait, in that order): gates the
+    /// same draws of each by every rule set, prints the table, chooses and writes the gate file (exit 0), or says that
+    /// none met the goals (exit 3, the file written only with <see cref="CalibrationSettings.Force"/>).
+    /// </summary>
+    public static async Task<int> ConcludeAsync(IReadOnlyList<(RunResults Base, RunResults Head, string? Env)> pools,
+        CalibrationSettings settings, TextWriter output, CancellationToken ct)
+    {
+        var (draws, perDraw, seed, pairs, block, cases, gatePath, force) = settings;
         perDraw = pools.Min(p => Math.Min(perDraw, GateCalibration.MostPairs(p.Base, p.Head)));
         var grid = GateCandidates.Grid();
         var rates = new List<CandidateRates>();
@@ -174,7 +199,7 @@ public static class CalibrationRun
         var (chosen, reason) = GateCandidates.Choose(rates);
         WriteTable(rates, chosen, output);
         output.WriteLine(chosen is null ? $"None chosen: {reason}." : $"Chosen: {reason}.");
-        if (chosen is null && !request.Force)
+        if (chosen is null && !force)
         {
             output.WriteLine("No gate file written (--force writes the built-in rules with these rates).");
             return ExitCodes.Inconclusive;
@@ -216,7 +241,7 @@ public static class CalibrationRun
     }
 
     private static JsonObject Record(IReadOnlyList<CandidateRates> rates, CandidateRates? chosen, string reason,
-        List<(RunResults Base, RunResults Head, string? Env)> pools, int pairs, TimeSpan block, int perDraw, int seed, int cases)
+        IReadOnlyList<(RunResults Base, RunResults Head, string? Env)> pools, int pairs, TimeSpan block, int perDraw, int seed, int cases)
     {
         static JsonObject Exits(int[] exits) => new() { ["exit0"] = exits[0], ["exit1"] = exits[1], ["exit3"] = exits[3] };
         var names = new[] { "aa", "burn", "wait" };

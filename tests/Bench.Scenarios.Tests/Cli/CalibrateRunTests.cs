@@ -3,6 +3,7 @@ using Bench.Harness;
 using Bench.Harness.Calibration;
 using Bench.Harness.Gate;
 using Bench.Reports.Gate;
+using Bench.Reports.Model;
 using Bench.Scenarios.Tests.EndToEnd;
 
 namespace Bench.Scenarios.Tests.Cli;
@@ -68,6 +69,62 @@ public sealed class CalibrateRunTests : IDisposable
         }
 
         Assert.Empty(TargetProcesses.Children());
+
+        // Without --force, the same pools write nothing and exit 3, printing the same table.
+        var pools = new[] { "aa", "burn", "wait" }.Select(job => AbJobFolder.Read(Path.Combine(dir, "jobs", job))!.Value)
+            .Select(p => (p.Base, p.Head, (string?)null)).ToList();
+        var unforced = Path.Combine(dir, "unforced.json");
+        using var again = new StringWriter();
+        var exit = await CalibrationRun.ConcludeAsync(pools, new CalibrationSettings(5, 2, 1, 2, TimeSpan.FromMilliseconds(300), 2,
+            unforced, Force: false), again, CancellationToken.None);
+        Assert.Equal(ExitCodes.Inconclusive, exit);
+        Assert.False(File.Exists(unforced));
+        Assert.Contains("No gate file written", again.ToString(), StringComparison.Ordinal);
+        Assert.All(printed, row => Assert.Contains($"| {string.Join(" | ", row)} |", again.ToString(), StringComparison.Ordinal));
+
+        // Pools made to order from the A/A job's first launch: 20 pairs each, A/A within ±2 %, the burn +50 % CPU per
+        // event, the wait +25 % p50 and p90. Every rule set with p50 at 20 % or less catches every wait and burn, so the
+        // tie goes to the built-in rules; p50 at 30 % misses the waits.
+        var template = pools[0].Base;
+        RunResults Side(int side, double cpu, double p50) => template with
+        {
+            Results = [.. template.Results.Select(r => r with
+            {
+                Launches = [.. Enumerable.Range(0, 20).Select(k =>
+                {
+                    var jitter = 1 + (0.01 * (((k * (side + 3)) % 5) - 2));
+                    var first = k % 2 == 0 ? 0 : 1;
+                    return r.Launches[0] with
+                    {
+                        P50Us = (long)(1000 * p50 * jitter),
+                        P99Us = (long)(5000 * p50 * jitter),
+                        TargetCpuUsPerEvent = 50 * cpu * jitter,
+                        Lost = 0,
+                        Duplicated = 0,
+                        Errors = 0,
+                        Position = (2 * k) + (side == first ? 1 : 2),
+                        P90Us = (long)(2000 * p50 * jitter),
+                    };
+                })],
+            })],
+        };
+        var made = new List<(RunResults, RunResults, string?)>
+        {
+            (Side(0, 1, 1), Side(1, 1, 1), null), (Side(0, 1, 1), Side(1, 1.5, 1), "BENCH_INJECT_DELAY=20us"),
+            (Side(0, 1, 1), Side(1, 1, 1.25), "BENCH_INJECT_WAIT=200us"),
+        };
+        var chosenPath = Path.Combine(dir, "chosen.json");
+        using var chosenOutput = new StringWriter();
+        exit = await CalibrationRun.ConcludeAsync(made, new CalibrationSettings(20, 20, 1, 20, TimeSpan.FromSeconds(1), 2, chosenPath,
+            Force: false), chosenOutput, CancellationToken.None);
+        Assert.True(exit == ExitCodes.Ok, chosenOutput.ToString());
+        Assert.Contains("| built in (chosen) | 0 | 0 | 20 | 0 | 20 | 0 | met |", chosenOutput.ToString(), StringComparison.Ordinal);
+        Assert.Contains("| CPU 15 %, p50 30 % | 0 | 0 | 20 | 0 | 0 |", chosenOutput.ToString(), StringComparison.Ordinal);
+        using var chosenJson = JsonDocument.Parse(await File.ReadAllTextAsync(chosenPath));
+        Assert.Equal("built in", chosenJson.RootElement.GetProperty("calibration").GetProperty("chosen").GetString());
+        Assert.Empty(problems);
+        _ = GateRun.LoadInputs(chosenPath, null, problems);
+        Assert.Empty(problems);
     }
 
     [Theory]
