@@ -56,7 +56,7 @@ public static class Program
                 CompareCommand.Create(),
                 AbCommand.Create(token),
                 ReproduceCommand.Create(token),
-                CalibrateCommand.Create(),
+                CalibrateCommand.Create(token),
                 TrendCommand.Create(),
                 ListCommand.Create(),
                 EngineProbeCommand.Create(token),

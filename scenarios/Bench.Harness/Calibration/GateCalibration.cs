@@ -168,6 +168,34 @@ public static class GateCalibration
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// The exit codes of <paramref name="draws"/> paired draws of <paramref name="n"/> pairs each from an interleaved or
+    /// paired <c>bench ab</c> job (as <c>bench calibrate POOL --paired</c>, with <c>--same-build</c> when
+    /// <paramref name="sameBuild"/>), gated by <paramref name="gate"/>: how many draws exited 0, 1, 2 and 3. The same
+    /// seed draws the same pairs whatever the gate, so rule sets are compared on the same draws.
+    /// </summary>
+    public static int[] PairedExits(RunResults poolA, RunResults poolB, GateFile gate, int n, int draws, int seed, bool sameBuild)
+    {
+        var random = new Random(seed);
+        var exits = new int[4];
+        for (var d = 0; d < draws; d++)
+        {
+            var (before, after) = DrawPairs(random, poolA, poolB, n, flip: sameBuild);
+            exits[GateComparer.Compare(before, after, gate).ExitCode]++;
+        }
+
+        return exits;
+    }
+
+    /// <summary>The most pairs a paired draw can take from a job: as many base-first as head-first pairs, one more when odd.</summary>
+    public static int MostPairs(RunResults poolA, RunResults poolB)
+    {
+        var launches = poolA.Results[0].Launches;
+        var baseFirst = launches.Where((l, i) => l.Position < poolB.Results[0].Launches[i].Position).Count();
+        var headFirst = launches.Count - baseFirst;
+        return Enumerable.Range(0, launches.Count + 1).Last(k => baseFirst >= (k + 1) / 2 && headFirst >= k / 2);
+    }
+
     /// <summary>Independent launches: n of the first pool against n others, of the second pool when there is one.</summary>
     private static (RunResults Before, RunResults After) Draw(Random random, RunResults poolA, RunResults? poolB, int n)
     {
