@@ -117,7 +117,7 @@ public sealed record LaunchFigures(
     long P50Us,
     long P99Us,
     double AchievedPerSec,
-    double TargetCpuUsPerEvent,
+    [property: JsonConverter(typeof(Json.NaNAsNull))] double TargetCpuUsPerEvent,
     long Sent,
     long Delivered,
     long Lost,

@@ -22,6 +22,23 @@ public sealed class ResultsJsonTests : IDisposable
     }
 
     [Fact]
+    public void A_block_that_delivered_nothing_is_written_with_cpu_per_event_null_and_read_back_as_no_value_for_the_gate()
+    {
+        // 0 ÷ 0: JSON has no NaN, and writing one threw, losing the whole file (seen in a bench ab job of 200 ms blocks).
+        var run = Fixtures.Run();
+        var empty = new Model.LaunchFigures(0, 0, 0, double.NaN, 10, 0, 10, 0, 0, 1);
+        run = run with { Results = [run.Results[0] with { Launches = [empty] }, .. run.Results.Skip(1)] };
+        var path = Path.Combine(dir, "results.json");
+
+        ResultsJson.Write(run, path);
+        var back = ResultsJson.Read(path);
+
+        Assert.Contains("\"targetCpuUsPerEvent\": null", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.True(double.IsNaN(back.Results[0].Launches.Single().TargetCpuUsPerEvent));
+        Assert.True(double.IsNaN(Assert.Single(Bench.Reports.Gate.GateComparer.Values(back.Results[0], "target.cpuUsPerEvent"))));
+    }
+
+    [Fact]
     public void Results_written_before_launches_and_micro_existed_read_back_with_them_empty()
     {
         var json = System.Text.RegularExpressions.Regex.Replace(
