@@ -25,7 +25,7 @@ public sealed class CoordinatedAgent(string host, int port, int index, string to
     {
         var inv = CultureInfo.InvariantCulture;
         var where = $"{host}:{port.ToString(inv)}";
-        using var client = await ConnectAsync(where, error, ct).ConfigureAwait(false);
+        using var client = await ConnectAsync(where, error, clock, ct).ConfigureAwait(false);
         if (client is null)
         {
             return ct.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.RunFailed;
@@ -219,9 +219,9 @@ public sealed class CoordinatedAgent(string host, int port, int index, string to
         return plan.SettingsFor(push);
     }
 
-    private async Task<TcpClient?> ConnectAsync(string where, TextWriter error, CancellationToken ct)
+    private async Task<TcpClient?> ConnectAsync(string where, TextWriter error, TimeProvider clock, CancellationToken ct)
     {
-        var until = DateTime.UtcNow + ConnectWait;
+        var started = clock.GetTimestamp();
         string last = "";
         while (!ct.IsCancellationRequested)
         {
@@ -249,7 +249,7 @@ public sealed class CoordinatedAgent(string host, int port, int index, string to
                 break;
             }
 
-            if (DateTime.UtcNow >= until)
+            if (clock.GetElapsedTime(started) >= ConnectWait)
             {
                 Fail(error, 0, string.Create(CultureInfo.InvariantCulture,
                     $"the coordinator at {where} was not reachable within {ConnectWait.TotalSeconds:0} s ({last})"));

@@ -120,7 +120,7 @@ internal static class ClusterCommand
                         Timeout = parse.GetValue(timeout),
                         RunArgs = args,
                     },
-                    DateTimeOffset.UtcNow),
+                    TimeProvider.System.GetUtcNow()), // the run id's date, not a measurement
                 new KubectlProcess(),
                 Console.Out,
                 Console.Error,
