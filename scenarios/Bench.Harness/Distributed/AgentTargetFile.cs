@@ -20,14 +20,13 @@ public sealed record AgentTargetFile(TargetFile File, string Stream)
     /// <summary>The URL of the file's publish section, with this run's stream in it.</summary>
     public string PublishUrl => TemplateText.FillUrl(File.Publish.Url, new TemplateValues(Stream));
 
-    /// <summary>The file as the coordinator sends it: its name and its text, as read when the run began.</summary>
+    /// <summary>The file as the coordinator sends it: its name and the text the run loaded and checked.</summary>
     public AssignedTargetFile Assigned { get; private init; } = new(Path.GetFileName(File.Path), "");
 
     /// <summary>The run's side: one stream for all agents of <paramref name="transport"/>'s system.</summary>
     public static AgentTargetFile ForFleet(FileTransport transport) => new(transport.File, FilePushFanOut.NewStream())
     {
-        Assigned = new(Path.GetFileName(transport.File.Path),
-            Bench.Reports.Json.BoundedFile.ReadAllText(transport.File.Path, TargetFile.MaxBytes)),
+        Assigned = new(Path.GetFileName(transport.File.Path), transport.File.Text),
     };
 
     /// <summary>

@@ -30,6 +30,9 @@ public sealed partial record TargetFile(
     /// </summary>
     public IReadOnlyList<string> SecretValues { get; init; } = [];
 
+    /// <summary>The file's text as it was read and checked (what agents are sent, not a second read of the path).</summary>
+    public string Text { get; init; } = "";
+
     /// <summary>Every host the file names: the only hosts Bench sends anything to for this target.</summary>
     public IReadOnlyList<string> Hosts =>
         [.. new[] { Publish.Url, Subscribe.Url, Subscribe.Register?.Url, Subscribe.Receiver, Rtt?.Url, Rtt?.Http?.Url }
@@ -49,9 +52,10 @@ public sealed partial record TargetFile(
         }
 
         TargetFileModel? model;
+        string text;
         try
         {
-            var text = Bench.Reports.Json.BoundedFile.ReadAllText(path, MaxBytes);
+            text = Bench.Reports.Json.BoundedFile.ReadAllText(path, MaxBytes);
             var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
             model = deserializer.Deserialize<TargetFileModel>(text);
         }
@@ -109,6 +113,7 @@ public sealed partial record TargetFile(
             model.Process?.Pid)
         {
             ServerSource = server,
+            Text = text,
             SecretValues = [.. v.SecretValues.Distinct()],
             Thresholds = ReadThresholds(v, name, model.Thresholds ?? []),
         };
