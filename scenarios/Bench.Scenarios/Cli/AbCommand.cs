@@ -8,28 +8,20 @@ internal static class AbCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
     {
-        var baseDir = new Option<string?>("--base")
-        {
-            Description = "The base build: a folder holding its bench executable (e.g. artifacts/bench of main).",
-        };
+        var baseDir = CliOptions.Text("--base",
+            "The base build: a folder holding its bench executable (e.g. artifacts/bench of main).");
         var headDir = new Option<string?>("--head") { Description = "The head build: a folder holding its bench executable." };
-        var baseTarget = new Option<string?>("--base-target")
-        {
-            Description = "Instead of two builds, two deployments of your service: the base's target file (this bench measures both).",
-        };
+        var baseTarget = CliOptions.Text("--base-target",
+            "Instead of two builds, two deployments of your service: the base's target file (this bench measures both).");
         var headTarget = new Option<string?>("--head-target") { Description = "The head deployment's target file, with --base-target." };
         var launches = CliOptions.PositiveInt("--launches",
             "--mode launches: launches of each build, run as pairs. The default is 6: the fewest "
                 + "pairs whose signed-rank test can reach p < 0.05, half of them base first.");
-        var output = new Option<string?>("--out")
-        {
-            Description = "Where the launches, both merged results and the gate's table go. The default is results/ab-<time>.",
-        };
+        var output = CliOptions.Text("--out",
+            "Where the launches, both merged results and the gate's table go. The default is results/ab-<time>.");
         var gate = new Option<string?>("--gate") { Description = "The gate's rules (bench.gate.json). The default is built in." };
-        var headEnv = new Option<string[]>("--head-env")
-        {
-            Description = "NAME=VALUE set for the head's launches only (e.g. BENCH_INJECT_DELAY=200us to prove the gate). Repeatable.",
-        };
+        var headEnv = CliOptions.Texts("--head-env",
+            "NAME=VALUE set for the head's launches only (e.g. BENCH_INJECT_DELAY=200us to prove the gate). Repeatable.");
         var normalize = new Option<bool>("--normalize")
         {
             Description = "--mode launches: adjust latencies for each launch's loopback echo probe before "
@@ -40,11 +32,9 @@ internal static class AbCommand
         var confirm = CliOptions.NonNegativeInt("--confirm",
             "--mode launches: when the gate finds a regression, run this many more pairs and gate again on all of them, so a fluke "
                 + "does not fail the build. The default is 4; 0 believes the first verdict. (Interleaved mode gates its blocks once.)");
-        var transport = new Option<string?>("--transport")
-        {
-            Description = "Transports to measure, comma-separated (interleaved: the cases run; launches: passed "
-                + "to each launch's bench run). The default is all four; websocket,webhook halves the job.",
-        };
+        var transport = CliOptions.Text("--transport",
+            "Transports to measure, comma-separated (interleaved: the cases run; launches: passed "
+            + "to each launch's bench run). The default is all four; websocket,webhook halves the job.");
         var baseEnv = new Option<string[]>("--base-env") { Description = "NAME=VALUE set for the base's launches only. Repeatable." };
         var mode = new Option<string>("--mode")
         {

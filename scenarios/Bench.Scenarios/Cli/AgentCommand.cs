@@ -19,30 +19,22 @@ internal static class AgentCommand
         {
             Description = "push (a shard of a push run, from a coordinator), or connections (driven by bench run connections --agents).",
         };
-        var coordinator = new Option<string?>("--coordinator")
-        {
-            Description = "Push: where bench run (the coordinator) listens, HOST:PORT; the agent connects, takes its assignment "
-                + "and sends its shard back. The default is $BENCH_COORDINATOR.",
-        };
+        var coordinator = CliOptions.Text("--coordinator",
+            "Push: where bench run (the coordinator) listens, HOST:PORT; the agent connects, takes its assignment "
+            + "and sends its shard back. The default is $BENCH_COORDINATOR.");
         var index = CliOptions.NonNegativeInt("--index",
             "This agent's index, 0 to the number of agents − 1. The default is $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's).");
-        var token = new Option<string?>("--token")
-        {
-            Description = "Push: the run's secret, presented to the coordinator; connections: the target's bearer token. "
-                + "The default is $BENCH_TOKEN.",
-        };
+        var token = CliOptions.Text("--token",
+            "Push: the run's secret, presented to the coordinator; connections: the target's bearer token. "
+            + "The default is $BENCH_TOKEN.");
         var parent = CliOptions.PositiveInt("--parent-pid",
             "Stop when this process exits (set by bench run --agents, so no agent outlives its run). A push agent also stops "
                 + "when its coordinator's connection closes.");
-        var transport = new Option<string?>("--transport")
-        {
-            Description = "The transport of the reference target: websocket, signalr, sse or webhook." + ConnectionsOnly,
-        };
+        var transport = CliOptions.Text("--transport",
+            "The transport of the reference target: websocket, signalr, sse or webhook." + ConnectionsOnly);
         var agents = CliOptions.PositiveInt("--agents", "How many agents share the run. The default is $BENCH_AGENTS." + ConnectionsOnly);
-        var targetUrl = new Option<string?>("--target-url")
-        {
-            Description = "The reference target's URL. The default is $BENCH_TARGET_URL." + ConnectionsOnly,
-        };
+        var targetUrl = CliOptions.Text("--target-url",
+            "The reference target's URL. The default is $BENCH_TARGET_URL." + ConnectionsOnly);
         var pid = CliOptions.PositiveInt("--target-pid",
             "A process on this machine whose CPU and memory are the target's." + ConnectionsOnly);
         var subscribers = CliOptions.PositiveInt("--subscribers",

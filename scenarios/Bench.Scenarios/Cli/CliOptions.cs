@@ -17,6 +17,17 @@ internal static class CliOptions
         Parsed(name, description, (string text, out TimeSpan value) => Durations.TryParse(text, out value) && value > TimeSpan.Zero,
             "is not a duration of more than 0 (write it as 500ms, 10s, 2m or 1h)");
 
+    /// <summary>A text option (a path, a name, an address), checked where it is used; <paramref name="helpName"/> names its value.</summary>
+    public static Option<string?> Text(string name, string description, string? helpName = null) =>
+        new(name) { Description = description, HelpName = helpName };
+
+    /// <summary>A repeatable text option.</summary>
+    public static Option<string[]> Texts(string name, string description, string? helpName = null) =>
+        new(name) { Description = description, HelpName = helpName };
+
+    /// <summary>An on/off option: given alone it is true; <c>--name false</c> turns it off.</summary>
+    public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
     public static Option<double?> PositiveDouble(string name, string description) =>
         Parsed(name, description, (string text, out double value) =>
             double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value > 0 && double.IsFinite(value),

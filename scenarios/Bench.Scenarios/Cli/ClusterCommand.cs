@@ -12,62 +12,34 @@ internal static class ClusterCommand
 {
     public static Command Create(Func<CancellationToken> cancellation)
     {
-        var image = new Option<string?>("--image")
-        {
-            Description = "The image every pod runs: deploy/k8s/Dockerfile, pushed where the cluster pulls from. Required.",
-            HelpName = "IMAGE",
-        };
+        var image = CliOptions.Text("--image",
+            "The image every pod runs: deploy/k8s/Dockerfile, pushed where the cluster pulls from. Required.", "IMAGE");
         var agents = CliOptions.PositiveInt("--agents",
             "Agent pods (an Indexed Job: completions = parallelism = N); the coordinator starts when all N have connected. Required.");
-        var ns = new Option<string?>("--namespace")
-        {
-            Description = "The namespace of every object of the run (it must exist). The default is default.",
-        };
-        var runId = new Option<string?>("--run-id")
-        {
-            Description = "The run id in every object's name (bench-RUNID-agents, …) and bench/run-id label: lowercase letters, "
-                + $"digits and -, at most {ClusterPlan.MaxRunIdLength}. The default is the UTC time and 4 random hex digits.",
-        };
-        var target = new Option<string?>("--target")
-        {
-            Description = "The target file of the system to measure (docs/targets.md); it goes into the run's ConfigMap, mounted at "
-                + "/etc/bench/target.yaml for the coordinator. Required. Send load only to systems you own.",
-            HelpName = "FILE",
-        };
-        var render = new Option<string?>("--render")
-        {
-            Description = "Write the run's manifests to DIR/bench-RUNID-run.yaml and stop; nothing is applied.",
-            HelpName = "DIR",
-        };
-        var output = new Option<string?>("--out")
-        {
-            Description = "Where the run folder is copied. The default is results/RUNID.",
-            HelpName = "DIR",
-        };
-        var agentCpu = new Option<string?>("--agent-cpu")
-        {
-            Description = "CPU each agent pod requests (a quantity: 500m, 2). The default is 1.",
-        };
-        var agentMemory = new Option<string?>("--agent-memory")
-        {
-            Description = "Memory each agent pod requests and is limited to (512Mi, 4Gi). The default is 2Gi.",
-        };
+        var ns = CliOptions.Text("--namespace",
+            "The namespace of every object of the run (it must exist). The default is default.");
+        var runId = CliOptions.Text("--run-id",
+            "The run id in every object's name (bench-RUNID-agents, …) and bench/run-id label: lowercase letters, "
+            + $"digits and -, at most {ClusterPlan.MaxRunIdLength}. The default is the UTC time and 4 random hex digits.");
+        var target = CliOptions.Text("--target",
+            "The target file of the system to measure (docs/targets.md); it goes into the run's ConfigMap, mounted at "
+            + "/etc/bench/target.yaml for the coordinator. Required. Send load only to systems you own.", "FILE");
+        var render = CliOptions.Text("--render",
+            "Write the run's manifests to DIR/bench-RUNID-run.yaml and stop; nothing is applied.", "DIR");
+        var output = CliOptions.Text("--out",
+            "Where the run folder is copied. The default is results/RUNID.", "DIR");
+        var agentCpu = CliOptions.Text("--agent-cpu",
+            "CPU each agent pod requests (a quantity: 500m, 2). The default is 1.");
+        var agentMemory = CliOptions.Text("--agent-memory",
+            "Memory each agent pod requests and is limited to (512Mi, 4Gi). The default is 2Gi.");
         var coordinatorCpu = new Option<string?>("--coordinator-cpu") { Description = "CPU the coordinator requests. The default is 1." };
-        var coordinatorMemory = new Option<string?>("--coordinator-memory")
-        {
-            Description = "Memory the coordinator requests and is limited to. The default is 1Gi.",
-        };
-        var nodeSelector = new Option<string[]>("--node-selector")
-        {
-            Description = "key=value: a node label every pod of the run requires (repeatable).",
-            HelpName = "KEY=VALUE",
-        };
-        var toleration = new Option<string[]>("--toleration")
-        {
-            Description = "key=value:Effect or key:Effect: a taint every pod of the run tolerates (repeatable; "
-                + "Effect: NoSchedule, PreferNoSchedule or NoExecute).",
-            HelpName = "KEY=VALUE:EFFECT",
-        };
+        var coordinatorMemory = CliOptions.Text("--coordinator-memory",
+            "Memory the coordinator requests and is limited to. The default is 1Gi.");
+        var nodeSelector = CliOptions.Texts("--node-selector",
+            "key=value: a node label every pod of the run requires (repeatable).", "KEY=VALUE");
+        var toleration = CliOptions.Texts("--toleration",
+            "key=value:Effect or key:Effect: a taint every pod of the run tolerates (repeatable; "
+            + "Effect: NoSchedule, PreferNoSchedule or NoExecute).", "KEY=VALUE:EFFECT");
         var cleanup = new Option<bool>("--cleanup")
         {
             Description = "Delete the run's objects (by its bench/run-id label) when it ends, copied or not. The default is true; "

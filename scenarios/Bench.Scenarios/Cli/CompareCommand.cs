@@ -10,14 +10,10 @@ internal static class CompareCommand
     {
         var baseline = new Argument<string>("baseline") { Description = "The baseline: a results.json or a run folder." };
         var current = new Argument<string>("current") { Description = "The run to judge: a results.json or a run folder." };
-        var gate = new Option<string?>("--gate")
-        {
-            Description = "The gate's rules (bench.gate.json). The default is built in; see docs/ci.md.",
-        };
-        var output = new Option<string?>("--out")
-        {
-            Description = "Where compare.md and compare.junit.xml go. The default is the current run's folder.",
-        };
+        var gate = CliOptions.Text("--gate",
+            "The gate's rules (bench.gate.json). The default is built in; see docs/ci.md.");
+        var output = CliOptions.Text("--out",
+            "Where compare.md and compare.junit.xml go. The default is the current run's folder.");
         var normalize = CliOptions.Normalize();
         var command = new Command("compare",
             "Gate a run against a baseline launch by launch: exit 0 no regression, 1 regression, 3 inconclusive, 2 bad input.")

@@ -12,10 +12,8 @@ internal static class GeneratorProbeCommand
         var duration = CliOptions.Duration("--duration", "Time per measurement. The default is 10s.");
         var warmup = CliOptions.PositiveDuration("--warmup", "Warm-up before each measurement, not measured. The default is 2s.");
         var payload = CliOptions.PositiveInt("--payload", "Body bytes. The default is 256.");
-        var hold = new Option<bool>("--hold")
-        {
-            Description = "Keep the receiver running after the probe and print its /sink URL, for wrk to measure against the same process.",
-        };
+        var hold = CliOptions.Flag("--hold",
+            "Keep the receiver running after the probe and print its /sink URL, for wrk to measure against the same process.");
         var command = new Command("generator-probe",
             "Measure Bench's own HTTP and WebSocket generators at full speed (closed model) against targets on loopback.")
         {

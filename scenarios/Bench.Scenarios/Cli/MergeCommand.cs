@@ -21,11 +21,9 @@ internal static class MergeCommand
             Description = "Shard files, or folders holding shard-*.json (all the agents of one run).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var output = new Option<string?>("--out")
-        {
-            Description = "Where results.json, report.md and charts go. The "
-                + "default is the first folder given (or the first file's folder).",
-        };
+        var output = CliOptions.Text("--out",
+            "Where results.json, report.md and charts go. The "
+            + "default is the first folder given (or the first file's folder).");
         var command = new Command("merge",
             "Merge agents' shards into one results.json and report (see docs/distributed.md).") { shards, output };
         command.SetAction(parse =>

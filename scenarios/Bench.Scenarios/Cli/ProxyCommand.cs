@@ -27,17 +27,13 @@ internal static class ProxyCommand
         var resetAfter = CliOptions.Duration("--reset-peer-after", "reset_peer: reset every open connection once, after this long.");
         var downAfter = CliOptions.Duration("--down-after", "down: refuse and reset connections after this long, for --down-for.");
         var downFor = CliOptions.Duration("--down-for", "How long down lasts. The default is 3s.");
-        var exposed = new Option<bool>("--allow-non-loopback-listen")
-        {
-            Description = "Listen beyond loopback (e.g. 0.0.0.0): whoever reaches the port reaches the target, which may trust loopback. "
-                + "The default refuses.",
-        };
-        var control = new Option<bool>("--control")
-        {
-            Description = "Also serve control routes (/counts, /toxics, /reset-peer, /down) on a free 127.0.0.1 port, behind the "
-                + "bearer token in BENCH_TOKEN (required); the ready line ends 'control URL'. Set by bench run, which drives its "
-                + "fault proxy this way.",
-        };
+        var exposed = CliOptions.Flag("--allow-non-loopback-listen",
+            "Listen beyond loopback (e.g. 0.0.0.0): whoever reaches the port reaches the target, which may trust loopback. "
+            + "The default refuses.");
+        var control = CliOptions.Flag("--control",
+            "Also serve control routes (/counts, /toxics, /reset-peer, /down) on a free 127.0.0.1 port, behind the "
+            + "bearer token in BENCH_TOKEN (required); the ready line ends 'control URL'. Set by bench run, which drives its "
+            + "fault proxy this way.");
         var parent = new Option<int?>("--parent-pid")
         {
             Description = "Exit when this process exits (set by bench run, so no proxy outlives its run).",

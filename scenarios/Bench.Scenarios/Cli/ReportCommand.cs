@@ -11,15 +11,11 @@ internal static class ReportCommand
     public static Command Create()
     {
         var results = new Argument<string>("results") { Description = "A results.json file, or a run folder holding one." };
-        var output = new Option<string?>("--out")
-        {
-            Description = "Where to write report.md, charts/ and histograms/. The default is the results file's folder.",
-        };
-        var reference = new Option<string?>("--reference")
-        {
-            Description = "The transport the ratios are against. The default is the "
-                + "run's own (websocket unless bench run was given --reference).",
-        };
+        var output = CliOptions.Text("--out",
+            "Where to write report.md, charts/ and histograms/. The default is the results file's folder.");
+        var reference = CliOptions.Text("--reference",
+            "The transport the ratios are against. The default is the "
+            + "run's own (websocket unless bench run was given --reference).");
         var sizeRate = CliOptions.PositiveDouble("--size-rate",
             "Add a Sizing section for this many events a second (with --size-subscribers; see bench size).");
         var sizeSubscribers = CliOptions.PositiveInt("--size-subscribers", "The Sizing section's subscribers each event goes to.");

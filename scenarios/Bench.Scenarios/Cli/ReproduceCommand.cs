@@ -14,16 +14,12 @@ internal static class ReproduceCommand
     {
         var launches = CliOptions.PositiveInt("--launches",
             "How many times to launch the comparison, each a bench run of its own. The default is 5.");
-        var neighbour = new Option<bool>("--neighbour")
-        {
-            Description = "In each launch, keep one core busy for 20 s from a different, "
-                + "seeded moment: a noisy neighbour, as on a CI runner or a laptop.",
-        };
+        var neighbour = CliOptions.Flag("--neighbour",
+            "In each launch, keep one core busy for 20 s from a different, "
+            + "seeded moment: a noisy neighbour, as on a CI runner or a laptop.");
         var seed = CliOptions.PositiveInt("--seed", "Seeds the neighbour's moments. The default is 1.");
-        var output = new Option<string?>("--out")
-        {
-            Description = "Where the launches' run folders and reproduce.md go. The default is results/reproduce-<time>.",
-        };
+        var output = CliOptions.Text("--out",
+            "Where the launches' run folders and reproduce.md go. The default is results/reproduce-<time>.");
         var command = new Command("reproduce",
             "Launch the same comparison several times and tabulate how often the launches agree: the winner each named, contradictions "
             + "(A clearly better than B in one launch, B clearly better than A in another) and interval coverage. "

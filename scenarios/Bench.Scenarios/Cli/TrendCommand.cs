@@ -14,10 +14,8 @@ internal static class TrendCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var output = new Option<string?>("--out") { Description = "Where trend.md and trend.png go. The default is results/trend-<time>." };
-        var gate = new Option<string?>("--gate")
-        {
-            Description = "The gate file whose metrics to chart. The default: the built-in gate's, with latency.p90 where runs have it.",
-        };
+        var gate = CliOptions.Text("--gate",
+            "The gate file whose metrics to chart. The default: the built-in gate's, with latency.p90 where runs have it.");
         var command = new Command("trend",
             "Chart and tabulate the gated metrics across stored runs, oldest first, "
                 + "labelled by commit, with what each run's gate flagged marked.")
