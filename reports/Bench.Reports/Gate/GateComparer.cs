@@ -224,8 +224,9 @@ public static class GateComparer
         var inv = CultureInfo.InvariantCulture;
         var ratios = baseline.Zip(current, (b, c) => b == 0 ? double.NaN : c / b).ToList();
         var usable = ratios.All(double.IsFinite);
-        var ratio = usable ? Median(ratios) : double.NaN;
-        var (low, high) = usable ? Bootstrap(ratios.Count, 0, (r, _) => Median(Pick(ratios, r))) : (double.NaN, double.NaN);
+        Func<IReadOnlyList<double>, double> locate = gate.Estimator == Estimators.HodgesLehmann ? HodgesLehmannRatio : Median;
+        var ratio = usable ? locate(ratios) : double.NaN;
+        var (low, high) = usable ? Bootstrap(ratios.Count, 0, (r, _) => locate(Pick(ratios, r))) : (double.NaN, double.NaN);
         var noise = usable ? Spread(ratios) : double.NaN;
         var p = usable ? WilcoxonSignedRank.TwoSidedP([.. ratios.Select(r => Math.Log(r))]) : double.NaN;
         string? tooFew = null;
@@ -362,6 +363,31 @@ public static class GateComparer
     {
         var median = Median(values);
         return median == 0 ? 0 : 1.4826 * Median([.. values.Select(v => Math.Abs((v / median) - 1))]);
+    }
+
+    /// <summary>
+    /// The Hodges–Lehmann estimate of a ratio's centre: the median of the pairwise means (Walsh averages, each ratio with
+    /// itself included) of the ratios' logarithms, taken back out of the logarithm.
+    /// </summary>
+    public static double HodgesLehmannRatio(IReadOnlyList<double> ratios)
+    {
+        var logs = new double[ratios.Count];
+        for (var i = 0; i < logs.Length; i++)
+        {
+            logs[i] = Math.Log(ratios[i]);
+        }
+
+        var walsh = new double[logs.Length * (logs.Length + 1) / 2];
+        var k = 0;
+        for (var i = 0; i < logs.Length; i++)
+        {
+            for (var j = i; j < logs.Length; j++)
+            {
+                walsh[k++] = (logs[i] + logs[j]) / 2;
+            }
+        }
+
+        return Math.Exp(Median(walsh));
     }
 
     public static double Median(IReadOnlyList<double> values)

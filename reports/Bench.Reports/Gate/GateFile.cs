@@ -24,6 +24,13 @@ public sealed record GateFile
     /// </summary>
     public bool Normalize { get; set; }
 
+    /// <summary>
+    /// Paired launches or blocks (<c>bench ab</c>): how the pair ratios are summed up into one ratio and its interval —
+    /// <see cref="Estimators.Median"/> (the default) or <see cref="Estimators.HodgesLehmann"/> (the median of all pairwise
+    /// means of their logarithms: as robust, and steadier when the noise is symmetric). Chosen by calibration (docs/ci.md).
+    /// </summary>
+    public string Estimator { get; set; } = Estimators.Median;
+
     public List<GateMetric> Metrics { get; set; } =
     [
         new("latency.p50", "µs", "lower", 0.10),
@@ -102,6 +109,8 @@ public sealed record GateFile
             .Concat(gate.ExactCounts
                 .Where(c => !KnownCounts.Contains(c))
                 .Select(c => $"unknown exact count '{c}' (known: {string.Join(", ", KnownCounts)})"))
+            .Concat(gate.Estimator is Estimators.Median or Estimators.HodgesLehmann ? []
+                : [$"estimator must be '{Estimators.Median}' or '{Estimators.HodgesLehmann}', not '{gate.Estimator}'"])
             .Concat(gate.Alpha is > 0 and < 1 ? [] : ["alpha must be between 0 and 1"])
             .Concat(gate.MinLaunches >= 2 ? [] : ["minLaunches must be at least 2"])
             .ToList();
@@ -109,6 +118,14 @@ public sealed record GateFile
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, GateJsonContext.Default.GateFile);
+}
+
+/// <summary>The names of <see cref="GateFile.Estimator"/>'s values.</summary>
+public static class Estimators
+{
+    public const string Median = "median";
+
+    public const string HodgesLehmann = "hodges-lehmann";
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]

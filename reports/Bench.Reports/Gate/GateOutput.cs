@@ -60,10 +60,13 @@ public static class GateOutput
         var thresholds = string.Join(", ", gate.Metrics.Select(m => string.Create(Inv, $"{m.Name} {m.Threshold:0%}")));
         var rule = report.Paired
             ? string.Create(Inv, $"The launches are paired — each baseline launch ran next to a current one in the same job —")
-                + " and the ratio is the median of the pair ratios."
+                + (gate.Estimator == Estimators.HodgesLehmann
+                    ? " and the ratio is the Hodges–Lehmann estimate from the pair ratios"
+                        + " (the median of their pairwise means, in logarithms)."
+                    : " and the ratio is the median of the pair ratios.")
                 + " A metric is slower or faster only when the Wilcoxon signed-rank test on the pair ratios"
                 + string.Create(Inv, $" gives p < {gate.Alpha},")
-                + string.Create(Inv, $" the median ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}),")
+                + string.Create(Inv, $" the ratio and its whole 95 % interval moved beyond the metric's threshold ({thresholds}),")
                 + " and the move exceeds the spread of the pair ratios (1.4826 × their median absolute deviation)."
             : string.Create(Inv, $"A metric is slower or faster only when the Mann–Whitney U test gives p < {gate.Alpha}")
                 + " over the launches,"

@@ -40,6 +40,12 @@ public sealed record CalibrateRunRequest
 
     /// <summary>Write the built-in rules, with the calibration, even when no rule set met the goals.</summary>
     public bool Force { get; init; }
+
+    /// <summary>
+    /// Instead of running the jobs, gate the ones an earlier <c>--run</c> wrote to this folder (<c>aa</c>, <c>burn</c>,
+    /// <c>wait</c>, each with <c>base</c> and <c>head/results.json</c> and the <c>job.json</c> that says how they ran).
+    /// </summary>
+    public string? From { get; init; }
 }
 
 /// <summary>How the jobs were run and the draws are made, and where the gate file goes (<see cref="CalibrationRun"/>).</summary>
@@ -102,10 +108,28 @@ public static class CalibrationRun
             problems.Add($"--write-gate: {gatePath} is a folder");
         }
 
+        if (request.From is { } from)
+        {
+            problems.AddRange(new (string Name, bool Given)[]
+            {
+                ("--pairs", request.Pairs is not null), ("--wait", request.Wait is not null), ("--burn", request.Burn is not null),
+                ("--block", request.Block is not null), ("--transport", request.Transport is not null), ("--out", request.Out is not null),
+            }.Where(o => o.Given).Select(o => $"{o.Name}: not with --from (the jobs in {from} ran as they ran)"));
+            if (!Directory.Exists(from))
+            {
+                problems.Add($"--from: {from} is not a folder");
+            }
+        }
+
         UsageException.ThrowIfAny(problems);
 
         var draws = request.Draws ?? 100;
         var seed = request.Seed ?? 1;
+        if (request.From is not null)
+        {
+            return await RejudgeAsync(request, draws, seed, output, error, ct).ConfigureAwait(false);
+        }
+
         var jobs = new (string Name, string What, string? Variable, TimeSpan Value)[]
         {
             ("aa", "A/A: this build on both sides", null, default),
@@ -169,10 +193,83 @@ public static class CalibrationRun
                 ResultsJson.Write(run, Path.Combine(directory, name, side, "results.json"));
             }
 
+            await File.WriteAllTextAsync(Path.Combine(directory, name, JobFile), new JsonObject
+            {
+                ["headEnv"] = env,
+                ["pairs"] = pairs,
+                ["blockSeconds"] = block.TotalSeconds,
+                ["seed"] = seed,
+            }.ToJsonString() + "\n", ct).ConfigureAwait(false);
+
             pools.Add((baseRun, headRun, env));
         }
 
         var settings = new CalibrationSettings(draws, perDraw, seed, pairs, block, cases, gatePath, request.Force);
+        return await ConcludeAsync(pools, settings, output, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>How each job of a <c>--run</c> folder ran: the head's injected variable, pairs, block length, seed.</summary>
+    public const string JobFile = "job.json";
+
+    private static readonly string[] JobNames = ["aa", "burn", "wait"];
+
+    /// <summary><c>--from</c>: the jobs an earlier run wrote, gated again (by this build's grid of rule sets).</summary>
+    private static async Task<int> RejudgeAsync(CalibrateRunRequest request, int draws, int seed, TextWriter output, TextWriter error,
+        CancellationToken ct)
+    {
+        var from = request.From!;
+        var pools = new List<(RunResults Base, RunResults Head, string? Env)>();
+        var (pairs, block) = (int.MaxValue, TimeSpan.Zero);
+        foreach (var name in JobNames)
+        {
+            var sides = new RunResults[2];
+            string? env = null;
+            var job = Path.Combine(from, name, JobFile);
+            try
+            {
+                for (var k = 0; k < 2; k++)
+                {
+                    sides[k] = ResultsJson.Read(Path.Combine(from, name, k == 0 ? "base" : "head", "results.json"));
+                }
+
+                if (File.Exists(job) && new FileInfo(job).Length < 4096
+                    && JsonNode.Parse(await File.ReadAllTextAsync(job, ct).ConfigureAwait(false)) is JsonObject o)
+                {
+                    env = o["headEnv"]?.GetValue<string>();
+                    pairs = Math.Min(pairs, o["pairs"]?.GetValue<int>() ?? int.MaxValue);
+                    block = TimeSpan.FromSeconds(Math.Clamp(o["blockSeconds"]?.GetValue<double>() ?? 0, 0, 60));
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                await error.WriteLineAsync($"error: --from: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException
+                or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"error: --from: {job} is not a job record: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            // The draws pair block i of a case with block i of the same case on the other side.
+            if (!sides[0].Results.Select(r => (GateComparer.CaseKey(r), r.Launches.Count))
+                .SequenceEqual(sides[1].Results.Select(r => (GateComparer.CaseKey(r), r.Launches.Count)))
+                || sides[0].Results.Count == 0 || sides[0].Results.Any(r => r.Launches.Count < 2))
+            {
+                await error.WriteLineAsync($"error: --from: {Path.Combine(from, name)}: base and head do not hold the same cases, " +
+                    "each with the same blocks (two or more)").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            pools.Add((sides[0], sides[1], env));
+        }
+
+        pairs = pairs == int.MaxValue ? pools.Min(p => p.Base.Results.Min(r => r.Launches.Count)) : pairs;
+        output.WriteLine($"calibrate: the jobs in {from}, gated again: {draws} draws of each by {GateCandidates.Grid().Count} rule sets");
+        var perDraw = request.PairsPerDraw ?? Math.Min(20, pairs);
+        var settings = new CalibrationSettings(draws, perDraw, seed, pairs, block, pools[0].Base.Results.Count,
+            request.WriteGate ?? Path.Combine(from, "bench.gate.json"), request.Force);
         return await ConcludeAsync(pools, settings, output, ct).ConfigureAwait(false);
     }
 
@@ -186,6 +283,8 @@ public static class CalibrationRun
     {
         var (draws, perDraw, seed, pairs, block, cases, gatePath, force) = settings;
         perDraw = pools.Min(p => Math.Min(perDraw, GateCalibration.MostPairs(p.Base, p.Head)));
+        var moves = pools.Select((p, k) => (JobNames[k], CaseMove.Of(p.Base, p.Head))).ToList();
+        CaseMove.WriteTable(moves, output);
         var grid = GateCandidates.Grid();
         var rates = new List<CandidateRates>();
         for (var k = 0; k < grid.Count; k++)
@@ -209,6 +308,7 @@ public static class CalibrationRun
         var file = written.Candidate.ToGateFile().ToJson();
         var json = JsonNode.Parse(file)!.AsObject();
         json["calibration"] = Record(rates, chosen, reason, pools, pairs, block, perDraw, seed, cases);
+        json["calibration"]!["moved"] = new JsonObject(moves.Select(m => KeyValuePair.Create(m.Item1, (JsonNode?)CaseMove.ToJson(m.Item2))));
         var folder = Path.GetDirectoryName(Path.GetFullPath(gatePath));
         if (folder is not null)
         {
@@ -244,7 +344,7 @@ public static class CalibrationRun
         IReadOnlyList<(RunResults Base, RunResults Head, string? Env)> pools, int pairs, TimeSpan block, int perDraw, int seed, int cases)
     {
         static JsonObject Exits(int[] exits) => new() { ["exit0"] = exits[0], ["exit1"] = exits[1], ["exit3"] = exits[3] };
-        var names = new[] { "aa", "burn", "wait" };
+        var names = JobNames;
         var poolsJson = new JsonObject();
         for (var p = 0; p < pools.Count; p++)
         {
@@ -283,6 +383,7 @@ public static class CalibrationRun
             ["candidates"] = new JsonArray([.. rates.Select(r => (JsonNode)new JsonObject
             {
                 ["name"] = r.Candidate.Name,
+                ["estimator"] = r.Candidate.Estimator,
                 ["metrics"] = new JsonObject(r.Candidate.Metrics.Select(m => KeyValuePair.Create(m.Name, (JsonNode?)m.Threshold))),
                 ["aa"] = Exits(r.AaExits),
                 ["burn"] = Exits(r.BurnExits),

@@ -3,8 +3,11 @@ using Bench.Reports.Gate;
 
 namespace Bench.Harness.Calibration;
 
-/// <summary>A rule set <c>bench calibrate --run</c> tries: its name and the metrics it gates, with their thresholds.</summary>
-public sealed record GateCandidate(string Name, IReadOnlyList<GateMetric> Metrics)
+/// <summary>
+/// A rule set <c>bench calibrate --run</c> tries: its name, the metrics it gates with their thresholds, and how pair
+/// ratios are summed up (<see cref="GateFile.Estimator"/>).
+/// </summary>
+public sealed record GateCandidate(string Name, IReadOnlyList<GateMetric> Metrics, string Estimator = Estimators.Median)
 {
     public bool IsBuiltIn => Name == GateCandidates.BuiltInName;
 
@@ -13,6 +16,7 @@ public sealed record GateCandidate(string Name, IReadOnlyList<GateMetric> Metric
     {
         Alpha = GateFile.Interleaved.Alpha,
         MinLaunches = GateFile.Interleaved.MinLaunches,
+        Estimator = Estimator,
         Metrics = [.. Metrics],
         ExactCounts = [.. GateFile.Interleaved.ExactCounts],
     };
@@ -30,11 +34,15 @@ public sealed record CandidateRates(GateCandidate Candidate, int Draws, int[] Aa
 /// interleaved rules (target CPU per event 15 %, p50 20 %) rest on: p50 at 10 % (what whole launches use), 15 %, 20 % and
 /// 30 % — the only gate for a slowdown that waits without burning CPU, so its threshold trades waits caught against A/A
 /// inconclusive draws; CPU per event at 10 %, 15 % and 20 %, around the pair ratios' A/A spread of 8–19 % measured
-/// here (docs/ci.md); and the built-in rules with p90 beside them at 20 % or 30 %, since a wait may show in the tail first.
+/// here (docs/ci.md); the built-in rules with p90 beside them at 20 % or 30 %, since a wait may show in the tail first;
+/// latency alone (p50 at 10, 15 or 20 %; p50 and p90 at 20 %), which says whether latency by itself sees a wait; and four
+/// of these summed up by Hodges–Lehmann instead of the median of the pair ratios (<see cref="Estimators"/>).
 /// </summary>
 public static class GateCandidates
 {
     public const string BuiltInName = "built in";
+
+    private const string HodgesLehmannName = "Hodges–Lehmann";
 
     public static IReadOnlyList<GateCandidate> Grid()
     {
@@ -56,6 +64,27 @@ public static class GateCandidates
         {
             GateMetric[] metrics = [.. builtIn.Metrics, new GateMetric("latency.p90", "µs", "lower", p90)];
             grid.Add(new GateCandidate(Describe(metrics), metrics));
+        }
+
+        // Latency alone: what the gate would see of a slowdown if target CPU per event did not move (a wait's timer
+        // wake-ups cost CPU too, so the rule sets above may catch a wait by its CPU rather than by its latency).
+        foreach (var p50 in new[] { 0.10, 0.15, 0.20 })
+        {
+            GateMetric[] metrics = [new GateMetric("latency.p50", "µs", "lower", p50)];
+            grid.Add(new GateCandidate(Describe(metrics), metrics));
+        }
+
+        GateMetric[] tail = [new GateMetric("latency.p50", "µs", "lower", 0.20), new GateMetric("latency.p90", "µs", "lower", 0.20)];
+        grid.Add(new GateCandidate(Describe(tail), tail));
+
+        // The same rules summed up by Hodges–Lehmann instead of the median of the pair ratios: the built-in rules, p50 at
+        // 15 % beside CPU, and p50 alone at 15 and 20 %.
+        foreach (var metrics in new GateMetric[][]
+        {
+            [.. builtIn.Metrics], [Cpu(0.15), P50(0.15)], [P50(0.15)], [P50(0.20)],
+        })
+        {
+            grid.Add(new GateCandidate(Describe(metrics) + ", " + HodgesLehmannName, metrics, Estimators.HodgesLehmann));
         }
 
         return grid;
@@ -97,6 +126,8 @@ public static class GateCandidates
     }
 
     private static GateMetric Cpu(double threshold) => new("target.cpuUsPerEvent", "µs", "lower", threshold);
+
+    private static GateMetric P50(double threshold) => new("latency.p50", "µs", "lower", threshold);
 
     private static bool SameThresholds(IReadOnlyList<GateMetric> a, IReadOnlyList<GateMetric> b) =>
         a.Count == b.Count && a.All(m => b.Any(o => o.Name == m.Name && Math.Abs(o.Threshold - m.Threshold) < 1e-9));

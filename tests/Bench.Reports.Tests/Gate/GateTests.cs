@@ -138,6 +138,34 @@ public sealed class GateTests
     }
 
     [Fact]
+    public void Hodges_Lehmann_takes_the_median_of_the_pairwise_means_of_the_logarithms()
+    {
+        // ln 1, ln 2, ln 4: Walsh averages 0, ½, 1, 1, 1½, 2 (× ln 2), median 1 × ln 2.
+        Assert.Equal(2.0, GateComparer.HodgesLehmannRatio([1, 2, 4]), 12);
+        Assert.Equal(1.25, GateComparer.HodgesLehmannRatio([1.25, 1.25, 1.25]), 12);
+
+        // One wild pair moves the mean of the logarithms far more than it moves Hodges–Lehmann.
+        double[] ratios = [1.20, 1.21, 1.19, 1.22, 1.18, 1.20, 9.0];
+        Assert.InRange(GateComparer.HodgesLehmannRatio(ratios), 1.19, 1.22);
+    }
+
+    [Fact]
+    public void The_paired_gate_sums_pair_ratios_up_by_the_estimator_its_file_names()
+    {
+        double[] baseline = [1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
+        double[] current = [1100, 1300, 1310, 1320, 1330, 1340, 1350, 2000];
+        var hl = new GateFile { Estimator = Estimators.HodgesLehmann };
+
+        var byMedian = GateComparer.DecidePaired("c", P50, baseline, current, GateFile.Default);
+        var byHl = GateComparer.DecidePaired("c", P50, baseline, current, hl);
+
+        Assert.Equal(1.325, byMedian.Ratio, 9);
+        Assert.Equal(GateComparer.HodgesLehmannRatio([.. current.Select(c => c / 1000)]), byHl.Ratio, 12);
+        Assert.NotEqual(byMedian.Ratio, byHl.Ratio);
+        Assert.Equal(byMedian.PValue, byHl.PValue, 12);
+    }
+
+    [Fact]
     public void Too_few_launches_to_reach_significance_are_inconclusive_not_the_same()
     {
         // Five pairs all 50 % slower: the signed-rank test's smallest p is 2/32 = 0.0625, so it can never decide.
@@ -270,6 +298,13 @@ public sealed class GateTests
             var foreign = Path.Combine(dir, "foreign.json");
             File.WriteAllText(foreign, "[1, 2, 3]");
             Assert.Throws<InvalidDataException>(() => GateFile.Read(foreign));
+
+            var estimator = Path.Combine(dir, "estimator.json");
+            File.WriteAllText(estimator, """{ "estimator": "mean", "metrics": [], "exactCounts": [] }""");
+            Assert.Contains("estimator must be 'median' or 'hodges-lehmann', not 'mean'",
+                Assert.Throws<InvalidDataException>(() => GateFile.Read(estimator)).Message, StringComparison.Ordinal);
+            File.WriteAllText(estimator, """{ "metrics": [], "exactCounts": [] }""");
+            Assert.Equal(Estimators.Median, GateFile.Read(estimator).Estimator);
 
             var roundTrip = Path.Combine(dir, "default.json");
             File.WriteAllText(roundTrip, GateFile.Default.ToJson());

@@ -50,10 +50,11 @@ public sealed class CalibrateRunTests : IDisposable
         Assert.Equal(JsonValueKind.Null, calibration.GetProperty("chosen").ValueKind);
         Assert.Equal(2, calibration.GetProperty("pools").GetProperty("wait").GetProperty("pairsPerCase").GetInt32());
         Assert.Equal("BENCH_INJECT_WAIT=200us", calibration.GetProperty("pools").GetProperty("wait").GetProperty("headEnv").GetString());
-        var printed = stdout.Split('\n')
-            .Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| rule set", StringComparison.Ordinal))
-            .Select(l => l.Split('|', StringSplitOptions.TrimEntries)[1..^1])
-            .ToList();
+        var printed = RuleSetRows(stdout);
+        Assert.Contains("What each job moved", stdout, StringComparison.Ordinal);
+        Assert.Contains("| push/websocket | ", stdout, StringComparison.Ordinal);
+        Assert.Equal(["push/websocket", "rtt/websocket"],
+            calibration.GetProperty("moved").GetProperty("wait").EnumerateArray().Select(m => m.GetProperty("case").GetString()).Order());
         var recorded = calibration.GetProperty("candidates").EnumerateArray().ToList();
         Assert.Equal(GateCandidates.Grid().Count, recorded.Count);
         Assert.Equal(recorded.Count, printed.Count);
@@ -69,6 +70,19 @@ public sealed class CalibrateRunTests : IDisposable
         }
 
         Assert.Empty(TargetProcesses.Children());
+
+        // --from gates the same jobs again without running them: the same rates, and the head's variable from job.json.
+        var rejudged = Path.Combine(dir, "rejudged.json");
+        var (fromCode, fromErr, fromOut) = await ConsoleCapture.RunWithOutputAsync(
+            ["calibrate", "--run", "--from", Path.Combine(dir, "jobs"), "--draws", "5", "--write-gate", rejudged, "--force"]);
+        Assert.True(fromCode == ExitCodes.Inconclusive, fromErr + fromOut);
+        Assert.DoesNotContain("job 1 of 3", fromOut, StringComparison.Ordinal);
+        Assert.Equal(printed, RuleSetRows(fromOut));
+        using (var again2 = JsonDocument.Parse(await File.ReadAllTextAsync(rejudged)))
+        {
+            var pool = again2.RootElement.GetProperty("calibration").GetProperty("pools").GetProperty("wait");
+            Assert.Equal("BENCH_INJECT_WAIT=200us", pool.GetProperty("headEnv").GetString());
+        }
 
         // Without --force, the same pools write nothing and exit 3, printing the same table.
         var pools = new[] { "aa", "burn", "wait" }.Select(job => AbJobFolder.Read(Path.Combine(dir, "jobs", job))!.Value)
@@ -120,11 +134,36 @@ public sealed class CalibrateRunTests : IDisposable
         Assert.True(exit == ExitCodes.Ok, chosenOutput.ToString());
         Assert.Contains("| built in (chosen) | 0 | 0 | 20 | 0 | 20 | 0 | met |", chosenOutput.ToString(), StringComparison.Ordinal);
         Assert.Contains("| CPU 15 %, p50 30 % | 0 | 0 | 20 | 0 | 0 |", chosenOutput.ToString(), StringComparison.Ordinal);
+
+        // Latency alone catches the waits and none of the burns (their CPU moved, their latency did not).
+        Assert.Contains("| p50 20 % | 0 | 0 | 0 | 0 | 20 | 0 | met |", chosenOutput.ToString(), StringComparison.Ordinal);
+
+        // What each job moved (each side jitters by up to ±2 %): the wait 1.25× p50 and p90 with CPU flat, the burn
+        // 1.5× CPU with latency flat.
+        Assert.Contains("| rtt/websocket | ", chosenOutput.ToString(), StringComparison.Ordinal);
+        using (var movedJson = JsonDocument.Parse(await File.ReadAllTextAsync(chosenPath)))
+        {
+            var moved = movedJson.RootElement.GetProperty("calibration").GetProperty("moved");
+            double Move(string job, string figure) => moved.GetProperty(job)[0].GetProperty(figure).GetDouble();
+            Assert.Equal([1.25, 1.25, 1.0, 1.0, 1.0, 1.5],
+                [Move("wait", "p50"), Move("wait", "p90"), Move("wait", "cpuPerEvent"), Move("burn", "p50"), Move("burn", "p90"),
+                    Move("burn", "cpuPerEvent")],
+                new ToleranceComparer(0.05));
+        }
         using var chosenJson = JsonDocument.Parse(await File.ReadAllTextAsync(chosenPath));
         Assert.Equal("built in", chosenJson.RootElement.GetProperty("calibration").GetProperty("chosen").GetString());
         Assert.Empty(problems);
         _ = GateRun.LoadInputs(chosenPath, null, problems);
         Assert.Empty(problems);
+    }
+
+    private static List<string[]> RuleSetRows(string stdout)
+    {
+        var lines = stdout.Split('\n');
+        var header = Array.FindIndex(lines, l => l.StartsWith("| rule set", StringComparison.Ordinal));
+        Assert.True(header >= 0, stdout);
+        return [.. lines.Skip(header + 2).TakeWhile(l => l.StartsWith("| ", StringComparison.Ordinal))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries)[1..^1])];
     }
 
     [Theory]
@@ -137,6 +176,9 @@ public sealed class CalibrateRunTests : IDisposable
     [InlineData("--paired", "calibrate --run --paired")]
     [InlineData("--write-gate", "calibrate some-pool --write-gate x.json")]
     [InlineData("pool", "calibrate")]
+    [InlineData("--from", "calibrate some-pool --from jobs")]
+    [InlineData("--from", "calibrate --run --from /nonexistent-bench-jobs")]
+    [InlineData("--pairs", "calibrate --run --from . --pairs 3")]
     public async Task A_bad_option_exits_2_with_one_line_naming_it(string option, string command)
     {
         var (code, stderr) = await ConsoleCapture.RunAsync(command.Split(' '));
@@ -146,6 +188,14 @@ public sealed class CalibrateRunTests : IDisposable
             l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains(option, line, StringComparison.Ordinal);
     }
+}
+
+/// <summary>Equal within an absolute tolerance.</summary>
+file sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+{
+    public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+    public int GetHashCode(double obj) => 0;
 }
 
 /// <summary>How <c>bench calibrate --run</c> chooses among rule sets from their rates.</summary>
