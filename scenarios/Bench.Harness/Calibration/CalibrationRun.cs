@@ -308,7 +308,8 @@ public static class CalibrationRun
         var file = written.Candidate.ToGateFile().ToJson();
         var json = JsonNode.Parse(file)!.AsObject();
         json["calibration"] = Record(rates, chosen, reason, pools, pairs, block, perDraw, seed, cases);
-        json["calibration"]!["moved"] = new JsonObject(moves.Select(m => KeyValuePair.Create(m.Item1, (JsonNode?)CaseMove.ToJson(m.Item2))));
+        json["calibration"]!["moved"] =
+            new JsonObject(moves.Select(m => KeyValuePair.Create(m.Item1, (JsonNode?)CaseMove.ToJson(m.Item2))));
         var folder = Path.GetDirectoryName(Path.GetFullPath(gatePath));
         if (folder is not null)
         {

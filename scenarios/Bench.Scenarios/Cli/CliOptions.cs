@@ -17,7 +17,9 @@ internal static class CliOptions
         Parsed(name, description, (string text, out TimeSpan value) => Durations.TryParse(text, out value) && value > TimeSpan.Zero,
             "is not a duration of more than 0 (write it as 500ms, 10s, 2m or 1h)");
 
-    /// <summary>A text option (a path, a name, an address), checked where it is used; <paramref name="helpName"/> names its value.</summary>
+    /// <summary>
+    /// A text option (a path, a name, an address), checked where it is used; <paramref name="helpName"/> names its value.
+    /// </summary>
     public static Option<string?> Text(string name, string description, string? helpName = null) =>
         new(name) { Description = description, HelpName = helpName };
 
