@@ -371,23 +371,39 @@ public static class GateComparer
     /// </summary>
     public static double HodgesLehmannRatio(IReadOnlyList<double> ratios)
     {
-        var logs = new double[ratios.Count];
-        for (var i = 0; i < logs.Length; i++)
+        var n = ratios.Count;
+        if (n == 0)
+        {
+            return double.NaN;
+        }
+
+        Span<double> logs = n <= 256 ? stackalloc double[n] : new double[n];
+        for (var i = 0; i < n; i++)
         {
             logs[i] = Math.Log(ratios[i]);
         }
 
-        var walsh = new double[logs.Length * (logs.Length + 1) / 2];
-        var k = 0;
-        for (var i = 0; i < logs.Length; i++)
+        var count = n * (n + 1) / 2;
+        var walsh = System.Buffers.ArrayPool<double>.Shared.Rent(count);
+        try
         {
-            for (var j = i; j < logs.Length; j++)
+            var k = 0;
+            for (var i = 0; i < n; i++)
             {
-                walsh[k++] = (logs[i] + logs[j]) / 2;
+                for (var j = i; j < n; j++)
+                {
+                    walsh[k++] = (logs[i] + logs[j]) / 2;
+                }
             }
-        }
 
-        return Math.Exp(Median(walsh));
+            Array.Sort(walsh, 0, count);
+            var mid = count / 2;
+            return Math.Exp(count % 2 == 1 ? walsh[mid] : (walsh[mid - 1] + walsh[mid]) / 2);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(walsh);
+        }
     }
 
     public static double Median(IReadOnlyList<double> values)

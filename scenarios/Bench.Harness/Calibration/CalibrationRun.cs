@@ -92,7 +92,7 @@ public static class CalibrationRun
             problems.Add($"--launches: a draw of {perDraw} pairs needs --pairs {perDraw} or more");
         }
 
-        var (burn, wait) = (request.Burn ?? TimeSpan.FromMicroseconds(20), request.Wait ?? TimeSpan.FromMicroseconds(200));
+        var (burn, wait) = (request.Burn ?? TimeSpan.FromMicroseconds(20), request.Wait ?? TimeSpan.FromMicroseconds(50));
         foreach (var (option, value) in new[] { ("--burn", burn), ("--wait", wait) })
         {
             if (value < TimeSpan.FromMicroseconds(1) || value > TimeSpan.FromMilliseconds(10))
@@ -286,14 +286,26 @@ public static class CalibrationRun
         var moves = pools.Select((p, k) => (JobNames[k], CaseMove.Of(p.Base, p.Head))).ToList();
         CaseMove.WriteTable(moves, output);
         var grid = GateCandidates.Grid();
-        var rates = new List<CandidateRates>();
-        for (var k = 0; k < grid.Count; k++)
+
+        // Each rule set gates the same seeded draws of each pool; they share nothing, so they run on every core.
+        output.WriteLine($"gating {grid.Count} rule sets × {pools.Count} pools × {draws} draws on {Environment.ProcessorCount} cores");
+        var exits = new int[grid.Count, pools.Count][];
+        var done = 0;
+        Parallel.For(0, grid.Count * pools.Count, new ParallelOptions { CancellationToken = ct }, i =>
         {
-            output.WriteLine($"gating rule set {k + 1} of {grid.Count}: {grid[k].Name}");
-            var gate = grid[k].ToGateFile();
-            int[] Exits(int pool) => GateCalibration.PairedExits(pools[pool].Base, pools[pool].Head, gate, perDraw, draws, seed, pool == 0);
-            rates.Add(new CandidateRates(grid[k], draws, Exits(0), Exits(1), Exits(2)));
-        }
+            var (k, pool) = (i / pools.Count, i % pools.Count);
+            var p = pools[pool];
+            exits[k, pool] = GateCalibration.PairedExits(p.Base, p.Head, grid[k].ToGateFile(), perDraw, draws, seed, pool == 0);
+            if (Interlocked.Increment(ref done) % pools.Count == 0)
+            {
+                lock (output)
+                {
+                    output.WriteLine($"  gated {done / pools.Count} of {grid.Count}");
+                }
+            }
+        });
+        var rates = Enumerable.Range(0, grid.Count)
+            .Select(k => new CandidateRates(grid[k], draws, exits[k, 0], exits[k, 1], exits[k, 2])).ToList();
 
         var (chosen, reason) = GateCandidates.Choose(rates);
         WriteTable(rates, chosen, output);

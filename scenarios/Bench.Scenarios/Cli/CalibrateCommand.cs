@@ -46,7 +46,7 @@ internal static class CalibrateCommand
             + "caught; ties: the built-in rules) and write it as a gate file. Exit 3 when none meets the goals. See docs/ci.md.");
         var pairs = CliOptions.PositiveInt("--pairs", "--run: pairs of blocks per case in each job. The default is 50.");
         var wait = CliOptions.PositiveDuration("--wait",
-            "--run: what the wait job's head targets wait per event without CPU (BENCH_INJECT_WAIT). The default is 200us.");
+            "--run: what the wait job's head targets wait per event without CPU (BENCH_INJECT_WAIT). The default is 50us.");
         var burn = CliOptions.PositiveDuration("--burn",
             "--run: the CPU the burn job's head targets burn per event (BENCH_INJECT_DELAY). The default is 20us.");
         var block = CliOptions.Duration("--block", "--run: the length of one block of load. The default is 1s.");

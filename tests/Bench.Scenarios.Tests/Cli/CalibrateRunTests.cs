@@ -49,7 +49,7 @@ public sealed class CalibrateRunTests : IDisposable
         Assert.Equal(Environment.ProcessorCount, calibration.GetProperty("machine").GetProperty("cores").GetInt32());
         Assert.Equal(JsonValueKind.Null, calibration.GetProperty("chosen").ValueKind);
         Assert.Equal(2, calibration.GetProperty("pools").GetProperty("wait").GetProperty("pairsPerCase").GetInt32());
-        Assert.Equal("BENCH_INJECT_WAIT=200us", calibration.GetProperty("pools").GetProperty("wait").GetProperty("headEnv").GetString());
+        Assert.Equal("BENCH_INJECT_WAIT=50us", calibration.GetProperty("pools").GetProperty("wait").GetProperty("headEnv").GetString());
         var printed = RuleSetRows(stdout);
         Assert.Contains("What each job moved", stdout, StringComparison.Ordinal);
         Assert.Contains("| push/websocket | ", stdout, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public sealed class CalibrateRunTests : IDisposable
         using (var again2 = JsonDocument.Parse(await File.ReadAllTextAsync(rejudged)))
         {
             var pool = again2.RootElement.GetProperty("calibration").GetProperty("pools").GetProperty("wait");
-            Assert.Equal("BENCH_INJECT_WAIT=200us", pool.GetProperty("headEnv").GetString());
+            Assert.Equal("BENCH_INJECT_WAIT=50us", pool.GetProperty("headEnv").GetString());
         }
 
         // Without --force, the same pools write nothing and exit 3, printing the same table.
