@@ -16,4 +16,26 @@ public static class BlockLosses
     /// </summary>
     public static IReadOnlyList<long> Late(IEnumerable<(SequenceSet Events, long Lost)> blocks, DeliveryAccounting accounting) =>
         [.. blocks.Select(b => b.Lost == 0 ? 0 : b.Lost - Missing(b.Events, accounting))];
+
+    /// <summary>
+    /// Moves one side's late deliveries (<see cref="Late"/>, one count per block that side recorded, in order) from lost
+    /// to delivered in a job's blocks, where that side's recorded blocks are its last ones; returns how many moved.
+    /// </summary>
+    public static long MoveLate(List<BlockResult> blocks, int side, IReadOnlyList<long> late)
+    {
+        var mine = Enumerable.Range(0, blocks.Count).Where(i => blocks[i].Side == side).ToList();
+        var first = mine.Count - late.Count;
+        var total = 0L;
+        for (var k = 0; k < late.Count; k++)
+        {
+            if (first + k >= 0 && late[k] > 0)
+            {
+                var at = mine[first + k];
+                blocks[at] = blocks[at] with { Lost = blocks[at].Lost - late[k], Delivered = blocks[at].Delivered + late[k] };
+                total += late[k];
+            }
+        }
+
+        return total;
+    }
 }

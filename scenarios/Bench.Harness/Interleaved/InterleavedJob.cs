@@ -149,24 +149,8 @@ public static class InterleavedJob
     /// Moves one side's deliveries that arrived after their block's drain, before the case ended, from lost to
     /// delivered (a loaded machine, not a loss); returns how many.
     /// </summary>
-    private static async Task<long> CountLateAsync(BlockSide side, int index, List<BlockResult> blocks, CancellationToken ct)
-    {
-        var late = await side.LateArrivalsAsync(LateLimit, ct).ConfigureAwait(false);
-        var mine = Enumerable.Range(0, blocks.Count).Where(i => blocks[i].Side == index).ToList();
-        var total = 0L;
-        var first = mine.Count - late.Count; // the side's recorded blocks, in order, are the last it ran
-        for (var k = 0; k < late.Count; k++)
-        {
-            if (first + k >= 0 && late[k] > 0)
-            {
-                var at = mine[first + k];
-                blocks[at] = blocks[at] with { Lost = blocks[at].Lost - late[k], Delivered = blocks[at].Delivered + late[k] };
-                total += late[k];
-            }
-        }
-
-        return total;
-    }
+    private static async Task<long> CountLateAsync(BlockSide side, int index, List<BlockResult> blocks, CancellationToken ct) =>
+        BlockLosses.MoveLate(blocks, index, await side.LateArrivalsAsync(LateLimit, ct).ConfigureAwait(false));
 
     private static ScenarioResult Result(string scenario, ITransport transport, ScenarioSettings s, BlockSide side,
         IReadOnlyList<LaunchFigures> launches, InterleavedOptions o, long late)

@@ -70,6 +70,23 @@ public sealed class BlockLossesTests
         Assert.Contains(result.Warnings!, w => w.Is(WarningKinds.LateDeliveries) && w.Effect == 2);
     }
 
+    [Fact]
+    public void An_ab_job_moves_each_sides_late_deliveries_into_its_own_recorded_blocks()
+    {
+        // A warm-up block of each side (not recorded), then pairs in the order run: base, head, head, base.
+        static BlockResult Block(int side, int position, long lost) =>
+            new(side, position / 2, position, 100, 200, 300, 10, 20 - lost, 0, 50, 1) { Lost = lost };
+        var blocks = new List<BlockResult>
+        {
+            Block(0, 0, 0), Block(1, 0, 0), Block(0, 1, 3), Block(1, 2, 4), Block(1, 3, 0), Block(0, 4, 2),
+        };
+
+        Assert.Equal(3, BlockLosses.MoveLate(blocks, 0, [3, 0]));
+        Assert.Equal(1, BlockLosses.MoveLate(blocks, 1, [1, 0]));
+
+        Assert.Equal([(0L, 20L), (0, 20), (0, 20), (3, 17), (0, 20), (2, 18)], blocks.Select(b => (b.Lost, b.Delivered)));
+    }
+
     private static void Arrive(DeliveryAccounting accounting, string stream, long seq)
     {
         var now = TimeProvider.System.GetTimestamp();
