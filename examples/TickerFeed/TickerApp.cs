@@ -116,7 +116,8 @@ public static class TickerApp
         {
             json.WriteStartObject();
             json.WriteNumber("seq", seq);
-            json.WriteNumber("ts", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            // A feed stamps its own wall clock, as real ones do; Bench reads it as unix-ms and states the clock it mixes.
+            json.WriteNumber("ts", TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
             json.WriteString("symbol", symbol);
             json.WriteNumber("price", price);
             json.WriteEndObject();
