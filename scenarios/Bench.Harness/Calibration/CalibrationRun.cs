@@ -296,11 +296,12 @@ public static class CalibrationRun
             var (k, pool) = (i / pools.Count, i % pools.Count);
             var p = pools[pool];
             exits[k, pool] = GateCalibration.PairedExits(p.Base, p.Head, grid[k].ToGateFile(), perDraw, draws, seed, pool == 0);
-            if (Interlocked.Increment(ref done) % pools.Count == 0)
+            var finished = Interlocked.Increment(ref done);
+            if (finished % pools.Count == 0)
             {
                 lock (output)
                 {
-                    output.WriteLine($"  gated {done / pools.Count} of {grid.Count}");
+                    output.WriteLine($"  gated {finished} of {grid.Count * pools.Count} (rule set, pool) pairs");
                 }
             }
         });
@@ -357,11 +358,10 @@ public static class CalibrationRun
         IReadOnlyList<(RunResults Base, RunResults Head, string? Env)> pools, int pairs, TimeSpan block, int perDraw, int seed, int cases)
     {
         static JsonObject Exits(int[] exits) => new() { ["exit0"] = exits[0], ["exit1"] = exits[1], ["exit3"] = exits[3] };
-        var names = JobNames;
         var poolsJson = new JsonObject();
         for (var p = 0; p < pools.Count; p++)
         {
-            poolsJson[names[p]] = new JsonObject
+            poolsJson[JobNames[p]] = new JsonObject
             {
                 ["headEnv"] = pools[p].Env,
                 ["cases"] = new JsonArray([.. pools[p].Base.Results.Select(r => (JsonNode)GateComparer.CaseKey(r))]),
